@@ -1,0 +1,45 @@
+// Exposes exactly the contract on `window.certdesk`: one function per method, written out
+// so that a changed signature in the contract breaks this file's typecheck too, and a
+// typed `on` for its events. Nothing generic: the renderer cannot name a channel.
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import {
+  API_EVENTS,
+  channelOf,
+  eventChannelOf,
+  type AcquireRequest,
+  type ApiEvent,
+  type ApiMethod,
+  type CertDeskApi,
+  type CertDeskBridge,
+  type CertDeskEvents,
+  type SettingsPatch,
+} from '../shared/contract';
+
+function invoke<M extends ApiMethod>(method: M, ...args: Parameters<CertDeskApi[M]>): ReturnType<CertDeskApi[M]> {
+  return ipcRenderer.invoke(channelOf(method), ...args) as ReturnType<CertDeskApi[M]>;
+}
+
+const bridge: CertDeskBridge = {
+  getOverview: () => invoke('getOverview'),
+  getDetails: (fingerprint: string) => invoke('getDetails', fingerprint),
+  runPreflight: (fingerprint: string) => invoke('runPreflight', fingerprint),
+  renew: (fingerprint: string) => invoke('renew', fingerprint),
+  acquire: (request: AcquireRequest) => invoke('acquire', { loginId: request.loginId, password: request.password }),
+  cancel: () => invoke('cancel'),
+  remove: (fingerprint: string) => invoke('remove', fingerprint),
+  getDiagnostics: () => invoke('getDiagnostics'),
+  saveDiagnostics: () => invoke('saveDiagnostics'),
+  getSettings: () => invoke('getSettings'),
+  updateSettings: (patch: SettingsPatch) => invoke('updateSettings', patch),
+  openBankSite: () => invoke('openBankSite'),
+  on<E extends ApiEvent>(event: E, listener: (payload: CertDeskEvents[E]) => void) {
+    if (!(API_EVENTS as readonly string[]).includes(event)) throw new Error(`unknown event ${String(event)}`);
+    const wrapped = (_e: IpcRendererEvent, payload: CertDeskEvents[E]) => listener(payload);
+    ipcRenderer.on(eventChannelOf(event), wrapped);
+    return () => {
+      ipcRenderer.removeListener(eventChannelOf(event), wrapped);
+    };
+  },
+};
+
+contextBridge.exposeInMainWorld('certdesk', bridge);

@@ -1,0 +1,293 @@
+// The one API contract between the renderer and the main process.
+// The main process implements `CertDeskApi`, the preload exposes exactly it, the renderer
+// calls it. Channel names derive from the method and event names below; nothing else
+// defines a channel. Every method answers a `Result` so that typed errors survive IPC
+// (Electron keeps only the message of a thrown Error).
+
+import type {
+  CertificateDetails,
+  CertificateSummary,
+  Phase,
+  ReminderThreshold,
+} from './domain';
+
+export type { CertificateDetails, CertificateSummary, Phase, ReminderThreshold };
+
+/** Stable error codes. The renderer has a message for each; the CLI maps them to exit codes. */
+export const ERROR_CODES = [
+  'RENEWAL_NOT_OPEN', // too early: the renewal window has not opened yet
+  'ACQUIRE_REQUIRED', // expired: renewal is over, 取得 with login ID + password
+  'REISSUE_REQUIRED', // grace days over: 再発行 at the branch
+  'AUTH_FAILED', // login ID or password rejected
+  'SERVER_REJECTED', // the bank refused the request for another reason
+  'SERVER_ERROR', // 5xx
+  'BAD_RESPONSE', // the bank's answer could not be understood
+  'PENDING_TIMEOUT', // the bank kept answering "pending" beyond the policy limit
+  'TLS_UNTRUSTED', // the server is not the bank (anchor or hostname)
+  'CLIENT_CERT_REJECTED', // the bank refused the current certificate in the TLS handshake
+  'NETWORK', // DNS, refused, reset, timeout, proxy
+  'CLOCK_SKEW', // the PC's clock differs from the bank's by more than allowed
+  'NO_CERTIFICATE', // no certificate of the bank on this PC
+  'KEY_MISSING', // the certificate is here but its private key is not
+  'VERIFY_FAILED', // the issued certificate failed verification (detail.reason says why)
+  'STORE_UNAVAILABLE', // the certificate store cannot be opened or its tools are missing
+  'STORE_WRITE_FAILED', // writing into the certificate store failed
+  'VAULT_UNAVAILABLE', // no OS keychain for the journal's key
+  'JOURNAL_WRITE_FAILED', // the renewal journal could not be written (disk full, read-only)
+  'POLICY_INVALID', // the machine-wide policy is missing a field or has a wrong one
+  'BUSY', // another renewal is running
+  'CANCELLED', // the user cancelled
+  'INVALID_INPUT', // an argument failed validation at the boundary
+  'INTERNAL', // a bug: the diagnostics export has the details
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ApiError {
+  code: ErrorCode;
+  /** Human message in English, for logs and the helpdesk; the UI uses its catalogs. */
+  message: string;
+  /** Facts the UI shows with the message: e.g. `opensOn` (YYYY-MM-DD JST), `reason`, `field`. */
+  detail?: Record<string, string | number | boolean>;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+export const fail = (
+  code: ErrorCode,
+  message: string,
+  detail?: ApiError['detail'],
+): Result<never> => ({ ok: false, error: detail ? { code, message, detail } : { code, message } });
+
+// ---- values ----
+
+export interface Overview {
+  bankName: string;
+  /** ISO instant the overview was computed at (the main process's clock). */
+  now: string;
+  /** Today's date in JST, YYYY-MM-DD. */
+  today: string;
+  certificates: CertificateSummary[];
+  /** Present when a renewal was interrupted and recovery ran at start. */
+  recovered?: { outcome: 'resumed' | 'rolledBack'; fingerprint?: string };
+}
+
+export type CheckId =
+  | 'policy'
+  | 'store'
+  | 'identity'
+  | 'endpoint'
+  | 'cacerts'
+  | 'clock';
+export const CHECK_IDS: readonly CheckId[] = ['policy', 'store', 'identity', 'endpoint', 'cacerts', 'clock'];
+
+export type CheckState = 'pending' | 'running' | 'passed' | 'failed' | 'skipped';
+
+export interface CheckResult {
+  id: CheckId;
+  state: CheckState;
+  error?: ApiError;
+}
+
+export interface PreflightReport {
+  passed: boolean;
+  checks: CheckResult[];
+}
+
+export type StepId = 'generateKey' | 'buildRequest' | 'send' | 'verify' | 'install' | 'verifyInStore' | 'removeOld';
+export const STEP_IDS: readonly StepId[] = [
+  'generateKey',
+  'buildRequest',
+  'send',
+  'verify',
+  'install',
+  'verifyInStore',
+  'removeOld',
+];
+
+export type StepState = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
+
+export interface RenewalOutcome {
+  /** The new certificate, as installed and read back from the store. */
+  certificate: CertificateDetails;
+  /** SHA-256 fingerprint of the certificate it replaced, if any. */
+  replaced?: string;
+  /** Whether the replaced certificate was removed from the store. */
+  removedOld: boolean;
+}
+
+export type ProgressEvent =
+  | { kind: 'check'; operation: 'preflight'; check: CheckId; state: CheckState; error?: ApiError }
+  | { kind: 'step'; operation: 'renew' | 'acquire'; step: StepId; state: StepState; error?: ApiError }
+  | {
+      kind: 'pending';
+      operation: 'renew' | 'acquire';
+      attempt: number;
+      /** ISO instant of the next try. */
+      retryAt: string;
+    };
+
+export interface ReminderEvent {
+  fingerprint: string;
+  threshold: ReminderThreshold;
+  daysLeft: number;
+}
+
+export type Language = 'ja' | 'en';
+
+export interface SettingsView {
+  language: Language;
+  endpoint: string;
+  bankName: string;
+  remindersAtLogin: boolean;
+  /** Fields set by the machine-wide policy: shown read-only, "managed by your organisation". */
+  managed: ReadonlyArray<'language' | 'endpoint' | 'bankName' | 'remindersAtLogin'>;
+}
+
+export interface SettingsPatch {
+  language?: Language;
+  remindersAtLogin?: boolean;
+}
+
+export interface AcquireRequest {
+  loginId: string;
+  password: string;
+}
+
+export interface DiagnosticsSaved {
+  saved: boolean;
+  /** The file name the user chose (not the full path). */
+  fileName?: string;
+}
+
+// ---- the contract ----
+
+export interface CertDeskApi {
+  getOverview(): Promise<Result<Overview>>;
+  getDetails(fingerprint: string): Promise<Result<CertificateDetails>>;
+  runPreflight(fingerprint: string): Promise<Result<PreflightReport>>;
+  renew(fingerprint: string): Promise<Result<RenewalOutcome>>;
+  acquire(request: AcquireRequest): Promise<Result<RenewalOutcome>>;
+  cancel(): Promise<Result<{ cancelled: boolean }>>;
+  remove(fingerprint: string): Promise<Result<{ removed: boolean }>>;
+  getDiagnostics(): Promise<Result<{ text: string }>>;
+  saveDiagnostics(): Promise<Result<DiagnosticsSaved>>;
+  getSettings(): Promise<Result<SettingsView>>;
+  updateSettings(patch: SettingsPatch): Promise<Result<SettingsView>>;
+  openBankSite(): Promise<Result<{ opened: boolean }>>;
+}
+
+export type ApiMethod = keyof CertDeskApi;
+
+export interface CertDeskEvents {
+  progress: ProgressEvent;
+  reminder: ReminderEvent;
+}
+export type ApiEvent = keyof CertDeskEvents;
+
+/** What the preload exposes on `window.certdesk`: the methods plus one subscriber per event. */
+export type CertDeskBridge = CertDeskApi & {
+  on<E extends ApiEvent>(event: E, listener: (payload: CertDeskEvents[E]) => void): () => void;
+};
+
+/** Every method, once. `satisfies` makes a missing or extra name a type error. */
+export const API_METHODS = [
+  'getOverview',
+  'getDetails',
+  'runPreflight',
+  'renew',
+  'acquire',
+  'cancel',
+  'remove',
+  'getDiagnostics',
+  'saveDiagnostics',
+  'getSettings',
+  'updateSettings',
+  'openBankSite',
+] as const satisfies readonly ApiMethod[];
+type Missing = Exclude<ApiMethod, (typeof API_METHODS)[number]>;
+const _allMethodsListed: Missing extends never ? true : Missing = true;
+void _allMethodsListed;
+
+export const API_EVENTS = ['progress', 'reminder'] as const satisfies readonly ApiEvent[];
+
+export const channelOf = (method: ApiMethod): string => `certdesk:call:${method}`;
+export const eventChannelOf = (event: ApiEvent): string => `certdesk:event:${event}`;
+
+// ---- validation at the boundary ----
+
+const FINGERPRINT = /^[0-9a-f]{64}$/;
+const LOGIN_ID = /^[A-Za-z0-9._@-]{1,64}$/;
+
+export type ArgsOf<M extends ApiMethod> = Parameters<CertDeskApi[M]>;
+
+function invalid(field: string, message: string): ApiError {
+  return { code: 'INVALID_INPUT', message, detail: { field } };
+}
+
+function fingerprintArg(args: unknown[]): ApiError | null {
+  if (args.length !== 1 || typeof args[0] !== 'string' || !FINGERPRINT.test(args[0])) {
+    return invalid('fingerprint', 'Expected one SHA-256 fingerprint: 64 lowercase hex digits.');
+  }
+  return null;
+}
+
+function noArgs(args: unknown[]): ApiError | null {
+  return args.length === 0 ? null : invalid('arguments', 'This method takes no arguments.');
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+}
+
+export function validateLoginId(loginId: unknown): ApiError | null {
+  if (typeof loginId !== 'string' || !LOGIN_ID.test(loginId)) {
+    return invalid('loginId', 'The login ID is 1–64 letters, digits or . _ @ -.');
+  }
+  return null;
+}
+
+export function validatePassword(password: unknown): ApiError | null {
+  if (typeof password !== 'string' || password.length < 1 || password.length > 128) {
+    return invalid('password', 'The password is 1–128 characters.');
+  }
+  return null;
+}
+
+/**
+ * Checks the raw arguments of a call as they arrive from the renderer.
+ * Returns null when they are what the contract says, or the error to answer with.
+ */
+export const validateArgs: { [M in ApiMethod]: (args: unknown[]) => ApiError | null } = {
+  getOverview: noArgs,
+  getDetails: fingerprintArg,
+  runPreflight: fingerprintArg,
+  renew: fingerprintArg,
+  acquire: (args) => {
+    const [req] = args;
+    if (args.length !== 1 || !isPlainObject(req)) return invalid('request', 'Expected { loginId, password }.');
+    const extra = Object.keys(req).filter((k) => k !== 'loginId' && k !== 'password');
+    if (extra.length > 0) return invalid(extra[0]!, `Unexpected field ${extra[0]}.`);
+    return validateLoginId(req.loginId) ?? validatePassword(req.password);
+  },
+  cancel: noArgs,
+  remove: fingerprintArg,
+  getDiagnostics: noArgs,
+  saveDiagnostics: noArgs,
+  getSettings: noArgs,
+  updateSettings: (args) => {
+    const [patch] = args;
+    if (args.length !== 1 || !isPlainObject(patch)) return invalid('patch', 'Expected a settings object.');
+    for (const [k, v] of Object.entries(patch)) {
+      if (k === 'language') {
+        if (v !== 'ja' && v !== 'en') return invalid('language', 'Language is "ja" or "en".');
+      } else if (k === 'remindersAtLogin') {
+        if (typeof v !== 'boolean') return invalid('remindersAtLogin', 'remindersAtLogin is true or false.');
+      } else {
+        return invalid(k, `Unexpected field ${k}.`);
+      }
+    }
+    return null;
+  },
+  openBankSite: noArgs,
+};
