@@ -1,0 +1,5 @@
+// The pki module's surface (docs/core-modules.md); everything else in this folder is private.
+export { pemToDer, derToPem, sha256Hex, sha1Hex } from './encoding';
+export { parseCertsOnly, buildCertsOnly } from './cms';
+export { inspectCertificate } from './inspect';
+export { subjectDerOf } from './certificate';

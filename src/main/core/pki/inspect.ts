@@ -1,0 +1,80 @@
+// CertificateDetails for the UI, the CLI and the helpdesk.
+import * as asn1js from 'asn1js';
+import type { CertificateDetails } from '../../../shared/domain';
+import { CoreError } from '../errors';
+import { children, oidOf } from './asn1';
+import { EKU_NAMES, clientAuthUsable, ekuOf, isCaOf, keyUsageOf, parseCertificate, sanOf, type ParsedCertificate } from './certificate';
+import { bytesEqual, derToPem, sha1Hex, sha256Hex, toHex } from './encoding';
+import { readName } from './name';
+
+const CURVES: Record<string, { name: string; size: number }> = {
+  '1.2.840.10045.3.1.7': { name: 'P-256', size: 256 },
+  '1.3.132.0.34': { name: 'P-384', size: 384 },
+  '1.3.132.0.35': { name: 'P-521', size: 521 },
+};
+
+function keyInfo(p: ParsedCertificate): Pick<CertificateDetails, 'keyAlgorithm' | 'keySize' | 'curve'> {
+  const spki = p.cert.subjectPublicKeyInfo;
+  const alg = spki.algorithm.algorithmId;
+  if (alg === '1.2.840.113549.1.1.1') {
+    const r = asn1js.fromBER(spki.subjectPublicKey.valueBlock.valueHexView);
+    const modulus = r.offset === -1 ? undefined : children(r.result)[0];
+    if (!(modulus instanceof asn1js.Integer)) {
+      throw new CoreError('BAD_RESPONSE', 'The certificate\'s RSA public key is malformed.', { reason: 'BAD_CERTIFICATE' });
+    }
+    return { keyAlgorithm: 'RSA', keySize: bitLength(modulus.valueBlock.valueHexView) };
+  }
+  if (alg === '1.2.840.10045.2.1') {
+    const curve = CURVES[oidOf(spki.algorithm.algorithmParams as asn1js.AsnType) ?? ''];
+    return curve ? { keyAlgorithm: 'EC', keySize: curve.size, curve: curve.name } : { keyAlgorithm: 'EC', keySize: 0 };
+  }
+  return { keyAlgorithm: 'other', keySize: 0 };
+}
+
+function bitLength(unsigned: Uint8Array): number {
+  let i = 0;
+  while (i < unsigned.length && unsigned[i] === 0) i++;
+  if (i === unsigned.length) return 0;
+  return (unsigned.length - i - 1) * 8 + (32 - Math.clz32(unsigned[i]!));
+}
+
+function serialHex(p: ParsedCertificate): string {
+  const hex = toHex(p.cert.serialNumber.valueBlock.valueHexView).replace(/^(00)+(?=.)/, '');
+  return hex.length === 0 ? '00' : hex;
+}
+
+export function inspectParsed(p: ParsedCertificate): CertificateDetails {
+  const subject = readName(p.subjectBlock, 'subject');
+  const issuer = readName(p.issuerBlock, 'issuer');
+  const eku = ekuOf(p) ?? [];
+  const details: CertificateDetails = {
+    subject,
+    issuer,
+    serialHex: serialHex(p),
+    notBefore: isoOf(p.cert.notBefore.value),
+    notAfter: isoOf(p.cert.notAfter.value),
+    sha256: sha256Hex(p.der),
+    sha1: sha1Hex(p.der),
+    ...keyInfo(p),
+    keyUsage: keyUsageOf(p) ?? [],
+    extendedKeyUsage: eku.map((o) => EKU_NAMES[o] ?? o),
+    subjectAltNames: sanOf(p),
+    isCA: isCaOf(p),
+    facts: {
+      clientAuthUsable: clientAuthUsable(p),
+      selfSigned: bytesEqual(p.subjectDer, p.issuerDer),
+    },
+    pem: derToPem(p.der, 'CERTIFICATE'),
+  };
+  return details;
+}
+
+function isoOf(d: Date): string {
+  if (Number.isNaN(d.getTime())) throw new CoreError('BAD_RESPONSE', 'The certificate has an invalid validity date.', { reason: 'BAD_CERTIFICATE' });
+  return d.toISOString();
+}
+
+/** Everything the helpdesk asks about one certificate (DER). `selfSigned` compares names only. */
+export function inspectCertificate(der: Uint8Array): CertificateDetails {
+  return inspectParsed(parseCertificate(der));
+}
