@@ -3,3 +3,5 @@ export { pemToDer, derToPem, sha256Hex, sha1Hex } from './encoding';
 export { parseCertsOnly, buildCertsOnly } from './cms';
 export { inspectCertificate } from './inspect';
 export { subjectDerOf } from './certificate';
+export { generateKeyPair, exportPkcs8, importPkcs8 } from './keys';
+export { buildCsr } from './csr';

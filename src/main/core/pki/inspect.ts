@@ -44,8 +44,8 @@ function serialHex(p: ParsedCertificate): string {
 }
 
 export function inspectParsed(p: ParsedCertificate): CertificateDetails {
-  const subject = readName(p.subjectBlock, 'subject');
-  const issuer = readName(p.issuerBlock, 'issuer');
+  const subject = readName(p.subjectBlock, 'certificate subject');
+  const issuer = readName(p.issuerBlock, 'certificate issuer');
   const eku = ekuOf(p) ?? [];
   const details: CertificateDetails = {
     subject,

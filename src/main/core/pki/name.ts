@@ -1,4 +1,5 @@
 // X.501 Names: read them with every RDN kept apart, write them one attribute per RDN.
+import type { ErrorCode } from '../../../shared/contract';
 import type { DistinguishedName, RdnAttribute } from '../../../shared/domain';
 import { CoreError } from '../errors';
 import { children, isUniversal, oidOf, type Asn1 } from './asn1';
@@ -57,8 +58,8 @@ function decodeString(tag: number, bytes: Uint8Array): string {
 }
 
 /** Reads a Name from its parsed block; `what` names it in errors ("subject", "issuer"). */
-export function readName(block: Asn1 | undefined, what: string): DistinguishedName {
-  const fail = () => new CoreError('BAD_RESPONSE', `The certificate's ${what} is not a valid X.501 name.`, { reason: 'BAD_CERTIFICATE' });
+export function readName(block: Asn1 | undefined, what: string, code: ErrorCode = 'BAD_RESPONSE'): DistinguishedName {
+  const fail = () => new CoreError(code, `The ${what} is not a valid X.501 name.`, { reason: code === 'BAD_RESPONSE' ? 'BAD_CERTIFICATE' : 'BAD_NAME' });
   if (!block || !isUniversal(block, 16)) throw fail();
   const rdns: RdnAttribute[][] = [];
   for (const set of children(block)) {
