@@ -1,0 +1,105 @@
+// Builds the core service for one command: policy, store, vault, settings, transport.
+// Only what a command needs is opened (status never touches the keychain or the network).
+import { readFile } from 'node:fs/promises';
+import { homedir, release } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { ProgressEvent, ReminderEvent } from '../../shared/contract';
+import { loadPolicy, openSettings, userDataDir, type LoadedPolicy } from '../core/config';
+import { CoreError } from '../core/errors';
+import { createNodeTransport } from '../core/est';
+import { createRenewalService, type CoreService, type TransportIdentity } from '../core/renewal';
+import type { CertificateStore } from '../core/store';
+import type { Vault } from '../core/vault';
+
+export interface GlobalOptions {
+  json?: boolean;
+  policy?: string;
+  store?: string;
+  identity?: string;
+  identityPasswordEnv?: string;
+  yes?: boolean;
+}
+
+export interface Context {
+  loaded: LoadedPolicy;
+  service: CoreService;
+}
+
+async function openStore(spec: string, env: Record<string, string | undefined>): Promise<CertificateStore> {
+  const store = await import('../core/store');
+  if (spec.startsWith('nss:')) {
+    const dir = spec.slice(4);
+    if (!dir) throw new CoreError('INVALID_INPUT', 'Give the NSS db folder: --store nss:DIR.', { field: 'store' });
+    return store.openNssStore({ dbDir: resolve(dir) });
+  }
+  if (spec === 'firefox') throw new CoreError('INVALID_INPUT', 'The command line writes to one store: use --store nss:DIR for a Firefox profile.', { field: 'store' });
+  if (process.platform === 'win32') return store.createWindowsStore(store.createCommandRunner(), { build: store.windowsBuildOf(release()) });
+  if (process.platform === 'darwin') {
+    const run = store.createCommandRunner();
+    const v = await run('sw_vers', ['-productVersion']);
+    return store.createMacStore(run, { productVersion: v.stdout.trim() });
+  }
+  return store.openNssStore({ dbDir: join(env.HOME ?? homedir(), '.pki', 'nssdb') });
+}
+
+/** The keychain is opened on first use only: most commands never need it. */
+function lazyVault(): Vault {
+  let v: Promise<Vault> | undefined;
+  const get = () => (v ??= import('../core/vault').then((m) => m.createKeytarVault()));
+  return {
+    getOrCreateKey: async () => (await get()).getOrCreateKey(),
+    delete: async () => (await get()).delete(),
+  };
+}
+
+export async function buildContext(o: GlobalOptions, env: Record<string, string | undefined>, emit: {
+  progress(e: ProgressEvent): void;
+  reminder(e: ReminderEvent): void;
+}): Promise<Context> {
+  const loaded = await loadPolicy(o.policy ? { file: o.policy } : {});
+  const { policy } = loaded;
+  const store = await openStore(o.store ?? policy.stores[0] ?? 'os', env);
+  const dataDir = env.CERTDESK_DATA_DIR ?? userDataDir();
+  let identityFor: ((fp: string) => Promise<TransportIdentity>) | undefined;
+  if (o.identity) {
+    const file = o.identity;
+    const passVar = o.identityPasswordEnv;
+    const password = passVar ? env[passVar] : undefined;
+    if (passVar && password === undefined) throw new CoreError('INVALID_INPUT', `The environment variable ${passVar} is not set.`, { field: 'identity-password-env' });
+    identityFor = async () => {
+      try {
+        return { pkcs12: new Uint8Array(await readFile(file)), password: password ?? '' };
+      } catch (err) {
+        throw new CoreError('INVALID_INPUT', `The identity file ${file} cannot be read (${(err as NodeJS.ErrnoException).code}).`, { field: 'identity' });
+      }
+    };
+  }
+  const service = createRenewalService({
+    policy,
+    policySource: loaded.source,
+    managed: loaded.managed,
+    store,
+    vault: lazyVault(),
+    settings: openSettings({ dir: dataDir }),
+    journalDir: dataDir,
+    transportFor: (identity) => {
+      if (identity && 'fingerprint' in identity) {
+        throw new CoreError('KEY_MISSING', 'This store cannot lend the key to the command line: give --identity FILE.p12.', { field: 'identity' });
+      }
+      return createNodeTransport({
+        anchorsPem: policy.trustAnchorPem,
+        ...(identity ? { identity } : {}),
+        proxy: policy.proxy,
+        connectTimeoutMs: policy.connectTimeoutMs,
+        requestTimeoutMs: policy.requestTimeoutMs,
+      });
+    },
+    ...(identityFor ? { identityFor } : {}),
+    emit: (event, payload) => {
+      if (event === 'progress') emit.progress(payload as ProgressEvent);
+      else emit.reminder(payload as ReminderEvent);
+    },
+    versions: { certdesk: '0.1.0' },
+  });
+  return { loaded, service };
+}

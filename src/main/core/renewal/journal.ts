@@ -1,0 +1,138 @@
+// The renewal journal: one JSON file, replaced atomically (temp file, fsync, rename,
+// fsync of the folder) so that a kill or power cut leaves either the previous record or
+// the new one, never a torn file. Each step is recorded before it runs.
+import { randomBytes, createCipheriv, createDecipheriv } from 'node:crypto';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { StepId } from '../../../shared/contract';
+import { CoreError } from '../errors';
+
+export type JournalStep = StepId | 'done';
+
+/** The request's private key, sealed with AES-256-GCM under the vault's key. */
+export interface SealedKey {
+  iv: string;
+  tag: string;
+  data: string;
+}
+
+export interface JournalRecord {
+  version: 1;
+  id: string;
+  operation: 'renew' | 'acquire';
+  step: JournalStep;
+  startedAt: string;
+  keyType: string;
+  /** The certificate being replaced (renew: the one that authenticates). */
+  oldFingerprint?: string;
+  /** Base64 DER of the subject the request repeats. */
+  subjectDer?: string;
+  /** From `send` until verified in the store. */
+  sealedKey?: SealedKey;
+  requestDer?: string;
+  /** The bank CA certificates from cacerts, base64 DER, so that a resume needs no network for them. */
+  caCertsDer?: string[];
+  /** From `verify`: what the bank issued. */
+  issuedDer?: string;
+  newFingerprint?: string;
+}
+
+const FILE = 'renewal-journal.json';
+
+export function sealKey(vaultKey: Uint8Array, journalId: string, pkcs8: Uint8Array): SealedKey {
+  const iv = randomBytes(12);
+  const c = createCipheriv('aes-256-gcm', Buffer.from(vaultKey), iv);
+  c.setAAD(Buffer.from(journalId, 'utf8'));
+  const data = Buffer.concat([c.update(pkcs8), c.final()]);
+  return { iv: iv.toString('base64'), tag: c.getAuthTag().toString('base64'), data: data.toString('base64') };
+}
+
+export function openSealedKey(vaultKey: Uint8Array, journalId: string, sealed: SealedKey): Uint8Array {
+  try {
+    const d = createDecipheriv('aes-256-gcm', Buffer.from(vaultKey), Buffer.from(sealed.iv, 'base64'));
+    d.setAAD(Buffer.from(journalId, 'utf8'));
+    d.setAuthTag(Buffer.from(sealed.tag, 'base64'));
+    return Buffer.concat([d.update(Buffer.from(sealed.data, 'base64')), d.final()]);
+  } catch {
+    throw new CoreError(
+      'VAULT_UNAVAILABLE',
+      "The interrupted renewal's key cannot be unsealed: the keychain entry changed. The renewal is rolled back; start it again.",
+      { reason: 'UNSEAL' },
+    );
+  }
+}
+
+export class Journal {
+  readonly file: string;
+  constructor(readonly dir: string) {
+    this.file = join(dir, FILE);
+  }
+
+  async read(): Promise<JournalRecord | null> {
+    let text: string;
+    try {
+      text = await readFile(this.file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw new CoreError('JOURNAL_WRITE_FAILED', `The renewal journal ${this.file} cannot be read (${(err as NodeJS.ErrnoException).code}). Check its permissions.`);
+    }
+    try {
+      const rec = JSON.parse(text) as JournalRecord;
+      if (rec.version !== 1 || typeof rec.id !== 'string' || typeof rec.step !== 'string') throw new Error('shape');
+      return rec;
+    } catch {
+      // The rename makes a torn file impossible; a file that still fails to parse was edited by hand.
+      throw new CoreError('JOURNAL_WRITE_FAILED', `The renewal journal ${this.file} is damaged. Move it aside and run CertDesk again; the old certificate is still installed.`, {
+        reason: 'DAMAGED',
+      });
+    }
+  }
+
+  async write(rec: JournalRecord): Promise<void> {
+    const tmp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    try {
+      await mkdir(this.dir, { recursive: true, mode: 0o700 });
+      const fh = await open(tmp, 'wx', 0o600);
+      try {
+        await fh.writeFile(JSON.stringify(rec), 'utf8');
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      await rename(tmp, this.file);
+      await syncDir(this.dir);
+    } catch (err) {
+      await rm(tmp, { force: true }).catch(() => undefined);
+      throw new CoreError(
+        'JOURNAL_WRITE_FAILED',
+        `The renewal journal in ${this.dir} cannot be written (${(err as NodeJS.ErrnoException).code ?? 'error'}). Free some disk space or fix the folder's permissions, then try again; nothing was changed.`,
+        { reason: (err as NodeJS.ErrnoException).code ?? 'WRITE' },
+      );
+    }
+  }
+
+  async clear(): Promise<void> {
+    try {
+      await rm(this.file, { force: true });
+      await syncDir(this.dir);
+    } catch (err) {
+      throw new CoreError('JOURNAL_WRITE_FAILED', `The renewal journal ${this.file} cannot be removed (${(err as NodeJS.ErrnoException).code}).`);
+    }
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  // Windows cannot open a folder for fsync; its rename is already durable enough there.
+  if (process.platform === 'win32') return;
+  const fh = await open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Test hook: SIGKILL this process right after journalling `point`. Inert unless CERTDESK_TEST_KILL_AT is set. */
+export function killPoint(point: string): void {
+  if (process.env.CERTDESK_TEST_KILL_AT === point) process.kill(process.pid, 'SIGKILL');
+}

@@ -1,0 +1,109 @@
+// 更新前処理: each check reported as it runs. One GET of cacerts serves three checks
+// (endpoint reachable and trusted, cacerts chains to the anchor, clock against Date).
+import type { ApiError, CheckId, CheckResult, PreflightReport } from '../../../shared/contract';
+import { computePhase } from '../../../shared/phase';
+import { CoreError, toApiError } from '../errors';
+import { inspectCertificate } from '../pki';
+import type { StoredIdentity } from '../store';
+import { checkClock, newClient, type Engine } from './steps';
+
+export function phaseError(s: StoredIdentity, e: Engine, now: Date): CoreError | null {
+  const d = inspectCertificate(s.certificateDer);
+  const p = computePhase(new Date(d.notAfter), now, e.deps.policy);
+  if (p.phase === 'valid') {
+    return new CoreError('RENEWAL_NOT_OPEN', `Renewal opens on ${p.renewalOpensOn} (JST); the certificate is valid until ${p.expiryDate}. Nothing to do yet.`, {
+      opensOn: p.renewalOpensOn,
+      daysLeft: p.daysLeft,
+    });
+  }
+  if (p.phase === 'acquirable') {
+    return new CoreError('ACQUIRE_REQUIRED', `The certificate expired on ${p.expiryDate}; renewal is over. Obtain a new one (取得) with your login ID and password until ${p.graceEndsOn}.`, {
+      graceEndsOn: p.graceEndsOn,
+    });
+  }
+  if (p.phase === 'reissue') {
+    return new CoreError('REISSUE_REQUIRED', `The certificate expired on ${p.expiryDate} and the ${e.deps.policy.graceDays} days for 取得 are over. Ask your branch (お取引店窓口) to reissue it.`, {
+      expiryDate: p.expiryDate,
+    });
+  }
+  return null;
+}
+
+export async function preflight(e: Engine, fingerprint: string, now: Date): Promise<PreflightReport> {
+  const checks: CheckResult[] = [];
+  const run = async (id: CheckId, fn: () => Promise<void>): Promise<boolean> => {
+    e.deps.emit('progress', { kind: 'check', operation: 'preflight', check: id, state: 'running' });
+    try {
+      await fn();
+      checks.push({ id, state: 'passed' });
+      e.deps.emit('progress', { kind: 'check', operation: 'preflight', check: id, state: 'passed' });
+      return true;
+    } catch (err) {
+      const error: ApiError = toApiError(err);
+      checks.push({ id, state: 'failed', error });
+      e.deps.emit('progress', { kind: 'check', operation: 'preflight', check: id, state: 'failed', error });
+      return false;
+    }
+  };
+  const skip = (id: CheckId) => {
+    checks.push({ id, state: 'skipped' });
+    e.deps.emit('progress', { kind: 'check', operation: 'preflight', check: id, state: 'skipped' });
+  };
+
+  await run('policy', async () => {
+    if (e.anchorsDer.length === 0) throw new CoreError('POLICY_INVALID', 'The policy has no trust anchor.', { field: 'trustAnchorPem' });
+  });
+  let listed: StoredIdentity[] = [];
+  const storeOk = await run('store', async () => {
+    listed = await e.deps.store.list(e.anchorsDer);
+  });
+  if (storeOk) {
+    await run('identity', async () => {
+      const s = listed.find((x) => x.fingerprint === fingerprint);
+      if (!s) throw new CoreError('NO_CERTIFICATE', `No certificate of the bank with fingerprint ${fingerprint} is in ${e.deps.store.describe()}.`);
+      if (!s.hasPrivateKey) throw new CoreError('KEY_MISSING', 'The certificate is installed but its private key is not. Obtain a new certificate (取得) or ask the branch.');
+      const pe = phaseError(s, e, now);
+      if (pe) throw pe;
+    });
+  } else skip('identity');
+
+  // One cacerts exchange serves endpoint, cacerts and clock: which check failed is told
+  // apart by the error (a transport failure is the endpoint's, an unanchored CA list is cacerts').
+  const transport = e.deps.transportFor();
+  let answer: { certificates: Uint8Array[]; serverDate?: Date } | undefined;
+  let failure: CoreError | undefined;
+  try {
+    const client = newClient(e, transport, 'renew');
+    let fetched: Promise<void> | undefined;
+    const fetchOnce = () =>
+      (fetched ??= client.cacerts(e.signal).then(
+        (a) => void (answer = a),
+        (err) => void (failure = err instanceof CoreError ? err : new CoreError('INTERNAL', toApiError(err).message)),
+      ));
+    const endpointOk = await run('endpoint', async () => {
+      await fetchOnce();
+      if (failure && isEndpointFailure(failure)) throw failure;
+    });
+    if (endpointOk) {
+      await run('cacerts', async () => {
+        if (failure) throw failure;
+      });
+      await run('clock', async () => {
+        if (failure) throw failure;
+        if (!answer?.serverDate) throw new CoreError('BAD_RESPONSE', 'The bank sent no Date header to compare the clock with.', { reason: 'NO_DATE' });
+        checkClock(e, answer.serverDate);
+      });
+    } else {
+      skip('cacerts');
+      skip('clock');
+    }
+  } finally {
+    transport.close();
+  }
+  return { passed: checks.every((c) => c.state === 'passed'), checks };
+}
+
+function isEndpointFailure(err: CoreError): boolean {
+  if (err.code === 'TLS_UNTRUSTED') return err.detail?.reason !== 'CACERTS_NOT_ANCHORED';
+  return err.code === 'NETWORK' || err.code === 'CLIENT_CERT_REJECTED' || err.code === 'CANCELLED' || err.code === 'SERVER_ERROR' || err.code === 'SERVER_REJECTED';
+}

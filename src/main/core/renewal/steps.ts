@@ -1,0 +1,276 @@
+// The renewal as a state machine over the journal. `advance` runs from whatever step
+// the record holds to the end, so a fresh renewal and a resumed one share one path.
+// Invariant: the old certificate is removed only after the new one is read back from
+// the store with its key; the request's key is sealed in the journal from just before
+// sending until that read-back, then dropped.
+import { randomUUID } from 'node:crypto';
+import type { ApiError, ErrorCode, RenewalOutcome, StepId } from '../../../shared/contract';
+import { CoreError, toApiError } from '../errors';
+import { EstClient, type EstTransport } from '../est';
+import { buildCsr, exportPkcs8, generateKeyPair, inspectCertificate, sha256Hex, verifyIssued } from '../pki';
+import type { StoredIdentity } from '../store';
+import { Journal, killPoint, openSealedKey, sealKey, type JournalRecord } from './journal';
+import type { RenewalDeps } from './types';
+
+export interface Engine {
+  deps: RenewalDeps;
+  journal: Journal;
+  anchorsDer: Uint8Array[];
+  signal: AbortSignal;
+}
+
+export interface Credentials {
+  loginId: string;
+  password: string;
+}
+
+const b64 = (u: Uint8Array) => Buffer.from(u).toString('base64');
+const unb64 = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'base64'));
+
+/** After a failure at `send`, these mean the bank did not issue: nothing to keep. */
+const NOT_ISSUED: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'AUTH_FAILED',
+  'SERVER_REJECTED',
+  'RENEWAL_NOT_OPEN',
+  'ACQUIRE_REQUIRED',
+  'REISSUE_REQUIRED',
+  'CLIENT_CERT_REJECTED',
+  'TLS_UNTRUSTED',
+  'CANCELLED',
+  'CLOCK_SKEW',
+]);
+
+export function emitStep(e: Engine, op: JournalRecord['operation'], step: StepId, state: 'running' | 'done' | 'failed' | 'skipped', error?: ApiError): void {
+  e.deps.emit('progress', error ? { kind: 'step', operation: op, step, state, error } : { kind: 'step', operation: op, step, state });
+}
+
+async function record(e: Engine, rec: JournalRecord, step: JournalRecord['step']): Promise<void> {
+  rec.step = step;
+  await e.journal.write(rec);
+  killPoint(step);
+}
+
+export function newClient(e: Engine, transport: EstTransport, op: JournalRecord['operation']): EstClient {
+  return new EstClient({
+    baseUrl: e.deps.policy.endpoint,
+    transport,
+    anchorsDer: e.anchorsDer,
+    pendingMaxAttempts: e.deps.policy.pendingMaxAttempts,
+    onPending: (p) => e.deps.emit('progress', { kind: 'pending', operation: op, attempt: p.attempt, retryAt: p.retryAt.toISOString() }),
+    ...(e.deps.sleep ? { sleep: e.deps.sleep } : {}),
+  });
+}
+
+export function checkClock(e: Engine, serverDate: Date | undefined): void {
+  if (!serverDate) return;
+  const now = (e.deps.now ?? (() => new Date()))();
+  const skew = Math.round(Math.abs(now.getTime() - serverDate.getTime()) / 1000);
+  if (skew > e.deps.policy.maxClockSkewSeconds) {
+    throw new CoreError(
+      'CLOCK_SKEW',
+      `This PC's clock differs from the bank's by ${skew} seconds (allowed: ${e.deps.policy.maxClockSkewSeconds}). Set the clock to the correct time, then try again.`,
+      { skewSeconds: skew, serverDate: serverDate.toISOString() },
+    );
+  }
+}
+
+export interface StartOptions {
+  operation: 'renew' | 'acquire';
+  old?: StoredIdentity;
+  subjectDer: Uint8Array;
+  client: EstClient;
+  credentials?: Credentials;
+}
+
+/** A new renewal: key, request, seal, then `advance`. */
+export async function start(e: Engine, o: StartOptions): Promise<RenewalOutcome> {
+  const rec: JournalRecord = {
+    version: 1,
+    id: randomUUID(),
+    operation: o.operation,
+    step: 'generateKey',
+    startedAt: new Date().toISOString(),
+    keyType: e.deps.policy.keyType,
+    subjectDer: b64(o.subjectDer),
+    ...(o.old ? { oldFingerprint: o.old.fingerprint } : {}),
+  };
+  let step: StepId = 'generateKey';
+  try {
+    await record(e, rec, 'generateKey');
+    emitStep(e, o.operation, 'generateKey', 'running');
+    // The bank's CA list travels while the key is generated: both are needed, neither waits for the other.
+    const [keys, ca] = await Promise.all([generateKeyPair(e.deps.policy.keyType), o.client.cacerts(e.signal)]);
+    checkClock(e, ca.serverDate);
+    emitStep(e, o.operation, 'generateKey', 'done');
+
+    step = 'buildRequest';
+    await record(e, rec, 'buildRequest');
+    emitStep(e, o.operation, 'buildRequest', 'running');
+    const csr = await buildCsr({ keys, subjectDer: o.subjectDer });
+    const pkcs8 = await exportPkcs8(keys.privateKey);
+    const vaultKey = await e.deps.vault.getOrCreateKey();
+    emitStep(e, o.operation, 'buildRequest', 'done');
+
+    step = 'send';
+    if (e.signal.aborted) throw cancelled();
+    rec.sealedKey = sealKey(vaultKey, rec.id, pkcs8);
+    rec.requestDer = b64(csr.der);
+    rec.caCertsDer = ca.certificates.map(b64);
+    await record(e, rec, 'send');
+    return await advance(e, rec, { client: o.client, pkcs8, credentials: o.credentials });
+  } catch (err) {
+    throw await onFailure(e, rec, err, step);
+  }
+}
+
+function cancelled(): CoreError {
+  return new CoreError('CANCELLED', 'The renewal was cancelled. Nothing was changed.');
+}
+
+/**
+ * After a failure: roll back (clear the journal) when nothing the bank issued can be
+ * lost, keep it when the next start must finish the job. Returns the error to throw.
+ */
+export async function onFailure(e: Engine, rec: JournalRecord, err: unknown, fallbackStep: StepId): Promise<CoreError> {
+  const error = err instanceof CoreError ? err : new CoreError('INTERNAL', `Unexpected failure: ${toApiError(err).message}`, undefined, { cause: err });
+  const step = (rec.step === 'done' ? fallbackStep : rec.step) as StepId;
+  if (error.code !== 'JOURNAL_WRITE_FAILED') emitStep(e, rec.operation, step, 'failed', error.toApiError());
+  const before = step === 'generateKey' || step === 'buildRequest';
+  const rollBack =
+    before ||
+    (step === 'send' && NOT_ISSUED.has(error.code)) ||
+    (step === 'verify' && (error.code === 'VERIFY_FAILED' || error.code === 'BAD_RESPONSE')) ||
+    (error.code === 'VAULT_UNAVAILABLE' && (error.detail?.reason === 'UNSEAL'));
+  if (rollBack) await e.journal.clear().catch(() => undefined);
+  return error;
+}
+
+interface Live {
+  client?: EstClient;
+  pkcs8?: Uint8Array;
+  credentials?: Credentials;
+  /** A resumed run checks the store before installing or removing: the killed run may have done it. */
+  resuming?: boolean;
+}
+
+async function keyOf(e: Engine, rec: JournalRecord, live: Live): Promise<Uint8Array> {
+  if (live.pkcs8) return live.pkcs8;
+  if (!rec.sealedKey) throw new CoreError('INTERNAL', 'The journal has no sealed key where one is required.');
+  live.pkcs8 = openSealedKey(await e.deps.vault.getOrCreateKey(), rec.id, rec.sealedKey);
+  return live.pkcs8;
+}
+
+/** Runs from the journalled step to the end. */
+export async function advance(e: Engine, rec: JournalRecord, live: Live): Promise<RenewalOutcome> {
+  const op = rec.operation;
+  const { store, policy } = e.deps;
+  const caCerts: Uint8Array[] = (rec.caCertsDer ?? []).map(unb64);
+  let installed: StoredIdentity | undefined;
+  let removedOld = false;
+  for (;;) {
+    switch (rec.step) {
+      case 'generateKey':
+      case 'buildRequest':
+        throw new CoreError('INTERNAL', 'A renewal without a sent request cannot be advanced.');
+      case 'send': {
+        emitStep(e, op, 'send', 'running');
+        if (!live.client) throw new CoreError('INTERNAL', 'No EST client for sending.');
+        const csr = unb64(rec.requestDer!);
+        const certs =
+          op === 'renew'
+            ? await live.client.simplereenroll(csr, e.signal)
+            : await live.client.simpleenroll(csr, live.credentials!, e.signal);
+        killPoint('send:response');
+        const leaf = certs.find((c) => !inspectCertificate(c).isCA) ?? certs[0];
+        if (!leaf) throw new CoreError('BAD_RESPONSE', 'The bank answered without a certificate. Try again later.', { reason: 'NO_CERTIFICATES' });
+        // CA certificates that came with the answer join those from cacerts.
+        for (const c of certs) if (c !== leaf && !caCerts.some((k) => sha256Hex(k) === sha256Hex(c))) caCerts.push(new Uint8Array(c));
+        rec.caCertsDer = caCerts.map(b64);
+        rec.issuedDer = b64(leaf);
+        emitStep(e, op, 'send', 'done');
+        await record(e, rec, 'verify');
+        break;
+      }
+      case 'verify': {
+        emitStep(e, op, 'verify', 'running');
+        const certificateDer = unb64(rec.issuedDer!);
+        await verifyIssued({
+          certificateDer,
+          requestDer: unb64(rec.requestDer!),
+          caCertsDer: caCerts,
+          anchorsDer: e.anchorsDer,
+          ...(op === 'renew' && rec.subjectDer ? { expectedSubjectDer: unb64(rec.subjectDer) } : {}),
+          ...(e.deps.now ? { now: e.deps.now() } : {}),
+        });
+        rec.newFingerprint = sha256Hex(certificateDer);
+        emitStep(e, op, 'verify', 'done');
+        await record(e, rec, 'install');
+        break;
+      }
+      case 'install': {
+        emitStep(e, op, 'install', 'running');
+        const fp = rec.newFingerprint!;
+        let present: StoredIdentity | undefined;
+        if (live.resuming) {
+          present = (await store.list(e.anchorsDer)).find((s) => s.fingerprint === fp);
+          // A certificate without its key is a half-install of the killed run: redo it whole.
+          if (present && !present.hasPrivateKey) {
+            await store.remove(fp);
+            present = undefined;
+          }
+        }
+        if (!present) {
+          const details = inspectCertificate(unb64(rec.issuedDer!));
+          await store.install({
+            privateKeyPkcs8: await keyOf(e, rec, live),
+            certificateDer: unb64(rec.issuedDer!),
+            chainDer: caCerts,
+            friendlyName: friendlyName(policy.bankName, details.subject.text, details.notAfter),
+          });
+        }
+        emitStep(e, op, 'install', 'done');
+        await record(e, rec, 'verifyInStore');
+        break;
+      }
+      case 'verifyInStore': {
+        emitStep(e, op, 'verifyInStore', 'running');
+        installed = await store.verifyInstalled(rec.newFingerprint!, e.anchorsDer);
+        // Verified in the store: the request's key is no longer needed anywhere but there.
+        delete rec.sealedKey;
+        live.pkcs8?.fill(0);
+        delete live.pkcs8;
+        emitStep(e, op, 'verifyInStore', 'done');
+        await record(e, rec, 'removeOld');
+        break;
+      }
+      case 'removeOld': {
+        const old = rec.oldFingerprint;
+        if (!policy.removeSuperseded || !old || old === rec.newFingerprint) {
+          emitStep(e, op, 'removeOld', 'skipped');
+        } else {
+          emitStep(e, op, 'removeOld', 'running');
+          const still = live.resuming ? (await store.list(e.anchorsDer)).some((s) => s.fingerprint === old) : true;
+          if (still) await store.remove(old);
+          removedOld = true;
+          emitStep(e, op, 'removeOld', 'done');
+        }
+        rec.step = 'done';
+        await e.journal.clear();
+        killPoint('done');
+        break;
+      }
+      case 'done': {
+        const der = installed?.certificateDer ?? unb64(rec.issuedDer!);
+        const certificate = inspectCertificate(der);
+        certificate.facts.hasPrivateKey = true;
+        certificate.facts.chainComplete = true;
+        return { certificate, ...(rec.oldFingerprint ? { replaced: rec.oldFingerprint } : {}), removedOld };
+      }
+    }
+  }
+}
+
+function friendlyName(bankName: string, subject: string, notAfter: string): string {
+  const cn = /CN=([^,]+)/.exec(subject)?.[1] ?? 'certificate';
+  return `${bankName} ${cn} ${notAfter.slice(0, 10)}`.slice(0, 120);
+}

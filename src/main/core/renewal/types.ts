@@ -1,0 +1,57 @@
+import type { ApiEvent, CertDeskApi, CertDeskEvents } from '../../../shared/contract';
+import type { Policy } from '../../../shared/policy';
+import type { EstTransport } from '../est';
+import type { CertificateStore } from '../store';
+import type { Vault } from '../vault';
+import type { Settings } from '../config';
+
+/** How the transport authenticates with the current certificate (renewal, mutual TLS). */
+export type TransportIdentity =
+  | { pkcs12: Uint8Array; password: string }
+  | { certPem: string; keyPem: string }
+  /** Chromium picks the key from the OS store by fingerprint (the Electron transport). */
+  | { fingerprint: string };
+
+export type Emitter = <E extends ApiEvent>(event: E, payload: CertDeskEvents[E]) => void;
+
+export interface RenewalDeps {
+  policy: Policy;
+  /** Where the policy came from and which fields it sets (diagnostics, settings view). */
+  policySource?: string;
+  managed?: string[];
+  store: CertificateStore;
+  vault: Vault;
+  settings: Settings;
+  transportFor(identity?: TransportIdentity): EstTransport;
+  /**
+   * The renewal identity for a certificate. Default: the store lends it in memory
+   * (store.exportIdentity) where it can, else `{ fingerprint }` for a transport that selects it itself.
+   */
+  identityFor?(fingerprint: string): Promise<TransportIdentity>;
+  now?: () => Date;
+  emit: Emitter;
+  journalDir: string;
+  /** Versions for diagnostics: app, node, electron, … */
+  versions?: Record<string, string>;
+  /** Waits between 202 retries; tests and the CLI may shorten it. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+export interface RecoveryOutcome {
+  outcome: 'resumed' | 'rolledBack' | 'pending';
+  operation: 'renew' | 'acquire';
+  /** The certificate installed by a resumed renewal. */
+  fingerprint?: string;
+  /** Why a journal is still pending (e.g. the bank could not be reached). */
+  error?: import('../../../shared/contract').ApiError;
+}
+
+/** CertDeskApi minus what the Electron shell adds (saveDiagnostics, openBankSite). */
+export type CoreService = Omit<CertDeskApi, 'saveDiagnostics' | 'openBankSite'> & {
+  /**
+   * Finishes or rolls back an interrupted renewal. Runs by itself before every other
+   * method; call it at start to surface the outcome early. `credentials` lets an
+   * interrupted 取得 resend its request.
+   */
+  recover(opts?: { credentials?: { loginId: string; password: string } }): Promise<RecoveryOutcome | null>;
+};
