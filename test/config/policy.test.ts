@@ -1,0 +1,101 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadPolicy, openSettings, policyPath } from '../../src/main/core/config';
+import { CoreError } from '../../src/main/core/errors';
+
+let dir: string;
+let anchorPem: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'certdesk-policy-'));
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', '/CN=Test Root', '-days', '30',
+    '-keyout', join(dir, 'root.key'), '-out', join(dir, 'root.pem')], { stdio: 'ignore' });
+  anchorPem = readFileSync(join(dir, 'root.pem'), 'utf8');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function write(name: string, doc: unknown): string {
+  const f = join(dir, name);
+  writeFileSync(f, typeof doc === 'string' ? doc : JSON.stringify(doc));
+  return f;
+}
+
+const base = { bankName: 'テスト銀行', endpoint: 'https://127.0.0.1:8443/.well-known/est' };
+
+async function policyError(file: string): Promise<CoreError> {
+  try {
+    await loadPolicy({ file });
+  } catch (e) {
+    expect(e).toBeInstanceOf(CoreError);
+    return e as CoreError;
+  }
+  throw new Error('expected POLICY_INVALID');
+}
+
+describe('policy', () => {
+  it('applies DESIGN defaults to fields the file leaves out, and lists the fields it sets as managed', async () => {
+    const f = write('min.json', { ...base, trustAnchorFile: 'root.pem' });
+    const { policy, source, managed } = await loadPolicy({ file: f });
+    expect(source).toBe(f);
+    expect(policy.trustAnchorPem).toContain('BEGIN CERTIFICATE');
+    expect(policy).toMatchObject({ keyType: 'rsa2048', renewWindowDays: 30, graceDays: 90, reminderDays: [30, 10], removeSuperseded: true,
+      proxy: 'system', language: 'ja', stores: ['os'], maxClockSkewSeconds: 300 });
+    expect(managed.sort()).toEqual(['bankName', 'endpoint', 'trustAnchorFile']);
+  });
+
+  it('takes trustAnchorPem inline and keeps explicit values', async () => {
+    const f = write('inline.json', { ...base, trustAnchorPem: anchorPem, renewWindowDays: 40, graceDays: 180, language: 'en', keyType: 'ecdsaP256', proxy: 'http://proxy.local:3128' });
+    const { policy, managed } = await loadPolicy({ file: f });
+    expect(policy).toMatchObject({ renewWindowDays: 40, graceDays: 180, language: 'en', keyType: 'ecdsaP256', proxy: 'http://proxy.local:3128' });
+    expect(managed).toContain('language');
+  });
+
+  it.each([
+    ['unknown field', { ...base, trustAnchorPem: 'x', colour: 'red' }, 'colour'],
+    ['wrong type', { ...base, trustAnchorFile: 'root.pem', graceDays: 'ninety' }, 'graceDays'],
+    ['negative days', { ...base, trustAnchorFile: 'root.pem', renewWindowDays: -1 }, 'renewWindowDays'],
+    ['http endpoint', { ...base, endpoint: 'http://bank/.well-known/est', trustAnchorFile: 'root.pem' }, 'endpoint'],
+    ['endpoint not EST', { ...base, endpoint: 'https://bank/api', trustAnchorFile: 'root.pem' }, 'endpoint'],
+    ['missing bankName', { endpoint: base.endpoint, trustAnchorFile: 'root.pem' }, 'bankName'],
+    ['no anchor', { ...base }, 'trustAnchorFile'],
+    ['both anchors', { ...base, trustAnchorFile: 'root.pem', trustAnchorPem: 'PEM' }, 'trustAnchorFile'],
+    ['anchor file missing', { ...base, trustAnchorFile: 'nope.pem' }, 'trustAnchorFile'],
+    ['anchor not a certificate', { ...base, trustAnchorPem: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----' }, 'trustAnchorPem'],
+    ['bad store', { ...base, trustAnchorFile: 'root.pem', stores: ['cloud'] }, 'stores.0'],
+    ['bad language', { ...base, trustAnchorFile: 'root.pem', language: 'fr' }, 'language'],
+    ['not an object', [1, 2], '(document)'],
+  ])('%s is POLICY_INVALID naming the field and the file', async (_name, doc, field) => {
+    const f = write(`bad-${field}.json`, doc);
+    const e = await policyError(f);
+    expect(e.code).toBe('POLICY_INVALID');
+    expect(e.detail).toMatchObject({ field, file: f });
+    expect(e.message).toContain(f);
+    expect(e.message).toContain(field);
+  });
+
+  it('a missing file and broken JSON are POLICY_INVALID too', async () => {
+    const missing = await policyError(join(dir, 'absent.json'));
+    expect(missing.detail).toMatchObject({ reason: 'MISSING' });
+    const broken = await policyError(write('broken.json', '{"bankName": '));
+    expect(broken.detail).toMatchObject({ field: '(document)' });
+  });
+
+  it("knows each OS's machine-wide location", () => {
+    expect(policyPath('linux')).toBe('/etc/certdesk/policy.json');
+    expect(policyPath('darwin')).toBe('/Library/Application Support/CertDesk/policy.json');
+    expect(policyPath('win32', { ProgramData: 'C:\\ProgramData' })).toBe('C:\\ProgramData\\CertDesk\\policy.json');
+  });
+});
+
+describe('settings', () => {
+  it('persists across opens and defaults reminders on', () => {
+    const d = join(dir, 'settings');
+    const s = openSettings({ dir: d });
+    expect(s.get('remindersAtLogin')).toBe(true);
+    s.set('language', 'en');
+    expect(openSettings({ dir: d }).get('language')).toBe('en');
+  });
+});

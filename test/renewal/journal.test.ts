@@ -1,0 +1,83 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CoreError } from '../../src/main/core/errors';
+import { Journal, killPoint, openSealedKey, sealKey, type JournalRecord } from '../../src/main/core/renewal/journal';
+import { acquireLock } from '../../src/main/core/renewal/lock';
+
+const root = mkdtempSync(join(tmpdir(), 'certdesk-journal-'));
+afterAll(() => {
+  chmodSync(root, 0o700);
+  rmSync(root, { recursive: true, force: true });
+});
+
+const rec = (step: JournalRecord['step']): JournalRecord => ({ version: 1, id: 'j1', operation: 'renew', step, startedAt: new Date().toISOString(), keyType: 'rsa2048' });
+
+describe('journal', () => {
+  it('replaces the record atomically, 0600, leaving no temp files', async () => {
+    const j = new Journal(join(root, 'a'));
+    expect(await j.read()).toBeNull();
+    await j.write(rec('generateKey'));
+    await j.write(rec('send'));
+    expect((await j.read())?.step).toBe('send');
+    expect(statSync(j.file).mode & 0o777).toBe(0o600);
+    expect(readdirSync(j.dir)).toEqual(['renewal-journal.json']);
+    await j.clear();
+    expect(await j.read()).toBeNull();
+  });
+
+  it('a write into a read-only folder is JOURNAL_WRITE_FAILED and keeps the previous record', async () => {
+    if (process.getuid?.() === 0) return; // root ignores the mode bits
+    const j = new Journal(join(root, 'ro'));
+    await j.write(rec('generateKey'));
+    chmodSync(j.dir, 0o500);
+    try {
+      await expect(j.write(rec('send'))).rejects.toMatchObject({ code: 'JOURNAL_WRITE_FAILED' });
+      expect((await j.read())?.step).toBe('generateKey');
+    } finally {
+      chmodSync(j.dir, 0o700);
+    }
+  });
+
+  it('a damaged file is reported, not silently dropped', async () => {
+    const j = new Journal(join(root, 'dmg'));
+    await j.write(rec('send'));
+    writeFileSync(j.file, '{"version":1,');
+    await expect(j.read()).rejects.toMatchObject({ code: 'JOURNAL_WRITE_FAILED', detail: { reason: 'DAMAGED' } });
+  });
+
+  it('seals the key with AES-256-GCM bound to the journal id; a wrong key or id cannot open it', () => {
+    const key = randomBytes(32);
+    const pkcs8 = randomBytes(1200);
+    const sealed = sealKey(key, 'j1', pkcs8);
+    expect(Buffer.from(sealed.data, 'base64').equals(pkcs8)).toBe(false);
+    expect(Buffer.from(openSealedKey(key, 'j1', sealed)).equals(pkcs8)).toBe(true);
+    expect(() => openSealedKey(randomBytes(32), 'j1', sealed)).toThrow(CoreError);
+    expect(() => openSealedKey(key, 'j2', sealed)).toThrow(/unsealed/);
+  });
+
+  it('the kill point fires only at the step CERTDESK_TEST_KILL_AT names', () => {
+    const code = "import { killPoint } from './src/main/core/renewal/journal.ts'; killPoint('send'); console.log('alive'); killPoint('install'); console.log('not reached');";
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { env: { ...process.env, CERTDESK_TEST_KILL_AT: 'install' }, encoding: 'utf8' });
+    expect(r.stdout.trim()).toBe('alive');
+    expect(r.signal).toBe('SIGKILL');
+  });
+});
+
+describe('lock', () => {
+  it('refuses a second holder while the first lives, and takes over a dead one', async () => {
+    const d = join(root, 'lock');
+    const unlock = await acquireLock(d);
+    // Our own pid counts as alive for another process; simulate another live process with pid 1.
+    writeFileSync(join(d, 'renewal.lock'), '1');
+    await expect(acquireLock(d)).rejects.toMatchObject({ code: 'BUSY' });
+    // A pid that cannot exist: the holder was killed.
+    writeFileSync(join(d, 'renewal.lock'), '2147483646');
+    const again = await acquireLock(d);
+    await again();
+    await unlock();
+  });
+});
