@@ -48,8 +48,8 @@ export class OpensslLab {
   }
 
   makeRoot(name: string, opts: { days?: number; keyUsage?: string } = {}): TestCa {
-    const keyPath = this.path(`${name}.key`);
-    const certPath = this.path(`${name}.pem`);
+    const keyPath = this.path(`ca${++this.n}.key`);
+    const certPath = this.path(`ca${this.n}.pem`);
     this.run(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', keyPath]);
     this.run(['req', '-x509', '-new', '-key', keyPath, '-out', certPath, '-utf8', '-subj', `/C=JP/O=Test Bank/CN=${name}`,
       '-days', String(opts.days ?? 3650), '-set_serial', String(++this.serial),
@@ -58,14 +58,14 @@ export class OpensslLab {
   }
 
   makeCa(name: string, parent: TestCa, opts: { days?: number; keyUsage?: string } = {}): TestCa {
-    const keyPath = this.path(`${name}.key`);
+    const keyPath = this.path(`ca${++this.n}.key`);
     this.run(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', keyPath]);
     const csr = this.run(['req', '-new', '-key', keyPath, '-utf8', '-subj', `/C=JP/O=Test Bank/CN=${name}`, '-outform', 'DER']);
     const der = this.issue(parent, csr, {
       days: opts.days ?? 1825,
       ext: ['basicConstraints=critical,CA:TRUE,pathlen:0', `keyUsage=critical,${opts.keyUsage ?? 'keyCertSign,cRLSign'}`],
     });
-    const certPath = this.write(`${name}.pem`, toPem(der));
+    const certPath = this.write(`ca${++this.n}.pem`, toPem(der));
     return { name, certPath, keyPath, der };
   }
 

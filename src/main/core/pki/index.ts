@@ -5,3 +5,4 @@ export { inspectCertificate } from './inspect';
 export { subjectDerOf } from './certificate';
 export { generateKeyPair, exportPkcs8, importPkcs8 } from './keys';
 export { buildCsr } from './csr';
+export { verifyChain, verifyIssued } from './verify';
