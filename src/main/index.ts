@@ -1,19 +1,23 @@
-// The Electron main process: app lifecycle and windows. Thin: everything that works
-// without Electron lives in ./core. (Filled in by the Electron shell work.)
-import { app, BrowserWindow } from 'electron';
-import { join } from 'node:path';
+// The Electron main process: decides between the headless command line and the desktop
+// app, and sets up what must exist before `ready` (the app:// scheme, the hardening of
+// every web contents). Everything else is in the modules it wires.
+import { app, protocol } from 'electron';
+import { APP_SCHEME_PRIVILEGES } from './app-protocol';
+import { headlessArgs } from './headless';
+import { hardenWebContents } from './security';
 
-app.whenReady().then(() => {
-  const win = new BrowserWindow({
-    width: 960,
-    height: 720,
-    webPreferences: {
-      preload: join(import.meta.dirname, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-    },
-  });
-  void win.loadFile(join(import.meta.dirname, '../renderer/index.html'));
-});
+const headless = headlessArgs(process.argv);
+
+// Before anything can create a web contents.
+app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
+app.enableSandbox();
+
+if (headless) {
+  void import('./headless-main').then((m) => m.runHeadless(headless));
+} else if (!app.requestSingleInstanceLock()) {
+  // A second launch: the first instance focuses its window (see desktop-main) and this one ends.
+  app.quit();
+} else {
+  void import('./desktop-main').then((m) => m.runDesktop());
+}

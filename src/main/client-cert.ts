@@ -1,0 +1,64 @@
+// TLS client authentication for the renewal: when the bank's endpoint asks for a client
+// certificate, Chromium offers the certificates of the OS store, and CertDesk picks the
+// one being renewed, by SHA-256 fingerprint of its DER. Never the first one in the list,
+// never one for another site. Server certificate errors are never overridden.
+import { createHash } from 'node:crypto';
+import type { Certificate, Event, WebContents } from 'electron';
+
+/** SHA-256 (lowercase hex) of a certificate as Electron gives it (PEM in `data`). */
+export function fingerprintOf(cert: Pick<Certificate, 'data'>): string | null {
+  const m = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+)-----END CERTIFICATE-----/.exec(cert.data);
+  if (!m?.[1]) return null;
+  const der = Buffer.from(m[1].replace(/\s+/g, ''), 'base64');
+  return der.length > 0 ? createHash('sha256').update(der).digest('hex') : null;
+}
+
+export interface ClientCertTarget {
+  /** Origin of the EST endpoint (from policy): the only site that gets a certificate. */
+  origin: string;
+  /** Fingerprint of the certificate being renewed, or null when no renewal is running. */
+  fingerprint: string | null;
+}
+
+type SelectListener = (
+  event: Event,
+  webContents: WebContents | null,
+  url: string,
+  list: Certificate[],
+  callback: (certificate?: Certificate) => void,
+) => void;
+
+export function createClientCertSelector(target: () => ClientCertTarget): SelectListener {
+  return (event, _contents, url, list, callback) => {
+    // Without preventDefault Electron would present the first certificate of the store.
+    event.preventDefault();
+    const { origin, fingerprint } = target();
+    let requestOrigin: string | null;
+    try {
+      requestOrigin = new URL(url).origin;
+    } catch {
+      requestOrigin = null;
+    }
+    if (!fingerprint || requestOrigin !== origin) {
+      callback();
+      return;
+    }
+    callback(list.find((c) => fingerprintOf(c) === fingerprint));
+  };
+}
+
+type CertErrorListener = (
+  event: Event,
+  webContents: WebContents,
+  url: string,
+  error: string,
+  certificate: Certificate,
+  callback: (isTrusted: boolean) => void,
+) => void;
+
+/** Chromium's verdict stands: a certificate error is never turned into trust. */
+export const refuseCertificateErrors: CertErrorListener = (event, _contents, url, error, _certificate, callback) => {
+  event.preventDefault();
+  console.warn(`certdesk: TLS certificate error for ${new URL(url).origin}: ${error}`);
+  callback(false);
+};

@@ -1,0 +1,132 @@
+// Opens the core for the desktop app: policy, store, vault, settings, and the renewal
+// service whose requests go through Chromium's network stack (so keys the OS will not
+// export still sign the TLS handshake, chosen by fingerprint in select-client-certificate).
+// When the policy cannot be loaded the app still starts and every call answers the
+// policy's error, so the window can say what is wrong instead of a crash.
+import { homedir, release } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fail, type ApiError, type Result } from '../shared/contract';
+import type { Policy } from '../shared/policy';
+import { loadPolicy, openSettings, userDataDir, type Settings } from './core/config';
+import { CoreError, toApiError } from './core/errors';
+import { createNodeTransport, type EstTransport } from './core/est';
+import { createRenewalService, type CoreService, type Emitter, type TransportIdentity } from './core/renewal';
+import { createCommandRunner, createMacStore, createWindowsStore, openNssStore, windowsBuildOf, type CertificateStore } from './core/store';
+import { createKeytarVault } from './core/vault';
+
+export interface CoreWiring {
+  service: CoreService;
+  policy: Policy;
+  policySource: string;
+  settings: Settings;
+}
+
+export interface WiringOptions {
+  emit: Emitter;
+  /** Tells select-client-certificate which certificate the running renewal presents. */
+  onRenewing(fingerprint: string | null): void;
+  /** The Electron-net transport; when absent (tests), Node's https with a lent identity. */
+  netTransport?: (opts: { policy: Policy }) => EstTransport;
+  policyFile?: string;
+  dataDir?: string;
+}
+
+async function openStore(spec: string): Promise<CertificateStore> {
+  if (spec.startsWith('nss:')) return openNssStore({ dbDir: resolve(spec.slice(4)) });
+  if (process.platform === 'win32') return createWindowsStore(createCommandRunner(), { build: windowsBuildOf(release()) });
+  if (process.platform === 'darwin') {
+    const run = createCommandRunner();
+    const v = await run('sw_vers', ['-productVersion']);
+    return createMacStore(run, { productVersion: v.stdout.trim() });
+  }
+  return openNssStore({ dbDir: join(homedir(), '.pki', 'nssdb') });
+}
+
+/** A service that answers every call with one error (the policy or store could not be opened). */
+function failingService(error: ApiError): CoreService {
+  const answer = async (): Promise<Result<never>> => fail(error.code, error.message, error.detail);
+  return {
+    getOverview: answer,
+    getDetails: answer,
+    runPreflight: answer,
+    renew: answer,
+    acquire: answer,
+    cancel: answer,
+    remove: answer,
+    getDiagnostics: async () => ({ ok: true, value: { text: `CertDesk could not start its core.\n${error.code}: ${error.message}\n` } }),
+    getSettings: answer,
+    updateSettings: answer,
+    recover: async () => null,
+  };
+}
+
+const FALLBACK_POLICY: Policy = {
+  bankName: '',
+  endpoint: 'https://invalid.invalid/.well-known/est',
+  trustAnchorPem: '',
+  keyType: 'rsa2048',
+  renewWindowDays: 30,
+  graceDays: 90,
+  reminderDays: [30, 10],
+  removeSuperseded: true,
+  proxy: 'system',
+  language: 'ja',
+  stores: ['os'],
+  connectTimeoutMs: 10_000,
+  requestTimeoutMs: 60_000,
+  pendingMaxAttempts: 10,
+  maxClockSkewSeconds: 300,
+};
+
+export async function openCoreService(opts: WiringOptions): Promise<CoreWiring> {
+  const dataDir = opts.dataDir ?? userDataDir();
+  const settings = openSettings({ dir: dataDir });
+  let loaded;
+  let store: CertificateStore;
+  try {
+    loaded = await loadPolicy(opts.policyFile ? { file: opts.policyFile } : {});
+    store = await openStore(loaded.policy.stores[0] ?? 'os');
+  } catch (err) {
+    const error = toApiError(err);
+    return { service: failingService(error), policy: loaded?.policy ?? FALLBACK_POLICY, policySource: loaded?.source ?? '(none)', settings };
+  }
+  const { policy } = loaded;
+  // The OS store (and the default NSS db, which Chromium reads) is used through Chromium:
+  // the key never leaves the store. An explicit nss:DIR is not Chromium's, so its key is lent.
+  const viaChromium = Boolean(opts.netTransport) && (policy.stores[0] ?? 'os') === 'os';
+  const service = createRenewalService({
+    policy,
+    policySource: loaded.source,
+    managed: loaded.managed,
+    store,
+    vault: createKeytarVault(),
+    settings,
+    journalDir: dataDir,
+    ...(viaChromium ? { identityFor: async (fingerprint: string): Promise<TransportIdentity> => ({ fingerprint }) } : {}),
+    transportFor: (identity) => {
+      if (identity && 'fingerprint' in identity) {
+        if (!opts.netTransport) throw new CoreError('KEY_MISSING', 'No transport can present this certificate from the store.', { reason: 'NO_NET_TRANSPORT' });
+        opts.onRenewing(identity.fingerprint);
+        const net = opts.netTransport({ policy });
+        return {
+          send: (req) => net.send(req),
+          close: () => {
+            opts.onRenewing(null);
+            net.close();
+          },
+        };
+      }
+      if (!identity && opts.netTransport) return opts.netTransport({ policy });
+      return createNodeTransport({
+        anchorsPem: policy.trustAnchorPem,
+        ...(identity ? { identity } : {}),
+        proxy: policy.proxy,
+        connectTimeoutMs: policy.connectTimeoutMs,
+        requestTimeoutMs: policy.requestTimeoutMs,
+      });
+    },
+    emit: opts.emit,
+    versions: { certdesk: '0.1.0', electron: process.versions.electron ?? '-', chrome: process.versions.chrome ?? '-', node: process.versions.node },
+  });
+  return { service, policy, policySource: loaded.source, settings };
+}

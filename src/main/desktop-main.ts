@@ -1,0 +1,126 @@
+// The desktop app: logging, policy, the app:// protocol, the hardened session, the
+// window, IPC, client-certificate selection, reminders and the tray.
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell } from 'electron';
+import { join } from 'node:path';
+import { API_EVENTS, type ApiEvent, type CertDeskEvents, type Language } from '../shared/contract';
+import { serveRenderer } from './app-protocol';
+import { createClientCertSelector, refuseCertificateErrors } from './client-cert';
+import { openCoreService } from './core-wiring';
+import { createDesktopApi } from './desktop-api';
+import { emit, registerApi } from './ipc';
+import { setupLogging } from './logging';
+import { menuTemplate } from './menu';
+import { startReminders } from './reminders';
+import { APP_SCHEME, createSenderCheck, denyAllPermissions } from './security';
+import { stringsFor } from './strings';
+import { createTray, type TrayHandle } from './tray';
+import { createMainWindow, focus } from './window';
+
+const here = import.meta.dirname;
+const PRELOAD = join(here, '../preload/index.cjs');
+const RENDERER = join(here, '../renderer');
+const ICON = join(here, '../../assets/icon-256.png');
+
+export async function runDesktop(): Promise<void> {
+  const log = setupLogging(app.getPath('logs'));
+  // Started at login by the login item: tray and reminders only, the window on demand.
+  const background = process.argv.includes('--background');
+  await app.whenReady();
+
+  denyAllPermissions(session.defaultSession);
+  protocol.handle(APP_SCHEME, (request) => serveRenderer(RENDERER, request));
+
+  let win: BrowserWindow | null = null;
+  let tray: TrayHandle | null = null;
+  let renewing: string | null = null;
+  let language: Language = 'ja';
+  const strings = () => stringsFor(language);
+
+  const sendEvent = <E extends ApiEvent>(event: E, payload: CertDeskEvents[E]) => {
+    if (win && API_EVENTS.includes(event)) emit(win.webContents, event, payload);
+  };
+
+  const wiring = await openCoreService({
+    emit: sendEvent,
+    onRenewing: (fingerprint) => {
+      renewing = fingerprint;
+    },
+  });
+  language = wiring.policy.language;
+  app.on('select-client-certificate', createClientCertSelector(() => ({ origin: new URL(wiring.policy.endpoint).origin, fingerprint: renewing })));
+  app.on('certificate-error', refuseCertificateErrors);
+
+  const showWindow = () => {
+    if (!win || win.isDestroyed()) {
+      win = createMainWindow({ preload: PRELOAD, title: strings().appTitle, icon: ICON, show: true });
+      win.on('closed', () => {
+        win = null;
+      });
+    } else {
+      focus(win);
+    }
+    return win;
+  };
+
+  const api = createDesktopApi({
+    core: wiring.service,
+    bankSiteUrl: wiring.policy.bankSiteUrl,
+    dialog,
+    shell,
+    window: () => win,
+    strings,
+  });
+  registerApi(ipcMain, api, createSenderCheck(() => (win && !win.isDestroyed() ? win.webContents : null)));
+
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      menuTemplate(strings(), {
+        saveDiagnostics: () => void api.saveDiagnostics(),
+        openBankSite: () => void api.openBankSite(),
+        quit: () => app.quit(),
+      }),
+    ),
+  );
+
+  app.on('second-instance', () => showWindow());
+  app.on('window-all-closed', () => {
+    // With the tray the app keeps reminding; without it, closing the window ends it.
+    if (!tray) app.quit();
+  });
+
+  const settings = await wiring.service.getSettings();
+  const atLogin = settings.ok ? settings.value.remindersAtLogin : false;
+  if (app.isPackaged && process.platform !== 'linux') {
+    app.setLoginItemSettings({ openAtLogin: atLogin, args: ['--background'] });
+  }
+
+  tray = createTray({ icon: ICON, strings, onOpen: showWindow, onQuit: () => app.quit() });
+  const refreshTray = async () => {
+    const overview = await wiring.service.getOverview();
+    if (!overview.ok) return;
+    const days = overview.value.certificates.map((c) => c.daysLeft);
+    tray?.update(days.length ? Math.min(...days) : null);
+  };
+  startReminders({
+    policy: wiring.policy,
+    strings,
+    icon: ICON,
+    loadFired: () => wiring.settings.get('remindersShown'),
+    saveFired: (fired) => wiring.settings.set('remindersShown', fired),
+    listCertificates: async () => {
+      void refreshTray();
+      const overview = await wiring.service.getOverview();
+      return overview.ok ? overview.value.certificates : [];
+    },
+    onClick: (event) => {
+      const w = showWindow();
+      // The renderer opens the renewal of this certificate when it hears the reminder.
+      const send = () => emit(w.webContents, 'reminder', event);
+      if (w.webContents.isLoading()) w.webContents.once('did-finish-load', send);
+      else send();
+    },
+  });
+
+  if (!background) showWindow();
+  log.info(`certdesk: started (${background ? 'background' : 'window'}), policy ${wiring.policySource}`);
+}

@@ -1,0 +1,18 @@
+// The packaged app run as `CertDesk --headless <command> …`: the command line of
+// src/main/cli.ts with the process's own streams, then exit with its code.
+import { app } from 'electron';
+import { runCli } from './cli';
+
+export async function runHeadless(args: string[]): Promise<void> {
+  // No dock icon, no window: a command line that happens to live in the app bundle.
+  app.dock?.hide();
+  await app.whenReady();
+  let code: number;
+  try {
+    code = await runCli(args, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env });
+  } catch (err) {
+    process.stderr.write(`certdesk: ${err instanceof Error ? err.message : String(err)}\n`);
+    code = 1;
+  }
+  process.stdout.write('', () => app.exit(code));
+}

@@ -1,0 +1,130 @@
+// The security rules of the main window, as data and small functions that tests can
+// check one by one: window options, the content security policy, which navigations,
+// windows, permissions and external links are allowed (none, except the bank's site).
+import type { BrowserWindowConstructorOptions, IpcMainInvokeEvent, Session, WebContents } from 'electron';
+
+/** The renderer is served from app://certdesk/ (a privileged, secure, standard scheme). */
+export const APP_SCHEME = 'app';
+export const APP_HOST = 'certdesk';
+export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
+export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
+
+/**
+ * Sent as a header with every app:// response (the page's meta tag repeats it). No inline
+ * script, no eval, no remote origin: the renderer talks to nothing but the preload.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'none'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-src 'none'",
+  "worker-src 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** Headers of every app:// response. */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'Cache-Control': 'no-store',
+};
+
+export function mainWindowOptions(opts: { preload: string; title: string; icon?: string }): BrowserWindowConstructorOptions {
+  return {
+    width: 960,
+    height: 720,
+    minWidth: 640,
+    minHeight: 480,
+    title: opts.title,
+    show: false,
+    ...(opts.icon ? { icon: opts.icon } : {}),
+    webPreferences: {
+      preload: opts.preload,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      safeDialogs: true,
+      spellcheck: false,
+      devTools: process.env.NODE_ENV === 'development',
+    },
+  };
+}
+
+/** Whether a URL is one of the app's own pages. */
+export function isAppUrl(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.protocol === `${APP_SCHEME}:` && u.host === APP_HOST;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * No navigation, no new window, no <webview>, for every web contents the app ever
+ * creates. The renderer is one page: links to the bank go through `openBankSite`.
+ */
+export function hardenWebContents(contents: WebContents): void {
+  contents.on('will-navigate', (event) => event.preventDefault());
+  contents.on('will-frame-navigate', (event) => event.preventDefault());
+  contents.on('will-redirect', (event) => event.preventDefault());
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+}
+
+/** Every permission (camera, notifications from the page, geolocation, HID, …) is refused. */
+export function denyAllPermissions(session: Session): void {
+  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.setPermissionCheckHandler(() => false);
+  session.setDevicePermissionHandler(() => false);
+  session.setDisplayMediaRequestHandler((_request, callback) => callback({}));
+}
+
+/**
+ * IPC is answered only for the main window's main frame showing an app:// page: not a
+ * subframe, not another window, not a page that somehow navigated elsewhere.
+ */
+export function createSenderCheck(getMainContents: () => WebContents | null): (event: IpcMainInvokeEvent) => boolean {
+  return (event) => {
+    const main = getMainContents();
+    if (!main || main.isDestroyed() || event.sender !== main) return false;
+    const frame = event.senderFrame;
+    if (!frame || frame !== main.mainFrame) return false;
+    return isAppUrl(frame.url);
+  };
+}
+
+/**
+ * The only origin `shell.openExternal` may open: the policy's bank site, https only.
+ * Returns the URL to open, or null when it is not the bank's https origin.
+ */
+export function allowedExternalUrl(url: string, bankSiteUrl: string | undefined): string | null {
+  if (!bankSiteUrl) return null;
+  let target: URL;
+  let bank: URL;
+  try {
+    target = new URL(url);
+    bank = new URL(bankSiteUrl);
+  } catch {
+    return null;
+  }
+  if (target.protocol !== 'https:' || bank.protocol !== 'https:') return null;
+  if (target.username || target.password) return null;
+  return target.origin === bank.origin ? target.href : null;
+}

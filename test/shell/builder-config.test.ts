@@ -1,0 +1,84 @@
+// electron-builder.yml: valid against electron-builder's own JSON schema, every target
+// the issue asks for, the fuses, a stable MSI upgradeCode, and icons that exist.
+import { describe, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+// Both come with electron-builder (app-builder-lib depends on them).
+const Ajv = require('ajv') as typeof import('ajv').default;
+const yaml = require('js-yaml') as { load(text: string): unknown };
+const root = process.cwd();
+const schema = JSON.parse(readFileSync(join(root, 'node_modules/app-builder-lib/scheme.json'), 'utf8')) as object;
+// The parts read here; the schema test checks the whole shape.
+type Section = Record<string, unknown> & { target?: Array<{ target: string }>; icon: string };
+interface Config {
+  [k: string]: unknown;
+  appId: string;
+  productName: string;
+  electronFuses: Record<string, boolean>;
+  win: Section;
+  mac: Section;
+  linux: Section;
+  nsis: Record<string, unknown> & { installerIcon: string };
+  msi: Record<string, unknown> & { upgradeCode: string };
+}
+const config = yaml.load(readFileSync(join(root, 'electron-builder.yml'), 'utf8')) as Config;
+const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+
+const targets = (platform: 'win' | 'mac' | 'linux'): string[] => (config[platform].target ?? []).map((t) => t.target);
+
+describe('electron-builder.yml', () => {
+  it('validates against app-builder-lib/scheme.json', () => {
+    expect(validate(config), JSON.stringify(validate.errors, null, 1)).toBe(true);
+  });
+
+  it('the validator catches a wrong field (the check can fail)', () => {
+    expect(validate({ ...config, electronFuses: { ...config.electronFuses, runAsNod: false } })).toBe(false);
+    expect(validate({ ...config, msi: { ...config.msi, perUser: true } })).toBe(false);
+  });
+
+  it('lists every target: NSIS + MSI, dmg + pkg, deb + AppImage', () => {
+    expect(targets('win')).toEqual(['nsis', 'msi']);
+    expect(targets('mac')).toEqual(['dmg', 'pkg']);
+    expect(targets('linux')).toEqual(['deb', 'AppImage']);
+  });
+
+  it('names the app, offers per-user and per-machine NSIS, a stable MSI upgradeCode', () => {
+    expect(config.appId).toMatch(/^[a-z0-9.]+$/);
+    expect(config.productName).toBe('CertDesk 電子証明書');
+    expect(config.nsis).toMatchObject({ oneClick: false, perMachine: false, allowElevation: true });
+    expect(config.msi.perMachine).toBe(true);
+    expect(config.msi.upgradeCode).toMatch(/^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/);
+  });
+
+  it('sets the fuses: no RunAsNode, no inspect, no NODE_OPTIONS, asar only and verified', () => {
+    expect(config.electronFuses).toMatchObject({
+      runAsNode: false,
+      enableNodeCliInspectArguments: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      onlyLoadAppFromAsar: true,
+      enableEmbeddedAsarIntegrityValidation: true,
+      grantFileProtocolExtraPrivileges: false,
+    });
+  });
+
+  it('every icon exists and has the format its platform needs', () => {
+    const ico = readFileSync(join(root, config.win.icon));
+    expect(ico.readUInt16LE(0)).toBe(0);
+    expect(ico.readUInt16LE(2)).toBe(1); // ICO
+    const sizes = Array.from({ length: ico.readUInt16LE(4) }, (_, i) => ico[6 + i * 16] || 256);
+    expect(sizes).toContain(256);
+    expect(sizes).toContain(16);
+    const icns = readFileSync(join(root, config.mac.icon));
+    expect(icns.subarray(0, 4).toString('ascii')).toBe('icns');
+    expect(icns.readUInt32BE(4)).toBe(icns.length);
+    for (const type of ['ic09', 'ic10']) expect(icns.includes(Buffer.from(type, 'ascii')), type).toBe(true);
+    for (const s of [16, 32, 48, 64, 128, 256, 512]) {
+      const png = readFileSync(join(root, config.linux.icon, `${s}x${s}.png`));
+      expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([s, s]);
+    }
+    for (const f of ['assets/icon.svg', 'assets/icon.png', 'assets/icon-256.png', config.nsis.installerIcon]) expect(existsSync(join(root, f)), f).toBe(true);
+  });
+});
