@@ -261,7 +261,7 @@ export function createRenewalService(deps: RenewalDeps): CoreService {
           if (!target && phased.length > 0 && phased.every((p) => p.sum.phase === 'reissue')) {
             throw phaseError(phased[0]!.s, e, t)!;
           }
-          // Repeat the subject the bank gave last time; a first certificate is named by the login ID.
+          // Repeat the subject the bank gave last time; a first certificate leaves it to the bank.
           const basis = target ?? phased[0];
           const subject = basis ? { subjectDer: subjectDerOf(basis.s.certificateDer) } : undefined;
           const transport = deps.transportFor();
@@ -269,7 +269,7 @@ export function createRenewalService(deps: RenewalDeps): CoreService {
             return await start(e, {
               operation: 'acquire',
               ...(target ? { old: target.s } : {}),
-              subjectDer: subject?.subjectDer ?? encodeCnName(request.loginId),
+              subjectDer: subject?.subjectDer ?? EMPTY_NAME,
               client: newClient(e, transport, 'acquire'),
               credentials,
             });
@@ -348,13 +348,5 @@ export function createRenewalService(deps: RenewalDeps): CoreService {
   return service;
 }
 
-/** DER of the Name `CN=<value>` (UTF8String): SEQUENCE { SET { SEQUENCE { OID 2.5.4.3, UTF8String } } }. */
-function encodeCnName(value: string): Uint8Array {
-  const v = Buffer.from(value, 'utf8');
-  const tlv = (tag: number, body: Uint8Array): Buffer => {
-    const len = body.length < 128 ? Buffer.from([body.length]) : Buffer.from([0x81, body.length]);
-    return Buffer.concat([Buffer.from([tag]), len, body]);
-  };
-  const atv = tlv(0x30, Buffer.concat([Buffer.from([0x06, 0x03, 0x55, 0x04, 0x03]), tlv(0x0c, v)]));
-  return new Uint8Array(tlv(0x30, tlv(0x31, atv)));
-}
+/** An empty Name: a first 取得 lets the bank fill in the account's subject (RFC 7030 allows it). */
+const EMPTY_NAME = new Uint8Array([0x30, 0x00]);
