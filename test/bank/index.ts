@@ -1,0 +1,20 @@
+// The bank simulator's in-process API, for tests, benchmarks and the demo.
+import { BankServer } from './server';
+
+export interface Bank {
+  url: string;                 // https://127.0.0.1:PORT/.well-known/est  (+ /label when given)
+  origin: string;              // https://127.0.0.1:PORT
+  trustAnchorPem: string; trustAnchorPath: string;   // the root
+  issuingCaPem: string;
+  seedAccount(id: string, days: number, password?: string /* default random, returned */, opts?: { keyType?: 'rsa2048' | 'ecdsaP256' })
+    : Promise<{ id: string; password: string; p12Path: string; p12Password: string; certPem: string; keyPem: string /* PKCS#8 */; fingerprint: string /* sha256 hex of DER */ }>;
+  setClock(at: Date | null): void;       // null = real time
+  setPending(n: number, retryAfterSeconds?: number): void;
+  revoke(fingerprint: string): void;
+  account(id: string): { id: string; active: boolean; currentFingerprint?: string; issued: string[] } | undefined;
+  stop(): Promise<void>;
+}
+
+export function startBank(opts: { dataDir: string; port?: number /* 0 */; label?: string; clock?: Date; pending?: number; log?: (line: string) => void }): Promise<Bank> {
+  return BankServer.start(opts);
+}
