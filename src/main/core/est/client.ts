@@ -1,0 +1,214 @@
+// RFC 7030 operations on top of a transport: what to send, when to send credentials, how to
+// wait through "pending", and which answers to believe.
+import { CoreError } from '../errors';
+import { parseCertsOnly, verifyChain } from '../pki';
+import { fromBase64Body, mediaType, toBase64Lines } from './encoding';
+import { statusError } from './status-errors';
+import type { EstRequest, EstResponse, EstTransport } from './types';
+
+export interface EstClientOptions {
+  baseUrl: string;
+  transport: EstTransport;
+  anchorsDer: Uint8Array[];
+  pendingMaxAttempts: number;
+  onPending?: (p: { attempt: number; retryAt: Date }) => void;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/** A Retry-After longer than this is the bank's mistake, not a reason to hang for a day. */
+export const MAX_RETRY_AFTER_MS = 10 * 60 * 1000;
+/** RFC 7030 requires Retry-After with 202; when it is missing, wait this long. */
+export const DEFAULT_RETRY_AFTER_MS = 10 * 1000;
+
+const PKCS7 = 'application/pkcs7-mime';
+
+export class EstClient {
+  private readonly base: string;
+  private readonly opts: EstClientOptions;
+
+  constructor(opts: EstClientOptions) {
+    let url: URL;
+    try {
+      url = new URL(opts.baseUrl);
+    } catch {
+      throw new CoreError('INVALID_INPUT', `The EST endpoint "${opts.baseUrl}" is not a URL. Fix the endpoint in the policy.`, { reason: 'ENDPOINT_URL' });
+    }
+    // Credentials and keys only ever travel over TLS verified against the anchor.
+    if (url.protocol !== 'https:') {
+      throw new CoreError('INVALID_INPUT', `The EST endpoint ${url.origin} is not https. Fix the endpoint in the policy.`, { reason: 'NOT_HTTPS' });
+    }
+    if (opts.anchorsDer.length === 0) {
+      throw new CoreError('INVALID_INPUT', 'No pinned trust anchor: put the bank root certificate in the policy.', { reason: 'NO_ANCHOR' });
+    }
+    if (!Number.isInteger(opts.pendingMaxAttempts) || opts.pendingMaxAttempts < 0) {
+      throw new CoreError('INVALID_INPUT', 'pendingMaxAttempts must be a whole number ≥ 0. Fix it in the policy.', { reason: 'PENDING_MAX_ATTEMPTS' });
+    }
+    this.base = url.href.replace(/\/+$/, '');
+    this.opts = opts;
+  }
+
+  /** The bank CA certificates, accepted only when each chains to a pinned anchor. */
+  async cacerts(signal?: AbortSignal): Promise<{ certificates: Uint8Array[]; serverDate?: Date }> {
+    const res = await this.exchange({ method: 'GET', url: `${this.base}/cacerts`, headers: { Accept: PKCS7 }, signal }, 'cacerts');
+    if (res.status !== 200) throw statusError(res, 'cacerts');
+    const certificates = certsFrom(res, 'cacerts');
+    const anchors = this.opts.anchorsDer;
+    for (const cert of certificates) {
+      if (anchors.some((a) => sameBytes(a, cert))) continue;
+      try {
+        await verifyChain({ certificateDer: cert, intermediatesDer: certificates.filter((c) => c !== cert), anchorsDer: anchors });
+      } catch (err) {
+        const why = err instanceof CoreError && typeof err.detail?.reason === 'string' ? err.detail.reason : 'UNTRUSTED_CHAIN';
+        throw new CoreError('TLS_UNTRUSTED', 'The CA certificates the server sent do not chain to the pinned trust anchor: this may not be the bank. Check the policy\'s trust anchor and endpoint.', { reason: 'CACERTS_NOT_ANCHORED', chain: why }, { cause: err });
+      }
+    }
+    const date = res.headers['date'] ? new Date(res.headers['date']) : undefined;
+    return date && !Number.isNaN(date.getTime()) ? { certificates, serverDate: date } : { certificates };
+  }
+
+  /** The bank's CSR attributes (DER), or null when it has none. */
+  async csrattrs(signal?: AbortSignal): Promise<Uint8Array | null> {
+    const res = await this.exchange({ method: 'GET', url: `${this.base}/csrattrs`, headers: { Accept: 'application/csrattrs' }, signal }, 'csrattrs');
+    if (res.status === 204 || res.status === 404) return null;
+    if (res.status !== 200) throw statusError(res, 'csrattrs');
+    if (res.body.byteLength === 0) return null;
+    if (mediaType(res.headers['content-type']) !== 'application/csrattrs') throw wrongType('csrattrs', res);
+    const der = fromBase64Body(res.body, 'csrattrs');
+    if (der[0] !== 0x30) {
+      throw new CoreError('BAD_RESPONSE', 'The bank\'s csrattrs answer is not a DER SEQUENCE. Send the diagnostics to the helpdesk.', { reason: 'BAD_CSRATTRS' });
+    }
+    return der;
+  }
+
+  /** 取得: HTTP Basic with login ID and password, sent only after the server's 401 challenge. */
+  async simpleenroll(csrDer: Uint8Array, credentials: { loginId: string; password: string }, signal?: AbortSignal): Promise<Uint8Array[]> {
+    const auth = basic(credentials);
+    const req = enrollRequest(`${this.base}/simpleenroll`, csrDer, signal);
+    let res = await this.pendingLoop(req, 'simpleenroll');
+    if (res.status === 401) {
+      if (!/(^|[\s,])basic(\s|$)/i.test(res.headers['www-authenticate'] ?? '')) {
+        throw new CoreError('AUTH_FAILED', 'The bank did not offer login ID and password authentication for this request. Contact the bank.', { reason: 'NO_BASIC_CHALLENGE' });
+      }
+      res = await this.pendingLoop({ ...req, headers: { ...req.headers, Authorization: auth } }, 'simpleenroll');
+      if (res.status === 401) {
+        throw new CoreError('AUTH_FAILED', 'The bank rejected the login ID or password. Check them and try again; after repeated failures the bank may lock the account.', { reason: 'REJECTED' });
+      }
+    }
+    return this.enrolled(res, 'simpleenroll');
+  }
+
+  /** 更新: authenticated by the current certificate in the TLS handshake (the transport's identity). */
+  async simplereenroll(csrDer: Uint8Array, signal?: AbortSignal): Promise<Uint8Array[]> {
+    const res = await this.pendingLoop(enrollRequest(`${this.base}/simplereenroll`, csrDer, signal), 'simplereenroll');
+    if (res.status === 401) {
+      throw new CoreError('CLIENT_CERT_REJECTED', 'The bank did not accept the current certificate for renewal. If it has expired, obtain a new one (取得) with your login ID and password.', { reason: 'HTTP_401' });
+    }
+    return this.enrolled(res, 'simplereenroll');
+  }
+
+  private enrolled(res: EstResponse, op: string): Uint8Array[] {
+    if (res.status !== 200) throw statusError(res, op);
+    return certsFrom(res, op);
+  }
+
+  /** Sends, and while the bank answers 202, waits Retry-After and resends the identical request. */
+  private async pendingLoop(req: EstRequest, op: string): Promise<EstResponse> {
+    for (let attempt = 1; ; attempt++) {
+      const res = await this.exchange(req, op);
+      if (res.status !== 202) return res;
+      if (attempt > this.opts.pendingMaxAttempts) {
+        throw new CoreError('PENDING_TIMEOUT', `The bank is still processing the request after ${this.opts.pendingMaxAttempts} waits. Try again later; the request will be resumed.`, { attempts: attempt });
+      }
+      const ms = retryAfterMs(res);
+      this.opts.onPending?.({ attempt, retryAt: new Date(Date.now() + ms) });
+      await (this.opts.sleep ?? abortableSleep)(ms, req.signal);
+      if (req.signal?.aborted) throw cancelled();
+    }
+  }
+
+  private async exchange(req: EstRequest, op: string): Promise<EstResponse> {
+    if (req.signal?.aborted) throw cancelled();
+    try {
+      return await this.opts.transport.send(req);
+    } catch (err) {
+      if (err instanceof CoreError) throw err;
+      throw new CoreError('INTERNAL', `The ${op} request failed unexpectedly: ${err instanceof Error ? err.message : String(err)}`, undefined, { cause: err });
+    }
+  }
+}
+
+function enrollRequest(url: string, csrDer: Uint8Array, signal?: AbortSignal): EstRequest {
+  if (!(csrDer instanceof Uint8Array) || csrDer.byteLength < 2 || csrDer[0] !== 0x30) {
+    throw new CoreError('INVALID_INPUT', 'The certificate request is not DER (PKCS#10). This is a bug: send the diagnostics to the helpdesk.', { reason: 'BAD_CSR' });
+  }
+  const headers = { 'Content-Type': 'application/pkcs10', 'Content-Transfer-Encoding': 'base64', Accept: PKCS7 };
+  const req: EstRequest = { method: 'POST', url, headers, body: new TextEncoder().encode(toBase64Lines(csrDer)) };
+  if (signal) req.signal = signal;
+  return req;
+}
+
+function basic(c: { loginId: string; password: string }): string {
+  // RFC 7617: the user-id cannot contain a colon; control characters would break the header.
+  if (!c.loginId || c.loginId.includes(':') || hasControl(c.loginId + c.password)) {
+    throw new CoreError('INVALID_INPUT', 'The login ID is empty or contains characters that cannot be sent (such as ":"). Check the login ID.', { reason: 'LOGIN_ID' });
+  }
+  return `Basic ${Buffer.from(`${c.loginId}:${c.password}`, 'utf8').toString('base64')}`;
+}
+
+function hasControl(s: string): boolean {
+  for (const ch of s) {
+    const n = ch.codePointAt(0)!;
+    if (n < 0x20 || n === 0x7f) return true;
+  }
+  return false;
+}
+
+function certsFrom(res: EstResponse, op: string): Uint8Array[] {
+  if (mediaType(res.headers['content-type']) !== PKCS7) throw wrongType(op, res);
+  try {
+    return parseCertsOnly(res.body);
+  } catch (err) {
+    if (err instanceof CoreError) throw err;
+    throw new CoreError('BAD_RESPONSE', `The bank's ${op} answer could not be read as certificates. Send the diagnostics to the helpdesk.`, { reason: 'BAD_CMS' }, { cause: err });
+  }
+}
+
+function wrongType(op: string, res: EstResponse): CoreError {
+  return new CoreError('BAD_RESPONSE', `The bank answered ${op} with Content-Type "${res.headers['content-type'] ?? ''}", not an EST answer. Check the endpoint in the policy.`, { reason: 'WRONG_CONTENT_TYPE' });
+}
+
+/** Retry-After as delay-seconds or an HTTP date (relative to the bank's Date when it sent one). */
+export function retryAfterMs(res: EstResponse): number {
+  const v = (res.headers['retry-after'] ?? '').trim();
+  let ms: number;
+  if (/^\d+$/.test(v)) ms = Number(v) * 1000;
+  else {
+    const at = Date.parse(v);
+    const ref = res.headers['date'] ? Date.parse(res.headers['date']) : NaN;
+    ms = Number.isNaN(at) ? DEFAULT_RETRY_AFTER_MS : at - (Number.isNaN(ref) ? Date.now() : ref);
+  }
+  return Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS);
+}
+
+function cancelled(): CoreError {
+  return new CoreError('CANCELLED', 'The request to the bank was cancelled.');
+}
+
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(cancelled());
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(cancelled());
+    };
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.byteLength === b.byteLength && Buffer.from(a).equals(Buffer.from(b));
+}

@@ -1,0 +1,220 @@
+// EST over Node's https, for the CLI and tests: an explicit identity (PKCS#12 or PEM), the
+// pinned anchors as the only CAs, keep-alive inside one transport. A transport holds exactly
+// one identity, so a pooled socket can never carry another identity's TLS session.
+import https from 'node:https';
+import type { Agent, ClientRequest, IncomingMessage } from 'node:http';
+import tls, { type TLSSocket } from 'node:tls';
+import { X509Certificate } from 'node:crypto';
+import { HttpsProxyAgent } from 'https-proxy-agent';
+import { CoreError } from '../errors';
+import { proxyFor } from './proxy';
+import { mapNodeError, networkError } from './transport-errors';
+import type { EstIdentity, EstRequest, EstResponse, EstTransport, ProxySetting } from './types';
+
+export interface NodeTransportOptions {
+  anchorsPem: string;
+  identity?: EstIdentity;
+  proxy: ProxySetting;
+  connectTimeoutMs: number;
+  requestTimeoutMs: number;
+}
+
+/** EST answers are a few kilobytes; anything this large is not an EST answer. */
+const MAX_BODY = 1024 * 1024;
+
+const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+
+export function createNodeTransport(opts: NodeTransportOptions): EstTransport {
+  const tlsOptions = checkedTlsOptions(opts);
+  const agents = new Map<string, Agent>();
+  let closed = false;
+
+  function agentFor(url: string): Agent {
+    const proxy = proxyFor(opts.proxy, url);
+    const key = proxy ?? 'direct';
+    let agent = agents.get(key);
+    if (!agent) {
+      const common = { keepAlive: true, maxSockets: 4, maxFreeSockets: 2, scheduling: 'lifo' as const, ...tlsOptions };
+      agent = proxy ? new HttpsProxyAgent(proxy, common) : new https.Agent(common);
+      agents.set(key, agent);
+    }
+    return agent;
+  }
+
+  async function send(req: EstRequest): Promise<EstResponse> {
+    if (closed) throw new CoreError('INTERNAL', 'The EST transport was used after close().');
+    let url: URL;
+    try {
+      url = new URL(req.url);
+    } catch {
+      throw new CoreError('INVALID_INPUT', `"${req.url}" is not a URL. Check the endpoint in the policy.`, { reason: 'ENDPOINT_URL' });
+    }
+    if (url.protocol !== 'https:') {
+      throw new CoreError('INVALID_INPUT', `The endpoint ${url.origin} is not https: the bank's endpoint must use HTTPS. Fix the endpoint in the policy.`, { reason: 'NOT_HTTPS' });
+    }
+    if (req.signal?.aborted) throw cancelled();
+    const agent = agentFor(url.href);
+    try {
+      return await once(url, req, agent, opts, tlsOptions);
+    } catch (err) {
+      // A pooled socket the server closed while idle fails before any answer: resend once
+      // on a fresh connection (EST requests are safe to resend; 202 relies on it).
+      if (err instanceof Retryable) return once(url, req, agent, opts, tlsOptions).catch((e: unknown) => { throw unwrap(e); });
+      throw err;
+    }
+  }
+
+  return {
+    send: (req) => send(req).catch((e: unknown) => { throw unwrap(e); }),
+    close() {
+      closed = true;
+      for (const a of agents.values()) a.destroy();
+      agents.clear();
+    },
+  };
+}
+
+class Retryable extends Error {
+  constructor(readonly inner: CoreError) { super(inner.message); }
+}
+const unwrap = (e: unknown): unknown => (e instanceof Retryable ? e.inner : e);
+
+function cancelled(): CoreError {
+  return new CoreError('CANCELLED', 'The request to the bank was cancelled.');
+}
+
+function once(url: URL, req: EstRequest, agent: Agent, opts: NodeTransportOptions, tlsOptions: TlsOptions): Promise<EstResponse> {
+  return new Promise<EstResponse>((resolve, reject) => {
+    const headers: Record<string, string> = { ...req.headers, Host: url.host };
+    if (req.body) headers['Content-Length'] = String(req.body.byteLength);
+    let settled = false;
+    let proxyStatus: number | undefined;
+    let gotResponse = false;
+    // The plain socket to a proxy, under the TLS socket: destroying the TLS socket alone leaves it open.
+    let tunnel: { destroy(): void } | undefined;
+
+    const finish = (err: CoreError | null, value?: EstResponse) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(connectTimer);
+      clearTimeout(wholeTimer);
+      req.signal?.removeEventListener('abort', onAbort);
+      if (err) {
+        r.destroy();
+        tunnel?.destroy();
+        reject(err);
+      } else resolve(value!);
+    };
+    const fail = (err: unknown) => {
+      const mapped = mapNodeError(err, url.host);
+      const code = (err as { code?: string }).code;
+      const stale = r.reusedSocket && !gotResponse && mapped.code === 'NETWORK' && mapped.detail?.reason === 'RESET' && code !== 'ETIMEDOUT';
+      finish(stale ? (new Retryable(mapped) as unknown as CoreError) : mapped);
+    };
+    const onAbort = () => finish(cancelled());
+
+    // TLS options go on every request: proxy agents take them from there, not from the agent.
+    const r: ClientRequest = https.request(url, { method: req.method, headers, agent, ...tlsOptions });
+    const wholeTimer = setTimeout(
+      () => finish(networkError('TIMEOUT', `The bank did not answer within ${Math.round(opts.requestTimeoutMs / 1000)} s (${url.host})`)),
+      opts.requestTimeoutMs,
+    );
+    const connectTimer = setTimeout(
+      () => finish(networkError('CONNECT_TIMEOUT', `No connection to the bank within ${Math.round(opts.connectTimeoutMs / 1000)} s (${url.host})`)),
+      opts.connectTimeoutMs,
+    );
+    req.signal?.addEventListener('abort', onAbort, { once: true });
+
+    r.on('proxyConnect', (res: { statusCode?: number }) => { proxyStatus = res.statusCode; });
+    r.on('proxy', (p: { socket?: { destroy(): void } }) => { tunnel = p.socket; });
+    r.on('socket', (socket) => {
+      const s = socket as TLSSocket;
+      // A reused socket, or one whose handshake already finished, is connected.
+      if (r.reusedSocket || (typeof s.getFinished === 'function' && s.getFinished() !== undefined)) clearTimeout(connectTimer);
+      else s.once('secureConnect', () => clearTimeout(connectTimer));
+    });
+    r.on('error', fail);
+    r.on('response', (res: IncomingMessage) => {
+      gotResponse = true;
+      clearTimeout(connectTimer);
+      if (proxyStatus !== undefined && proxyStatus !== 200) {
+        res.resume();
+        finish(networkError('PROXY', `The proxy refused to connect to the bank (HTTP ${proxyStatus})`, undefined, { status: proxyStatus }));
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size > MAX_BODY) {
+          finish(new CoreError('BAD_RESPONSE', `The bank's answer is larger than ${MAX_BODY} bytes: this is not an EST answer. Check the endpoint in the policy.`, { reason: 'TOO_LARGE' }));
+          return;
+        }
+        chunks.push(c);
+      });
+      res.on('error', fail);
+      res.on('aborted', () => fail(Object.assign(new Error('aborted'), { code: 'ECONNRESET' })));
+      res.on('end', () => {
+        if (!res.complete) {
+          fail(Object.assign(new Error('incomplete response'), { code: 'ECONNRESET' }));
+          return;
+        }
+        const out: Record<string, string> = {};
+        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
+        finish(null, { status: res.statusCode ?? 0, headers: out, body: new Uint8Array(Buffer.concat(chunks)) });
+      });
+    });
+    r.end(req.body ? Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength) : undefined);
+  });
+}
+
+type TlsOptions = Pick<tls.SecureContextOptions, 'ca' | 'pfx' | 'passphrase' | 'cert' | 'key'> & {
+  rejectUnauthorized: true;
+  minVersion: 'TLSv1.2';
+};
+
+/** Checks the anchors and identity once, up front, so a bad input fails with a clear error. */
+function checkedTlsOptions(opts: NodeTransportOptions): TlsOptions {
+  if (!(opts.connectTimeoutMs > 0) || !(opts.requestTimeoutMs > 0)) {
+    throw new CoreError('INVALID_INPUT', 'The connect and request timeouts must be positive numbers of milliseconds. Fix them in the policy.', { reason: 'TIMEOUTS' });
+  }
+  const anchors = opts.anchorsPem.match(PEM_CERT) ?? [];
+  if (anchors.length === 0) {
+    throw new CoreError('INVALID_INPUT', 'The pinned trust anchor is not a PEM certificate. Put the bank root certificate (PEM) in the policy.', { reason: 'NO_ANCHOR' });
+  }
+  try {
+    for (const pem of anchors) new X509Certificate(pem);
+  } catch (err) {
+    throw new CoreError('INVALID_INPUT', 'The pinned trust anchor could not be read as a certificate. Put the bank root certificate (PEM) in the policy.', { reason: 'BAD_ANCHOR' }, { cause: err });
+  }
+  const out: TlsOptions = { ca: anchors, rejectUnauthorized: true, minVersion: 'TLSv1.2' };
+  const id = opts.identity;
+  if (id && 'pkcs12' in id) {
+    out.pfx = Buffer.from(id.pkcs12);
+    out.passphrase = id.password;
+  } else if (id) {
+    out.cert = id.certPem;
+    out.key = id.keyPem;
+  }
+  try {
+    tls.createSecureContext(out);
+  } catch (err) {
+    throw identityError(err);
+  }
+  if (opts.proxy !== 'system' && opts.proxy !== 'direct') proxyFor(opts.proxy, 'https://example.invalid/');
+  return out;
+}
+
+function identityError(err: unknown): CoreError {
+  const msg = err instanceof Error ? err.message : String(err);
+  if (/mac verify failure|bad decrypt/i.test(msg)) {
+    return new CoreError('INVALID_INPUT', 'The PKCS#12 password is wrong. Enter the password the file was exported with.', { reason: 'BAD_PASSWORD' }, { cause: err });
+  }
+  if (/unsupported/i.test(msg)) {
+    return new CoreError('INVALID_INPUT', 'The PKCS#12 file uses an encryption this program cannot read (legacy RC2/3DES). Export it again with AES (or use the PEM files).', { reason: 'UNSUPPORTED_PKCS12' }, { cause: err });
+  }
+  if (/key values mismatch/i.test(msg)) {
+    return new CoreError('INVALID_INPUT', 'The private key does not belong to the certificate. Choose the key that was generated with it.', { reason: 'KEY_MISMATCH' }, { cause: err });
+  }
+  return new CoreError('INVALID_INPUT', `Could not read the client certificate or key (${msg}). Check the file.`, { reason: 'BAD_IDENTITY' }, { cause: err });
+}

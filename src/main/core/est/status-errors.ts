@@ -1,0 +1,55 @@
+// The bank's HTTP answers that are not a success, as contract errors with what to do next.
+import { CoreError } from '../errors';
+import type { ErrorCode } from '../../../shared/contract';
+import type { EstResponse } from './types';
+
+// The bank's 403 reasons (the simulator's and the variants real EST front-ends use).
+const FORBIDDEN: Record<string, { code: ErrorCode; text: string }> = {
+  RENEWAL_NOT_OPEN: { code: 'RENEWAL_NOT_OPEN', text: 'The renewal period has not started yet. Renew on or after the opening date.' },
+  NOT_OPEN: { code: 'RENEWAL_NOT_OPEN', text: 'The renewal period has not started yet. Renew on or after the opening date.' },
+  TOO_EARLY: { code: 'RENEWAL_NOT_OPEN', text: 'The renewal period has not started yet. Renew on or after the opening date.' },
+  ACQUIRE_REQUIRED: { code: 'ACQUIRE_REQUIRED', text: 'The certificate has expired, so it can no longer be renewed. Obtain a new one (取得) with your login ID and password.' },
+  EXPIRED: { code: 'ACQUIRE_REQUIRED', text: 'The certificate has expired, so it can no longer be renewed. Obtain a new one (取得) with your login ID and password.' },
+  REISSUE_REQUIRED: { code: 'REISSUE_REQUIRED', text: 'The period for obtaining a certificate online is over. Ask your branch for a reissue (再発行, お取引店窓口へお申し出ください).' },
+  GRACE_OVER: { code: 'REISSUE_REQUIRED', text: 'The period for obtaining a certificate online is over. Ask your branch for a reissue (再発行, お取引店窓口へお申し出ください).' },
+};
+
+function parseJson(body: Uint8Array): Record<string, unknown> | null {
+  try {
+    const v: unknown = JSON.parse(Buffer.from(body).toString('utf8'));
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v.slice(0, 500) : undefined);
+
+/** A 4xx/5xx/unexpected answer as a CoreError. 401 is handled by the caller (it means different things per operation). */
+export function statusError(res: EstResponse, operation: string): CoreError {
+  const status = res.status;
+  if (status === 403) {
+    const json = parseJson(res.body);
+    const reason = str(json?.reason);
+    const serverMessage = str(json?.message);
+    const opensOn = str(json?.opensOn);
+    const known = reason ? FORBIDDEN[reason.toUpperCase()] : undefined;
+    const detail: Record<string, string | number> = { status };
+    if (reason) detail.reason = reason;
+    if (serverMessage) detail.serverMessage = serverMessage;
+    if (opensOn) detail.opensOn = opensOn;
+    if (known) {
+      const when = known.code === 'RENEWAL_NOT_OPEN' && opensOn ? ` It opens on ${opensOn}.` : '';
+      return new CoreError(known.code, known.text + when, detail);
+    }
+    return new CoreError('SERVER_REJECTED', `The bank refused the ${operation} request${serverMessage ? `: ${serverMessage}` : ''}. Contact the bank's helpdesk with this message.`, detail);
+  }
+  if (status >= 500) {
+    return new CoreError('SERVER_ERROR', `The bank's server failed (HTTP ${status}) on ${operation}. Try again later.`, { status });
+  }
+  if (status >= 400) {
+    const serverMessage = str(parseJson(res.body)?.message);
+    return new CoreError('SERVER_REJECTED', `The bank refused the ${operation} request (HTTP ${status})${serverMessage ? `: ${serverMessage}` : ''}. Contact the bank's helpdesk with this message.`, serverMessage ? { status, serverMessage } : { status });
+  }
+  return new CoreError('BAD_RESPONSE', `The bank answered ${operation} with an unexpected HTTP ${status}. Check the endpoint in the policy.`, { reason: 'UNEXPECTED_STATUS', status });
+}
