@@ -12,6 +12,9 @@ const FORBIDDEN: Record<string, { code: ErrorCode; text: string }> = {
   EXPIRED: { code: 'ACQUIRE_REQUIRED', text: 'The certificate has expired, so it can no longer be renewed. Obtain a new one (取得) with your login ID and password.' },
   REISSUE_REQUIRED: { code: 'REISSUE_REQUIRED', text: 'The period for obtaining a certificate online is over. Ask your branch for a reissue (再発行, お取引店窓口へお申し出ください).' },
   GRACE_OVER: { code: 'REISSUE_REQUIRED', text: 'The period for obtaining a certificate online is over. Ask your branch for a reissue (再発行, お取引店窓口へお申し出ください).' },
+  REVOKED: { code: 'REISSUE_REQUIRED', text: 'The current certificate was revoked by the bank. Ask your branch for a reissue (再発行, お取引店窓口へお申し出ください).' },
+  CLIENT_CERTIFICATE_REQUIRED: { code: 'CLIENT_CERT_REJECTED', text: 'The bank did not receive the current certificate for renewal. Check that the certificate and its private key are installed on this PC.' },
+  UNKNOWN_CERTIFICATE: { code: 'CLIENT_CERT_REJECTED', text: 'The bank does not recognise the certificate used for renewal. Choose the certificate the bank issued to you, or obtain a new one (取得).' },
 };
 
 function parseJson(body: Uint8Array): Record<string, unknown> | null {
