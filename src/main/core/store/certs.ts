@@ -1,0 +1,120 @@
+// Facts about a certificate that every adapter needs: fingerprints, a readable name, the
+// key id NSS files the private key under, and whether it chains to the bank's anchor.
+import { X509Certificate, createHash } from 'node:crypto';
+import { CoreError } from '../errors';
+import { inspectCertificate, sha1Hex, sha256Hex, verifyChain } from '../pki';
+
+export interface CertFacts {
+  der: Uint8Array;
+  sha256: string;
+  sha1: string;
+  commonName: string;
+  notBefore: Date;
+  notAfter: Date;
+  isCA: boolean;
+  selfSigned: boolean;
+  /** NSS CKA_ID: SHA-1 of the RSA modulus or of the EC point, lowercase hex. */
+  keyId: string | null;
+}
+
+export function certFacts(der: Uint8Array): CertFacts {
+  let x: X509Certificate;
+  try {
+    x = new X509Certificate(der);
+  } catch (err) {
+    throw new CoreError('INVALID_INPUT', 'The certificate to store is not a valid DER certificate: this is a bug, export diagnostics and contact support.', { reason: 'BAD_CERTIFICATE' }, { cause: err });
+  }
+  const details = inspectCertificate(der);
+  const cn = details.subject.rdns.flat().find((a) => a.oid === '2.5.4.3')?.value;
+  return {
+    der,
+    sha256: sha256Hex(der),
+    sha1: sha1Hex(der),
+    commonName: cn ?? details.subject.text,
+    notBefore: new Date(x.validFrom),
+    notAfter: new Date(x.validTo),
+    isCA: x.ca,
+    selfSigned: x.checkIssued(x) && safeVerify(x, x),
+    keyId: keyIdOf(x),
+  };
+}
+
+function safeVerify(cert: X509Certificate, issuer: X509Certificate): boolean {
+  try {
+    return cert.verify(issuer.publicKey);
+  } catch {
+    return false;
+  }
+}
+
+function keyIdOf(x: X509Certificate): string | null {
+  const jwk = x.publicKey.export({ format: 'jwk' });
+  if (jwk.kty === 'RSA' && jwk.n) return createHash('sha1').update(Buffer.from(jwk.n, 'base64url')).digest('hex');
+  if (jwk.kty === 'EC' && jwk.x && jwk.y) {
+    const point = Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x, 'base64url'), Buffer.from(jwk.y, 'base64url')]);
+    return createHash('sha1').update(point).digest('hex');
+  }
+  return null;
+}
+
+/** JST calendar date (the bank's dates are JST whatever the PC's zone), YYYY-MM-DD. */
+export function jstDate(d: Date): string {
+  return new Date(d.getTime() + 9 * 3600_000).toISOString().slice(0, 10);
+}
+
+/** "Taro Yamada 2027-04-30": readable in a browser's certificate picker, distinct across renewals. */
+export function readableName(facts: CertFacts): string {
+  const cn = facts.commonName.replace(/[\r\n\t:]+/g, ' ').trim() || 'CertDesk';
+  return `${cn} ${jstDate(facts.notAfter)}`;
+}
+
+/**
+ * Whether the certificate's issuer chains to one of the anchors through the CA
+ * certificates in `pool`: names and signatures only, no dates, because an expired
+ * certificate must still be listed (取得 needs to see it). Full path validation at the
+ * present time is verifyTrusted's job.
+ */
+export function chainsToAnchor(leaf: CertFacts, pool: Uint8Array[], anchorsDer: Uint8Array[]): boolean {
+  const anchors = parseAll(anchorsDer);
+  const cas = parseAll(pool).filter((c) => c.ca);
+  let current = new X509Certificate(leaf.der);
+  if (anchors.some((a) => a.fingerprint256 === current.fingerprint256)) return false;
+  for (let depth = 0; depth < 8; depth++) {
+    if (anchors.some((a) => issuedBy(current, a))) return true;
+    const next = cas.find((c) => c.fingerprint256 !== current.fingerprint256 && issuedBy(current, c));
+    if (!next) return false;
+    current = next;
+  }
+  return false;
+}
+
+/** Full path validation (pkijs, now): the bank's chain is complete and valid today. */
+export async function verifyTrusted(leaf: CertFacts, pool: Uint8Array[], anchorsDer: Uint8Array[]): Promise<boolean> {
+  const anchorSet = new Set(anchorsDer.map((a) => sha256Hex(a)));
+  try {
+    await verifyChain({ certificateDer: leaf.der, intermediatesDer: pool.filter((c) => !anchorSet.has(sha256Hex(c)) && sha256Hex(c) !== leaf.sha256), anchorsDer });
+    return true;
+  } catch (err) {
+    if (err instanceof CoreError) return false;
+    throw err;
+  }
+}
+
+function parseAll(ders: Uint8Array[]): X509Certificate[] {
+  return ders.flatMap((d) => {
+    try {
+      return [new X509Certificate(d)];
+    } catch {
+      return [];
+    }
+  });
+}
+
+function issuedBy(cert: X509Certificate, issuer: X509Certificate): boolean {
+  return cert.checkIssued(issuer) && safeVerify(cert, issuer);
+}
+
+/** Lowercase hex without separators: accepts "AB:CD", "ab cd", "ABCD". */
+export function normHex(s: string): string {
+  return s.replace(/[^0-9a-fA-F]/g, '').toLowerCase();
+}

@@ -1,0 +1,8 @@
+// The store module's surface (docs/core-modules.md); everything else in this folder is private.
+export type { CertificateStore, StoredIdentity, InstallOptions, CommandRunner, RunOptions, RunResult } from './types';
+export { createCommandRunner, type RunnerOptions } from './runner';
+export { openNssStore, defaultNssDbDir, type NssStoreOptions } from './nss/store';
+export { findFirefoxProfileDbs } from './nss/firefox';
+export { createWindowsStore, type WindowsStoreOptions } from './windows/store';
+export { createMacStore, type MacStoreOptions } from './macos/store';
+export { windowsBuildOf, windowsProfile, macosProfile, type Pkcs12Profile } from './pkcs12-profile';

@@ -1,0 +1,167 @@
+// The macOS adapter: the login keychain through /usr/bin/security.
+import { randomBytes } from 'node:crypto';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { CoreError } from '../../errors';
+import { buildPkcs12 } from '../../pki';
+import { certFacts, chainsToAnchor, normHex, verifyTrusted } from '../certs';
+import { macosProfile, type Pkcs12Profile } from '../pkcs12-profile';
+import { withPrivateDir } from '../temp';
+import type { CertificateStore, CommandRunner, InstallOptions, RunResult, StoredIdentity } from '../types';
+import { parseFindCertificate, parseFindIdentity, parseSecurityError, type MacCertBlock } from './parse';
+
+export interface MacStoreOptions {
+  /** `sw_vers -productVersion`: picks the PKCS#12 profile. */
+  productVersion: string;
+  /** Default: ~/Library/Keychains/login.keychain-db. */
+  keychain?: string;
+  tempRoot?: string;
+  timeoutMs?: number;
+}
+
+export const SECURITY = '/usr/bin/security';
+
+export function createMacStore(run: CommandRunner, opts: MacStoreOptions): CertificateStore {
+  return new MacStore(run, opts);
+}
+
+interface Item {
+  block: MacCertBlock;
+  sha256: string; // lowercase
+  hasKey: boolean;
+  label?: string;
+}
+
+class MacStore implements CertificateStore {
+  readonly kind = 'macos' as const;
+  readonly profile: Pkcs12Profile;
+  private readonly keychain: string;
+  constructor(
+    private readonly run: CommandRunner,
+    private readonly opts: MacStoreOptions,
+  ) {
+    this.profile = macosProfile(opts.productVersion);
+    this.keychain = opts.keychain ?? join(homedir(), 'Library', 'Keychains', 'login.keychain-db');
+  }
+
+  describe(): string {
+    return `macOS keychain ${this.keychain} (macOS ${this.opts.productVersion}, PKCS#12 ${this.profile})`;
+  }
+
+  private sec(args: string[]): Promise<RunResult> {
+    return this.run(SECURITY, args, { timeoutMs: this.opts.timeoutMs ?? 60_000 });
+  }
+
+  private async items(): Promise<Item[]> {
+    // -Z prints the hashes (it does not select by one, fixtures §8.1): filter here.
+    const certs = await this.sec(['find-certificate', '-a', '-Z', '-p', this.keychain]);
+    if (certs.code !== 0) throw macFailure(certs, 'read', this.keychain);
+    const ids = await this.sec(['find-identity', this.keychain]);
+    if (ids.code !== 0) throw macFailure(ids, 'read', this.keychain);
+    const identities = new Map(parseFindIdentity(ids.stdout).map((i) => [i.sha1, i]));
+    return parseFindCertificate(certs.stdout).map((block) => {
+      const id = identities.get(block.sha1);
+      return { block, sha256: certFacts(block.der).sha256, hasKey: id !== undefined, ...(id ? { label: id.label } : {}) };
+    });
+  }
+
+  async list(anchorsDer: Uint8Array[]): Promise<StoredIdentity[]> {
+    const items = await this.items();
+    const pool = items.map((i) => i.block.der);
+    const out: StoredIdentity[] = [];
+    for (const i of items) {
+      const f = certFacts(i.block.der);
+      if (f.isCA) continue;
+      if (chainsToAnchor(f, pool, anchorsDer)) out.push(toIdentity(i));
+    }
+    return out;
+  }
+
+  async install(opts: InstallOptions): Promise<StoredIdentity> {
+    const facts = certFacts(opts.certificateDer);
+    const present = (await this.items()).find((i) => i.sha256 === facts.sha256);
+    if (present?.hasKey) return toIdentity(present);
+    const chainDer = opts.chainDer.filter((c) => !certFacts(c).selfSigned);
+    const password = randomBytes(24).toString('base64url');
+    const pkcs12 = await buildPkcs12({ privateKeyPkcs8: opts.privateKeyPkcs8, certificateDer: opts.certificateDer, chainDer, friendlyName: opts.friendlyName, password, profile: this.profile });
+    await withPrivateDir(this.opts.tempRoot, async (dir) => {
+      const file = await dir.write('identity.p12', pkcs12);
+      // `security import` takes the passphrase only with -P (or from a GUI prompt): it is on
+      // the command line for the second the import lasts. It is random, used once, and opens
+      // only a 0600 file in a private folder that is deleted right after.
+      // -f pkcs12 always (macOS 15+ reads AES PKCS#12 only that way); -x: key not extractable.
+      const r = await this.sec(['import', file, '-k', this.keychain, '-f', 'pkcs12', '-x', '-P', password]);
+      if (r.code !== 0 && !/already exists/i.test(r.stderr)) throw macFailure(r, 'write', this.keychain, this.profile);
+    });
+    // Success may print nothing on macOS 15+ (fixtures §6.1): only the listing decides.
+    const after = (await this.items()).find((i) => i.sha256 === facts.sha256);
+    if (!after) throw new CoreError('STORE_WRITE_FAILED', `The import finished but the certificate is not in ${this.keychain}. Unlock the login keychain and try again.`, { reason: 'NOT_LISTED' });
+    if (!after.hasKey) throw new CoreError('KEY_MISSING', `The certificate is in ${this.keychain} but its private key is not. Unlock the login keychain and try again.`, { reason: 'KEY_NOT_LISTED' });
+    return toIdentity(after);
+  }
+
+  async verifyInstalled(fingerprint: string, anchorsDer: Uint8Array[]): Promise<StoredIdentity> {
+    const fp = normHex(fingerprint);
+    const items = await this.items();
+    const item = items.find((i) => i.sha256 === fp);
+    if (!item) throw new CoreError('VERIFY_FAILED', `The certificate ${fp.slice(0, 16)}… is not in ${this.keychain}.`, { reason: 'NOT_IN_STORE' });
+    if (!item.hasKey) throw new CoreError('KEY_MISSING', `The certificate is in ${this.keychain} but its private key is not: it cannot be used to log in.`, { reason: 'KEY_NOT_LISTED' });
+    if (!(await verifyTrusted(certFacts(item.block.der), items.map((i) => i.block.der), anchorsDer))) {
+      throw new CoreError('VERIFY_FAILED', "The installed certificate does not chain to the bank's trust anchor or is not valid today: install the bank's CA certificate.", { reason: 'UNTRUSTED_CHAIN' });
+    }
+    return toIdentity(item);
+  }
+
+  async remove(fingerprint: string): Promise<void> {
+    const fp = normHex(fingerprint);
+    const item = (await this.items()).find((i) => i.sha256 === fp);
+    if (!item) return;
+    // delete-identity removes the key, then the certificate; the SHA-1 selects exactly one.
+    const r = await this.sec([item.hasKey ? 'delete-identity' : 'delete-certificate', '-Z', item.block.sha1, this.keychain]);
+    const still = (await this.items()).some((i) => i.sha256 === fp);
+    if (still) throw r.code !== 0 ? macFailure(r, 'write', this.keychain) : new CoreError('STORE_WRITE_FAILED', `The certificate is still in ${this.keychain} after removal. Unlock the login keychain and try again.`, { reason: 'STILL_LISTED' });
+  }
+
+  async installCaCertificates(caDer: Uint8Array[], opts: { intoRoot: boolean }): Promise<void> {
+    const items = await this.items();
+    for (const der of caDer) {
+      const f = certFacts(der);
+      if (!f.isCA) throw new CoreError('INVALID_INPUT', `"${f.commonName}" is not a CA certificate and was not installed as one.`, { reason: 'NOT_CA' });
+      if (f.selfSigned && !opts.intoRoot) continue;
+      if (!f.selfSigned && items.some((i) => i.sha256 === f.sha256)) continue;
+      await withPrivateDir(this.opts.tempRoot, async (dir) => {
+        const file = await dir.write('ca.cer', der);
+        // A root is trusted for this user only (-r trustRoot without -d); macOS asks the user to confirm.
+        const args = f.selfSigned ? ['add-trusted-cert', '-r', 'trustRoot', '-k', this.keychain, file] : ['add-certificates', '-k', this.keychain, file];
+        const r = await this.sec(args);
+        if (r.code !== 0 && !/already (exists|in)/i.test(r.stderr)) throw macFailure(r, 'write', this.keychain);
+      });
+    }
+  }
+}
+
+function toIdentity(i: Item): StoredIdentity {
+  return { fingerprint: i.sha256, certificateDer: i.block.der, hasPrivateKey: i.hasKey, ...(i.label ? { nickname: i.label } : {}) };
+}
+
+export function macFailure(r: RunResult, action: 'read' | 'write', keychain: string, profile?: Pkcs12Profile): CoreError {
+  const e = parseSecurityError(r.stderr);
+  const msg = e?.message ?? (r.stderr.trim().split(/\r?\n/)[0] ?? '');
+  const detail = (reason: string) => ({ reason, exitCode: r.code, ...(e ? { function: e.fn } : {}) });
+  if (/MAC verification failed|passphrase you entered is not correct/i.test(msg)) {
+    const hint = profile === 'legacy' ? '' : ' If this Mac runs a macOS older than it reports, it cannot read AES-encrypted PKCS#12.';
+    return new CoreError('STORE_WRITE_FAILED', `macOS refused the temporary PKCS#12 file ("${msg}").${hint} Export diagnostics and contact support.`, detail('PKCS12_REJECTED'));
+  }
+  if (/User interaction is not allowed|keychain is locked|interaction/i.test(msg)) {
+    return new CoreError('STORE_UNAVAILABLE', 'The login keychain is locked. Unlock it (Keychain Access, or log in again), then try again.', detail('KEYCHAIN_LOCKED'));
+  }
+  if (/keychain could not be found|No such keychain/i.test(msg)) {
+    return new CoreError('STORE_UNAVAILABLE', `The keychain ${keychain} does not exist. Check the keychain set in policy, or repair it in Keychain Access.`, detail('KEYCHAIN_MISSING'));
+  }
+  if (/Unable to decode|Unknown format|format unsupported/i.test(msg)) {
+    return new CoreError('STORE_WRITE_FAILED', `macOS could not read the certificate data ("${msg}"). Export diagnostics and contact support.`, detail('BAD_DER'));
+  }
+  return action === 'write'
+    ? new CoreError('STORE_WRITE_FAILED', `Writing into ${keychain} failed: ${msg || `exit code ${r.code}`}. Unlock the login keychain and try again.`, detail('TOOL_ERROR'))
+    : new CoreError('STORE_UNAVAILABLE', `Reading ${keychain} failed: ${msg || `exit code ${r.code}`}. Unlock the login keychain and try again.`, detail('TOOL_ERROR'));
+}

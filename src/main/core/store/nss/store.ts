@@ -1,0 +1,312 @@
+// The Linux adapter: an NSS shared database (Chrome/Chromium's ~/.pki/nssdb, or a Firefox
+// profile) driven through certutil, pk12util and vfychain.
+//
+// NSS files every certificate of one subject under one nickname (pk12util reuses the
+// nickname already given to that subject), and the private key under its CKA_ID. A renewed
+// certificate repeats its subject, so the old and new ones share a nickname: the adapter
+// therefore names nothing by nickname alone. It tells certificates apart by fingerprint,
+// keys by CKA_ID, and removal deletes the key by id, then the certificate object itself.
+import { randomBytes, createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { CoreError } from '../../errors';
+import { buildPkcs12, derToPem, pemToDer } from '../../pki';
+import { certFacts, chainsToAnchor, normHex, verifyTrusted, readableName, type CertFacts } from '../certs';
+import { createCommandRunner } from '../runner';
+import { withPrivateDir } from '../temp';
+import type { CertificateStore, CommandRunner, InstallOptions, StoredIdentity } from '../types';
+import { nssFailure, type NssAction } from './errors';
+import { parseCertList, parseKeyList } from './parse';
+
+export interface NssStoreOptions {
+  /** Default: ~/.pki/nssdb, the database Chrome and Chromium read. */
+  dbDir?: string;
+  /** Create the database when missing (default: only for ~/.pki/nssdb, like Chromium). */
+  create?: boolean;
+  run?: CommandRunner;
+  /** Where the private temporary folders go (default: the OS temp folder). */
+  tempRoot?: string;
+  /** Per tool call, ms. */
+  timeoutMs?: number;
+}
+
+interface Entry {
+  facts: CertFacts;
+  nickname: string;
+  trust: string;
+  hasKey: boolean;
+}
+
+const CLIENT_CA_TRUST = 'CT,,';
+
+export function defaultNssDbDir(): string {
+  return join(homedir(), '.pki', 'nssdb');
+}
+
+export async function openNssStore(opts: NssStoreOptions = {}): Promise<CertificateStore> {
+  const dbDir = resolve(opts.dbDir ?? defaultNssDbDir());
+  const create = opts.create ?? opts.dbDir === undefined;
+  const store = new NssStore(dbDir, opts.run ?? createCommandRunner(), opts.tempRoot, opts.timeoutMs ?? 60_000);
+  await store.open(create);
+  return store;
+}
+
+class NssStore implements CertificateStore {
+  readonly kind = 'nss' as const;
+  private readonly db: string;
+
+  constructor(
+    private readonly dbDir: string,
+    private readonly run: CommandRunner,
+    private readonly tempRoot: string | undefined,
+    private readonly timeoutMs: number,
+  ) {
+    this.db = `sql:${dbDir}`;
+  }
+
+  describe(): string {
+    return `NSS db ${this.dbDir}`;
+  }
+
+  async open(create: boolean): Promise<void> {
+    if (!existsSync(join(this.dbDir, 'cert9.db'))) {
+      if (!create) {
+        throw new CoreError('STORE_UNAVAILABLE', `There is no NSS certificate database in ${this.dbDir}. Start the browser once to create it, or check the folder set in policy.`, { reason: 'DB_MISSING' });
+      }
+      try {
+        await mkdir(this.dbDir, { recursive: true, mode: 0o700 });
+      } catch (err) {
+        throw new CoreError('STORE_UNAVAILABLE', `The folder ${this.dbDir} could not be created (${(err as NodeJS.ErrnoException).code ?? 'error'}): check the permissions of your home folder.`, { reason: 'DB_MISSING' }, { cause: err });
+      }
+      // What Chromium does on first start: a shared sql database without a password.
+      await this.tool('certutil', ['-N', '--empty-password', '-d', this.db], 'write');
+    }
+    await this.tool('certutil', ['-L', '-d', this.db], 'read');
+  }
+
+  async list(anchorsDer: Uint8Array[]): Promise<StoredIdentity[]> {
+    const entries = await this.entries();
+    const pool = entries.filter((e) => e.facts.isCA).map((e) => e.facts.der);
+    const out: StoredIdentity[] = [];
+    for (const e of entries) {
+      if (e.facts.isCA) continue;
+      if (chainsToAnchor(e.facts, pool, anchorsDer)) out.push(identity(e));
+    }
+    return out;
+  }
+
+  async install(opts: InstallOptions): Promise<StoredIdentity> {
+    const facts = certFacts(opts.certificateDer);
+    assertKeyMatches(opts.privateKeyPkcs8, opts.certificateDer);
+    const before = await this.entries();
+    const existing = before.find((e) => e.facts.sha256 === facts.sha256);
+    if (existing?.hasKey) return identity(existing);
+
+    const nickname = existing?.nickname ?? sameSubjectNickname(before, facts) ?? uniqueNickname(before, readableName(facts));
+    const chainDer = opts.chainDer.filter((c) => {
+      const f = certFacts(c);
+      return !f.selfSigned && f.sha256 !== facts.sha256;
+    });
+    const password = randomBytes(24).toString('base64url');
+    const pkcs12 = await buildPkcs12({ privateKeyPkcs8: opts.privateKeyPkcs8, certificateDer: opts.certificateDer, chainDer, friendlyName: nickname, password, profile: 'modern' });
+    await withPrivateDir(this.tempRoot, async (dir) => {
+      const p12File = await dir.write('identity.p12', pkcs12);
+      // pk12util reads both passwords from files: nothing secret appears in the process list.
+      const pwFile = await dir.write('p12.pw', password);
+      const dbPwFile = await dir.write('db.pw', '');
+      await this.tool('pk12util', ['-i', p12File, '-d', this.db, '-w', pwFile, '-k', dbPwFile], 'write');
+    });
+
+    const after = await this.entries();
+    const installed = after.find((e) => e.facts.sha256 === facts.sha256);
+    if (!installed) {
+      throw new CoreError('STORE_WRITE_FAILED', `pk12util reported success but the certificate is not in ${this.describe()}. Close all browsers and try again.`, { reason: 'NOT_LISTED' });
+    }
+    if (!installed.hasKey) {
+      throw new CoreError('KEY_MISSING', `The certificate was written into ${this.describe()} but its private key is not there. Close all browsers and try again.`, { reason: 'KEY_NOT_LISTED' });
+    }
+    return identity(installed);
+  }
+
+  async verifyInstalled(fingerprint: string, anchorsDer: Uint8Array[]): Promise<StoredIdentity> {
+    const fp = normHex(fingerprint);
+    const entries = await this.entries();
+    const e = entries.find((x) => x.facts.sha256 === fp);
+    if (!e) throw new CoreError('VERIFY_FAILED', `The certificate ${fp.slice(0, 16)}… is not in ${this.describe()}.`, { reason: 'NOT_IN_STORE' });
+    if (!e.hasKey) throw new CoreError('KEY_MISSING', `The certificate is in ${this.describe()} but its private key is not: it cannot be used to log in. Renew or re-obtain it.`, { reason: 'KEY_NOT_LISTED' });
+    const pool = entries.filter((x) => x.facts.isCA).map((x) => x.facts.der);
+    if (!(await verifyTrusted(e.facts, pool, anchorsDer))) {
+      throw new CoreError('VERIFY_FAILED', `The certificate in ${this.describe()} does not chain to the bank's trust anchor or is not valid today.`, { reason: 'UNTRUSTED_CHAIN' });
+    }
+    // NSS's own verdict, for the usage the browser needs (SSL client).
+    const v = await this.run('certutil', ['-V', '-u', 'C', '-n', e.nickname, '-d', this.db], { timeoutMs: this.timeoutMs });
+    if (v.code !== 0 || !/certificate is valid/i.test(v.stdout + v.stderr)) throw nssRejected(this.describe(), v.stdout + v.stderr);
+    // certutil -V takes a nickname, and NSS picks the newest of a subject's certificates;
+    // when several share it, check this exact certificate too.
+    if (entries.filter((x) => x.nickname === e.nickname).length > 1) {
+      await withPrivateDir(this.tempRoot, async (dir) => {
+        const file = await dir.write('leaf.pem', derToPem(e.facts.der, 'CERTIFICATE'));
+        const c = await this.run('vfychain', ['-d', this.db, '-u', '0', '-a', file], { timeoutMs: this.timeoutMs });
+        if (c.code !== 0) throw nssRejected(this.describe(), c.stdout + c.stderr);
+      });
+    }
+    return identity(e);
+  }
+
+  async remove(fingerprint: string): Promise<void> {
+    const fp = normHex(fingerprint);
+    const entries = await this.entries();
+    const target = entries.find((e) => e.facts.sha256 === fp);
+    if (!target) return;
+    if (target.hasKey && target.facts.keyId) {
+      // -F -k deletes exactly this key (by CKA_ID); the certificate object stays.
+      await this.tool('certutil', ['-F', '-k', target.facts.keyId, '-d', this.db], 'write');
+    }
+    await this.deleteCertificate(target);
+    const after = await this.entries();
+    const left = after.find((e) => e.facts.sha256 === fp);
+    if (left) throw new CoreError('STORE_WRITE_FAILED', `The certificate could not be removed from ${this.describe()}. Close all browsers and try again.`, { reason: 'STILL_LISTED' });
+    for (const e of entries) {
+      if (e.facts.sha256 === fp) continue;
+      const now = after.find((a) => a.facts.sha256 === e.facts.sha256);
+      if (!now || (e.hasKey && !now.hasKey)) {
+        throw new CoreError('STORE_WRITE_FAILED', `Removing one certificate disturbed another in ${this.describe()} (${e.nickname}). Re-install it with CertDesk.`, { reason: 'COLLATERAL' });
+      }
+    }
+  }
+
+  /**
+   * certutil -D -n deletes one certificate object of the nickname's subject, the one NSS
+   * picks. Delete until the target is gone, then put back any sibling deleted before it
+   * (its key is still in the db under its CKA_ID, so it is re-associated).
+   */
+  private async deleteCertificate(target: Entry): Promise<void> {
+    const deleted: Uint8Array[] = [];
+    const siblings = (await this.certsOf(target.nickname)).length;
+    for (let i = 0; i < siblings; i++) {
+      const before = await this.certsOf(target.nickname);
+      await this.tool('certutil', ['-D', '-n', target.nickname, '-d', this.db], 'write');
+      const now = new Set((await this.certsOf(target.nickname)).map((d) => certFacts(d).sha256));
+      for (const d of before) {
+        const f = certFacts(d);
+        if (!now.has(f.sha256) && f.sha256 !== target.facts.sha256) deleted.push(d);
+      }
+      if (!now.has(target.facts.sha256)) break;
+    }
+    for (const d of deleted) {
+      await withPrivateDir(this.tempRoot, async (dir) => {
+        const file = await dir.write('cert.der', d);
+        await this.tool('certutil', ['-A', '-n', target.nickname, '-t', ',,', '-i', file, '-d', this.db], 'write');
+      });
+    }
+  }
+
+  async installCaCertificates(caDer: Uint8Array[], opts: { intoRoot: boolean }): Promise<void> {
+    for (const der of caDer) {
+      const f = certFacts(der);
+      if (!f.isCA) throw new CoreError('INVALID_INPUT', `"${f.commonName}" is not a CA certificate and was not installed as one.`, { reason: 'NOT_CA' });
+      // A self-signed root becomes a trust anchor of every NSS user (the browser included):
+      // only when policy says so.
+      if (f.selfSigned && !opts.intoRoot) continue;
+      const entries = await this.entries();
+      const present = entries.find((e) => e.facts.sha256 === f.sha256);
+      if (present) {
+        if (present.trust.replace(/\s/g, '') !== CLIENT_CA_TRUST) await this.tool('certutil', ['-M', '-n', present.nickname, '-t', CLIENT_CA_TRUST, '-d', this.db], 'write');
+        continue;
+      }
+      const nickname = sameSubjectNickname(entries, f) ?? uniqueNickname(entries, f.commonName || 'CertDesk CA');
+      await withPrivateDir(this.tempRoot, async (dir) => {
+        const file = await dir.write('ca.der', der);
+        await this.tool('certutil', ['-A', '-n', nickname, '-t', CLIENT_CA_TRUST, '-i', file, '-d', this.db], 'write');
+      });
+      const listed = (await this.entries()).find((e) => e.facts.sha256 === f.sha256);
+      if (!listed) throw new CoreError('STORE_WRITE_FAILED', `certutil reported success but the CA certificate "${f.commonName}" is not in ${this.describe()}.`, { reason: 'NOT_LISTED' });
+    }
+  }
+
+  async exportIdentity(fingerprint: string): Promise<{ pkcs12: Uint8Array; password: string }> {
+    const fp = normHex(fingerprint);
+    const e = (await this.entries()).find((x) => x.facts.sha256 === fp);
+    if (!e) throw new CoreError('NO_CERTIFICATE', `The certificate ${fp.slice(0, 16)}… is not in ${this.describe()}.`, { reason: 'NOT_IN_STORE' });
+    if (!e.hasKey) throw new CoreError('KEY_MISSING', `The certificate is in ${this.describe()} but its private key is not.`, { reason: 'KEY_NOT_LISTED' });
+    const password = randomBytes(24).toString('base64url');
+    const pkcs12 = await withPrivateDir(this.tempRoot, async (dir) => {
+      const out = join(dir.path, 'export.p12');
+      const pwFile = await dir.write('p12.pw', password);
+      const dbPwFile = await dir.write('db.pw', '');
+      await this.tool('pk12util', ['-o', out, '-n', e.nickname, '-d', this.db, '-w', pwFile, '-k', dbPwFile], 'read');
+      return new Uint8Array(await readFile(out));
+    });
+    return { pkcs12, password };
+  }
+
+  // ---- reading the db ----
+
+  private async entries(): Promise<Entry[]> {
+    const rows = parseCertList((await this.tool('certutil', ['-L', '-d', this.db], 'read')).stdout);
+    const keyIds = new Set(parseKeyList((await this.tool('certutil', ['-K', '-d', this.db], 'read', true)).stdout).map((k) => k.keyId));
+    const seen = new Map<string, Entry>();
+    for (const row of rows) {
+      if ([...seen.values()].some((e) => e.nickname === row.nickname)) continue;
+      for (const der of await this.certsOf(row.nickname)) {
+        const facts = certFacts(der);
+        if (seen.has(facts.sha256)) continue;
+        seen.set(facts.sha256, { facts, nickname: row.nickname, trust: row.trust, hasKey: facts.keyId !== null && keyIds.has(facts.keyId) });
+      }
+    }
+    return [...seen.values()];
+  }
+
+  /** Every certificate NSS files under this nickname (all of its subject's). */
+  private async certsOf(nickname: string): Promise<Uint8Array[]> {
+    const r = await this.run('certutil', ['-L', '-n', nickname, '-a', '-d', this.db], { timeoutMs: this.timeoutMs });
+    if (r.code !== 0) {
+      if (/Could not find cert/i.test(r.stderr)) return [];
+      throw nssFailure('certutil', r, this.dbDir, 'read');
+    }
+    return pemToDer(r.stdout, 'CERTIFICATE');
+  }
+
+  private async tool(cmd: string, args: string[], action: NssAction, noKeys = false): Promise<{ stdout: string; stderr: string }> {
+    const r = await this.run(cmd, args, { timeoutMs: this.timeoutMs });
+    // certutil -K on a database without keys exits 255 with "no keys found"; that is an empty list.
+    if (noKeys && r.code !== 0 && /no keys found/i.test(r.stderr + r.stdout)) return { stdout: '', stderr: r.stderr };
+    if (r.code !== 0) throw nssFailure(cmd, r, this.dbDir, action);
+    return r;
+  }
+}
+
+function identity(e: Entry): StoredIdentity {
+  return { fingerprint: e.facts.sha256, certificateDer: e.facts.der, hasPrivateKey: e.hasKey, nickname: e.nickname };
+}
+
+function sameSubjectNickname(entries: Entry[], f: CertFacts): string | undefined {
+  const subject = new X509Certificate(f.der).subject;
+  return entries.find((e) => new X509Certificate(e.facts.der).subject === subject)?.nickname;
+}
+
+function uniqueNickname(entries: Entry[], base: string): string {
+  const taken = new Set(entries.map((e) => e.nickname));
+  if (!taken.has(base)) return base;
+  for (let i = 2; ; i++) if (!taken.has(`${base} (${i})`)) return `${base} (${i})`;
+}
+
+function assertKeyMatches(pkcs8: Uint8Array, certDer: Uint8Array): void {
+  let ours: Buffer;
+  try {
+    ours = createPublicKey(createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' })).export({ format: 'der', type: 'spki' });
+  } catch (err) {
+    throw new CoreError('INVALID_INPUT', 'The private key to install is not a valid PKCS#8 key. This is a bug: export diagnostics and contact support.', { reason: 'BAD_KEY' }, { cause: err });
+  }
+  const theirs = new X509Certificate(certDer).publicKey.export({ format: 'der', type: 'spki' });
+  if (!ours.equals(theirs)) {
+    throw new CoreError('INVALID_INPUT', 'The private key does not belong to the certificate, so they were not installed. This is a bug: export diagnostics and contact support.', { reason: 'KEY_MISMATCH' });
+  }
+}
+
+function nssRejected(where: string, output: string): CoreError {
+  const line = output.trim().split(/\r?\n/).find((l) => /ERROR|invalid|bad/i.test(l)) ?? output.trim().split(/\r?\n/)[0] ?? '';
+  return new CoreError('VERIFY_FAILED', `NSS does not accept the installed certificate for client authentication in ${where}: ${line.slice(0, 200)}. Make sure the bank's CA certificate is installed.`, { reason: 'NSS_REJECTED' });
+}

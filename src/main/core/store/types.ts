@@ -1,0 +1,54 @@
+// The one interface every certificate store adapter implements (docs/core-modules.md).
+
+export interface StoredIdentity {
+  /** SHA-256 of the certificate, lowercase hex. */
+  fingerprint: string;
+  certificateDer: Uint8Array;
+  hasPrivateKey: boolean;
+  /** The store's own name for it: NSS nickname, Windows friendly name, macOS label. */
+  nickname?: string;
+}
+
+export interface InstallOptions {
+  privateKeyPkcs8: Uint8Array;
+  certificateDer: Uint8Array;
+  /** Issuing CA(s), leaf first; a self-signed root here is never trusted by install. */
+  chainDer: Uint8Array[];
+  friendlyName: string;
+}
+
+export interface CertificateStore {
+  readonly kind: 'nss' | 'windows' | 'macos';
+  /** For diagnostics, e.g. "NSS db /home/u/.pki/nssdb". */
+  describe(): string;
+  /** Identities (end-entity certificates) whose issuer chains to one of the anchors. */
+  list(anchorsDer: Uint8Array[]): Promise<StoredIdentity[]>;
+  /** Installs and reads back: resolves only once the store lists it with its key. */
+  install(opts: InstallOptions): Promise<StoredIdentity>;
+  verifyInstalled(fingerprint: string, anchorsDer: Uint8Array[]): Promise<StoredIdentity>;
+  /** Removes the certificate and its private key. Removing what is not there is not an error. */
+  remove(fingerprint: string): Promise<void>;
+  installCaCertificates(caDer: Uint8Array[], opts: { intoRoot: boolean }): Promise<void>;
+  /** Only where the store can lend the key to Node (NSS): the identity as PKCS#12 for mutual TLS. */
+  exportIdentity?(fingerprint: string): Promise<{ pkcs12: Uint8Array; password: string }>;
+}
+
+export interface RunOptions {
+  /** Written to the tool's stdin (then closed). */
+  input?: string;
+  /** Added to the tool's environment. */
+  env?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs one OS tool with an argument array (never a shell string). Resolves with the exit
+ * code whatever it is; rejects only with a CoreError when the tool is missing or hangs.
+ */
+export type CommandRunner = (cmd: string, args: string[], opts?: RunOptions) => Promise<RunResult>;

@@ -1,0 +1,300 @@
+// The NSS adapter against real NSS databases, checked with certutil itself.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CoreError } from '../../src/main/core/errors';
+import { createCommandRunner, openNssStore, type CertificateStore, type CommandRunner } from '../../src/main/core/store';
+import { makeTestPki, type TestCert, type TestPki } from './pki-fixture';
+
+let pki: TestPki;
+let work: string;
+let tempRoot: string;
+let alice: TestCert; // RSA
+let aliceRenewed: TestCert; // same subject, later expiry
+let ecdsa: TestCert;
+let foreign: TestCert; // another CA's client certificate
+
+const certutil = (args: string[]) => execFileSync('certutil', args, { encoding: 'utf8' });
+const keyIds = (db: string) =>
+  spawnSync('certutil', ['-K', '-d', `sql:${db}`], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .flatMap((l) => /^<\s*\d+>\s+\w+\s+([0-9a-f]{40})/.exec(l)?.[1] ?? []);
+const modulusKeyId = (cert: TestCert) => {
+  const mod = execFileSync('openssl', ['x509', '-noout', '-modulus'], { input: cert.pem, encoding: 'utf8' }).trim().split('=')[1] ?? '';
+  return execFileSync('openssl', ['sha1', '-r'], { input: Buffer.from(mod, 'hex') }).toString().split(' ')[0];
+};
+const fp = (c: TestCert) => execFileSync('openssl', ['x509', '-noout', '-fingerprint', '-sha256'], { input: c.pem, encoding: 'utf8' }).split('=')[1]!.replace(/:/g, '').trim().toLowerCase();
+const newDb = (name: string) => {
+  const d = join(work, name);
+  mkdirSync(d);
+  certutil(['-N', '--empty-password', '-d', `sql:${d}`]);
+  return d;
+};
+async function codeOf(p: Promise<unknown>): Promise<{ code: string; reason?: unknown; message: string }> {
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(CoreError);
+  const c = e as CoreError;
+  return { code: c.code, reason: c.detail?.reason, message: c.message };
+}
+
+beforeAll(() => {
+  pki = makeTestPki('NSS Test Bank');
+  work = mkdtempSync(join(tmpdir(), 'certdesk-nss-'));
+  tempRoot = join(work, 'tmp');
+  mkdirSync(tempRoot);
+  alice = pki.client({ subject: '/C=JP/O=Example Corp/CN=山田 太郎', days: 400 });
+  aliceRenewed = pki.client({ subject: '/C=JP/O=Example Corp/CN=山田 太郎', days: 800 });
+  ecdsa = pki.client({ subject: '/C=JP/O=Example Corp/CN=EC User', days: 300, key: 'ec' });
+  foreign = makeTestPki('Other Bank').client({ subject: '/CN=Someone Else', days: 300 });
+});
+
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true });
+  rmSync(pki.dir, { recursive: true, force: true });
+});
+
+describe('opening', () => {
+  it('creates ~/.pki/nssdb like Chromium when it is missing (sql db, empty password)', async () => {
+    const home = join(work, 'home');
+    mkdirSync(home);
+    const saved = process.env.HOME;
+    process.env.HOME = home;
+    try {
+      const store = await openNssStore({ tempRoot });
+      const db = join(home, '.pki', 'nssdb');
+      expect(store.describe()).toBe(`NSS db ${db}`);
+      expect(existsSync(join(db, 'cert9.db'))).toBe(true);
+      expect(existsSync(join(db, 'key4.db'))).toBe(true);
+      expect(statSync(db).mode & 0o777).toBe(0o700);
+      // Readable without a password, as Chromium expects.
+      const k = spawnSync('certutil', ['-K', '-d', `sql:${db}`], { input: '', encoding: 'utf8' });
+      expect(k.stdout + k.stderr).toMatch(/no keys found/);
+    } finally {
+      process.env.HOME = saved;
+    }
+  });
+
+  it('an explicit folder without a database is STORE_UNAVAILABLE/DB_MISSING, and is not created', async () => {
+    const dir = join(work, 'nope');
+    const e = await codeOf(openNssStore({ dbDir: dir }));
+    expect(e).toMatchObject({ code: 'STORE_UNAVAILABLE', reason: 'DB_MISSING' });
+    expect(e.message).toContain(dir);
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it('a corrupt database is STORE_UNAVAILABLE/DB_CORRUPT with what to do', async () => {
+    const dir = join(work, 'corrupt');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'cert9.db'), Buffer.alloc(8192, 0x5a));
+    writeFileSync(join(dir, 'key4.db'), Buffer.alloc(8192, 0x5a));
+    const e = await codeOf(openNssStore({ dbDir: dir }));
+    expect(e).toMatchObject({ code: 'STORE_UNAVAILABLE', reason: 'DB_CORRUPT' });
+    expect(e.message).toMatch(/move the folder aside/);
+  });
+
+  it('a database with a password is STORE_UNAVAILABLE/DB_PASSWORD', async () => {
+    const dir = join(work, 'pwdb');
+    mkdirSync(dir);
+    writeFileSync(join(work, 'dbpass'), 'secret-db-pass');
+    certutil(['-N', '-d', `sql:${dir}`, '-f', join(work, 'dbpass')]);
+    const store = await openNssStore({ dbDir: dir, tempRoot });
+    const e = await codeOf(store.list([pki.root.der]));
+    expect(e).toMatchObject({ code: 'STORE_UNAVAILABLE', reason: 'DB_PASSWORD' });
+  });
+
+  it('missing tools: STORE_UNAVAILABLE/TOOL_MISSING saying to install libnss3-tools', async () => {
+    const empty = join(work, 'emptybin');
+    mkdirSync(empty);
+    const e = await codeOf(openNssStore({ dbDir: newDb('notools'), run: createCommandRunner({ path: empty }) }));
+    expect(e).toMatchObject({ code: 'STORE_UNAVAILABLE', reason: 'TOOL_MISSING' });
+    expect(e.message).toMatch(/install libnss3-tools/);
+  });
+
+  it('a tool that hangs is stopped: STORE_UNAVAILABLE/TOOL_TIMEOUT', async () => {
+    const bin = join(work, 'hangbin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'certutil'), '#!/bin/sh\nexec sleep 30\n', { mode: 0o755 });
+    const e = await codeOf(openNssStore({ dbDir: newDb('hang'), run: createCommandRunner({ path: `${bin}:/usr/bin:/bin` }), timeoutMs: 500 }));
+    expect(e).toMatchObject({ code: 'STORE_UNAVAILABLE', reason: 'TOOL_TIMEOUT' });
+  });
+});
+
+describe('install, list, verify, remove on a real NSS db', () => {
+  let db: string;
+  let store: CertificateStore;
+  const seen: Array<{ args: string[]; files: Array<{ path: string; mode: number; dirMode: number; content: string }> }> = [];
+
+  beforeAll(async () => {
+    db = newDb('main');
+    const real = createCommandRunner();
+    // Records what the tools were given, to prove where the password travels.
+    const spy: CommandRunner = async (cmd, args, opts) => {
+      if (cmd === 'pk12util') {
+        const files = args.filter((a) => a.startsWith(tempRoot)).map((p) => ({ path: p, mode: statSync(p).mode & 0o777, dirMode: statSync(join(p, '..')).mode & 0o777, content: readFileSync(p).toString('latin1') }));
+        seen.push({ args, files });
+      }
+      return real(cmd, args, opts);
+    };
+    store = await openNssStore({ dbDir: db, run: spy, tempRoot });
+  });
+
+  it('installs the bank CA with trust CT,, and leaves the root out unless policy says so', async () => {
+    await store.installCaCertificates([pki.issuing.der, pki.root.der], { intoRoot: false });
+    const listing = certutil(['-L', '-d', `sql:${db}`]);
+    expect(listing).toMatch(/NSS Test Bank Issuing CA\s+CT,,/);
+    expect(listing).not.toMatch(/Root CA/);
+    // Idempotent.
+    await store.installCaCertificates([pki.issuing.der], { intoRoot: false });
+    expect(certutil(['-L', '-d', `sql:${db}`]).match(/Issuing CA/g)).toHaveLength(1);
+  });
+
+  it('installs an identity: listed with its key under a readable nickname, certutil -V -u C passes', async () => {
+    const id = await store.install({ privateKeyPkcs8: alice.pkcs8, certificateDer: alice.der, chainDer: [pki.issuing.der, pki.root.der], friendlyName: 'ignored by NSS' });
+    expect(id.fingerprint).toBe(fp(alice));
+    expect(id.hasPrivateKey).toBe(true);
+    const notAfter = new Date(execFileSync('openssl', ['x509', '-noout', '-enddate'], { input: alice.pem, encoding: 'utf8' }).split('=')[1]!.trim());
+    const jst = new Date(notAfter.getTime() + 9 * 3600_000).toISOString().slice(0, 10);
+    expect(id.nickname).toBe(`山田 太郎 ${jst}`);
+    expect(keyIds(db)).toContain(modulusKeyId(alice));
+    // NSS's own verdict, independently of the adapter.
+    expect(certutil(['-V', '-u', 'C', '-n', id.nickname!, '-d', `sql:${db}`])).toMatch(/certificate is valid/);
+    const exported = certutil(['-L', '-n', id.nickname!, '-a', '-d', `sql:${db}`]);
+    expect(exported.replace(/\r/g, '')).toContain(alice.pem.trim().split('\n').slice(1, 3).join('\n'));
+    // The root never went in through the PKCS#12 either.
+    expect(certutil(['-L', '-d', `sql:${db}`])).not.toMatch(/Root CA/);
+
+    const listed = await store.list([pki.root.der]);
+    expect(listed.map((i) => [i.fingerprint, i.hasPrivateKey])).toEqual([[fp(alice), true]]);
+    expect(Buffer.from(listed[0]!.certificateDer).equals(Buffer.from(alice.der))).toBe(true);
+    const verified = await store.verifyInstalled(fp(alice).toUpperCase(), [pki.root.der]);
+    expect(verified.fingerprint).toBe(fp(alice));
+  });
+
+  it('the PKCS#12 password reached pk12util in a 0600 file in a 0700 folder, never on the command line', () => {
+    expect(seen.length).toBeGreaterThan(0);
+    const imp = seen.find((s) => s.args[0] === '-i')!;
+    const w = imp.args[imp.args.indexOf('-w') + 1]!;
+    const pwFile = imp.files.find((f) => f.path === w)!;
+    expect(pwFile.mode).toBe(0o600);
+    expect(pwFile.dirMode).toBe(0o700);
+    expect(pwFile.content.length).toBeGreaterThanOrEqual(24);
+    for (const a of imp.args) expect(a).not.toContain(pwFile.content);
+    for (const f of imp.files) expect(f.mode).toBe(0o600);
+  });
+
+  it('reinstalling the same identity creates no duplicate', async () => {
+    const before = certutil(['-L', '-d', `sql:${db}`]);
+    const keysBefore = keyIds(db);
+    const again = await store.install({ privateKeyPkcs8: alice.pkcs8, certificateDer: alice.der, chainDer: [pki.issuing.der], friendlyName: 'x' });
+    expect(again.fingerprint).toBe(fp(alice));
+    expect(certutil(['-L', '-d', `sql:${db}`])).toBe(before);
+    expect(keyIds(db)).toEqual(keysBefore);
+    expect(certutil(['-L', '-n', again.nickname!, '-a', '-d', `sql:${db}`]).match(/BEGIN CERTIFICATE/g)).toHaveLength(1);
+  });
+
+  it('lists only identities of the anchor: another bank\'s certificate and the CA are not listed', async () => {
+    const f = join(work, 'foreign.p12');
+    execFileSync('openssl', ['pkcs12', '-export', '-inkey', writeTmp('foreign.key', foreign.keyPem), '-in', writeTmp('foreign.pem', foreign.pem), '-passout', 'pass:pw', '-out', f, '-name', 'Someone Else']);
+    writeFileSync(join(work, 'pw'), 'pw');
+    execFileSync('pk12util', ['-i', f, '-d', `sql:${db}`, '-w', join(work, 'pw')]);
+    const listed = await store.list([pki.root.der]);
+    expect(listed.map((i) => i.fingerprint)).toEqual([fp(alice)]);
+    const other = await store.list([]);
+    expect(other).toEqual([]);
+  });
+
+  it('installs the renewed certificate (same subject) and removes the first: its key is gone from certutil -K, the new one intact', async () => {
+    const renewed = await store.install({ privateKeyPkcs8: aliceRenewed.pkcs8, certificateDer: aliceRenewed.der, chainDer: [pki.issuing.der], friendlyName: 'x' });
+    expect(renewed.hasPrivateKey).toBe(true);
+    const both = await store.list([pki.root.der]);
+    expect(new Set(both.map((i) => i.fingerprint))).toEqual(new Set([fp(alice), fp(aliceRenewed)]));
+    expect(both.every((i) => i.hasPrivateKey)).toBe(true);
+
+    await store.remove(fp(alice));
+    const ids = keyIds(db);
+    expect(ids).not.toContain(modulusKeyId(alice));
+    expect(ids).toContain(modulusKeyId(aliceRenewed));
+    const left = await store.list([pki.root.der]);
+    expect(left.map((i) => [i.fingerprint, i.hasPrivateKey])).toEqual([[fp(aliceRenewed), true]]);
+    const pems = certutil(['-L', '-n', renewed.nickname!, '-a', '-d', `sql:${db}`]);
+    expect(pems.match(/BEGIN CERTIFICATE/g)).toHaveLength(1);
+    await store.verifyInstalled(fp(aliceRenewed), [pki.root.der]);
+    // Removing what is not there is not an error.
+    await store.remove(fp(alice));
+  });
+
+  it('an ECDSA identity is listed with its key (NSS key id of an EC point)', async () => {
+    const id = await store.install({ privateKeyPkcs8: ecdsa.pkcs8, certificateDer: ecdsa.der, chainDer: [pki.issuing.der], friendlyName: 'x' });
+    expect(id.hasPrivateKey).toBe(true);
+    await store.verifyInstalled(fp(ecdsa), [pki.root.der]);
+    await store.remove(fp(ecdsa));
+    expect((await store.list([pki.root.der])).map((i) => i.fingerprint)).toEqual([fp(aliceRenewed)]);
+  });
+
+  it('a key that does not belong to the certificate is refused before anything is written', async () => {
+    const before = certutil(['-L', '-d', `sql:${db}`]);
+    const e = await codeOf(store.install({ privateKeyPkcs8: alice.pkcs8, certificateDer: ecdsa.der, chainDer: [], friendlyName: 'x' }));
+    expect(e).toMatchObject({ code: 'INVALID_INPUT', reason: 'KEY_MISMATCH' });
+    expect(certutil(['-L', '-d', `sql:${db}`])).toBe(before);
+  });
+
+  it('verifyInstalled: KEY_MISSING for a certificate without its key, VERIFY_FAILED for one not there or of another anchor', async () => {
+    certutil(['-A', '-n', 'Key-less', '-t', ',,', '-i', writeTmp('keyless.pem', ecdsa.pem), '-d', `sql:${db}`]);
+    expect(await codeOf(store.verifyInstalled(fp(ecdsa), [pki.root.der]))).toMatchObject({ code: 'KEY_MISSING' });
+    expect((await store.list([pki.root.der])).find((i) => i.fingerprint === fp(ecdsa))?.hasPrivateKey).toBe(false);
+    expect(await codeOf(store.verifyInstalled(fp(alice), [pki.root.der]))).toMatchObject({ code: 'VERIFY_FAILED', reason: 'NOT_IN_STORE' });
+    expect(await codeOf(store.verifyInstalled(fp(foreign), [pki.root.der]))).toMatchObject({ code: 'VERIFY_FAILED', reason: 'UNTRUSTED_CHAIN' });
+    await store.remove(fp(ecdsa));
+  });
+});
+
+describe('tool failures', () => {
+  it('a read-only database: STORE_WRITE_FAILED/READ_ONLY', async () => {
+    const src = newDb('ro-src');
+    const mnt = join(work, 'ro');
+    mkdirSync(mnt);
+    execFileSync('mount', ['--bind', '-o', 'ro', src, mnt]);
+    try {
+      const store = await openNssStore({ dbDir: mnt, tempRoot });
+      const e = await codeOf(store.install({ privateKeyPkcs8: alice.pkcs8, certificateDer: alice.der, chainDer: [], friendlyName: 'x' }));
+      expect(e).toMatchObject({ code: 'STORE_WRITE_FAILED', reason: 'READ_ONLY' });
+      expect(e.message).toMatch(/read-only/);
+      const e2 = await codeOf(store.installCaCertificates([pki.issuing.der], { intoRoot: false }));
+      expect(e2).toMatchObject({ code: 'STORE_WRITE_FAILED', reason: 'READ_ONLY' });
+    } finally {
+      execFileSync('umount', [mnt]);
+    }
+  });
+
+  it('bad DER and a bad PKCS#12 password from the real tools map to STORE_WRITE_FAILED', async () => {
+    const { nssFailure } = await import('../../src/main/core/store/nss/errors');
+    const db = newDb('errs');
+    const p12 = join(work, 'good.p12');
+    execFileSync('openssl', ['pkcs12', '-export', '-inkey', writeTmp('a.key', alice.keyPem), '-in', writeTmp('a.pem', alice.pem), '-passout', 'pass:right', '-out', p12]);
+    writeFileSync(join(work, 'wrong'), 'wrong');
+    const bad = spawnSync('pk12util', ['-i', p12, '-d', `sql:${db}`, '-w', join(work, 'wrong')], { encoding: 'utf8' });
+    expect(nssFailure('pk12util', { code: bad.status ?? 1, stdout: bad.stdout, stderr: bad.stderr }, db, 'write')).toMatchObject({ code: 'STORE_WRITE_FAILED', detail: { reason: 'BAD_PASSWORD' } });
+    writeFileSync(join(work, 'garbage.p12'), 'this is not DER');
+    const der = spawnSync('pk12util', ['-i', join(work, 'garbage.p12'), '-d', `sql:${db}`, '-w', join(work, 'wrong')], { encoding: 'utf8' });
+    expect(nssFailure('pk12util', { code: der.status ?? 1, stdout: der.stdout, stderr: der.stderr }, db, 'write')).toMatchObject({ code: 'STORE_WRITE_FAILED', detail: { reason: 'BAD_DER', nssCode: 'SEC_ERROR_BAD_DER' } });
+    const store = await openNssStore({ dbDir: db, tempRoot });
+    expect(await codeOf(store.installCaCertificates([new Uint8Array([0x30, 0x03, 1, 2, 3])], { intoRoot: false }))).toMatchObject({ code: 'INVALID_INPUT' });
+  });
+
+  it('no temporary key file outlives any install, failed ones included', () => {
+    // Every install above (successful, refused, read-only, duplicate) used this root.
+    expect(readdirSync(tempRoot)).toEqual([]);
+  });
+});
+
+function writeTmp(name: string, text: string): string {
+  const p = join(work, name);
+  writeFileSync(p, text);
+  chmodSync(p, 0o600);
+  return p;
+}
