@@ -166,7 +166,7 @@ export function App() {
     setSettingsSaved(true);
   };
 
-  const busy = BUSY_SCREENS.has(screen.name);
+  const busy = BUSY_SCREENS.has(screen.name) && !(screen.name === 'preflight' && screen.failed);
   const goHome = () => void loadHome();
   const languageManaged = settings?.managed.includes('language') ?? false;
   const other: Language = lang === 'ja' ? 'en' : 'ja';
@@ -222,7 +222,7 @@ export function App() {
           <Home overview={overview} lang={lang} reminder={reminder} onRenew={(c) => void startRenew(c)} onAcquire={() => setScreen({ name: 'acquire' })} onDetails={(c) => void showDetails(c)} />
         )}
         {screen.name === 'preflight' && (
-          <Preflight checks={checks} failed={screen.failed} onRetry={() => void startRenew(screen.cert)} onBack={goHome} />
+          <Preflight checks={checks} failed={screen.failed} lang={lang} onRetry={() => void startRenew(screen.cert)} onBack={goHome} onAcquire={() => setScreen({ name: 'acquire' })} />
         )}
         {screen.name === 'start' && <Start cert={screen.cert} lang={lang} onConfirm={() => renew(screen.cert)} onBack={goHome} />}
         {screen.name === 'issuing' && <Issuing steps={steps} pending={pending} lang={lang} cancelling={cancelling} onCancel={() => void cancel()} />}

@@ -16,8 +16,9 @@ import { ConfirmDialog } from '../components/ConfirmDialog';
 import { Heading, StatusList } from '../components/common';
 import { formatDay, formatInstant, groupHex } from '../format';
 import { CertFacts } from './Details';
+import { ErrorPanel } from './Misc';
 
-export function Preflight({ checks, failed, onRetry, onBack }: { checks: Partial<Record<CheckId, CheckState>>; failed: CheckResult | null; onRetry(): void; onBack(): void }) {
+export function Preflight({ checks, failed, lang, onRetry, onBack, onAcquire }: { checks: Partial<Record<CheckId, CheckState>>; failed: CheckResult | null; lang: Language; onRetry(): void; onBack(): void; onAcquire(): void }) {
   const { t } = useTranslation();
   const items = CHECK_IDS.map((id) => {
     const state = checks[id] ?? 'pending';
@@ -31,25 +32,9 @@ export function Preflight({ checks, failed, onRetry, onBack }: { checks: Partial
         <StatusList items={items} label={t('preflight.heading')} />
       </div>
       {failed && (
-        <div className="card card-error" role="alert">
-          <h2 className="card-title">{t('preflight.failed', { check: t(`preflight.check.${failed.id}`) })}</h2>
-          {failed.error && (
-            <>
-              <p>{t(`errors.${failed.error.code}.happened`, errorVars(failed.error.detail))}</p>
-              <p>{t(`errors.${failed.error.code}.todo`, errorVars(failed.error.detail))}</p>
-              <p className="muted">
-                {t('error.code')}: <code>{failed.error.code}</code>
-              </p>
-            </>
-          )}
-          <div className="actions">
-            <button type="button" className="btn btn-primary" onClick={onRetry}>
-              {t('app.retry')}
-            </button>
-            <button type="button" className="btn btn-secondary" onClick={onBack}>
-              {t('error.home')}
-            </button>
-          </div>
+        <div className="preflight-failed">
+          <p className="banner banner-error">{t('preflight.failed', { check: t(`preflight.check.${failed.id}`) })}</p>
+          <ErrorPanel error={failed.error ?? { code: 'INTERNAL', message: 'check failed without an error' }} lang={lang} onRetry={onRetry} onHome={onBack} onAcquire={onAcquire} />
         </div>
       )}
     </section>

@@ -122,7 +122,8 @@ const RETRYABLE: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'INVALID_INPUT',
 ]);
 
-export function ErrorScreen({ error, lang, onRetry, onHome, onAcquire }: { error: ApiError; lang: Language; onRetry?: () => void; onHome(): void; onAcquire(): void }) {
+/** What happened, what to do, the code, a retry where it makes sense, and a copy for the helpdesk. */
+export function ErrorPanel({ error, lang, onRetry, onHome, onAcquire, titleAsHeading = false }: { error: ApiError; lang: Language; onRetry?: (() => void) | undefined; onHome(): void; onAcquire(): void; titleAsHeading?: boolean }) {
   const { t } = useTranslation();
   const vars = errorVars(error.detail);
   const opensOn = error.detail?.opensOn;
@@ -136,12 +137,12 @@ export function ErrorScreen({ error, lang, onRetry, onHome, onAcquire }: { error
   ].join('\n');
   const wantsAcquire = error.code === 'ACQUIRE_REQUIRED' || error.code === 'NO_CERTIFICATE' || error.code === 'CLIENT_CERT_REJECTED';
   return (
-    <section className="screen" data-screen="error" data-code={error.code}>
-      <Heading>{t(`${key}.title`)}</Heading>
+    <div className="error-panel" data-code={error.code}>
+      {titleAsHeading ? <Heading>{t(`${key}.title`)}</Heading> : <h2 className="error-title">{t(`${key}.title`)}</h2>}
       <div className="card card-error" role="alert">
-        <h2 className="card-title">{t('error.happened')}</h2>
+        <h3 className="card-title">{t('error.happened')}</h3>
         <p>{t(`${key}.happened`, vars)}</p>
-        <h2 className="card-title">{t('error.todo')}</h2>
+        <h3 className="card-title">{t('error.todo')}</h3>
         <p className="todo">{t(`${key}.todo`, vars)}</p>
         <p className="muted">
           {t('error.code')}: <code>{error.code}</code>
@@ -173,6 +174,14 @@ export function ErrorScreen({ error, lang, onRetry, onHome, onAcquire }: { error
         <summary>{t('error.helpdeskText')}</summary>
         <pre className="mono wrap">{helpdesk}</pre>
       </details>
+    </div>
+  );
+}
+
+export function ErrorScreen(props: { error: ApiError; lang: Language; onRetry?: (() => void) | undefined; onHome(): void; onAcquire(): void }) {
+  return (
+    <section className="screen" data-screen="error" data-code={props.error.code}>
+      <ErrorPanel {...props} titleAsHeading />
     </section>
   );
 }
