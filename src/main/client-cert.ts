@@ -1,7 +1,8 @@
 // TLS client authentication for the renewal: when the bank's endpoint asks for a client
 // certificate, Chromium offers the certificates of the OS store, and CertDesk picks the
 // one being renewed, by SHA-256 fingerprint of its DER. Never the first one in the list,
-// never one for another site. Server certificate errors are never overridden.
+// never one for another site. (Server certificate errors are never overridden: the app
+// registers no 'certificate-error' listener, so Chromium's refusal stands.)
 import { createHash } from 'node:crypto';
 import type { Certificate, Event, WebContents } from 'electron';
 
@@ -46,19 +47,3 @@ export function createClientCertSelector(target: () => ClientCertTarget): Select
     callback(list.find((c) => fingerprintOf(c) === fingerprint));
   };
 }
-
-type CertErrorListener = (
-  event: Event,
-  webContents: WebContents,
-  url: string,
-  error: string,
-  certificate: Certificate,
-  callback: (isTrusted: boolean) => void,
-) => void;
-
-/** Chromium's verdict stands: a certificate error is never turned into trust. */
-export const refuseCertificateErrors: CertErrorListener = (event, _contents, url, error, _certificate, callback) => {
-  event.preventDefault();
-  console.warn(`certdesk: TLS certificate error for ${new URL(url).origin}: ${error}`);
-  callback(false);
-};

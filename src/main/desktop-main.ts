@@ -4,7 +4,7 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell } f
 import { join } from 'node:path';
 import { API_EVENTS, type ApiEvent, type CertDeskEvents, type Language } from '../shared/contract';
 import { serveRenderer } from './app-protocol';
-import { createClientCertSelector, refuseCertificateErrors } from './client-cert';
+import { createClientCertSelector } from './client-cert';
 import { openCoreService } from './core-wiring';
 import { createDesktopApi } from './desktop-api';
 import { emit, registerApi } from './ipc';
@@ -48,7 +48,8 @@ export async function runDesktop(): Promise<void> {
   });
   language = wiring.policy.language;
   app.on('select-client-certificate', createClientCertSelector(() => ({ origin: new URL(wiring.policy.endpoint).origin, fingerprint: renewing })));
-  app.on('certificate-error', refuseCertificateErrors);
+  // No 'certificate-error' listener on purpose: without one Chromium refuses the
+  // certificate, and nothing in the app may ever turn a TLS error into trust.
 
   const showWindow = () => {
     if (!win || win.isDestroyed()) {

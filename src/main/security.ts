@@ -1,7 +1,7 @@
-// The security rules of the main window, as data and small functions that tests can
-// check one by one: window options, the content security policy, which navigations,
+// The security rules of the app, as data and small functions that tests can check one
+// by one: the content security policy, which navigations,
 // windows, permissions and external links are allowed (none, except the bank's site).
-import type { BrowserWindowConstructorOptions, IpcMainInvokeEvent, Session, WebContents } from 'electron';
+import type { IpcMainInvokeEvent, Session, WebContents } from 'electron';
 
 /** The renderer is served from app://certdesk/ (a privileged, secure, standard scheme). */
 export const APP_SCHEME = 'app';
@@ -37,34 +37,6 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'Cross-Origin-Resource-Policy': 'same-origin',
   'Cache-Control': 'no-store',
 };
-
-export function mainWindowOptions(opts: { preload: string; title: string; icon?: string }): BrowserWindowConstructorOptions {
-  return {
-    width: 960,
-    height: 720,
-    minWidth: 640,
-    minHeight: 480,
-    title: opts.title,
-    show: false,
-    ...(opts.icon ? { icon: opts.icon } : {}),
-    webPreferences: {
-      preload: opts.preload,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      experimentalFeatures: false,
-      webviewTag: false,
-      navigateOnDragDrop: false,
-      safeDialogs: true,
-      spellcheck: false,
-      devTools: process.env.NODE_ENV === 'development',
-    },
-  };
-}
 
 /** Whether a URL is one of the app's own pages. */
 export function isAppUrl(url: string): boolean {
