@@ -57,7 +57,8 @@ export interface TestProxy {
   close(): Promise<void>;
 }
 
-export async function startConnectProxy(): Promise<TestProxy> {
+/** `resolve` stands in for the proxy's DNS: it may send any host name to loopback. */
+export async function startConnectProxy(resolve: (host: string) => string = (h) => h): Promise<TestProxy> {
   const bytes: Buffer[] = [];
   const sockets = new Set<net.Socket>();
   const server = http.createServer((_req, res) => { res.writeHead(405); res.end(); });
@@ -74,7 +75,7 @@ export async function startConnectProxy(): Promise<TestProxy> {
       return;
     }
     const [host, port] = (req.url ?? '').split(':');
-    const upstream = net.connect(Number(port), host ?? '127.0.0.1', () => {
+    const upstream = net.connect(Number(port), resolve(host ?? '127.0.0.1'), () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       if (head.length) { bytes.push(head); upstream.write(head); }
       client.on('data', (c: Buffer) => { bytes.push(c); upstream.write(c); });
@@ -125,4 +126,35 @@ export async function startOpensslServer(dir: string, args: string[]): Promise<{
     child.on('exit', (code) => reject(new Error(`openssl s_server exited ${code}: ${out}`)));
   });
   return { port, close: () => { child.kill(); } };
+}
+
+/**
+ * A TCP relay in front of a server: once the client has finished its side of the handshake
+ * (and sent its request), the next bytes from the server are never delivered; instead the
+ * server is killed and both sides are cut. The client never sees an answer.
+ */
+export async function startKillingRelay(targetPort: number, kill: () => Promise<void>): Promise<{ port: number; killed: () => boolean; close(): Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  let killed = false;
+  const server = net.createServer((client) => {
+    sockets.add(client);
+    const upstream = net.connect(targetPort, '127.0.0.1');
+    sockets.add(upstream);
+    let clientFlights = 0;
+    let cut = false;
+    client.on('data', (c: Buffer) => { clientFlights++; if (!cut) upstream.write(c); });
+    upstream.on('data', (c: Buffer) => {
+      if (cut) return;
+      if (clientFlights < 2) { client.write(c); return; }
+      cut = true;
+      void kill().finally(() => { killed = true; client.destroy(); upstream.destroy(); });
+    });
+    for (const s of [client, upstream]) s.on('error', () => { client.destroy(); upstream.destroy(); });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return {
+    port: (server.address() as AddressInfo).port,
+    killed: () => killed,
+    close: () => new Promise<void>((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); }),
+  };
 }
