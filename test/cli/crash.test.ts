@@ -5,13 +5,14 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBank, type Bank } from '../bank';
-import { bankCertificates, buildCliBundle, importP12, newNssDb, opensslVerify, rm, run, tempDir, writePolicy } from './helpers';
+import { bankCertificates, ensureKeyring, buildCliBundle, importP12, newNssDb, opensslVerify, rm, run, tempDir, writePolicy } from './helpers';
 
 let bank: Bank;
 let work: string;
 let cli: string;
 
 beforeAll(async () => {
+  await ensureKeyring();
   work = await tempDir('certdesk-crash-');
   cli = await buildCliBundle('crash');
   bank = await startBank({ dataDir: join(work, 'bank') });

@@ -3,13 +3,14 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBank, type Bank } from '../bank';
-import { bankCertificates, dbCertificates, importP12, newNssDb, opensslVerify, ROOT, rm, run, tempDir, writePolicy } from './helpers';
+import { bankCertificates, ensureKeyring, dbCertificates, importP12, newNssDb, opensslVerify, ROOT, rm, run, tempDir, writePolicy } from './helpers';
 
 let bank: Bank;
 let work: string;
 let n = 0;
 
 beforeAll(async () => {
+  await ensureKeyring();
   work = await tempDir('certdesk-cli-e2e-');
   const built = await run(process.execPath, [join(ROOT, 'scripts/build-cli.mjs')]);
   expect(built.code, built.stderr).toBe(0);
@@ -50,6 +51,7 @@ async function user(days: number, policyExtra: Record<string, unknown> = {}): Pr
   };
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the CLI output is checked field by field
 const json = (r: { stdout: string }) => JSON.parse(r.stdout) as { ok: boolean; result?: any; error?: { code: string; message: string; detail?: any } };
 
 describe('certdesk end to end', () => {

@@ -111,3 +111,18 @@ export async function opensslVerify(pem: string, anchorPath: string, issuingCaPe
 }
 
 export { readFile, rm };
+
+/**
+ * gnome-keyring started with an empty --unlock password has no "login" collection, so
+ * libsecret cannot store the vault's key (it would prompt, which a headless session
+ * cannot). Probe in a child (libsecret caches its connection) and restart the session's
+ * daemon with a password if needed: the same remedy as test/vault.
+ */
+export async function ensureKeyring(): Promise<void> {
+  if (!process.env.DBUS_SESSION_BUS_ADDRESS) return;
+  const probe = await run(process.execPath, ['--input-type=module', '-e',
+    "import k from 'keytar'; await k.setPassword('CertDesk-probe', 'p', 'x'); await k.deletePassword('CertDesk-probe', 'p');"]);
+  if (/collection\/login/.test(probe.stderr)) {
+    await run('sh', ['-c', "printf 'certdesk-test' | gnome-keyring-daemon --replace --unlock --components=secrets >/dev/null 2>&1"]);
+  }
+}

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CoreError } from '../../src/main/core/errors';
-import { Journal, killPoint, openSealedKey, sealKey, type JournalRecord } from '../../src/main/core/renewal/journal';
+import { Journal, openSealedKey, sealKey, type JournalRecord } from '../../src/main/core/renewal/journal';
 import { acquireLock } from '../../src/main/core/renewal/lock';
 
 const root = mkdtempSync(join(tmpdir(), 'certdesk-journal-'));

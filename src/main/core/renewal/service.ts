@@ -58,6 +58,7 @@ export function createRenewalService(deps: RenewalDeps): CoreService {
       unlock = await acquireLock(deps.journalDir);
       return await fn(controller.signal);
     } finally {
+      storeChanged();
       controller = null;
       busy = false;
       await unlock?.().catch(() => undefined);
@@ -125,9 +126,24 @@ export function createRenewalService(deps: RenewalDeps): CoreService {
     return r;
   }
 
+  // One listing serves the calls of a moment (the CLI's overview then renew; the UI's
+  // overview then details): each is several store-tool runs. Any change to the store drops it.
+  let listCache: { at: number; value: Promise<StoredIdentity[]> } | null = null;
+  const LIST_TTL_MS = 3000;
   async function listBank(): Promise<StoredIdentity[]> {
-    return deps.store.list(anchorsDer);
+    const t = Date.now();
+    if (!listCache || t - listCache.at > LIST_TTL_MS) {
+      const entry = { at: t, value: deps.store.list(anchorsDer) };
+      listCache = entry;
+      entry.value.catch(() => {
+        if (listCache === entry) listCache = null;
+      });
+    }
+    return listCache.value;
   }
+  const storeChanged = () => {
+    listCache = null;
+  };
 
   function emitReminders(overview: Overview): void {
     if (!deps.settings.get('remindersAtLogin')) return;
@@ -224,16 +240,26 @@ export function createRenewalService(deps: RenewalDeps): CoreService {
           if (!old.hasPrivateKey) throw new CoreError('KEY_MISSING', 'The certificate is installed but its private key is not, so it cannot authenticate a renewal. Use 取得 or ask the branch.');
           const pe = phaseError(old, e, now());
           if (pe) throw pe;
-          const transport = deps.transportFor(await identityFor(fingerprint));
+          const plain = deps.transportFor();
+          let authenticated: ReturnType<RenewalDeps['transportFor']> | undefined;
+          // Exporting the identity (a store tool call) overlaps key generation.
+          const sendClient = identityFor(fingerprint).then((id) => {
+            authenticated = deps.transportFor(id);
+            return newClient(e, authenticated, 'renew');
+          });
+          sendClient.catch(() => undefined);
           try {
             return await start(e, {
               operation: 'renew',
               old,
               subjectDer: subjectDerOf(old.certificateDer),
-              client: newClient(e, transport, 'renew'),
+              client: newClient(e, plain, 'renew'),
+              sendClient,
             });
           } finally {
-            transport.close();
+            plain.close();
+            await sendClient.catch(() => undefined);
+            authenticated?.close();
           }
         });
       }),
@@ -291,7 +317,11 @@ export function createRenewalService(deps: RenewalDeps): CoreService {
         if (busy || (await journal.read())) throw new CoreError('BUSY', 'A renewal is in progress or unfinished; remove certificates after it ends.');
         const s = (await listBank()).find((x) => x.fingerprint === fingerprint);
         if (!s) throw new CoreError('NO_CERTIFICATE', `No certificate of the bank with fingerprint ${fingerprint} is in ${deps.store.describe()}.`);
-        await deps.store.remove(fingerprint);
+        try {
+          await deps.store.remove(fingerprint);
+        } finally {
+          storeChanged();
+        }
         return { removed: true };
       }),
 

@@ -78,7 +78,10 @@ export interface StartOptions {
   operation: 'renew' | 'acquire';
   old?: StoredIdentity;
   subjectDer: Uint8Array;
+  /** Fetches cacerts (no client certificate needed). */
   client: EstClient;
+  /** Sends the request (renew: authenticated by the current certificate); prepared while the key is generated. */
+  sendClient?: Promise<EstClient>;
   credentials?: Credentials;
 }
 
@@ -98,8 +101,14 @@ export async function start(e: Engine, o: StartOptions): Promise<RenewalOutcome>
   try {
     await record(e, rec, 'generateKey');
     emitStep(e, o.operation, 'generateKey', 'running');
-    // The bank's CA list travels while the key is generated: both are needed, neither waits for the other.
-    const [keys, ca] = await Promise.all([generateKeyPair(e.deps.policy.keyType), o.client.cacerts(e.signal)]);
+    // The bank's CA list, the keychain's key and the renewal identity are fetched while the
+    // key is generated: all are needed, none waits for another.
+    const [keys, ca, vaultKey, sendClient] = await Promise.all([
+      generateKeyPair(e.deps.policy.keyType),
+      o.client.cacerts(e.signal),
+      e.deps.vault.getOrCreateKey(),
+      o.sendClient ?? Promise.resolve(o.client),
+    ]);
     checkClock(e, ca.serverDate);
     emitStep(e, o.operation, 'generateKey', 'done');
 
@@ -108,7 +117,6 @@ export async function start(e: Engine, o: StartOptions): Promise<RenewalOutcome>
     emitStep(e, o.operation, 'buildRequest', 'running');
     const csr = await buildCsr({ keys, subjectDer: o.subjectDer });
     const pkcs8 = await exportPkcs8(keys.privateKey);
-    const vaultKey = await e.deps.vault.getOrCreateKey();
     emitStep(e, o.operation, 'buildRequest', 'done');
 
     step = 'send';
@@ -117,7 +125,7 @@ export async function start(e: Engine, o: StartOptions): Promise<RenewalOutcome>
     rec.requestDer = b64(csr.der);
     rec.caCertsDer = ca.certificates.map(b64);
     await record(e, rec, 'send');
-    return await advance(e, rec, { client: o.client, pkcs8, credentials: o.credentials });
+    return await advance(e, rec, { client: sendClient, pkcs8, ...(o.credentials ? { credentials: o.credentials } : {}) });
   } catch (err) {
     throw await onFailure(e, rec, err, step);
   }
@@ -220,6 +228,10 @@ export async function advance(e: Engine, rec: JournalRecord, live: Live): Promis
           }
         }
         if (!present) {
+          // The bank's issuing CA goes in as a client-auth CA (the browser needs it to offer the
+          // certificate); the self-signed root only where policy makes it a root of the store.
+          const intermediates = caCerts.filter((c) => !inspectCertificate(c).facts.selfSigned);
+          if (intermediates.length > 0) await store.installCaCertificates(intermediates, { intoRoot: false });
           const details = inspectCertificate(unb64(rec.issuedDer!));
           await store.install({
             privateKeyPkcs8: await keyOf(e, rec, live),
