@@ -6,3 +6,4 @@ export { subjectDerOf } from './certificate';
 export { generateKeyPair, exportPkcs8, importPkcs8 } from './keys';
 export { buildCsr } from './csr';
 export { verifyChain, verifyIssued } from './verify';
+export { buildPkcs12, readPkcs12 } from './pkcs12';
