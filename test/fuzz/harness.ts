@@ -74,7 +74,9 @@ export function count<T>(t: Tally, o: Outcome<T>): void {
   t.maxMs = Math.max(t.maxMs, o.ms);
   if (o.ok) t.ok++;
   else {
-    const key = `${o.error.code}/${String(o.error.detail?.reason ?? '')}`;
+    // Reasons the server chose are free text: count those under their code alone.
+    const reason = String(o.error.detail?.reason ?? '');
+    const key = /^[A-Z][A-Z0-9_]*$/.test(reason) ? `${o.error.code}/${reason}` : o.error.code;
     t.errors.set(key, (t.errors.get(key) ?? 0) + 1);
   }
 }
