@@ -16,16 +16,18 @@ import { stringsFor } from './strings';
 import { createTray, type TrayHandle } from './tray';
 import { createMainWindow, focus } from './window';
 
-const here = import.meta.dirname;
-const PRELOAD = join(here, '../preload/index.cjs');
-const RENDERER = join(here, '../renderer');
-const ICON = join(here, '../../assets/icon-256.png');
+// From the app's root (the asar archive when packaged, the project in development), not
+// from this file: the bundler puts this module in a chunk folder.
+const fromRoot = (...parts: string[]) => join(app.getAppPath(), ...parts);
 
 export async function runDesktop(): Promise<void> {
   const log = setupLogging(app.getPath('logs'));
   // Started at login by the login item: tray and reminders only, the window on demand.
   const background = process.argv.includes('--background');
   await app.whenReady();
+  const PRELOAD = fromRoot('out', 'preload', 'index.cjs');
+  const RENDERER = fromRoot('out', 'renderer');
+  const ICON = fromRoot('assets', 'icon-256.png');
 
   denyAllPermissions(session.defaultSession);
   protocol.handle(APP_SCHEME, (request) => serveRenderer(RENDERER, request));

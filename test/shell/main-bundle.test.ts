@@ -1,0 +1,121 @@
+// `npm run build` makes a main bundle that starts under plain Node (Electron's binary
+// cannot be installed here): `electron` is mapped to a stand-in (node-electron/), and the
+// built out/main/index.js runs its real desktop start-up (hardening, app:// serving
+// out/renderer with the CSP, IPC, menu, tray, window) and its headless command line.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { API_METHODS, channelOf } from '../../src/shared/contract';
+import { CONTENT_SECURITY_POLICY } from '../../src/main/security';
+
+const root = process.cwd();
+const entry = join(root, 'out/main/index.js');
+
+function newestIn(dir: string): number {
+  let newest = 0;
+  for (const name of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, name.name);
+    newest = Math.max(newest, name.isDirectory() ? newestIn(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** out/ is reused when it is newer than every source file; else built (one build at a time). */
+function ensureBuilt(): string {
+  const sources = Math.max(newestIn(join(root, 'src')), statSync(join(root, 'electron.vite.config.ts')).mtimeMs);
+  const outputs = ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html'].map((f) => join(root, f));
+  if (outputs.every((f) => existsSync(f) && statSync(f).mtimeMs > sources)) return 'reused';
+  const r = spawnSync('flock', ['/tmp/certdesk-electron-vite.lock', 'npx', 'electron-vite', 'build'], { cwd: root, encoding: 'utf8', timeout: 300_000 });
+  if (r.status !== 0) throw new Error(`electron-vite build failed:\n${r.stdout}\n${r.stderr}`);
+  return 'built';
+}
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  events: Array<Record<string, unknown> & { e: string }>;
+}
+
+function start(args: string[], env: Record<string, string>): Run {
+  const r = spawnSync(process.execPath, ['--import', join(root, 'test/shell/node-electron/register.mjs'), entry, ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 60_000,
+    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+    env: { ...process.env, ...env, NODE_ENV: 'production' },
+  });
+  const fd3 = (r.output[3] ?? '') as string;
+  const events = fd3.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Run['events'][number]);
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, events };
+}
+
+describe('the built main bundle under plain Node', () => {
+  let dir: string;
+  let env: Record<string, string>;
+  beforeAll(() => {
+    ensureBuilt();
+    dir = mkdtempSync(join(tmpdir(), 'certdesk-bundle-'));
+    env = { STUB_DIR: dir, CERTDESK_DATA_DIR: join(dir, 'data'), HOME: dir };
+    return () => rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the built page has no inline script and no remote origin', () => {
+    const html = readFileSync(join(root, 'out/renderer/index.html'), 'utf8');
+    const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const [, attrs, body] of scripts) {
+      expect(attrs).toMatch(/\bsrc="\.\/assets\/[^"]+\.js"/);
+      expect(body!.trim()).toBe('');
+    }
+    expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
+    expect(html).not.toMatch(/\son[a-z]+=/i);
+  });
+
+  it('starts the desktop app: hardened, app:// with the CSP, the contract IPC, the window', () => {
+    const run = start([], env);
+    expect(run.status, run.stderr).toBe(0);
+    const names = run.events.map((e) => e.e);
+    // Order matters where Electron requires it: the scheme before ready.
+    expect(names.indexOf('privileged')).toBeLessThan(names.indexOf('whenReady'));
+    expect(names).toContain('enableSandbox');
+    expect(names).toContain('singleInstanceLock');
+    for (const h of ['setPermissionRequestHandler', 'setPermissionCheckHandler', 'setDevicePermissionHandler']) expect(names).toContain(`session.${h}`);
+    const appEvents = run.events.filter((e) => e.e === 'app.on').map((e) => e.name);
+    expect(appEvents).toEqual(expect.arrayContaining(['web-contents-created', 'select-client-certificate', 'second-instance']));
+    expect(appEvents).not.toContain('certificate-error');
+    const channels = run.events.filter((e) => e.e === 'ipc.handle').map((e) => e.channel);
+    expect(channels.sort()).toEqual(API_METHODS.map(channelOf).sort());
+    const win = run.events.find((e) => e.e === 'BrowserWindow') as { webPreferences: Record<string, unknown>; title: string };
+    expect(win.title).toBe('CertDesk 電子証明書');
+    expect(win.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, preload: join(root, 'out/preload/index.cjs') });
+    expect(existsSync(win.webPreferences.preload as string)).toBe(true);
+    expect(run.events.find((e) => e.e === 'loadURL')).toEqual({ e: 'loadURL', url: 'app://certdesk/index.html', status: 200, csp: CONTENT_SECURITY_POLICY, hasRoot: true });
+    expect(run.events.find((e) => e.e === 'menu')).toEqual({ e: 'menu', labels: ['ファイル', '編集', '表示', 'ヘルプ'] });
+  });
+
+  it('runs the headless command line: help, and status on an empty NSS db', () => {
+    const help = start(['--headless', '--help'], env);
+    expect(help.status, help.stderr).toBe(0);
+    expect(help.stdout).toContain('Usage: certdesk');
+
+    const db = join(dir, 'nssdb');
+    spawnSync('mkdir', ['-p', db]);
+    expect(spawnSync('certutil', ['-N', '-d', `sql:${db}`, '--empty-password']).status).toBe(0);
+    const key = join(dir, 'anchor.key');
+    const anchor = join(dir, 'anchor.pem');
+    expect(spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', anchor, '-subj', '/CN=Demo Root', '-days', '30']).status).toBe(0);
+    const policy = join(dir, 'policy.json');
+    writeFileSync(policy, JSON.stringify({ bankName: 'Demo Bank', endpoint: 'https://127.0.0.1:9/.well-known/est', trustAnchorFile: anchor, language: 'en' }));
+    const status = start(['--headless', 'status', '--json', '--policy', policy, '--store', `nss:${db}`], env);
+    expect(status.status, status.stderr).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ ok: true, result: { bankName: 'Demo Bank', certificates: [] } });
+    expect(status.events.at(-1)).toEqual({ e: 'exit', code: 0 });
+
+    const bad = start(['--headless', 'status', '--json', '--policy', join(dir, 'missing.json')], env);
+    expect(bad.status).toBe(1);
+    expect(JSON.parse(bad.stdout)).toMatchObject({ ok: false, error: { code: 'POLICY_INVALID' } });
+  });
+});
