@@ -4,7 +4,7 @@
 // managed policy) selects it without a dialog, as headless Chromium needs.
 import { test, expect, chromium } from '@playwright/test';
 import { X509Certificate, createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, rmdirSync, writeFileSync, existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
@@ -62,7 +62,16 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   rmSync(POLICY_FILE, { force: true });
-  if (policyDirCreated) rmSync('/etc/chromium/policies', { recursive: true, force: true });
+  // Only folders this test created, and only when empty: other tests may hold policies there.
+  if (policyDirCreated) {
+    for (const d of [POLICY_DIR, '/etc/chromium/policies']) {
+      try {
+        rmdirSync(d);
+      } catch {
+        break;
+      }
+    }
+  }
   await new Promise((resolve) => server?.close(resolve));
   for (const d of [home, emptyHome, pki?.dir]) if (d) rmSync(d, { recursive: true, force: true });
 });

@@ -1,6 +1,6 @@
 // The NSS adapter against real NSS databases, checked with certutil itself.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -284,6 +284,33 @@ describe('tool failures', () => {
     expect(nssFailure('pk12util', { code: der.status ?? 1, stdout: der.stdout, stderr: der.stderr }, db, 'write')).toMatchObject({ code: 'STORE_WRITE_FAILED', detail: { reason: 'BAD_DER', nssCode: 'SEC_ERROR_BAD_DER' } });
     const store = await openNssStore({ dbDir: db, tempRoot });
     expect(await codeOf(store.installCaCertificates([new Uint8Array([0x30, 0x03, 1, 2, 3])], { intoRoot: false }))).toMatchObject({ code: 'INVALID_INPUT' });
+  });
+
+  it('an install whose pk12util hangs is stopped, and its files are gone', async () => {
+    const bin = join(work, 'hang-pk12');
+    mkdirSync(bin);
+    symlinkSync('/usr/bin/certutil', join(bin, 'certutil'));
+    writeFileSync(join(bin, 'pk12util'), '#!/bin/sh\nexec /bin/sleep 30\n', { mode: 0o755 });
+    const store = await openNssStore({ dbDir: newDb('hang-install'), run: createCommandRunner({ path: bin }), tempRoot, timeoutMs: 3000 });
+    const e = await codeOf(store.install({ privateKeyPkcs8: alice.pkcs8, certificateDer: alice.der, chainDer: [], friendlyName: 'x' }));
+    expect(e).toMatchObject({ code: 'STORE_UNAVAILABLE', reason: 'TOOL_TIMEOUT' });
+    expect(readdirSync(tempRoot)).toEqual([]);
+  });
+
+  it('an install whose tool call throws midway leaves nothing either', async () => {
+    const real = createCommandRunner();
+    let sawFiles = 0;
+    const crashing: CommandRunner = async (cmd, args, opts) => {
+      if (cmd === 'pk12util') {
+        sawFiles = readdirSync(tempRoot).length;
+        throw new Error('simulated crash inside the import');
+      }
+      return real(cmd, args, opts);
+    };
+    const store = await openNssStore({ dbDir: newDb('crash'), run: crashing, tempRoot });
+    await expect(store.install({ privateKeyPkcs8: alice.pkcs8, certificateDer: alice.der, chainDer: [], friendlyName: 'x' })).rejects.toThrow(/simulated crash/);
+    expect(sawFiles).toBe(1);
+    expect(readdirSync(tempRoot)).toEqual([]);
   });
 
   it('no temporary key file outlives any install, failed ones included', () => {
