@@ -11,7 +11,13 @@ export type Asn1 = asn1js.AsnType;
  */
 export function parseDer(bytes: Uint8Array, what: string, code: ErrorCode = 'BAD_RESPONSE'): Asn1 {
   if (bytes.byteLength === 0) throw new CoreError(code, `The ${what} is empty.`, { reason: 'TRUNCATED' });
-  const r = asn1js.fromBER(bytes, { maxDepth: 64, parseEmbedded: false });
+  let r: asn1js.FromBerResult;
+  try {
+    r = asn1js.fromBER(bytes, { maxDepth: 64, parseEmbedded: false });
+  } catch (e) {
+    // asn1js throws on some bad primitive values (e.g. a GeneralizedTime that is not a time).
+    throw new CoreError(code, `The ${what} is not valid DER (${(e as Error).message}).`, { reason: 'MALFORMED' });
+  }
   if (r.offset === -1 || r.result.error) {
     const truncated = /end of input|inconsistent offset/i.test(r.result.error ?? '');
     throw new CoreError(
@@ -37,8 +43,8 @@ export function isContext(block: Asn1, tagNumber: number): boolean {
 }
 
 /** Children of a constructed block (empty for a primitive one). */
-export function children(block: Asn1): Asn1[] {
-  const v = (block.valueBlock as { value?: unknown }).value;
+export function children(block: Asn1 | undefined): Asn1[] {
+  const v = (block?.valueBlock as { value?: unknown } | undefined)?.value;
   return Array.isArray(v) ? (v as Asn1[]) : [];
 }
 
@@ -49,4 +55,14 @@ export function oidOf(block: Asn1 | undefined): string | undefined {
 /** The element's own encoding, as it was in the input. */
 export function rawOf(block: Asn1): Uint8Array {
   return block.valueBeforeDecodeView;
+}
+
+/** One element spanning all of `bytes`, or undefined: for nested values read leniently. */
+export function tryParse(bytes: Uint8Array, maxDepth = 16): Asn1 | undefined {
+  try {
+    const r = asn1js.fromBER(bytes, { maxDepth });
+    return r.offset === bytes.byteLength && !r.result.error ? r.result : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -3,7 +3,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import type { ErrorCode } from '../../../shared/contract';
 import { CoreError } from '../errors';
-import { children, isContext, isUniversal, oidOf, parseDer, rawOf, type Asn1 } from './asn1';
+import { children, isContext, isUniversal, oidOf, parseDer, rawOf, tryParse, type Asn1 } from './asn1';
 import './engine';
 
 export interface ParsedCertificate {
@@ -78,11 +78,9 @@ const KU_NAMES = ['digitalSignature', 'nonRepudiation', 'keyEncipherment', 'data
 function extBlock(p: ParsedCertificate, oid: string): Asn1 | undefined {
   const e = p.extensions.get(oid);
   if (!e) return undefined;
-  const r = asn1js.fromBER(e.value, { maxDepth: 16 });
-  if (r.offset === -1 || r.offset !== e.value.byteLength) {
-    throw new CoreError('BAD_RESPONSE', `The certificate's extension ${oid} is malformed.`, { reason: 'BAD_CERTIFICATE' });
-  }
-  return r.result;
+  const block = tryParse(e.value);
+  if (!block) throw new CoreError('BAD_RESPONSE', `The certificate's extension ${oid} is malformed.`, { reason: 'BAD_CERTIFICATE' });
+  return block;
 }
 
 /** Key usage names, or undefined when the extension is absent. */

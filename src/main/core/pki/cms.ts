@@ -1,9 +1,7 @@
 // CMS certs-only (RFC 5652 degenerate SignedData), the body of EST cacerts/enroll answers.
-import * as pkijs from 'pkijs';
 import { CoreError } from '../errors';
 import { children, isContext, isUniversal, oidOf, parseDer, rawOf, type Asn1 } from './asn1';
 import { decodeBase64, der, pemToDer } from './encoding';
-import './engine';
 
 const OID_SIGNED_DATA = '1.2.840.113549.1.7.2';
 const OID_DATA = '1.2.840.113549.1.7.1';
@@ -72,15 +70,14 @@ export function parseCertsOnly(body: Uint8Array | string): Uint8Array[] {
   return certs.map(certificateBytes);
 }
 
+/**
+ * The shape of an X.509 certificate (tbs, algorithm, signature). The full parse happens once,
+ * where the certificate is used (verifyChain, inspectCertificate), not here as well.
+ */
 function certificateBytes(block: Asn1, index: number): Uint8Array {
-  if (!isUniversal(block, 16)) {
-    throw bad('BAD_CERTIFICATE', `Entry ${index + 1} of the certificate response is not an X.509 certificate.`);
-  }
-  try {
-    new pkijs.Certificate({ schema: block });
-  } catch {
-    throw bad('BAD_CERTIFICATE', `Certificate ${index + 1} of the certificate response is malformed.`);
-  }
+  const [tbs, alg, sig, ...rest] = children(block);
+  const shaped = isUniversal(block, 16) && block.idBlock.isConstructed && tbs && isUniversal(tbs, 16) && children(tbs).length >= 6 && alg && isUniversal(alg, 16) && sig && isUniversal(sig, 3) && rest.length === 0;
+  if (!shaped) throw bad('BAD_CERTIFICATE', `Entry ${index + 1} of the certificate response is not an X.509 certificate.`);
   return rawOf(block).slice();
 }
 

@@ -2,7 +2,7 @@
 import * as asn1js from 'asn1js';
 import type { CertificateDetails } from '../../../shared/domain';
 import { CoreError } from '../errors';
-import { children, oidOf } from './asn1';
+import { children, oidOf, tryParse } from './asn1';
 import { EKU_NAMES, clientAuthUsable, ekuOf, isCaOf, keyUsageOf, parseCertificate, sanOf, type ParsedCertificate } from './certificate';
 import { bytesEqual, derToPem, sha1Hex, sha256Hex, toHex } from './encoding';
 import { readName } from './name';
@@ -17,8 +17,7 @@ function keyInfo(p: ParsedCertificate): Pick<CertificateDetails, 'keyAlgorithm' 
   const spki = p.cert.subjectPublicKeyInfo;
   const alg = spki.algorithm.algorithmId;
   if (alg === '1.2.840.113549.1.1.1') {
-    const r = asn1js.fromBER(spki.subjectPublicKey.valueBlock.valueHexView);
-    const modulus = r.offset === -1 ? undefined : children(r.result)[0];
+    const modulus = children(tryParse(spki.subjectPublicKey.valueBlock.valueHexView))[0];
     if (!(modulus instanceof asn1js.Integer)) {
       throw new CoreError('BAD_RESPONSE', 'The certificate\'s RSA public key is malformed.', { reason: 'BAD_CERTIFICATE' });
     }
