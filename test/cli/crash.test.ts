@@ -33,7 +33,6 @@ const POINTS: Array<[point: string, bankIssued: boolean]> = [
   ['install', true],
   ['verifyInStore', true],
   ['removeOld', true],
-  ['done', true],
 ];
 
 describe('crash safety: SIGKILL at each journalled step', () => {

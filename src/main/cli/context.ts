@@ -100,6 +100,7 @@ export async function buildContext(o: GlobalOptions, env: Record<string, string 
       else emit.reminder(payload as ReminderEvent);
     },
     versions: { certdesk: '0.1.0' },
+    reminders: false,
   });
   return { loaded, service };
 }

@@ -1,6 +1,7 @@
 // The user's own settings (DESIGN, "Configuration"), kept with `conf`, the Node base of
 // electron-store (which imports electron at load and so cannot live in core).
-import Conf from 'conf';
+import type Conf from 'conf';
+import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Language } from '../../../shared/contract';
@@ -29,30 +30,41 @@ export function userDataDir(platform: NodeJS.Platform = process.platform, env: N
   return join(env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'certdesk');
 }
 
+// conf (with its schema validator) costs more to load than the rest of the command line;
+// it is loaded on the first read or write, which a plain renewal from the CLI never makes.
+const requireLazily = createRequire(import.meta.url);
+
 export function openSettings(opts: { dir?: string } = {}): Settings {
   const dir = opts.dir ?? userDataDir();
-  let conf: Conf<SettingsData>;
-  try {
-    conf = new Conf<SettingsData>({
-      cwd: dir,
-      configName: 'settings',
-      // A damaged settings file costs the user their language choice, not the app.
-      clearInvalidConfig: true,
-      defaults: { remindersAtLogin: true, remindersShown: {}, lastErrors: [] },
-    });
-  } catch (err) {
-    throw new CoreError('JOURNAL_WRITE_FAILED', `The settings in ${dir} cannot be opened (${(err as Error).message}). Check that the folder is writable.`, {
-      reason: 'SETTINGS',
-    });
-  }
+  let conf: Conf<SettingsData> | undefined;
+  const open = (): Conf<SettingsData> => {
+    if (conf) return conf;
+    try {
+      const ConfClass = (requireLazily('conf') as { default: typeof Conf }).default;
+      conf = new ConfClass<SettingsData>({
+        cwd: dir,
+        configName: 'settings',
+        // A damaged settings file costs the user their language choice, not the app.
+        clearInvalidConfig: true,
+        defaults: { remindersAtLogin: true, remindersShown: {}, lastErrors: [] },
+      });
+      return conf;
+    } catch (err) {
+      throw new CoreError('JOURNAL_WRITE_FAILED', `The settings in ${dir} cannot be opened (${(err as Error).message}). Check that the folder is writable.`, {
+        reason: 'SETTINGS',
+      });
+    }
+  };
+  const file = join(dir, 'settings.json');
   return {
-    file: conf.path,
-    get: (key) => conf.get(key),
+    file,
+    get: (key) => open().get(key),
     set: (key, value) => {
+      const c = open();
       try {
-        conf.set(key, value);
+        c.set(key, value);
       } catch (err) {
-        throw new CoreError('JOURNAL_WRITE_FAILED', `The settings file ${conf.path} cannot be written (${(err as Error).message}). Check free space and permissions.`, {
+        throw new CoreError('JOURNAL_WRITE_FAILED', `The settings file ${file} cannot be written (${(err as Error).message}). Check free space and permissions.`, {
           reason: 'SETTINGS',
         });
       }

@@ -146,6 +146,7 @@ export function createRenewalService(deps: RenewalDeps): CoreService {
   };
 
   function emitReminders(overview: Overview): void {
+    if (deps.reminders === false || overview.certificates.every((c) => c.remindersDue.length === 0)) return;
     if (!deps.settings.get('remindersAtLogin')) return;
     const shown = { ...(deps.settings.get('remindersShown') ?? {}) };
     let changed = false;

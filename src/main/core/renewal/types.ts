@@ -33,6 +33,8 @@ export interface RenewalDeps {
   journalDir: string;
   /** Versions for diagnostics: app, node, electron, … */
   versions?: Record<string, string>;
+  /** Reminder events from getOverview (default true; the command line has no use for them). */
+  reminders?: boolean;
   /** Waits between 202 retries; tests and the CLI may shorten it. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
