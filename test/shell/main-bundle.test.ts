@@ -88,7 +88,7 @@ describe('the built main bundle under plain Node', () => {
     expect(appEvents).not.toContain('certificate-error');
     const channels = run.events.filter((e) => e.e === 'ipc.handle').map((e) => e.channel);
     expect(channels.sort()).toEqual(API_METHODS.map(channelOf).sort());
-    const win = run.events.find((e) => e.e === 'BrowserWindow') as { webPreferences: Record<string, unknown>; title: string };
+    const win = run.events.find((e) => e.e === 'BrowserWindow') as unknown as { webPreferences: Record<string, unknown>; title: string };
     expect(win.title).toBe('CertDesk 電子証明書');
     expect(win.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, preload: join(root, 'out/preload/index.cjs') });
     expect(existsSync(win.webPreferences.preload as string)).toBe(true);

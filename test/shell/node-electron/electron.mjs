@@ -36,14 +36,15 @@ export const protocol = {
 };
 
 const sessionCalls = (name) => () => out({ e: `session.${name}` });
-export const session = {
-  defaultSession: {
-    setPermissionRequestHandler: sessionCalls('setPermissionRequestHandler'),
-    setPermissionCheckHandler: sessionCalls('setPermissionCheckHandler'),
-    setDevicePermissionHandler: sessionCalls('setDevicePermissionHandler'),
-    setDisplayMediaRequestHandler: sessionCalls('setDisplayMediaRequestHandler'),
-  },
-};
+const makeSession = () => ({
+  setPermissionRequestHandler: sessionCalls('setPermissionRequestHandler'),
+  setPermissionCheckHandler: sessionCalls('setPermissionCheckHandler'),
+  setDevicePermissionHandler: sessionCalls('setDevicePermissionHandler'),
+  setDisplayMediaRequestHandler: sessionCalls('setDisplayMediaRequestHandler'),
+  setCertificateVerifyProc: sessionCalls('setCertificateVerifyProc'),
+  setProxy: async (p) => out({ e: 'session.setProxy', p }),
+});
+export const session = { defaultSession: makeSession(), fromPartition: (name) => (out({ e: 'session.fromPartition', name }), makeSession()) };
 
 export const ipcMain = { handle: (channel) => out({ e: 'ipc.handle', channel }), removeHandler: () => undefined };
 
@@ -111,7 +112,7 @@ export const Menu = { buildFromTemplate: (t) => t, setApplicationMenu: (m) => ou
 export const nativeImage = { createFromPath: (p) => p };
 export const dialog = { showSaveDialog: async () => ({ canceled: true }) };
 export const shell = { openExternal: async () => undefined };
-export const net = {};
+export const net = { request: () => { throw new Error('the stand-in has no network'); } };
 export const contextBridge = {};
 export const ipcRenderer = {};
 export default { app, protocol, session, ipcMain, BrowserWindow, Notification, Tray, Menu, nativeImage, dialog, shell, net };
