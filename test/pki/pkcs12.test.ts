@@ -2,10 +2,13 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as asn1js from 'asn1js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CoreError } from '../../src/main/core/errors';
 import { buildCsr, buildPkcs12, derToPem, exportPkcs8, generateKeyPair, pemToDer, readPkcs12 } from '../../src/main/core/pki';
 import { bmpPassword, pkcs12Kdf } from '../../src/main/core/pki/pkcs12-kdf';
+import { rc2CbcDecrypt } from '../../src/main/core/pki/rc2';
+import { der } from '../../src/main/core/pki/encoding';
 import { OpensslLab, toPem, type TestCa } from './openssl';
 
 let lab: OpensslLab;
@@ -43,6 +46,14 @@ beforeAll(async () => {
 afterAll(() => lab?.cleanup());
 
 describe('PKCS#12 KDF (RFC 7292 B.2)', () => {
+  it('RC2 matches the RFC 2268 vectors', () => {
+    const h = (s: string) => Buffer.from(s, 'hex');
+    const z = h('0000000000000000');
+    expect(Buffer.from(rc2CbcDecrypt(h('0000000000000000'), 63, z, h('ebb773f993278eff'), false)!).toString('hex')).toBe('0000000000000000');
+    expect(Buffer.from(rc2CbcDecrypt(h('ffffffffffffffff'), 64, z, h('278b27e42e2f0d49'), false)!).toString('hex')).toBe('ffffffffffffffff');
+    expect(Buffer.from(rc2CbcDecrypt(h('3000000000000000'), 64, z, h('30649edf9be7d2c2'), false)!).toString('hex')).toBe('1000000000000001');
+  });
+
   it('matches the published test vectors', () => {
     const hex = (s: string) => Buffer.from(s, 'hex');
     const kdf = (pw: string, salt: string, id: number, it: number, n: number) => Buffer.from(pkcs12Kdf('sha1', bmpPassword(pw), hex(salt), id, it, n)).toString('hex').toUpperCase();
@@ -133,9 +144,28 @@ describe('readPkcs12 on files made by others', () => {
     expect(await reason(readPkcs12(p12, 'wrong'))).toBe('INVALID_INPUT/BAD_PASSWORD');
   });
 
-  it('openssl -legacy (RC2) is refused with a clear reason', async () => {
+  it('openssl -legacy defaults (RC2-40 certificates, 3DES key, SHA-1 MAC)', async () => {
     const p12 = lab.run([...exportArgs(), '-legacy']);
-    expect(await reason(readPkcs12(p12, PASSWORD))).toBe('INVALID_INPUT/UNSUPPORTED_ALGORITHM');
+    const info = lab.tryRun('openssl', ['pkcs12', '-info', '-noout', '-legacy', '-passin', `pass:${PASSWORD}`], p12);
+    expect(info.stderr).toContain('pbeWithSHA1And40BitRC2-CBC');
+    expect(await readPkcs12(p12, PASSWORD)).toEqual(expected());
+    expect(await reason(readPkcs12(p12, 'wrong'))).toBe('INVALID_INPUT/BAD_PASSWORD');
+    const p12rc2 = lab.run([...exportArgs(), '-legacy', '-keypbe', 'PBE-SHA1-RC2-128', '-certpbe', 'PBE-SHA1-RC2-128']);
+    expect(await readPkcs12(p12rc2, PASSWORD)).toEqual(expected());
+  });
+
+  it('an unknown encryption is refused with a clear reason', async () => {
+    const p12 = Buffer.from(await buildPkcs12({ privateKeyPkcs8: pkcs8, certificateDer: cert, chainDer: [], friendlyName: 'x', password: PASSWORD, profile: 'legacy' }));
+    // Rename the 3DES PBE OID (…12.1.3) to an unknown one (…12.1.9): the reader must say so.
+    const oid = Buffer.from([0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x0c, 0x01, 0x03]);
+    const at = p12.indexOf(oid);
+    expect(at).toBeGreaterThan(0);
+    p12[at + oid.length - 1] = 0x09;
+    // With the MAC the change shows as a wrong password; without it (openssl -nomac) as what it is.
+    expect(await reason(readPkcs12(p12, PASSWORD))).toBe('INVALID_INPUT/BAD_PASSWORD');
+    const [version, authSafe] = (asn1js.fromBER(p12).result.valueBlock as unknown as { value: asn1js.AsnType[] }).value;
+    const noMac = der.seq(version!.valueBeforeDecodeView, authSafe!.valueBeforeDecodeView);
+    expect(await reason(readPkcs12(noMac, PASSWORD))).toBe('INVALID_INPUT/UNSUPPORTED_ALGORITHM');
   });
 
   it('an NSS export (pk12util -o)', async () => {

@@ -7,6 +7,7 @@ import { CoreError } from '../errors';
 import { children, isContext, isUniversal, oidOf, parseDer, type Asn1 } from './asn1';
 import { parseCertificate } from './certificate';
 import { bytesEqual, concat, der, sha1Hex, tlv } from './encoding';
+import { rc2CbcDecrypt } from './rc2';
 import { KDF_IV, KDF_KEY, KDF_MAC, bmpPassword, pkcs12Kdf, type Pkcs12Hash } from './pkcs12-kdf';
 
 const OID = {
@@ -23,6 +24,8 @@ const OID = {
   pbkdf2: '1.2.840.113549.1.5.12',
   pbeSha3Des: '1.2.840.113549.1.12.1.3',
   pbeSha2Des: '1.2.840.113549.1.12.1.4',
+  pbeShaRc2_128: '1.2.840.113549.1.12.1.5',
+  pbeShaRc2_40: '1.2.840.113549.1.12.1.6',
   hmacSha256: '1.2.840.113549.2.9',
   aes256cbc: '2.16.840.1.101.3.4.1.42',
   sha1: '1.3.14.3.2.26',
@@ -209,6 +212,15 @@ function decrypt(algId: Asn1 | undefined, ctx: ReadContext, ciphertext: Uint8Arr
     if (alg === OID.pbeSha2Des) key = concat([key, key.subarray(0, 8)]);
     iv = pkcs12Kdf('sha1', bmp, salt, KDF_IV, iterations, 8);
     cipher = 'des-ede3-cbc';
+  } else if (alg === OID.pbeShaRc2_40 || alg === OID.pbeShaRc2_128) {
+    const [saltBlock, iterBlock] = params ? children(params) : [];
+    const salt = octets(saltBlock, 'PBE salt');
+    const iterations = smallInt(iterBlock, 'PBE iterations');
+    const bmp = bmpPassword(password);
+    const bits = alg === OID.pbeShaRc2_40 ? 40 : 128;
+    const plain = rc2CbcDecrypt(pkcs12Kdf('sha1', bmp, salt, KDF_KEY, iterations, bits / 8), bits, pkcs12Kdf('sha1', bmp, salt, KDF_IV, iterations, 8), ciphertext);
+    if (!plain) throw ctx.macVerified ? malformed('decryption failed although the MAC matched') : badPassword();
+    return plain;
   } else {
     throw unsupported(alg ?? 'unknown');
   }
@@ -222,7 +234,7 @@ function decrypt(algId: Asn1 | undefined, ctx: ReadContext, ciphertext: Uint8Arr
 }
 
 const unsupported = (alg: string) =>
-  invalid('UNSUPPORTED_ALGORITHM', `The PKCS#12 file uses an encryption CertDesk does not read (${alg}, e.g. RC2 from "openssl pkcs12 -legacy" defaults). Export it again with AES or 3DES.`);
+  invalid('UNSUPPORTED_ALGORITHM', `The PKCS#12 file uses an encryption CertDesk does not read (${alg}). Export it again with AES or 3DES.`);
 
 function checkMac(macData: Asn1, password: string, authSafe: Uint8Array): void {
   const [digestInfo, saltBlock, iterBlock] = children(macData);
