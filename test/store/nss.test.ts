@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CoreError } from '../../src/main/core/errors';
 import { createCommandRunner, openNssStore, type CertificateStore, type CommandRunner } from '../../src/main/core/store';
+import { readPkcs12 } from '../../src/main/core/pki';
 import { makeTestPki, type TestCert, type TestPki } from './pki-fixture';
 
 let pki: TestPki;
@@ -135,7 +136,7 @@ describe('install, list, verify, remove on a real NSS db', () => {
     // Records what the tools were given, to prove where the password travels.
     const spy: CommandRunner = async (cmd, args, opts) => {
       if (cmd === 'pk12util') {
-        const files = args.filter((a) => a.startsWith(tempRoot)).map((p) => ({ path: p, mode: statSync(p).mode & 0o777, dirMode: statSync(join(p, '..')).mode & 0o777, content: readFileSync(p).toString('latin1') }));
+        const files = args.filter((a) => a.startsWith(tempRoot) && existsSync(a)).map((p) => ({ path: p, mode: statSync(p).mode & 0o777, dirMode: statSync(join(p, '..')).mode & 0o777, content: readFileSync(p).toString('latin1') }));
         seen.push({ args, files });
       }
       return real(cmd, args, opts);
@@ -214,6 +215,13 @@ describe('install, list, verify, remove on a real NSS db', () => {
     const both = await store.list([pki.root.der]);
     expect(new Set(both.map((i) => i.fingerprint))).toEqual(new Set([fp(alice), fp(aliceRenewed)]));
     expect(both.every((i) => i.hasPrivateKey)).toBe(true);
+
+    // exportIdentity lends the key to Node for mutual TLS: the newest of the holder's certificates only.
+    const exported = await store.exportIdentity!(fp(aliceRenewed));
+    const back = await readPkcs12(exported.pkcs12, exported.password);
+    expect(Buffer.from(back.certificateDer).equals(Buffer.from(aliceRenewed.der))).toBe(true);
+    expect(Buffer.from(back.privateKeyPkcs8).length).toBeGreaterThan(100);
+    expect(await codeOf(store.exportIdentity!(fp(alice)))).toMatchObject({ code: 'STORE_UNAVAILABLE', reason: 'NOT_EXPORTABLE' });
 
     await store.remove(fp(alice));
     const ids = keyIds(db);

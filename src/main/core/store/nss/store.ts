@@ -12,7 +12,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CoreError } from '../../errors';
-import { buildPkcs12, derToPem, pemToDer } from '../../pki';
+import { buildPkcs12, derToPem, pemToDer, readPkcs12, sha256Hex } from '../../pki';
 import { certFacts, chainsToAnchor, normHex, verifyTrusted, readableName, type CertFacts } from '../certs';
 import { createCommandRunner } from '../runner';
 import { withPrivateDir } from '../temp';
@@ -239,6 +239,11 @@ class NssStore implements CertificateStore {
       await this.tool('pk12util', ['-o', out, '-n', e.nickname, '-d', this.db, '-w', pwFile, '-k', dbPwFile], 'read');
       return new Uint8Array(await readFile(out));
     });
+    // pk12util -o picks the newest of the nickname's certificates: make sure it is this one.
+    const exported = await readPkcs12(pkcs12, password);
+    if (sha256Hex(exported.certificateDer) !== fp) {
+      throw new CoreError('STORE_UNAVAILABLE', `NSS exports a newer certificate of the same holder in place of ${fp.slice(0, 16)}… from ${this.describe()}: use the newest certificate, or remove the newer one first.`, { reason: 'NOT_EXPORTABLE' });
+    }
     return { pkcs12, password };
   }
 
