@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ApiEvent, CertDeskApi, CertDeskEvents } from '../../src/shared/contract';
-import { startBank, type Bank } from '../bank';
+import type { Bank } from '../bank';
 import { createRenewalService, type CoreService } from '../../src/main/core/renewal';
 import { openNssStore, type CertificateStore } from '../../src/main/core/store';
 import { createKeytarVault } from '../../src/main/core/vault';

@@ -118,9 +118,11 @@ export async function installBridge(page: Page, initial: CertDeskApi): Promise<B
     ({ methods, events }) => {
       type Listener = (payload: unknown) => void;
       const listeners = new Map<string, Set<Listener>>(events.map((e) => [e, new Set<Listener>()]));
-      const w = window as unknown as Record<string, unknown> & {
+      // Runs in the page; the test project has no DOM types, so the page is described here.
+      const w = globalThis as unknown as Record<string, unknown> & {
         __certdeskCall(m: string, a: unknown[]): Promise<unknown>;
         __certdeskCsp(v: string): void;
+        document: { addEventListener(type: 'securitypolicyviolation', fn: (e: { violatedDirective: string; blockedURI: string }) => void): void };
       };
       const bridge: Record<string, unknown> = {};
       for (const m of methods) bridge[m] = (...args: unknown[]) => w.__certdeskCall(m, args);
@@ -130,11 +132,11 @@ export async function installBridge(page: Page, initial: CertDeskApi): Promise<B
         set.add(listener);
         return () => set.delete(listener);
       };
-      Object.defineProperty(window, 'certdesk', { value: Object.freeze(bridge), writable: false });
-      Object.defineProperty(window, '__certdeskEmit', {
+      Object.defineProperty(w, 'certdesk', { value: Object.freeze(bridge), writable: false });
+      Object.defineProperty(w, '__certdeskEmit', {
         value: (event: string, payload: unknown) => listeners.get(event)?.forEach((l) => l(payload)),
       });
-      document.addEventListener('securitypolicyviolation', (e) => w.__certdeskCsp(`${e.violatedDirective} ${e.blockedURI}`));
+      w.document.addEventListener('securitypolicyviolation', (e) => w.__certdeskCsp(`${e.violatedDirective} ${e.blockedURI}`));
     },
     { methods: [...API_METHODS] as string[], events: ['progress', 'reminder'] },
   );
@@ -149,13 +151,14 @@ export async function installBridge(page: Page, initial: CertDeskApi): Promise<B
       const clone = JSON.parse(JSON.stringify(payload)) as unknown;
       // One after another, so the page sees events in the order they were emitted.
       chain = chain
-        .then(() => page.evaluate(([e, p]) => (window as unknown as { __certdeskEmit(e: string, p: unknown): void }).__certdeskEmit(e, p), [event, clone] as const))
+        .then(() => page.evaluate(([e, p]) => (globalThis as unknown as { __certdeskEmit(e: string, p: unknown): void }).__certdeskEmit(e, p), [event, clone] as const))
         .catch(() => undefined);
     },
   };
 }
 
 export const test = base.extend<{ renderer: RendererServer }>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright requires the destructuring form
   renderer: async ({}, use) => {
     const server = await serveRenderer();
     await use(server);

@@ -2,7 +2,7 @@
 // talks to a real Secret Service in this test process without touching the user's keyring.
 // One per worker process: libsecret keeps its bus connection for the life of the process.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -23,11 +23,13 @@ export function keyringSession(): KeyringSession {
   if (dbus.status !== 0) throw new Error(`dbus-daemon failed: ${dbus.stderr} (apt-get install dbus)`);
   const [address, pid] = dbus.stdout.trim().split('\n');
   if (!address || !pid) throw new Error(`dbus-daemon printed no address: ${dbus.stdout}`);
+  mkdirSync(join(dir, 'data', 'keyrings'), { recursive: true, mode: 0o700 });
   const env = { ...process.env, DBUS_SESSION_BUS_ADDRESS: address, XDG_DATA_HOME: join(dir, 'data'), XDG_RUNTIME_DIR: dir, HOME: dir };
   const start = (replace: boolean) => {
-    const r = spawnSync('sh', ['-c', `printf '' | gnome-keyring-daemon ${replace ? '--replace ' : ''}--unlock --components=secrets`], { env, encoding: 'utf8' });
+    const r = spawnSync('sh', ['-c', `printf 'certdesk-e2e' | gnome-keyring-daemon ${replace ? '--replace ' : ''}--unlock --components=secrets`], { env, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`gnome-keyring-daemon failed: ${r.stderr} (apt-get install gnome-keyring)`);
   };
+  // An empty --unlock password creates no "login" collection, which keytar writes to.
   start(false);
   // libsecret reads the bus address from the environment at its first call.
   process.env.DBUS_SESSION_BUS_ADDRESS = address;

@@ -21,7 +21,7 @@ for (const lang of ['ja', 'en'] as Language[]) {
     const old = await world.backend.seed(id, 20);
     // One "pending" answer, so the issuing screen shows the wait (slept through briefly).
     world.bank.setPending(1, 2);
-    world.backend.setMaxSleepMs(1500);
+    world.backend.setMaxSleepMs(3000);
     const bridge = await launch(page, renderer, world.backend, lang);
 
     await tabTo(page, t.link);
@@ -57,7 +57,7 @@ for (const lang of ['ja', 'en'] as Language[]) {
     await page.keyboard.press('Enter');
 
     await expect(page.getByRole('heading', { name: t.issuing })).toBeVisible();
-    await expect(page.getByTestId('pending')).toContainText(t.pending);
+    await expect(page.getByTestId('pending')).toContainText(t.pending, { timeout: 60_000 });
     await record(page, '09', 'issuing', lang);
 
     await expect(page.getByRole('heading', { name: t.done })).toBeVisible({ timeout: 60_000 });

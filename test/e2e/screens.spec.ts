@@ -31,7 +31,7 @@ for (const lang of ['ja', 'en'] as Language[]) {
     await expect(screen.locator('textarea')).toHaveValue(d.value.pem);
     await screen.getByRole('button', { name: t.copyAll }).click();
     await expect(screen.getByRole('status').first()).toHaveText(t.copied);
-    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    const copied = await page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText());
     expect(copied).toContain(d.value.pem.trim());
     expect(copied).toContain(d.value.subject.text);
     await record(page, '13', 'details', lang);

@@ -95,7 +95,7 @@ function CertCard({ cert, lang, onRenew, onAcquire, onDetails }: { cert: Certifi
         <div>
           <dt>{t('home.expiry')}</dt>
           <dd>
-            <span className="expiry">{formatDay(cert.expiryDate, lang)}</span> <span className="days">（{days}）</span>
+            <span className="expiry">{formatDay(cert.expiryDate, lang)}</span> <span className="days">{days}</span>
           </dd>
         </div>
       </dl>
