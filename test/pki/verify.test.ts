@@ -77,6 +77,13 @@ describe('verifyIssued', () => {
     const cert = lab.issue(impostor, requestDer);
     expect(opensslVerify(cert, [impostor], root)).toBe(false);
     expect(await reason(verifyIssued({ certificateDer: cert, requestDer, caCertsDer: [impostor.der, otherRoot.der], anchorsDer: [root.der] }))).toBe('VERIFY_FAILED/UNTRUSTED_CHAIN');
+    // A copy of the bad leaf among the CA certificates must not make pkijs validate another one.
+    expect(await reason(verifyChain({ certificateDer: cert, intermediatesDer: [cert, issuing.der], anchorsDer: [root.der] }))).toBe('VERIFY_FAILED/UNTRUSTED_CHAIN');
+    expect(await reason(verifyChain({ certificateDer: cert, intermediatesDer: [issuing.der, cert], anchorsDer: [root.der] }))).toBe('VERIFY_FAILED/UNTRUSTED_CHAIN');
+    // The anchor itself is trusted as it is; the issuing CA checks out as a CA certificate.
+    expect(await reason(verifyChain({ certificateDer: root.der, intermediatesDer: [issuing.der], anchorsDer: [root.der] }))).toBe('OK');
+    expect(await reason(verifyChain({ certificateDer: issuing.der, intermediatesDer: [root.der, issuing.der], anchorsDer: [root.der] }))).toBe('OK');
+    expect(await reason(verifyChain({ certificateDer: impostor.der, intermediatesDer: [otherRoot.der], anchorsDer: [root.der] }))).toBe('VERIFY_FAILED/UNTRUSTED_CHAIN');
     // And without the intermediate the path is incomplete.
     const good = lab.issue(issuing, requestDer);
     expect(await reason(verifyChain({ certificateDer: good, intermediatesDer: [], anchorsDer: [root.der] }))).toBe('VERIFY_FAILED/UNTRUSTED_CHAIN');

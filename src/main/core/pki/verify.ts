@@ -38,6 +38,22 @@ export async function verifyChain(opts: VerifyChainOptions): Promise<void> {
 async function verifyParsedChain(leaf: ParsedCertificate, intermediates: ParsedCertificate[], anchors: ParsedCertificate[], now: Date): Promise<void> {
   if (anchors.length === 0) throw new CoreError('INVALID_INPUT', 'No trust anchor is configured; the policy must pin the bank\'s root certificate.', { field: 'anchorsDer' });
   if (Number.isNaN(now.getTime())) throw new CoreError('INVALID_INPUT', 'The verification time is not a valid date.', { field: 'now' });
+  // pkijs drops certificates whose TBS repeats an earlier one and then takes the last as the
+  // end entity: a copy of the leaf among the others would make it validate a different
+  // certificate. Give it each TBS once, with the leaf last.
+  const leafTbs = leaf.cert.tbsView;
+  const anchorCopy = anchors.find((a) => bytesEqual(a.cert.tbsView, leafTbs));
+  if (anchorCopy) {
+    if (!bytesEqual(anchorCopy.der, leaf.der)) throw fail('UNTRUSTED_CHAIN', `The certificate "${label(leaf)}" imitates the trust anchor but is not it.`);
+    if (outside(leaf, now)) throw fail('CA_EXPIRED', `The trust anchor "${label(leaf)}" is outside its validity (${leaf.cert.notAfter.value.toISOString()}).`);
+    return;
+  }
+  const seen: Uint8Array[] = [leafTbs, ...anchors.map((a) => a.cert.tbsView)];
+  intermediates = intermediates.filter((c) => {
+    if (seen.some((t) => bytesEqual(t, c.cert.tbsView))) return false;
+    seen.push(c.cert.tbsView);
+    return true;
+  });
   const leafNotBefore = leaf.cert.notBefore.value.getTime();
   const checkDate = leafNotBefore > now.getTime() && leafNotBefore - now.getTime() <= NOT_BEFORE_LEEWAY_MS ? new Date(leafNotBefore) : now;
 
