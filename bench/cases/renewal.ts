@@ -1,0 +1,126 @@
+// A whole renewal and a status listing, CertDesk's CLI process against what an administrator
+// would script with openssl, curl and the NSS tools. One bank simulator; a fresh account
+// (inside the renewal window) and a fresh NSS db holding its identity for every run and side.
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startBank, type Bank } from '../../test/bank';
+import { compare, row, run, sh, type BenchRow } from '../lib';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const CLI = join(ROOT, 'bin/certdesk.js');
+
+interface World { bank: Bank; dir: string; policy: string; env: NodeJS.ProcessEnv; n: number }
+interface Slot { dir: string; db: string; dataDir: string; nickname: string; account: string }
+
+let world: World | undefined;
+
+async function ensureCliBuilt(): Promise<void> {
+  await run('npm', ['run', '--silent', 'build:cli'], { cwd: ROOT });
+  if (!existsSync(join(ROOT, 'dist-cli/cli.js'))) throw new Error('npm run build:cli did not produce dist-cli/cli.js');
+}
+
+async function getWorld(): Promise<World> {
+  if (world) return world;
+  if (!process.env.DBUS_SESSION_BUS_ADDRESS) throw new Error('no D-Bus session: run through `npm run bench` (it starts one with gnome-keyring)');
+  await ensureCliBuilt();
+  const dir = mkdtempSync(join(tmpdir(), 'certdesk-bench-renew-'));
+  const bank = await startBank({ dataDir: join(dir, 'bank'), port: 0 });
+  const policy = join(dir, 'policy.json');
+  writeFileSync(policy, JSON.stringify({ bankName: 'ベンチ銀行', endpoint: bank.url, trustAnchorFile: bank.trustAnchorPath, language: 'en' }));
+  world = { bank, dir, policy, env: { ...process.env }, n: 0 };
+  return world;
+}
+
+export async function closeWorld(): Promise<void> {
+  if (!world) return;
+  await world.bank.stop();
+  rmSync(world.dir, { recursive: true, force: true });
+  world = undefined;
+}
+
+/** A fresh NSS db holding a freshly seeded identity 20 days before expiry (renewable). */
+async function slot(w: World): Promise<Slot> {
+  const account = `bench-${process.pid}-${w.n++}`;
+  const dir = join(w.dir, account);
+  const db = join(dir, 'nssdb');
+  const dataDir = join(dir, 'data');
+  mkdirSync(db, { recursive: true });
+  mkdirSync(dataDir);
+  const seeded = await w.bank.seedAccount(account, 20);
+  await run('certutil', ['-N', '--empty-password', '-d', `sql:${db}`]);
+  await run('pk12util', ['-i', seeded.p12Path, '-d', `sql:${db}`, '-W', seeded.p12Password]);
+  const listing = (await run('certutil', ['-L', '-d', `sql:${db}`])).stdout;
+  const nickname = listing.split('\n').map((l) => l.match(/^(.*?)\s{2,}(u,u,u|CTu,Cu,Cu|[A-Za-z]*,[A-Za-z]*,[A-Za-z]*)\s*$/)).find((m) => m && m[2] === 'u,u,u')?.[1];
+  if (!nickname) throw new Error(`no user certificate in the seeded db:\n${listing}`);
+  return { dir, db, dataDir, nickname, account };
+}
+
+/** The same work as `certdesk renew`, as a shell pipeline: less checking (no chain, key, EKU or subject verification). */
+const PIPELINE = String.raw`
+cd "$WORK"
+DB="sql:$DBDIR"
+# the current identity out of the store (curl needs PEM)
+printf '%s' "$PW" > pw
+pk12util -o old.p12 -n "$NICK" -d "$DB" -w pw >/dev/null
+openssl pkcs12 -in old.p12 -passin file:pw -nodes -clcerts -out old.pem 2>/dev/null
+OLDKEY=$(certutil -K -d "$DB" | sed -n 's/^<[ 0-9]*> [a-z]* *\([0-9a-f]*\).*/\1/p' | head -n1)
+# key, request, EST simplereenroll with the current certificate
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out new.key 2>/dev/null
+openssl req -new -key new.key -utf8 -subj "/C=JP/O=デモ信用金庫/OU=法人IB/CN=$ACCOUNT" -outform DER | base64 -w 64 > req.b64
+curl -sS --fail --cacert "$ANCHOR" --cert old.pem --key old.pem -H 'Content-Type: application/pkcs10' -H 'Content-Transfer-Encoding: base64' --data-binary @req.b64 "$URL/simplereenroll" > resp.b64
+base64 -d resp.b64 | openssl pkcs7 -inform DER -print_certs -out chain.pem
+# into the store, then the old key and certificate out
+openssl pkcs12 -export -inkey new.key -in chain.pem -name "$ACCOUNT" -passout file:pw -out new.p12
+pk12util -i new.p12 -d "$DB" -w pw >/dev/null
+certutil -F -k "$OLDKEY" -d "$DB"
+`;
+
+export async function renewal(runs: number): Promise<BenchRow> {
+  const w = await getWorld();
+  const r = await compare<Slot>({
+    runs,
+    setup: () => slot(w),
+    ours: async (s) => {
+      const res = await run(process.execPath, [CLI, 'renew', '--policy', w.policy, '--store', `nss:${s.db}`, '--yes', '--json'], {
+        env: { ...w.env, CERTDESK_DATA_DIR: s.dataDir },
+        allowFail: true,
+      });
+      const doc = JSON.parse(res.stdout || '{}') as { ok?: boolean; result?: { removedOld?: boolean } };
+      if (res.code !== 0 || !doc.ok || !doc.result?.removedOld) throw new Error(`certdesk renew failed (${res.code}): ${res.stdout}${res.stderr}`);
+    },
+    ref: async (s) => {
+      const work = join(s.dir, 'pipeline');
+      mkdirSync(work);
+      await sh(PIPELINE, { ...w.env, WORK: work, DBDIR: s.db, NICK: s.nickname, ACCOUNT: s.account, PW: 'bench-pw', ANCHOR: w.bank.trustAnchorPath, URL: w.bank.url });
+    },
+    teardown: async (s) => {
+      // Both sides must leave exactly one identity (the new one) with its key.
+      const keys = (await run('certutil', ['-K', '-d', `sql:${s.db}`], { allowFail: true })).stdout.split('\n').filter((l) => /^<\s*\d+>/.test(l));
+      rmSync(s.dir, { recursive: true, force: true });
+      if (keys.length !== 1) throw new Error(`after renewal the db holds ${keys.length} keys, expected 1`);
+    },
+  });
+  return row('renewal-whole', r.ours, r.ref, runs,
+    'ours: one `certdesk renew --store nss:DB --yes --json` process (keygen, CSR, cacerts, EST simplereenroll with the identity exported from NSS, verification of key/chain/EKU/subject, pk12util install, read-back, old key+cert removed); ref: sh pipeline pk12util -o, openssl pkcs12, certutil -K, openssl genpkey, openssl req, curl --cert/--key simplereenroll, base64 -d | openssl pkcs7, openssl pkcs12 -export, pk12util -i, certutil -F (no verification). Fresh seeded account + NSS db per run (setup untimed).');
+}
+
+export async function status(runs: number): Promise<BenchRow> {
+  const w = await getWorld();
+  const s = await slot(w);
+  try {
+    const r = await compare({
+      runs,
+      setup: async () => undefined,
+      ours: async () => {
+        const res = await run(process.execPath, [CLI, 'status', '--policy', w.policy, '--store', `nss:${s.db}`, '--json'], { env: { ...w.env, CERTDESK_DATA_DIR: s.dataDir } });
+        if (!(JSON.parse(res.stdout) as { ok: boolean }).ok) throw new Error(res.stdout);
+      },
+      ref: () => run('certutil', ['-L', '-d', `sql:${s.db}`]),
+    });
+    return row('status', r.ours, r.ref, runs,
+      'ours: one `certdesk status --json` process (policy, store listing with keys and chain, phase rules); ref: one `certutil -L` on the same db (a bare listing).');
+  } finally {
+    rmSync(s.dir, { recursive: true, force: true });
+  }
+}
