@@ -3,7 +3,7 @@
 import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { BrowserWindow, Dialog, Shell } from 'electron';
-import { fail, ok, type CertDeskApi } from '../shared/contract';
+import { fail, ok, type CertDeskApi, type SettingsView } from '../shared/contract';
 import { jstDate } from '../shared/phase';
 import { allowedExternalUrl } from './security';
 import type { Strings } from './strings';
@@ -18,6 +18,8 @@ export interface DesktopDeps {
   shell: Pick<Shell, 'openExternal'>;
   window: () => BrowserWindow | null;
   strings: () => Strings;
+  /** After a settings change: the login item and the menu language follow it. */
+  onSettings?: (view: SettingsView) => void;
   now?: () => Date;
 }
 
@@ -34,7 +36,11 @@ export function createDesktopApi(deps: DesktopDeps): CertDeskApi {
     remove: (fp) => core.remove(fp),
     getDiagnostics: () => core.getDiagnostics(),
     getSettings: () => core.getSettings(),
-    updateSettings: (patch) => core.updateSettings(patch),
+    async updateSettings(patch) {
+      const r = await core.updateSettings(patch);
+      if (r.ok) deps.onSettings?.(r.value);
+      return r;
+    },
 
     async saveDiagnostics() {
       const diag = await core.getDiagnostics();

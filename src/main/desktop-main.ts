@@ -3,7 +3,7 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, session, shell, type Session } from 'electron';
 import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
-import { API_EVENTS, type ApiEvent, type CertDeskEvents, type Language } from '../shared/contract';
+import { API_EVENTS, type ApiEvent, type CertDeskEvents, type Language, type SettingsView } from '../shared/contract';
 import { serveRenderer } from './app-protocol';
 import { createClientCertSelector } from './client-cert';
 import { openCoreService } from './core-wiring';
@@ -76,6 +76,7 @@ export async function runDesktop(): Promise<void> {
     return win;
   };
 
+  let settingsHook: (view: SettingsView) => void = () => undefined;
   const api = createDesktopApi({
     core: wiring.service,
     bankSiteUrl: wiring.policy.bankSiteUrl,
@@ -83,18 +84,29 @@ export async function runDesktop(): Promise<void> {
     shell,
     window: () => win,
     strings,
+    onSettings: (view) => settingsHook(view),
   });
   registerApi(ipcMain, api, createSenderCheck(() => (win && !win.isDestroyed() ? win.webContents : null)));
 
-  Menu.setApplicationMenu(
-    Menu.buildFromTemplate(
-      menuTemplate(strings(), {
-        saveDiagnostics: () => void api.saveDiagnostics(),
-        openBankSite: () => void api.openBankSite(),
-        quit: () => app.quit(),
-      }),
-    ),
-  );
+  const applySettings = (view: SettingsView) => {
+    language = view.language;
+    Menu.setApplicationMenu(
+      Menu.buildFromTemplate(
+        menuTemplate(strings(), {
+          saveDiagnostics: () => void api.saveDiagnostics(),
+          openBankSite: () => void api.openBankSite(),
+          quit: () => app.quit(),
+        }),
+      ),
+    );
+    if (win && !win.isDestroyed()) win.setTitle(strings().appTitle);
+    // Start at login (tray and reminders only) when the user allows it. Linux desktops
+    // have no API for it here; the .deb does not add an autostart entry.
+    if (app.isPackaged && process.platform !== 'linux') {
+      app.setLoginItemSettings({ openAtLogin: view.remindersAtLogin, args: ['--background'] });
+    }
+  };
+  settingsHook = applySettings;
 
   app.on('second-instance', () => showWindow());
   app.on('window-all-closed', () => {
@@ -103,10 +115,7 @@ export async function runDesktop(): Promise<void> {
   });
 
   const settings = await wiring.service.getSettings();
-  const atLogin = settings.ok ? settings.value.remindersAtLogin : false;
-  if (app.isPackaged && process.platform !== 'linux') {
-    app.setLoginItemSettings({ openAtLogin: atLogin, args: ['--background'] });
-  }
+  applySettings(settings.ok ? settings.value : { language, endpoint: '', bankName: '', remindersAtLogin: false, managed: [] });
 
   tray = createTray({ icon: ICON, strings, onOpen: showWindow, onQuit: () => app.quit() });
   const refreshTray = async () => {
@@ -148,7 +157,10 @@ function openEstSession(policy: Policy): Session {
   const est = session.fromPartition('certdesk-est');
   denyAllPermissions(est);
   const anchorsDer = (policy.trustAnchorPem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).map((pem) => new Uint8Array(new X509Certificate(pem).raw));
-  est.setCertificateVerifyProc(pinningVerifyProc({ hosts: [new URL(policy.endpoint).hostname], anchorsDer }));
+  // Reviewed: pinningVerifyProc answers only -3 (Chromium's verdict) or -2 (fail), never 0,
+  // so it can only add the pin, never accept what Chromium refused (its tests check that).
+  // eng-disable reason: that review.
+  est.setCertificateVerifyProc(pinningVerifyProc({ hosts: [new URL(policy.endpoint).hostname], anchorsDer })); // eng-disable CERTIFICATE_VERIFY_PROC_JS_CHECK
   if (policy.proxy === 'direct') void est.setProxy({ mode: 'direct' });
   else if (policy.proxy !== 'system') void est.setProxy({ mode: 'fixed_servers', proxyRules: policy.proxy.replace(/\/$/, '') });
   return est;

@@ -75,6 +75,7 @@ export class FakeBrowserWindow extends EventEmitter {
     return false;
   }
   show() {}
+  setTitle() {}
   restore() {}
   focus() {}
 }

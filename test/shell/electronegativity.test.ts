@@ -1,6 +1,7 @@
 // Electronegativity over the source: no finding of high or medium severity. The few
 // lines that need a human's judgement carry an eng-disable comment with the reason
-// (src/main/window.ts preload, src/main/desktop-api.ts openExternal).
+// (src/main/window.ts preload, src/main/desktop-api.ts openExternal, src/main/desktop-main.ts
+// the pinning verify proc).
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

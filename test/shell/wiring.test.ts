@@ -115,6 +115,20 @@ describe('saveDiagnostics', () => {
   });
 });
 
+describe('updateSettings', () => {
+  it('passes the new view on (login item, menu language), and nothing when refused', async () => {
+    const view = { language: 'en' as const, endpoint: 'https://e/.well-known/est', bankName: 'B', remindersAtLogin: false, managed: [] };
+    const updateSettings = vi.fn(async () => ({ ok: true as const, value: view }));
+    const onSettings = vi.fn();
+    const api = createDesktopApi({ core: { updateSettings } as never, bankSiteUrl: undefined, dialog: {} as never, shell: {} as never, window: () => null, strings: () => stringsFor('ja'), onSettings });
+    expect(await api.updateSettings({ remindersAtLogin: false })).toEqual({ ok: true, value: view });
+    expect(onSettings).toHaveBeenCalledWith(view);
+    updateSettings.mockResolvedValueOnce({ ok: false, error: { code: 'POLICY_INVALID', message: 'managed' } } as never);
+    await api.updateSettings({ language: 'ja' });
+    expect(onSettings).toHaveBeenCalledOnce();
+  });
+});
+
 describe('menu and tray in the policy language', () => {
   const actions = { saveDiagnostics: vi.fn(), openBankSite: vi.fn(), quit: vi.fn() };
   it('Japanese by default, English when the policy says so', () => {

@@ -85,6 +85,7 @@ export class BrowserWindow extends EventEmitter {
     return false;
   }
   show() {}
+  setTitle() {}
   focus() {}
   restore() {}
 }
@@ -94,6 +95,7 @@ export class Notification extends EventEmitter {
     return false;
   }
   show() {}
+  setTitle() {}
 }
 
 export class Tray extends EventEmitter {
