@@ -7,6 +7,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as x509 from './x509';
 import { writeAtomic } from './files';
+import { spkiKeyBits } from './der';
 
 const subtle = webcrypto.subtle;
 type CryptoKey = webcrypto.CryptoKey;
@@ -77,13 +78,28 @@ export interface IssueRequest {
 }
 
 export class BankCa {
+  /** The extensions every client certificate shares, made once: per request only the key identifier differs. */
+  private readonly clientExt: { rsa: x509.Extension[]; ec: x509.Extension[] };
+
   private constructor(
     readonly root: Issuer,
     readonly issuing: Issuer,
     readonly tls: { certPem: string; keyPem: string },
     readonly rootPath: string,
     private readonly issuingNode: NodeX509,
-  ) {}
+    aki: x509.Extension,
+  ) {
+    const common = (usage: number) => [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(usage, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth]),
+      aki,
+    ];
+    this.clientExt = {
+      rsa: common(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment),
+      ec: common(x509.KeyUsageFlags.digitalSignature),
+    };
+  }
 
   /** Loads the hierarchy from `dir`, making whatever is missing (and a fresh TLS certificate when it is near its end). */
   static async open(dir: string, clock: Date): Promise<BankCa> {
@@ -132,22 +148,17 @@ export class BankCa {
     // The anchor file other tools point at (policy, curl --cacert, openssl verify -CAfile).
     const rootPath = join(dir, 'root-ca.pem');
     const tlsKeyPem = await readFile(join(dir, 'tls-server.key.pem'), 'utf8');
-    return new BankCa(root, issuing, { certPem: tls.pem + issuing.pem, keyPem: tlsKeyPem }, rootPath, new NodeX509(issuing.pem));
+    const aki = await x509.AuthorityKeyIdentifierExtension.create(issuing.cert.publicKey);
+    return new BankCa(root, issuing, { certPem: tls.pem + issuing.pem, keyPem: tlsKeyPem }, rootPath, new NodeX509(issuing.pem), aki);
   }
 
   async issue(req: IssueRequest): Promise<{ der: Uint8Array; pem: string; serial: string; fingerprint: string }> {
     const serial = randomSerialHex();
-    const usage = x509.KeyUsageFlags.digitalSignature | (req.rsa ? x509.KeyUsageFlags.keyEncipherment : 0);
+    const ski = new x509.SubjectKeyIdentifierExtension(createHash('sha1').update(spkiKeyBits(new Uint8Array(req.spki))).digest('hex'));
     const cert = await x509.X509CertificateGenerator.create({
       serialNumber: serial, subject: req.subject, issuer: this.issuing.cert.subjectName,
       notBefore: req.notBefore, notAfter: req.notAfter, publicKey: req.spki, signingKey: this.issuing.key, signingAlgorithm: SIGN_ALG,
-      extensions: [
-        new x509.BasicConstraintsExtension(false, undefined, true),
-        new x509.KeyUsagesExtension(usage, true),
-        new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth]),
-        await x509.SubjectKeyIdentifierExtension.create(req.spki),
-        await x509.AuthorityKeyIdentifierExtension.create(this.issuing.cert.publicKey),
-      ],
+      extensions: [...(req.rsa ? this.clientExt.rsa : this.clientExt.ec), ski],
     });
     const der = new Uint8Array(cert.rawData);
     return { der, pem: cert.toString('pem') + '\n', serial, fingerprint: sha256Hex(der) };

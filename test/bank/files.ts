@@ -1,7 +1,7 @@
 // Disk writes that survive a crash half-way: write a temp file beside the target, then
 // rename over it (atomic on POSIX). No fsync per write: the bank is a test server and a
 // flush storm under load would only measure the disk.
-import { rename, unlink, writeFile } from 'node:fs/promises';
+import { appendFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 
 export async function writeAtomic(path: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
@@ -48,5 +48,36 @@ export class CoalescingWriter {
     } finally {
       this.running = null;
     }
+  }
+}
+
+/**
+ * Appends to one file, serialized and batched: `append()` resolves once its text is in
+ * the file; appends that arrive during a write go out together in the next one.
+ */
+export class LineAppender {
+  private queue: string[] = [];
+  private next: Promise<void> | null = null;
+  private tail: Promise<void> = Promise.resolve();
+
+  constructor(private readonly path: string) {}
+
+  append(text: string): Promise<void> {
+    this.queue.push(text);
+    if (!this.next) {
+      this.next = this.tail.then(() => {
+        const data = this.queue.join('');
+        this.queue = [];
+        this.next = null;
+        return appendFile(this.path, data, { mode: 0o600 });
+      });
+      this.tail = this.next.catch(() => undefined);
+    }
+    return this.next;
+  }
+
+  async idle(): Promise<void> {
+    while (this.next) await this.tail;
+    await this.tail;
   }
 }

@@ -5,14 +5,14 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
-import { createHash, randomBytes, webcrypto } from 'node:crypto';
+import { createPublicKey, randomBytes, verify, webcrypto, type KeyObject } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { computePhase, DEFAULT_PHASE_POLICY } from '../../src/shared/phase';
 import * as x509 from './x509';
 import { BankCa, clientSubject, generateKeys, pkcs8Pem, sha256Hex, type ClientKeyType } from './ca';
 import { BankState, checkPassword, hashPassword, type Account, type CertRecord } from './state';
-import { base64Body, certSubjectDer, checkWhole, CSR_ATTRS_DER, csrSubjectDer, decodeBase64Strict, sameBytes } from './der';
+import { base64Body, certsOnlyDer, certSubjectDer, CSR_ATTRS_DER, CSR_SIG_ALGS, csrParts, decodeBase64Strict, sameBytes, type CsrParts } from './der';
 import { writePkcs12 } from './p12';
 
 export interface BankOptions {
@@ -44,7 +44,7 @@ class Refusal {
 
 interface Ctx { account?: string; reason?: string }
 
-interface ParsedCsr { der: Uint8Array; sha256: string; subjectDer: Uint8Array; spki: ArrayBuffer; rsa: boolean; subjectText: string }
+interface ParsedCsr { der: Uint8Array; sha256: string; subjectDer: Uint8Array; spki: Uint8Array; rsa: boolean }
 
 export class BankServer {
   private fixedClock: Date | null;
@@ -108,8 +108,7 @@ export class BankServer {
   revoke(fingerprint: string): void {
     const rec = this.state.certificates.get(fingerprint.toLowerCase());
     if (!rec) throw new Error(`no certificate with fingerprint ${fingerprint} was issued by this bank`);
-    rec.status = 'revoked';
-    this.state.save().catch((e: unknown) => this.log(`state save failed: ${String(e)}`));
+    this.state.setStatus(rec, 'revoked').catch((e: unknown) => this.log(`state save failed: ${String(e)}`));
   }
 
   account(id: string): AccountView | undefined {
@@ -123,7 +122,7 @@ export class BankServer {
     checkAccountId(id);
     const pw = password ?? randomPassword();
     this.state.accounts.set(id, { id, passwordHash: await hashPassword(pw), active: true, issued: [] });
-    await this.state.save();
+    await this.state.saveAccounts();
     return { id, password: pw };
   }
 
@@ -132,7 +131,7 @@ export class BankServer {
     const a = this.state.accounts.get(id);
     if (!a) throw new Error(`no account ${id}`);
     a.active = active;
-    await this.state.save();
+    await this.state.saveAccounts();
   }
 
   async seedAccount(id: string, days: number, password?: string, opts?: { keyType?: ClientKeyType }): Promise<SeededIdentity> {
@@ -155,8 +154,9 @@ export class BankServer {
     account.passwordHash = await hashPassword(pw);
     account.active = true;
     this.state.accounts.set(id, account);
-    this.state.makeCurrent(account, record(cert, id, 'seed', now, notBefore, notAfter), cert.der);
-    await this.state.save();
+    // The account first, so that the log never names an account the disk does not know.
+    await this.state.saveAccounts();
+    await this.state.makeCurrent(account, record(cert, id, 'seed', now, notBefore, notAfter), cert.der);
     return { id, password: pw, p12Path, p12Password, certPem: cert.pem, keyPem, fingerprint: cert.fingerprint };
   }
 
@@ -202,7 +202,7 @@ export class BankServer {
     allow(req, OPS[op]!);
     if (op === 'cacerts') {
       await drain(req);
-      return this.sendEst(res, 200, 'application/pkcs7-mime', certsOnly([this.ca.issuing.der, this.ca.root.der]));
+      return this.sendEst(res, 200, 'application/pkcs7-mime', certsOnlyDer([this.ca.issuing.der, this.ca.root.der]));
     }
     if (op === 'csrattrs') {
       await drain(req);
@@ -254,8 +254,10 @@ export class BankServer {
       }
     }
     const subject = clientSubject(account.id);
-    if (csr.subjectDer.length > 2 && csr.subjectText !== subject.toString()) {
-      throw new Refusal(403, 'SUBJECT_MISMATCH', `The request's subject "${csr.subjectText}" is not this account's ("${subject.toString()}"); leave it empty or use the account's subject.`);
+    // Empty, or the account's subject (same names and values; the bank writes its own encoding).
+    const subjectDer = new Uint8Array(subject.toArrayBuffer());
+    if (csr.subjectDer.length > 2 && !sameBytes(csr.subjectDer, subjectDer) && nameText(csr.subjectDer) !== subject.toString()) {
+      throw new Refusal(403, 'SUBJECT_MISMATCH', `The request's subject "${nameText(csr.subjectDer)}" is not this account's ("${subject.toString()}"); leave it empty or use the account's subject.`);
     }
     if (this.hold(res, `enroll|${account.id}|${csr.sha256}`, ctx)) return;
     await this.issueFor(res, account, csr, subject, 'simpleenroll');
@@ -300,7 +302,7 @@ export class BankServer {
     }
     const subjectDer = certSubjectDer(der);
     if (!sameBytes(subjectDer, csr.subjectDer)) {
-      throw new Refusal(403, 'SUBJECT_MISMATCH', `The request's subject "${csr.subjectText}" differs from the current certificate's; repeat it exactly.`);
+      throw new Refusal(403, 'SUBJECT_MISMATCH', `The request's subject "${nameText(csr.subjectDer)}" differs from the current certificate's; repeat it exactly, byte for byte.`);
     }
     if (this.hold(res, `reenroll|${rec.fingerprint}|${csr.sha256}`, ctx)) return;
     await this.issueFor(res, account, csr, new x509.Name(subjectDer), 'simplereenroll');
@@ -322,13 +324,12 @@ export class BankServer {
     const notBefore = new Date(now.getTime() - 60_000);
     const notAfter = new Date(now.getTime() + 365 * DAY);
     const cert = await this.issueUnique({ subject, spki: csr.spki, notBefore, notAfter, rsa: csr.rsa });
-    this.state.makeCurrent(account, { ...record(cert, account.id, via, now, notBefore, notAfter), csrSha256: csr.sha256 }, cert.der);
-    await this.state.save();
-    this.sendEst(res, 200, 'application/pkcs7-mime; smime-type=certs-only', certsOnly([cert.der]));
+    await this.state.makeCurrent(account, { ...record(cert, account.id, via, now, notBefore, notAfter), csrSha256: csr.sha256 }, cert.der);
+    this.sendEst(res, 200, 'application/pkcs7-mime; smime-type=certs-only', certsOnlyDer([cert.der]));
   }
 
   private replay(res: ServerResponse, account: Account): void {
-    this.sendEst(res, 200, 'application/pkcs7-mime; smime-type=certs-only', certsOnly([Buffer.from(account.currentCertB64 ?? '', 'base64')]));
+    this.sendEst(res, 200, 'application/pkcs7-mime; smime-type=certs-only', certsOnlyDer([Buffer.from(account.currentCertB64 ?? '', 'base64')]));
   }
 
   private async issueUnique(req: Parameters<BankCa['issue']>[0]): ReturnType<BankCa['issue']> {
@@ -382,9 +383,6 @@ function allow(req: IncomingMessage, method: 'GET' | 'POST'): void {
   if (req.method !== method) throw new Refusal(405, 'METHOD_NOT_ALLOWED', `Use ${method} here.`, {}, { Allow: method });
 }
 
-function certsOnly(certs: Uint8Array[]): Uint8Array {
-  return new Uint8Array(new x509.X509Certificates(certs.map((d) => new x509.X509Certificate(d))).export('raw'));
-}
 
 function parseBasic(header: string): { id: string; password: string } | null {
   const m = /^Basic\s+([A-Za-z0-9+/]+=*)\s*$/i.exec(header);
@@ -426,26 +424,37 @@ async function readCsr(req: IncomingMessage): Promise<ParsedCsr> {
   }
   const der = decodeBase64Strict(body);
   if (!der) throw new Refusal(400, 'BAD_BASE64', 'The request body is not valid base64.');
-  let csr: x509.Pkcs10CertificateRequest;
+  let parts: CsrParts;
+  let key: KeyObject;
   try {
-    checkWhole(der);
-    csr = new x509.Pkcs10CertificateRequest(der);
+    parts = csrParts(der);
+    key = createPublicKey({ key: Buffer.from(parts.spki), format: 'der', type: 'spki' });
   } catch {
     throw new Refusal(400, 'BAD_CSR', 'The request body is not a PKCS#10 certification request.');
   }
+  const alg = CSR_SIG_ALGS[parts.sigAlgOid];
+  const details = key.asymmetricKeyDetails ?? {};
+  const okKey = (key.asymmetricKeyType === 'rsa' && (details.modulusLength ?? 0) >= 2048)
+    || (key.asymmetricKeyType === 'ec' && (details.namedCurve === 'prime256v1' || details.namedCurve === 'secp384r1'));
+  if (!okKey) throw new Refusal(400, 'UNSUPPORTED_KEY', 'The key must be RSA of 2048 bits or more, or ECDSA P-256/P-384.');
+  if (!alg || alg.key !== key.asymmetricKeyType) {
+    throw new Refusal(400, 'UNSUPPORTED_KEY', 'The request must be signed with SHA-256/384/512 with RSA (PKCS#1 v1.5) or ECDSA.');
+  }
   let good: boolean;
   try {
-    good = await csr.verify();
+    good = verify(alg.hash, parts.info, key, parts.signature);
   } catch {
     good = false;
   }
   if (!good) throw new Refusal(400, 'BAD_SIGNATURE', "The request's signature does not verify with its own public key.");
-  const alg = csr.publicKey.algorithm as { name: string; modulusLength?: number; namedCurve?: string };
-  const rsa = alg.name === 'RSASSA-PKCS1-v1_5' || alg.name === 'RSA-PSS';
-  const okKey = (rsa && (alg.modulusLength ?? 0) >= 2048) || (alg.name === 'ECDSA' && (alg.namedCurve === 'P-256' || alg.namedCurve === 'P-384'));
-  if (!okKey) throw new Refusal(400, 'UNSUPPORTED_KEY', 'The key must be RSA of 2048 bits or more, or ECDSA P-256/P-384.');
-  return {
-    der, sha256: createHash('sha256').update(der).digest('hex'), subjectDer: csrSubjectDer(der),
-    spki: csr.publicKey.rawData, rsa, subjectText: csr.subject,
-  };
+  return { der, sha256: sha256Hex(der), subjectDer: parts.subject, spki: parts.spki, rsa: key.asymmetricKeyType === 'rsa' };
+}
+
+/** A Name as RFC 4514 text, for comparisons that ignore string types and for messages. */
+function nameText(der: Uint8Array): string {
+  try {
+    return new x509.Name(der).toString();
+  } catch {
+    return '(unreadable name)';
+  }
 }

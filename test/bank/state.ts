@@ -1,14 +1,19 @@
-// Accounts and issued-certificate records, kept in memory and saved as one JSON file
-// (atomic, coalesced). Passwords are stored only as scrypt hashes.
+// Accounts and issued-certificate records. Two files in the data folder:
+// - accounts.json: login IDs, scrypt password hashes, active flags; rewritten atomically
+//   (temp + rename, coalesced) only when an account changes;
+// - certificates.jsonl: an append-only log, one line per issued certificate or status
+//   change, so an enrolment costs one small append however long the history grows.
+// The account's current certificate and issued list are derived from the log on load, so
+// a crash between two writes cannot leave them disagreeing.
 import { randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { CoalescingWriter } from './files';
+import { CoalescingWriter, LineAppender, writeAtomic } from './files';
 
 const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number, opts: { N: number; r: number; p: number }) => Promise<Buffer>;
 // Modest cost: a test bank answering hundreds of concurrent logins, not a vault.
-const SCRYPT = { N: 4096, r: 8, p: 1 };
+const SCRYPT = { N: 1024, r: 8, p: 1 };
 
 export type CertStatus = 'current' | 'superseded' | 'revoked';
 
@@ -32,12 +37,13 @@ export interface Account {
   passwordHash: string;
   active: boolean;
   currentFingerprint?: string;
-  /** The current certificate, so a lost answer can be resent; earlier ones live only as records. */
+  /** The current certificate, so a lost answer can be resent (memory only; the log holds it). */
   currentCertB64?: string;
   issued: string[];
 }
 
-interface Saved { version: 1; accounts: Account[]; certificates: CertRecord[] }
+/** A log line: a record as of that moment; `certB64` on the line that issued it. */
+type LogLine = CertRecord & { certB64?: string };
 
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
@@ -53,65 +59,112 @@ export async function checkPassword(password: string, stored: string): Promise<b
   return timingSafeEqual(want, got);
 }
 
+async function readIfThere(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
 export class BankState {
   readonly accounts = new Map<string, Account>();
   readonly certificates = new Map<string, CertRecord>();
   private readonly serials = new Set<string>();
-  private readonly writer: CoalescingWriter;
+  private readonly accountsFile: CoalescingWriter;
+  private readonly log: LineAppender;
 
-  private constructor(readonly path: string) {
-    this.writer = new CoalescingWriter(path, () => this.serialize());
+  private constructor(private readonly dataDir: string) {
+    this.accountsFile = new CoalescingWriter(join(dataDir, 'accounts.json'), () => JSON.stringify({
+      version: 1,
+      accounts: [...this.accounts.values()].map((a) => ({ id: a.id, passwordHash: a.passwordHash, active: a.active })),
+    }));
+    this.log = new LineAppender(join(dataDir, 'certificates.jsonl'));
   }
 
   static async open(dataDir: string): Promise<BankState> {
-    const state = new BankState(join(dataDir, 'bank-state.json'));
-    let text: string | undefined;
-    try {
-      text = await readFile(state.path, 'utf8');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    const state = new BankState(dataDir);
+    const accountsText = await readIfThere(join(dataDir, 'accounts.json'));
+    if (accountsText !== undefined) {
+      const saved = JSON.parse(accountsText) as { version: number; accounts: Array<Pick<Account, 'id' | 'passwordHash' | 'active'>> };
+      if (saved.version !== 1) throw new Error(`accounts.json: unknown version ${String(saved.version)}`);
+      for (const a of saved.accounts) state.accounts.set(a.id, { ...a, issued: [] });
     }
-    if (text !== undefined) {
-      const saved = JSON.parse(text) as Saved;
-      if (saved.version !== 1) throw new Error(`${state.path}: unknown state version ${String(saved.version)}`);
-      for (const a of saved.accounts) state.accounts.set(a.id, a);
-      for (const c of saved.certificates) state.addRecord(c);
+    const logPath = join(dataDir, 'certificates.jsonl');
+    const logText = await readIfThere(logPath);
+    if (logText !== undefined) {
+      const lines = logText.split('\n').filter((l) => l.length > 0);
+      lines.forEach((line, i) => {
+        let rec: LogLine;
+        try {
+          rec = JSON.parse(line) as LogLine;
+        } catch (e) {
+          if (i === lines.length - 1) return; // torn by a crash mid-append: that answer was never sent
+          throw new Error(`certificates.jsonl line ${i + 1} is corrupt: ${String(e)}`, { cause: e });
+        }
+        state.apply(rec);
+      });
+      // Compact: one line per certificate, the torn tail gone.
+      await writeAtomic(logPath, state.logSnapshot());
     }
     return state;
   }
 
-  addRecord(rec: CertRecord): void {
+  private apply(line: LogLine): void {
+    const { certB64, ...rec } = line;
+    const known = this.certificates.has(rec.fingerprint);
     this.certificates.set(rec.fingerprint, rec);
     this.serials.add(rec.serial);
+    const account = this.accounts.get(rec.accountId);
+    if (!account || known || certB64 === undefined) return;
+    account.issued.push(rec.fingerprint);
+    account.currentFingerprint = rec.fingerprint;
+    account.currentCertB64 = certB64;
+  }
+
+  private logSnapshot(): string {
+    return [...this.certificates.values()].map((rec) => {
+      const account = this.accounts.get(rec.accountId);
+      const certB64 = account?.currentFingerprint === rec.fingerprint ? account.currentCertB64 : undefined;
+      // Non-current certificates keep an empty marker so that they still count as issued.
+      return `${JSON.stringify({ ...rec, certB64: certB64 ?? '' })}\n`;
+    }).join('');
   }
 
   hasSerial(serial: string): boolean {
     return this.serials.has(serial);
   }
 
-  /** Makes `rec` the account's current certificate and supersedes the one before it. */
-  makeCurrent(account: Account, rec: CertRecord, certDer: Uint8Array): void {
+  /** Makes `rec` the account's current certificate, supersedes the one before it, and logs both. */
+  makeCurrent(account: Account, rec: CertRecord, certDer: Uint8Array): Promise<void> {
     const previous = account.currentFingerprint ? this.certificates.get(account.currentFingerprint) : undefined;
+    const certB64 = Buffer.from(certDer).toString('base64');
+    let lines = '';
     if (previous && previous.status === 'current') {
       previous.status = 'superseded';
       previous.supersededBy = rec.fingerprint;
+      lines += `${JSON.stringify(previous)}\n`;
     }
-    this.addRecord(rec);
+    this.certificates.set(rec.fingerprint, rec);
+    this.serials.add(rec.serial);
     account.currentFingerprint = rec.fingerprint;
-    account.currentCertB64 = Buffer.from(certDer).toString('base64');
+    account.currentCertB64 = certB64;
     account.issued.push(rec.fingerprint);
+    lines += `${JSON.stringify({ ...rec, certB64 })}\n`;
+    return this.log.append(lines);
   }
 
-  save(): Promise<void> {
-    return this.writer.save();
+  setStatus(rec: CertRecord, status: CertStatus): Promise<void> {
+    rec.status = status;
+    return this.log.append(`${JSON.stringify(rec)}\n`);
   }
 
-  idle(): Promise<void> {
-    return this.writer.idle();
+  saveAccounts(): Promise<void> {
+    return this.accountsFile.save();
   }
 
-  private serialize(): string {
-    const saved: Saved = { version: 1, accounts: [...this.accounts.values()], certificates: [...this.certificates.values()] };
-    return JSON.stringify(saved);
+  async idle(): Promise<void> {
+    await Promise.all([this.accountsFile.idle(), this.log.idle()]);
   }
 }
