@@ -268,6 +268,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 }
 
 function isEntry(): boolean {
+  // Inside Electron the headless mode calls runCli itself; argv[1] there is a user argument.
+  if (process.versions.electron) return false;
   const argv1 = process.argv[1];
   if (!argv1) return false;
   try {
