@@ -140,3 +140,28 @@ describe('menu and tray in the policy language', () => {
     expect(trayLabel(stringsFor('ja'), null)).toBe('電子証明書は見つかりません');
   });
 });
+
+describe('log file', () => {
+  it('writes certdesk.log in the logs folder, redacted, rotating at 1 MB', async () => {
+    const saved = { ...console };
+    const { setupLogging, LOG_MAX_BYTES } = await import('../../src/main/logging');
+    const logs = join(dir, 'logs');
+    const log = setupLogging(logs);
+    try {
+      log.errorHandler.stopCatching();
+      log.transports.file.level = 'info';
+      log.info('renewal started', { loginId: 'u1', password: 'hunter2' }, '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----');
+      const file = join(logs, 'certdesk.log');
+      await vi.waitFor(() => expect(readFileSync(file, 'utf8')).toContain('renewal started'));
+      const text = readFileSync(file, 'utf8');
+      expect(text).toContain('u1');
+      expect(text).not.toContain('hunter2');
+      expect(text).not.toContain('MIIE');
+      expect(text).toContain('[PEM removed]');
+      expect(log.transports.file.maxSize).toBe(LOG_MAX_BYTES);
+      expect(LOG_MAX_BYTES).toBe(1024 * 1024);
+    } finally {
+      Object.assign(console, saved);
+    }
+  });
+});
