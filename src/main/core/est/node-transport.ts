@@ -168,10 +168,8 @@ function once(url: URL, req: EstRequest, agent: Agent, opts: NodeTransportOption
   });
 }
 
-type TlsOptions = Pick<tls.SecureContextOptions, 'ca' | 'pfx' | 'passphrase' | 'cert' | 'key'> & {
-  rejectUnauthorized: true;
-  minVersion: 'TLSv1.2';
-};
+// One secure context per transport: the PKCS#12 is decrypted once, not on every new connection.
+interface TlsOptions { secureContext: tls.SecureContext; rejectUnauthorized: true }
 
 /** Checks the anchors and identity once, up front, so a bad input fails with a clear error. */
 function checkedTlsOptions(opts: NodeTransportOptions): TlsOptions {
@@ -187,22 +185,23 @@ function checkedTlsOptions(opts: NodeTransportOptions): TlsOptions {
   } catch (err) {
     throw new CoreError('INVALID_INPUT', 'The pinned trust anchor could not be read as a certificate. Put the bank root certificate (PEM) in the policy.', { reason: 'BAD_ANCHOR' }, { cause: err });
   }
-  const out: TlsOptions = { ca: anchors, rejectUnauthorized: true, minVersion: 'TLSv1.2' };
+  const ctx: tls.SecureContextOptions = { ca: anchors, minVersion: 'TLSv1.2' };
   const id = opts.identity;
   if (id && 'pkcs12' in id) {
-    out.pfx = Buffer.from(id.pkcs12);
-    out.passphrase = id.password;
+    ctx.pfx = Buffer.from(id.pkcs12);
+    ctx.passphrase = id.password;
   } else if (id) {
-    out.cert = id.certPem;
-    out.key = id.keyPem;
+    ctx.cert = id.certPem;
+    ctx.key = id.keyPem;
   }
+  let secureContext: tls.SecureContext;
   try {
-    tls.createSecureContext(out);
+    secureContext = tls.createSecureContext(ctx);
   } catch (err) {
     throw identityError(err);
   }
   if (opts.proxy !== 'system' && opts.proxy !== 'direct') proxyFor(opts.proxy, 'https://example.invalid/');
-  return out;
+  return { secureContext, rejectUnauthorized: true };
 }
 
 function identityError(err: unknown): CoreError {
