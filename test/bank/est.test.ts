@@ -210,3 +210,29 @@ describe('bank: 更新 (simplereenroll) and whoami', () => {
     expect(r.status).toBe(200);
   });
 });
+
+describe('startBank (the in-process API other tests use)', () => {
+  it('starts without a label, seeds an identity openssl can read, and stops', async () => {
+    const { startBank } = await import('./index');
+    const dir = await tempDir('bank-api-');
+    const b = await startBank({ dataDir: dir.dir, port: 0 });
+    try {
+      expect(b.url).toBe(`${b.origin}/.well-known/est`);
+      expect(b.trustAnchorPem).toBe(await readFile(b.trustAnchorPath, 'utf8'));
+      const id = await b.seedAccount('api-1', 100);
+      expect(id.password.length).toBeGreaterThanOrEqual(12);
+      const fromP12 = await openssl(['pkcs12', '-in', id.p12Path, '-passin', `pass:${id.p12Password}`, '-nokeys', '-clcerts']);
+      expect(await fingerprintOf(fromP12)).toBe(id.fingerprint);
+      expect(id.keyPem).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+      const keyPub = await openssl(['pkey', '-pubout'], id.keyPem);
+      expect(await openssl(['x509', '-noout', '-pubkey'], id.certPem)).toBe(keyPub);
+      expect(b.account('api-1')).toEqual({ id: 'api-1', active: true, currentFingerprint: id.fingerprint, issued: [id.fingerprint] });
+      expect(b.account('nobody')).toBeUndefined();
+      const r = await curl(`${b.url}/cacerts`, { anchor: b.trustAnchorPath });
+      expect(Math.abs(new Date(r.headers.date!).getTime() - Date.now())).toBeLessThan(120_000);
+    } finally {
+      await b.stop();
+      await dir.remove();
+    }
+  });
+});
