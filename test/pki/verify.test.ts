@@ -131,6 +131,8 @@ describe('verifyIssued', () => {
     expect(await reason(verifyIssued({ certificateDer: cert, requestDer: new Uint8Array([0x30, 0]), caCertsDer: [], anchorsDer: [root.der] }))).toBe('INVALID_INPUT/BAD_REQUEST');
     expect(await reason(verifyIssued({ certificateDer: cert, requestDer, caCertsDer: [new Uint8Array([0x30, 0])], anchorsDer: [root.der] }))).toBe('BAD_RESPONSE/BAD_CERTIFICATE');
     expect(await reason(verifyChain({ certificateDer: cert, intermediatesDer: [issuing.der], anchorsDer: [] }))).toBe('INVALID_INPUT/anchorsDer');
+    expect(await reason(verifyIssued({ certificateDer: cert, requestDer: undefined as never, caCertsDer: [], anchorsDer: [root.der] }))).toBe('INVALID_INPUT/MALFORMED');
+    expect(await reason(verifyChain({ certificateDer: cert, intermediatesDer: undefined as never, anchorsDer: [root.der] }))).toBe('INVALID_INPUT/CA certificate');
     expect(await reason(verifyChain({ certificateDer: cert, intermediatesDer: [issuing.der], anchorsDer: [new Uint8Array([5, 0])] }))).toBe('INVALID_INPUT/BAD_CERTIFICATE');
     expect(await reason(verifyChain({ certificateDer: cert, intermediatesDer: [issuing.der], anchorsDer: [root.der], now: new Date(NaN) }))).toBe('INVALID_INPUT/now');
   });

@@ -10,6 +10,7 @@ export type Asn1 = asn1js.AsnType;
  * and malformed encodings each become a CoreError with their own reason.
  */
 export function parseDer(bytes: Uint8Array, what: string, code: ErrorCode = 'BAD_RESPONSE'): Asn1 {
+  if (!(bytes instanceof Uint8Array)) throw new CoreError(code, `The ${what} must be bytes (DER).`, { reason: 'MALFORMED' });
   if (bytes.byteLength === 0) throw new CoreError(code, `The ${what} is empty.`, { reason: 'TRUNCATED' });
   let r: asn1js.FromBerResult;
   try {

@@ -11,6 +11,7 @@ const bad = (reason: string, message: string) => new CoreError('BAD_RESPONSE', m
 /** Base64 text (any line breaks, CRLF, trailing newline), PEM, or DER → DER. */
 function toDer(body: Uint8Array | string): Uint8Array {
   if (typeof body !== 'string') {
+    if (!(body instanceof Uint8Array)) throw bad('MALFORMED', 'The certificate response must be text or bytes.');
     if (!looksLikeText(body)) return body;
     body = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('latin1');
   }
