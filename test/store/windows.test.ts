@@ -146,7 +146,8 @@ describe('commands', () => {
   it('list: one Get-ChildItem script, rows of My that chain to the anchor through CurrentUser\\CA', async () => {
     const r = scriptedRunner();
     const store = createWindowsStore(r.run, { build: 19045, tempRoot });
-    r.push(() => ok(ps51([row(leaf, 'My', true), row(pki.issuing, 'CA', false)])));
+    const junk = { ...row(leaf, 'My', true), Thumbprint: 'AB'.repeat(20), Raw: 'MAMCAf8=' }; // a DER no parser takes: skipped
+    r.push(() => ok(ps51([row(leaf, 'My', true), junk, row(pki.issuing, 'CA', false)])));
     const ids = await store.list([pki.root.der]);
     expectPs(r.calls[0]!, LIST_SCRIPT);
     expect(LIST_SCRIPT).toContain('Cert:\\CurrentUser\\');

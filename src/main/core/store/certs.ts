@@ -39,6 +39,15 @@ export function certFacts(der: Uint8Array): CertFacts {
   };
 }
 
+/** For listings: a certificate the store holds but no parser accepts is skipped, not fatal. */
+export function tryCertFacts(der: Uint8Array): CertFacts | null {
+  try {
+    return certFacts(der);
+  } catch {
+    return null;
+  }
+}
+
 function safeVerify(cert: X509Certificate, issuer: X509Certificate): boolean {
   try {
     return cert.verify(issuer.publicKey);

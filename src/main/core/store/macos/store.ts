@@ -4,7 +4,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { CoreError } from '../../errors';
 import { buildPkcs12 } from '../../pki';
-import { certFacts, chainsToAnchor, normHex, verifyTrusted } from '../certs';
+import { certFacts, chainsToAnchor, normHex, tryCertFacts, verifyTrusted } from '../certs';
 import { macosProfile, type Pkcs12Profile } from '../pkcs12-profile';
 import { withPrivateDir } from '../temp';
 import type { CertificateStore, CommandRunner, InstallOptions, RunResult, StoredIdentity } from '../types';
@@ -59,9 +59,11 @@ class MacStore implements CertificateStore {
     const ids = await this.sec(['find-identity', this.keychain]);
     if (ids.code !== 0) throw macFailure(ids, 'read', this.keychain);
     const identities = new Map(parseFindIdentity(ids.stdout).map((i) => [i.sha1, i]));
-    return parseFindCertificate(certs.stdout).map((block) => {
+    return parseFindCertificate(certs.stdout).flatMap((block) => {
+      const facts = tryCertFacts(block.der);
+      if (!facts) return [];
       const id = identities.get(block.sha1);
-      return { block, sha256: certFacts(block.der).sha256, hasKey: id !== undefined, ...(id ? { label: id.label } : {}) };
+      return [{ block, sha256: facts.sha256, hasKey: id !== undefined, ...(id ? { label: id.label } : {}) }];
     });
   }
 

@@ -13,7 +13,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CoreError } from '../../errors';
 import { buildPkcs12, derToPem, pemToDer, readPkcs12, sha256Hex } from '../../pki';
-import { certFacts, chainsToAnchor, normHex, verifyTrusted, readableName, type CertFacts } from '../certs';
+import { certFacts, chainsToAnchor, normHex, verifyTrusted, readableName, tryCertFacts, type CertFacts } from '../certs';
 import { createCommandRunner } from '../runner';
 import { withPrivateDir } from '../temp';
 import type { CertificateStore, CommandRunner, InstallOptions, StoredIdentity } from '../types';
@@ -254,10 +254,12 @@ class NssStore implements CertificateStore {
     const keyIds = new Set(parseKeyList((await this.tool('certutil', ['-K', '-d', this.db], 'read', true)).stdout).map((k) => k.keyId));
     const seen = new Map<string, Entry>();
     for (const row of rows) {
+      // Roots of a loaded trust module (p11-kit in some Firefox profiles) are not ours to list.
+      if (row.nickname.startsWith('Builtin Object Token:')) continue;
       if ([...seen.values()].some((e) => e.nickname === row.nickname)) continue;
       for (const der of await this.certsOf(row.nickname)) {
-        const facts = certFacts(der);
-        if (seen.has(facts.sha256)) continue;
+        const facts = tryCertFacts(der);
+        if (!facts || seen.has(facts.sha256)) continue;
         seen.set(facts.sha256, { facts, nickname: row.nickname, trust: row.trust, hasKey: facts.keyId !== null && keyIds.has(facts.keyId) });
       }
     }

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { CoreError } from '../../errors';
 import { buildPkcs12 } from '../../pki';
-import { certFacts, chainsToAnchor, normHex, verifyTrusted } from '../certs';
+import { certFacts, chainsToAnchor, normHex, tryCertFacts, verifyTrusted } from '../certs';
 import { windowsProfile, type Pkcs12Profile } from '../pkcs12-profile';
 import { withPrivateDir } from '../temp';
 import type { CertificateStore, CommandRunner, InstallOptions, RunResult, StoredIdentity } from '../types';
@@ -88,8 +88,8 @@ class WindowsStore implements CertificateStore {
     const out: StoredIdentity[] = [];
     for (const r of rows) {
       if (r.store !== 'My' || !r.rawDer) continue;
-      const f = certFacts(r.rawDer);
-      if (f.isCA) continue;
+      const f = tryCertFacts(r.rawDer);
+      if (!f || f.isCA) continue;
       if (chainsToAnchor(f, [...pool, ...rows.filter((x) => x.rawDer && x !== r).map((x) => x.rawDer as Uint8Array)], anchorsDer)) out.push(toIdentity(r, f.sha256));
     }
     return out;
@@ -128,7 +128,7 @@ class WindowsStore implements CertificateStore {
   async verifyInstalled(fingerprint: string, anchorsDer: Uint8Array[]): Promise<StoredIdentity> {
     const fp = normHex(fingerprint);
     const rows = await this.rows();
-    const row = rows.find((r) => r.store === 'My' && r.rawDer && certFacts(r.rawDer).sha256 === fp);
+    const row = rows.find((r) => r.store === 'My' && r.rawDer && tryCertFacts(r.rawDer)?.sha256 === fp);
     if (!row?.rawDer) throw new CoreError('VERIFY_FAILED', `The certificate ${fp.slice(0, 16)}… is not in CurrentUser\\My.`, { reason: 'NOT_IN_STORE' });
     if (!row.hasPrivateKey) throw new CoreError('KEY_MISSING', 'The certificate is in CurrentUser\\My but its private key is not: it cannot be used to log in.', { reason: 'KEY_NOT_LISTED' });
     const pool = rows.filter((r) => r.rawDer && r !== row).map((r) => r.rawDer as Uint8Array);
@@ -140,7 +140,7 @@ class WindowsStore implements CertificateStore {
 
   async remove(fingerprint: string): Promise<void> {
     const fp = normHex(fingerprint);
-    const row = (await this.rows()).find((r) => r.store === 'My' && r.rawDer && certFacts(r.rawDer).sha256 === fp);
+    const row = (await this.rows()).find((r) => r.store === 'My' && r.rawDer && tryCertFacts(r.rawDer)?.sha256 === fp);
     if (!row) return;
     const r = await this.ps(REMOVE_SCRIPT, { CERTDESK_THUMBPRINT: row.thumbprint });
     const still = (await this.rows()).some((x) => x.store === 'My' && x.thumbprint === row.thumbprint);
