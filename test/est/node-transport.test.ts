@@ -80,6 +80,7 @@ describe('trust', () => {
     expect(make({ anchorsPem: 'junk' })?.detail?.reason).toBe('NO_ANCHOR');
     expect(make({ anchorsPem: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n' })?.detail?.reason).toBe('BAD_ANCHOR');
     expect(make({ identity: { pkcs12: fx.client.p12, password: 'wrong' } })?.detail?.reason).toBe('BAD_PASSWORD');
+    expect(make({ identity: { pkcs12: fx.client.legacyP12, password: fx.client.p12Password } })?.detail?.reason).toBe('UNSUPPORTED_PKCS12');
     expect(make({ identity: { certPem: fx.client.certPem, keyPem: fx.client2.keyPem } })?.detail?.reason).toBe('KEY_MISMATCH');
     expect(make({ identity: { pkcs12: new Uint8Array([1, 2, 3]), password: 'x' } })?.code).toBe('INVALID_INPUT');
     expect(make({ connectTimeoutMs: 0 })?.detail?.reason).toBe('TIMEOUTS');

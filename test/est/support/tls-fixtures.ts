@@ -19,7 +19,7 @@ export interface TlsFixtures {
   rogueRootPem: string;
   rogueRootDer: Uint8Array;
   rogueServer: Pair; // 127.0.0.1 under the rogue root
-  client: Pair & { p12: Uint8Array; p12Password: string; cn: string };
+  client: Pair & { p12: Uint8Array; p12Password: string; cn: string; legacyP12: Uint8Array };
   client2: Pair & { cn: string };
   rogueClient: Pair;
   csrDer: Uint8Array; // a real PKCS#10
@@ -76,6 +76,8 @@ export function makeTlsFixtures(): TlsFixtures {
   const rogueClient = leaf(dir, 'rogueclient', 'CORP0001', 'rogue', clientExt);
   const p12Password = 'p12-pass-Ω';
   ossl(dir, ['pkcs12', '-export', '-inkey', 'client.key', '-in', 'client.pem', '-certfile', 'ca.pem', '-passout', 'stdin', '-out', 'client.p12'], p12Password);
+  // RC2/3DES, as old Windows exports: Node's OpenSSL 3 cannot read it.
+  ossl(dir, ['pkcs12', '-export', '-legacy', '-inkey', 'client.key', '-in', 'client.pem', '-passout', 'stdin', '-out', 'legacy.p12'], p12Password);
   ossl(dir, ['req', '-new', '-key', 'client.key', '-subj', '/CN=CORP0001', '-outform', 'DER', '-out', 'csr.der']);
   const caPem = readFileSync(join(dir, 'ca.pem'), 'utf8');
   return {
@@ -90,7 +92,7 @@ export function makeTlsFixtures(): TlsFixtures {
     rogueRootPem: readFileSync(join(dir, 'rogue.pem'), 'utf8'),
     rogueRootDer: der(dir, 'rogue'),
     rogueServer,
-    client: { ...client, p12: new Uint8Array(readFileSync(join(dir, 'client.p12'))), p12Password, cn: 'CORP0001' },
+    client: { ...client, p12: new Uint8Array(readFileSync(join(dir, 'client.p12'))), legacyP12: new Uint8Array(readFileSync(join(dir, 'legacy.p12'))), p12Password, cn: 'CORP0001' },
     client2: { ...client2, cn: 'CORP0002' },
     rogueClient,
     csrDer: new Uint8Array(readFileSync(join(dir, 'csr.der'))),
