@@ -1,6 +1,7 @@
 // The bank as a strict EST server, driven by curl and openssl only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFile } from 'node:fs/promises';
+import { appendFile, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { BankServer } from './server';
 import { certField, certsFromEst, curl, EST_CERTS_ONLY, estBase64, fingerprintOf, makeCsr, openssl, run, subj, tempDir } from './tools';
 
@@ -188,6 +189,8 @@ describe('bank: 更新 (simplereenroll) and whoami', () => {
     const [cert] = await certsFromEst(r.body);
     expect(await verify(cert!)).toContain(': OK');
     const fp = await fingerprintOf(cert!);
+    const typed = ['-subject', '-nameopt', 'multiline,show_type,utf8,-esc_msb'];
+    expect(await certField(cert!, typed)).toBe(await certField(id.certPem, typed));
     expect(bank.account('renew-1')).toEqual({ id: 'renew-1', active: true, currentFingerprint: fp, issued: [id.fingerprint, fp] });
     // The answer was lost: the identical request with the old certificate gets the same one back …
     const again = await curl(at('simplereenroll'), { anchor, method: 'POST', body: csr.csrB64, contentType: 'application/pkcs10', p12 });
@@ -203,8 +206,11 @@ describe('bank: 更新 (simplereenroll) and whoami', () => {
     const before = bank.account('renew-1');
     const anchorPem = bank.trustAnchorPem;
     await bank.stop();
+    // A crash mid-append leaves a torn last line: that answer was never sent, the rest loads.
+    await appendFile(join(data.dir, 'certificates.jsonl'), '{"serial":"0badc0de","fingerp');
     bank = await BankServer.start({ dataDir: data.dir, clock: CLOCK, label: 'ib', log: (l) => logs.push(l) });
     expect(bank.trustAnchorPem).toBe(anchorPem);
+    expect(await readFile(join(data.dir, 'certificates.jsonl'), 'utf8')).not.toContain('0badc0de');
     expect(bank.account('renew-1')).toEqual(before);
     const r = await curl(at('cacerts'), { anchor });
     expect(r.status).toBe(200);

@@ -22,10 +22,10 @@ beforeAll(async () => {
   data = await tempDir('bank-data-');
   bank = await BankServer.start({ dataDir: data.dir, clock: C0 });
   const names = ['open', 'at-expiry', 'after-expiry', 'grace-last', 'grace-over', 'early-acquire', 'subject', 'revoked', 'superseded', 'inactive', 'password'];
-  for (const n of names) {
+  await Promise.all(names.map(async (n) => {
     const id = await bank.seedAccount(n, 40, `pw-${n}`, { keyType: 'ecdsaP256' });
     ids.set(n, { ...id, cert: await tmp.file(`${n}.crt`, id.certPem), key: await tmp.file(`${n}.key`, id.keyPem) });
-  }
+  }));
 });
 
 afterAll(async () => {
