@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CoreError } from '../../src/main/core/errors';
 import { createCommandRunner, openNssStore, type CertificateStore, type CommandRunner } from '../../src/main/core/store';
-import { readPkcs12 } from '../../src/main/core/pki';
 import { makeTestPki, type TestCert, type TestPki } from './pki-fixture';
 
 let pki: TestPki;
@@ -218,9 +217,12 @@ describe('install, list, verify, remove on a real NSS db', () => {
 
     // exportIdentity lends the key to Node for mutual TLS: the newest of the holder's certificates only.
     const exported = await store.exportIdentity!(fp(aliceRenewed));
-    const back = await readPkcs12(exported.pkcs12, exported.password);
-    expect(Buffer.from(back.certificateDer).equals(Buffer.from(aliceRenewed.der))).toBe(true);
-    expect(Buffer.from(back.privateKeyPkcs8).length).toBeGreaterThan(100);
+    const p12 = writeTmp('exported.p12', '');
+    writeFileSync(p12, exported.pkcs12);
+    const leafOut = execFileSync('openssl', ['pkcs12', '-in', p12, '-passin', 'env:PW', '-clcerts', '-nokeys'], { env: { ...process.env, PW: exported.password }, encoding: 'utf8' });
+    expect(execFileSync('openssl', ['x509', '-outform', 'DER'], { input: leafOut }).equals(Buffer.from(aliceRenewed.der))).toBe(true);
+    const keyOut = execFileSync('openssl', ['pkcs12', '-in', p12, '-passin', 'env:PW', '-nocerts', '-nodes'], { env: { ...process.env, PW: exported.password }, encoding: 'utf8' });
+    expect(keyOut).toMatch(/BEGIN PRIVATE KEY/);
     expect(await codeOf(store.exportIdentity!(fp(alice)))).toMatchObject({ code: 'STORE_UNAVAILABLE', reason: 'NOT_EXPORTABLE' });
 
     await store.remove(fp(alice));

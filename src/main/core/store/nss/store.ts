@@ -10,9 +10,10 @@ import { randomBytes, createPrivateKey, createPublicKey, X509Certificate } from 
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
+import { createSecureContext } from 'node:tls';
 import { join, resolve } from 'node:path';
 import { CoreError } from '../../errors';
-import { buildPkcs12, derToPem, pemToDer, readPkcs12, sha256Hex } from '../../pki';
+import { buildPkcs12, derToPem, pemToDer } from '../../pki';
 import { certFacts, chainsToAnchor, normHex, verifyTrusted, readableName, tryCertFacts, type CertFacts } from '../certs';
 import { createCommandRunner } from '../runner';
 import { withPrivateDir } from '../temp';
@@ -228,9 +229,14 @@ class NssStore implements CertificateStore {
 
   async exportIdentity(fingerprint: string): Promise<{ pkcs12: Uint8Array; password: string }> {
     const fp = normHex(fingerprint);
-    const e = (await this.entries()).find((x) => x.facts.sha256 === fp);
+    const entries = await this.entries();
+    const e = entries.find((x) => x.facts.sha256 === fp);
     if (!e) throw new CoreError('NO_CERTIFICATE', `The certificate ${fp.slice(0, 16)}… is not in ${this.describe()}.`, { reason: 'NOT_IN_STORE' });
     if (!e.hasKey) throw new CoreError('KEY_MISSING', `The certificate is in ${this.describe()} but its private key is not.`, { reason: 'KEY_NOT_LISTED' });
+    // pk12util -o takes a nickname and exports the newest of that subject's certificates.
+    if (entries.some((x) => x.nickname === e.nickname && x.facts.sha256 !== fp && x.facts.notBefore >= e.facts.notBefore)) {
+      throw new CoreError('STORE_UNAVAILABLE', `NSS would export a newer certificate of the same holder in place of ${fp.slice(0, 16)}… from ${this.describe()}: use the newest certificate, or remove the newer one first.`, { reason: 'NOT_EXPORTABLE' });
+    }
     const password = randomBytes(24).toString('base64url');
     const pkcs12 = await withPrivateDir(this.tempRoot, async (dir) => {
       const out = join(dir.path, 'export.p12');
@@ -239,10 +245,11 @@ class NssStore implements CertificateStore {
       await this.tool('pk12util', ['-o', out, '-n', e.nickname, '-d', this.db, '-w', pwFile, '-k', dbPwFile], 'read');
       return new Uint8Array(await readFile(out));
     });
-    // pk12util -o picks the newest of the nickname's certificates: make sure it is this one.
-    const exported = await readPkcs12(pkcs12, password);
-    if (sha256Hex(exported.certificateDer) !== fp) {
-      throw new CoreError('STORE_UNAVAILABLE', `NSS exports a newer certificate of the same holder in place of ${fp.slice(0, 16)}… from ${this.describe()}: use the newest certificate, or remove the newer one first.`, { reason: 'NOT_EXPORTABLE' });
+    try {
+      // What the caller does with it: Node's TLS must load it.
+      createSecureContext({ pfx: Buffer.from(pkcs12), passphrase: password });
+    } catch (err) {
+      throw new CoreError('STORE_UNAVAILABLE', `The identity exported from ${this.describe()} cannot be used for TLS (${(err as Error).message}). Update libnss3 and Node, or export diagnostics.`, { reason: 'NOT_EXPORTABLE' }, { cause: err });
     }
     return { pkcs12, password };
   }
