@@ -10,7 +10,7 @@ const extra = process.argv.slice(2);
 const home = mkdtempSync(join(tmpdir(), 'certdesk-home-'));
 const env = { ...process.env, HOME: home, TZ: 'UTC', XDG_DATA_HOME: join(home, '.local/share'), XDG_CONFIG_HOME: join(home, '.config') };
 const vitest = ['node_modules/.bin/vitest', 'run', ...extra].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-const inner = `printf '' | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec ${vitest}`;
+const inner = `printf 'certdesk-test' | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec ${vitest}`;
 
 function run(cmd, args, runEnv) {
   const r = spawnSync(cmd, args, { stdio: 'inherit', env: runEnv });
