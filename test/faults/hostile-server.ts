@@ -8,7 +8,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { buildCertsOnly } from '../../src/main/core/pki';
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 const ALG = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
 const DAY = 86_400_000;
 
@@ -22,16 +22,16 @@ export interface Hostile {
   stop(): Promise<void>;
 }
 
-interface Signer { cert: x509.X509Certificate; key: CryptoKey }
+interface Signer { cert: x509.X509Certificate; key: webcrypto.CryptoKey }
 
 async function signerFrom(certPem: string, keyPem: string): Promise<Signer> {
   const der = x509.PemConverter.decodeFirst(keyPem);
-  const key = await webcrypto.subtle.importKey('pkcs8', der, ALG, false, ['sign']) as unknown as CryptoKey;
+  const key = await webcrypto.subtle.importKey('pkcs8', der, ALG, false, ['sign']) as unknown as webcrypto.CryptoKey;
   return { cert: new x509.X509Certificate(certPem), key };
 }
 
 async function otherCa(): Promise<Signer> {
-  const keys = await webcrypto.subtle.generateKey({ ...ALG, modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) }, false, ['sign', 'verify']) as unknown as CryptoKeyPair;
+  const keys = await webcrypto.subtle.generateKey({ ...ALG, modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) }, false, ['sign', 'verify']) as unknown as webcrypto.CryptoKeyPair;
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: '01', name: 'C=JP, O=Not The Bank, CN=Impostor CA', notBefore: new Date(Date.now() - DAY), notAfter: new Date(Date.now() + 365 * DAY),
     keys, signingAlgorithm: ALG,
@@ -44,7 +44,7 @@ async function issue(csrDer: Uint8Array, by: Signer, opts: { otherKey?: boolean;
   const csr = new x509.Pkcs10CertificateRequest(csrDer);
   let publicKey = await csr.publicKey.export();
   if (opts.otherKey) {
-    const k = await webcrypto.subtle.generateKey({ ...ALG, modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) }, true, ['sign', 'verify']) as unknown as CryptoKeyPair;
+    const k = await webcrypto.subtle.generateKey({ ...ALG, modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) }, true, ['sign', 'verify']) as unknown as webcrypto.CryptoKeyPair;
     publicKey = k.publicKey;
   }
   const now = Date.now();
