@@ -35,7 +35,7 @@ const POINTS: Array<[point: string, bankIssued: boolean]> = [
   ['removeOld', true],
 ];
 
-describe('crash safety: SIGKILL at each journalled step', () => {
+describe('crash safety: SIGKILL at each journalled step', { timeout: 240_000 }, () => {
   it.each(POINTS)('killed at %s, the next start leaves exactly one usable bank certificate', async (point, bankIssued) => {
     const dir = join(work, point.replace(':', '-'));
     const db = join(dir, 'nssdb');

@@ -54,7 +54,8 @@ async function user(days: number, policyExtra: Record<string, unknown> = {}): Pr
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the CLI output is checked field by field
 const json = (r: { stdout: string }) => JSON.parse(r.stdout) as { ok: boolean; result?: any; error?: { code: string; message: string; detail?: any } };
 
-describe('certdesk end to end', () => {
+// Each case runs the CLI as child processes and real NSS tools: generous on a shared 2-core machine.
+describe('certdesk end to end', { timeout: 240_000 }, () => {
   it('renews inside the window: new certificate with its key, old one removed, chains to the anchor, about 365 days', async () => {
     const u = await user(20);
     const before = await bankCertificates(u.db, bank.issuingCaPem);
@@ -174,5 +175,12 @@ describe('certdesk end to end', () => {
     const r = await run(process.execPath, [join(ROOT, 'bin/certdesk.js'), 'status', '--json', '--policy', bad, '--store', `nss:${u.db}`], { env: u.env });
     expect(r.code).toBe(1);
     expect(json(r).error).toMatchObject({ code: 'POLICY_INVALID', detail: { field: 'graceDays', file: bad } });
+
+    // --identity: the renewal identity from a PKCS#12 file (for stores that cannot lend their key).
+    const unset = await u.certdesk(['renew', '--yes', '--identity', u.account.p12Path, '--identity-password-env', 'NOT_SET_ANYWHERE']);
+    expect(unset.code).toBe(2);
+    const renewed = await u.certdesk(['renew', '--yes', '--json', '--identity', u.account.p12Path, '--identity-password-env', 'P12_PW'], { P12_PW: u.account.p12Password });
+    expect(renewed.code, renewed.stdout + renewed.stderr).toBe(0);
+    expect(bank.account(u.account.id)?.currentFingerprint).toBe(json(renewed).result.certificate.sha256);
   });
 });

@@ -66,7 +66,7 @@ async function setup(days: number, policyExtra: Record<string, unknown> = {}, an
   return { dir, db, account, service, events, reminders, journalDir };
 }
 
-describe('renewal service', () => {
+describe('renewal service', { timeout: 240_000 }, () => {
   it('renews through a 202: every step reported in order, a pending event, the new certificate in the store', async () => {
     const s = await setup(15);
     bank.setPending(1, 1);

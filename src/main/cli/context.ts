@@ -29,10 +29,10 @@ async function openStore(spec: string, env: Record<string, string | undefined>):
   const store = await import('../core/store');
   if (spec.startsWith('nss:')) {
     const dir = spec.slice(4);
-    if (!dir) throw new CoreError('INVALID_INPUT', 'Give the NSS db folder: --store nss:DIR.', { field: 'store' });
+    if (!dir) throw new CoreError('INVALID_INPUT', 'Give the NSS db folder: --store nss:DIR.', { field: 'store', usage: true });
     return store.openNssStore({ dbDir: resolve(dir) });
   }
-  if (spec === 'firefox') throw new CoreError('INVALID_INPUT', 'The command line writes to one store: use --store nss:DIR for a Firefox profile.', { field: 'store' });
+  if (spec === 'firefox') throw new CoreError('INVALID_INPUT', 'The command line writes to one store: use --store nss:DIR for a Firefox profile.', { field: 'store', usage: true });
   if (process.platform === 'win32') return store.createWindowsStore(store.createCommandRunner(), { build: store.windowsBuildOf(release()) });
   if (process.platform === 'darwin') {
     const run = store.createCommandRunner();
@@ -65,7 +65,7 @@ export async function buildContext(o: GlobalOptions, env: Record<string, string 
     const file = o.identity;
     const passVar = o.identityPasswordEnv;
     const password = passVar ? env[passVar] : undefined;
-    if (passVar && password === undefined) throw new CoreError('INVALID_INPUT', `The environment variable ${passVar} is not set.`, { field: 'identity-password-env' });
+    if (passVar && password === undefined) throw new CoreError('INVALID_INPUT', `The environment variable ${passVar} is not set.`, { field: 'identity-password-env', usage: true });
     identityFor = async () => {
       try {
         return { pkcs12: new Uint8Array(await readFile(file)), password: password ?? '' };
