@@ -76,13 +76,27 @@ pk12util -i new.p12 -d "$DB" -w pw >/dev/null
 certutil -F -k "$OLDKEY" -d "$DB"
 `;
 
+/**
+ * How to start the CLI: plain node, or for finding where the time goes (not for timing)
+ * BENCH_CPU_PROF=DIR adds --cpu-prof and BENCH_STRACE=DIR records child processes.
+ */
+function cliCommand(tag: string): [string, string[]] {
+  const node = process.env.BENCH_CPU_PROF ? [`--cpu-prof`, `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  if (process.env.BENCH_STRACE) return ['strace', ['-f', '-tt', '-e', 'trace=execve,exit_group', '-o', join(process.env.BENCH_STRACE, `${tag}.strace`), process.execPath, ...node]];
+  return [process.execPath, node];
+}
+
+function run2(cmd: [string, string[]], args: string[], opts: Parameters<typeof run>[2]) {
+  return run(cmd[0], [...cmd[1], ...args], opts);
+}
+
 export async function renewal(runs: number): Promise<BenchRow> {
   const w = await getWorld();
   const r = await compare<Slot>({
     runs,
     setup: () => slot(w),
     ours: async (s) => {
-      const res = await run(process.execPath, [CLI, 'renew', '--policy', w.policy, '--store', `nss:${s.db}`, '--yes', '--json'], {
+      const res = await run2(cliCommand(s.account), [CLI, 'renew', '--policy', w.policy, '--store', `nss:${s.db}`, '--yes', '--json'], {
         env: { ...w.env, CERTDESK_DATA_DIR: s.dataDir },
         allowFail: true,
       });
