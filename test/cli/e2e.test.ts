@@ -171,7 +171,8 @@ describe('certdesk end to end', { timeout: 240_000 }, () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('電子証明書');
     expect(help.stdout).toContain('renew the certificate');
-    const bad = await writePolicy(u.dir, { bankName: 'x', endpoint: bank.url, trustAnchorFile: bank.trustAnchorPath, graceDays: 'ninety' });
+    await run('mkdir', ['-p', join(u.dir, 'bad')]);
+    const bad = await writePolicy(join(u.dir, 'bad'), { bankName: 'x', endpoint: bank.url, trustAnchorFile: bank.trustAnchorPath, graceDays: 'ninety' });
     const r = await run(process.execPath, [join(ROOT, 'bin/certdesk.js'), 'status', '--json', '--policy', bad, '--store', `nss:${u.db}`], { env: u.env });
     expect(r.code).toBe(1);
     expect(json(r).error).toMatchObject({ code: 'POLICY_INVALID', detail: { field: 'graceDays', file: bad } });
