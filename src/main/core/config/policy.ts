@@ -18,7 +18,8 @@ const schema = z
       .string()
       .url()
       .refine((u) => u.startsWith('https://'), 'must be an https:// URL')
-      .refine((u) => /\/\.well-known\/est(\/[A-Za-z0-9._-]+)?\/?$/.test(new URL(u).pathname), 'must end in /.well-known/est[/label]'),
+      // zod runs every refinement even after .url() failed: never let `new URL` throw here.
+      .refine((u) => URL.canParse(u) && /\/\.well-known\/est(\/[A-Za-z0-9._-]+)?\/?$/.test(new URL(u).pathname), 'must end in /.well-known/est[/label]'),
     trustAnchorFile: z.string().min(1).optional(),
     trustAnchorPem: z.string().min(1).optional(),
     keyType: z.enum(KEY_TYPES as [string, ...string[]]).default('rsa2048'),
