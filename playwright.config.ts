@@ -7,7 +7,7 @@ export default defineConfig({
   testDir: 'test/e2e',
   testMatch: '**/*.spec.ts',
   outputDir: 'test-results/playwright',
-  timeout: 120_000,
+  timeout: 180_000,
   workers: 1,
   reporter: [['list']],
   use: {
@@ -16,4 +16,9 @@ export default defineConfig({
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
     },
   },
+  projects: [
+    { name: 'chromium', testIgnore: '**/vault.spec.ts' },
+    // Stops the keyring daemon: a worker of its own, after the others.
+    { name: 'vault', testMatch: '**/vault.spec.ts' },
+  ],
 });

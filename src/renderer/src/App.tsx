@@ -49,7 +49,7 @@ export function App() {
   const [steps, setSteps] = useState<Partial<Record<StepId, StepState>>>({});
   const [pending, setPending] = useState<{ attempt: number; retryAt: string } | null>(null);
   const [cancelling, setCancelling] = useState(false);
-  const [reminder, setReminder] = useState<{ daysLeft: number } | null>(null);
+  const [reminder, setReminder] = useState<{ daysLeft: number; fingerprint: string } | null>(null);
   const running = useRef(false);
 
   const fail = useCallback((error: ApiError, retry?: () => void) => setScreen(retry ? { name: 'error', error, retry } : { name: 'error', error }), []);
@@ -67,7 +67,7 @@ export function App() {
       else if (e.kind === 'step') setSteps((s) => ({ ...s, [e.step]: e.state }));
       else setPending({ attempt: e.attempt, retryAt: e.retryAt });
     });
-    const offReminder = api().on('reminder', (e) => setReminder({ daysLeft: e.daysLeft }));
+    const offReminder = api().on('reminder', (e) => setReminder({ daysLeft: e.daysLeft, fingerprint: e.fingerprint }));
     void (async () => {
       const s = await api().getSettings();
       if (s.ok) {
@@ -166,6 +166,14 @@ export function App() {
     setSettingsSaved(true);
   };
 
+  // The header switch changes the language at once and keeps the screen; saving it is best effort
+  // (a broken policy must not also take the user's language away).
+  const switchLanguage = async (next: Language) => {
+    setLanguage(next);
+    const r = await api().updateSettings({ language: next });
+    if (r.ok) setSettings(r.value);
+  };
+
   const busy = BUSY_SCREENS.has(screen.name) && !(screen.name === 'preflight' && screen.failed);
   const goHome = () => void loadHome();
   const languageManaged = settings?.managed.includes('language') ?? false;
@@ -206,7 +214,7 @@ export function App() {
             {t('app.nav.settings')}
           </button>
           {!languageManaged && (
-            <button type="button" className="nav-link lang-switch" lang={other} disabled={busy} onClick={() => void changeSettings({ language: other })}>
+            <button type="button" className="nav-link lang-switch" lang={other} disabled={busy} onClick={() => void switchLanguage(other)}>
               {other === 'en' ? 'English' : '日本語'}
             </button>
           )}

@@ -39,14 +39,14 @@ export const en: typeof ja = {
     opensOn: 'Renewal opens on {{date}}.',
     renewUntil: 'You can renew until {{date}}.',
     acquireUntil: 'You can obtain a new certificate until {{date}}.',
-    reissueGuide: 'More than 90 days have passed since expiry, so it cannot be obtained online. Please ask at your branch counter (reissue).',
+    reissueGuide: 'The period for obtaining a certificate after expiry is over, so it cannot be obtained online. Please ask at your branch counter (reissue).',
     noKey: 'The private key of this certificate is not on this PC.',
     renew: 'Renew certificate',
     acquire: 'Obtain certificate',
     details: 'Details',
     recoveredResumed: 'An interrupted renewal was resumed and completed.',
     recoveredRolledBack: 'An interrupted renewal was undone. Your current certificate is unchanged.',
-    reminder: 'Your certificate expires in {{count}} days.',
+    reminder: 'The certificate of {{holder}} expires in {{count}} days.',
   },
   preflight: {
     heading: 'Preparing the renewal',
@@ -171,7 +171,7 @@ export const en: typeof ja = {
   errors: {
     RENEWAL_NOT_OPEN: {
       title: 'Renewal is not open yet',
-      happened: 'Renewal opens 30 days before the expiry date.',
+      happened: 'The renewal period for this certificate has not started yet.',
       todo: 'Please try again on or after {{date}}.',
     },
     ACQUIRE_REQUIRED: {
@@ -181,7 +181,7 @@ export const en: typeof ja = {
     },
     REISSUE_REQUIRED: {
       title: 'Reissue required',
-      happened: 'More than 90 days have passed since the expiry date, so it cannot be obtained online.',
+      happened: 'The period for obtaining a certificate after expiry is over, so it cannot be obtained online.',
       todo: 'Please ask at your branch counter.',
     },
     AUTH_FAILED: {

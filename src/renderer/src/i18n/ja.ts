@@ -20,7 +20,7 @@ export const ja = {
     reissue: '再発行が必要',
   },
   home: {
-    heading: '{{bank}}電子証明書',
+    heading: '{{bank}} 電子証明書',
     intro: 'このパソコンに入っている{{bank}}の電子証明書です。',
     noticeLabel: '重要なお知らせ',
     noticeTitle: '電子証明書の更新をお願いします',
@@ -37,14 +37,14 @@ export const ja = {
     opensOn: '更新は{{date}}から可能です。',
     renewUntil: '{{date}}まで更新できます。',
     acquireUntil: '{{date}}まで「電子証明書取得」で取得できます。',
-    reissueGuide: '有効期限日から 91 日以上経過したため、オンラインでは取得できません。お手数ですが、お取引店窓口へお申し出ください（再発行）。',
+    reissueGuide: '有効期限日から取得できる期間が過ぎたため、オンラインでは取得できません。お手数ですが、お取引店窓口へお申し出ください（再発行）。',
     noKey: 'この証明書の秘密鍵がこのパソコンに見つかりません。',
     renew: '証明書更新',
     acquire: '電子証明書取得',
     details: '詳細',
     recoveredResumed: '前回中断した更新処理を再開し、完了しました。',
     recoveredRolledBack: '前回中断した更新処理を取り消しました。現在の証明書はそのままお使いいただけます。',
-    reminder: '電子証明書の有効期限まであと{{count}}日です。',
+    reminder: '{{holder}}の電子証明書の有効期限まであと{{count}}日です。',
   },
   preflight: {
     heading: '電子証明書更新前処理中',
@@ -169,7 +169,7 @@ export const ja = {
   errors: {
     RENEWAL_NOT_OPEN: {
       title: 'まだ更新できません',
-      happened: '更新可能期間は有効期限日の 30 日前からです。',
+      happened: '電子証明書の更新可能期間はまだ始まっていません。',
       todo: '{{date}}以降にもう一度お試しください。',
     },
     ACQUIRE_REQUIRED: {
@@ -179,7 +179,7 @@ export const ja = {
     },
     REISSUE_REQUIRED: {
       title: '再発行が必要です',
-      happened: '有効期限日から 91 日以上経過したため、オンラインでは取得できません。',
+      happened: '有効期限日から取得できる期間が過ぎたため、オンラインでは取得できません。',
       todo: 'お手数ですが、お取引店窓口へお申し出ください。',
     },
     AUTH_FAILED: {

@@ -6,7 +6,7 @@ import { formatDay } from '../format';
 interface Props {
   overview: Overview;
   lang: Language;
-  reminder: { daysLeft: number } | null;
+  reminder: { daysLeft: number; fingerprint: string } | null;
   onRenew(cert: CertificateSummary): void;
   onAcquire(): void;
   onDetails(cert: CertificateSummary): void;
@@ -26,7 +26,7 @@ export function Home({ overview, lang, reminder, onRenew, onAcquire, onDetails }
       )}
       {reminder && (
         <p className="banner banner-warn" role="status">
-          {t('home.reminder', { count: reminder.daysLeft })}
+          {t('home.reminder', { count: reminder.daysLeft, holder: overview.certificates.find((c) => c.fingerprint === reminder.fingerprint)?.holder ?? '' })}
         </p>
       )}
       {noticeCert && (
