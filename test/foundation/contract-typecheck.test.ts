@@ -32,9 +32,14 @@ describe('the contract is the one source of types', () => {
   it('a changed signature breaks main, preload and renderer', () => {
     const dir = mkdtempSync(join(tmpdir(), 'certdesk-typecheck-'));
     try {
-      for (const f of ['tsconfig.json', 'tsconfig.base.json', 'tsconfig.shared.json', 'tsconfig.web.json']) cpSync(join(root, f), join(dir, f));
+      // Build outputs go inside the copy: node_modules is a link to the real one, and the
+      // mutated contract's declarations must never land in the project's own tsc cache.
+      const local = (text: string) => text.replaceAll('node_modules/.tsc/', '.tsc/');
+      for (const f of ['tsconfig.json', 'tsconfig.base.json', 'tsconfig.shared.json', 'tsconfig.web.json']) {
+        writeFileSync(join(dir, f), local(readFileSync(join(root, f), 'utf8')));
+      }
       // Only the parts that implement, expose or call the contract: main's wiring, the preload, the renderer.
-      const node = JSON.parse(readFileSync(join(root, 'tsconfig.node.json'), 'utf8'));
+      const node = JSON.parse(local(readFileSync(join(root, 'tsconfig.node.json'), 'utf8')));
       node.include = ['src/main/**/*', 'src/preload/**/*', 'probe/**/*'];
       writeFileSync(join(dir, 'tsconfig.node.json'), JSON.stringify(node));
       cpSync(join(root, 'src'), join(dir, 'src'), { recursive: true });
