@@ -7,7 +7,7 @@
 // therefore names nothing by nickname alone. It tells certificates apart by fingerprint,
 // keys by CKA_ID, and removal deletes the key by id, then the certificate object itself.
 import { randomBytes, createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { createSecureContext } from 'node:tls';
@@ -57,6 +57,11 @@ export async function openNssStore(opts: NssStoreOptions = {}): Promise<Certific
 class NssStore implements CertificateStore {
   readonly kind = 'nss' as const;
   private readonly db: string;
+  /**
+   * The last listing, valid while cert9.db and key4.db are unchanged on disk (any writer,
+   * a browser included, changes them; reading does not). Our own writes drop it as well.
+   */
+  private cached: { stamp: string; entries: Entry[] } | null = null;
 
   constructor(
     private readonly dbDir: string,
@@ -84,7 +89,14 @@ class NssStore implements CertificateStore {
       // What Chromium does on first start: a shared sql database without a password.
       await this.tool('certutil', ['-N', '--empty-password', '-d', this.db], 'write');
     }
-    await this.tool('certutil', ['-L', '-d', this.db], 'read');
+    // The first listing proves the db readable and serves the list() that follows. Only
+    // what certutil -L refuses stops the opening: a key store behind a password, say,
+    // fails the calls that need the keys.
+    try {
+      await this.entries();
+    } catch {
+      await this.tool('certutil', ['-L', '-d', this.db], 'read');
+    }
   }
 
   async list(anchorsDer: Uint8Array[]): Promise<StoredIdentity[]> {
@@ -141,18 +153,14 @@ class NssStore implements CertificateStore {
     if (!(await verifyTrusted(e.facts, pool, anchorsDer))) {
       throw new CoreError('VERIFY_FAILED', `The certificate in ${this.describe()} does not chain to the bank's trust anchor or is not valid today.`, { reason: 'UNTRUSTED_CHAIN' });
     }
-    // NSS's own verdict, for the usage the browser needs (SSL client).
-    const v = await this.run('certutil', ['-V', '-u', 'C', '-n', e.nickname, '-d', this.db], { timeoutMs: this.timeoutMs });
-    if (v.code !== 0 || !/certificate is valid/i.test(v.stdout + v.stderr)) throw nssRejected(this.describe(), v.stdout + v.stderr);
-    // certutil -V takes a nickname, and NSS picks the newest of a subject's certificates;
-    // when several share it, check this exact certificate too.
-    if (entries.filter((x) => x.nickname === e.nickname).length > 1) {
-      await withPrivateDir(this.tempRoot, async (dir) => {
-        const file = await dir.write('leaf.pem', derToPem(e.facts.der, 'CERTIFICATE'));
-        const c = await this.run('vfychain', ['-d', this.db, '-u', '0', '-a', file], { timeoutMs: this.timeoutMs });
-        if (c.code !== 0) throw nssRejected(this.describe(), c.stdout + c.stderr);
-      });
-    }
+    // NSS's own verdict for the usage the browser needs (SSL client), on this exact
+    // certificate: certutil -V takes a nickname, which a renewed holder shares with its
+    // previous certificate.
+    await withPrivateDir(this.tempRoot, async (dir) => {
+      const file = await dir.write('leaf.pem', derToPem(e.facts.der, 'CERTIFICATE'));
+      const c = await this.run('vfychain', ['-d', this.db, '-u', '0', '-a', file], { timeoutMs: this.timeoutMs });
+      if (c.code !== 0 || /chain is bad/i.test(c.stdout + c.stderr)) throw nssRejected(this.describe(), c.stdout + c.stderr);
+    });
     return identity(e);
   }
 
@@ -161,11 +169,18 @@ class NssStore implements CertificateStore {
     const entries = await this.entries();
     const target = entries.find((e) => e.facts.sha256 === fp);
     if (!target) return;
-    if (target.hasKey && target.facts.keyId) {
-      // -F -k deletes exactly this key (by CKA_ID); the certificate object stays.
-      await this.tool('certutil', ['-F', '-k', target.facts.keyId, '-d', this.db], 'write');
+    const siblings = entries.filter((e) => e.nickname === target.nickname && e.facts.sha256 !== fp);
+    if (!(await this.removeInOneRun(target, siblings))) {
+      // The one-process removal stopped midway (or cannot be written as a batch): put back
+      // what it may have taken, then remove step by step with a check after each step.
+      await this.readdMissing(target.nickname, siblings.map((x) => x.facts.der));
+      const now = (await this.entries()).find((e) => e.facts.sha256 === fp);
+      if (now) {
+        // -F -k deletes exactly this key (by CKA_ID); the certificate object stays.
+        if (now.hasKey && now.facts.keyId) await this.tool('certutil', ['-F', '-k', now.facts.keyId, '-d', this.db], 'write');
+        await this.deleteCertificate(now);
+      }
     }
-    await this.deleteCertificate(target);
     const after = await this.entries();
     const left = after.find((e) => e.facts.sha256 === fp);
     if (left) throw new CoreError('STORE_WRITE_FAILED', `The certificate could not be removed from ${this.describe()}. Close all browsers and try again.`, { reason: 'STILL_LISTED' });
@@ -175,6 +190,44 @@ class NssStore implements CertificateStore {
       if (!now || (e.hasKey && !now.hasKey)) {
         throw new CoreError('STORE_WRITE_FAILED', `Removing one certificate disturbed another in ${this.describe()} (${e.nickname}). Re-install it with CertDesk.`, { reason: 'COLLATERAL' });
       }
+    }
+  }
+
+  /**
+   * One certutil batch: the key by its CKA_ID, then every certificate of the nickname (-D -n
+   * takes whichever NSS picks, for a renewed holder the newer one first: certutil cannot
+   * delete by DER), then the other certificates back (their keys stayed under their
+   * CKA_IDs, so they are re-associated). False when it did not run to its end; the caller's
+   * read-back judges the result either way.
+   */
+  private async removeInOneRun(target: Entry, siblings: Entry[]): Promise<boolean> {
+    if (!batchSafe(target.nickname)) return false;
+    const ok = await withPrivateDir(this.tempRoot, async (dir) => {
+      const lines: string[] = [];
+      if (target.hasKey && target.facts.keyId) lines.push(`-F -k ${target.facts.keyId}`);
+      for (let i = 0; i <= siblings.length; i++) lines.push(`-D -n "${target.nickname}"`);
+      for (const [i, sib] of siblings.entries()) {
+        const file = await dir.write(`sibling${i}.der`, sib.facts.der);
+        if (!batchSafe(file)) return false;
+        lines.push(`-A -n "${target.nickname}" -t ",," -i "${file}"`);
+      }
+      const batch = await dir.write('remove.batch', lines.join('\n') + '\n');
+      const r = await this.run('certutil', ['-B', '-i', batch, '-d', this.db], { timeoutMs: this.timeoutMs });
+      return r.code === 0;
+    });
+    this.cached = null;
+    return ok;
+  }
+
+  private async readdMissing(nickname: string, ders: Uint8Array[]): Promise<void> {
+    if (ders.length === 0) return;
+    const present = new Set((await this.certsOf(nickname)).map((d) => certFacts(d).sha256));
+    for (const d of ders) {
+      if (present.has(certFacts(d).sha256)) continue;
+      await withPrivateDir(this.tempRoot, async (dir) => {
+        const file = await dir.write('cert.der', d);
+        await this.tool('certutil', ['-A', '-n', nickname, '-t', ',,', '-i', file, '-d', this.db], 'write');
+      });
     }
   }
 
@@ -242,7 +295,13 @@ class NssStore implements CertificateStore {
       const out = join(dir.path, 'export.p12');
       const pwFile = await dir.write('p12.pw', password);
       const dbPwFile = await dir.write('db.pw', '');
-      await this.tool('pk12util', ['-o', out, '-n', e.nickname, '-d', this.db, '-w', pwFile, '-k', dbPwFile], 'read');
+      // NSS 3.87 runs PBKDF2 with 600,000 iterations for the MAC, the key bag and the
+      // certificate bag; NSS_PBE_DEFAULT_ITERATION_COUNT is a compile-time constant there, not
+      // an environment variable (its libraries read no such variable). The file lives for
+      // milliseconds in a 0700 folder under a random 24-byte password and holds a certificate
+      // that is public anyway, so the certificate bag goes unencrypted (-C NONE): one
+      // derivation less. The key stays encrypted.
+      await this.tool('pk12util', ['-o', out, '-n', e.nickname, '-C', 'NONE', '-d', this.db, '-w', pwFile, '-k', dbPwFile], 'read');
       return new Uint8Array(await readFile(out));
     });
     try {
@@ -257,20 +316,76 @@ class NssStore implements CertificateStore {
   // ---- reading the db ----
 
   private async entries(): Promise<Entry[]> {
-    const rows = parseCertList((await this.tool('certutil', ['-L', '-d', this.db], 'read')).stdout);
-    const keyIds = new Set(parseKeyList((await this.tool('certutil', ['-K', '-d', this.db], 'read', true)).stdout).map((k) => k.keyId));
-    const seen = new Map<string, Entry>();
-    for (const row of rows) {
+    const stamp = this.stamp();
+    if (this.cached && stamp !== null && this.cached.stamp === stamp) return this.cached.entries;
+    const entries = await this.readEntries();
+    // Stamped before reading: a write during the listing makes the next call read again.
+    this.cached = stamp === null ? null : { stamp, entries };
+    return entries;
+  }
+
+  /** Size, inode and modification time (ns) of the two files a listing reads; null if unreadable. */
+  private stamp(): string | null {
+    try {
+      return ['cert9.db', 'key4.db']
+        .map((f) => {
+          const st = statSync(join(this.dbDir, f), { bigint: true });
+          return `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+        })
+        .join('|');
+    } catch {
+      return null;
+    }
+  }
+
+  private async readEntries(): Promise<Entry[]> {
+    const rows = parseCertList((await this.tool('certutil', ['-L', '-d', this.db], 'read')).stdout)
       // Roots of a loaded trust module (p11-kit in some Firefox profiles) are not ours to list.
-      if (row.nickname.startsWith('Builtin Object Token:')) continue;
-      if ([...seen.values()].some((e) => e.nickname === row.nickname)) continue;
-      for (const der of await this.certsOf(row.nickname)) {
+      .filter((row) => !row.nickname.startsWith('Builtin Object Token:'));
+    const nicknames = [...new Set(rows.map((r) => r.nickname))];
+    let batched = await this.readBatch(nicknames);
+    if (!batched) {
+      const certs = new Map<string, Uint8Array[]>();
+      for (const n of nicknames) certs.set(n, await this.certsOf(n));
+      batched = { certs, keysText: (await this.tool('certutil', ['-K', '-d', this.db], 'read', true)).stdout };
+    }
+    const keyIds = new Set(parseKeyList(batched.keysText).map((k) => k.keyId));
+    const seen = new Map<string, Entry>();
+    for (const n of nicknames) {
+      const trust = rows.find((r) => r.nickname === n)?.trust ?? '';
+      for (const der of batched.certs.get(n) ?? []) {
         const facts = tryCertFacts(der);
         if (!facts || seen.has(facts.sha256)) continue;
-        seen.set(facts.sha256, { facts, nickname: row.nickname, trust: row.trust, hasKey: facts.keyId !== null && keyIds.has(facts.keyId) });
+        seen.set(facts.sha256, { facts, nickname: n, trust, hasKey: facts.keyId !== null && keyIds.has(facts.keyId) });
       }
     }
     return [...seen.values()];
+  }
+
+  /**
+   * Every nickname's certificates and the key list from one certutil process (-B runs a
+   * batch): "-L -n NICK -a" per nickname, each followed by a bare "-L" whose header marks
+   * where that nickname's PEM ends, then "-K". Null when the batch did not run through
+   * (a nickname vanished meanwhile, or one cannot be quoted): the caller asks one by one.
+   */
+  private async readBatch(nicknames: string[]): Promise<{ certs: Map<string, Uint8Array[]>; keysText: string } | null> {
+    if (!nicknames.every(batchSafe)) return null;
+    const lines = nicknames.flatMap((n) => [`-L -n "${n}" -a`, '-L']);
+    lines.push('-K');
+    const r = await withPrivateDir(this.tempRoot, async (dir) => {
+      const batch = await dir.write('list.batch', lines.join('\n') + '\n');
+      return this.run('certutil', ['-B', '-i', batch, '-d', this.db], { timeoutMs: this.timeoutMs });
+    });
+    const parts = r.stdout.split(/^Certificate Nickname\s+Trust Attributes\s*$/m);
+    if (parts.length !== nicknames.length + 1) return null;
+    // A database without keys fails the last command ("no keys found"): an empty key list.
+    if (r.code !== 0 && !/no keys found/i.test(r.stderr + r.stdout)) return null;
+    const certs = new Map<string, Uint8Array[]>();
+    for (const [i, n] of nicknames.entries()) {
+      const pem = parts[i] ?? '';
+      certs.set(n, pem.includes('-----BEGIN CERTIFICATE-----') ? pemToDer(pem, 'CERTIFICATE') : []);
+    }
+    return { certs, keysText: r.code === 0 ? (parts[nicknames.length] ?? '') : '' };
   }
 
   /** Every certificate NSS files under this nickname (all of its subject's). */
@@ -284,12 +399,19 @@ class NssStore implements CertificateStore {
   }
 
   private async tool(cmd: string, args: string[], action: NssAction, noKeys = false): Promise<{ stdout: string; stderr: string }> {
+    if (action === 'write') this.cached = null;
     const r = await this.run(cmd, args, { timeoutMs: this.timeoutMs });
+    if (action === 'write') this.cached = null;
     // certutil -K on a database without keys exits 255 with "no keys found"; that is an empty list.
     if (noKeys && r.code !== 0 && /no keys found/i.test(r.stderr + r.stdout)) return { stdout: '', stderr: r.stderr };
     if (r.code !== 0) throw nssFailure(cmd, r, this.dbDir, action);
     return r;
   }
+}
+
+/** certutil's batch lines are split on blanks outside double quotes, with no escapes. */
+function batchSafe(value: string): boolean {
+  return value.length > 0 && !/["\\\r\n]/.test(value);
 }
 
 function identity(e: Entry): StoredIdentity {

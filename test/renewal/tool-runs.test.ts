@@ -1,0 +1,89 @@
+// How many store-tool processes one whole renewal starts on a real NSS db (each costs a
+// process start and a database open): an upper bound, so that a regression shows.
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadPolicy, openSettings } from '../../src/main/core/config';
+import { createNodeTransport } from '../../src/main/core/est';
+import { createRenewalService } from '../../src/main/core/renewal';
+import { createCommandRunner, openNssStore, type CommandRunner } from '../../src/main/core/store';
+import { createKeytarVault } from '../../src/main/core/vault';
+import { startBank, type Bank } from '../bank';
+import { ensureKeyring, importP12, newNssDb, rm, run, tempDir, writePolicy } from '../cli/helpers';
+
+let bank: Bank;
+let work: string;
+
+beforeAll(async () => {
+  await ensureKeyring();
+  work = await tempDir('certdesk-toolruns-');
+  bank = await startBank({ dataDir: join(work, 'bank') });
+});
+afterAll(async () => {
+  await bank?.stop();
+  await rm(work, { recursive: true, force: true });
+});
+
+function counting(): { run: CommandRunner; calls: string[] } {
+  const real = createCommandRunner();
+  const calls: string[] = [];
+  return {
+    calls,
+    run: (cmd, args, opts) => {
+      calls.push(`${cmd} ${args.filter((a) => a.startsWith('-') && a.length === 2).join(' ')}`);
+      return real(cmd, args, opts);
+    },
+  };
+}
+
+describe('tool runs of a renewal', { timeout: 240_000 }, () => {
+  it('renews, installs, verifies and removes the old identity within the bound', async () => {
+    const dir = join(work, 'r');
+    const db = join(dir, 'nssdb');
+    await run('mkdir', ['-p', db]);
+    await newNssDb(db);
+    const account = await bank.seedAccount('toolruns', 15, 'pw-tr');
+    await importP12(db, account.p12Path, account.p12Password);
+    const file = await writePolicy(dir, { bankName: 'テスト銀行', endpoint: bank.url, trustAnchorFile: bank.trustAnchorPath });
+    const loaded = await loadPolicy({ file });
+    const counter = counting();
+    const journalDir = join(dir, 'data');
+    const store = await openNssStore({ dbDir: db, run: counter.run });
+    const service = createRenewalService({
+      policy: loaded.policy,
+      store,
+      vault: createKeytarVault({ service: 'CertDesk test' }),
+      settings: openSettings({ dir: journalDir }),
+      journalDir,
+      transportFor: (identity) =>
+        createNodeTransport({
+          anchorsPem: loaded.policy.trustAnchorPem,
+          ...(identity && !('fingerprint' in identity) ? { identity } : {}),
+          proxy: 'direct',
+          connectTimeoutMs: 5000,
+          requestTimeoutMs: 20000,
+        }),
+      emit: () => undefined,
+      sleep: async () => undefined,
+    });
+    counter.calls.length = 0;
+    const t0 = performance.now();
+    const r = await service.renew(account.fingerprint);
+    console.log(`renewal took ${Math.round(performance.now() - t0)} ms`);
+    expect(r.ok, JSON.stringify(r)).toBe(true);
+    const calls = [...counter.calls];
+    console.log(`tool runs of one renewal: ${calls.length}\n${calls.join('\n')}`);
+    // Exactly one identity left, the new one, with its key.
+    const keys = (await run('certutil', ['-K', '-d', `sql:${db}`])).stdout.split('\n').filter((l) => /^<\s*\d+>/.test(l));
+    expect(keys).toHaveLength(1);
+    const listed = await store.list(await anchors(loaded.policy.trustAnchorPem));
+    expect(listed.map((s) => s.fingerprint)).toEqual([r.ok ? r.value.certificate.sha256 : '']);
+    expect(listed[0]?.hasPrivateKey).toBe(true);
+    expect(calls.length).toBeLessThanOrEqual(100);
+  });
+});
+
+async function anchors(pem: string): Promise<Uint8Array[]> {
+  const { pemToDer } = await import('../../src/main/core/pki');
+  return pemToDer(pem, 'CERTIFICATE');
+}
