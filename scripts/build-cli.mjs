@@ -14,6 +14,10 @@ await build({
   platform: 'node',
   target: 'node20',
   format: 'esm',
+  // The core is imported lazily by cli.ts (import()); splitting puts it in its own chunks so
+  // that --help and usage errors load only commander and the messages.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   // Native addons and ESM-only packages load from node_modules at run time.
   packages: 'external',
   sourcemap: true,

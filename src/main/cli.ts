@@ -7,7 +7,9 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ApiError, CertificateDetails, Language, Overview, ProgressEvent, RenewalOutcome, Result } from '../shared/contract';
 import { toApiError } from './core/errors';
-import { buildContext, type Context, type GlobalOptions } from './cli/context';
+// The core (pki, EST, store, vault) loads only when a command runs: --help, usage errors
+// and bad arguments answer without it.
+import type { Context, GlobalOptions } from './cli/context';
 import type { CliIo } from './cli/io';
 import { catalogs, type Catalog } from './cli/messages';
 import { askPassword, confirm } from './cli/prompt';
@@ -53,7 +55,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let ctx: Context | undefined;
   const context = async (o: GlobalOptions): Promise<Context> => {
     json = Boolean(o.json);
-    ctx ??= await buildContext(o, io.env, { progress: onProgress, reminder: () => undefined });
+    if (!ctx) {
+      const { buildContext } = await import('./cli/context');
+      ctx = await buildContext(o, io.env, { progress: onProgress, reminder: () => undefined });
+    }
     lang = ctx.loaded.policy.language;
     return ctx;
   };

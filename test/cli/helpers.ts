@@ -41,6 +41,8 @@ export async function buildCliBundle(name: string): Promise<string> {
     platform: 'node',
     target: 'node20',
     format: 'esm',
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
     packages: 'external',
     logLevel: 'error',
   });
