@@ -19,7 +19,7 @@ import { createCommandRunner } from '../runner';
 import { withPrivateDir } from '../temp';
 import type { CertificateStore, CommandRunner, InstallOptions, StoredIdentity } from '../types';
 import { nssFailure, type NssAction } from './errors';
-import { parseCertList, parseKeyList } from './parse';
+import { parseCertList, parseKeyList, type NssCertRow } from './parse';
 
 export interface NssStoreOptions {
   /** Default: ~/.pki/nssdb, the database Chrome and Chromium read. */
@@ -62,6 +62,8 @@ class NssStore implements CertificateStore {
    * a browser included, changes them; reading does not). Our own writes drop it as well.
    */
   private cached: { stamp: string; entries: Entry[] } | null = null;
+  /** The nicknames of the last listing: the next one asks for them in the same process. */
+  private nicknames: string[] = [];
 
   constructor(
     private readonly dbDir: string,
@@ -339,21 +341,30 @@ class NssStore implements CertificateStore {
   }
 
   private async readEntries(): Promise<Entry[]> {
-    const rows = parseCertList((await this.tool('certutil', ['-L', '-d', this.db], 'read')).stdout)
-      // Roots of a loaded trust module (p11-kit in some Firefox profiles) are not ours to list.
-      .filter((row) => !row.nickname.startsWith('Builtin Object Token:'));
-    const nicknames = [...new Set(rows.map((r) => r.nickname))];
-    let batched = await this.readBatch(nicknames);
-    if (!batched) {
-      const certs = new Map<string, Uint8Array[]>();
-      for (const n of nicknames) certs.set(n, await this.certsOf(n));
-      batched = { certs, keysText: (await this.tool('certutil', ['-K', '-d', this.db], 'read', true)).stdout };
+    // One process when the nicknames are those of the last listing (the usual case: a
+    // renewed certificate joins its holder's nickname); two when they changed.
+    let b = await this.readBatch(this.nicknames);
+    if (!b && this.nicknames.length > 0) b = await this.readBatch([]);
+    if (b && !sameSet(b.rows, [...b.certs.keys()])) b = await this.readBatch(uniqueNicknames(b.rows));
+    let rows: NssCertRow[];
+    let certs: Map<string, Uint8Array[]>;
+    let keysText: string;
+    if (b && sameSet(b.rows, [...b.certs.keys()])) {
+      ({ rows, certs, keysText } = b);
+    } else {
+      // The batch did not run through (a nickname vanished meanwhile, one cannot be quoted,
+      // or the db refused): one tool run per question, whose failures say what is wrong.
+      rows = visible(parseCertList((await this.tool('certutil', ['-L', '-d', this.db], 'read')).stdout));
+      certs = new Map();
+      for (const n of uniqueNicknames(rows)) certs.set(n, await this.certsOf(n));
+      keysText = (await this.tool('certutil', ['-K', '-d', this.db], 'read', true)).stdout;
     }
-    const keyIds = new Set(parseKeyList(batched.keysText).map((k) => k.keyId));
+    this.nicknames = [...certs.keys()];
+    const keyIds = new Set(parseKeyList(keysText).map((k) => k.keyId));
     const seen = new Map<string, Entry>();
-    for (const n of nicknames) {
+    for (const [n, ders] of certs) {
       const trust = rows.find((r) => r.nickname === n)?.trust ?? '';
-      for (const der of batched.certs.get(n) ?? []) {
+      for (const der of ders) {
         const facts = tryCertFacts(der);
         if (!facts || seen.has(facts.sha256)) continue;
         seen.set(facts.sha256, { facts, nickname: n, trust, hasKey: facts.keyId !== null && keyIds.has(facts.keyId) });
@@ -363,29 +374,32 @@ class NssStore implements CertificateStore {
   }
 
   /**
-   * Every nickname's certificates and the key list from one certutil process (-B runs a
-   * batch): "-L -n NICK -a" per nickname, each followed by a bare "-L" whose header marks
-   * where that nickname's PEM ends, then "-K". Null when the batch did not run through
-   * (a nickname vanished meanwhile, or one cannot be quoted): the caller asks one by one.
+   * The listing, these nicknames' certificates and the key list from one certutil process
+   * (-B runs a batch): "-L", then "-L -n NICK -a" per nickname, each followed by a bare "-L"
+   * whose header marks where that nickname's PEM ends, then "-K". Null when the batch did not
+   * run through or a nickname cannot be quoted.
    */
-  private async readBatch(nicknames: string[]): Promise<{ certs: Map<string, Uint8Array[]>; keysText: string } | null> {
+  private async readBatch(nicknames: string[]): Promise<{ rows: NssCertRow[]; certs: Map<string, Uint8Array[]>; keysText: string } | null> {
     if (!nicknames.every(batchSafe)) return null;
-    const lines = nicknames.flatMap((n) => [`-L -n "${n}" -a`, '-L']);
-    lines.push('-K');
+    const lines = ['-L', ...nicknames.flatMap((n) => [`-L -n "${n}" -a`, '-L']), '-K'];
     const r = await withPrivateDir(this.tempRoot, async (dir) => {
       const batch = await dir.write('list.batch', lines.join('\n') + '\n');
       return this.run('certutil', ['-B', '-i', batch, '-d', this.db], { timeoutMs: this.timeoutMs });
     });
+    // '' before the first header, then each nickname's PEM, then the keys.
     const parts = r.stdout.split(/^Certificate Nickname\s+Trust Attributes\s*$/m);
-    if (parts.length !== nicknames.length + 1) return null;
+    if (parts.length !== nicknames.length + 2) return null;
     // A database without keys fails the last command ("no keys found"): an empty key list.
     if (r.code !== 0 && !/no keys found/i.test(r.stderr + r.stdout)) return null;
     const certs = new Map<string, Uint8Array[]>();
     for (const [i, n] of nicknames.entries()) {
-      const pem = parts[i] ?? '';
+      const pem = parts[i + 1] ?? '';
       certs.set(n, pem.includes('-----BEGIN CERTIFICATE-----') ? pemToDer(pem, 'CERTIFICATE') : []);
     }
-    return { certs, keysText: r.code === 0 ? (parts[nicknames.length] ?? '') : '' };
+    // certutil prints the listing's header unbuffered but its rows through stdio, flushed
+    // at exit: the rows gather at the end, so they are read from the whole output.
+    const rows = visible(parseCertList(r.stdout));
+    return { rows, certs, keysText: r.code === 0 ? (parts[nicknames.length + 1] ?? '') : '' };
   }
 
   /** Every certificate NSS files under this nickname (all of its subject's). */
@@ -407,6 +421,20 @@ class NssStore implements CertificateStore {
     if (r.code !== 0) throw nssFailure(cmd, r, this.dbDir, action);
     return r;
   }
+}
+
+/** Roots of a loaded trust module (p11-kit in some Firefox profiles) are not ours to list. */
+function visible(rows: NssCertRow[]): NssCertRow[] {
+  return rows.filter((row) => !row.nickname.startsWith('Builtin Object Token:'));
+}
+
+function uniqueNicknames(rows: NssCertRow[] | string[]): string[] {
+  return [...new Set(rows.map((r) => (typeof r === 'string' ? r : r.nickname)))];
+}
+
+function sameSet(rows: NssCertRow[] | string[], nicknames: string[]): boolean {
+  const a = uniqueNicknames(rows);
+  return a.length === new Set(nicknames).size && a.every((n) => nicknames.includes(n));
 }
 
 /** certutil's batch lines are split on blanks outside double quotes, with no escapes. */
