@@ -17,7 +17,22 @@ export interface CertFacts {
   keyId: string | null;
 }
 
+// A listing parses the same few certificates again after every write: facts depend on the
+// DER alone, so they are kept by fingerprint (a handful of entries, bounded).
+const factsByFingerprint = new Map<string, CertFacts>();
+const FACTS_KEPT = 256;
+
 export function certFacts(der: Uint8Array): CertFacts {
+  const fp = sha256Hex(der);
+  const known = factsByFingerprint.get(fp);
+  if (known) return { ...known, der };
+  const facts = parseFacts(der, fp);
+  if (factsByFingerprint.size >= FACTS_KEPT) factsByFingerprint.delete(factsByFingerprint.keys().next().value!);
+  factsByFingerprint.set(fp, facts);
+  return { ...facts };
+}
+
+function parseFacts(der: Uint8Array, sha256: string): CertFacts {
   let x: X509Certificate;
   try {
     x = new X509Certificate(der);
@@ -28,7 +43,7 @@ export function certFacts(der: Uint8Array): CertFacts {
   const cn = details.subject.rdns.flat().find((a) => a.oid === '2.5.4.3')?.value;
   return {
     der,
-    sha256: sha256Hex(der),
+    sha256,
     sha1: sha1Hex(der),
     commonName: cn ?? details.subject.text,
     notBefore: new Date(x.validFrom),
