@@ -1,12 +1,14 @@
 // Bundles the `certdesk` command line (src/main/cli.ts) into dist-cli/ so that
 // `npx certdesk` works right after `npm install` (run by `prepare`).
 import { build } from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 
 if (!existsSync('src/main/cli.ts')) {
   console.log('build-cli: src/main/cli.ts not present yet; nothing to build');
   process.exit(0);
 }
+// Chunk names carry a hash: clear the old ones so dist-cli holds only this build.
+rmSync('dist-cli', { recursive: true, force: true });
 await build({
   entryPoints: { cli: 'src/main/cli.ts' },
   outdir: 'dist-cli',
@@ -18,8 +20,14 @@ await build({
   // that --help and usage errors load only commander and the messages.
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
-  // Native addons and ESM-only packages load from node_modules at run time.
-  packages: 'external',
+  // Pure-JS dependencies are bundled: resolving and compiling them file by file from
+  // node_modules cost about a fifth of a `certdesk renew`. Only keytar (a native addon,
+  // loaded lazily by the vault) stays external; conf is required at run time by
+  // config/settings (createRequire), which esbuild leaves alone.
+  external: ['keytar'],
+  // Bundled CommonJS (https-proxy-agent, debug, …) calls require() for node built-ins,
+  // which an ES module does not have.
+  banner: { js: "import { createRequire as __certdeskCreateRequire } from 'node:module'; const require = __certdeskCreateRequire(import.meta.url);" },
   sourcemap: true,
   logLevel: 'warning',
 });

@@ -222,12 +222,14 @@ describe('install, list, verify, remove on a real NSS db', () => {
 
     // exportIdentity lends the key to Node for mutual TLS: the newest of the holder's certificates only.
     const exported = await store.exportIdentity!(fp(aliceRenewed));
-    const p12 = writeTmp('exported.p12', '');
-    writeFileSync(p12, exported.pkcs12);
-    const leafOut = execFileSync('openssl', ['pkcs12', '-in', p12, '-passin', 'env:PW', '-clcerts', '-nokeys'], { env: { ...process.env, PW: exported.password }, encoding: 'utf8' });
-    expect(execFileSync('openssl', ['x509', '-outform', 'DER'], { input: leafOut }).equals(Buffer.from(aliceRenewed.der))).toBe(true);
-    const keyOut = execFileSync('openssl', ['pkcs12', '-in', p12, '-passin', 'env:PW', '-nocerts', '-nodes'], { env: { ...process.env, PW: exported.password }, encoding: 'utf8' });
-    expect(keyOut).toMatch(/BEGIN PRIVATE KEY/);
+    const leafPem = exported.certPem.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----\n/g) ?? [];
+    expect(execFileSync('openssl', ['x509', '-outform', 'DER'], { input: leafPem[0] }).equals(Buffer.from(aliceRenewed.der))).toBe(true);
+    // The CA certificates pk12util exported follow the leaf; the key is the leaf's (same public key).
+    expect(leafPem.slice(1).map((p) => execFileSync('openssl', ['x509', '-outform', 'DER'], { input: p }).toString('hex'))).toContain(Buffer.from(pki.issuing.der).toString('hex'));
+    expect(exported.keyPem).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+    const pubOfKey = execFileSync('openssl', ['pkey', '-pubout'], { input: exported.keyPem, encoding: 'utf8' });
+    const pubOfCert = execFileSync('openssl', ['x509', '-noout', '-pubkey'], { input: leafPem[0], encoding: 'utf8' });
+    expect(pubOfKey).toBe(pubOfCert);
     expect(await codeOf(store.exportIdentity!(fp(alice)))).toMatchObject({ code: 'STORE_UNAVAILABLE', reason: 'NOT_EXPORTABLE' });
 
     await store.remove(fp(alice));

@@ -29,8 +29,11 @@ export interface CertificateStore {
   /** Removes the certificate and its private key. Removing what is not there is not an error. */
   remove(fingerprint: string): Promise<void>;
   installCaCertificates(caDer: Uint8Array[], opts: { intoRoot: boolean }): Promise<void>;
-  /** Only where the store can lend the key to Node (NSS): the identity as PKCS#12 for mutual TLS. */
-  exportIdentity?(fingerprint: string): Promise<{ pkcs12: Uint8Array; password: string }>;
+  /**
+   * Only where the store can lend the key to Node (NSS): the identity for mutual TLS, the
+   * certificate (then its CAs) and the decrypted key as PEM, held in memory only.
+   */
+  exportIdentity?(fingerprint: string): Promise<{ certPem: string; keyPem: string }>;
 }
 
 export interface RunOptions {

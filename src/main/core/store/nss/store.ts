@@ -18,6 +18,7 @@ import { createCommandRunner } from '../runner';
 import { withPrivateDir } from '../temp';
 import type { CertificateStore, CommandRunner, InstallOptions, StoredIdentity } from '../types';
 import { nssFailure, type NssAction } from './errors';
+import { bagsOf, keyBagFor, privateKeyOf } from './key-bag';
 import { parseCertList, parseKeyList, type NssCertRow } from './parse';
 
 export interface NssStoreOptions {
@@ -281,7 +282,7 @@ class NssStore implements CertificateStore {
     }
   }
 
-  async exportIdentity(fingerprint: string): Promise<{ pkcs12: Uint8Array; password: string }> {
+  async exportIdentity(fingerprint: string): Promise<{ certPem: string; keyPem: string }> {
     const fp = normHex(fingerprint);
     const entries = await this.entries();
     const e = entries.find((x) => x.facts.sha256 === fp);
@@ -305,9 +306,15 @@ class NssStore implements CertificateStore {
       await this.tool('pk12util', ['-o', out, '-n', e.nickname, '-C', 'NONE', '-d', this.db, '-w', pwFile, '-k', dbPwFile], 'read');
       return new Uint8Array(await readFile(out));
     });
-    // Not loaded into a TLS context here: the caller's transport does exactly that at once
-    // and reports a failure; loading it twice cost two more rounds of 600,000 iterations.
-    return { pkcs12, password };
+    // Only the key bag is decrypted (one PBKDF2 where a TLS load of the file runs two: MAC and
+    // key). The key stays in memory; the caller's TLS context checks that it matches the
+    // certificate, which is the listed one with this exact fingerprint.
+    // pk12util adds the holder's CA certificates: they go out with the leaf, as from the file.
+    // It also exports the holder's older certificates of the nickname, each with its key.
+    const bags = bagsOf(pkcs12);
+    const keyPem = privateKeyOf(keyBagFor(bags, e.facts.der), password).export({ format: 'pem', type: 'pkcs8' }).toString();
+    const cas = bags.certs.filter((c) => c.localKeyId === undefined).map((c) => c.der);
+    return { certPem: [e.facts.der, ...cas].map((d) => derToPem(d, 'CERTIFICATE')).join(''), keyPem };
   }
 
   // ---- reading the db ----
