@@ -158,6 +158,20 @@ describe('install, list, verify, remove on a real NSS db', () => {
     expect(certutil(['-L', '-d', `sql:${db}`]).match(/Issuing CA/g)).toHaveLength(1);
   });
 
+  it('a CA already present without trust gets CT,, and the listing kept says so', async () => {
+    certutil(['-M', '-n', 'NSS Test Bank Issuing CA', '-t', ',,', '-d', `sql:${db}`]);
+    const calls: string[] = [];
+    const real = createCommandRunner();
+    const counting = await openNssStore({ dbDir: db, tempRoot, run: async (cmd, args, opts) => (calls.push(`${cmd} ${args[0]}`), real(cmd, args, opts)) });
+    await counting.installCaCertificates([pki.issuing.der], { intoRoot: false });
+    expect(certutil(['-L', '-d', `sql:${db}`])).toMatch(/NSS Test Bank Issuing CA\s+CT,,/);
+    expect(calls.filter((c) => c === 'certutil -M')).toHaveLength(1);
+    // The kept listing holds the new trust: no second edit and no new listing.
+    calls.length = 0;
+    await counting.installCaCertificates([pki.issuing.der], { intoRoot: false });
+    expect(calls).toEqual([]);
+  });
+
   it('installs an identity: listed with its key under a readable nickname, certutil -V -u C passes', async () => {
     const id = await store.install({ privateKeyPkcs8: alice.pkcs8, certificateDer: alice.der, chainDer: [pki.issuing.der, pki.root.der], friendlyName: 'ignored by NSS' });
     expect(id.fingerprint).toBe(fp(alice));

@@ -18,7 +18,26 @@ export interface ParsedCertificate {
   extensions: Map<string, { critical: boolean; value: Uint8Array }>;
 }
 
+// A renewal meets the same few certificates again and again (cacerts checks each against the
+// others, then the issued one, the store's listing, the read-back): a parse depends on the
+// DER alone, so successful ones are kept by their bytes (bounded; failures are not kept, so
+// each caller still gets its own message). The parse reads a private copy: asn1js's views
+// point into the input, which a caller may reuse.
+const parsedByDer = new Map<string, ParsedCertificate>();
+const PARSED_KEPT = 128;
+
 export function parseCertificate(der: Uint8Array, what = 'certificate', code: ErrorCode = 'BAD_RESPONSE'): ParsedCertificate {
+  if (!(der instanceof Uint8Array)) return parseFresh(der, what, code);
+  const key = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('latin1');
+  const known = parsedByDer.get(key);
+  if (known) return known;
+  const parsed = parseFresh(der.slice(), what, code);
+  if (parsedByDer.size >= PARSED_KEPT) parsedByDer.delete(parsedByDer.keys().next().value!);
+  parsedByDer.set(key, parsed);
+  return parsed;
+}
+
+function parseFresh(der: Uint8Array, what: string, code: ErrorCode): ParsedCertificate {
   const bad = (why: string) => new CoreError(code, `The ${what} is not a valid X.509 certificate (${why}).`, { reason: 'BAD_CERTIFICATE' });
   if (!(der instanceof Uint8Array)) throw bad('not bytes');
   let block: Asn1;

@@ -269,7 +269,12 @@ class NssStore implements CertificateStore {
       const entries = await this.entries();
       const present = entries.find((e) => e.facts.sha256 === f.sha256);
       if (present) {
-        if (present.trust.replace(/\s/g, '') !== CLIENT_CA_TRUST) await this.tool('certutil', ['-M', '-n', present.nickname, '-t', CLIENT_CA_TRUST, '-d', this.db], 'write');
+        if (present.trust.replace(/\s/g, '') !== CLIENT_CA_TRUST) {
+          await this.tool('certutil', ['-M', '-n', present.nickname, '-t', CLIENT_CA_TRUST, '-d', this.db], 'write');
+          // A trust edit changes nothing else a listing shows: the listing kept goes on with the
+          // new trust (one certutil run less before the install, which lists again after it).
+          this.keep(entries.map((e) => (e === present ? { ...e, trust: CLIENT_CA_TRUST } : e)));
+        }
         continue;
       }
       const nickname = sameSubjectNickname(entries, f) ?? uniqueNickname(entries, f.commonName || 'CertDesk CA');
@@ -329,6 +334,12 @@ class NssStore implements CertificateStore {
   }
 
   /** Size, inode and modification time (ns) of the two files a listing reads; null if unreadable. */
+  /** Keeps a listing the adapter itself brought up to date after its own write. */
+  private keep(entries: Entry[]): void {
+    const stamp = this.stamp();
+    this.cached = stamp === null ? null : { stamp, entries };
+  }
+
   private stamp(): string | null {
     try {
       return ['cert9.db', 'key4.db']
