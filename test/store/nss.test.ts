@@ -262,6 +262,11 @@ describe('install, list, verify, remove on a real NSS db', () => {
   it('an ECDSA identity is listed with its key (NSS key id of an EC point)', async () => {
     const id = await store.install({ privateKeyPkcs8: ecdsa.pkcs8, certificateDer: ecdsa.der, chainDer: [pki.issuing.der], friendlyName: 'x' });
     expect(id.hasPrivateKey).toBe(true);
+    // The db changed after the install (the CA's trust taken away): NSS is asked again, and
+    // the verdict it gave beside the read-back is not reused.
+    certutil(['-M', '-n', 'NSS Test Bank Issuing CA', '-t', ',,', '-d', `sql:${db}`]);
+    expect(await codeOf(store.verifyInstalled(fp(ecdsa), [pki.root.der]))).toMatchObject({ code: 'VERIFY_FAILED', reason: 'NSS_REJECTED' });
+    certutil(['-M', '-n', 'NSS Test Bank Issuing CA', '-t', 'CT,,', '-d', `sql:${db}`]);
     await store.verifyInstalled(fp(ecdsa), [pki.root.der]);
     await store.remove(fp(ecdsa));
     expect((await store.list([pki.root.der])).map((i) => i.fingerprint)).toEqual([fp(aliceRenewed)]);

@@ -4,10 +4,9 @@ import { readFile } from 'node:fs/promises';
 import { homedir, release } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ProgressEvent, ReminderEvent } from '../../shared/contract';
-import { loadPolicy, openSettings, userDataDir, type LoadedPolicy } from '../core/config';
+import type { LoadedPolicy } from '../core/config';
 import { CoreError } from '../core/errors';
-import { createNodeTransport } from '../core/est';
-import { createRenewalService, type CoreService, type TransportIdentity } from '../core/renewal';
+import type { CoreService, TransportIdentity } from '../core/renewal';
 import type { CertificateStore } from '../core/store';
 import type { Vault } from '../core/vault';
 
@@ -56,9 +55,23 @@ export async function buildContext(o: GlobalOptions, env: Record<string, string 
   progress(e: ProgressEvent): void;
   reminder(e: ReminderEvent): void;
 }): Promise<Context> {
+  // A store named on the command line opens (its first certutil listing runs) while the
+  // rest of the core, policy schema included, loads and compiles: the two overlap. Errors
+  // keep their order: a bad policy is reported before a bad store.
+  let early: Promise<CertificateStore> | undefined;
+  if (o.store) {
+    await import('../core/store');
+    early = openStore(o.store, env);
+    early.catch(() => undefined);
+  }
+  const [{ loadPolicy, openSettings, userDataDir }, { createNodeTransport }, { createRenewalService }] = await Promise.all([
+    import('../core/config'),
+    import('../core/est'),
+    import('../core/renewal'),
+  ]);
   const loaded = await loadPolicy(o.policy ? { file: o.policy } : {});
   const { policy } = loaded;
-  const store = await openStore(o.store ?? policy.stores[0] ?? 'os', env);
+  const store = await (early ?? openStore(policy.stores[0] ?? 'os', env));
   const dataDir = env.CERTDESK_DATA_DIR ?? userDataDir();
   let identityFor: ((fp: string) => Promise<TransportIdentity>) | undefined;
   if (o.identity) {

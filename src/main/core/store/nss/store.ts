@@ -62,6 +62,8 @@ class NssStore implements CertificateStore {
    * a browser included, changes them; reading does not). Our own writes drop it as well.
    */
   private cached: { stamp: string; entries: Entry[] } | null = null;
+  /** vfychain started right after an install, for verifyInstalled while the db is unchanged. */
+  private verdict: { sha256: string; stamp: string; result: Promise<string | null> } | null = null;
   /** The nicknames of the last listing: the next one asks for them in the same process. */
   private nicknames: string[] = [];
 
@@ -134,8 +136,22 @@ class NssStore implements CertificateStore {
       await this.tool('pk12util', ['-i', p12File, '-d', this.db, '-w', pwFile, '-k', dbPwFile], 'write');
     });
 
-    const after = await this.entries();
+    // NSS's verdict (vfychain) runs beside the read-back listing: both read the db as the
+    // write left it, and verifyInstalled takes the verdict only if the db is still that.
+    const stamp = this.stamp();
+    const verdict = this.vfychain(facts.der);
+    verdict.catch(() => undefined);
+    let after: Entry[];
+    try {
+      after = await this.entries();
+    } catch (err) {
+      await verdict.catch(() => undefined);
+      throw err;
+    }
+    this.verdict = stamp === null ? null : { sha256: facts.sha256, stamp, result: verdict };
     const installed = after.find((e) => e.facts.sha256 === facts.sha256);
+    // A failed install does not leave vfychain running behind it.
+    if (!installed?.hasKey) await verdict.catch(() => undefined);
     if (!installed) {
       throw new CoreError('STORE_WRITE_FAILED', `pk12util reported success but the certificate is not in ${this.describe()}. Close all browsers and try again.`, { reason: 'NOT_LISTED' });
     }
@@ -158,12 +174,20 @@ class NssStore implements CertificateStore {
     // NSS's own verdict for the usage the browser needs (SSL client), on this exact
     // certificate: certutil -V takes a nickname, which a renewed holder shares with its
     // previous certificate.
-    await withPrivateDir(this.tempRoot, async (dir) => {
-      const file = await dir.write('leaf.pem', derToPem(e.facts.der, 'CERTIFICATE'));
-      const c = await this.run('vfychain', ['-d', this.db, '-u', '0', '-a', file], { timeoutMs: this.timeoutMs });
-      if (c.code !== 0 || /chain is bad/i.test(c.stdout + c.stderr)) throw nssRejected(this.describe(), c.stdout + c.stderr);
-    });
+    const kept = this.verdict;
+    this.verdict = null;
+    const rejected = kept && kept.sha256 === fp && kept.stamp === this.stamp() ? await kept.result : await this.vfychain(e.facts.der);
+    if (rejected !== null) throw nssRejected(this.describe(), rejected);
     return identity(e);
+  }
+
+  /** vfychain -u 0 on this exact certificate: null when NSS accepts it, else what it said. */
+  private async vfychain(der: Uint8Array): Promise<string | null> {
+    return withPrivateDir(this.tempRoot, async (dir) => {
+      const file = await dir.write('leaf.pem', derToPem(der, 'CERTIFICATE'));
+      const c = await this.run('vfychain', ['-d', this.db, '-u', '0', '-a', file], { timeoutMs: this.timeoutMs });
+      return c.code !== 0 || /chain is bad/i.test(c.stdout + c.stderr) ? c.stdout + c.stderr : null;
+    });
   }
 
   async remove(fingerprint: string): Promise<void> {
