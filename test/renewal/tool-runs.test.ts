@@ -81,10 +81,10 @@ describe('tool runs of a renewal', { timeout: 240_000 }, () => {
     expect(listed[0]?.hasPrivateKey).toBe(true);
     // 46 before listings were shared and batched (each listing was 2 + one run per
     // nickname, repeated by every store call; removal deleted and re-added one by one).
-    // Now 7: export, CA trust (first renewal only; the listing kept takes the new trust),
-    // install + read-back, vfychain, one removal batch + read-back (a listing is one certutil
-    // batch while the nicknames stay those of the last one).
-    expect(calls.length).toBeLessThanOrEqual(7);
+    // Now 6: export, CA trust (first renewal only; the listing kept takes the new trust),
+    // install + read-back, vfychain, one removal batch that ends with its read-back listing
+    // (a listing is one certutil batch while the nicknames stay those of the last one).
+    expect(calls.length).toBeLessThanOrEqual(6);
     expect(calls.filter((c) => c.startsWith('pk12util'))).toEqual(['pk12util -o -n -C -d -w -k', 'pk12util -i -d -w -k']);
   });
 });

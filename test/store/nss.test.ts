@@ -259,6 +259,29 @@ describe('install, list, verify, remove on a real NSS db', () => {
     await store.remove(fp(alice));
   });
 
+  it('a removal batch that certutil refuses falls back to step by step, with the same result', async () => {
+    await store.install({ privateKeyPkcs8: alice.pkcs8, certificateDer: alice.der, chainDer: [pki.issuing.der], friendlyName: 'x' });
+    const real = createCommandRunner();
+    const refused: string[] = [];
+    const refusing = await openNssStore({
+      dbDir: db,
+      tempRoot,
+      run: async (cmd, args, opts) => {
+        const file = args[args.indexOf('-i') + 1] ?? '';
+        if (cmd === 'certutil' && args[0] === '-B' && file.endsWith('remove.batch')) {
+          refused.push(file);
+          return { code: 255, stdout: '', stderr: 'certutil: simulated refusal' };
+        }
+        return real(cmd, args, opts);
+      },
+    });
+    await refusing.remove(fp(alice));
+    expect(refused).toHaveLength(1);
+    expect(keyIds(db)).not.toContain(modulusKeyId(alice));
+    expect(keyIds(db)).toContain(modulusKeyId(aliceRenewed));
+    expect((await refusing.list([pki.root.der])).map((i) => [i.fingerprint, i.hasPrivateKey])).toEqual([[fp(aliceRenewed), true]]);
+  });
+
   it('an ECDSA identity is listed with its key (NSS key id of an EC point)', async () => {
     const id = await store.install({ privateKeyPkcs8: ecdsa.pkcs8, certificateDer: ecdsa.der, chainDer: [pki.issuing.der], friendlyName: 'x' });
     expect(id.hasPrivateKey).toBe(true);

@@ -15,7 +15,7 @@ import { CoreError } from '../../errors';
 import { buildPkcs12, derToPem, pemToDer } from '../../pki';
 import { certFacts, chainsToAnchor, normHex, verifyTrusted, readableName, tryCertFacts, type CertFacts } from '../certs';
 import { createCommandRunner } from '../runner';
-import { withPrivateDir } from '../temp';
+import { withPrivateDir, type PrivateDir } from '../temp';
 import type { CertificateStore, CommandRunner, InstallOptions, StoredIdentity } from '../types';
 import { nssFailure, type NssAction } from './errors';
 import { bagsOf, keyBagFor, privateKeyOf } from './key-bag';
@@ -196,7 +196,8 @@ class NssStore implements CertificateStore {
     const target = entries.find((e) => e.facts.sha256 === fp);
     if (!target) return;
     const siblings = entries.filter((e) => e.nickname === target.nickname && e.facts.sha256 !== fp);
-    if (!(await this.removeInOneRun(target, siblings))) {
+    const oneRun = await this.removeInOneRun(target, siblings);
+    if (!oneRun) {
       // The one-process removal stopped midway (or cannot be written as a batch): put back
       // what it may have taken, then remove step by step with a check after each step.
       await this.readdMissing(target.nickname, siblings.map((x) => x.facts.der));
@@ -207,7 +208,9 @@ class NssStore implements CertificateStore {
         await this.deleteCertificate(now);
       }
     }
-    const after = await this.entries();
+    // The batch ends with a listing of the db as the removal left it (the same process,
+    // after its writes): that is the confirmation; otherwise a fresh listing is.
+    const after = Array.isArray(oneRun) ? oneRun : await this.entries();
     const left = after.find((e) => e.facts.sha256 === fp);
     if (left) throw new CoreError('STORE_WRITE_FAILED', `The certificate could not be removed from ${this.describe()}. Close all browsers and try again.`, { reason: 'STILL_LISTED' });
     for (const e of entries) {
@@ -226,23 +229,34 @@ class NssStore implements CertificateStore {
    * CKA_IDs, so they are re-associated). False when it did not run to its end; the caller's
    * read-back judges the result either way.
    */
-  private async removeInOneRun(target: Entry, siblings: Entry[]): Promise<boolean> {
+  /**
+   * The removal as one certutil batch, followed in the same process by a listing of what it
+   * left: the entries then, true when the removal ran through but the listing did not, false
+   * when the removal stopped (certutil -B stops at the first failing command).
+   */
+  private async removeInOneRun(target: Entry, siblings: Entry[]): Promise<Entry[] | boolean> {
     if (!batchSafe(target.nickname)) return false;
-    const ok = await withPrivateDir(this.tempRoot, async (dir) => {
-      const lines: string[] = [];
-      if (target.hasKey && target.facts.keyId) lines.push(`-F -k ${target.facts.keyId}`);
-      for (let i = 0; i <= siblings.length; i++) lines.push(`-D -n "${target.nickname}"`);
+    const lines: string[] = [];
+    if (target.hasKey && target.facts.keyId) lines.push(`-F -k ${target.facts.keyId}`);
+    for (let i = 0; i <= siblings.length; i++) lines.push(`-D -n "${target.nickname}"`);
+    const listed = siblings.length > 0 ? this.nicknames : this.nicknames.filter((n) => n !== target.nickname);
+    const r = await withPrivateDir(this.tempRoot, async (dir) => {
       for (const [i, sib] of siblings.entries()) {
         const file = await dir.write(`sibling${i}.der`, sib.facts.der);
-        if (!batchSafe(file)) return false;
+        if (!batchSafe(file)) return null;
         lines.push(`-A -n "${target.nickname}" -t ",," -i "${file}"`);
       }
-      const batch = await dir.write('remove.batch', lines.join('\n') + '\n');
-      const r = await this.run('certutil', ['-B', '-i', batch, '-d', this.db], { timeoutMs: this.timeoutMs });
-      return r.code === 0;
+      return this.runBatch(dir, 'remove.batch', lines, listed);
     });
     this.cached = null;
-    return ok;
+    if (!r) return false;
+    if (r.listing && sameSet(r.listing.rows, [...r.listing.certs.keys()])) {
+      this.nicknames = [...r.listing.certs.keys()];
+      return entriesOf(r.listing);
+    }
+    // The listing's nicknames were not all there (or the last -K failed): did the removal
+    // itself run through? Its commands print nothing, so a listing header means it did.
+    return r.ran;
   }
 
   private async readdMissing(nickname: string, ders: Uint8Array[]): Promise<void> {
@@ -397,17 +411,7 @@ class NssStore implements CertificateStore {
       keysText = (await this.tool('certutil', ['-K', '-d', this.db], 'read', true)).stdout;
     }
     this.nicknames = [...certs.keys()];
-    const keyIds = new Set(parseKeyList(keysText).map((k) => k.keyId));
-    const seen = new Map<string, Entry>();
-    for (const [n, ders] of certs) {
-      const trust = rows.find((r) => r.nickname === n)?.trust ?? '';
-      for (const der of ders) {
-        const facts = tryCertFacts(der);
-        if (!facts || seen.has(facts.sha256)) continue;
-        seen.set(facts.sha256, { facts, nickname: n, trust, hasKey: facts.keyId !== null && keyIds.has(facts.keyId) });
-      }
-    }
-    return [...seen.values()];
+    return entriesOf({ rows, certs, keysText });
   }
 
   /**
@@ -416,18 +420,27 @@ class NssStore implements CertificateStore {
    * whose header marks where that nickname's PEM ends, then "-K". Null when the batch did not
    * run through or a nickname cannot be quoted.
    */
-  private async readBatch(nicknames: string[]): Promise<{ rows: NssCertRow[]; certs: Map<string, Uint8Array[]>; keysText: string } | null> {
+  private async readBatch(nicknames: string[]): Promise<Listing | null> {
     if (!nicknames.every(batchSafe)) return null;
-    const lines = ['-L', ...nicknames.flatMap((n) => [`-L -n "${n}" -a`, '-L']), '-K'];
-    const r = await withPrivateDir(this.tempRoot, async (dir) => {
-      const batch = await dir.write('list.batch', lines.join('\n') + '\n');
-      return this.run('certutil', ['-B', '-i', batch, '-d', this.db], { timeoutMs: this.timeoutMs });
-    });
+    const r = await withPrivateDir(this.tempRoot, (dir) => this.runBatch(dir, 'list.batch', [], nicknames));
+    return r?.listing ?? null;
+  }
+
+  /**
+   * One certutil -B process: `before` (writes), then the listing of `nicknames`. `ran` tells
+   * whether `before` ran through (the listing's first header was printed).
+   */
+  private async runBatch(dir: PrivateDir, name: string, before: string[], nicknames: string[]): Promise<{ ran: boolean; listing: Listing | null } | null> {
+    if (!nicknames.every(batchSafe)) return null;
+    const lines = [...before, '-L', ...nicknames.flatMap((n) => [`-L -n "${n}" -a`, '-L']), '-K'];
+    const batch = await dir.write(name, lines.join('\n') + '\n');
+    const r = await this.run('certutil', ['-B', '-i', batch, '-d', this.db], { timeoutMs: this.timeoutMs });
     // '' before the first header, then each nickname's PEM, then the keys.
     const parts = r.stdout.split(/^Certificate Nickname\s+Trust Attributes\s*$/m);
-    if (parts.length !== nicknames.length + 2) return null;
+    const ran = parts.length > 1;
+    if (parts.length !== nicknames.length + 2) return { ran, listing: null };
     // A database without keys fails the last command ("no keys found"): an empty key list.
-    if (r.code !== 0 && !/no keys found/i.test(r.stderr + r.stdout)) return null;
+    if (r.code !== 0 && !/no keys found/i.test(r.stderr + r.stdout)) return { ran, listing: null };
     const certs = new Map<string, Uint8Array[]>();
     for (const [i, n] of nicknames.entries()) {
       const pem = parts[i + 1] ?? '';
@@ -436,7 +449,7 @@ class NssStore implements CertificateStore {
     // certutil prints the listing's header unbuffered but its rows through stdio, flushed
     // at exit: the rows gather at the end, so they are read from the whole output.
     const rows = visible(parseCertList(r.stdout));
-    return { rows, certs, keysText: r.code === 0 ? (parts[nicknames.length + 1] ?? '') : '' };
+    return { ran, listing: { rows, certs, keysText: r.code === 0 ? (parts[nicknames.length + 1] ?? '') : '' } };
   }
 
   /** Every certificate NSS files under this nickname (all of its subject's). */
@@ -461,6 +474,27 @@ class NssStore implements CertificateStore {
 }
 
 /** Roots of a loaded trust module (p11-kit in some Firefox profiles) are not ours to list. */
+/** What one listing batch read: the rows of -L, each nickname's certificates, the -K text. */
+interface Listing {
+  rows: NssCertRow[];
+  certs: Map<string, Uint8Array[]>;
+  keysText: string;
+}
+
+function entriesOf({ rows, certs, keysText }: Listing): Entry[] {
+  const keyIds = new Set(parseKeyList(keysText).map((k) => k.keyId));
+  const seen = new Map<string, Entry>();
+  for (const [n, ders] of certs) {
+    const trust = rows.find((r) => r.nickname === n)?.trust ?? '';
+    for (const der of ders) {
+      const facts = tryCertFacts(der);
+      if (!facts || seen.has(facts.sha256)) continue;
+      seen.set(facts.sha256, { facts, nickname: n, trust, hasKey: facts.keyId !== null && keyIds.has(facts.keyId) });
+    }
+  }
+  return [...seen.values()];
+}
+
 function visible(rows: NssCertRow[]): NssCertRow[] {
   return rows.filter((row) => !row.nickname.startsWith('Builtin Object Token:'));
 }
