@@ -213,7 +213,7 @@ describe('the store and the disk fail', () => {
       expect(r.ok ? 'succeeded' : r.error.code).toMatch(/^STORE_(WRITE_FAILED|UNAVAILABLE)$/);
       await expectOldIntact(c);
     } finally {
-      if (mounted) execFileSync('umount', [mounted]);
+      if (mounted) execFileSync('umount', ['-l', mounted]);
     }
   });
 
@@ -236,7 +236,8 @@ describe('the store and the disk fail', () => {
       rmSync(join(mnt, 'filler'));
       await expectOldIntact(c);
     } finally {
-      execFileSync('umount', [mnt]);
+      // Lazy: a handle the case still holds (its lock or settings file) must not leave the mount behind.
+      execFileSync('umount', ['-l', mnt]);
     }
   });
 });
