@@ -8,7 +8,8 @@ export default defineConfig({
   testMatch: '**/*.spec.ts',
   outputDir: 'test-results/playwright',
   timeout: 180_000,
-  workers: 1,
+  // Two: the tests mostly wait on the bank, certutil and Chromium, so two workers use the two cores.
+  workers: 2,
   reporter: [['list']],
   use: {
     launchOptions: {
