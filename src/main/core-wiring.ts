@@ -3,15 +3,13 @@
 // export still sign the TLS handshake, chosen by fingerprint in select-client-certificate).
 // When the policy cannot be loaded the app still starts and every call answers the
 // policy's error, so the window can say what is wrong instead of a crash.
-import { homedir, release } from 'node:os';
-import { join, resolve } from 'node:path';
 import { fail, type ApiError, type Result } from '../shared/contract';
 import type { Policy } from '../shared/policy';
 import { loadPolicy, openSettings, userDataDir, type Settings } from './core/config';
 import { CoreError, toApiError } from './core/errors';
 import { createNodeTransport, type EstTransport } from './core/est';
 import { createRenewalService, type CoreService, type Emitter, type TransportIdentity } from './core/renewal';
-import { createCommandRunner, createMacStore, createWindowsStore, openNssStore, windowsBuildOf, type CertificateStore } from './core/store';
+import { openStoreFor, type CertificateStore } from './core/store';
 import { createKeytarVault } from './core/vault';
 
 export interface CoreWiring {
@@ -29,17 +27,6 @@ export interface WiringOptions {
   netTransport?: (opts: { policy: Policy }) => EstTransport;
   policyFile?: string;
   dataDir?: string;
-}
-
-async function openStore(spec: string): Promise<CertificateStore> {
-  if (spec.startsWith('nss:')) return openNssStore({ dbDir: resolve(spec.slice(4)) });
-  if (process.platform === 'win32') return createWindowsStore(createCommandRunner(), { build: windowsBuildOf(release()) });
-  if (process.platform === 'darwin') {
-    const run = createCommandRunner();
-    const v = await run('sw_vers', ['-productVersion']);
-    return createMacStore(run, { productVersion: v.stdout.trim() });
-  }
-  return openNssStore({ dbDir: join(homedir(), '.pki', 'nssdb') });
 }
 
 /** A service that answers every call with one error (the policy or store could not be opened). */
@@ -85,7 +72,7 @@ export async function openCoreService(opts: WiringOptions): Promise<CoreWiring> 
   let store: CertificateStore;
   try {
     loaded = await loadPolicy(opts.policyFile ? { file: opts.policyFile } : {});
-    store = await openStore(loaded.policy.stores[0] ?? 'os');
+    store = await openStoreFor(loaded.policy.stores[0] ?? 'os');
   } catch (err) {
     const error = toApiError(err);
     return { service: failingService(error), policy: loaded?.policy ?? FALLBACK_POLICY, policySource: loaded?.source ?? '(none)', settings };

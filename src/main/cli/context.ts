@@ -1,8 +1,6 @@
 // Builds the core service for one command: policy, store, vault, settings, transport.
 // Only what a command needs is opened (status never touches the keychain or the network).
 import { readFile } from 'node:fs/promises';
-import { homedir, release } from 'node:os';
-import { join, resolve } from 'node:path';
 import type { ProgressEvent, ReminderEvent } from '../../shared/contract';
 import type { LoadedPolicy } from '../core/config';
 import { CoreError } from '../core/errors';
@@ -25,20 +23,8 @@ export interface Context {
 }
 
 async function openStore(spec: string, env: Record<string, string | undefined>): Promise<CertificateStore> {
-  const store = await import('../core/store');
-  if (spec.startsWith('nss:')) {
-    const dir = spec.slice(4);
-    if (!dir) throw new CoreError('INVALID_INPUT', 'Give the NSS db folder: --store nss:DIR.', { field: 'store', usage: true });
-    return store.openNssStore({ dbDir: resolve(dir) });
-  }
-  if (spec === 'firefox') throw new CoreError('INVALID_INPUT', 'The command line writes to one store: use --store nss:DIR for a Firefox profile.', { field: 'store', usage: true });
-  if (process.platform === 'win32') return store.createWindowsStore(store.createCommandRunner(), { build: store.windowsBuildOf(release()) });
-  if (process.platform === 'darwin') {
-    const run = store.createCommandRunner();
-    const v = await run('sw_vers', ['-productVersion']);
-    return store.createMacStore(run, { productVersion: v.stdout.trim() });
-  }
-  return store.openNssStore({ dbDir: join(env.HOME ?? homedir(), '.pki', 'nssdb') });
+  const { openStoreFor } = await import('../core/store');
+  return openStoreFor(spec, env.HOME ? { home: env.HOME } : {});
 }
 
 /** The keychain is opened on first use only: most commands never need it. */

@@ -6,3 +6,4 @@ export { findFirefoxProfileDbs } from './nss/firefox';
 export { createWindowsStore, type WindowsStoreOptions } from './windows/store';
 export { createMacStore, type MacStoreOptions } from './macos/store';
 export { windowsBuildOf, windowsProfile, macosProfile, type Pkcs12Profile } from './pkcs12-profile';
+export { openStoreFor } from './open';

@@ -1,0 +1,30 @@
+// Opens the store a policy or a command names: `nss:DIR` (an explicit NSS db), or `os`
+// (this OS's own store: CurrentUser\My, the login keychain, or ~/.pki/nssdb that Chromium reads).
+// One function for the command line and the desktop app, so both mean the same by a name.
+import { homedir, release } from 'node:os';
+import { join, resolve } from 'node:path';
+import { CoreError } from '../errors';
+import type { CertificateStore } from './types';
+import { createCommandRunner } from './runner';
+import { openNssStore } from './nss/store';
+import { createWindowsStore } from './windows/store';
+import { createMacStore } from './macos/store';
+import { windowsBuildOf } from './pkcs12-profile';
+
+export async function openStoreFor(spec: string, opts: { home?: string } = {}): Promise<CertificateStore> {
+  if (spec.startsWith('nss:')) {
+    const dir = spec.slice(4);
+    if (!dir) throw new CoreError('INVALID_INPUT', 'Give the NSS db folder: nss:DIR.', { field: 'store', usage: true });
+    return openNssStore({ dbDir: resolve(dir) });
+  }
+  if (spec !== 'os') {
+    throw new CoreError('INVALID_INPUT', `CertDesk writes to one store at a time: "${spec}" is not one. Use "os", or nss:DIR for a Firefox profile's folder.`, { field: 'store', usage: true });
+  }
+  if (process.platform === 'win32') return createWindowsStore(createCommandRunner(), { build: windowsBuildOf(release()) });
+  if (process.platform === 'darwin') {
+    const run = createCommandRunner();
+    const v = await run('sw_vers', ['-productVersion']);
+    return createMacStore(run, { productVersion: v.stdout.trim() });
+  }
+  return openNssStore({ dbDir: join(opts.home ?? homedir(), '.pki', 'nssdb') });
+}
