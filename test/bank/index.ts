@@ -9,7 +9,8 @@ export interface Bank {
   seedAccount(id: string, days: number, password?: string /* default random, returned */, opts?: { keyType?: 'rsa2048' | 'ecdsaP256' })
     : Promise<{ id: string; password: string; p12Path: string; p12Password: string; certPem: string; keyPem: string /* PKCS#8 */; fingerprint: string /* sha256 hex of DER */ }>;
   setClock(at: Date | null): void;       // null = real time
-  setPending(n: number, retryAfterSeconds?: number): void;
+  /** The next n new requests answer 202 + Retry-After `rounds` times (default 1) before the identical resend is issued. */
+  setPending(n: number, retryAfterSeconds?: number, rounds?: number): void;
   revoke(fingerprint: string): void;
   account(id: string): { id: string; active: boolean; currentFingerprint?: string; issued: string[] } | undefined;
   stop(): Promise<void>;

@@ -51,7 +51,9 @@ export class BankServer {
   private pendingLeft: number;
   private retryAfterSeconds = 1;
   /** Requests answered 202: the identical request is approved the next time it comes. */
-  private readonly held = new Set<string>();
+  /** Held requests and how many more 202 answers each gets before it is approved. */
+  private readonly held = new Map<string, number>();
+  private pendingRounds = 1;
   private dummyHash = '';
 
   private constructor(
@@ -98,11 +100,13 @@ export class BankServer {
   now(): Date { return this.fixedClock ? new Date(this.fixedClock) : new Date(); }
   setClock(at: Date | null): void { this.fixedClock = at ? new Date(at) : null; }
 
-  setPending(n: number, retryAfterSeconds = 1): void {
+  setPending(n: number, retryAfterSeconds = 1, rounds = 1): void {
     if (!Number.isInteger(n) || n < 0) throw new RangeError('pending must be a whole number ≥ 0');
     if (!Number.isInteger(retryAfterSeconds) || retryAfterSeconds < 0) throw new RangeError('retryAfterSeconds must be a whole number ≥ 0');
+    if (!Number.isInteger(rounds) || rounds < 1) throw new RangeError('rounds must be a whole number ≥ 1');
     this.pendingLeft = n;
     this.retryAfterSeconds = retryAfterSeconds;
+    this.pendingRounds = rounds;
   }
 
   revoke(fingerprint: string): void {
@@ -308,12 +312,19 @@ export class BankServer {
     await this.issueFor(res, account, csr, new x509.Name(subjectDer), 'simplereenroll');
   }
 
-  /** Manual approval: the next N new requests get 202; the identical request later is approved. */
+  /** Manual approval: the next N new requests get 202 `rounds` times; the identical request after that is approved. */
   private hold(res: ServerResponse, key: string, ctx: Ctx): boolean {
-    if (this.held.delete(key)) return false;
-    if (this.pendingLeft <= 0) return false;
-    this.pendingLeft--;
-    this.held.add(key);
+    const left = this.held.get(key);
+    if (left === undefined) {
+      if (this.pendingLeft <= 0) return false;
+      this.pendingLeft--;
+      this.held.set(key, this.pendingRounds - 1);
+    } else if (left <= 0) {
+      this.held.delete(key);
+      return false;
+    } else {
+      this.held.set(key, left - 1);
+    }
     ctx.reason = 'PENDING';
     this.sendJson(res, 202, { reason: 'PENDING_APPROVAL', message: `The request awaits approval; send the same request again after ${this.retryAfterSeconds} s.` }, { 'Retry-After': String(this.retryAfterSeconds) });
     return true;

@@ -93,8 +93,8 @@ describe('operations', () => {
     expect(lines[1]).toMatch(/ 200 account=ACQ-1/);
   });
 
-  // The simulator holds a request once and approves it when the identical request comes back,
-  // so it proves the resend is byte-identical; "202 twice" is two requests held in a row.
+  // The simulator approves a held request only when the identical request comes back, so
+  // these prove the resend is byte-identical: two held requests in a row, then one held twice.
   it('202, wait, identical resend, 200 — twice in a row (two held requests)', async () => {
     const a = await seeded('PEND-1', 10);
     const b = await seeded('PEND-1B', 10);
@@ -111,6 +111,23 @@ describe('operations', () => {
     expect(attempts).toEqual([1, 1]);
     const held = log.filter((l) => /PEND-1B? /.test(l) || /reason=PENDING/.test(l)).map((l) => / (\d{3}) /.exec(l)?.[1]);
     expect(held.slice(-4)).toEqual(['202', '200', '202', '200']);
+  });
+
+  it('202 twice, then 200: one request resent identically until the bank approves it', async () => {
+    const a = await seeded('PEND-3', 10);
+    bank.setPending(1, 2, 2);
+    const waits: number[] = [];
+    const attempts: number[] = [];
+    const from = log.length;
+    try {
+      const est = client(transport({ identity: a }), { sleep: async (ms) => { waits.push(ms); }, onPending: (p) => attempts.push(p.attempt), pendingMaxAttempts: 3 });
+      const [issued] = await est.simplereenroll(a.csr);
+      expect(issued?.[0]).toBe(0x30);
+    } finally { bank.setPending(0); }
+    expect(waits).toEqual([2000, 2000]);
+    expect(attempts).toEqual([1, 2]);
+    const statuses = log.slice(from).filter((l) => l.includes('/simplereenroll')).map((l) => / (\d{3}) /.exec(l)?.[1]);
+    expect(statuses).toEqual(['202', '202', '200']);
   });
 
   it('PENDING_TIMEOUT when the bank stays pending beyond the policy limit', async () => {
