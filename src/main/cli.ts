@@ -11,6 +11,7 @@ import { toApiError } from './core/errors';
 // and bad arguments answer without it.
 import type { Context, GlobalOptions } from './cli/context';
 import type { CliIo } from './cli/io';
+import type { ChromiumTransport } from './transport-choice';
 import { catalogs, type Catalog } from './cli/messages';
 import { askPassword, confirm } from './cli/prompt';
 
@@ -27,7 +28,12 @@ function normFingerprint(f: string): string {
   return hex;
 }
 
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
+export interface CliOptions {
+  /** The headless app's Chromium stack: renewal presents the OS store's certificate by fingerprint. */
+  chromium?: ChromiumTransport;
+}
+
+export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): Promise<number> {
   let lang: Language = 'ja';
   let json = false;
   const t = (): Catalog => catalogs[lang];
@@ -57,7 +63,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     json = Boolean(o.json);
     if (!ctx) {
       const { buildContext } = await import('./cli/context');
-      ctx = await buildContext(o, io.env, { progress: onProgress, reminder: () => undefined });
+      ctx = await buildContext(o, io.env, { progress: onProgress, reminder: () => undefined }, opts.chromium);
     }
     lang = ctx.loaded.policy.language;
     return ctx;

@@ -6,9 +6,10 @@
 import { fail, type ApiError, type Result } from '../shared/contract';
 import type { Policy } from '../shared/policy';
 import { loadPolicy, openSettings, userDataDir, type Settings } from './core/config';
-import { CoreError, toApiError } from './core/errors';
-import { createNodeTransport, type EstTransport } from './core/est';
-import { createRenewalService, type CoreService, type Emitter, type TransportIdentity } from './core/renewal';
+import { toApiError } from './core/errors';
+import type { EstTransport } from './core/est';
+import { createRenewalService, type CoreService, type Emitter } from './core/renewal';
+import { chooseTransport } from './transport-choice';
 import { openStoreFor, type CertificateStore } from './core/store';
 import { createKeytarVault } from './core/vault';
 
@@ -78,9 +79,9 @@ export async function openCoreService(opts: WiringOptions): Promise<CoreWiring> 
     return { service: failingService(error), policy: loaded?.policy ?? FALLBACK_POLICY, policySource: loaded?.source ?? '(none)', settings };
   }
   const { policy } = loaded;
-  // The OS store (and the default NSS db, which Chromium reads) is used through Chromium:
-  // the key never leaves the store. An explicit nss:DIR is not Chromium's, so its key is lent.
-  const viaChromium = Boolean(opts.netTransport) && (policy.stores[0] ?? 'os') === 'os';
+  const storeSpec = policy.stores[0] ?? 'os';
+  const { netTransport } = opts;
+  const chromium = netTransport ? { open: (p: Policy) => netTransport({ policy: p }), onRenewing: opts.onRenewing } : undefined;
   const service = createRenewalService({
     policy,
     policySource: loaded.source,
@@ -89,29 +90,7 @@ export async function openCoreService(opts: WiringOptions): Promise<CoreWiring> 
     vault: createKeytarVault(),
     settings,
     journalDir: dataDir,
-    ...(viaChromium ? { identityFor: async (fingerprint: string): Promise<TransportIdentity> => ({ fingerprint }) } : {}),
-    transportFor: (identity) => {
-      if (identity && 'fingerprint' in identity) {
-        if (!opts.netTransport) throw new CoreError('KEY_MISSING', 'No transport can present this certificate from the store.', { reason: 'NO_NET_TRANSPORT' });
-        opts.onRenewing(identity.fingerprint);
-        const net = opts.netTransport({ policy });
-        return {
-          send: (req) => net.send(req),
-          close: () => {
-            opts.onRenewing(null);
-            net.close();
-          },
-        };
-      }
-      if (!identity && opts.netTransport) return opts.netTransport({ policy });
-      return createNodeTransport({
-        anchorsPem: policy.trustAnchorPem,
-        ...(identity ? { identity } : {}),
-        proxy: policy.proxy,
-        connectTimeoutMs: policy.connectTimeoutMs,
-        requestTimeoutMs: policy.requestTimeoutMs,
-      });
-    },
+    ...chooseTransport(policy, storeSpec, chromium),
     emit: opts.emit,
     versions: { certdesk: '0.1.0', electron: process.versions.electron ?? '-', chrome: process.versions.chrome ?? '-', node: process.versions.node },
   });

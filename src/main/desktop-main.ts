@@ -1,18 +1,15 @@
 // The desktop app: logging, policy, the app:// protocol, the hardened session, the
 // window, IPC, client-certificate selection, reminders and the tray.
-import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, session, shell, type Session } from 'electron';
-import { X509Certificate } from 'node:crypto';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell } from 'electron';
 import { join } from 'node:path';
 import { API_EVENTS, type ApiEvent, type CertDeskEvents, type Language, type SettingsView } from '../shared/contract';
 import { serveRenderer } from './app-protocol';
-import { createClientCertSelector } from './client-cert';
+import { createChromiumTransport } from './chromium-transport';
 import { openCoreService } from './core-wiring';
 import { createDesktopApi } from './desktop-api';
 import { emit, registerApi } from './ipc';
 import { setupLogging } from './logging';
 import { menuTemplate } from './menu';
-import { createNetTransport, pinningVerifyProc } from './net-transport';
-import type { Policy } from '../shared/policy';
 import { startReminders } from './reminders';
 import { APP_SCHEME, createSenderCheck, denyAllPermissions } from './security';
 import { stringsFor } from './strings';
@@ -37,7 +34,6 @@ export async function runDesktop(): Promise<void> {
 
   let win: BrowserWindow | null = null;
   let tray: TrayHandle | null = null;
-  let renewing: string | null = null;
   let language: Language = 'ja';
   const strings = () => stringsFor(language);
 
@@ -45,24 +41,16 @@ export async function runDesktop(): Promise<void> {
     if (win && API_EVENTS.includes(event)) emit(win.webContents, event, payload);
   };
 
-  let estSession: Session | null = null;
+  const chromium = createChromiumTransport();
   const wiring = await openCoreService({
     // `npm run demo` points an unpackaged app at its demo policy; a packaged app reads
     // only the machine-wide policy that IT placed.
     ...(!app.isPackaged && process.env.CERTDESK_POLICY ? { policyFile: process.env.CERTDESK_POLICY } : {}),
     emit: sendEvent,
-    netTransport: ({ policy }) => {
-      estSession ??= openEstSession(policy);
-      return createNetTransport({ net, session: estSession, requestTimeoutMs: policy.requestTimeoutMs });
-    },
-    onRenewing: (fingerprint) => {
-      renewing = fingerprint;
-    },
+    netTransport: ({ policy }) => chromium.open(policy),
+    onRenewing: (fingerprint) => chromium.onRenewing(fingerprint),
   });
   language = wiring.policy.language;
-  app.on('select-client-certificate', createClientCertSelector(() => ({ origin: new URL(wiring.policy.endpoint).origin, fingerprint: renewing })));
-  // No 'certificate-error' listener on purpose: without one Chromium refuses the
-  // certificate, and nothing in the app may ever turn a TLS error into trust.
 
   const showWindow = () => {
     if (!win || win.isDestroyed()) {
@@ -146,22 +134,4 @@ export async function runDesktop(): Promise<void> {
 
   if (!background) showWindow();
   log.info(`certdesk: started (${background ? 'background' : 'window'}), policy ${wiring.policySource}`);
-}
-
-/**
- * The session EST requests use: in memory (no cookies or cache kept), every permission
- * refused, the policy's proxy, and the bank's host pinned to the policy's anchors on top
- * of Chromium's own verification (which nothing here can override).
- */
-function openEstSession(policy: Policy): Session {
-  const est = session.fromPartition('certdesk-est');
-  denyAllPermissions(est);
-  const anchorsDer = (policy.trustAnchorPem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).map((pem) => new Uint8Array(new X509Certificate(pem).raw));
-  // Reviewed: pinningVerifyProc answers only -3 (Chromium's verdict) or -2 (fail), never 0,
-  // so it can only add the pin, never accept what Chromium refused (its tests check that).
-  // eng-disable reason: that review.
-  est.setCertificateVerifyProc(pinningVerifyProc({ hosts: [new URL(policy.endpoint).hostname], anchorsDer })); // eng-disable CERTIFICATE_VERIFY_PROC_JS_CHECK
-  if (policy.proxy === 'direct') void est.setProxy({ mode: 'direct' });
-  else if (policy.proxy !== 'system') void est.setProxy({ mode: 'fixed_servers', proxyRules: policy.proxy.replace(/\/$/, '') });
-  return est;
 }

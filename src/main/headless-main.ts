@@ -1,6 +1,7 @@
 // The packaged app run as `CertDesk --headless <command> …`: the command line of
 // src/main/cli.ts with the process's own streams, then exit with its code.
 import { app } from 'electron';
+import { createChromiumTransport } from './chromium-transport';
 import { runCli } from './cli';
 
 export async function runHeadless(args: string[]): Promise<void> {
@@ -9,7 +10,8 @@ export async function runHeadless(args: string[]): Promise<void> {
   await app.whenReady();
   let code: number;
   try {
-    code = await runCli(args, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env });
+    // Chromium's stack: keys the OS will not export still sign the TLS handshake.
+    code = await runCli(args, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }, { chromium: createChromiumTransport() });
   } catch (err) {
     process.stderr.write(`certdesk: ${err instanceof Error ? err.message : String(err)}\n`);
     code = 1;

@@ -6,6 +6,7 @@ import type { LoadedPolicy } from '../core/config';
 import { CoreError } from '../core/errors';
 import type { CoreService, TransportIdentity } from '../core/renewal';
 import type { CertificateStore } from '../core/store';
+import type { ChromiumTransport } from '../transport-choice';
 import type { Vault } from '../core/vault';
 
 export interface GlobalOptions {
@@ -40,7 +41,7 @@ function lazyVault(): Vault {
 export async function buildContext(o: GlobalOptions, env: Record<string, string | undefined>, emit: {
   progress(e: ProgressEvent): void;
   reminder(e: ReminderEvent): void;
-}): Promise<Context> {
+}, chromium?: ChromiumTransport): Promise<Context> {
   // A store named on the command line opens (its first certutil listing runs) while the
   // rest of the core, policy schema included, loads and compiles: the two overlap. Errors
   // keep their order: a bad policy is reported before a bad store.
@@ -50,14 +51,15 @@ export async function buildContext(o: GlobalOptions, env: Record<string, string 
     early = openStore(o.store, env);
     early.catch(() => undefined);
   }
-  const [{ loadPolicy, openSettings, userDataDir }, { createNodeTransport }, { createRenewalService }] = await Promise.all([
+  const [{ loadPolicy, openSettings, userDataDir }, { chooseTransport }, { createRenewalService }] = await Promise.all([
     import('../core/config'),
-    import('../core/est'),
+    import('../transport-choice'),
     import('../core/renewal'),
   ]);
   const loaded = await loadPolicy(o.policy ? { file: o.policy } : {});
   const { policy } = loaded;
-  const store = await (early ?? openStore(policy.stores[0] ?? 'os', env));
+  const storeSpec = o.store ?? policy.stores[0] ?? 'os';
+  const store = await (early ?? openStore(storeSpec, env));
   const dataDir = env.CERTDESK_DATA_DIR ?? userDataDir();
   let identityFor: ((fp: string) => Promise<TransportIdentity>) | undefined;
   if (o.identity) {
@@ -81,18 +83,8 @@ export async function buildContext(o: GlobalOptions, env: Record<string, string 
     vault: lazyVault(),
     settings: openSettings({ dir: dataDir }),
     journalDir: dataDir,
-    transportFor: (identity) => {
-      if (identity && 'fingerprint' in identity) {
-        throw new CoreError('KEY_MISSING', 'This store cannot lend the key to the command line: give --identity FILE.p12.', { field: 'identity' });
-      }
-      return createNodeTransport({
-        anchorsPem: policy.trustAnchorPem,
-        ...(identity ? { identity } : {}),
-        proxy: policy.proxy,
-        connectTimeoutMs: policy.connectTimeoutMs,
-        requestTimeoutMs: policy.requestTimeoutMs,
-      });
-    },
+    // --identity wins; otherwise the headless app presents the store's certificate through Chromium.
+    ...chooseTransport(policy, storeSpec, chromium),
     ...(identityFor ? { identityFor } : {}),
     emit: (event, payload) => {
       if (event === 'progress') emit.progress(payload as ProgressEvent);
