@@ -8,8 +8,9 @@ export default defineConfig({
   testMatch: '**/*.spec.ts',
   outputDir: 'test-results/playwright',
   timeout: 180_000,
-  // Two: the tests mostly wait on the bank, certutil and Chromium, so two workers use the two cores.
-  workers: 2,
+  // One: the files share the user settings of the service under test (language, reminders),
+  // and two workers made the settings test see another file's language change.
+  workers: 1,
   reporter: [['list']],
   use: {
     launchOptions: {
