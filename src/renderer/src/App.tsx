@@ -157,10 +157,17 @@ export function App() {
     setScreen({ ...screen, saved: r.value.saved && r.value.fileName ? t('diagnostics.saved', { file: r.value.fileName }) : t('diagnostics.notSaved') });
   };
 
+  // Optimistic: a control shows the user's change at once; the saved view replaces it, and a
+  // refusal puts the previous one back before the error screen says why.
   const changeSettings = async (patch: SettingsPatch) => {
     setSettingsSaved(false);
+    const previous = settings;
+    if (previous) setSettings({ ...previous, ...patch });
     const r = await api().updateSettings(patch);
-    if (!r.ok) return fail(r.error);
+    if (!r.ok) {
+      setSettings(previous);
+      return fail(r.error);
+    }
     setSettings(r.value);
     setLanguage(r.value.language);
     setSettingsSaved(true);
