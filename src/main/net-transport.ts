@@ -8,10 +8,9 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import type { Certificate, ClientRequestConstructorOptions, Net, Request as VerifyRequest, Session } from 'electron';
 import { CoreError } from './core/errors';
-import type { EstRequest, EstResponse, EstTransport } from './core/est';
+import { createBodyCollector, type EstRequest, type EstResponse, type EstTransport } from './core/est';
 
 /** EST answers are a few kilobytes; anything this large is not an EST answer. */
-const MAX_BODY = 1024 * 1024;
 
 export interface NetTransportOptions {
   net: Pick<Net, 'request'>;
@@ -87,22 +86,17 @@ function send(opts: NetTransportOptions, req: EstRequest, inflight: Set<() => vo
     r.on('redirect', () => finish(new CoreError('BAD_RESPONSE', `The bank's endpoint redirected the request, which EST does not do. Check the endpoint in the policy.`, { reason: 'UNEXPECTED_REDIRECT' })));
     r.on('error', (err: Error) => finish(mapNetError(err, url.host)));
     r.on('response', (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
+      const body = createBodyCollector();
       res.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size > MAX_BODY) {
-          finish(new CoreError('BAD_RESPONSE', `The bank's answer is larger than ${MAX_BODY} bytes: this is not an EST answer. Check the endpoint in the policy.`, { reason: 'TOO_LARGE' }));
-          return;
-        }
-        chunks.push(Buffer.from(c));
+        const tooLarge = body.add(c);
+        if (tooLarge) finish(tooLarge);
       });
       res.on('aborted', () => finish(mapNetError(new Error('net::ERR_CONNECTION_RESET'), url.host)));
       res.on('error', (err: Error) => finish(mapNetError(err, url.host)));
       res.on('end', () => {
         const headers: Record<string, string> = {};
         for (const [k, v] of Object.entries(res.headers)) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
-        finish(null, { status: res.statusCode, headers, body: new Uint8Array(Buffer.concat(chunks)) });
+        finish(null, { status: res.statusCode, headers, body: body.bytes() });
       });
     });
     for (const [name, value] of Object.entries(req.headers)) r.setHeader(name, value);

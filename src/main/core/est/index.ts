@@ -4,3 +4,4 @@ export { createNodeTransport } from './node-transport';
 export type { NodeTransportOptions } from './node-transport';
 export { EstClient } from './client';
 export type { EstClientOptions } from './client';
+export { createBodyCollector, MAX_BODY, type BodyCollector } from './body';

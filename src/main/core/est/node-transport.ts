@@ -7,6 +7,7 @@ import tls, { type TLSSocket } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { CoreError } from '../errors';
+import { createBodyCollector } from './body';
 import { proxyFor } from './proxy';
 import { mapNodeError, networkError } from './transport-errors';
 import type { EstIdentity, EstRequest, EstResponse, EstTransport, ProxySetting } from './types';
@@ -20,7 +21,6 @@ export interface NodeTransportOptions {
 }
 
 /** EST answers are a few kilobytes; anything this large is not an EST answer. */
-const MAX_BODY = 1024 * 1024;
 
 const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
@@ -142,15 +142,10 @@ function once(url: URL, req: EstRequest, agent: Agent, opts: NodeTransportOption
         finish(networkError('PROXY', `The proxy refused to connect to the bank (HTTP ${proxyStatus})`, undefined, { status: proxyStatus }));
         return;
       }
-      const chunks: Buffer[] = [];
-      let size = 0;
+      const body = createBodyCollector();
       res.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size > MAX_BODY) {
-          finish(new CoreError('BAD_RESPONSE', `The bank's answer is larger than ${MAX_BODY} bytes: this is not an EST answer. Check the endpoint in the policy.`, { reason: 'TOO_LARGE' }));
-          return;
-        }
-        chunks.push(c);
+        const tooLarge = body.add(c);
+        if (tooLarge) finish(tooLarge);
       });
       res.on('error', fail);
       res.on('aborted', () => fail(Object.assign(new Error('aborted'), { code: 'ECONNRESET' })));
@@ -161,7 +156,7 @@ function once(url: URL, req: EstRequest, agent: Agent, opts: NodeTransportOption
         }
         const out: Record<string, string> = {};
         for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
-        finish(null, { status: res.statusCode ?? 0, headers: out, body: new Uint8Array(Buffer.concat(chunks)) });
+        finish(null, { status: res.statusCode ?? 0, headers: out, body: body.bytes() });
       });
     });
     r.end(req.body ? Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength) : undefined);
