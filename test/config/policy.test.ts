@@ -76,6 +76,19 @@ describe('policy', () => {
     expect(e.message).toContain(field);
   });
 
+  it.each([
+    [{ graceDays: 'ninety' }, 'graceDays must be a number'],
+    [{ graceDays: 1.5 }, 'graceDays must be a whole number'],
+    [{ renewWindowDays: 4000 }, 'renewWindowDays must be at most 3650'],
+    [{ language: 'fr' }, 'language must be one of "ja", "en"'],
+    [{ stores: [] }, 'stores must have at least 1 entry'],
+    [{ endpoint: 'not a url' }, 'endpoint must be an https:// URL'],
+    [{ bankName: undefined }, 'bankName is missing'],
+  ])('says in words what is wrong: %j', async (patch, words) => {
+    const e = await policyError(write('words.json', { ...base, trustAnchorFile: 'root.pem', ...patch }));
+    expect(e.message).toContain(words);
+  });
+
   it('a missing file and broken JSON are POLICY_INVALID too', async () => {
     const missing = await policyError(join(dir, 'absent.json'));
     expect(missing.detail).toMatchObject({ reason: 'MISSING' });
