@@ -103,11 +103,18 @@ export async function start(e: Engine, o: StartOptions): Promise<RenewalOutcome>
     emitStep(e, o.operation, 'generateKey', 'running');
     // The bank's CA list, the keychain's key and the renewal identity are fetched while the
     // key is generated: all are needed, none waits for another.
+    const cacerts = o.client.cacerts(e.signal);
+    // The bank's issuing CA is marked for client authentication as soon as its list is in
+    // (it chains to the pinned anchor): the current certificate needs that mark as much as
+    // the next one, and the store edit then overlaps the export of the identity. Best effort:
+    // the install step does it again and reports a failure there.
+    const caMarked = cacerts.then((ca) => markIssuingCas(e, ca.certificates)).catch(() => undefined);
     const [keys, ca, vaultKey, sendClient] = await Promise.all([
       generateKeyPair(e.deps.policy.keyType),
-      o.client.cacerts(e.signal),
+      cacerts,
       e.deps.vault.getOrCreateKey(),
       o.sendClient ?? Promise.resolve(o.client),
+      caMarked,
     ]);
     checkClock(e, ca.serverDate);
     emitStep(e, o.operation, 'generateKey', 'done');
@@ -228,10 +235,7 @@ export async function advance(e: Engine, rec: JournalRecord, live: Live): Promis
           }
         }
         if (!present) {
-          // The bank's issuing CA goes in as a client-auth CA (the browser needs it to offer the
-          // certificate); the self-signed root only where policy makes it a root of the store.
-          const intermediates = caCerts.filter((c) => !inspectCertificate(c).facts.selfSigned);
-          if (intermediates.length > 0) await store.installCaCertificates(intermediates, { intoRoot: false });
+          await markIssuingCas(e, caCerts);
           const details = inspectCertificate(unb64(rec.issuedDer!));
           await store.install({
             privateKeyPkcs8: await keyOf(e, rec, live),
@@ -280,6 +284,15 @@ export async function advance(e: Engine, rec: JournalRecord, live: Live): Promis
       }
     }
   }
+}
+
+/**
+ * The bank's issuing CA goes in as a client-auth CA (the browser needs it to offer the
+ * certificate); the self-signed root only where policy makes it a root of the store.
+ */
+async function markIssuingCas(e: Engine, caCerts: Uint8Array[]): Promise<void> {
+  const intermediates = caCerts.filter((c) => !inspectCertificate(c).facts.selfSigned);
+  if (intermediates.length > 0) await e.deps.store.installCaCertificates(intermediates, { intoRoot: false });
 }
 
 function friendlyName(bankName: string, subject: string, notAfter: string): string {

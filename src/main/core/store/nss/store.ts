@@ -355,7 +355,7 @@ class NssStore implements CertificateStore {
     // pk12util adds the holder's CA certificates: they go out with the leaf, as from the file.
     // It also exports the holder's older certificates of the nickname, each with its key.
     const bags = bagsOf(pkcs12);
-    const keyPem = privateKeyOf(keyBagFor(bags, e.facts.der), password).export({ format: 'pem', type: 'pkcs8' }).toString();
+    const keyPem = (await privateKeyOf(keyBagFor(bags, e.facts.der), password)).export({ format: 'pem', type: 'pkcs8' }).toString();
     const cas = bags.certs.filter((c) => c.localKeyId === undefined).map((c) => c.der);
     return { certPem: [e.facts.der, ...cas].map((d) => derToPem(d, 'CERTIFICATE')).join(''), keyPem };
   }
