@@ -6,6 +6,7 @@ import type { LoadedPolicy } from '../core/config';
 import { CoreError } from '../core/errors';
 import type { CoreService, TransportIdentity } from '../core/renewal';
 import type { CertificateStore } from '../core/store';
+import type { PrefetchedListing } from '../core/store/prefetch';
 import type { ChromiumTransport } from '../transport-choice';
 import type { Vault } from '../core/vault';
 
@@ -23,9 +24,9 @@ export interface Context {
   service: CoreService;
 }
 
-async function openStore(spec: string, env: Record<string, string | undefined>): Promise<CertificateStore> {
+async function openStore(spec: string, env: Record<string, string | undefined>, prefetched?: PrefetchedListing): Promise<CertificateStore> {
   const { openStoreFor } = await import('../core/store');
-  return openStoreFor(spec, env.HOME ? { home: env.HOME } : {});
+  return openStoreFor(spec, { ...(env.HOME ? { home: env.HOME } : {}), ...(prefetched ? { prefetched } : {}) });
 }
 
 /** The keychain is opened on first use only: most commands never need it. */
@@ -42,24 +43,28 @@ export async function buildContext(o: GlobalOptions, env: Record<string, string 
   progress(e: ProgressEvent): void;
   reminder(e: ReminderEvent): void;
 }, chromium?: ChromiumTransport): Promise<Context> {
-  // A store named on the command line opens (its first certutil listing runs) while the
-  // rest of the core, policy schema included, loads and compiles: the two overlap. Errors
-  // keep their order: a bad policy is reported before a bad store.
-  let early: Promise<CertificateStore> | undefined;
-  if (o.store) {
-    await import('../core/store');
-    early = openStore(o.store, env);
-    early.catch(() => undefined);
-  }
-  const [{ loadPolicy, openSettings, userDataDir }, { chooseTransport }, { createRenewalService }] = await Promise.all([
-    import('../core/config'),
+  // The store is listed (certutil, for an NSS db) while the core, the PKI code and the
+  // policy schema load and compile: the two overlap. A store named on the command line
+  // starts at once, the policy's as soon as the policy is read. Errors keep their order: a
+  // bad policy is reported before a bad store.
+  const home = env.HOME ? { home: env.HOME } : {};
+  const prefetch = import('../core/store/prefetch');
+  const config = import('../core/config');
+  const policyLoad = config.then((m) => m.loadPolicy(o.policy ? { file: o.policy } : {}));
+  policyLoad.catch(() => undefined);
+  const early = (o.store ? Promise.resolve(o.store) : policyLoad.then((l) => l.policy.stores[0] ?? 'os')).then(async (spec) =>
+    openStore(spec, env, (await prefetch).prefetchListing(spec, home)),
+  );
+  early.catch(() => undefined);
+  const [{ openSettings, userDataDir }, { chooseTransport }, { createRenewalService }] = await Promise.all([
+    config,
     import('../transport-choice'),
     import('../core/renewal'),
   ]);
-  const loaded = await loadPolicy(o.policy ? { file: o.policy } : {});
+  const loaded = await policyLoad;
   const { policy } = loaded;
   const storeSpec = o.store ?? policy.stores[0] ?? 'os';
-  const store = await (early ?? openStore(storeSpec, env));
+  const store = await early;
   const dataDir = env.CERTDESK_DATA_DIR ?? userDataDir();
   let identityFor: ((fp: string) => Promise<TransportIdentity>) | undefined;
   if (o.identity) {

@@ -2,7 +2,6 @@
 // (this OS's own store: CurrentUser\My, the login keychain, or ~/.pki/nssdb that Chromium reads).
 // One function for the command line and the desktop app, so both mean the same by a name.
 import { homedir, release } from 'node:os';
-import { join, resolve } from 'node:path';
 import { CoreError } from '../errors';
 import type { CertificateStore } from './types';
 import { createCommandRunner } from './runner';
@@ -10,12 +9,14 @@ import { openNssStore } from './nss/store';
 import { createWindowsStore } from './windows/store';
 import { createMacStore } from './macos/store';
 import { windowsBuildOf } from './pkcs12-profile';
+import { nssDbDirFor, type PrefetchedListing } from './prefetch';
 
-export async function openStoreFor(spec: string, opts: { home?: string } = {}): Promise<CertificateStore> {
+export async function openStoreFor(spec: string, opts: { home?: string; prefetched?: PrefetchedListing } = {}): Promise<CertificateStore> {
+  const prefetched = opts.prefetched ? { prefetched: opts.prefetched } : {};
   if (spec.startsWith('nss:')) {
-    const dir = spec.slice(4);
+    const dir = nssDbDirFor(spec);
     if (!dir) throw new CoreError('INVALID_INPUT', 'Give the NSS db folder: nss:DIR.', { field: 'store', usage: true });
-    return openNssStore({ dbDir: resolve(dir) });
+    return openNssStore({ dbDir: dir, ...prefetched });
   }
   if (spec !== 'os') {
     throw new CoreError('INVALID_INPUT', `CertDesk writes to one store at a time: "${spec}" is not one. Use "os", or nss:DIR for a Firefox profile's folder.`, { field: 'store', usage: true });
@@ -26,5 +27,5 @@ export async function openStoreFor(spec: string, opts: { home?: string } = {}): 
     const v = await run('sw_vers', ['-productVersion']);
     return createMacStore(run, { productVersion: v.stdout.trim() });
   }
-  return openNssStore({ dbDir: join(opts.home ?? homedir(), '.pki', 'nssdb') });
+  return openNssStore({ dbDir: nssDbDirFor('os', opts.home ?? homedir(), 'linux')!, ...prefetched });
 }

@@ -7,7 +7,7 @@
 // therefore names nothing by nickname alone. It tells certificates apart by fingerprint,
 // keys by CKA_ID, and removal deletes the key by id, then the certificate object itself.
 import { randomBytes, createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,11 +15,13 @@ import { CoreError } from '../../errors';
 import { buildPkcs12, derToPem, pemToDer } from '../../pki';
 import { certFacts, chainsToAnchor, normHex, verifyTrusted, readableName, tryCertFacts, type CertFacts } from '../certs';
 import { createCommandRunner } from '../runner';
-import { withPrivateDir, type PrivateDir } from '../temp';
+import { withPrivateDir } from '../temp';
 import type { CertificateStore, CommandRunner, InstallOptions, StoredIdentity } from '../types';
 import { nssFailure, type NssAction } from './errors';
 import { bagsOf, keyBagFor, privateKeyOf } from './key-bag';
-import { parseCertList, parseKeyList, type NssCertRow } from './parse';
+import { batchSafe, complete, dbStamp, readListing, runBatch, uniqueNicknames, visible, type BatchTarget, type Listing } from './listing';
+import { parseCertList, parseKeyList } from './parse';
+import type { PrefetchedListing } from '../prefetch';
 
 export interface NssStoreOptions {
   /** Default: ~/.pki/nssdb, the database Chrome and Chromium read. */
@@ -31,6 +33,8 @@ export interface NssStoreOptions {
   tempRoot?: string;
   /** Per tool call, ms. */
   timeoutMs?: number;
+  /** A listing the caller started early (the command line, while the code loads): used if the db is unchanged since. */
+  prefetched?: PrefetchedListing;
 }
 
 interface Entry {
@@ -49,7 +53,7 @@ export function defaultNssDbDir(): string {
 export async function openNssStore(opts: NssStoreOptions = {}): Promise<CertificateStore> {
   const dbDir = resolve(opts.dbDir ?? defaultNssDbDir());
   const create = opts.create ?? opts.dbDir === undefined;
-  const store = new NssStore(dbDir, opts.run ?? createCommandRunner(), opts.tempRoot, opts.timeoutMs ?? 60_000);
+  const store = new NssStore(dbDir, opts.run ?? createCommandRunner(), opts.tempRoot, opts.timeoutMs ?? 60_000, opts.prefetched?.dbDir === dbDir ? opts.prefetched : undefined);
   await store.open(create);
   return store;
 }
@@ -72,8 +76,13 @@ class NssStore implements CertificateStore {
     private readonly run: CommandRunner,
     private readonly tempRoot: string | undefined,
     private readonly timeoutMs: number,
+    private prefetched: PrefetchedListing | undefined,
   ) {
     this.db = `sql:${dbDir}`;
+  }
+
+  private get target(): BatchTarget {
+    return { db: this.db, run: this.run, tempRoot: this.tempRoot, timeoutMs: this.timeoutMs };
   }
 
   describe(): string {
@@ -246,11 +255,11 @@ class NssStore implements CertificateStore {
         if (!batchSafe(file)) return null;
         lines.push(`-A -n "${target.nickname}" -t ",," -i "${file}"`);
       }
-      return this.runBatch(dir, 'remove.batch', lines, listed);
+      return runBatch(this.target, dir, 'remove.batch', lines, listed);
     });
     this.cached = null;
     if (!r) return false;
-    if (r.listing && sameSet(r.listing.rows, [...r.listing.certs.keys()])) {
+    if (r.listing && complete(r.listing)) {
       this.nicknames = [...r.listing.certs.keys()];
       return entriesOf(r.listing);
     }
@@ -365,13 +374,23 @@ class NssStore implements CertificateStore {
   private async entries(): Promise<Entry[]> {
     const stamp = this.stamp();
     if (this.cached && stamp !== null && this.cached.stamp === stamp) return this.cached.entries;
-    const entries = await this.readEntries();
+    const entries = (await this.takePrefetched(stamp)) ?? (await this.readEntries());
     // Stamped before reading: a write during the listing makes the next call read again.
     this.cached = stamp === null ? null : { stamp, entries };
     return entries;
   }
 
-  /** Size, inode and modification time (ns) of the two files a listing reads; null if unreadable. */
+  /** The early listing, once, if the db is still as it was when that listing started. */
+  private async takePrefetched(stamp: string | null): Promise<Entry[] | null> {
+    const pre = this.prefetched;
+    this.prefetched = undefined;
+    if (!pre || stamp === null || pre.stamp !== stamp) return null;
+    const listing = await pre.listing.catch(() => null);
+    if (!listing || this.stamp() !== stamp) return null;
+    this.nicknames = [...listing.certs.keys()];
+    return entriesOf(listing);
+  }
+
   /** Keeps a listing the adapter itself brought up to date after its own write. */
   private keep(entries: Entry[]): void {
     const stamp = this.stamp();
@@ -379,77 +398,22 @@ class NssStore implements CertificateStore {
   }
 
   private stamp(): string | null {
-    try {
-      return ['cert9.db', 'key4.db']
-        .map((f) => {
-          const st = statSync(join(this.dbDir, f), { bigint: true });
-          return `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
-        })
-        .join('|');
-    } catch {
-      return null;
-    }
+    return dbStamp(this.dbDir);
   }
 
   private async readEntries(): Promise<Entry[]> {
-    // One process when the nicknames are those of the last listing (the usual case: a
-    // renewed certificate joins its holder's nickname); two when they changed.
-    let b = await this.readBatch(this.nicknames);
-    if (!b && this.nicknames.length > 0) b = await this.readBatch([]);
-    if (b && !sameSet(b.rows, [...b.certs.keys()])) b = await this.readBatch(uniqueNicknames(b.rows));
-    let rows: NssCertRow[];
-    let certs: Map<string, Uint8Array[]>;
-    let keysText: string;
-    if (b && sameSet(b.rows, [...b.certs.keys()])) {
-      ({ rows, certs, keysText } = b);
-    } else {
+    let listing = await readListing(this.target, this.nicknames);
+    if (!listing) {
       // The batch did not run through (a nickname vanished meanwhile, one cannot be quoted,
       // or the db refused): one tool run per question, whose failures say what is wrong.
-      rows = visible(parseCertList((await this.tool('certutil', ['-L', '-d', this.db], 'read')).stdout));
-      certs = new Map();
+      const rows = visible(parseCertList((await this.tool('certutil', ['-L', '-d', this.db], 'read')).stdout));
+      const certs = new Map<string, Uint8Array[]>();
       for (const n of uniqueNicknames(rows)) certs.set(n, await this.certsOf(n));
-      keysText = (await this.tool('certutil', ['-K', '-d', this.db], 'read', true)).stdout;
+      const keysText = (await this.tool('certutil', ['-K', '-d', this.db], 'read', true)).stdout;
+      listing = { rows, certs, keysText };
     }
-    this.nicknames = [...certs.keys()];
-    return entriesOf({ rows, certs, keysText });
-  }
-
-  /**
-   * The listing, these nicknames' certificates and the key list from one certutil process
-   * (-B runs a batch): "-L", then "-L -n NICK -a" per nickname, each followed by a bare "-L"
-   * whose header marks where that nickname's PEM ends, then "-K". Null when the batch did not
-   * run through or a nickname cannot be quoted.
-   */
-  private async readBatch(nicknames: string[]): Promise<Listing | null> {
-    if (!nicknames.every(batchSafe)) return null;
-    const r = await withPrivateDir(this.tempRoot, (dir) => this.runBatch(dir, 'list.batch', [], nicknames));
-    return r?.listing ?? null;
-  }
-
-  /**
-   * One certutil -B process: `before` (writes), then the listing of `nicknames`. `ran` tells
-   * whether `before` ran through (the listing's first header was printed).
-   */
-  private async runBatch(dir: PrivateDir, name: string, before: string[], nicknames: string[]): Promise<{ ran: boolean; listing: Listing | null } | null> {
-    if (!nicknames.every(batchSafe)) return null;
-    const lines = [...before, '-L', ...nicknames.flatMap((n) => [`-L -n "${n}" -a`, '-L']), '-K'];
-    const batch = await dir.write(name, lines.join('\n') + '\n');
-    const r = await this.run('certutil', ['-B', '-i', batch, '-d', this.db], { timeoutMs: this.timeoutMs });
-    // '' before the first header, then each nickname's PEM, then the keys.
-    const parts = r.stdout.split(/^Certificate Nickname\s+Trust Attributes\s*$/m);
-    const ran = parts.length > 1;
-    if (parts.length !== nicknames.length + 2) return { ran, listing: null };
-    // A database without keys fails the last command ("no keys found"): an empty key list.
-    if (r.code !== 0 && !/no keys found/i.test(r.stderr + r.stdout)) return { ran, listing: null };
-    const certs = new Map<string, Uint8Array[]>();
-    for (const [i, n] of nicknames.entries()) {
-      const pem = parts[i + 1] ?? '';
-      certs.set(n, pem.includes('-----BEGIN CERTIFICATE-----') ? pemToDer(pem, 'CERTIFICATE') : []);
-    }
-    // certutil prints the listing's header unbuffered but its rows through stdio, flushed
-    // at exit: the rows gather at the end, so they are read from the whole output.
-    const rows = visible(parseCertList(r.stdout));
-    return { ran, listing: { rows, certs, keysText: r.code === 0 ? (parts[nicknames.length + 1] ?? '') : '' } };
+    this.nicknames = [...listing.certs.keys()];
+    return entriesOf(listing);
   }
 
   /** Every certificate NSS files under this nickname (all of its subject's). */
@@ -473,14 +437,6 @@ class NssStore implements CertificateStore {
   }
 }
 
-/** Roots of a loaded trust module (p11-kit in some Firefox profiles) are not ours to list. */
-/** What one listing batch read: the rows of -L, each nickname's certificates, the -K text. */
-interface Listing {
-  rows: NssCertRow[];
-  certs: Map<string, Uint8Array[]>;
-  keysText: string;
-}
-
 function entriesOf({ rows, certs, keysText }: Listing): Entry[] {
   const keyIds = new Set(parseKeyList(keysText).map((k) => k.keyId));
   const seen = new Map<string, Entry>();
@@ -493,24 +449,6 @@ function entriesOf({ rows, certs, keysText }: Listing): Entry[] {
     }
   }
   return [...seen.values()];
-}
-
-function visible(rows: NssCertRow[]): NssCertRow[] {
-  return rows.filter((row) => !row.nickname.startsWith('Builtin Object Token:'));
-}
-
-function uniqueNicknames(rows: NssCertRow[] | string[]): string[] {
-  return [...new Set(rows.map((r) => (typeof r === 'string' ? r : r.nickname)))];
-}
-
-function sameSet(rows: NssCertRow[] | string[], nicknames: string[]): boolean {
-  const a = uniqueNicknames(rows);
-  return a.length === new Set(nicknames).size && a.every((n) => nicknames.includes(n));
-}
-
-/** certutil's batch lines are split on blanks outside double quotes, with no escapes. */
-function batchSafe(value: string): boolean {
-  return value.length > 0 && !/["\\\r\n]/.test(value);
 }
 
 function identity(e: Entry): StoredIdentity {
