@@ -59,11 +59,11 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
   };
 
   let ctx: Context | undefined;
-  const context = async (o: GlobalOptions): Promise<Context> => {
+  const context = async (o: GlobalOptions, intent: { renew?: boolean } = {}): Promise<Context> => {
     json = Boolean(o.json);
     if (!ctx) {
       const { buildContext } = await import('./cli/context');
-      ctx = await buildContext(o, io.env, { progress: onProgress, reminder: () => undefined }, opts.chromium);
+      ctx = await buildContext(o, io.env, { progress: onProgress, reminder: () => undefined }, opts.chromium, intent);
     }
     lang = ctx.loaded.policy.language;
     return ctx;
@@ -149,6 +149,9 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
         }
         const api = (e as { api?: ApiError }).api ?? toApiError(e);
         code = printError(api);
+      } finally {
+        // An identity export started early still has its temporary folder: let it finish and remove it.
+        await ctx?.settle();
       }
     };
   const printUsage = (m: string): number => {
@@ -210,7 +213,7 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
       action(async (o) => {
         const fp = o.fingerprint ? normFingerprint(String(o.fingerprint)) : undefined;
         if (!o.yes && !isTTY) throw new Usage('stdin is not a terminal: add --yes to renew without confirmation');
-        const c = await context(o);
+        const c = await context(o, { renew: true });
         const target = await pickFingerprint(c, fp);
         if (!o.yes) {
           const ov = unwrap(await c.service.getOverview());

@@ -61,8 +61,11 @@ describe('certdesk end to end', { timeout: 240_000 }, () => {
     const before = await bankCertificates(u.db, bank.issuingCaPem);
     expect(before.map((c) => c.sha256)).toEqual([u.account.fingerprint]);
 
-    const r = await u.certdesk(['renew', '--yes', '--json']);
+    const tmp = join(u.dir, 'tmp');
+    await run('mkdir', ['-p', tmp]);
+    const r = await u.certdesk(['renew', '--yes', '--json'], { TMPDIR: tmp });
     expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect((await run('ls', ['-A', tmp])).stdout).toBe('');
     const out = json(r);
     expect(out.ok).toBe(true);
     expect(out.result.replaced).toBe(u.account.fingerprint);
@@ -91,11 +94,14 @@ describe('certdesk end to end', { timeout: 240_000 }, () => {
     expect(j.stdout).not.toContain('renewal-journal');
   });
 
-  it('too early: exit 3, nothing changed', async () => {
+  it('too early: exit 3, nothing changed, no temporary file left (the identity export started early included)', async () => {
     const u = await user(100);
     const before = await dbCertificates(u.db);
-    const r = await u.certdesk(['renew', '--yes', '--json']);
+    const tmp = join(u.dir, 'tmp');
+    await run('mkdir', ['-p', tmp]);
+    const r = await u.certdesk(['renew', '--yes', '--json'], { TMPDIR: tmp });
     expect(r.code).toBe(3);
+    expect((await run('ls', ['-A', tmp])).stdout).toBe('');
     expect(json(r).error?.code).toBe('RENEWAL_NOT_OPEN');
     expect(json(r).error?.detail?.opensOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(await dbCertificates(u.db)).toEqual(before);

@@ -1,6 +1,7 @@
 // The command line's early listing: taken by the store when the db is unchanged since it
 // started (no certutil run of the store's own), ignored when anything wrote to the db meanwhile.
 import { execFileSync } from 'node:child_process';
+import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,5 +85,48 @@ describe('prefetchListing', () => {
     expect(calls.length).toBeGreaterThan(0);
     expect(listed).toHaveLength(1);
     expect(store.describe()).toContain(b);
+  });
+
+  it('for renew exports the one identity early; the store lends that export (no pk12util of its own) with the right key', async () => {
+    const db = dbWithIdentity('early');
+    const prefetched = prefetchListing(`nss:${db}`, { identity: true })!;
+    expect(await prefetched.identity).toMatchObject({ nickname: expect.any(String) });
+    const { run, calls } = counting();
+    const store = await openNssStore({ dbDir: db, run, prefetched });
+    const [id] = await store.list([pki.root.der]);
+    const lent = await store.exportIdentity!(id!.fingerprint);
+    expect(calls).toEqual([]);
+    const leaf = new X509Certificate(lent.certPem);
+    expect(leaf.fingerprint256.replace(/:/g, '').toLowerCase()).toBe(id!.fingerprint);
+    expect(createPublicKey(createPrivateKey(lent.keyPem)).export({ format: 'der', type: 'spki' }).equals(leaf.publicKey.export({ format: 'der', type: 'spki' }))).toBe(true);
+  });
+
+  it('for renew is not used once the db changed: the store exports again', async () => {
+    const db = dbWithIdentity('early-changed');
+    const prefetched = prefetchListing(`nss:${db}`, { identity: true })!;
+    await prefetched.identity;
+    const store = await openNssStore({ dbDir: db, prefetched });
+    const [id] = await store.list([pki.root.der]);
+    // A browser (or anyone) writes to the db after the early export.
+    writeFileSync(join(work, 'root.der'), pki.root.der);
+    execFileSync('certutil', ['-A', '-n', 'a root', '-t', ',,', '-i', join(work, 'root.der'), '-d', `sql:${db}`]);
+    const { run, calls } = counting();
+    const again = await openNssStore({ dbDir: db, run, prefetched: { ...prefetched, listing: Promise.resolve(null) } });
+    expect((await again.list([pki.root.der])).map((x) => x.fingerprint)).toContain(id!.fingerprint);
+    calls.length = 0;
+    await again.exportIdentity!(id!.fingerprint);
+    expect(calls.filter((c) => c.startsWith('pk12util'))).toEqual(['pk12util -o']);
+  });
+
+  it('for renew exports nothing when the db holds two identities (which one is renewed is not known yet)', async () => {
+    const db = dbWithIdentity('two');
+    const c = pki.client({ subject: '/C=JP/O=Prefetch/CN=second holder', days: 100 });
+    writeFileSync(join(work, 'second.key'), c.keyPem, { mode: 0o600 });
+    writeFileSync(join(work, 'second.pem'), c.pem);
+    execFileSync('openssl', ['pkcs12', '-export', '-inkey', join(work, 'second.key'), '-in', join(work, 'second.pem'), '-passout', 'pass:p', '-out', join(work, 'second.p12')]);
+    execFileSync('pk12util', ['-i', join(work, 'second.p12'), '-d', `sql:${db}`, '-W', 'p']);
+    const prefetched = prefetchListing(`nss:${db}`, { identity: true })!;
+    expect(await prefetched.identity).toBeNull();
+    expect(await prefetchListing(`nss:${db}`)!.identity).toBeNull();
   });
 });

@@ -22,6 +22,8 @@ export interface GlobalOptions {
 export interface Context {
   loaded: LoadedPolicy;
   service: CoreService;
+  /** Waits for work started early (an identity export and its temporary folder) to end: call before exiting. */
+  settle(): Promise<void>;
 }
 
 async function openStore(spec: string, env: Record<string, string | undefined>, prefetched?: PrefetchedListing): Promise<CertificateStore> {
@@ -42,20 +44,33 @@ function lazyVault(): Vault {
 export async function buildContext(o: GlobalOptions, env: Record<string, string | undefined>, emit: {
   progress(e: ProgressEvent): void;
   reminder(e: ReminderEvent): void;
-}, chromium?: ChromiumTransport): Promise<Context> {
+}, chromium?: ChromiumTransport, intent: { renew?: boolean } = {}): Promise<Context> {
   // The store is listed (certutil, for an NSS db) while the core, the PKI code and the
   // policy schema load and compile: the two overlap. A store named on the command line
   // starts at once, the policy's as soon as the policy is read. Errors keep their order: a
   // bad policy is reported before a bad store.
+  // The light prefetch module first: certutil is running before the big chunks compile.
   const home = env.HOME ? { home: env.HOME } : {};
-  const prefetch = import('../core/store/prefetch');
+  const { prefetchListing } = await import('../core/store/prefetch');
+  // A renewal through Node's TLS presents the store's identity: its export starts with the listing.
+  const early = { ...home, identity: Boolean(intent.renew && !o.identity && !chromium) };
+  const started: PrefetchedListing[] = [];
+  const prefetch = (spec: string) => {
+    const p = prefetchListing(spec, early);
+    if (p) started.push(p);
+    return p;
+  };
+  const named = o.store ? { spec: o.store, prefetched: prefetch(o.store) } : undefined;
+  // The export starts from the first batch's answer: let that answer in before the big chunks
+  // occupy this thread for a while.
+  if (early.identity) await named?.prefetched?.started;
   const config = import('../core/config');
   const policyLoad = config.then((m) => m.loadPolicy(o.policy ? { file: o.policy } : {}));
   policyLoad.catch(() => undefined);
-  const early = (o.store ? Promise.resolve(o.store) : policyLoad.then((l) => l.policy.stores[0] ?? 'os')).then(async (spec) =>
-    openStore(spec, env, (await prefetch).prefetchListing(spec, home)),
-  );
-  early.catch(() => undefined);
+  const opened = named
+    ? openStore(named.spec, env, named.prefetched)
+    : policyLoad.then((l) => l.policy.stores[0] ?? 'os').then((spec) => openStore(spec, env, prefetch(spec)));
+  opened.catch(() => undefined);
   const [{ openSettings, userDataDir }, { chooseTransport }, { createRenewalService }] = await Promise.all([
     config,
     import('../transport-choice'),
@@ -64,7 +79,7 @@ export async function buildContext(o: GlobalOptions, env: Record<string, string 
   const loaded = await policyLoad;
   const { policy } = loaded;
   const storeSpec = o.store ?? policy.stores[0] ?? 'os';
-  const store = await early;
+  const store = await opened;
   const dataDir = env.CERTDESK_DATA_DIR ?? userDataDir();
   let identityFor: ((fp: string) => Promise<TransportIdentity>) | undefined;
   if (o.identity) {
@@ -98,5 +113,8 @@ export async function buildContext(o: GlobalOptions, env: Record<string, string 
     versions: { certdesk: '0.1.0' },
     reminders: false,
   });
-  return { loaded, service };
+  const settle = async () => {
+    await Promise.allSettled(started.flatMap((p) => [p.listing, p.identity]));
+  };
+  return { loaded, service, settle };
 }

@@ -2,17 +2,36 @@
 // the PKI code behind it have loaded: certutil runs while Node compiles them. Light on
 // purpose: this module loads no certificate parser. The store takes the listing only if
 // the db is unchanged since it started (openNssStore's `prefetched`).
+//
+// For `renew`, the identity the renewal authenticates with is exported as soon as the
+// first batch shows it (pk12util -o and its PBKDF2 are the longest step of a renewal), when
+// the db holds exactly one nickname with a key. It stays in this process: the store uses
+// it only for that nickname, on an unchanged db, and only if it holds the certificate asked for.
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { KeyObject } from 'node:crypto';
 import { createCommandRunner } from './runner';
-import { dbStamp, readListing, type Listing } from './nss/listing';
+import { dbStamp, readBatch, readListing, uniqueNicknames, type BatchTarget, type Listing } from './nss/listing';
+import { exportNickname, type NicknameExport } from './nss/export';
+import { parseKeyList } from './nss/parse';
+
+export interface PrefetchedIdentity extends NicknameExport {
+  nickname: string;
+  /** The db files' stamp when the export started. */
+  stamp: string | null;
+  /** The file's only key bag (its EncryptedPrivateKeyInfo) and that key, decrypted at once; absent with several. */
+  only?: { keyBag: Uint8Array; key: Promise<KeyObject | null> };
+}
 
 export interface PrefetchedListing {
   dbDir: string;
   /** The db files' stamp when the listing started. */
   stamp: string | null;
   listing: Promise<Listing | null>;
+  /** Settles when the first batch is read (and the identity's export, if any, has started). */
+  started: Promise<void>;
+  identity?: Promise<PrefetchedIdentity | null>;
 }
 
 /**
@@ -26,10 +45,42 @@ export function nssDbDirFor(spec: string, home: string = homedir(), platform: No
 }
 
 /** Starts the listing of the db `spec` names, if it is an existing NSS db; never throws. */
-export function prefetchListing(spec: string, opts: { home?: string } = {}): PrefetchedListing | undefined {
+export function prefetchListing(spec: string, opts: { home?: string; identity?: boolean } = {}): PrefetchedListing | undefined {
   const dbDir = nssDbDirFor(spec, opts.home);
   if (!dbDir || !existsSync(join(dbDir, 'cert9.db'))) return undefined;
   const stamp = dbStamp(dbDir);
-  const listing = readListing({ db: `sql:${dbDir}`, run: createCommandRunner(), tempRoot: undefined, timeoutMs: 60_000 }, []).catch(() => null);
-  return { dbDir, stamp, listing };
+  const t: BatchTarget = { db: `sql:${dbDir}`, run: createCommandRunner(), tempRoot: undefined, timeoutMs: 60_000 };
+  const first = readBatch(t, []).catch(() => null);
+  let identity: Promise<PrefetchedIdentity | null> | undefined;
+  const started = first.then((b) => {
+    const nickname = opts.identity && b ? onlyIdentity(b) : undefined;
+    if (nickname) identity = exportIdentity(t, dbDir, nickname);
+  });
+  const listing = first.then((b) => (b ? readListing(t, uniqueNicknames(b.rows)) : null)).catch(() => null);
+  const out: PrefetchedListing = { dbDir, stamp, listing, started };
+  // `identity` exists once the first batch is read: expose it through a promise now.
+  out.identity = started.then(() => identity ?? null);
+  return out;
+}
+
+/** The one nickname that is a user certificate with a key (u,u,u), or undefined. */
+function onlyIdentity(b: Listing): string | undefined {
+  const withKey = new Set(parseKeyList(b.keysText).map((k) => k.nickname));
+  const users = uniqueNicknames(b.rows.filter((r) => withKey.has(r.nickname) && /u/.test(r.trust)));
+  return users.length === 1 ? users[0] : undefined;
+}
+
+async function exportIdentity(t: BatchTarget, dbDir: string, nickname: string): Promise<PrefetchedIdentity | null> {
+  const stamp = dbStamp(dbDir);
+  try {
+    const exported = await exportNickname(t, dbDir, nickname);
+    const { bagsOf, privateKeyOf } = await import('./nss/key-bag');
+    const keys = bagsOf(exported.pkcs12).keys;
+    const bag = keys.length === 1 ? keys[0]!.der : undefined;
+    const only = bag ? { keyBag: bag, key: privateKeyOf(bag, exported.password).catch(() => null) } : undefined;
+    return { ...exported, nickname, stamp, ...(only ? { only } : {}) };
+  } catch {
+    // The store exports again when asked, and reports what goes wrong then.
+    return null;
+  }
 }

@@ -8,7 +8,7 @@
 // keys by CKA_ID, and removal deletes the key by id, then the certificate object itself.
 import { randomBytes, createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CoreError } from '../../errors';
@@ -21,7 +21,8 @@ import { nssFailure, type NssAction } from './errors';
 import { bagsOf, keyBagFor, privateKeyOf } from './key-bag';
 import { batchSafe, complete, dbStamp, readListing, runBatch, uniqueNicknames, visible, type BatchTarget, type Listing } from './listing';
 import { parseCertList, parseKeyList } from './parse';
-import type { PrefetchedListing } from '../prefetch';
+import type { PrefetchedIdentity, PrefetchedListing } from '../prefetch';
+import { exportNickname } from './export';
 
 export interface NssStoreOptions {
   /** Default: ~/.pki/nssdb, the database Chrome and Chromium read. */
@@ -68,6 +69,8 @@ class NssStore implements CertificateStore {
   private cached: { stamp: string; entries: Entry[] } | null = null;
   /** vfychain started right after an install, for verifyInstalled while the db is unchanged. */
   private verdict: { sha256: string; stamp: string; result: Promise<string | null> } | null = null;
+  /** The identity export the command line started early (prefetch), until exportIdentity takes it. */
+  private prefetchedIdentity: Promise<PrefetchedIdentity | null> | undefined;
   /** The nicknames of the last listing: the next one asks for them in the same process. */
   private nicknames: string[] = [];
 
@@ -79,6 +82,7 @@ class NssStore implements CertificateStore {
     private prefetched: PrefetchedListing | undefined,
   ) {
     this.db = `sql:${dbDir}`;
+    this.prefetchedIdentity = prefetched?.identity;
   }
 
   private get target(): BatchTarget {
@@ -344,27 +348,12 @@ class NssStore implements CertificateStore {
     if (entries.some((x) => x.nickname === e.nickname && x.facts.sha256 !== fp && x.facts.notBefore >= e.facts.notBefore)) {
       throw new CoreError('STORE_UNAVAILABLE', `NSS would export a newer certificate of the same holder in place of ${fp.slice(0, 16)}… from ${this.describe()}: use the newest certificate, or remove the newer one first.`, { reason: 'NOT_EXPORTABLE' });
     }
-    const password = randomBytes(24).toString('base64url');
-    const pkcs12 = await withPrivateDir(this.tempRoot, async (dir) => {
-      const out = join(dir.path, 'export.p12');
-      const pwFile = await dir.write('p12.pw', password);
-      const dbPwFile = await dir.write('db.pw', '');
-      // NSS 3.87 runs PBKDF2 with 600,000 iterations for the MAC, the key bag and the
-      // certificate bag; NSS_PBE_DEFAULT_ITERATION_COUNT is a compile-time constant there, not
-      // an environment variable (its libraries read no such variable). The file lives for
-      // milliseconds in a 0700 folder under a random 24-byte password and holds a certificate
-      // that is public anyway, so the certificate bag goes unencrypted (-C NONE): one
-      // derivation less. The key stays encrypted.
-      await this.tool('pk12util', ['-o', out, '-n', e.nickname, '-C', 'NONE', '-d', this.db, '-w', pwFile, '-k', dbPwFile], 'read');
-      return new Uint8Array(await readFile(out));
-    });
-    // Only the key bag is decrypted (one PBKDF2 where a TLS load of the file runs two: MAC and
-    // key). The key stays in memory; the caller's TLS context checks that it matches the
-    // certificate, which is the listed one with this exact fingerprint.
-    // pk12util adds the holder's CA certificates: they go out with the leaf, as from the file.
-    // It also exports the holder's older certificates of the nickname, each with its key.
+    const pre = await this.takePrefetchedIdentity(e.nickname);
+    const { pkcs12, password } = pre ?? (await exportNickname(this.target, this.dbDir, e.nickname));
     const bags = bagsOf(pkcs12);
-    const keyPem = (await privateKeyOf(keyBagFor(bags, e.facts.der), password)).export({ format: 'pem', type: 'pkcs8' }).toString();
+    const bag = keyBagFor(bags, e.facts.der);
+    const early = pre?.only && Buffer.from(pre.only.keyBag).equals(Buffer.from(bag)) ? await pre.only.key : null;
+    const keyPem = (early ?? (await privateKeyOf(bag, password))).export({ format: 'pem', type: 'pkcs8' }).toString();
     const cas = bags.certs.filter((c) => c.localKeyId === undefined).map((c) => c.der);
     return { certPem: [e.facts.der, ...cas].map((d) => derToPem(d, 'CERTIFICATE')).join(''), keyPem };
   }
@@ -389,6 +378,16 @@ class NssStore implements CertificateStore {
     if (!listing || this.stamp() !== stamp) return null;
     this.nicknames = [...listing.certs.keys()];
     return entriesOf(listing);
+  }
+
+  /** The identity export started early, once, if it is of this nickname and the db is unchanged since it started. */
+  private async takePrefetchedIdentity(nickname: string): Promise<PrefetchedIdentity | null> {
+    const pending = this.prefetchedIdentity;
+    this.prefetchedIdentity = undefined;
+    if (!pending) return null;
+    const stamp = this.stamp();
+    const pre = await pending;
+    return pre && pre.nickname === nickname && stamp !== null && pre.stamp === stamp ? pre : null;
   }
 
   /** Keeps a listing the adapter itself brought up to date after its own write. */
