@@ -29,7 +29,7 @@ export interface PrefetchedListing {
   /** The db files' stamp when the listing started. */
   stamp: string | null;
   listing: Promise<Listing | null>;
-  /** Settles when the first batch is read (and the identity's export, if any, has started). */
+  /** Settles when the first batch is read and the identity's export, if any, is running. */
   started: Promise<void>;
   identity?: Promise<PrefetchedIdentity | null>;
 }
@@ -52,9 +52,14 @@ export function prefetchListing(spec: string, opts: { home?: string; identity?: 
   const t: BatchTarget = { db: `sql:${dbDir}`, run: createCommandRunner(), tempRoot: undefined, timeoutMs: 60_000 };
   const first = readBatch(t, []).catch(() => null);
   let identity: Promise<PrefetchedIdentity | null> | undefined;
-  const started = first.then((b) => {
+  const started = first.then(async (b) => {
     const nickname = opts.identity && b ? onlyIdentity(b) : undefined;
-    if (nickname) identity = exportIdentity(t, dbDir, nickname);
+    if (!nickname) return;
+    let spawned!: () => void;
+    const running = new Promise<void>((resolve) => (spawned = resolve));
+    identity = exportIdentity(t, dbDir, nickname, spawned);
+    // Settles once pk12util runs (or the export failed before it could).
+    await Promise.race([running, identity]);
   });
   const listing = first.then((b) => (b ? readListing(t, uniqueNicknames(b.rows)) : null)).catch(() => null);
   const out: PrefetchedListing = { dbDir, stamp, listing, started };
@@ -70,10 +75,10 @@ function onlyIdentity(b: Listing): string | undefined {
   return users.length === 1 ? users[0] : undefined;
 }
 
-async function exportIdentity(t: BatchTarget, dbDir: string, nickname: string): Promise<PrefetchedIdentity | null> {
+async function exportIdentity(t: BatchTarget, dbDir: string, nickname: string, spawned: () => void): Promise<PrefetchedIdentity | null> {
   const stamp = dbStamp(dbDir);
   try {
-    const exported = await exportNickname(t, dbDir, nickname);
+    const exported = await exportNickname(t, dbDir, nickname, spawned);
     const { bagsOf, privateKeyOf } = await import('./nss/key-bag');
     const keys = bagsOf(exported.pkcs12).keys;
     const bag = keys.length === 1 ? keys[0]!.der : undefined;

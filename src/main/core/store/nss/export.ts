@@ -13,7 +13,8 @@ export interface NicknameExport {
   password: string;
 }
 
-export async function exportNickname(t: BatchTarget, dbDir: string, nickname: string): Promise<NicknameExport> {
+/** `spawned` is called as pk12util starts (its temporary files are written by then). */
+export async function exportNickname(t: BatchTarget, dbDir: string, nickname: string, spawned?: () => void): Promise<NicknameExport> {
   const password = randomBytes(24).toString('base64url');
   const pkcs12 = await withPrivateDir(t.tempRoot, async (dir) => {
     const out = join(dir.path, 'export.p12');
@@ -26,7 +27,9 @@ export async function exportNickname(t: BatchTarget, dbDir: string, nickname: st
     // milliseconds in a 0700 folder under a random 24-byte password and holds a certificate
     // that is public anyway, so the certificate bag goes unencrypted (-C NONE): one
     // derivation less. The key stays encrypted.
-    const r = await t.run('pk12util', ['-o', out, '-n', nickname, '-C', 'NONE', '-d', t.db, '-w', pwFile, '-k', dbPwFile], { timeoutMs: t.timeoutMs });
+    const running = t.run('pk12util', ['-o', out, '-n', nickname, '-C', 'NONE', '-d', t.db, '-w', pwFile, '-k', dbPwFile], { timeoutMs: t.timeoutMs });
+    spawned?.();
+    const r = await running;
     if (r.code !== 0) throw nssFailure('pk12util', r, dbDir, 'read');
     return new Uint8Array(await readFile(out));
   });
