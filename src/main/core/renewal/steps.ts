@@ -109,8 +109,13 @@ export async function start(e: Engine, o: StartOptions): Promise<RenewalOutcome>
     // the next one, and the store edit then overlaps the export of the identity. Best effort:
     // the install step does it again and reports a failure there.
     const caMarked = cacerts.then((ca) => markIssuingCas(e, ca.certificates)).catch(() => undefined);
-    const [keys, ca, vaultKey, sendClient] = await Promise.all([
-      generateKeyPair(e.deps.policy.keyType),
+    // The request is signed as soon as the key exists, while the identity may still be exported.
+    const request = generateKeyPair(e.deps.policy.keyType).then(async (keys) => ({
+      csr: await buildCsr({ keys, subjectDer: o.subjectDer }),
+      pkcs8: await exportPkcs8(keys.privateKey),
+    }));
+    const [{ csr, pkcs8 }, ca, vaultKey, sendClient] = await Promise.all([
+      request,
       cacerts,
       e.deps.vault.getOrCreateKey(),
       o.sendClient ?? Promise.resolve(o.client),
@@ -122,8 +127,6 @@ export async function start(e: Engine, o: StartOptions): Promise<RenewalOutcome>
     step = 'buildRequest';
     await record(e, rec, 'buildRequest');
     emitStep(e, o.operation, 'buildRequest', 'running');
-    const csr = await buildCsr({ keys, subjectDer: o.subjectDer });
-    const pkcs8 = await exportPkcs8(keys.privateKey);
     emitStep(e, o.operation, 'buildRequest', 'done');
 
     step = 'send';
