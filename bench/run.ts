@@ -21,7 +21,7 @@ const cases: Case[] = [
   { name: 'spawn', runs: 15, go: async (n) => (await import('./cases/crypto')).spawnFloor(n) },
   { name: 'keygen', runs: 15, go: async (n) => (await import('./cases/crypto')).keygen(n) },
   { name: 'csr', runs: 21, go: async (n) => (await import('./cases/crypto')).csr(n) },
-  { name: 'renew', runs: 5, go: async (n) => (await import('./cases/renewal')).renewal(n) },
+  { name: 'renew', runs: 11, go: async (n) => (await import('./cases/renewal')).renewal(n) },
   { name: 'status', runs: 11, go: async (n) => (await import('./cases/renewal')).status(n) },
   { name: 'renderer', runs: 9, go: async (n) => (await import('./cases/renderer')).renderer(n, { rebuild: values.rebuild }) },
 ];
