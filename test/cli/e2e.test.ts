@@ -94,6 +94,20 @@ describe('certdesk end to end', { timeout: 240_000 }, () => {
     expect(j.stdout).not.toContain('renewal-journal');
   });
 
+  it("renews in the policy's store when none is named on the command line (the listing and the export start once the policy is read)", async () => {
+    const u = await user(20);
+    await run('mkdir', ['-p', join(u.dir, 'own')]);
+    const policy = await writePolicy(join(u.dir, 'own'), { bankName: 'テスト銀行', endpoint: bank.url, trustAnchorFile: bank.trustAnchorPath, stores: [`nss:${u.db}`] });
+    const tmp = join(u.dir, 'tmp');
+    await run('mkdir', ['-p', tmp]);
+    const r = await run(process.execPath, [join(ROOT, 'bin/certdesk.js'), 'renew', '--yes', '--json', '--policy', policy], { env: { ...u.env, TMPDIR: tmp } });
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(json(r).result.replaced).toBe(u.account.fingerprint);
+    const after = await bankCertificates(u.db, bank.issuingCaPem);
+    expect(after.map((c) => [c.sha256, c.hasKey])).toEqual([[json(r).result.certificate.sha256, true]]);
+    expect((await run('ls', ['-A', tmp])).stdout).toBe('');
+  });
+
   it('too early: exit 3, nothing changed, no temporary file left (the identity export started early included)', async () => {
     const u = await user(100);
     const before = await dbCertificates(u.db);
