@@ -46,10 +46,10 @@ export async function buildContext(o: GlobalOptions, env: Record<string, string 
   reminder(e: ReminderEvent): void;
 }, chromium?: ChromiumTransport, intent: { renew?: boolean } = {}): Promise<Context> {
   // The store is listed (certutil, for an NSS db) while the core, the PKI code and the
-  // policy schema load and compile: the two overlap. A store named on the command line
-  // starts at once, the policy's as soon as the policy is read. Errors keep their order: a
-  // bad policy is reported before a bad store.
-  // The light prefetch module first: certutil is running before the big chunks compile.
+  // policy schema load and compile: the light prefetch module is loaded first, so certutil
+  // runs before the big chunks compile. A store named on the command line starts at once,
+  // the policy's as soon as the policy is read. Errors keep their order: a bad policy is
+  // reported before a bad store.
   const home = env.HOME ? { home: env.HOME } : {};
   const { prefetchListing } = await import('../core/store/prefetch');
   // A renewal through Node's TLS presents the store's identity: its export starts with the listing.

@@ -348,8 +348,14 @@ class NssStore implements CertificateStore {
     if (entries.some((x) => x.nickname === e.nickname && x.facts.sha256 !== fp && x.facts.notBefore >= e.facts.notBefore)) {
       throw new CoreError('STORE_UNAVAILABLE', `NSS would export a newer certificate of the same holder in place of ${fp.slice(0, 16)}… from ${this.describe()}: use the newest certificate, or remove the newer one first.`, { reason: 'NOT_EXPORTABLE' });
     }
+    // The export the command line started early, when it is of this nickname on an unchanged db.
     const pre = await this.takePrefetchedIdentity(e.nickname);
     const { pkcs12, password } = pre ?? (await exportNickname(this.target, this.dbDir, e.nickname));
+    // Only the key bag is decrypted (one PBKDF2 where a TLS load of the file runs two: MAC and
+    // key). The key stays in memory; the caller's TLS context checks that it matches the
+    // certificate, which is the listed one with this exact fingerprint.
+    // pk12util adds the holder's CA certificates: they go out with the leaf, as from the file.
+    // It also exports the holder's older certificates of the nickname, each with its key.
     const bags = bagsOf(pkcs12);
     const bag = keyBagFor(bags, e.facts.der);
     const early = pre?.only && Buffer.from(pre.only.keyBag).equals(Buffer.from(bag)) ? await pre.only.key : null;
