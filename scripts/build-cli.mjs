@@ -1,38 +1,49 @@
 // Bundles the `certdesk` command line (src/main/cli.ts) into dist-cli/ so that
-// `npx certdesk` works right after `npm install` (run by `prepare`).
+// `npx certdesk` works right after `npm install` (run by `prepare`). The crash tests build
+// the same bundle into a folder of their own through `buildCli`.
 import { build } from 'esbuild';
 import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-if (!existsSync('src/main/cli.ts')) {
-  console.log('build-cli: src/main/cli.ts not present yet; nothing to build');
-  process.exit(0);
+const ROOT = join(fileURLToPath(import.meta.url), '..', '..');
+
+/** Builds the CLI bundle into `outdir` (cleared first: chunk names carry a hash). */
+export async function buildCli(outdir) {
+  rmSync(outdir, { recursive: true, force: true });
+  await build({
+    entryPoints: { cli: join(ROOT, 'src/main/cli.ts') },
+    outdir,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    // The core is imported lazily by cli.ts (import()); splitting puts it in its own chunks so
+    // that --help and usage errors load only commander and the messages.
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    // Pure-JS dependencies are bundled: resolving and compiling them file by file from
+    // node_modules cost about a fifth of a `certdesk renew`. Only keytar (a native addon,
+    // loaded lazily by the vault) stays external; conf is required at run time by
+    // config/settings (createRequire), which esbuild leaves alone.
+    external: ['keytar'],
+    // Bundled CommonJS (https-proxy-agent, debug, …) calls require() for node built-ins,
+    // which an ES module does not have.
+    banner: { js: "import { createRequire as __certdeskCreateRequire } from 'node:module'; const require = __certdeskCreateRequire(import.meta.url);" },
+    // Minified: less to parse at every start (the pkijs chunk goes from 840 to ~450 kB).
+    // keepNames keeps class and function names for error names and stack traces.
+    minify: true,
+    keepNames: true,
+    sourcemap: true,
+    logLevel: 'warning',
+  });
 }
-// Chunk names carry a hash: clear the old ones so dist-cli holds only this build.
-rmSync('dist-cli', { recursive: true, force: true });
-await build({
-  entryPoints: { cli: 'src/main/cli.ts' },
-  outdir: 'dist-cli',
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'esm',
-  // The core is imported lazily by cli.ts (import()); splitting puts it in its own chunks so
-  // that --help and usage errors load only commander and the messages.
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
-  // Pure-JS dependencies are bundled: resolving and compiling them file by file from
-  // node_modules cost about a fifth of a `certdesk renew`. Only keytar (a native addon,
-  // loaded lazily by the vault) stays external; conf is required at run time by
-  // config/settings (createRequire), which esbuild leaves alone.
-  external: ['keytar'],
-  // Bundled CommonJS (https-proxy-agent, debug, …) calls require() for node built-ins,
-  // which an ES module does not have.
-  banner: { js: "import { createRequire as __certdeskCreateRequire } from 'node:module'; const require = __certdeskCreateRequire(import.meta.url);" },
-  // Minified: less to parse at every start (the pkijs chunk goes from 840 to ~400 kB).
-  // keepNames keeps class and function names for error names and stack traces.
-  minify: true,
-  keepNames: true,
-  sourcemap: true,
-  logLevel: 'warning',
-});
-console.log('build-cli: dist-cli/cli.js');
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  if (!existsSync(join(ROOT, 'src/main/cli.ts'))) {
+    console.log('build-cli: src/main/cli.ts not present yet; nothing to build');
+    process.exit(0);
+  }
+  await buildCli(join(ROOT, 'dist-cli'));
+  console.log('build-cli: dist-cli/cli.js');
+}

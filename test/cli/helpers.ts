@@ -4,7 +4,8 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+// @ts-expect-error -- a plain .mjs build script, typed by its JSDoc only
+import { buildCli } from '../../scripts/build-cli.mjs';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -31,21 +32,10 @@ export function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv
   });
 }
 
-/** The same bundle `npm run build:cli` makes, in a private folder that still resolves node_modules. */
+/** The bundle `npm run build:cli` makes, in a private folder under node_modules (keytar, external, resolves from there). */
 export async function buildCliBundle(name: string): Promise<string> {
   const outdir = join(ROOT, 'node_modules', '.cache', `certdesk-cli-${name}-${process.pid}`);
-  await build({
-    entryPoints: { cli: join(ROOT, 'src/main/cli.ts') },
-    outdir,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    splitting: true,
-    chunkNames: 'chunks/[name]-[hash]',
-    packages: 'external',
-    logLevel: 'error',
-  });
+  await buildCli(outdir);
   return join(outdir, 'cli.js');
 }
 
