@@ -6,4 +6,4 @@ export { subjectDerOf } from './certificate';
 export { generateKeyPair, exportPkcs8, importPkcs8 } from './keys';
 export { buildCsr } from './csr';
 export { verifyChain, verifyIssued } from './verify';
-export { buildPkcs12, readPkcs12 } from './pkcs12';
+export { buildPkcs12, readPkcs12, decryptPbes2PrivateKey } from './pkcs12';

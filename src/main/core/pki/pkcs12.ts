@@ -1,7 +1,8 @@
 // PKCS#12 for the OS stores and for loading an identity: two write profiles (modern AES /
 // legacy 3DES, because older Windows and macOS import only the latter) and a reader for both
 // and for what openssl, Windows and NSS write.
-import { createCipheriv, createDecipheriv, createHmac, createPrivateKey, createPublicKey, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, createPrivateKey, createPublicKey, pbkdf2, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { promisify } from 'node:util';
 import * as asn1js from 'asn1js';
 import { CoreError } from '../errors';
 import { children, isContext, isUniversal, oidOf, parseDer, type Asn1 } from './asn1';
@@ -181,6 +182,48 @@ interface ReadContext {
   macVerified: boolean;
 }
 
+interface Pbes2 { salt: Uint8Array; iterations: number; prf: string; cipher: string; keyLength: number; iv: Uint8Array }
+
+/** The parameters of a PBES2 AlgorithmIdentifier (PBKDF2 with an HMAC PRF, then AES- or 3DES-CBC). */
+function pbes2Of(params: Asn1 | undefined): Pbes2 {
+  const [kdf, scheme] = params ? children(params) : [];
+  const [kdfOid, kdfParams] = kdf ? children(kdf) : [];
+  if (oidOf(kdfOid) !== OID.pbkdf2 || !kdfParams) throw unsupported(`PBES2 with ${oidOf(kdfOid) ?? '?'}`);
+  const p = children(kdfParams);
+  const salt = octets(p[0], 'PBKDF2 salt');
+  const iterations = smallInt(p[1], 'PBKDF2 iterations');
+  const prfBlock = p.slice(2).find((b) => isUniversal(b, 16));
+  const prf = prfBlock ? HMAC_PRF[oidOf(children(prfBlock)[0]) ?? ''] : 'sha1';
+  const [schemeOid, ivBlock] = scheme ? children(scheme) : [];
+  const c = CIPHERS[oidOf(schemeOid) ?? ''];
+  if (!prf || !c) throw unsupported(`PBES2 with ${c ? 'this PRF' : (oidOf(schemeOid) ?? '?')}`);
+  return { salt, iterations, prf, cipher: c.name, keyLength: c.keyLength, iv: octets(ivBlock, 'IV') };
+}
+
+const pbkdf2Async = promisify(pbkdf2);
+
+/**
+ * A PBES2 EncryptedPrivateKeyInfo (what NSS writes into a key bag) decrypted to its PKCS#8,
+ * PBKDF2 running on libuv's thread pool; null for any other scheme. A wrong password is
+ * BAD_PASSWORD, a damaged structure MALFORMED.
+ */
+export async function decryptPbes2PrivateKey(encryptedKeyInfo: Uint8Array, password: string): Promise<Uint8Array | null> {
+  const [algId, data] = children(inner(encryptedKeyInfo, 'EncryptedPrivateKeyInfo'));
+  const [oidBlock, params] = algId ? children(algId) : [];
+  if (oidOf(oidBlock) !== OID.pbes2) return null;
+  const p = pbes2Of(params);
+  const ciphertext = octets(data, 'encrypted key');
+  const key = await pbkdf2Async(Buffer.from(password, 'utf8'), p.salt, p.iterations, p.keyLength, p.prf);
+  try {
+    const d = createDecipheriv(p.cipher, key, p.iv);
+    return concat([d.update(ciphertext), d.final()]);
+  } catch {
+    throw badPassword();
+  } finally {
+    key.fill(0);
+  }
+}
+
 function decrypt(algId: Asn1 | undefined, ctx: ReadContext, ciphertext: Uint8Array): Uint8Array {
   const { password } = ctx;
   const [oidBlock, params] = algId ? children(algId) : [];
@@ -189,20 +232,10 @@ function decrypt(algId: Asn1 | undefined, ctx: ReadContext, ciphertext: Uint8Arr
   let key: Uint8Array;
   let iv: Uint8Array;
   if (alg === OID.pbes2) {
-    const [kdf, scheme] = params ? children(params) : [];
-    const [kdfOid, kdfParams] = kdf ? children(kdf) : [];
-    if (oidOf(kdfOid) !== OID.pbkdf2 || !kdfParams) throw unsupported(`PBES2 with ${oidOf(kdfOid) ?? '?'}`);
-    const p = children(kdfParams);
-    const salt = octets(p[0], 'PBKDF2 salt');
-    const iterations = smallInt(p[1], 'PBKDF2 iterations');
-    const prfBlock = p.slice(2).find((b) => isUniversal(b, 16));
-    const prf = prfBlock ? HMAC_PRF[oidOf(children(prfBlock)[0]) ?? ''] : 'sha1';
-    const [schemeOid, ivBlock] = scheme ? children(scheme) : [];
-    const c = CIPHERS[oidOf(schemeOid) ?? ''];
-    if (!prf || !c) throw unsupported(`PBES2 with ${c ? 'this PRF' : (oidOf(schemeOid) ?? '?')}`);
-    cipher = c.name;
-    iv = octets(ivBlock, 'IV');
-    key = pbkdf2Sync(Buffer.from(password, 'utf8'), salt, iterations, c.keyLength, prf);
+    const p = pbes2Of(params);
+    cipher = p.cipher;
+    iv = p.iv;
+    key = pbkdf2Sync(Buffer.from(password, 'utf8'), p.salt, p.iterations, p.keyLength, p.prf);
   } else if (alg === OID.pbeSha3Des || alg === OID.pbeSha2Des) {
     const [saltBlock, iterBlock] = params ? children(params) : [];
     const salt = octets(saltBlock, 'PBE salt');

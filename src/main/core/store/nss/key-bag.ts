@@ -3,10 +3,9 @@
 // certificate bag are not read. NSS runs PBKDF2 with 600,000 iterations for each, and the
 // file never left a 0700 folder; the certificate comes from the listing instead, and the TLS
 // context that loads the pair checks that the key belongs to it.
-import { createDecipheriv, createPrivateKey, pbkdf2, type KeyObject } from 'node:crypto';
-import { promisify } from 'node:util';
-import * as asn1js from 'asn1js';
+import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { CoreError } from '../../errors';
+import { decryptPbes2PrivateKey } from '../../pki';
 import { children, isContext, oidOf, parseDer, type Asn1 } from '../../pki/asn1';
 
 const OID_DATA = '1.2.840.113549.1.7.1';
@@ -87,52 +86,6 @@ export function keyBagFor(bags: { keys: Bag[]; certs: Bag[] }, leafDer: Uint8Arr
   throw bad(`no single key bag paired with the certificate (${bags.keys.length} key bags)`);
 }
 
-const OID_PBES2 = '1.2.840.113549.1.5.13';
-const OID_PBKDF2 = '1.2.840.113549.1.5.12';
-const PRF: Record<string, string> = {
-  '1.2.840.113549.2.7': 'sha1',
-  '1.2.840.113549.2.9': 'sha256',
-  '1.2.840.113549.2.10': 'sha384',
-  '1.2.840.113549.2.11': 'sha512',
-};
-const AES_CBC: Record<string, { cipher: string; keyLength: number }> = {
-  '2.16.840.1.101.3.4.1.2': { cipher: 'aes-128-cbc', keyLength: 16 },
-  '2.16.840.1.101.3.4.1.22': { cipher: 'aes-192-cbc', keyLength: 24 },
-  '2.16.840.1.101.3.4.1.42': { cipher: 'aes-256-cbc', keyLength: 32 },
-};
-const pbkdf2Async = promisify(pbkdf2);
-
-interface Pbes2 { salt: Uint8Array; iterations: number; digest: string; cipher: string; keyLength: number; iv: Uint8Array; encrypted: Uint8Array }
-
-/** The PBES2 (PBKDF2 + AES-CBC) parameters of an EncryptedPrivateKeyInfo, or undefined for any other scheme. */
-function pbes2Of(shroudedKey: Uint8Array): Pbes2 | undefined {
-  const info = tryParseOne(shroudedKey);
-  const [alg, encrypted] = children(info);
-  const [algOid, params] = children(alg);
-  if (oidOf(algOid) !== OID_PBES2) return undefined;
-  const [kdf, enc] = children(params);
-  const [kdfOid, kdfParams] = children(kdf);
-  if (oidOf(kdfOid) !== OID_PBKDF2) return undefined;
-  const [salt, iter, ...rest] = children(kdfParams);
-  const prf = rest.find((b) => b instanceof asn1js.Sequence);
-  const digest = prf ? PRF[oidOf(children(prf)[0]) ?? ''] : 'sha1';
-  const [encOid, iv] = children(enc);
-  const aes = AES_CBC[oidOf(encOid) ?? ''];
-  const iterations = iter instanceof asn1js.Integer ? iter.valueBlock.valueDec : NaN;
-  if (!digest || !aes || !(salt instanceof asn1js.OctetString) || !(iv instanceof asn1js.OctetString) || !(encrypted instanceof asn1js.OctetString)) return undefined;
-  // Bounds: a file from our own pk12util run, but nothing here trusts a count blindly.
-  if (!Number.isSafeInteger(iterations) || iterations < 1 || iterations > 10_000_000 || iv.valueBlock.valueHexView.length !== 16) return undefined;
-  return { salt: salt.valueBlock.valueHexView, iterations, digest, ...aes, iv: iv.valueBlock.valueHexView, encrypted: encrypted.valueBlock.valueHexView };
-}
-
-function tryParseOne(bytes: Uint8Array): Asn1 | undefined {
-  try {
-    return parseDer(bytes, 'key bag', 'STORE_UNAVAILABLE');
-  } catch {
-    return undefined;
-  }
-}
-
 const undecryptable = (err: unknown) =>
   new CoreError('STORE_UNAVAILABLE', `The private key pk12util exported could not be decrypted (${(err as Error).message}). Export the certificate with Firefox or Chromium and use it as a file identity.`, { reason: 'NOT_EXPORTABLE' }, { cause: err });
 
@@ -142,19 +95,15 @@ const undecryptable = (err: unknown) =>
  * CA edit, the keychain) goes on meanwhile. Any other scheme goes to OpenSSL in one call.
  */
 export async function privateKeyOf(shroudedKey: Uint8Array, password: string): Promise<KeyObject> {
-  const p = pbes2Of(shroudedKey);
-  if (!p) return privateKeyOfSync(shroudedKey, password);
-  let pkcs8: Buffer;
+  let pkcs8: Uint8Array | null;
   try {
-    const key = await pbkdf2Async(Buffer.from(password, 'utf8'), p.salt, p.iterations, p.keyLength, p.digest);
-    const d = createDecipheriv(p.cipher, key, p.iv);
-    pkcs8 = Buffer.concat([d.update(p.encrypted), d.final()]);
-    key.fill(0);
+    pkcs8 = await decryptPbes2PrivateKey(shroudedKey, password);
   } catch (err) {
     throw undecryptable(err);
   }
+  if (!pkcs8) return privateKeyOfSync(shroudedKey, password);
   try {
-    return createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' });
+    return createPrivateKey({ key: Buffer.from(pkcs8.buffer, pkcs8.byteOffset, pkcs8.byteLength), format: 'der', type: 'pkcs8' });
   } catch (err) {
     throw undecryptable(err);
   } finally {
