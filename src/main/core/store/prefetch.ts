@@ -31,7 +31,8 @@ export interface PrefetchedListing {
   listing: Promise<Listing | null>;
   /** Settles when the first batch is read and the identity's export, if any, is running. */
   started: Promise<void>;
-  identity?: Promise<PrefetchedIdentity | null>;
+  /** The early identity export (renew), or null when none was started. */
+  identity: Promise<PrefetchedIdentity | null>;
 }
 
 /**
@@ -62,10 +63,8 @@ export function prefetchListing(spec: string, opts: { home?: string; identity?: 
     await Promise.race([running, identity]);
   });
   const listing = first.then((b) => (b ? readListing(t, uniqueNicknames(b.rows)) : null)).catch(() => null);
-  const out: PrefetchedListing = { dbDir, stamp, listing, started };
-  // `identity` exists once the first batch is read: expose it through a promise now.
-  out.identity = started.then(() => identity ?? null);
-  return out;
+  // The export is known once the first batch is read: `identity` waits for that.
+  return { dbDir, stamp, listing, started, identity: started.then(() => identity ?? null) };
 }
 
 /** The one nickname that is a user certificate with a key (u,u,u), or undefined. */
