@@ -132,7 +132,4 @@ async function syncDir(dir: string): Promise<void> {
   }
 }
 
-/** Test hook: SIGKILL this process right after journalling `point`. Inert unless CERTDESK_TEST_KILL_AT is set. */
-export function killPoint(point: string): void {
-  if (process.env.CERTDESK_TEST_KILL_AT === point) process.kill(process.pid, 'SIGKILL');
-}
+export { killPoint } from '../kill-points';

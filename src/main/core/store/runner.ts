@@ -2,6 +2,7 @@
 // the whole tool, and the two failures every adapter maps the same way.
 import { spawn } from 'node:child_process';
 import { CoreError } from '../errors';
+import { toolStarted } from '../kill-points';
 import type { CommandRunner, RunOptions, RunResult } from './types';
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -77,6 +78,7 @@ export function createCommandRunner(runnerOpts: RunnerOptions = {}): CommandRunn
       // EPIPE when the tool exits without reading stdin is not our failure: its exit code says what happened.
       child.stdin.on('error', () => undefined);
       child.stdin.end(opts.input ?? '');
+      toolStarted();
     });
   };
 }
