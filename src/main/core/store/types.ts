@@ -21,6 +21,12 @@ export interface CertificateStore {
   readonly kind: 'nss' | 'windows' | 'macos';
   /** For diagnostics, e.g. "NSS db /home/u/.pki/nssdb". */
   describe(): string;
+  /**
+   * The renewal lock of this store: one path per store whatever the caller's data folder,
+   * so that two processes never write one store at once (beside an NSS db; per user for
+   * the Windows store and the macOS login keychain).
+   */
+  readonly lockFile: string;
   /** Identities (end-entity certificates) whose issuer chains to one of the anchors. */
   list(anchorsDer: Uint8Array[]): Promise<StoredIdentity[]>;
   /** Installs and reads back: resolves only once the store lists it with its key. */

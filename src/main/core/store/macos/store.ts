@@ -35,6 +35,7 @@ interface Item {
 class MacStore implements CertificateStore {
   readonly kind = 'macos' as const;
   readonly profile: Pkcs12Profile;
+  readonly lockFile: string;
   private readonly keychain: string;
   constructor(
     private readonly run: CommandRunner,
@@ -42,6 +43,7 @@ class MacStore implements CertificateStore {
   ) {
     this.profile = macosProfile(opts.productVersion);
     this.keychain = opts.keychain ?? join(homedir(), 'Library', 'Keychains', 'login.keychain-db');
+    this.lockFile = `${this.keychain}.certdesk.lock`;
   }
 
   describe(): string {

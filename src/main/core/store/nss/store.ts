@@ -61,6 +61,7 @@ export async function openNssStore(opts: NssStoreOptions = {}): Promise<Certific
 
 class NssStore implements CertificateStore {
   readonly kind = 'nss' as const;
+  readonly lockFile: string;
   private readonly db: string;
   /**
    * The last listing, valid while cert9.db and key4.db are unchanged on disk (any writer,
@@ -82,6 +83,7 @@ class NssStore implements CertificateStore {
     private prefetched: PrefetchedListing | undefined,
   ) {
     this.db = `sql:${dbDir}`;
+    this.lockFile = join(dbDir, 'certdesk-renewal.lock');
     this.prefetchedIdentity = prefetched?.identity;
   }
 

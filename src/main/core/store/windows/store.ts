@@ -4,6 +4,8 @@
 // a command line, and the PFX password is not on one (a process's environment is readable only
 // by its user and administrators, unlike its command line in WMI).
 import { randomBytes } from 'node:crypto';
+import { homedir } from 'node:os';
+import { win32 } from 'node:path';
 import { CoreError } from '../../errors';
 import { buildPkcs12 } from '../../pki';
 import { certFacts, chainsToAnchor, normHex, tryCertFacts, verifyTrusted } from '../certs';
@@ -57,11 +59,13 @@ export function createWindowsStore(run: CommandRunner, opts: WindowsStoreOptions
 class WindowsStore implements CertificateStore {
   readonly kind = 'windows' as const;
   readonly profile: Pkcs12Profile;
+  readonly lockFile: string;
   constructor(
     private readonly run: CommandRunner,
     private readonly opts: WindowsStoreOptions,
   ) {
     this.profile = windowsProfile(opts.build);
+    this.lockFile = win32.join(process.env.LOCALAPPDATA ?? win32.join(homedir(), 'AppData', 'Local'), 'CertDesk', 'CurrentUser-My.lock');
   }
 
   describe(): string {
