@@ -70,6 +70,12 @@ export interface Overview {
   certificates: CertificateSummary[];
   /** Present when a renewal was interrupted and recovery ran at start. */
   recovered?: { outcome: 'resumed' | 'rolledBack'; fingerprint?: string };
+  /**
+   * Present when an interrupted renewal waits in the journal and was not finished by this
+   * call (a read-only overview, or a recovery that could not complete yet): the step it
+   * stopped at and when it started.
+   */
+  unfinished?: { operation: 'renew' | 'acquire'; step: StepId; startedAt: string };
 }
 
 export type CheckId =
