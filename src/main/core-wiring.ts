@@ -11,6 +11,7 @@ import type { EstTransport } from './core/est';
 import { createRenewalService, type CoreService, type Emitter } from './core/renewal';
 import { chooseTransport } from './transport-choice';
 import { openStoreFor, type CertificateStore } from './core/store';
+import { sweepStaleDirs } from './core/store/temp-sweep';
 import { createKeytarVault } from './core/vault';
 
 export interface CoreWiring {
@@ -67,6 +68,8 @@ const FALLBACK_POLICY: Policy = {
 };
 
 export async function openCoreService(opts: WiringOptions): Promise<CoreWiring> {
+  // Private folders a killed run left (a key beside its password): not awaited, it never throws.
+  void sweepStaleDirs();
   const dataDir = opts.dataDir ?? userDataDir();
   const settings = openSettings({ dir: dataDir });
   let loaded;

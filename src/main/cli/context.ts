@@ -61,6 +61,8 @@ export async function buildContext(o: GlobalOptions, env: Record<string, string 
     return p;
   };
   const named = o.store ? { spec: o.store, prefetched: prefetch(o.store) } : undefined;
+  // Private folders a killed run left (a key beside its password): removed at every start.
+  const swept = import('../core/store/temp-sweep').then((m) => m.sweepStaleDirs());
   // The export starts from the first batch's answer: let that answer in before the big chunks
   // occupy this thread for a while.
   if (early.identity) await named?.prefetched?.started;
@@ -114,7 +116,7 @@ export async function buildContext(o: GlobalOptions, env: Record<string, string 
     reminders: false,
   });
   const settle = async () => {
-    await Promise.allSettled(started.flatMap((p) => [p.listing, p.identity]));
+    await Promise.allSettled([swept, ...started.flatMap((p) => [p.listing, p.identity])]);
   };
   return { loaded, service, settle };
 }
