@@ -1,6 +1,7 @@
 // The one main window, loaded from app://certdesk/. The options are written out here as
 // one literal (not built elsewhere) so that Electronegativity can check them.
 import { BrowserWindow } from 'electron';
+import { isDevelopmentBuild } from './build-mode';
 import { APP_ENTRY_URL } from './security';
 
 export function createMainWindow(opts: { preload: string; title: string; icon?: string; show: boolean }): BrowserWindow {
@@ -30,7 +31,7 @@ export function createMainWindow(opts: { preload: string; title: string; icon?: 
       disableBlinkFeatures: 'Auxclick',
       safeDialogs: true,
       spellcheck: false,
-      devTools: process.env.NODE_ENV === 'development',
+      devTools: isDevelopmentBuild(),
     },
   });
   // The page's <title> would replace the policy-language title.

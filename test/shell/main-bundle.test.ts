@@ -45,7 +45,7 @@ function start(args: string[], env: Record<string, string>): Run {
     encoding: 'utf8',
     timeout: 60_000,
     stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
-    env: { ...process.env, ...env, NODE_ENV: 'production' },
+    env: { ...process.env, NODE_ENV: 'production', ...env },
   });
   const fd3 = (r.output[3] ?? '') as string;
   const events = fd3.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Run['events'][number]);
@@ -94,6 +94,18 @@ describe('the built main bundle under plain Node', () => {
     expect(existsSync(win.webPreferences.preload as string)).toBe(true);
     expect(run.events.find((e) => e.e === 'loadURL')).toEqual({ e: 'loadURL', url: 'app://certdesk/index.html', status: 200, csp: CONTENT_SECURITY_POLICY, hasRoot: true });
     expect(run.events.find((e) => e.e === 'menu')).toEqual({ e: 'menu', labels: ['ファイル', '編集', '表示', 'ヘルプ'] });
+  });
+
+  it('keeps DevTools off in the production build, whatever NODE_ENV says at run time', () => {
+    // Decided when electron-vite built the bundle: no chunk reads NODE_ENV or the mode at run time.
+    const chunks = [entry, ...readdirSync(join(root, 'out/main/chunks')).map((f) => join(root, 'out/main/chunks', f))];
+    for (const f of chunks) expect(readFileSync(f, 'utf8'), f).not.toMatch(/NODE_ENV|import\.meta\.env/);
+    for (const NODE_ENV of ['development', 'production']) {
+      const run = start([], { ...env, NODE_ENV });
+      expect(run.status, run.stderr).toBe(0);
+      const win = run.events.find((e) => e.e === 'BrowserWindow') as unknown as { webPreferences: Record<string, unknown> };
+      expect(win.webPreferences.devTools, `NODE_ENV=${NODE_ENV}`).toBe(false);
+    }
   });
 
   it('runs the headless command line: help, and status on an empty NSS db', () => {

@@ -48,6 +48,23 @@ describe('main window', () => {
     expect((win as unknown as { loaded: string }).loaded).toBe('app://certdesk/index.html');
   });
 
+  it("has DevTools only in a development build: the build's mode decides, not NODE_ENV", () => {
+    const devTools = () => {
+      resetCalls();
+      createMainWindow({ preload: '/p', title: 't', show: false });
+      return (calls.windows[0]!.options as { webPreferences: Record<string, unknown> }).webPreferences.devTools;
+    };
+    try {
+      vi.stubEnv('NODE_ENV', 'development');
+      expect(devTools()).toBe(false);
+      // What Vite writes into the bundle in place of import.meta.env.MODE under `electron-vite dev`.
+      vi.stubEnv('MODE', 'development');
+      expect(devTools()).toBe(true);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
   it('keeps the policy-language title when the page sets its own', () => {
     const win = createMainWindow({ preload: '/p', title: 'CertDesk Certificates', show: false });
     const ev = { preventDefault: vi.fn() };
