@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CoreError } from '../../src/main/core/errors';
 import { Journal, openSealedKey, sealKey, type JournalRecord } from '../../src/main/core/renewal/journal';
-import { acquireLock } from '../../src/main/core/renewal/lock';
 
 const root = mkdtempSync(join(tmpdir(), 'certdesk-journal-'));
 afterAll(() => {
@@ -64,20 +63,5 @@ describe('journal', () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { env: { ...process.env, CERTDESK_TEST_KILL_AT: 'install' }, encoding: 'utf8' });
     expect(r.stdout.trim()).toBe('alive');
     expect(r.signal).toBe('SIGKILL');
-  });
-});
-
-describe('lock', () => {
-  it('refuses a second holder while the first lives, and takes over a dead one', async () => {
-    const d = join(root, 'lock');
-    const unlock = await acquireLock(d);
-    // Our own pid counts as alive for another process; simulate another live process with pid 1.
-    writeFileSync(join(d, 'renewal.lock'), '1');
-    await expect(acquireLock(d)).rejects.toMatchObject({ code: 'BUSY' });
-    // A pid that cannot exist: the holder was killed.
-    writeFileSync(join(d, 'renewal.lock'), '2147483646');
-    const again = await acquireLock(d);
-    await again();
-    await unlock();
   });
 });

@@ -1,6 +1,7 @@
 // The renewal service: the contract's methods on top of pki, est, store and vault.
 // Every method answers a Result; recovery of an interrupted renewal runs before any of them.
 import { arch, platform, release } from 'node:os';
+import { join } from 'node:path';
 import {
   fail,
   ok,
@@ -16,7 +17,7 @@ import { CoreError, toApiError } from '../errors';
 import { inspectCertificate, pemToDer, sha256Hex, subjectDerOf } from '../pki';
 import type { StoredIdentity } from '../store';
 import { Journal } from './journal';
-import { acquireLock } from './lock';
+import { acquireRenewalLocks } from './lock';
 import { byExpiry, summarize } from './overview';
 import { phaseError, preflight } from './preflight';
 import { advance, newClient, onFailure, start, type Credentials, type Engine } from './steps';
@@ -55,7 +56,10 @@ export function createRenewalService(deps: RenewalDeps): CoreService {
     controller = new AbortController();
     let unlock: (() => Promise<void>) | undefined;
     try {
-      unlock = await acquireLock(deps.journalDir);
+      unlock = await acquireRenewalLocks(
+        { file: join(deps.journalDir, 'renewal.lock'), what: `the data folder ${deps.journalDir}` },
+        { file: deps.store.lockFile, what: deps.store.describe() },
+      );
       return await fn(controller.signal);
     } finally {
       storeChanged();
