@@ -14,6 +14,7 @@ import { BankCa, clientSubject, generateKeys, pkcs8Pem, sha256Hex, type ClientKe
 import { BankState, checkPassword, hashPassword, type Account, type CertRecord } from './state';
 import { base64Body, certsOnlyDer, certSubjectDer, CSR_ATTRS_DER, CSR_SIG_ALGS, csrParts, decodeBase64Strict, sameBytes, type CsrParts } from './der';
 import { writePkcs12 } from './p12';
+import { PerKeyQueue } from './per-key-queue';
 
 export interface BankOptions {
   dataDir: string;
@@ -55,6 +56,8 @@ export class BankServer {
   private readonly held = new Map<string, number>();
   private pendingRounds = 1;
   private dummyHash = '';
+  /** Enrolment decisions, one at a time per account (the body is read and the password checked before). */
+  private readonly perAccount = new PerKeyQueue();
 
   private constructor(
     private readonly opts: BankOptions,
@@ -241,6 +244,10 @@ export class BankServer {
     }
     ctx.account = account.id;
     const csr = await readCsr(req);
+    return this.perAccount.run(account.id, () => this.decideEnroll(res, account, csr, ctx));
+  }
+
+  private async decideEnroll(res: ServerResponse, account: Account, csr: ParsedCsr, ctx: Ctx): Promise<void> {
     if (!account.active) throw new Refusal(403, 'ACCOUNT_INACTIVE', 'This account is not active. Contact your branch.');
     const current = account.currentFingerprint ? this.state.certificates.get(account.currentFingerprint) : undefined;
     if (current) {
@@ -284,6 +291,10 @@ export class BankServer {
     if (!account) throw new Refusal(403, 'UNKNOWN_CERTIFICATE', 'The client certificate belongs to no account.');
     ctx.account = account.id;
     const csr = await readCsr(req);
+    return this.perAccount.run(account.id, () => this.decideReenroll(res, account, rec, der, csr, ctx));
+  }
+
+  private async decideReenroll(res: ServerResponse, account: Account, rec: CertRecord, der: Uint8Array, csr: ParsedCsr, ctx: Ctx): Promise<void> {
     if (!account.active) throw new Refusal(403, 'ACCOUNT_INACTIVE', 'This account is not active. Contact your branch.');
     if (rec.status === 'revoked') throw new Refusal(403, 'REVOKED', 'The client certificate was revoked: ask your branch (お取引店窓口) for a reissue.');
     if (rec.status === 'superseded') {
