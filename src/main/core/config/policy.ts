@@ -1,13 +1,14 @@
 // The machine-wide policy (DESIGN, "Configuration"): read-only, set by IT, validated with
 // a schema. A wrong or missing field is POLICY_INVALID naming the field and the file,
 // never a silent default; defaults apply only to fields the file leaves out.
-import { readFile } from 'node:fs/promises';
 import { X509Certificate } from 'node:crypto';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import * as z from 'zod/mini';
 import type { Policy } from '../../../shared/policy';
 import { KEY_TYPES } from '../../../shared/policy';
 import { CoreError } from '../errors';
+import { BoundedReadError, POLICY_MAX_BYTES, READ_TIMEOUT_MS, readTextBounded, type BoundedReadFailure } from './bounded-read';
+import { findJsonSyntaxError } from './json-error';
 
 // zod/mini rather than zod: the same validation, and a twentieth of the code to load and
 // compile at every start of the command line (zod's full build is 750 kB bundled).
@@ -118,9 +119,9 @@ export async function parsePolicy(doc: unknown, file: string): Promise<LoadedPol
     const path = isAbsolute(v.trustAnchorFile) ? v.trustAnchorFile : resolve(dirname(file), v.trustAnchorFile);
     let text: string;
     try {
-      text = await readFile(path, 'utf8');
-    } catch {
-      throw invalid(file, 'trustAnchorFile', `names ${path}, which cannot be read`);
+      text = await readTextBounded(path);
+    } catch (err) {
+      throw invalid(file, 'trustAnchorFile', `names ${path}, which ${anchorProblem(err)}`);
     }
     trustAnchorPem = anchorCertificates(text, file, 'trustAnchorFile');
   } else if (v.trustAnchorPem) {
@@ -140,30 +141,69 @@ export async function parsePolicy(doc: unknown, file: string): Promise<LoadedPol
   return { policy, source: file, managed };
 }
 
+const MB = `${POLICY_MAX_BYTES / (1024 * 1024)} MB`;
+
+/** Why the policy file itself cannot be used, in words that say what to do. */
+function unreadable(file: string, err: unknown): CoreError {
+  if (!(err instanceof BoundedReadError)) throw err;
+  const f: BoundedReadFailure = err.failure;
+  const say = (message: string, extra: Record<string, string | number> = {}) =>
+    new CoreError('POLICY_INVALID', message, { field: '(file)', file, reason: f.reason, ...extra });
+  switch (f.reason) {
+    case 'MISSING':
+      return say(`No policy at ${file}. CertDesk needs the bank's policy there; ask your IT department.`);
+    case 'UNREADABLE':
+      return say(`The policy ${file} cannot be read (${f.errno}). Ask your IT department.`);
+    case 'NOT_A_FILE':
+      return say(`The policy ${file} is ${f.kind}, not a regular file. Ask your IT department to put the policy there as a JSON file.`);
+    case 'TOO_LARGE':
+      return say(`The policy ${file} is ${f.bytes} bytes; a policy is at most ${MB}. Ask your IT department to correct it.`, { bytes: f.bytes });
+    case 'TIMEOUT':
+      return say(`The policy ${file} could not be read within ${READ_TIMEOUT_MS / 1000} seconds. Check the drive or network share it is on, or ask your IT department.`);
+    case 'NOT_UTF8':
+      return say(`The policy ${file} is not UTF-8 text (at byte offset ${f.offset}). Ask your IT department to save it as UTF-8.`, { offset: f.offset });
+  }
+}
+
+/** The end of "trustAnchorFile names X, which …". */
+function anchorProblem(err: unknown): string {
+  if (!(err instanceof BoundedReadError)) throw err;
+  const f = err.failure;
+  switch (f.reason) {
+    case 'MISSING':
+    case 'UNREADABLE':
+      return `cannot be read (${f.errno})`;
+    case 'NOT_A_FILE':
+      return `is ${f.kind}, not a regular file`;
+    case 'TOO_LARGE':
+      return `is ${f.bytes} bytes (an anchor file is at most ${MB})`;
+    case 'TIMEOUT':
+      return `could not be read within ${READ_TIMEOUT_MS / 1000} seconds`;
+    case 'NOT_UTF8':
+      return `is not PEM text (at byte offset ${f.offset}; a DER file can be converted with openssl x509 -inform der -outform pem)`;
+  }
+}
+
 /** Reads and validates the policy: `file` when given (the CLI's --policy), else the OS's location. */
 export async function loadPolicy(opts: { file?: string; platform?: NodeJS.Platform } = {}): Promise<LoadedPolicy> {
   const file = resolve(opts.file ?? policyPath(opts.platform));
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readTextBounded(file);
   } catch (err) {
-    const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new CoreError(
-      'POLICY_INVALID',
-      missing
-        ? `No policy at ${file}. CertDesk needs the bank's policy there; ask your IT department.`
-        : `The policy ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}). Ask your IT department.`,
-      { field: '(file)', file, reason: missing ? 'MISSING' : 'UNREADABLE' },
-    );
+    throw unreadable(file, err);
   }
   let doc: unknown;
   try {
-    doc = JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch (err) {
-    throw new CoreError('POLICY_INVALID', `The policy ${file} is not valid JSON (${(err as Error).message}). Ask your IT department.`, {
-      field: '(document)',
-      file,
-    });
+    doc = JSON.parse(text);
+  } catch {
+    // Never JSON.parse's message: it quotes the file (a symlink to a secret would be shown).
+    const at = findJsonSyntaxError(text);
+    throw new CoreError(
+      'POLICY_INVALID',
+      `The policy ${file} is not valid JSON${at ? `: line ${at.line}, column ${at.column}: ${at.what}` : ''}. Ask your IT department to correct it.`,
+      { field: '(document)', file, reason: 'NOT_JSON', ...(at ? { line: at.line, column: at.column } : {}) },
+    );
   }
   return parsePolicy(doc, file);
 }
