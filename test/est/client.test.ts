@@ -82,6 +82,14 @@ describe('cacerts', () => {
     expect(err.detail?.reason).toBe('CACERTS_NOT_ANCHORED');
   });
 
+  it('refuses a list holding a certificate that is not a CA, naming it, before anything is enrolled', async () => {
+    script(est(200, 'application/pkcs7-mime', certsOnlyBase64(fx.dir, [fx.caPem, fx.client.certPem, fx.rootPem])));
+    const err = await failure(client().cacerts());
+    expect(err.code).toBe('BAD_RESPONSE');
+    expect(err.detail).toMatchObject({ reason: 'CACERTS_NOT_CA', chain: 'NOT_A_CA' });
+    expect(err.message).toMatch(/unusable CA list: The certificate ".+" is not a CA certificate.*Nothing was sent to the bank/);
+  });
+
   it('malformed answers are BAD_RESPONSE: wrong type, not base64, not CMS', async () => {
     script(est(200, 'text/html', caB64));
     expect((await failure(client().cacerts())).code).toBe('BAD_RESPONSE');
@@ -209,6 +217,24 @@ describe('202 pending', () => {
     const ac = new AbortController();
     const p = new EstClient({ baseUrl: srv.base, transport, anchorsDer: [fx.rootDer], pendingMaxAttempts: 5, onPending: () => setTimeout(() => ac.abort(), 10) }).simplereenroll(fx.csrDer, ac.signal);
     expect((await failure(p)).code).toBe('CANCELLED');
+    expect(srv.seen).toHaveLength(1);
+  });
+
+  it('cancel while the bank is answering an enrolment: CANCELLED marked IN_FLIGHT (the bank may have issued)', async () => {
+    const ac = new AbortController();
+    let held: ServerResponse | undefined;
+    srv.handler = (_s, res) => {
+      held = res;
+      ac.abort();
+    };
+    const err = await failure(client().simplereenroll(fx.csrDer, ac.signal));
+    held?.destroy();
+    expect(err.code).toBe('CANCELLED');
+    expect(err.detail?.reason).toBe('IN_FLIGHT');
+    expect(srv.seen).toHaveLength(1);
+    // Cancelled before sending: plain CANCELLED, nothing sent.
+    const none = await failure(client().simplereenroll(fx.csrDer, ac.signal));
+    expect(none.detail?.reason).toBeUndefined();
     expect(srv.seen).toHaveLength(1);
   });
 

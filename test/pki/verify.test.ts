@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CoreError } from '../../src/main/core/errors';
-import { buildCsr, generateKeyPair, subjectDerOf, verifyChain, verifyIssued } from '../../src/main/core/pki';
+import { buildCsr, generateKeyPair, screenCaCertificates, subjectDerOf, verifyCaCertificate, verifyChain, verifyIssued } from '../../src/main/core/pki';
 import { OpensslLab, toPem, type TestCa } from './openssl';
 
 const DAY = 86_400_000;
@@ -135,5 +135,45 @@ describe('verifyIssued', () => {
     expect(await reason(verifyChain({ certificateDer: cert, intermediatesDer: undefined as never, anchorsDer: [root.der] }))).toBe('INVALID_INPUT/CA certificate');
     expect(await reason(verifyChain({ certificateDer: cert, intermediatesDer: [issuing.der], anchorsDer: [new Uint8Array([5, 0])] }))).toBe('INVALID_INPUT/BAD_CERTIFICATE');
     expect(await reason(verifyChain({ certificateDer: cert, intermediatesDer: [issuing.der], anchorsDer: [root.der], now: new Date(NaN) }))).toBe('INVALID_INPUT/now');
+  });
+});
+
+describe('verifyCaCertificate: what CertDesk may store as a CA', () => {
+  const hex = (d: Uint8Array) => Buffer.from(d).toString('hex');
+
+  it('accepts the issuing CA (through the others given) and the pinned anchor itself', async () => {
+    expect(await reason(verifyCaCertificate({ certificateDer: issuing.der, othersDer: [root.der], anchorsDer: [root.der] }))).toBe('OK');
+    expect(await reason(verifyCaCertificate({ certificateDer: issuing.der, othersDer: [], anchorsDer: [root.der] }))).toBe('OK');
+    expect(await reason(verifyCaCertificate({ certificateDer: root.der, othersDer: [issuing.der], anchorsDer: [root.der] }))).toBe('OK');
+  });
+
+  it('refuses a certificate that is not a CA: cA=false, or no basic constraints at all, though openssl-signed by the bank CA', async () => {
+    const leaf = lab.issue(issuing, requestDer);
+    expect(await reason(verifyCaCertificate({ certificateDer: leaf, othersDer: [issuing.der], anchorsDer: [root.der] }))).toBe('VERIFY_FAILED/NOT_A_CA');
+    const bare = lab.issue(issuing, requestDer, { ext: ['keyUsage=critical,keyCertSign,cRLSign'] });
+    expect(await reason(verifyCaCertificate({ certificateDer: bare, othersDer: [issuing.der], anchorsDer: [root.der] }))).toBe('VERIFY_FAILED/NOT_A_CA');
+  });
+
+  it('refuses a CA whose key usage lacks keyCertSign, as openssl does for a path through it', async () => {
+    const weak = lab.makeCa('Sign-only CA', root, { keyUsage: 'digitalSignature,cRLSign' });
+    expect(opensslVerify(lab.issue(weak, requestDer), [weak], root)).toBe(false);
+    expect(await reason(verifyCaCertificate({ certificateDer: weak.der, othersDer: [], anchorsDer: [root.der] }))).toBe('VERIFY_FAILED/CA_NOT_KEYCERTSIGN');
+  });
+
+  it('refuses an "Evil Intermediate CA" of an unrelated root, even sent together with that root', async () => {
+    const evilRoot = lab.makeRoot('Evil Root CA');
+    const evil = lab.makeCa('Evil Intermediate CA', evilRoot);
+    expect(await reason(verifyCaCertificate({ certificateDer: evil.der, othersDer: [evilRoot.der, issuing.der, root.der], anchorsDer: [root.der] }))).toBe('VERIFY_FAILED/UNTRUSTED_CHAIN');
+    expect(await reason(verifyCaCertificate({ certificateDer: evilRoot.der, othersDer: [], anchorsDer: [root.der] }))).toBe('VERIFY_FAILED/UNTRUSTED_CHAIN');
+  });
+
+  it('a sub-CA reached only through a non-CA is refused; screenCaCertificates splits a list and says why', async () => {
+    const leaf = lab.issue(issuing, requestDer);
+    const evilRoot = lab.makeRoot('Evil Root CA 2');
+    const evil = lab.makeCa('Evil Intermediate CA', evilRoot);
+    const { accepted, refused } = await screenCaCertificates([issuing.der, leaf, evil.der, root.der], [root.der]);
+    expect(accepted.map(hex)).toEqual([issuing.der, root.der].map(hex));
+    expect(refused.map((r) => `${hex(r.der) === hex(leaf) ? 'leaf' : 'evil'}:${String(r.error.detail?.reason)}`)).toEqual(['leaf:NOT_A_CA', 'evil:UNTRUSTED_CHAIN']);
+    expect(refused[1]!.error.message).toContain('Evil Intermediate CA');
   });
 });

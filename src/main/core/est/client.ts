@@ -1,7 +1,7 @@
 // RFC 7030 operations on top of a transport: what to send, when to send credentials, how to
 // wait through "pending", and which answers to believe.
 import { CoreError } from '../errors';
-import { parseCertsOnly, verifyChain } from '../pki';
+import { parseCertsOnly, screenCaCertificates } from '../pki';
 import { fromBase64Body, mediaType, toBase64Lines } from './encoding';
 import { statusError } from './status-errors';
 import type { EstRequest, EstResponse, EstTransport } from './types';
@@ -47,20 +47,27 @@ export class EstClient {
     this.opts = opts;
   }
 
-  /** The bank CA certificates, accepted only when each chains to a pinned anchor. */
+  /**
+   * The bank CA certificates, accepted only when each is a CA that chains to a pinned anchor:
+   * CertDesk stores them, so a bad list fails here, before the bank is asked to issue.
+   */
   async cacerts(signal?: AbortSignal): Promise<{ certificates: Uint8Array[]; serverDate?: Date }> {
     const res = await this.exchange({ method: 'GET', url: `${this.base}/cacerts`, headers: { Accept: PKCS7 }, signal }, 'cacerts');
     if (res.status !== 200) throw statusError(res, 'cacerts');
     const certificates = certsFrom(res, 'cacerts');
-    const anchors = this.opts.anchorsDer;
-    for (const cert of certificates) {
-      if (anchors.some((a) => sameBytes(a, cert))) continue;
-      try {
-        await verifyChain({ certificateDer: cert, intermediatesDer: certificates.filter((c) => c !== cert), anchorsDer: anchors });
-      } catch (err) {
-        const why = err instanceof CoreError && typeof err.detail?.reason === 'string' ? err.detail.reason : 'UNTRUSTED_CHAIN';
-        throw new CoreError('TLS_UNTRUSTED', 'The CA certificates the server sent do not chain to the pinned trust anchor: this may not be the bank. Check the policy\'s trust anchor and endpoint.', { reason: 'CACERTS_NOT_ANCHORED', chain: why }, { cause: err });
+    const { refused } = await screenCaCertificates(certificates, this.opts.anchorsDer);
+    const bad = refused[0];
+    if (bad) {
+      const why = typeof bad.error.detail?.reason === 'string' ? bad.error.detail.reason : 'UNTRUSTED_CHAIN';
+      if (why === 'NOT_A_CA' || why === 'CA_NOT_KEYCERTSIGN') {
+        throw new CoreError(
+          'BAD_RESPONSE',
+          `The bank's server answered an unusable CA list: ${bad.error.message} Nothing was sent to the bank and your current certificate is unchanged. Try again later; if this persists, tell the bank's helpdesk that its cacerts answer holds a certificate that is not a CA.`,
+          { reason: 'CACERTS_NOT_CA', chain: why, certificate: bad.error.message },
+          { cause: bad.error },
+        );
       }
+      throw new CoreError('TLS_UNTRUSTED', 'The CA certificates the server sent do not chain to the pinned trust anchor: this may not be the bank. Check the policy\'s trust anchor and endpoint.', { reason: 'CACERTS_NOT_ANCHORED', chain: why }, { cause: bad.error });
     }
     const date = res.headers['date'] ? new Date(res.headers['date']) : undefined;
     return date && !Number.isNaN(date.getTime()) ? { certificates, serverDate: date } : { certificates };
@@ -131,6 +138,11 @@ export class EstClient {
     try {
       return await this.opts.transport.send(req);
     } catch (err) {
+      // An enrolment cancelled on the wire may have reached the bank, which may have issued:
+      // the caller must keep the request to resend it, not roll back.
+      if (err instanceof CoreError && err.code === 'CANCELLED' && req.method === 'POST') {
+        throw new CoreError('CANCELLED', 'The request to the bank was cancelled while the bank was answering. The bank may have issued the certificate: CertDesk sends the same request again at the next start to collect it.', { reason: 'IN_FLIGHT' }, { cause: err });
+      }
       if (err instanceof CoreError) throw err;
       throw new CoreError('INTERNAL', `The ${op} request failed unexpectedly: ${err instanceof Error ? err.message : String(err)}`, undefined, { cause: err });
     }
@@ -207,8 +219,4 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
     }, ms);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.byteLength === b.byteLength && Buffer.from(a).equals(Buffer.from(b));
 }

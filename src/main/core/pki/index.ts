@@ -5,5 +5,5 @@ export { inspectCertificate } from './inspect';
 export { subjectDerOf } from './certificate';
 export { generateKeyPair, exportPkcs8, importPkcs8 } from './keys';
 export { buildCsr } from './csr';
-export { verifyChain, verifyIssued } from './verify';
+export { screenCaCertificates, verifyCaCertificate, verifyChain, verifyIssued } from './verify';
 export { buildPkcs12, readPkcs12, decryptPbes2PrivateKey } from './pkcs12';

@@ -98,6 +98,51 @@ function explain(leaf: ParsedCertificate, intermediates: ParsedCertificate[], an
   return fail('UNTRUSTED_CHAIN', `The certificate "${label(leaf)}" does not chain to the pinned trust anchor through the CA certificates given (${message || `code ${code}`}).`);
 }
 
+export interface VerifyCaOptions {
+  certificateDer: Uint8Array;
+  /** Other CA certificates that may complete the path (each on the path is validated too). */
+  othersDer: Uint8Array[];
+  anchorsDer: Uint8Array[];
+  now?: Date;
+}
+
+/**
+ * A certificate CertDesk may store as a CA: a CA by its basic constraints, allowed to sign
+ * certificates when it has a key usage, on a path to a pinned anchor (pkijs validates it).
+ */
+export async function verifyCaCertificate(opts: VerifyCaOptions): Promise<void> {
+  const ca = parseCertificate(opts.certificateDer, 'CA certificate');
+  // A pinned anchor is the policy's own choice, whatever its extensions say.
+  if (opts.anchorsDer.some((a) => bytesEqual(a, ca.der))) return;
+  if (!isCaOf(ca)) {
+    throw fail('NOT_A_CA', `The certificate "${label(ca)}" is not a CA certificate (its basic constraints do not make it a CA).`);
+  }
+  if (!(keyUsageOf(ca)?.includes('keyCertSign') ?? true)) {
+    throw fail('CA_NOT_KEYCERTSIGN', `The CA certificate "${label(ca)}" may not sign certificates (its key usage lacks keyCertSign).`);
+  }
+  await verifyParsedChain(ca, parseAll(opts.othersDer, 'CA certificate', 'BAD_RESPONSE'), parseAll(opts.anchorsDer, 'trust anchor', 'INVALID_INPUT'), opts.now ?? new Date());
+}
+
+export interface ScreenedCaCertificates {
+  accepted: Uint8Array[];
+  refused: { der: Uint8Array; error: CoreError }[];
+}
+
+/** Splits a CA list into what verifyCaCertificate accepts (the others as path material) and what it refuses, with why. */
+export async function screenCaCertificates(caDer: Uint8Array[], anchorsDer: Uint8Array[], now?: Date): Promise<ScreenedCaCertificates> {
+  const out: ScreenedCaCertificates = { accepted: [], refused: [] };
+  for (const der of caDer) {
+    try {
+      await verifyCaCertificate({ certificateDer: der, othersDer: caDer.filter((c) => c !== der), anchorsDer, ...(now ? { now } : {}) });
+      out.accepted.push(der);
+    } catch (err) {
+      if (!(err instanceof CoreError) || (err.code !== 'VERIFY_FAILED' && err.code !== 'BAD_RESPONSE')) throw err;
+      out.refused.push({ der, error: err });
+    }
+  }
+  return out;
+}
+
 export interface VerifyIssuedOptions {
   certificateDer: Uint8Array;
   requestDer: Uint8Array;
