@@ -1,6 +1,7 @@
 // Which proxy a request goes through. `system` means the environment (HTTPS_PROXY, NO_PROXY),
 // as curl and most CLI tools read it; the Electron transport uses Chromium's own resolution.
 import { getProxyForUrl } from 'proxy-from-env';
+import { redactText } from '../../../shared/redact';
 import { CoreError } from '../errors';
 import type { ProxySetting } from './types';
 
@@ -18,15 +19,10 @@ export function proxyFor(setting: ProxySetting, url: string): string | null {
   try {
     parsed = new URL(proxy);
   } catch {
-    throw new CoreError('INVALID_INPUT', `The proxy setting "${redact(proxy)}" is not a URL. Set the policy's proxy to "system", "direct" or http://host:port.`, { reason: 'PROXY_URL' });
+    throw new CoreError('INVALID_INPUT', `The proxy setting "${redactText(proxy)}" is not a URL. Set the policy's proxy to "system", "direct" or http://host:port.`, { reason: 'PROXY_URL' });
   }
   if (parsed.protocol !== 'http:' || !parsed.hostname) {
-    throw new CoreError('INVALID_INPUT', `The proxy "${redact(proxy)}" is not supported: only http://host:port proxies (HTTPS through CONNECT) are. Fix the policy's proxy or HTTPS_PROXY.`, { reason: 'PROXY_URL' });
+    throw new CoreError('INVALID_INPUT', `The proxy "${redactText(proxy)}" is not supported: only http://host:port proxies (HTTPS through CONNECT) are. Fix the policy's proxy or HTTPS_PROXY.`, { reason: 'PROXY_URL' });
   }
   return parsed.href;
-}
-
-/** Proxy URLs can carry credentials: never put them in a message. */
-export function redact(proxy: string): string {
-  return proxy.replace(/\/\/[^@/]*@/, '//***@');
 }
