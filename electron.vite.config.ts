@@ -7,7 +7,7 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       rollupOptions: { input: { index: resolve('src/main/index.ts') } },
-      // keytar is a native addon: loaded from node_modules at run time, never bundled.
+      // keytar and pkcs11js are native addons: loaded from node_modules at run time, never bundled.
       externalizeDeps: true,
     },
   },

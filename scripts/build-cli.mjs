@@ -23,10 +23,10 @@ export async function buildCli(outdir) {
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
     // Pure-JS dependencies are bundled: resolving and compiling them file by file from
-    // node_modules cost about a fifth of a `certdesk renew`. Only keytar (a native addon,
-    // loaded lazily by the vault) stays external; conf is required at run time by
-    // config/settings (createRequire), which esbuild leaves alone.
-    external: ['keytar'],
+    // node_modules cost about a fifth of a `certdesk renew`. Only the native addons stay
+    // external, each loaded lazily: keytar (the vault) and pkcs11js (the NSS db's token);
+    // conf is required at run time by config/settings (createRequire), which esbuild leaves alone.
+    external: ['keytar', 'pkcs11js'],
     // Bundled CommonJS (https-proxy-agent, debug, …) calls require() for node built-ins,
     // which an ES module does not have.
     banner: { js: "import { createRequire as __certdeskCreateRequire } from 'node:module'; const require = __certdeskCreateRequire(import.meta.url);" },

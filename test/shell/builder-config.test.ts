@@ -64,6 +64,16 @@ describe('electron-builder.yml', () => {
     });
   });
 
+  it('the native addons (keytar, pkcs11js) are runtime dependencies, unpacked from the asar archive, never rebuilt', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    for (const addon of ['keytar', 'pkcs11js']) {
+      expect(pkg.dependencies[addon], addon).toBeDefined();
+      expect(existsSync(join(root, 'node_modules', addon, 'build/Release')), addon).toBe(true);
+    }
+    expect(config.asarUnpack).toContain('**/*.node');
+    expect(config.npmRebuild).toBe(false);
+  });
+
   it('every icon exists and has the format its platform needs', () => {
     const ico = readFileSync(join(root, config.win.icon));
     expect(ico.readUInt16LE(0)).toBe(0);

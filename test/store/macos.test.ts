@@ -194,11 +194,13 @@ describe('commands', () => {
     const r = scriptedRunner();
     const store = createMacStore(r.run, { productVersion: '15.1', keychain, tempRoot });
     r.push(...listing([], []), (c) => {
-      expect(c.args.slice(0, 3)).toEqual(['add-certificates', '-k', keychain]);
+      // Added without trust settings: chain material, never a trust root.
+      expect(c.args).toEqual(['add-certificates', '-k', keychain, expect.stringMatching(/ca\.cer$/)]);
       return ok('');
     });
     await store.installCaCertificates([pki.issuing.der, pki.root.der], { intoRoot: false });
     expect(r.calls).toHaveLength(3);
+    expect(r.calls.some((c) => c.args.includes('add-trusted-cert') || c.args.includes('trustRoot'))).toBe(false);
     r.push(...listing([pki.issuing], []), (c) => {
       expect(c.args.slice(0, 5)).toEqual(['add-trusted-cert', '-r', 'trustRoot', '-k', keychain]);
       return ok('');

@@ -112,10 +112,12 @@ describe('opening', () => {
     expect(e).toMatchObject({ code: 'STORE_UNAVAILABLE', reason: 'DB_PASSWORD' });
   });
 
-  it('missing tools: STORE_UNAVAILABLE/TOOL_MISSING saying to install libnss3-tools', async () => {
+  it('missing tools: the db still lists (through its token); a write is STORE_UNAVAILABLE/TOOL_MISSING saying to install libnss3-tools', async () => {
     const empty = join(work, 'emptybin');
     mkdirSync(empty);
-    const e = await codeOf(openNssStore({ dbDir: newDb('notools'), run: createCommandRunner({ path: empty }) }));
+    const store = await openNssStore({ dbDir: newDb('notools'), run: createCommandRunner({ path: empty }) });
+    expect(await store.list([pki.root.der])).toEqual([]);
+    const e = await codeOf(store.installCaCertificates([pki.issuing.der], { intoRoot: false }));
     expect(e).toMatchObject({ code: 'STORE_UNAVAILABLE', reason: 'TOOL_MISSING' });
     expect(e.message).toMatch(/install libnss3-tools/);
   });
@@ -124,7 +126,8 @@ describe('opening', () => {
     const bin = join(work, 'hangbin');
     mkdirSync(bin);
     writeFileSync(join(bin, 'certutil'), '#!/bin/sh\nexec sleep 30\n', { mode: 0o755 });
-    const e = await codeOf(openNssStore({ dbDir: newDb('hang'), run: createCommandRunner({ path: `${bin}:/usr/bin:/bin` }), timeoutMs: 500 }));
+    const store = await openNssStore({ dbDir: newDb('hang'), run: createCommandRunner({ path: `${bin}:/usr/bin:/bin` }), timeoutMs: 500 });
+    const e = await codeOf(store.installCaCertificates([pki.issuing.der], { intoRoot: false }));
     expect(e).toMatchObject({ code: 'STORE_UNAVAILABLE', reason: 'TOOL_TIMEOUT' });
   });
 });
@@ -148,31 +151,44 @@ describe('install, list, verify, remove on a real NSS db', () => {
     store = await openNssStore({ dbDir: db, run: spy, tempRoot });
   });
 
-  it('installs the bank CA with trust CT,, and leaves the root out unless policy says so', async () => {
+  it('installs the bank CA as chain material only (,,) and leaves the root out unless policy says so', async () => {
     await store.installCaCertificates([pki.issuing.der, pki.root.der], { intoRoot: false });
     const listing = certutil(['-L', '-d', `sql:${db}`]);
-    expect(listing).toMatch(/NSS Test Bank Issuing CA\s+CT,,/);
+    expect(listing).toMatch(/NSS Test Bank Issuing CA\s+,,\s*$/m);
     expect(listing).not.toMatch(/Root CA/);
     // Idempotent.
     await store.installCaCertificates([pki.issuing.der], { intoRoot: false });
     expect(certutil(['-L', '-d', `sql:${db}`]).match(/Issuing CA/g)).toHaveLength(1);
   });
 
-  it('a CA already present without trust gets CT,, and the listing kept says so', async () => {
-    certutil(['-M', '-n', 'NSS Test Bank Issuing CA', '-t', ',,', '-d', `sql:${db}`]);
-    const calls: string[] = [];
-    const real = createCommandRunner();
-    const counting = await openNssStore({ dbDir: db, tempRoot, run: async (cmd, args, opts) => (calls.push(`${cmd} ${args[0]}`), real(cmd, args, opts)) });
-    await counting.installCaCertificates([pki.issuing.der], { intoRoot: false });
-    expect(certutil(['-L', '-d', `sql:${db}`])).toMatch(/NSS Test Bank Issuing CA\s+CT,,/);
-    expect(calls.filter((c) => c === 'certutil -M')).toHaveLength(1);
-    // The kept listing holds the new trust: no second edit and no new listing.
-    calls.length = 0;
-    await counting.installCaCertificates([pki.issuing.der], { intoRoot: false });
-    expect(calls).toEqual([]);
+  it('the bank CA never vouches for a web server: a certificate for accounts.google.com from its key fails vfychain -u 1', async () => {
+    const google = serverCertFromIssuingCa('accounts.google.com');
+    const sslServer = () => vfychain(['-d', `sql:${db}`, '-u', '1', '-a', google]);
+    expect(sslServer()).toMatch(/issuer is not recognized/i);
+    // What earlier versions wrote (CT,,) makes it pass: the check can fail.
+    certutil(['-M', '-n', 'NSS Test Bank Issuing CA', '-t', 'CT,,', '-d', `sql:${db}`]);
+    expect(sslServer()).toMatch(/Chain is good/);
+    // The next install of the bank's CAs takes that trust back, on exactly that certificate.
+    await store.installCaCertificates([pki.issuing.der], { intoRoot: false });
+    expect(certutil(['-L', '-d', `sql:${db}`])).toMatch(/NSS Test Bank Issuing CA\s+,,\s*$/m);
+    expect(sslServer()).toMatch(/issuer is not recognized/i);
   });
 
-  it('installs an identity: listed with its key under a readable nickname, certutil -V -u C passes', async () => {
+  it('trust a user gave the CA otherwise (not exactly CT,,) is left alone, and so is a CA the bank did not send', async () => {
+    const other = makeTestPki('Unrelated CA');
+    writeFileSync(join(work, 'unrelated.der'), other.issuing.der);
+    certutil(['-A', '-n', 'Unrelated Issuing CA', '-t', 'CT,,', '-i', join(work, 'unrelated.der'), '-d', `sql:${db}`]);
+    certutil(['-M', '-n', 'NSS Test Bank Issuing CA', '-t', 'C,,', '-d', `sql:${db}`]);
+    await store.installCaCertificates([pki.issuing.der], { intoRoot: false });
+    const listing = certutil(['-L', '-d', `sql:${db}`]);
+    expect(listing).toMatch(/NSS Test Bank Issuing CA\s+C,,\s*$/m);
+    expect(listing).toMatch(/Unrelated Issuing CA\s+CT,,\s*$/m);
+    certutil(['-M', '-n', 'NSS Test Bank Issuing CA', '-t', ',,', '-d', `sql:${db}`]);
+    certutil(['-D', '-n', 'Unrelated Issuing CA', '-d', `sql:${db}`]);
+    rmSync(other.dir, { recursive: true, force: true });
+  });
+
+  it('installs an identity: listed with its key under a readable nickname, NSS accepts it for SSL client up to the pinned root', async () => {
     const id = await store.install({ privateKeyPkcs8: alice.pkcs8, certificateDer: alice.der, chainDer: [pki.issuing.der, pki.root.der], friendlyName: 'ignored by NSS' });
     expect(id.fingerprint).toBe(fp(alice));
     expect(id.hasPrivateKey).toBe(true);
@@ -180,8 +196,12 @@ describe('install, list, verify, remove on a real NSS db', () => {
     const jst = new Date(notAfter.getTime() + 9 * 3600_000).toISOString().slice(0, 10);
     expect(id.nickname).toBe(`山田 太郎 ${jst}`);
     expect(keyIds(db)).toContain(modulusKeyId(alice));
-    // NSS's own verdict, independently of the adapter.
-    expect(certutil(['-V', '-u', 'C', '-n', id.nickname!, '-d', `sql:${db}`])).toMatch(/certificate is valid/);
+    // NSS's own verdict, independently of the adapter: good with the root given as the anchor
+    // of this one run, while the db itself trusts no CA.
+    writeFileSync(join(work, 'alice.pem'), alice.pem);
+    writeFileSync(join(work, 'root.pem'), pki.root.pem);
+    expect(vfychain(['-d', `sql:${db}`, '-pp', '-u', '0', '-a', join(work, 'alice.pem'), '-t', '-a', join(work, 'root.pem')])).toMatch(/Chain is good/);
+    expect(vfychain(['-d', `sql:${db}`, '-u', '0', '-a', join(work, 'alice.pem')])).toMatch(/issuer is not recognized/i);
     const exported = certutil(['-L', '-n', id.nickname!, '-a', '-d', `sql:${db}`]);
     expect(exported.replace(/\r/g, '')).toContain(alice.pem.trim().split('\n').slice(1, 3).join('\n'));
     // The root never went in through the PKCS#12 either.
@@ -259,40 +279,44 @@ describe('install, list, verify, remove on a real NSS db', () => {
     await store.remove(fp(alice));
   });
 
-  it('a removal batch that certutil refuses falls back to step by step, with the same result', async () => {
+  it('a kill between the key and the certificate of the removal leaves the old certificate without key; remove() again ends it', async () => {
     await store.install({ privateKeyPkcs8: alice.pkcs8, certificateDer: alice.der, chainDer: [pki.issuing.der], friendlyName: 'x' });
-    const real = createCommandRunner();
-    const refused: string[] = [];
-    const refusing = await openNssStore({
-      dbDir: db,
-      tempRoot,
-      run: async (cmd, args, opts) => {
-        const file = args[args.indexOf('-i') + 1] ?? '';
-        if (cmd === 'certutil' && args[0] === '-B' && file.endsWith('remove.batch')) {
-          refused.push(file);
-          return { code: 255, stdout: '', stderr: 'certutil: simulated refusal' };
-        }
-        return real(cmd, args, opts);
-      },
+    const child = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'remove-child.ts'), db, fp(alice)], {
+      env: { ...process.env, CERTDESK_TEST_KILL_AT: 'removeOld:keyGone' },
+      encoding: 'utf8',
     });
-    await refusing.remove(fp(alice));
-    expect(refused).toHaveLength(1);
+    expect(child.signal, child.stderr).toBe('SIGKILL');
     expect(keyIds(db)).not.toContain(modulusKeyId(alice));
     expect(keyIds(db)).toContain(modulusKeyId(aliceRenewed));
-    expect((await refusing.list([pki.root.der])).map((i) => [i.fingerprint, i.hasPrivateKey])).toEqual([[fp(aliceRenewed), true]]);
+    const killed = await store.list([pki.root.der]);
+    expect(killed.map((i) => [i.fingerprint, i.hasPrivateKey]).sort()).toEqual([[fp(alice), false], [fp(aliceRenewed), true]].sort());
+    await store.remove(fp(alice));
+    expect((await store.list([pki.root.der])).map((i) => [i.fingerprint, i.hasPrivateKey])).toEqual([[fp(aliceRenewed), true]]);
+    await store.verifyInstalled(fp(aliceRenewed), [pki.root.der]);
+  });
+
+  it('a key that another certificate of the db also carries stays when one of them is removed', async () => {
+    const twin = pki.client({ subject: '/C=JP/O=Example Corp/CN=Same Key', days: 200, keyPem: aliceRenewed.keyPem });
+    const t = await store.install({ privateKeyPkcs8: twin.pkcs8, certificateDer: twin.der, chainDer: [pki.issuing.der], friendlyName: 'x' });
+    expect(t.hasPrivateKey).toBe(true);
+    await store.remove(fp(twin));
+    expect(keyIds(db)).toContain(modulusKeyId(aliceRenewed));
+    expect((await store.list([pki.root.der])).map((i) => [i.fingerprint, i.hasPrivateKey])).toEqual([[fp(aliceRenewed), true]]);
   });
 
   it('an ECDSA identity is listed with its key (NSS key id of an EC point)', async () => {
     const id = await store.install({ privateKeyPkcs8: ecdsa.pkcs8, certificateDer: ecdsa.der, chainDer: [pki.issuing.der], friendlyName: 'x' });
     expect(id.hasPrivateKey).toBe(true);
-    // The db changed after the install (the CA's trust taken away): NSS is asked again, and
-    // the verdict it gave beside the read-back is not reused.
-    certutil(['-M', '-n', 'NSS Test Bank Issuing CA', '-t', ',,', '-d', `sql:${db}`]);
-    expect(await codeOf(store.verifyInstalled(fp(ecdsa), [pki.root.der]))).toMatchObject({ code: 'VERIFY_FAILED', reason: 'NSS_REJECTED' });
-    certutil(['-M', '-n', 'NSS Test Bank Issuing CA', '-t', 'CT,,', '-d', `sql:${db}`]);
     await store.verifyInstalled(fp(ecdsa), [pki.root.der]);
     await store.remove(fp(ecdsa));
     expect((await store.list([pki.root.der])).map((i) => i.fingerprint)).toEqual([fp(aliceRenewed)]);
+  });
+
+  it("NSS's verdict is its own: a server certificate installed as an identity passes our chain check but NSS refuses it for SSL client", async () => {
+    const server = pki.server();
+    await store.install({ privateKeyPkcs8: server.pkcs8, certificateDer: server.der, chainDer: [pki.issuing.der], friendlyName: 'x' });
+    expect(await codeOf(store.verifyInstalled(fp(server), [pki.root.der]))).toMatchObject({ code: 'VERIFY_FAILED', reason: 'NSS_REJECTED' });
+    await store.remove(fp(server));
   });
 
   it('a key that does not belong to the certificate is refused before anything is written', async () => {
@@ -377,6 +401,23 @@ describe('tool failures', () => {
     expect(readdirSync(tempRoot)).toEqual([]);
   });
 });
+
+/** vfychain's whole output, whatever its exit code. */
+function vfychain(args: string[]): string {
+  const r = spawnSync('vfychain', args, { encoding: 'utf8' });
+  return r.stdout + r.stderr;
+}
+
+/** A TLS server certificate for `host` signed by the test bank's issuing CA key. */
+function serverCertFromIssuingCa(host: string): string {
+  const ext = writeTmp(`${host}.ext`, `basicConstraints=critical,CA:false\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:${host}\n`);
+  const key = join(work, `${host}.key`);
+  const csr = join(work, `${host}.csr`);
+  const pem = join(work, `${host}.pem`);
+  execFileSync('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', csr, '-subj', `/CN=${host}`], { stdio: 'ignore' });
+  execFileSync('openssl', ['x509', '-req', '-in', csr, '-CA', join(pki.dir, 'issuing.pem'), '-CAkey', join(pki.dir, 'issuing.key'), '-out', pem, '-days', '90', '-extfile', ext], { stdio: 'ignore' });
+  return pem;
+}
 
 function writeTmp(name: string, text: string): string {
   const p = join(work, name);

@@ -1,5 +1,5 @@
 // The command line's early listing: taken by the store when the db is unchanged since it
-// started (no certutil run of the store's own), ignored when anything wrote to the db meanwhile.
+// started, ignored when anything wrote to the db meanwhile.
 import { execFileSync } from 'node:child_process';
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -68,10 +68,8 @@ describe('prefetchListing', () => {
     const other = pki.client({ subject: '/C=JP/O=Prefetch/CN=added later', days: 100 });
     writeFileSync(join(work, 'later.der'), other.der);
     execFileSync('certutil', ['-A', '-n', 'later', '-t', ',,', '-i', join(work, 'later.der'), '-d', `sql:${db}`]);
-    const { run, calls } = counting();
-    const store = await openNssStore({ dbDir: db, run, prefetched });
+    const store = await openNssStore({ dbDir: db, prefetched });
     const listed = await store.list([pki.root.der]);
-    expect(calls.length).toBeGreaterThan(0);
     expect(listed.map((s) => s.nickname).sort()).toContain('later');
     expect(listed.find((s) => s.nickname === 'later')!.hasPrivateKey).toBe(false);
   });
@@ -79,11 +77,10 @@ describe('prefetchListing', () => {
   it('of another db is not taken', async () => {
     const a = dbWithIdentity('a');
     const b = dbWithIdentity('b');
-    const { run, calls } = counting();
-    const store = await openNssStore({ dbDir: b, run, prefetched: prefetchListing(`nss:${a}`)! });
+    const store = await openNssStore({ dbDir: b, prefetched: prefetchListing(`nss:${a}`)! });
     const listed = await store.list([pki.root.der]);
-    expect(calls.length).toBeGreaterThan(0);
     expect(listed).toHaveLength(1);
+    expect(listed[0]!.nickname).toMatch(/\bb\b/);
     expect(store.describe()).toContain(b);
   });
 

@@ -241,6 +241,8 @@ describe('commands', () => {
     expect(r.calls).toHaveLength(2);
     expectPs(r.calls[1]!, IMPORT_CA_SCRIPT);
     expect(r.calls[1]!.opts?.env?.CERTDESK_STORE).toBe('CA');
+    // The root stays out of CurrentUser\\Root without policy.
+    expect(r.calls.map((c) => c.opts?.env?.CERTDESK_STORE)).not.toContain('Root');
     r.push(() => ok(''), () => ok(''), () => ok(''));
     await store.installCaCertificates([pki.issuing.der, pki.root.der], { intoRoot: true });
     expect(r.calls.slice(2).map((c) => c.opts?.env?.CERTDESK_STORE)).toEqual([undefined, 'CA', 'Root']);

@@ -1,10 +1,10 @@
 // The first listing of an NSS db, started by the command line before the store module and
-// the PKI code behind it have loaded: certutil runs while Node compiles them. Light on
-// purpose: this module loads no certificate parser. The store takes the listing only if
-// the db is unchanged since it started (openNssStore's `prefetched`).
+// the PKI code behind it have loaded. Light on purpose: this module loads no certificate
+// parser. The store takes the listing only if the db is unchanged since it started
+// (openNssStore's `prefetched`).
 //
 // For `renew`, the identity the renewal authenticates with is exported as soon as the
-// first batch shows it (pk12util -o and its PBKDF2 are the longest step of a renewal), when
+// listing shows it (pk12util -o and its PBKDF2 are the longest step of a renewal), when
 // the db holds exactly one nickname with a key. It stays in this process: the store uses
 // it only for that nickname, on an unchanged db, and only if it holds the certificate asked for.
 import { existsSync } from 'node:fs';
@@ -12,9 +12,8 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { createCommandRunner } from './runner';
-import { dbStamp, readBatch, readListing, uniqueNicknames, type BatchTarget, type Listing } from './nss/listing';
-import { exportNickname, type NicknameExport } from './nss/export';
-import { parseKeyList } from './nss/parse';
+import { dbStamp, readListing, type Listing } from './nss/listing';
+import { exportNickname, type NicknameExport, type ToolTarget } from './nss/export';
 
 export interface PrefetchedIdentity extends NicknameExport {
   nickname: string;
@@ -29,7 +28,7 @@ export interface PrefetchedListing {
   /** The db files' stamp when the listing started. */
   stamp: string | null;
   listing: Promise<Listing | null>;
-  /** Settles when the first batch is read and the identity's export, if any, is running. */
+  /** Settles when the listing is read and the identity's export, if any, is running. */
   started: Promise<void>;
   /** The early identity export (renew), or null when none was started. */
   identity: Promise<PrefetchedIdentity | null>;
@@ -50,11 +49,11 @@ export function prefetchListing(spec: string, opts: { home?: string; identity?: 
   const dbDir = nssDbDirFor(spec, opts.home);
   if (!dbDir || !existsSync(join(dbDir, 'cert9.db'))) return undefined;
   const stamp = dbStamp(dbDir);
-  const t: BatchTarget = { db: `sql:${dbDir}`, run: createCommandRunner(), tempRoot: undefined, timeoutMs: 60_000 };
-  const first = readBatch(t, []).catch(() => null);
+  const t: ToolTarget = { db: `sql:${dbDir}`, run: createCommandRunner(), tempRoot: undefined, timeoutMs: 60_000 };
+  const listing = readListing(dbDir).catch(() => null);
   let identity: Promise<PrefetchedIdentity | null> | undefined;
-  const started = first.then(async (b) => {
-    const nickname = opts.identity && b ? onlyIdentity(b) : undefined;
+  const started = listing.then(async (l) => {
+    const nickname = opts.identity && l ? onlyIdentity(l) : undefined;
     if (!nickname) return;
     let spawned!: () => void;
     const running = new Promise<void>((resolve) => (spawned = resolve));
@@ -62,19 +61,17 @@ export function prefetchListing(spec: string, opts: { home?: string; identity?: 
     // Settles once pk12util runs (or the export failed before it could).
     await Promise.race([running, identity]);
   });
-  const listing = first.then((b) => (b ? readListing(t, uniqueNicknames(b.rows)) : null)).catch(() => null);
-  // The export is known once the first batch is read: `identity` waits for that.
+  // The export is known once the listing is read: `identity` waits for that.
   return { dbDir, stamp, listing, started, identity: started.then(() => identity ?? null) };
 }
 
-/** The one nickname that is a user certificate with a key (u,u,u), or undefined. */
-function onlyIdentity(b: Listing): string | undefined {
-  const withKey = new Set(parseKeyList(b.keysText).map((k) => k.nickname));
-  const users = uniqueNicknames(b.rows.filter((r) => withKey.has(r.nickname) && /u/.test(r.trust)));
-  return users.length === 1 ? users[0] : undefined;
+/** The one nickname that holds certificates with a key, or undefined. */
+function onlyIdentity(l: Listing): string | undefined {
+  const users = new Set(l.certs.filter((c) => c.keyId !== '' && l.keyIds.has(c.keyId)).map((c) => c.nickname));
+  return users.size === 1 ? [...users][0] : undefined;
 }
 
-async function exportIdentity(t: BatchTarget, dbDir: string, nickname: string, spawned: () => void): Promise<PrefetchedIdentity | null> {
+async function exportIdentity(t: ToolTarget, dbDir: string, nickname: string, spawned: () => void): Promise<PrefetchedIdentity | null> {
   const stamp = dbStamp(dbDir);
   try {
     const exported = await exportNickname(t, dbDir, nickname, spawned);

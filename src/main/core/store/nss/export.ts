@@ -5,7 +5,16 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { withPrivateDir } from '../temp';
 import { nssFailure } from './errors';
-import type { BatchTarget } from './listing';
+import type { CommandRunner } from '../types';
+
+/** How to run the NSS tools on one db. */
+export interface ToolTarget {
+  /** `sql:DIR` */
+  db: string;
+  run: CommandRunner;
+  tempRoot: string | undefined;
+  timeoutMs: number;
+}
 
 export interface NicknameExport {
   pkcs12: Uint8Array;
@@ -14,7 +23,7 @@ export interface NicknameExport {
 }
 
 /** `spawned` is called as pk12util starts (its temporary files are written by then). */
-export async function exportNickname(t: BatchTarget, dbDir: string, nickname: string, spawned?: () => void): Promise<NicknameExport> {
+export async function exportNickname(t: ToolTarget, dbDir: string, nickname: string, spawned?: () => void): Promise<NicknameExport> {
   const password = randomBytes(24).toString('base64url');
   const pkcs12 = await withPrivateDir(t.tempRoot, async (dir) => {
     const out = join(dir.path, 'export.p12');

@@ -1,26 +1,33 @@
-// What an NSS db holds, read by certutil batches: the rows of -L, each nickname's
-// certificates (PEM) and the -K key list. Text and bytes only, no certificate parsing, so
-// that the command line can start the listing before the PKI code has even loaded.
+// What an NSS db holds, read from its token in one PKCS#11 session: every certificate object
+// with its exact nickname bytes and CKA_ID, the private keys' CKA_IDs and the trust objects.
+// Bytes only, no certificate parsing, so that the command line can start the listing
+// before the PKI code has even loaded.
+import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { pemToDer } from '../../pki/encoding';
-import { withPrivateDir, type PrivateDir } from '../temp';
-import type { CommandRunner } from '../types';
-import { parseCertList, type NssCertRow } from './parse';
+import { withToken, type TokenCert, type TrustObject } from './token';
 
-/** What one listing batch read: the rows of -L, each nickname's certificates, the -K text. */
+export type ListedCert = Omit<TokenCert, 'handle'>;
+export type Trust = Omit<TrustObject, 'handle' | 'certSha1'>;
+
 export interface Listing {
-  rows: NssCertRow[];
-  certs: Map<string, Uint8Array[]>;
-  keysText: string;
+  certs: ListedCert[];
+  /** CKA_IDs of the private keys, lowercase hex. */
+  keyIds: Set<string>;
+  /** Trust objects by the SHA-1 of their certificate (lowercase hex). */
+  trust: Map<string, Trust>;
 }
 
-export interface BatchTarget {
-  /** `sql:DIR` */
-  db: string;
-  run: CommandRunner;
-  tempRoot: string | undefined;
-  timeoutMs: number;
+export async function readListing(dbDir: string): Promise<Listing> {
+  return withToken(dbDir, 'read', (t) => {
+    const certs = t.certificates().map(({ nickname, der, keyId }) => ({ nickname, der, keyId }));
+    const trust = new Map(t.trustObjects().map(({ certSha1, serverAuth, clientAuth, emailProtection, codeSigning }) => [certSha1, { serverAuth, clientAuth, emailProtection, codeSigning }]));
+    return { certs, keyIds: t.privateKeyIds(), trust };
+  });
+}
+
+export function sha1Of(der: Uint8Array): string {
+  return createHash('sha1').update(der).digest('hex');
 }
 
 /** Size, inode, modification and change time (ns) of the two files a listing reads; null if unreadable. */
@@ -35,74 +42,4 @@ export function dbStamp(dbDir: string): string | null {
   } catch {
     return null;
   }
-}
-
-/**
- * One certutil -B process: `before` (writes), then "-L", then "-L -n NICK -a" per nickname,
- * each followed by a bare "-L" whose header marks where that nickname's PEM ends, then "-K".
- * `ran` tells whether `before` ran through (the listing's first header was printed); the
- * listing is null when the batch did not run to its end. Null when a nickname cannot be quoted.
- */
-export async function runBatch(t: BatchTarget, dir: PrivateDir, name: string, before: string[], nicknames: string[]): Promise<{ ran: boolean; listing: Listing | null } | null> {
-  if (!nicknames.every(batchSafe)) return null;
-  const lines = [...before, '-L', ...nicknames.flatMap((n) => [`-L -n "${n}" -a`, '-L']), '-K'];
-  const batch = await dir.write(name, lines.join('\n') + '\n');
-  const r = await t.run('certutil', ['-B', '-i', batch, '-d', t.db], { timeoutMs: t.timeoutMs });
-  // '' before the first header, then each nickname's PEM, then the keys.
-  const parts = r.stdout.split(/^Certificate Nickname\s+Trust Attributes\s*$/m);
-  const ran = parts.length > 1;
-  if (parts.length !== nicknames.length + 2) return { ran, listing: null };
-  // A database without keys fails the last command ("no keys found"): an empty key list.
-  if (r.code !== 0 && !/no keys found/i.test(r.stderr + r.stdout)) return { ran, listing: null };
-  const certs = new Map<string, Uint8Array[]>();
-  for (const [i, n] of nicknames.entries()) {
-    const pem = parts[i + 1] ?? '';
-    certs.set(n, pem.includes('-----BEGIN CERTIFICATE-----') ? pemToDer(pem, 'CERTIFICATE') : []);
-  }
-  // certutil prints the listing's header unbuffered but its rows through stdio, flushed
-  // at exit: the rows gather at the end, so they are read from the whole output.
-  const rows = visible(parseCertList(r.stdout));
-  return { ran, listing: { rows, certs, keysText: r.code === 0 ? (parts[nicknames.length + 1] ?? '') : '' } };
-}
-
-/** A listing batch of these nicknames (no writes); null when it did not run through. */
-export async function readBatch(t: BatchTarget, nicknames: string[]): Promise<Listing | null> {
-  if (!nicknames.every(batchSafe)) return null;
-  const r = await withPrivateDir(t.tempRoot, (dir) => runBatch(t, dir, 'list.batch', [], nicknames));
-  return r?.listing ?? null;
-}
-
-/**
- * The whole listing in one process when `guess` names the db's nicknames (those of the last
- * listing, the usual case), in two when they changed; null when no batch ran through.
- */
-export async function readListing(t: BatchTarget, guess: string[]): Promise<Listing | null> {
-  let b = await readBatch(t, guess);
-  if (!b && guess.length > 0) b = await readBatch(t, []);
-  if (b && !complete(b)) b = await readBatch(t, uniqueNicknames(b.rows));
-  return b && complete(b) ? b : null;
-}
-
-/** Every nickname the -L rows show was asked for, and no other. */
-export function complete(l: Listing): boolean {
-  return sameSet(l.rows, [...l.certs.keys()]);
-}
-
-/** Roots of a loaded trust module (p11-kit in some Firefox profiles) are not ours to list. */
-export function visible(rows: NssCertRow[]): NssCertRow[] {
-  return rows.filter((row) => !row.nickname.startsWith('Builtin Object Token:'));
-}
-
-export function uniqueNicknames(rows: NssCertRow[] | string[]): string[] {
-  return [...new Set(rows.map((r) => (typeof r === 'string' ? r : r.nickname)))];
-}
-
-export function sameSet(rows: NssCertRow[] | string[], nicknames: string[]): boolean {
-  const a = uniqueNicknames(rows);
-  return a.length === new Set(nicknames).size && a.every((n) => nicknames.includes(n));
-}
-
-/** certutil's batch lines are split on blanks outside double quotes, with no escapes. */
-export function batchSafe(value: string): boolean {
-  return value.length > 0 && !/["\\\r\n]/.test(value);
 }

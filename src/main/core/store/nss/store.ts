@@ -1,28 +1,30 @@
 // The Linux adapter: an NSS shared database (Chrome/Chromium's ~/.pki/nssdb, or a Firefox
-// profile) driven through certutil, pk12util and vfychain.
+// profile), read and edited through its token (PKCS#11, nss/token), written by pk12util and
+// certutil, checked by vfychain.
 //
 // NSS files every certificate of one subject under one nickname (pk12util reuses the
 // nickname already given to that subject), and the private key under its CKA_ID. A renewed
 // certificate repeats its subject, so the old and new ones share a nickname: the adapter
-// therefore names nothing by nickname alone. It tells certificates apart by fingerprint,
-// keys by CKA_ID, and removal deletes the key by id, then the certificate object itself.
+// therefore names nothing by nickname alone. It tells certificates apart by their bytes
+// (fingerprint), keys by CKA_ID, trust objects by their certificate's SHA-1.
 import { randomBytes, createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CoreError } from '../../errors';
-import { buildPkcs12, derToPem, pemToDer } from '../../pki';
+import { killPoint } from '../../kill-points';
+import { buildPkcs12, derToPem } from '../../pki';
 import { certFacts, chainsToAnchor, normHex, verifyTrusted, readableName, tryCertFacts, type CertFacts } from '../certs';
 import { createCommandRunner } from '../runner';
 import { withPrivateDir } from '../temp';
 import type { CertificateStore, CommandRunner, InstallOptions, StoredIdentity } from '../types';
 import { nssFailure, type NssAction } from './errors';
 import { bagsOf, keyBagFor, privateKeyOf } from './key-bag';
-import { batchSafe, complete, dbStamp, readListing, runBatch, uniqueNicknames, visible, type BatchTarget, type Listing } from './listing';
-import { parseCertList, parseKeyList } from './parse';
+import { dbStamp, readListing, type Listing, type Trust } from './listing';
+import { MUST_VERIFY, TRUSTED_DELEGATOR, withToken } from './token';
 import type { PrefetchedIdentity, PrefetchedListing } from '../prefetch';
-import { exportNickname } from './export';
+import { exportNickname, type ToolTarget } from './export';
 
 export interface NssStoreOptions {
   /** Default: ~/.pki/nssdb, the database Chrome and Chromium read. */
@@ -41,11 +43,17 @@ export interface NssStoreOptions {
 interface Entry {
   facts: CertFacts;
   nickname: string;
-  trust: string;
+  /** CKA_ID of the certificate object: its private key carries the same. */
+  keyId: string;
+  /** The certificate's trust object, if NSS keeps one for it. */
+  trust: Trust | undefined;
   hasKey: boolean;
 }
 
-const CLIENT_CA_TRUST = 'CT,,';
+/** certutil's trust for a CA that is chain material only: no usage is trusted on its authority. */
+const CHAIN_ONLY = ',,';
+/** A self-signed root that policy makes a trust anchor (intoRoot). */
+const ROOT_TRUST = 'CT,,';
 
 export function defaultNssDbDir(): string {
   return join(homedir(), '.pki', 'nssdb');
@@ -68,12 +76,8 @@ class NssStore implements CertificateStore {
    * a browser included, changes them; reading does not). Our own writes drop it as well.
    */
   private cached: { stamp: string; entries: Entry[] } | null = null;
-  /** vfychain started right after an install, for verifyInstalled while the db is unchanged. */
-  private verdict: { sha256: string; stamp: string; result: Promise<string | null> } | null = null;
   /** The identity export the command line started early (prefetch), until exportIdentity takes it. */
   private prefetchedIdentity: Promise<PrefetchedIdentity | null> | undefined;
-  /** The nicknames of the last listing: the next one asks for them in the same process. */
-  private nicknames: string[] = [];
 
   constructor(
     private readonly dbDir: string,
@@ -87,7 +91,7 @@ class NssStore implements CertificateStore {
     this.prefetchedIdentity = prefetched?.identity;
   }
 
-  private get target(): BatchTarget {
+  private get target(): ToolTarget {
     return { db: this.db, run: this.run, tempRoot: this.tempRoot, timeoutMs: this.timeoutMs };
   }
 
@@ -108,13 +112,12 @@ class NssStore implements CertificateStore {
       // What Chromium does on first start: a shared sql database without a password.
       await this.tool('certutil', ['-N', '--empty-password', '-d', this.db], 'write');
     }
-    // The first listing proves the db readable and serves the list() that follows. Only
-    // what certutil -L refuses stops the opening: a key store behind a password, say,
-    // fails the calls that need the keys.
+    // The first listing proves the db readable and serves the list() that follows. A db
+    // behind a password still opens: every call that reads it says so.
     try {
       await this.entries();
-    } catch {
-      await this.tool('certutil', ['-L', '-d', this.db], 'read');
+    } catch (err) {
+      if (!(err instanceof CoreError && err.detail?.reason === 'DB_PASSWORD')) throw err;
     }
   }
 
@@ -150,23 +153,7 @@ class NssStore implements CertificateStore {
       const dbPwFile = await dir.write('db.pw', '');
       await this.tool('pk12util', ['-i', p12File, '-d', this.db, '-w', pwFile, '-k', dbPwFile], 'write');
     });
-
-    // NSS's verdict (vfychain) runs beside the read-back listing: both read the db as the
-    // write left it, and verifyInstalled takes the verdict only if the db is still that.
-    const stamp = this.stamp();
-    const verdict = this.vfychain(facts.der);
-    verdict.catch(() => undefined);
-    let after: Entry[];
-    try {
-      after = await this.entries();
-    } catch (err) {
-      await verdict.catch(() => undefined);
-      throw err;
-    }
-    this.verdict = stamp === null ? null : { sha256: facts.sha256, stamp, result: verdict };
-    const installed = after.find((e) => e.facts.sha256 === facts.sha256);
-    // A failed install does not leave vfychain running behind it.
-    if (!installed?.hasKey) await verdict.catch(() => undefined);
+    const installed = (await this.entries()).find((e) => e.facts.sha256 === facts.sha256);
     if (!installed) {
       throw new CoreError('STORE_WRITE_FAILED', `pk12util reported success but the certificate is not in ${this.describe()}. Close all browsers and try again.`, { reason: 'NOT_LISTED' });
     }
@@ -183,51 +170,69 @@ class NssStore implements CertificateStore {
     if (!e) throw new CoreError('VERIFY_FAILED', `The certificate ${fp.slice(0, 16)}… is not in ${this.describe()}.`, { reason: 'NOT_IN_STORE' });
     if (!e.hasKey) throw new CoreError('KEY_MISSING', `The certificate is in ${this.describe()} but its private key is not: it cannot be used to log in. Renew or re-obtain it.`, { reason: 'KEY_NOT_LISTED' });
     const pool = entries.filter((x) => x.facts.isCA).map((x) => x.facts.der);
+    // NSS's own verdict runs beside ours: both read the same db.
+    const nss = anchorsDer.length > 0 ? this.vfychain(e.facts.der, anchorsDer) : Promise.resolve('no trust anchor');
+    nss.catch(() => undefined);
     if (!(await verifyTrusted(e.facts, pool, anchorsDer))) {
+      await nss.catch(() => undefined);
       throw new CoreError('VERIFY_FAILED', `The certificate in ${this.describe()} does not chain to the bank's trust anchor or is not valid today.`, { reason: 'UNTRUSTED_CHAIN' });
     }
-    // NSS's own verdict for the usage the browser needs (SSL client), on this exact
-    // certificate: certutil -V takes a nickname, which a renewed holder shares with its
-    // previous certificate.
-    const kept = this.verdict;
-    this.verdict = null;
-    const rejected = kept && kept.sha256 === fp && kept.stamp === this.stamp() ? await kept.result : await this.vfychain(e.facts.der);
+    const rejected = await nss;
     if (rejected !== null) throw nssRejected(this.describe(), rejected);
     return identity(e);
   }
 
-  /** vfychain -u 0 on this exact certificate: null when NSS accepts it, else what it said. */
-  private async vfychain(der: Uint8Array): Promise<string | null> {
+  /**
+   * vfychain on this exact certificate for the usage the browser needs (SSL client),
+   * through the intermediates in the db up to the pinned anchors given for this one run
+   * (-t, which libpkix, -pp, honours alone): the db's own trust is not consulted, so the
+   * verdict holds although no CA in the db is trusted. Null when NSS accepts it, else what
+   * it said. (certutil -V takes a nickname, which a renewed holder shares with its
+   * previous certificate.)
+   */
+  private async vfychain(der: Uint8Array, anchorsDer: Uint8Array[]): Promise<string | null> {
     return withPrivateDir(this.tempRoot, async (dir) => {
-      const file = await dir.write('leaf.pem', derToPem(der, 'CERTIFICATE'));
-      const c = await this.run('vfychain', ['-d', this.db, '-u', '0', '-a', file], { timeoutMs: this.timeoutMs });
-      return c.code !== 0 || /chain is bad/i.test(c.stdout + c.stderr) ? c.stdout + c.stderr : null;
+      const leaf = await dir.write('leaf.pem', derToPem(der, 'CERTIFICATE'));
+      const anchors: string[] = [];
+      for (const [i, a] of anchorsDer.entries()) anchors.push('-t', '-a', await dir.write(`anchor${i}.pem`, derToPem(a, 'CERTIFICATE')));
+      const c = await this.run('vfychain', ['-d', this.db, '-pp', '-u', '0', '-a', leaf, ...anchors], { timeoutMs: this.timeoutMs });
+      return c.code !== 0 || !/chain is good/i.test(c.stdout + c.stderr) ? c.stdout + c.stderr : null;
     });
   }
 
+  /**
+   * Removes exactly this certificate object and its key, by their own bytes and CKA_ID, in
+   * two token sessions: the key first (and its public key object), then the trust object
+   * and the certificate. Any state a kill leaves in between is a certificate without its
+   * key, which the listing still shows and a second remove(fingerprint) finishes. A key
+   * whose CKA_ID another certificate of the db uses stays. No other object is touched.
+   */
   async remove(fingerprint: string): Promise<void> {
     const fp = normHex(fingerprint);
     const entries = await this.entries();
     const target = entries.find((e) => e.facts.sha256 === fp);
     if (!target) return;
-    const siblings = entries.filter((e) => e.nickname === target.nickname && e.facts.sha256 !== fp);
-    const oneRun = await this.removeInOneRun(target, siblings);
-    if (!oneRun) {
-      // The one-process removal stopped midway (or cannot be written as a batch): put back
-      // what it may have taken, then remove step by step with a check after each step.
-      await this.readdMissing(target.nickname, siblings.map((x) => x.facts.der));
-      const now = (await this.entries()).find((e) => e.facts.sha256 === fp);
-      if (now) {
-        // -F -k deletes exactly this key (by CKA_ID); the certificate object stays.
-        if (now.hasKey && now.facts.keyId) await this.tool('certutil', ['-F', '-k', now.facts.keyId, '-d', this.db], 'write');
-        await this.deleteCertificate(now);
-      }
+    const der = Buffer.from(target.facts.der);
+    this.cached = null;
+    if (target.hasKey) {
+      await withToken(this.dbDir, 'write', (t) => {
+        const certs = t.certificates();
+        if (certs.some((c) => c.keyId === target.keyId && !der.equals(c.der))) return;
+        const keys = t.keysWithId(target.keyId);
+        for (const h of [...keys.privateKeys, ...keys.publicKeys]) t.destroy(h);
+      });
+      killPoint('removeOld:keyGone');
+      // A signal the process handles arrives between the two sessions, as it would in a real
+      // kill at this point (promise callbacks alone never let it in).
+      await new Promise((resolve) => setImmediate(resolve));
     }
-    // The batch ends with a listing of the db as the removal left it (the same process,
-    // after its writes): that is the confirmation; otherwise a fresh listing is.
-    const after = Array.isArray(oneRun) ? oneRun : await this.entries();
-    const left = after.find((e) => e.facts.sha256 === fp);
-    if (left) throw new CoreError('STORE_WRITE_FAILED', `The certificate could not be removed from ${this.describe()}. Close all browsers and try again.`, { reason: 'STILL_LISTED' });
+    await withToken(this.dbDir, 'write', (t) => {
+      const sha1 = target.facts.sha1;
+      for (const tr of t.trustObjects()) if (tr.certSha1 === sha1) t.destroy(tr.handle);
+      for (const c of t.certificates()) if (der.equals(c.der)) t.destroy(c.handle);
+    });
+    const after = await this.entries();
+    if (after.some((e) => e.facts.sha256 === fp)) throw new CoreError('STORE_WRITE_FAILED', `The certificate could not be removed from ${this.describe()}. Close all browsers and try again.`, { reason: 'STILL_LISTED' });
     for (const e of entries) {
       if (e.facts.sha256 === fp) continue;
       const now = after.find((a) => a.facts.sha256 === e.facts.sha256);
@@ -238,106 +243,43 @@ class NssStore implements CertificateStore {
   }
 
   /**
-   * One certutil batch: the key by its CKA_ID, then every certificate of the nickname (-D -n
-   * takes whichever NSS picks, for a renewed holder the newer one first: certutil cannot
-   * delete by DER), then the other certificates back (their keys stayed under their
-   * CKA_IDs, so they are re-associated). False when it did not run to its end; the caller's
-   * read-back judges the result either way.
+   * The bank's CA certificates go in as chain material only (trust ",,"): the browser needs
+   * them to offer the client certificate and to send its chain, never to trust a server.
+   * A self-signed root goes in only when policy says so (intoRoot), and is then a trust
+   * anchor (CT,,). Earlier CertDesk versions marked the issuing CA CT,,: that exact trust
+   * on exactly that certificate is taken back; any other trust a user set stays.
    */
-  /**
-   * The removal as one certutil batch, followed in the same process by a listing of what it
-   * left: the entries then, true when the removal ran through but the listing did not, false
-   * when the removal stopped (certutil -B stops at the first failing command).
-   */
-  private async removeInOneRun(target: Entry, siblings: Entry[]): Promise<Entry[] | boolean> {
-    if (!batchSafe(target.nickname)) return false;
-    const lines: string[] = [];
-    if (target.hasKey && target.facts.keyId) lines.push(`-F -k ${target.facts.keyId}`);
-    for (let i = 0; i <= siblings.length; i++) lines.push(`-D -n "${target.nickname}"`);
-    const listed = siblings.length > 0 ? this.nicknames : this.nicknames.filter((n) => n !== target.nickname);
-    const r = await withPrivateDir(this.tempRoot, async (dir) => {
-      for (const [i, sib] of siblings.entries()) {
-        const file = await dir.write(`sibling${i}.der`, sib.facts.der);
-        if (!batchSafe(file)) return null;
-        lines.push(`-A -n "${target.nickname}" -t ",," -i "${file}"`);
-      }
-      return runBatch(this.target, dir, 'remove.batch', lines, listed);
-    });
-    this.cached = null;
-    if (!r) return false;
-    if (r.listing && complete(r.listing)) {
-      this.nicknames = [...r.listing.certs.keys()];
-      return entriesOf(r.listing);
-    }
-    // The listing's nicknames were not all there (or the last -K failed): did the removal
-    // itself run through? Its commands print nothing, so a listing header means it did.
-    return r.ran;
-  }
-
-  private async readdMissing(nickname: string, ders: Uint8Array[]): Promise<void> {
-    if (ders.length === 0) return;
-    const present = new Set((await this.certsOf(nickname)).map((d) => certFacts(d).sha256));
-    for (const d of ders) {
-      if (present.has(certFacts(d).sha256)) continue;
-      await withPrivateDir(this.tempRoot, async (dir) => {
-        const file = await dir.write('cert.der', d);
-        await this.tool('certutil', ['-A', '-n', nickname, '-t', ',,', '-i', file, '-d', this.db], 'write');
-      });
-    }
-  }
-
-  /**
-   * certutil -D -n deletes one certificate object of the nickname's subject, the one NSS
-   * picks. Delete until the target is gone, then put back any sibling deleted before it
-   * (its key is still in the db under its CKA_ID, so it is re-associated).
-   */
-  private async deleteCertificate(target: Entry): Promise<void> {
-    const deleted: Uint8Array[] = [];
-    const siblings = (await this.certsOf(target.nickname)).length;
-    for (let i = 0; i < siblings; i++) {
-      const before = await this.certsOf(target.nickname);
-      await this.tool('certutil', ['-D', '-n', target.nickname, '-d', this.db], 'write');
-      const now = new Set((await this.certsOf(target.nickname)).map((d) => certFacts(d).sha256));
-      for (const d of before) {
-        const f = certFacts(d);
-        if (!now.has(f.sha256) && f.sha256 !== target.facts.sha256) deleted.push(d);
-      }
-      if (!now.has(target.facts.sha256)) break;
-    }
-    for (const d of deleted) {
-      await withPrivateDir(this.tempRoot, async (dir) => {
-        const file = await dir.write('cert.der', d);
-        await this.tool('certutil', ['-A', '-n', target.nickname, '-t', ',,', '-i', file, '-d', this.db], 'write');
-      });
-    }
-  }
-
   async installCaCertificates(caDer: Uint8Array[], opts: { intoRoot: boolean }): Promise<void> {
     for (const der of caDer) {
       const f = certFacts(der);
       if (!f.isCA) throw new CoreError('INVALID_INPUT', `"${f.commonName}" is not a CA certificate and was not installed as one.`, { reason: 'NOT_CA' });
-      // A self-signed root becomes a trust anchor of every NSS user (the browser included):
-      // only when policy says so.
       if (f.selfSigned && !opts.intoRoot) continue;
+      const trust = f.selfSigned ? ROOT_TRUST : CHAIN_ONLY;
       const entries = await this.entries();
       const present = entries.find((e) => e.facts.sha256 === f.sha256);
       if (present) {
-        if (present.trust.replace(/\s/g, '') !== CLIENT_CA_TRUST) {
-          await this.tool('certutil', ['-M', '-n', present.nickname, '-t', CLIENT_CA_TRUST, '-d', this.db], 'write');
-          // A trust edit changes nothing else a listing shows: the listing kept goes on with the
-          // new trust (one certutil run less before the install, which lists again after it).
-          this.keep(entries.map((e) => (e === present ? { ...e, trust: CLIENT_CA_TRUST } : e)));
-        }
+        if (!f.selfSigned && present.trust && isEarlierClientCaTrust(present.trust)) await this.takeBackClientCaTrust(f);
+        else if (f.selfSigned && !(present.trust && isEarlierClientCaTrust(present.trust))) await this.tool('certutil', ['-M', '-n', present.nickname, '-t', ROOT_TRUST, '-d', this.db], 'write');
         continue;
       }
       const nickname = sameSubjectNickname(entries, f) ?? uniqueNickname(entries, f.commonName || 'CertDesk CA');
       await withPrivateDir(this.tempRoot, async (dir) => {
         const file = await dir.write('ca.der', der);
-        await this.tool('certutil', ['-A', '-n', nickname, '-t', CLIENT_CA_TRUST, '-i', file, '-d', this.db], 'write');
+        await this.tool('certutil', ['-A', '-n', nickname, '-t', trust, '-i', file, '-d', this.db], 'write');
       });
       const listed = (await this.entries()).find((e) => e.facts.sha256 === f.sha256);
       if (!listed) throw new CoreError('STORE_WRITE_FAILED', `certutil reported success but the CA certificate "${f.commonName}" is not in ${this.describe()}.`, { reason: 'NOT_LISTED' });
     }
+  }
+
+  /** CT,, → ,, on the trust object of exactly this certificate (by its SHA-1), checked again inside the write. */
+  private async takeBackClientCaTrust(f: CertFacts): Promise<void> {
+    this.cached = null;
+    await withToken(this.dbDir, 'write', (t) => {
+      for (const tr of t.trustObjects()) {
+        if (tr.certSha1 === f.sha1 && isEarlierClientCaTrust(tr)) t.setTrust(tr.handle, { serverAuth: MUST_VERIFY, clientAuth: MUST_VERIFY });
+      }
+    });
   }
 
   async exportIdentity(fingerprint: string): Promise<{ certPem: string; keyPem: string }> {
@@ -371,21 +313,19 @@ class NssStore implements CertificateStore {
   private async entries(): Promise<Entry[]> {
     const stamp = this.stamp();
     if (this.cached && stamp !== null && this.cached.stamp === stamp) return this.cached.entries;
-    const entries = (await this.takePrefetched(stamp)) ?? (await this.readEntries());
+    const entries = entriesOf((await this.takePrefetched(stamp)) ?? (await readListing(this.dbDir)));
     // Stamped before reading: a write during the listing makes the next call read again.
     this.cached = stamp === null ? null : { stamp, entries };
     return entries;
   }
 
   /** The early listing, once, if the db is still as it was when that listing started. */
-  private async takePrefetched(stamp: string | null): Promise<Entry[] | null> {
+  private async takePrefetched(stamp: string | null): Promise<Listing | null> {
     const pre = this.prefetched;
     this.prefetched = undefined;
     if (!pre || stamp === null || pre.stamp !== stamp) return null;
     const listing = await pre.listing.catch(() => null);
-    if (!listing || this.stamp() !== stamp) return null;
-    this.nicknames = [...listing.certs.keys()];
-    return entriesOf(listing);
+    return listing && this.stamp() === stamp ? listing : null;
   }
 
   /** The identity export started early, once, if it is of this nickname and the db is unchanged since it started. */
@@ -398,64 +338,32 @@ class NssStore implements CertificateStore {
     return pre && pre.nickname === nickname && stamp !== null && pre.stamp === stamp ? pre : null;
   }
 
-  /** Keeps a listing the adapter itself brought up to date after its own write. */
-  private keep(entries: Entry[]): void {
-    const stamp = this.stamp();
-    this.cached = stamp === null ? null : { stamp, entries };
-  }
-
   private stamp(): string | null {
     return dbStamp(this.dbDir);
   }
 
-  private async readEntries(): Promise<Entry[]> {
-    let listing = await readListing(this.target, this.nicknames);
-    if (!listing) {
-      // The batch did not run through (a nickname vanished meanwhile, one cannot be quoted,
-      // or the db refused): one tool run per question, whose failures say what is wrong.
-      const rows = visible(parseCertList((await this.tool('certutil', ['-L', '-d', this.db], 'read')).stdout));
-      const certs = new Map<string, Uint8Array[]>();
-      for (const n of uniqueNicknames(rows)) certs.set(n, await this.certsOf(n));
-      const keysText = (await this.tool('certutil', ['-K', '-d', this.db], 'read', true)).stdout;
-      listing = { rows, certs, keysText };
-    }
-    this.nicknames = [...listing.certs.keys()];
-    return entriesOf(listing);
-  }
-
-  /** Every certificate NSS files under this nickname (all of its subject's). */
-  private async certsOf(nickname: string): Promise<Uint8Array[]> {
-    const r = await this.run('certutil', ['-L', '-n', nickname, '-a', '-d', this.db], { timeoutMs: this.timeoutMs });
-    if (r.code !== 0) {
-      if (/Could not find cert/i.test(r.stderr)) return [];
-      throw nssFailure('certutil', r, this.dbDir, 'read');
-    }
-    return pemToDer(r.stdout, 'CERTIFICATE');
-  }
-
-  private async tool(cmd: string, args: string[], action: NssAction, noKeys = false): Promise<{ stdout: string; stderr: string }> {
+  private async tool(cmd: string, args: string[], action: NssAction): Promise<{ stdout: string; stderr: string }> {
     if (action === 'write') this.cached = null;
     const r = await this.run(cmd, args, { timeoutMs: this.timeoutMs });
     if (action === 'write') this.cached = null;
-    // certutil -K on a database without keys exits 255 with "no keys found"; that is an empty list.
-    if (noKeys && r.code !== 0 && /no keys found/i.test(r.stderr + r.stdout)) return { stdout: '', stderr: r.stderr };
     if (r.code !== 0) throw nssFailure(cmd, r, this.dbDir, action);
     return r;
   }
 }
 
-function entriesOf({ rows, certs, keysText }: Listing): Entry[] {
-  const keyIds = new Set(parseKeyList(keysText).map((k) => k.keyId));
+function entriesOf({ certs, keyIds, trust }: Listing): Entry[] {
   const seen = new Map<string, Entry>();
-  for (const [n, ders] of certs) {
-    const trust = rows.find((r) => r.nickname === n)?.trust ?? '';
-    for (const der of ders) {
-      const facts = tryCertFacts(der);
-      if (!facts || seen.has(facts.sha256)) continue;
-      seen.set(facts.sha256, { facts, nickname: n, trust, hasKey: facts.keyId !== null && keyIds.has(facts.keyId) });
-    }
+  for (const c of certs) {
+    const facts = tryCertFacts(c.der);
+    if (!facts || seen.has(facts.sha256)) continue;
+    seen.set(facts.sha256, { facts, nickname: c.nickname, keyId: c.keyId, trust: trust.get(facts.sha1), hasKey: c.keyId !== '' && keyIds.has(c.keyId) });
   }
   return [...seen.values()];
+}
+
+/** Exactly what `certutil -t CT,,` writes: server and client auth anchor, nothing else. */
+function isEarlierClientCaTrust(t: Trust): boolean {
+  return t.serverAuth === TRUSTED_DELEGATOR && t.clientAuth === TRUSTED_DELEGATOR && t.emailProtection === MUST_VERIFY && t.codeSigning === MUST_VERIFY;
 }
 
 function identity(e: Entry): StoredIdentity {

@@ -1,0 +1,246 @@
+// NSS's own certificate token, read and edited through PKCS#11 (pkcs11js over the
+// softoken, libsoftokn3): objects are addressed by their exact bytes (certificate DER, key
+// CKA_ID, trust object), never by a nickname that a renewed holder shares with its previous
+// certificate, and no tool output has to be parsed.
+//
+// The softoken is one instance per process (C_Initialize takes the db folder), so each
+// operation initialises it on one db, runs to its end and finalises it, one at a time: a
+// process (the tests) can use several dbs. Light on purpose (no certificate parsing): the
+// command line starts a listing before the PKI code has loaded.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type * as Pkcs11Module from 'pkcs11js';
+import { CoreError } from '../../errors';
+
+type Pkcs11 = InstanceType<typeof Pkcs11Module.PKCS11>;
+type Handle = Buffer;
+
+// NSS's vendor constants (nss/lib/util/pkcs11n.h).
+const CKO_NSS_TRUST = 0xce534353;
+const CKA_TRUST_SERVER_AUTH = 0xce536358;
+const CKA_TRUST_CLIENT_AUTH = 0xce536359;
+const CKA_TRUST_CODE_SIGNING = 0xce53635a;
+const CKA_TRUST_EMAIL_PROTECTION = 0xce53635b;
+const CKA_CERT_SHA1_HASH = 0xce5363b4;
+/** CKT_NSS_TRUSTED_DELEGATOR: a trust anchor for that usage (certutil's C or T). */
+export const TRUSTED_DELEGATOR = 0xce534352;
+/** CKT_NSS_MUST_VERIFY_TRUST: no trust of its own, chain material only (certutil's empty field). */
+export const MUST_VERIFY = 0xce534353;
+
+// Standard PKCS#11 numbers, so that the module is not needed to name them.
+const CKA_CLASS = 0x0;
+const CKA_LABEL = 0x3;
+const CKA_VALUE = 0x11;
+const CKA_ID = 0x102;
+const CKO_CERTIFICATE = 1;
+const CKO_PUBLIC_KEY = 2;
+const CKO_PRIVATE_KEY = 3;
+const CKF_RW_SESSION = 0x2;
+const CKF_SERIAL_SESSION = 0x4;
+const CKF_LOGIN_REQUIRED = 0x4;
+const CKR_CRYPTOKI_ALREADY_INITIALIZED = 0x191;
+
+const TOKEN_LABEL = 'NSS Certificate DB';
+
+export interface TokenCert {
+  handle: Handle;
+  /** CKA_LABEL as NSS stores it: the nickname. */
+  nickname: string;
+  der: Uint8Array;
+  /** CKA_ID, lowercase hex: the private key of this certificate carries the same. */
+  keyId: string;
+}
+
+/** One CKO_NSS_TRUST object: the trust NSS gives one certificate, per usage. */
+export interface TrustObject {
+  handle: Handle;
+  /** SHA-1 of the certificate it belongs to, lowercase hex. */
+  certSha1: string;
+  serverAuth: number;
+  clientAuth: number;
+  emailProtection: number;
+  codeSigning: number;
+}
+
+export interface TokenSession {
+  certificates(): TokenCert[];
+  /** CKA_IDs (lowercase hex) of the private keys. */
+  privateKeyIds(): Set<string>;
+  trustObjects(): TrustObject[];
+  /** Handles of the key objects (private and public) with this CKA_ID. */
+  keysWithId(keyId: string): { privateKeys: Handle[]; publicKeys: Handle[] };
+  destroy(handle: Handle): void;
+  setTrust(handle: Handle, usage: { serverAuth: number; clientAuth: number }): void;
+}
+
+export type TokenAccess = 'read' | 'write';
+
+/** The install hint when the softoken cannot be loaded. */
+const SOFTOKN_HINT = 'install libnss3 (Debian/Ubuntu: sudo apt-get install libnss3; Fedora: sudo dnf install nss-softokn)';
+
+let loaded: Pkcs11 | undefined;
+let queue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs `fn` on the db's token: initialise the softoken on `dbDir`, open a session, run,
+ * finalise. One at a time in this process. `read` opens the db read-only (a listing never
+ * writes, even on a read-only mount).
+ */
+export function withToken<T>(dbDir: string, access: TokenAccess, fn: (t: TokenSession) => T): Promise<T> {
+  const run = async () => {
+    const p11 = await load();
+    return onToken(p11, dbDir, access, fn);
+  };
+  const next = queue.then(run, run);
+  queue = next.catch(() => undefined);
+  return next;
+}
+
+/** The folders where distributions put NSS's libraries (libnss3 and libsoftokn3 side by side). */
+export function softoknCandidates(arch: string = process.arch): string[] {
+  const triplet = ({ x64: 'x86_64-linux-gnu', arm64: 'aarch64-linux-gnu', arm: 'arm-linux-gnueabihf', ia32: 'i386-linux-gnu', ppc64: 'powerpc64le-linux-gnu', s390x: 's390x-linux-gnu', riscv64: 'riscv64-linux-gnu' } as Record<string, string>)[arch];
+  const dirs = [
+    // Debian and Ubuntu (multiarch).
+    ...(triplet ? [`/usr/lib/${triplet}`, `/lib/${triplet}`, `/usr/lib/${triplet}/nss`] : []),
+    // Fedora, RHEL, openSUSE (64-bit), then Arch and others.
+    '/usr/lib64',
+    '/usr/lib64/nss',
+    '/usr/lib',
+    '/usr/lib/nss',
+    '/usr/local/lib',
+  ];
+  return dirs.map((d) => join(d, 'libsoftokn3.so'));
+}
+
+async function load(): Promise<Pkcs11> {
+  if (loaded) return loaded;
+  let mod: typeof Pkcs11Module;
+  try {
+    const m = (await import('pkcs11js')) as typeof Pkcs11Module & { default?: typeof Pkcs11Module };
+    mod = m.default ?? m;
+  } catch (err) {
+    throw new CoreError('STORE_UNAVAILABLE', 'The PKCS#11 module of CertDesk (pkcs11js) could not be loaded, so the NSS database cannot be read. Reinstall CertDesk.', { reason: 'PKCS11_MISSING' }, { cause: err });
+  }
+  const path = softoknCandidates().find((p) => existsSync(p));
+  if (!path) {
+    throw new CoreError('STORE_UNAVAILABLE', `NSS's softoken (libsoftokn3.so) was not found, so the NSS database cannot be read: ${SOFTOKN_HINT}.`, { reason: 'SOFTOKN_MISSING' });
+  }
+  const p11 = new mod.PKCS11();
+  try {
+    p11.load(path);
+  } catch (err) {
+    throw new CoreError('STORE_UNAVAILABLE', `NSS's softoken ${path} could not be loaded (${(err as Error).message}): ${SOFTOKN_HINT}.`, { reason: 'SOFTOKN_MISSING' }, { cause: err });
+  }
+  loaded = p11;
+  return p11;
+}
+
+function onToken<T>(p11: Pkcs11, dbDir: string, access: TokenAccess, fn: (t: TokenSession) => T): T {
+  // The line certutil writes into the db's pkcs11.txt (`parameters=`), the db folder quoted
+  // NSS's way: a quote inside is escaped with a backslash.
+  const dir = dbDir.replace(/(['\\])/g, '\\$1');
+  // Quoted: NSS's parser drops a bare value at the very end of the string.
+  const flags = access === 'read' ? 'readOnly' : '';
+  try {
+    p11.C_Initialize({ libraryParameters: `configdir='sql:${dir}' certPrefix='' keyPrefix='' secmod='secmod.db' flags='${flags}'` });
+  } catch (err) {
+    if (codeOf(err) === CKR_CRYPTOKI_ALREADY_INITIALIZED) {
+      // Another NSS user of this process (Chromium's own, inside Electron) owns the softoken:
+      // finalising it would pull the db from under it.
+      throw new CoreError('STORE_UNAVAILABLE', `NSS is already in use in this process, so the NSS database ${dbDir} cannot be opened beside it. Use the certdesk command line for this database, and report this to support.`, { reason: 'SOFTOKN_BUSY' }, { cause: err });
+    }
+    throw access === 'write' && READ_ONLY.test((err as Error).message) ? notWritten(dbDir, err) : unreadable(dbDir, err);
+  }
+  try {
+    const slot = p11.C_GetSlotList(true).find((s) => p11.C_GetTokenInfo(s).label.trim() === TOKEN_LABEL);
+    if (!slot) throw unreadable(dbDir, new Error(`no "${TOKEN_LABEL}" token`));
+    if (p11.C_GetTokenInfo(slot).flags & CKF_LOGIN_REQUIRED) {
+      throw new CoreError('STORE_UNAVAILABLE', `The NSS certificate database ${dbDir} is protected by a password, which CertDesk cannot supply. Remove the database password (certutil -W -d sql:${dbDir}) or choose another database in policy.`, { reason: 'DB_PASSWORD' });
+    }
+    const session = p11.C_OpenSession(slot, CKF_SERIAL_SESSION | (access === 'write' ? CKF_RW_SESSION : 0));
+    try {
+      return fn(sessionOf(p11, session, dbDir));
+    } finally {
+      p11.C_CloseSession(session);
+    }
+  } catch (err) {
+    if (err instanceof CoreError) throw err;
+    throw access === 'write' ? notWritten(dbDir, err) : unreadable(dbDir, err);
+  } finally {
+    p11.C_Finalize();
+  }
+}
+
+function sessionOf(p11: Pkcs11, session: Handle, dbDir: string): TokenSession {
+  const find = (template: Array<{ type: number; value: number | Buffer }>): Handle[] => {
+    p11.C_FindObjectsInit(session, template);
+    const out: Handle[] = [];
+    try {
+      for (;;) {
+        const batch = p11.C_FindObjects(session, 256);
+        if (batch.length === 0) break;
+        out.push(...batch);
+      }
+    } finally {
+      p11.C_FindObjectsFinal(session);
+    }
+    return out;
+  };
+  const attrs = (h: Handle, types: number[]): Buffer[] => p11.C_GetAttributeValue(session, h, types.map((type) => ({ type }))).map((a) => a.value as Buffer);
+  const ulong = (b: Buffer | undefined): number => (b && b.length >= 4 ? b.readUInt32LE(0) : 0);
+  return {
+    certificates: () =>
+      find([{ type: CKA_CLASS, value: CKO_CERTIFICATE }]).map((handle) => {
+        const [label, value, id] = attrs(handle, [CKA_LABEL, CKA_VALUE, CKA_ID]);
+        return { handle, nickname: (label ?? Buffer.alloc(0)).toString('utf8'), der: new Uint8Array(value ?? Buffer.alloc(0)), keyId: (id ?? Buffer.alloc(0)).toString('hex') };
+      }),
+    privateKeyIds: () => new Set(find([{ type: CKA_CLASS, value: CKO_PRIVATE_KEY }]).map((h) => (attrs(h, [CKA_ID])[0] ?? Buffer.alloc(0)).toString('hex'))),
+    trustObjects: () =>
+      find([{ type: CKA_CLASS, value: CKO_NSS_TRUST }]).map((handle) => {
+        const [sha1, server, client, email, code] = attrs(handle, [CKA_CERT_SHA1_HASH, CKA_TRUST_SERVER_AUTH, CKA_TRUST_CLIENT_AUTH, CKA_TRUST_EMAIL_PROTECTION, CKA_TRUST_CODE_SIGNING]);
+        return { handle, certSha1: (sha1 ?? Buffer.alloc(0)).toString('hex'), serverAuth: ulong(server), clientAuth: ulong(client), emailProtection: ulong(email), codeSigning: ulong(code) };
+      }),
+    keysWithId: (keyId) => {
+      const id = Buffer.from(keyId, 'hex');
+      return {
+        privateKeys: find([{ type: CKA_CLASS, value: CKO_PRIVATE_KEY }, { type: CKA_ID, value: id }]),
+        publicKeys: find([{ type: CKA_CLASS, value: CKO_PUBLIC_KEY }, { type: CKA_ID, value: id }]),
+      };
+    },
+    destroy: (handle) => p11.C_DestroyObject(session, handle),
+    setTrust: (handle, usage) => {
+      // CK_ULONG is the platform's long: 8 bytes on 64-bit Linux, as the softoken reads it.
+      const ul = (v: number) => {
+        const b = Buffer.alloc(8);
+        b.writeBigUInt64LE(BigInt(v));
+        return b;
+      };
+      try {
+        p11.C_SetAttributeValue(session, handle, [
+          { type: CKA_TRUST_SERVER_AUTH, value: ul(usage.serverAuth) },
+          { type: CKA_TRUST_CLIENT_AUTH, value: ul(usage.clientAuth) },
+        ]);
+      } catch (err) {
+        throw notWritten(dbDir, err);
+      }
+    },
+  };
+}
+
+function codeOf(err: unknown): number | undefined {
+  return typeof (err as { code?: unknown })?.code === 'number' ? (err as { code: number }).code : undefined;
+}
+
+function unreadable(dbDir: string, err: unknown): CoreError {
+  return new CoreError('STORE_UNAVAILABLE', `The NSS certificate database ${dbDir} cannot be read (${(err as Error).message ?? 'error'}; it may be damaged). Close all browsers and try again; if it persists, move the folder aside so that it is created anew, then re-install the certificate.`, { reason: 'DB_CORRUPT' }, { cause: err });
+}
+
+const READ_ONLY = /READ_ONLY|WRITE_PROTECTED/;
+
+function notWritten(dbDir: string, err: unknown): CoreError {
+  const msg = (err as Error).message ?? 'error';
+  if (READ_ONLY.test(msg)) {
+    return new CoreError('STORE_WRITE_FAILED', `The NSS certificate database ${dbDir} is read-only. Check that the folder and its cert9.db/key4.db belong to you and are writable, then try again.`, { reason: 'READ_ONLY' }, { cause: err });
+  }
+  return new CoreError('STORE_WRITE_FAILED', `Writing into the NSS certificate database ${dbDir} failed (${msg}). Close all browsers and try again.`, { reason: 'TOKEN_ERROR' }, { cause: err });
+}
