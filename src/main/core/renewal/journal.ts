@@ -27,7 +27,7 @@ export interface JournalRecord {
   oldFingerprint?: string;
   /** Base64 DER of the subject the request repeats. */
   subjectDer?: string;
-  /** From `send` until verified in the store. */
+  /** From `send` until the journal is cleared: a resumed run may have to install the issued certificate again. */
   sealedKey?: SealedKey;
   requestDer?: string;
   /** The bank CA certificates from cacerts, base64 DER, so that a resume needs no network for them. */

@@ -22,6 +22,8 @@ export interface LockOwner {
 export interface LockTarget {
   file: string;
   what: string;
+  /** The error when the lock cannot be created at all (default JOURNAL_WRITE_FAILED: the data folder). */
+  unwritable?: 'JOURNAL_WRITE_FAILED' | 'STORE_WRITE_FAILED';
 }
 
 /** A takeover lock older than this belongs to a taker that died inside its few milliseconds. */
@@ -113,7 +115,7 @@ function busy(target: LockTarget, owner: LockOwner | null): CoreError {
 
 function ioError(target: LockTarget, err: unknown): CoreError {
   const code = (err as NodeJS.ErrnoException).code ?? 'error';
-  return new CoreError('JOURNAL_WRITE_FAILED', `The lock file ${target.file} for ${target.what} cannot be created (${code}). Check the folder's permissions, then try again.`, {
+  return new CoreError(target.unwritable ?? 'JOURNAL_WRITE_FAILED', `The lock file ${target.file} for ${target.what} cannot be created (${code}), so ${target.what} cannot be written. Check that its folder is writable (permissions, a read-only disk), then try again.`, {
     reason: code,
     lockFile: target.file,
   });

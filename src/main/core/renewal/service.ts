@@ -58,7 +58,7 @@ export function createRenewalService(deps: RenewalDeps): CoreService {
     try {
       unlock = await acquireRenewalLocks(
         { file: join(deps.journalDir, 'renewal.lock'), what: `the data folder ${deps.journalDir}` },
-        { file: deps.store.lockFile, what: deps.store.describe() },
+        { file: deps.store.lockFile, what: deps.store.describe(), unwritable: 'STORE_WRITE_FAILED' },
       );
       return await fn(controller.signal);
     } finally {
@@ -104,7 +104,14 @@ export function createRenewalService(deps: RenewalDeps): CoreService {
           if (!listed.some((s) => s.fingerprint === old && s.hasPrivateKey)) {
             // The authenticating certificate is gone: the request cannot be resent, and nothing was installed.
             await journal.clear();
-            return { outcome: 'rolledBack', operation: op, error: { code: 'NO_CERTIFICATE', message: 'The certificate of the interrupted renewal is no longer in the store.' } };
+            return {
+              outcome: 'rolledBack',
+              operation: op,
+              error: {
+                code: 'NO_CERTIFICATE',
+                message: `The certificate of the interrupted renewal (sha256 ${old}) is no longer in ${deps.store.describe()} with its key, so its request cannot be sent again. Renew with the certificate you have, or obtain a new one (取得).`,
+              },
+            };
           }
           transport = deps.transportFor(await identityFor(old));
         }
@@ -193,7 +200,7 @@ export function createRenewalService(deps: RenewalDeps): CoreService {
 
     getOverview: () =>
       wrap(async () => {
-        const r = await recover().catch(() => lastRecovery);
+        const r = deps.recoverOnRead === false ? null : await recover().catch(() => lastRecovery);
         const t = now();
         const certificates = (await listBank()).map((s) => summarize(s, deps.policy, t)).sort(byExpiry);
         const overview: Overview = { bankName: deps.policy.bankName, now: t.toISOString(), today: jstDate(t), certificates };
@@ -201,6 +208,9 @@ export function createRenewalService(deps: RenewalDeps): CoreService {
         if (shown && shown.outcome !== 'pending') {
           overview.recovered = { outcome: shown.outcome, ...(shown.fingerprint ? { fingerprint: shown.fingerprint } : {}) };
         }
+        // Whatever still waits in the journal: not finished here (read-only) or not finishable yet.
+        const waiting = await journal.read().catch(() => null);
+        if (waiting && waiting.step !== 'done') overview.unfinished = { operation: waiting.operation, step: waiting.step, startedAt: waiting.startedAt };
         emitReminders(overview);
         return overview;
       }),

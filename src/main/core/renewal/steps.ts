@@ -1,13 +1,15 @@
 // The renewal as a state machine over the journal. `advance` runs from whatever step
 // the record holds to the end, so a fresh renewal and a resumed one share one path.
-// Invariant: the old certificate is removed only after the new one is read back from
-// the store with its key; the request's key is sealed in the journal from just before
-// sending until that read-back, then dropped.
+// Invariants: the old certificate is removed only after the new one is read back from
+// the store with its key; the request's key stays sealed in the journal from just before
+// sending until the journal is cleared, so that a resumed run can install the issued
+// certificate again whenever the store no longer holds it. Only CA certificates that pass
+// verifyCaCertificate are kept in the journal and installed.
 import { randomUUID } from 'node:crypto';
 import type { ApiError, ErrorCode, RenewalOutcome, StepId } from '../../../shared/contract';
 import { CoreError, toApiError } from '../errors';
 import { EstClient, type EstTransport } from '../est';
-import { buildCsr, exportPkcs8, generateKeyPair, inspectCertificate, sha256Hex, verifyIssued } from '../pki';
+import { buildCsr, exportPkcs8, generateKeyPair, inspectCertificate, screenCaCertificates, sha256Hex, verifyIssued } from '../pki';
 import type { StoredIdentity } from '../store';
 import { Journal, killPoint, openSealedKey, sealKey, type JournalRecord } from './journal';
 import type { RenewalDeps } from './types';
@@ -154,11 +156,15 @@ export async function onFailure(e: Engine, rec: JournalRecord, err: unknown, fal
   const step = (rec.step === 'done' ? fallbackStep : rec.step) as StepId;
   if (error.code !== 'JOURNAL_WRITE_FAILED') emitStep(e, rec.operation, step, 'failed', error.toApiError());
   const before = step === 'generateKey' || step === 'buildRequest';
+  // A request cancelled on the wire may have been issued: kept, the next run resends it.
+  const mayBeIssued = error.code === 'CANCELLED' && error.detail?.reason === 'IN_FLIGHT';
   const rollBack =
     before ||
-    (step === 'send' && NOT_ISSUED.has(error.code)) ||
+    (step === 'send' && NOT_ISSUED.has(error.code) && !mayBeIssued) ||
     (step === 'verify' && (error.code === 'VERIFY_FAILED' || error.code === 'BAD_RESPONSE')) ||
-    (error.code === 'VAULT_UNAVAILABLE' && (error.detail?.reason === 'UNSEAL'));
+    (error.code === 'VAULT_UNAVAILABLE' && (error.detail?.reason === 'UNSEAL')) ||
+    // Nothing left to finish: the journal must not block every later run.
+    (error.code === 'KEY_MISSING' && error.detail?.reason === 'ISSUED_LOST');
   if (rollBack) await e.journal.clear().catch(() => undefined);
   return error;
 }
@@ -182,7 +188,12 @@ async function keyOf(e: Engine, rec: JournalRecord, live: Live): Promise<Uint8Ar
 export async function advance(e: Engine, rec: JournalRecord, live: Live): Promise<RenewalOutcome> {
   const op = rec.operation;
   const { store, policy } = e.deps;
-  const caCerts: Uint8Array[] = (rec.caCertsDer ?? []).map(unb64);
+  let caCerts: Uint8Array[] = (rec.caCertsDer ?? []).map(unb64);
+  if (live.resuming) {
+    // An earlier version journalled whatever the bank sent: only verified CAs go on.
+    caCerts = await usableCas(e, caCerts);
+    rec.caCertsDer = caCerts.map(b64);
+  }
   let installed: StoredIdentity | undefined;
   let removedOld = false;
   for (;;) {
@@ -201,8 +212,11 @@ export async function advance(e: Engine, rec: JournalRecord, live: Live): Promis
         killPoint('send:response');
         const leaf = certs.find((c) => !inspectCertificate(c).isCA) ?? certs[0];
         if (!leaf) throw new CoreError('BAD_RESPONSE', 'The bank answered without a certificate. Try again later.', { reason: 'NO_CERTIFICATES' });
-        // CA certificates that came with the answer join those from cacerts.
-        for (const c of certs) if (c !== leaf && !caCerts.some((k) => sha256Hex(k) === sha256Hex(c))) caCerts.push(new Uint8Array(c));
+        // CA certificates that came with the answer join those from cacerts once verified;
+        // the others are dropped (never stored), the leaf is verified against what is kept.
+        const known = new Set(caCerts.map(sha256Hex));
+        const extras = certs.filter((c) => c !== leaf && !known.has(sha256Hex(c))).map((c) => new Uint8Array(c));
+        if (extras.length > 0) caCerts = await usableCas(e, [...caCerts, ...extras]);
         rec.caCertsDer = caCerts.map(b64);
         rec.issuedDer = b64(leaf);
         emitStep(e, op, 'send', 'done');
@@ -217,7 +231,8 @@ export async function advance(e: Engine, rec: JournalRecord, live: Live): Promis
           requestDer: unb64(rec.requestDer!),
           caCertsDer: caCerts,
           anchorsDer: e.anchorsDer,
-          ...(op === 'renew' && rec.subjectDer ? { expectedSubjectDer: unb64(rec.subjectDer) } : {}),
+          // 取得 with an empty subject leaves the subject to the bank; any other request names it.
+          ...(requestedSubject(rec) ? { expectedSubjectDer: requestedSubject(rec)! } : {}),
           ...(e.deps.now ? { now: e.deps.now() } : {}),
         });
         rec.newFingerprint = sha256Hex(certificateDer);
@@ -227,43 +242,24 @@ export async function advance(e: Engine, rec: JournalRecord, live: Live): Promis
       }
       case 'install': {
         emitStep(e, op, 'install', 'running');
-        const fp = rec.newFingerprint!;
-        let present: StoredIdentity | undefined;
-        if (live.resuming) {
-          present = (await store.list(e.anchorsDer)).find((s) => s.fingerprint === fp);
-          // A certificate without its key is a half-install of the killed run: redo it whole.
-          if (present && !present.hasPrivateKey) {
-            await store.remove(fp);
-            present = undefined;
-          }
-        }
-        if (!present) {
-          await markIssuingCas(e, caCerts);
-          const details = inspectCertificate(unb64(rec.issuedDer!));
-          await store.install({
-            privateKeyPkcs8: await keyOf(e, rec, live),
-            certificateDer: unb64(rec.issuedDer!),
-            chainDer: caCerts,
-            friendlyName: friendlyName(policy.bankName, details.subject.text, details.notAfter),
-          });
-        }
+        if (live.resuming) await ensureInstalled(e, rec, live, caCerts);
+        else await installIssued(e, rec, live, caCerts);
         emitStep(e, op, 'install', 'done');
         await record(e, rec, 'verifyInStore');
         break;
       }
       case 'verifyInStore': {
         emitStep(e, op, 'verifyInStore', 'running');
+        if (live.resuming) await ensureInstalled(e, rec, live, caCerts);
         installed = await store.verifyInstalled(rec.newFingerprint!, e.anchorsDer);
-        // Verified in the store: the request's key is no longer needed anywhere but there.
-        delete rec.sealedKey;
-        live.pkcs8?.fill(0);
-        delete live.pkcs8;
         emitStep(e, op, 'verifyInStore', 'done');
         await record(e, rec, 'removeOld');
         break;
       }
       case 'removeOld': {
         const old = rec.oldFingerprint;
+        // The killed run may have lost the new certificate in its removal: back first.
+        if (live.resuming) await ensureInstalled(e, rec, live, caCerts);
         if (!policy.removeSuperseded || !old || old === rec.newFingerprint) {
           emitStep(e, op, 'removeOld', 'skipped');
         } else {
@@ -275,6 +271,8 @@ export async function advance(e: Engine, rec: JournalRecord, live: Live): Promis
         }
         rec.step = 'done';
         await e.journal.clear();
+        live.pkcs8?.fill(0);
+        delete live.pkcs8;
         killPoint('done');
         break;
       }
@@ -287,6 +285,50 @@ export async function advance(e: Engine, rec: JournalRecord, live: Live): Promis
       }
     }
   }
+}
+
+/** Verified CA certificates only (verifyCaCertificate), each other's path material. */
+async function usableCas(e: Engine, caCerts: Uint8Array[]): Promise<Uint8Array[]> {
+  return (await screenCaCertificates(caCerts, e.anchorsDer, e.deps.now?.())).accepted;
+}
+
+/** The subject the request named, or undefined for an empty one (a first 取得). */
+function requestedSubject(rec: JournalRecord): Uint8Array | undefined {
+  if (!rec.subjectDer) return undefined;
+  const der = unb64(rec.subjectDer);
+  return der.byteLength > 2 ? der : undefined;
+}
+
+async function installIssued(e: Engine, rec: JournalRecord, live: Live, caCerts: Uint8Array[]): Promise<void> {
+  await markIssuingCas(e, caCerts);
+  const details = inspectCertificate(unb64(rec.issuedDer!));
+  await e.deps.store.install({
+    privateKeyPkcs8: await keyOf(e, rec, live),
+    certificateDer: unb64(rec.issuedDer!),
+    chainDer: caCerts,
+    friendlyName: friendlyName(e.deps.policy.bankName, details.subject.text, details.notAfter),
+  });
+}
+
+/**
+ * A resumed run checks the store against the journal: the issued certificate must be there
+ * with its key. A half-install (no key) is redone whole; a missing one is installed again
+ * from the journal's sealed key.
+ */
+async function ensureInstalled(e: Engine, rec: JournalRecord, live: Live, caCerts: Uint8Array[]): Promise<void> {
+  const fp = rec.newFingerprint!;
+  const present = (await e.deps.store.list(e.anchorsDer)).find((s) => s.fingerprint === fp);
+  if (present?.hasPrivateKey) return;
+  if (!rec.sealedKey && !live.pkcs8) {
+    // Only a journal of an earlier version, which dropped the key once the certificate was in the store.
+    throw new CoreError(
+      'KEY_MISSING',
+      `The certificate the bank issued in the interrupted renewal (sha256 ${fp}) is no longer in ${e.deps.store.describe()}, and its key was not kept. The previous certificate was left in place. Obtain a new certificate (取得) or ask your branch (お取引店窓口).`,
+      { reason: 'ISSUED_LOST', fingerprint: fp },
+    );
+  }
+  if (present) await e.deps.store.remove(fp);
+  await installIssued(e, rec, live, caCerts);
 }
 
 /**

@@ -33,6 +33,12 @@ export interface RenewalDeps {
   journalDir: string;
   /** Versions for diagnostics: app, node, electron, … */
   versions?: Record<string, string>;
+  /**
+   * Whether getOverview finishes an interrupted renewal first (default true: the app does at
+   * start). False makes reading read-only: no store write, no network; the overview's
+   * `unfinished` says what waits.
+   */
+  recoverOnRead?: boolean;
   /** Reminder events from getOverview (default true; the command line has no use for them). */
   reminders?: boolean;
   /** Waits between 202 retries; tests and the CLI may shorten it. */
