@@ -25,7 +25,7 @@ export interface DistinguishedName {
 export interface CertificateDetails {
   subject: DistinguishedName;
   issuer: DistinguishedName;
-  /** Serial number in lowercase hex, no separators. */
+  /** Serial number as `openssl x509 -serial` prints it, in lowercase: whole bytes, `-` before a negative one. */
   serialHex: string;
   notBefore: string; // ISO instant
   notAfter: string; // ISO instant

@@ -6,7 +6,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { EstClient, type EstResponse, type EstTransport } from '../../src/main/core/est';
 import { buildCsr, generateKeyPair } from '../../src/main/core/pki';
 import { makeSeeds, type Seeds } from './fixtures';
-import { FUZZ_RUNS, HEAP_GROWTH_LIMIT, count, heapUsed, newTally, oneCase, params } from './harness';
+import { FUZZ_RUNS, HEAP_GROWTH_LIMIT, count, heapUsed, newTally, oneCase } from './harness';
+import { fuzzParams } from './seed';
 import { asBase64Text, mutated } from './mutate';
 
 const MAX_WAIT_MS = 10 * 60 * 1000; // the client's documented ceiling on one wait
@@ -62,7 +63,7 @@ describe('Retry-After and Date on 202 (pending)', () => {
         }
         for (const d of retryAts) expect(Number.isNaN(d.getTime())).toBe(false);
       }),
-      params(FUZZ_RUNS),
+      fuzzParams('Retry-After', FUZZ_RUNS),
     );
     const growth = heapUsed() - before;
     console.log(`Retry-After: ${FUZZ_RUNS} cases, slowest ${tally.maxMs.toFixed(1)} ms, heap +${(growth / 1048576).toFixed(1)} MB`);
@@ -117,7 +118,7 @@ describe('any answer to simplereenroll and cacerts', () => {
           if (v.serverDate) expect(Number.isNaN(v.serverDate.getTime())).toBe(false);
         }
       }),
-      params(FUZZ_RUNS),
+      fuzzParams('EST answers', FUZZ_RUNS),
     );
     const growth = heapUsed() - before;
     console.log(`EST answers: ${FUZZ_RUNS} cases, ${tally.ok} accepted, errors ${JSON.stringify(Object.fromEntries(tally.errors))}, slowest ${tally.maxMs.toFixed(1)} ms, heap +${(growth / 1048576).toFixed(1)} MB`);

@@ -1,17 +1,16 @@
 // What every fuzzer asserts: each case ends in a value or a CoreError with a contract code,
 // within a generous per-case bound (a hang detector, not a speed test), and the heap does not
 // keep what the cases allocated.
-import fc from 'fast-check';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { ERROR_CODES } from '../../src/shared/contract';
 import { CoreError } from '../../src/main/core/errors';
+import { fuzzRuns } from './seed';
 
-/** FUZZ_RUNS (default 10,000): CI runs the default, a longer local run raises it. */
-export const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
+/** Cases per fuzzer: 10,000 in CI; CERTDESK_FUZZ_RUNS for a longer local run (seed.ts). */
+export const FUZZ_RUNS = fuzzRuns(10_000);
 /** A case taking this long is a hang, whatever the machine's load. */
 export const CASE_BOUND_MS = Number(process.env.FUZZ_CASE_BOUND_MS ?? 5_000);
-export const FUZZ_SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
 
 const codes = new Set<string>(ERROR_CODES);
 
@@ -80,6 +79,3 @@ export function count<T>(t: Tally, o: Outcome<T>): void {
     t.errors.set(key, (t.errors.get(key) ?? 0) + 1);
   }
 }
-
-export const params = (numRuns: number): fc.Parameters<unknown> =>
-  (FUZZ_SEED === undefined ? { numRuns, endOnFailure: true } : { numRuns, seed: FUZZ_SEED, endOnFailure: true }) as fc.Parameters<unknown>;

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readPkcs12 } from '../../src/main/core/pki';
-import { FUZZ_RUNS, HEAP_GROWTH_LIMIT, count, heapUsed, newTally, oneCase, params } from './harness';
+import { FUZZ_RUNS, HEAP_GROWTH_LIMIT, count, heapUsed, newTally, oneCase } from './harness';
+import { fuzzParams } from './seed';
 import { lyingLength, mutated, nestingBomb } from './mutate';
 
 const PASSWORD = 'fuzz-pw';
@@ -67,7 +68,7 @@ describe('readPkcs12 under hostile files', () => {
           expect(['INVALID_INPUT', 'BAD_RESPONSE']).toContain(o.error.code);
         }
       }),
-      params(FUZZ_RUNS),
+      fuzzParams('readPkcs12', FUZZ_RUNS),
     );
     const growth = heapUsed() - before;
     console.log(`readPkcs12: ${FUZZ_RUNS} cases, ${tally.ok} read, errors ${JSON.stringify(Object.fromEntries(tally.errors))}, slowest ${tally.maxMs.toFixed(1)} ms, heap +${(growth / 1048576).toFixed(1)} MB`);

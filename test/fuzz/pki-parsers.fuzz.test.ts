@@ -5,7 +5,8 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { inspectCertificate, parseCertsOnly } from '../../src/main/core/pki';
 import { makeSeeds, type Seeds } from './fixtures';
-import { FUZZ_RUNS, HEAP_GROWTH_LIMIT, count, heapUsed, newTally, oneCase, params } from './harness';
+import { FUZZ_RUNS, HEAP_GROWTH_LIMIT, count, heapUsed, newTally, oneCase } from './harness';
+import { fuzzParams } from './seed';
 import { asBase64Text, lyingLength, mutated, nestingBomb } from './mutate';
 
 let seeds: Seeds;
@@ -37,7 +38,7 @@ describe('parseCertsOnly under hostile input', () => {
           expect(o.error.code).toBe('BAD_RESPONSE');
         }
       }),
-      params(FUZZ_RUNS),
+      fuzzParams('parseCertsOnly', FUZZ_RUNS),
     );
     const growth = heapUsed() - before;
     console.log(`parseCertsOnly: ${FUZZ_RUNS} cases, ${tally.ok} parsed, errors ${JSON.stringify(Object.fromEntries(tally.errors))}, slowest ${tally.maxMs.toFixed(1)} ms, heap +${(growth / 1048576).toFixed(1)} MB`);
@@ -78,7 +79,7 @@ describe('inspectCertificate under hostile input', () => {
           expect(() => JSON.stringify(o.value)).not.toThrow();
         }
       }),
-      params(FUZZ_RUNS),
+      fuzzParams('inspectCertificate', FUZZ_RUNS),
     );
     const growth = heapUsed() - before;
     console.log(`inspectCertificate: ${FUZZ_RUNS} cases, ${tally.ok} read, errors ${JSON.stringify(Object.fromEntries(tally.errors))}, slowest ${tally.maxMs.toFixed(1)} ms, heap +${(growth / 1048576).toFixed(1)} MB`);

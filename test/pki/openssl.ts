@@ -15,6 +15,8 @@ export interface IssueOpts {
   days?: number;
   /** openssl extension lines, e.g. "extendedKeyUsage=clientAuth". */
   ext?: string[];
+  /** The serial as openssl's -set_serial takes it ("-0x7915", "0"); else the next of the lab's own. */
+  serial?: string;
 }
 
 export class OpensslLab {
@@ -74,7 +76,7 @@ export class OpensslLab {
     const csrPath = this.write(`req${++this.n}.der`, csrDer);
     const ext = this.extFile(opts.ext ?? ['basicConstraints=CA:FALSE', 'keyUsage=critical,digitalSignature,keyEncipherment', 'extendedKeyUsage=clientAuth']);
     return new Uint8Array(this.run(['x509', '-req', '-inform', 'DER', '-in', csrPath, '-CA', ca.certPath, '-CAkey', ca.keyPath,
-      '-set_serial', String(++this.serial), '-days', String(opts.days ?? 365), '-extfile', ext, '-outform', 'DER']));
+      '-set_serial', opts.serial ?? String(++this.serial), '-days', String(opts.days ?? 365), '-extfile', ext, '-outform', 'DER']));
   }
 
   /** A new key (PEM path) and an openssl-made request for `subj` (DER). */

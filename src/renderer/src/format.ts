@@ -28,7 +28,8 @@ export function formatInstant(iso: string, lang: Language): string {
   return `${formatDay(jstDate(d), lang)} ${hh}:${mm}:${ss} JST`;
 }
 
-/** Colon-grouped hex for reading aloud to a helpdesk. */
+/** Colon-grouped hex for reading aloud to a helpdesk; a negative serial keeps its sign in front. */
 export function groupHex(hex: string): string {
-  return (hex.match(/.{1,2}/g) ?? []).join(':').toUpperCase();
+  const sign = hex.startsWith('-') ? '-' : '';
+  return sign + (hex.slice(sign.length).match(/.{1,2}/g) ?? []).join(':').toUpperCase();
 }

@@ -37,9 +37,20 @@ function bitLength(unsigned: Uint8Array): number {
   return (unsigned.length - i - 1) * 8 + (32 - Math.clz32(unsigned[i]!));
 }
 
+/**
+ * The serial as `openssl x509 -serial` prints it, in lower case: the magnitude in whole bytes
+ * (`00`, `01`, `86eb`, `0100`), `-` before a negative one. A DER INTEGER is signed: RFC 5280
+ * wants positive serials but asks users to tolerate others, and CAs have issued negative
+ * ones (content 86 eb is -7915, not 86eb). A padded encoding (00 01), which openssl refuses
+ * to read, shows its value.
+ */
 function serialHex(p: ParsedCertificate): string {
-  const hex = toHex(p.cert.serialNumber.valueBlock.valueHexView).replace(/^(00)+(?=.)/, '');
-  return hex.length === 0 ? '00' : hex;
+  const bytes = p.cert.serialNumber.valueBlock.valueHexView;
+  const raw = bytes.length === 0 ? 0n : BigInt(`0x${toHex(bytes)}`);
+  const negative = bytes.length > 0 && bytes[0]! >= 0x80;
+  const magnitude = negative ? (1n << BigInt(bytes.length * 8)) - raw : raw;
+  const hex = magnitude.toString(16);
+  return `${negative ? '-' : ''}${hex.length % 2 === 0 ? hex : `0${hex}`}`;
 }
 
 export function inspectParsed(p: ParsedCertificate): CertificateDetails {
