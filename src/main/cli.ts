@@ -9,11 +9,12 @@ import type { ApiError, CertificateDetails, Language, Overview, ProgressEvent, R
 import { toApiError } from './core/errors';
 // The core (pki, EST, store, vault) loads only when a command runs: --help, usage errors
 // and bad arguments answer without it.
-import type { Context, GlobalOptions } from './cli/context';
+import type { Context, ContextIntent, GlobalOptions } from './cli/context';
 import type { CliIo } from './cli/io';
 import type { ChromiumTransport } from './transport-choice';
 import { catalogs, type Catalog } from './cli/messages';
 import { askPassword, confirm } from './cli/prompt';
+import { safe, safeJson, safeLines } from './cli/safe-text';
 
 export type { CliIo };
 
@@ -24,7 +25,7 @@ class Usage extends Error {}
 
 function normFingerprint(f: string): string {
   const hex = f.replace(/[:\s]/g, '').toLowerCase();
-  if (!/^[0-9a-f]{64}$/.test(hex)) throw new Usage(`--fingerprint: expected a SHA-256 fingerprint (64 hex digits), got "${f}"`);
+  if (!/^[0-9a-f]{64}$/.test(hex)) throw new Usage(`--fingerprint: expected a SHA-256 fingerprint (64 hex digits), got "${safe(f)}"`);
   return hex;
 }
 
@@ -37,15 +38,19 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
   let lang: Language = 'ja';
   let json = false;
   const t = (): Catalog => catalogs[lang];
-  const out = (s: string) => io.stdout.write(s.endsWith('\n') ? s : s + '\n');
-  const err = (s: string) => io.stderr.write(s.endsWith('\n') ? s : s + '\n');
+  // Every line goes through safeLines (a value from outside that was missed still cannot drive
+  // the terminal); each value from outside goes through safe() (its line breaks are not ours).
+  const out = (s: string) => io.stdout.write(safeLines(s.endsWith('\n') ? s : s + '\n'));
+  const err = (s: string) => io.stderr.write(safeLines(s.endsWith('\n') ? s : s + '\n'));
   const isTTY = Boolean(io.stdin.isTTY);
+  // Commander's own messages echo the user's arguments (an unknown option, a bad value).
+  const commanderOutput = { writeOut: (s: string) => io.stdout.write(safeLines(s)), writeErr: (s: string) => io.stderr.write(safeLines(s)) };
 
   const printError = (e: ApiError): number => {
-    if (json) out(JSON.stringify({ ok: false, error: e.detail ? { code: e.code, message: e.message, detail: e.detail } : { code: e.code, message: e.message } }));
+    if (json) out(safeJson({ ok: false, error: e.detail ? { code: e.code, message: e.message, detail: e.detail } : { code: e.code, message: e.message } }));
     else {
-      err(`${t().error[e.code] ?? t().error.default} [${e.code}]`);
-      err(`  ${t().detail}: ${e.message}`);
+      err(`${t().error[e.code] ?? t().error.default} [${safe(e.code)}]`);
+      err(`  ${t().detail}: ${safe(e.message)}`);
     }
     return exitOf(e);
   };
@@ -53,13 +58,13 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
   const onProgress = (p: ProgressEvent) => {
     if (json) return;
     const c = t();
-    if (p.kind === 'check' && p.state !== 'running') err(`  ${p.state === 'passed' ? '✓' : p.state === 'skipped' ? '-' : '✗'} ${c.check[p.check]}${p.error ? `: ${p.error.message}` : ''}`);
+    if (p.kind === 'check' && p.state !== 'running') err(`  ${p.state === 'passed' ? '✓' : p.state === 'skipped' ? '-' : '✗'} ${c.check[p.check]}${p.error ? `: ${safe(p.error.message)}` : ''}`);
     if (p.kind === 'step' && p.state !== 'running') err(`  ${p.state === 'done' ? '✓' : p.state === 'skipped' ? '-' : '✗'} ${c.step[p.step]}`);
-    if (p.kind === 'pending') err(`  … (${p.attempt}) ${p.retryAt}`);
+    if (p.kind === 'pending') err(`  … (${p.attempt}) ${safe(p.retryAt)}`);
   };
 
   let ctx: Context | undefined;
-  const context = async (o: GlobalOptions, intent: { renew?: boolean } = {}): Promise<Context> => {
+  const context = async (o: GlobalOptions, intent: ContextIntent = {}): Promise<Context> => {
     json = Boolean(o.json);
     if (!ctx) {
       const { buildContext } = await import('./cli/context');
@@ -72,15 +77,15 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
     if (!r.ok) throw Object.assign(new Error(r.error.message), { api: r.error });
     return r.value;
   };
-  const pickFingerprint = async (c: Context, given?: string): Promise<string> => {
+  const pickFingerprint = async (c: Context, given?: string, overview?: Overview): Promise<string> => {
     if (given) return normFingerprint(given);
-    const ov = unwrap(await c.service.getOverview());
+    const ov = overview ?? unwrap(await c.service.getOverview());
     const first = ov.certificates[0];
     if (!first) throw Object.assign(new Error(), { api: { code: 'NO_CERTIFICATE', message: 'No certificate of the bank is in the store.' } as ApiError });
     return first.fingerprint;
   };
   const succeed = (result: unknown, human: () => void): number => {
-    if (json) out(JSON.stringify({ ok: true, result }));
+    if (json) out(safeJson({ ok: true, result }));
     else human();
     return 0;
   };
@@ -93,26 +98,32 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
   };
   const printDetails = (d: CertificateDetails) => {
     const c = t();
-    out(`${c.holder}: ${d.subject.text}`);
-    out(`Issuer: ${d.issuer.text}`);
-    out(`Serial: ${d.serialHex}`);
-    out(`${c.expires}: ${d.notBefore} – ${d.notAfter}`);
-    out(`${c.fingerprint}: ${d.sha256}`);
-    out(`SHA-1: ${d.sha1}`);
-    out(`${d.keyAlgorithm} ${d.keySize}${d.curve ? ` ${d.curve}` : ''}; EKU: ${d.extendedKeyUsage.join(', ') || '-'}`);
+    out(`${c.holder}: ${safe(d.subject.text)}`);
+    out(`Issuer: ${safe(d.issuer.text)}`);
+    out(`Serial: ${safe(d.serialHex)}`);
+    out(`${c.expires}: ${safe(d.notBefore)} – ${safe(d.notAfter)}`);
+    out(`${c.fingerprint}: ${safe(d.sha256)}`);
+    out(`SHA-1: ${safe(d.sha1)}`);
+    out(`${safe(d.keyAlgorithm)} ${d.keySize}${d.curve ? ` ${safe(d.curve)}` : ''}; EKU: ${safe(d.extendedKeyUsage.join(', ')) || '-'}`);
     if (d.facts.hasPrivateKey !== undefined) out(c.key(d.facts.hasPrivateKey));
+  };
+  /** An interrupted renewal that waits in the journal, and what to do about it. */
+  const unfinishedNotice = (u: NonNullable<Overview['unfinished']>): string => {
+    const c = t();
+    return c.unfinished(u.operation, c.step[u.step] ?? safe(u.step), safe(u.startedAt), recovering);
   };
   const printOverview = (ov: Overview) => {
     const c = t();
-    out(`${ov.bankName} (${ov.today} JST)`);
+    out(`${safe(ov.bankName)} (${safe(ov.today)} JST)`);
     if (ov.recovered) out(c.recovered(ov.recovered.outcome));
+    if (ov.unfinished) out(unfinishedNotice(ov.unfinished));
     if (ov.certificates.length === 0) out(c.none);
     for (const s of ov.certificates) {
       out('');
-      out(`${c.holder}: ${s.holder}${s.organisation ? ` (${s.organisation})` : ''}`);
-      out(`  ${c.expires}: ${s.expiryDate} (${c.daysLeft(s.daysLeft)}) — ${c.phase[s.phase]}`);
-      out(`  ${c.opensOn}: ${s.renewalOpensOn}  ${c.graceEndsOn}: ${s.graceEndsOn}`);
-      out(`  ${c.fingerprint}: ${s.fingerprint}`);
+      out(`${c.holder}: ${safe(s.holder)}${s.organisation ? ` (${safe(s.organisation)})` : ''}`);
+      out(`  ${c.expires}: ${safe(s.expiryDate)} (${c.daysLeft(s.daysLeft)}) — ${c.phase[s.phase]}`);
+      out(`  ${c.opensOn}: ${safe(s.renewalOpensOn)}  ${c.graceEndsOn}: ${safe(s.graceEndsOn)}`);
+      out(`  ${c.fingerprint}: ${safe(s.fingerprint)}`);
       out(`  ${c.key(s.hasPrivateKey)}`);
       if (s.noticeDue) out(`  【重要なお知らせ】${c.notice}`);
     }
@@ -131,7 +142,7 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
       '\n終了コード / Exit codes: 0 完了 done, 1 失敗 failed, 2 使い方 usage, 3 更新期間前 renewal not open yet, 4 期限切れ・取得へ expired: use acquire, 5 再発行 reissue at the branch',
     )
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .configureOutput(commanderOutput)
     .showHelpAfterError(false);
 
   let code = 0;
@@ -155,17 +166,24 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
       }
     };
   const printUsage = (m: string): number => {
-    if (json) out(JSON.stringify({ ok: false, error: { code: 'INVALID_INPUT', message: m } }));
-    else err(`certdesk: ${m}`);
+    if (json) out(safeJson({ ok: false, error: { code: 'INVALID_INPUT', message: m } }));
+    else err(`certdesk: ${safe(m)}`);
     return 2;
   };
 
+  // status and inspect only read: an interrupted renewal (it talks to the bank and writes the
+  // store) is finished only when asked (--recover), by renew, acquire and doctor, or by the app.
+  const recoverOption = new Option('--recover', '中断した更新を完了させる / finish an interrupted renewal first (network, store writes)');
+  let recovering = false;
+
   program
     .command('status')
-    .description('証明書の状態を表示 / show the bank certificates on this PC, their phase and days left')
+    .description('証明書の状態を表示（読み取りのみ） / show the bank certificates on this PC, their phase and days left (read-only)')
+    .addOption(recoverOption)
     .action(
       action(async (o) => {
-        const c = await context(o);
+        recovering = Boolean(o.recover);
+        const c = await context(o, { recoverOnRead: recovering });
         const ov = unwrap(await c.service.getOverview());
         return succeed(ov, () => printOverview(ov));
       }),
@@ -176,13 +194,18 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
     .description('証明書の詳細 / details of one certificate (for the helpdesk)')
     .option('--fingerprint <sha256>', '対象の証明書 / which certificate (default: the newest)')
     .option('--pem', 'PEMだけを出力 / print only the PEM')
+    .addOption(new Option(recoverOption.flags, recoverOption.description))
     .action(
       action(async (o) => {
         const fp = o.fingerprint ? normFingerprint(String(o.fingerprint)) : undefined;
-        const c = await context(o);
-        const d = unwrap(await c.service.getDetails(await pickFingerprint(c, fp)));
+        recovering = Boolean(o.recover);
+        const c = await context(o, { recoverOnRead: recovering });
+        // The overview first: it finishes the interrupted renewal when asked, and says whether one waits.
+        const ov = unwrap(await c.service.getOverview());
+        if (ov.unfinished && !json) err(unfinishedNotice(ov.unfinished));
+        const d = unwrap(await c.service.getDetails(await pickFingerprint(c, fp, ov)));
         if (o.pem && !json) {
-          out(d.pem);
+          out(safeLines(d.pem));
           return 0;
         }
         return succeed(d, () => printDetails(d));
@@ -199,7 +222,7 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
         const c = await context(o);
         const report = unwrap(await c.service.runPreflight(await pickFingerprint(c, fp)));
         const firstFail = report.checks.find((x) => x.state === 'failed');
-        if (json) out(JSON.stringify(report.passed ? { ok: true, result: report } : { ok: false, result: report, error: firstFail?.error }));
+        if (json) out(safeJson(report.passed ? { ok: true, result: report } : { ok: false, result: report, error: firstFail?.error }));
         else out(report.passed ? t().passed : t().failed);
         return report.passed ? 0 : firstFail?.error ? exitOf(firstFail.error) : 1;
       }),
@@ -218,7 +241,7 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
         if (!o.yes) {
           const ov = unwrap(await c.service.getOverview());
           const holder = ov.certificates.find((x) => x.fingerprint === target)?.holder ?? target;
-          if (!(await confirm(io, t().confirmRenew(holder)))) {
+          if (!(await confirm(io, safe(t().confirmRenew(safe(holder)))))) {
             err(t().declined);
             return 1;
           }
@@ -239,7 +262,7 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
         let password: string | null | undefined;
         if (o.passwordEnv) {
           password = io.env[String(o.passwordEnv)];
-          if (password === undefined) throw new Usage(`--password-env: the environment variable ${String(o.passwordEnv)} is not set`);
+          if (password === undefined) throw new Usage(`--password-env: the environment variable ${safe(String(o.passwordEnv))} is not set`);
         } else if (!isTTY) {
           throw new Usage('stdin is not a terminal: give the password with --password-env VAR');
         }
@@ -252,7 +275,7 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
             return 1;
           }
         }
-        if (!o.yes && !(await confirm(io, t().confirmAcquire(loginId)))) {
+        if (!o.yes && !(await confirm(io, safe(t().confirmAcquire(safe(loginId)))))) {
           err(t().declined);
           return 1;
         }
@@ -262,7 +285,7 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
     );
 
   for (const cmd of program.commands) {
-    cmd.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+    cmd.exitOverride().configureOutput(commanderOutput);
   }
 
   try {

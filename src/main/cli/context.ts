@@ -41,10 +41,17 @@ function lazyVault(): Vault {
   };
 }
 
+/** What the command is about to do: what to start early, and whether reading may finish an interrupted renewal. */
+export interface ContextIntent {
+  renew?: boolean;
+  /** false: status and inspect read only (no store write, no network) unless --recover. */
+  recoverOnRead?: boolean;
+}
+
 export async function buildContext(o: GlobalOptions, env: Record<string, string | undefined>, emit: {
   progress(e: ProgressEvent): void;
   reminder(e: ReminderEvent): void;
-}, chromium?: ChromiumTransport, intent: { renew?: boolean } = {}): Promise<Context> {
+}, chromium?: ChromiumTransport, intent: ContextIntent = {}): Promise<Context> {
   // The store is listed (certutil, for an NSS db) while the core, the PKI code and the
   // policy schema load and compile: the light prefetch module is loaded first, so certutil
   // runs before the big chunks compile. A store named on the command line starts at once,
@@ -114,6 +121,7 @@ export async function buildContext(o: GlobalOptions, env: Record<string, string 
     },
     versions: { certdesk: '0.1.0' },
     reminders: false,
+    recoverOnRead: intent.recoverOnRead ?? true,
   });
   const settle = async () => {
     await Promise.allSettled([swept, ...started.flatMap((p) => [p.listing, p.identity])]);

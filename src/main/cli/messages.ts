@@ -25,6 +25,8 @@ interface Catalog {
   passed: string;
   failed: string;
   recovered: (outcome: string) => string;
+  /** An interrupted renewal waits: which, where it stopped, since when; `tried`: --recover ran and could not finish it. */
+  unfinished: (operation: 'renew' | 'acquire', step: string, startedAt: string, tried: boolean) => string;
   detail: string;
 }
 
@@ -67,6 +69,10 @@ const ja: Catalog = {
   passed: 'OK',
   failed: '失敗',
   recovered: (o) => (o === 'resumed' ? '中断していた更新を完了しました。' : o === 'rolledBack' ? '中断していた更新を取り消しました（元の証明書のままです）。' : '中断していた更新は未完了です。'),
+  unfinished: (op, step, at, tried) =>
+    tried
+      ? `中断していた${op === 'renew' ? '更新' : '取得'}（「${step}」の段階、${at} 開始）はまだ完了できません。しばらくしてから certdesk status --recover をもう一度実行してください。`
+      : `中断した${op === 'renew' ? '更新' : '取得'}（「${step}」の段階、${at} 開始）が残っています。certdesk status --recover で完了させてください（certdesk ${op} でも完了します）。`,
   detail: '詳細',
 };
 
@@ -109,6 +115,10 @@ const en: Catalog = {
   passed: 'OK',
   failed: 'FAILED',
   recovered: (o) => (o === 'resumed' ? 'An interrupted renewal was finished.' : o === 'rolledBack' ? 'An interrupted renewal was rolled back (the previous certificate stays).' : 'An interrupted renewal is still unfinished.'),
+  unfinished: (op, step, at, tried) =>
+    tried
+      ? `The interrupted ${op === 'renew' ? 'renewal' : 'acquisition'} (stopped at "${step}", started ${at}) could not be finished yet. Run certdesk status --recover again later.`
+      : `An interrupted ${op === 'renew' ? 'renewal' : 'acquisition'} (stopped at "${step}", started ${at}) is waiting. Finish it with certdesk status --recover (certdesk ${op} finishes it too).`,
   detail: 'Detail',
 };
 
