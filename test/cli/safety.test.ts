@@ -54,6 +54,7 @@ async function pc(policyExtra: Record<string, unknown> = {}): Promise<Pc> {
 const ESC = '\x1b';
 const RLO = '\u202e';
 const HOSTILE_CN = `evil${ESC}[2J${ESC}]0;owned${String.fromCharCode(7)}${RLO}txt.exe`;
+// eslint-disable-next-line no-control-regex -- finding raw control characters in the output is the point
 const RAW_CONTROLS = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 /** A client certificate of the bank's issuing CA (its key from the simulator's data folder) with `cn`, as a PKCS#12. */
