@@ -6,9 +6,12 @@ import { inspectCertificate, sha1Hex, sha256Hex, verifyChain } from '../pki';
 
 export interface CertFacts {
   der: Uint8Array;
+  /** Node's parse of it, kept: chain checks and subjects need it again at every listing. */
+  cert: X509Certificate;
   sha256: string;
   sha1: string;
-  commonName: string;
+  /** The subject as Node prints it (one RDN a line, control characters escaped): for comparing. */
+  subject: string;
   notBefore: Date;
   notAfter: Date;
   isCA: boolean;
@@ -17,10 +20,10 @@ export interface CertFacts {
   keyId: string | null;
 }
 
-// A listing parses the same few certificates again after every write: facts depend on the
-// DER alone, so they are kept by fingerprint (a handful of entries, bounded).
+// A listing parses every certificate of the store again after each write: facts depend on
+// the DER alone, so they are kept by fingerprint (bounded: a crowded user's db holds hundreds).
 const factsByFingerprint = new Map<string, CertFacts>();
-const FACTS_KEPT = 256;
+const FACTS_KEPT = 4096;
 
 export function certFacts(der: Uint8Array): CertFacts {
   const fp = sha256Hex(der);
@@ -39,19 +42,24 @@ function parseFacts(der: Uint8Array, sha256: string): CertFacts {
   } catch (err) {
     throw new CoreError('INVALID_INPUT', 'The certificate to store is not a valid DER certificate: this is a bug, export diagnostics and contact support.', { reason: 'BAD_CERTIFICATE' }, { cause: err });
   }
-  const details = inspectCertificate(der);
-  const cn = details.subject.rdns.flat().find((a) => a.oid === '2.5.4.3')?.value;
   return {
     der,
+    cert: x,
     sha256,
     sha1: sha1Hex(der),
-    commonName: cn ?? details.subject.text,
+    subject: x.subject,
     notBefore: new Date(x.validFrom),
     notAfter: new Date(x.validTo),
     isCA: x.ca,
     selfSigned: x.checkIssued(x) && safeVerify(x, x),
     keyId: keyIdOf(x),
   };
+}
+
+/** The subject's common name as the certificate holds it (else the whole subject): for names and messages. */
+export function commonNameOf(facts: CertFacts): string {
+  const details = inspectCertificate(facts.der);
+  return details.subject.rdns.flat().find((a) => a.oid === '2.5.4.3')?.value ?? details.subject.text;
 }
 
 /** For listings: a certificate the store holds but no parser accepts is skipped, not fatal. */
@@ -88,7 +96,7 @@ export function jstDate(d: Date): string {
 
 /** "Taro Yamada 2027-04-30": readable in a browser's certificate picker, distinct across renewals. */
 export function readableName(facts: CertFacts): string {
-  const cn = facts.commonName.replace(/[\r\n\t:]+/g, ' ').trim() || 'CertDesk';
+  const cn = commonNameOf(facts).replace(/[\r\n\t:]+/g, ' ').trim() || 'CertDesk';
   return `${cn} ${jstDate(facts.notAfter)}`;
 }
 
@@ -99,17 +107,24 @@ export function readableName(facts: CertFacts): string {
  * present time is verifyTrusted's job.
  */
 export function chainsToAnchor(leaf: CertFacts, pool: Uint8Array[], anchorsDer: Uint8Array[]): boolean {
+  return chainChecker(pool, anchorsDer)(leaf);
+}
+
+/** chainsToAnchor for many leaves: the pool and the anchors parsed once. */
+export function chainChecker(pool: Uint8Array[], anchorsDer: Uint8Array[]): (leaf: CertFacts) => boolean {
   const anchors = parseAll(anchorsDer);
   const cas = parseAll(pool).filter((c) => c.ca);
-  let current = new X509Certificate(leaf.der);
-  if (anchors.some((a) => a.fingerprint256 === current.fingerprint256)) return false;
-  for (let depth = 0; depth < 8; depth++) {
-    if (anchors.some((a) => issuedBy(current, a))) return true;
-    const next = cas.find((c) => c.fingerprint256 !== current.fingerprint256 && issuedBy(current, c));
-    if (!next) return false;
-    current = next;
-  }
-  return false;
+  return (leaf) => {
+    let current = leaf.cert;
+    if (anchors.some((a) => a.fingerprint256 === current.fingerprint256)) return false;
+    for (let depth = 0; depth < 8; depth++) {
+      if (anchors.some((a) => issuedBy(current, a))) return true;
+      const next = cas.find((c) => c.fingerprint256 !== current.fingerprint256 && issuedBy(current, c));
+      if (!next) return false;
+      current = next;
+    }
+    return false;
+  };
 }
 
 /** Full path validation (pkijs, now): the bank's chain is complete and valid today. */
@@ -126,16 +141,24 @@ export async function verifyTrusted(leaf: CertFacts, pool: Uint8Array[], anchors
 
 function parseAll(ders: Uint8Array[]): X509Certificate[] {
   return ders.flatMap((d) => {
-    try {
-      return [new X509Certificate(d)];
-    } catch {
-      return [];
-    }
+    const f = tryCertFacts(d);
+    return f ? [f.cert] : [];
   });
 }
 
+// Signature checks repeat at every listing for the same pairs: their verdicts are kept.
+const issuedVerdicts = new Map<string, boolean>();
+
 function issuedBy(cert: X509Certificate, issuer: X509Certificate): boolean {
-  return cert.checkIssued(issuer) && safeVerify(cert, issuer);
+  if (!cert.checkIssued(issuer)) return false;
+  const key = `${cert.fingerprint256}>${issuer.fingerprint256}`;
+  let v = issuedVerdicts.get(key);
+  if (v === undefined) {
+    v = safeVerify(cert, issuer);
+    if (issuedVerdicts.size >= FACTS_KEPT) issuedVerdicts.delete(issuedVerdicts.keys().next().value!);
+    issuedVerdicts.set(key, v);
+  }
+  return v;
 }
 
 /** Lowercase hex without separators: accepts "AB:CD", "ab cd", "ABCD". */

@@ -4,7 +4,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { CoreError } from '../../errors';
 import { buildPkcs12 } from '../../pki';
-import { certFacts, chainsToAnchor, normHex, tryCertFacts, verifyTrusted } from '../certs';
+import { certFacts, chainsToAnchor, commonNameOf, normHex, tryCertFacts, verifyTrusted } from '../certs';
 import { macosProfile, type Pkcs12Profile } from '../pkcs12-profile';
 import { withPrivateDir } from '../temp';
 import type { CertificateStore, CommandRunner, InstallOptions, RunResult, StoredIdentity } from '../types';
@@ -130,7 +130,7 @@ class MacStore implements CertificateStore {
     const items = await this.items();
     for (const der of caDer) {
       const f = certFacts(der);
-      if (!f.isCA) throw new CoreError('INVALID_INPUT', `"${f.commonName}" is not a CA certificate and was not installed as one.`, { reason: 'NOT_CA' });
+      if (!f.isCA) throw new CoreError('INVALID_INPUT', `"${commonNameOf(f)}" is not a CA certificate and was not installed as one.`, { reason: 'NOT_CA' });
       if (f.selfSigned && !opts.intoRoot) continue;
       if (!f.selfSigned && items.some((i) => i.sha256 === f.sha256)) continue;
       await withPrivateDir(this.opts.tempRoot, async (dir) => {

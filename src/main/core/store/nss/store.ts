@@ -15,7 +15,7 @@ import { join, resolve } from 'node:path';
 import { CoreError } from '../../errors';
 import { killPoint } from '../../kill-points';
 import { buildPkcs12, derToPem } from '../../pki';
-import { certFacts, chainsToAnchor, normHex, verifyTrusted, readableName, tryCertFacts, type CertFacts } from '../certs';
+import { certFacts, chainChecker, commonNameOf, normHex, verifyTrusted, readableName, tryCertFacts, type CertFacts } from '../certs';
 import { createCommandRunner } from '../runner';
 import { withPrivateDir } from '../temp';
 import type { CertificateStore, CommandRunner, InstallOptions, StoredIdentity } from '../types';
@@ -123,13 +123,11 @@ class NssStore implements CertificateStore {
 
   async list(anchorsDer: Uint8Array[]): Promise<StoredIdentity[]> {
     const entries = await this.entries();
-    const pool = entries.filter((e) => e.facts.isCA).map((e) => e.facts.der);
-    const out: StoredIdentity[] = [];
-    for (const e of entries) {
-      if (e.facts.isCA) continue;
-      if (chainsToAnchor(e.facts, pool, anchorsDer)) out.push(identity(e));
-    }
-    return out;
+    const chains = chainChecker(
+      entries.filter((e) => e.facts.isCA).map((e) => e.facts.der),
+      anchorsDer,
+    );
+    return entries.filter((e) => !e.facts.isCA && chains(e.facts)).map(identity);
   }
 
   async install(opts: InstallOptions): Promise<StoredIdentity> {
@@ -252,7 +250,7 @@ class NssStore implements CertificateStore {
   async installCaCertificates(caDer: Uint8Array[], opts: { intoRoot: boolean }): Promise<void> {
     for (const der of caDer) {
       const f = certFacts(der);
-      if (!f.isCA) throw new CoreError('INVALID_INPUT', `"${f.commonName}" is not a CA certificate and was not installed as one.`, { reason: 'NOT_CA' });
+      if (!f.isCA) throw new CoreError('INVALID_INPUT', `"${commonNameOf(f)}" is not a CA certificate and was not installed as one.`, { reason: 'NOT_CA' });
       if (f.selfSigned && !opts.intoRoot) continue;
       const trust = f.selfSigned ? ROOT_TRUST : CHAIN_ONLY;
       const entries = await this.entries();
@@ -262,13 +260,13 @@ class NssStore implements CertificateStore {
         else if (f.selfSigned && !(present.trust && isEarlierClientCaTrust(present.trust))) await this.tool('certutil', ['-M', '-n', present.nickname, '-t', ROOT_TRUST, '-d', this.db], 'write');
         continue;
       }
-      const nickname = sameSubjectNickname(entries, f) ?? uniqueNickname(entries, f.commonName || 'CertDesk CA');
+      const nickname = sameSubjectNickname(entries, f) ?? uniqueNickname(entries, commonNameOf(f) || 'CertDesk CA');
       await withPrivateDir(this.tempRoot, async (dir) => {
         const file = await dir.write('ca.der', der);
         await this.tool('certutil', ['-A', '-n', nickname, '-t', trust, '-i', file, '-d', this.db], 'write');
       });
       const listed = (await this.entries()).find((e) => e.facts.sha256 === f.sha256);
-      if (!listed) throw new CoreError('STORE_WRITE_FAILED', `certutil reported success but the CA certificate "${f.commonName}" is not in ${this.describe()}.`, { reason: 'NOT_LISTED' });
+      if (!listed) throw new CoreError('STORE_WRITE_FAILED', `certutil reported success but the CA certificate "${commonNameOf(f)}" is not in ${this.describe()}.`, { reason: 'NOT_LISTED' });
     }
   }
 
@@ -371,8 +369,7 @@ function identity(e: Entry): StoredIdentity {
 }
 
 function sameSubjectNickname(entries: Entry[], f: CertFacts): string | undefined {
-  const subject = new X509Certificate(f.der).subject;
-  return entries.find((e) => new X509Certificate(e.facts.der).subject === subject)?.nickname;
+  return entries.find((e) => e.facts.subject === f.subject)?.nickname;
 }
 
 function uniqueNickname(entries: Entry[], base: string): string {

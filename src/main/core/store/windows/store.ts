@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import { win32 } from 'node:path';
 import { CoreError } from '../../errors';
 import { buildPkcs12 } from '../../pki';
-import { certFacts, chainsToAnchor, normHex, tryCertFacts, verifyTrusted } from '../certs';
+import { certFacts, chainsToAnchor, commonNameOf, normHex, tryCertFacts, verifyTrusted } from '../certs';
 import { windowsProfile, type Pkcs12Profile } from '../pkcs12-profile';
 import { withPrivateDir } from '../temp';
 import type { CertificateStore, CommandRunner, InstallOptions, RunResult, StoredIdentity } from '../types';
@@ -155,7 +155,7 @@ class WindowsStore implements CertificateStore {
     const rows = await this.rows();
     for (const der of caDer) {
       const f = certFacts(der);
-      if (!f.isCA) throw new CoreError('INVALID_INPUT', `"${f.commonName}" is not a CA certificate and was not installed as one.`, { reason: 'NOT_CA' });
+      if (!f.isCA) throw new CoreError('INVALID_INPUT', `"${commonNameOf(f)}" is not a CA certificate and was not installed as one.`, { reason: 'NOT_CA' });
       if (f.selfSigned && !opts.intoRoot) continue;
       // CurrentUser\Root makes Windows ask the user to confirm: only by policy, and the timeout ends a dialog nobody answers.
       const store = f.selfSigned ? 'Root' : 'CA';
