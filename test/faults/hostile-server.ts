@@ -12,13 +12,24 @@ x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoPro
 const ALG = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
 const DAY = 86_400_000;
 
-export type Mode = 'good' | 'close' | 'slow' | 'error500' | 'otherKey' | 'otherCa' | 'expired' | 'garbage' | 'empty';
+export type Mode = 'good' | 'close' | 'slow' | 'error500' | 'otherKey' | 'otherCa' | 'expired' | 'garbage' | 'empty'
+  /** A good certificate, plus an "Evil Intermediate CA" of an unrelated root (and that root) in the answer. */
+  | 'evilIntermediate'
+  /** A good key, but another subject than the request's (simpleenroll). */
+  | 'otherSubject';
+
+/** What cacerts answers: the bank's list, or it with a certificate that must not be stored as a CA. */
+export type CacertsMode = 'good' | 'nonCa' | 'noKeyCertSign';
 
 export interface Hostile {
   url: string;
   mode: Mode;
-  /** How many simplereenroll requests arrived (in any mode). */
+  cacertsMode: CacertsMode;
+  /** How many simplereenroll/simpleenroll requests arrived (in any mode). */
   enrolls: number;
+  /** A serverAuth certificate for `host` signed by the evil intermediate (PEM), to show what trusting it would allow. */
+  evilServerCertPem(host: string): Promise<string>;
+  evilIntermediatePem: string;
   stop(): Promise<void>;
 }
 
@@ -40,7 +51,28 @@ async function otherCa(): Promise<Signer> {
   return { cert, key: keys.privateKey };
 }
 
-async function issue(csrDer: Uint8Array, by: Signer, opts: { otherKey?: boolean; expired?: boolean }): Promise<Uint8Array> {
+async function subCa(name: string, by: Signer, usages: x509.KeyUsageFlags, ca = true): Promise<Signer> {
+  const keys = await webcrypto.subtle.generateKey({ ...ALG, modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) }, false, ['sign', 'verify']) as unknown as webcrypto.CryptoKeyPair;
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber: randomBytes(8).toString('hex').replace(/^./, '2'), subject: name, issuer: by.cert.subjectName,
+    notBefore: new Date(Date.now() - DAY), notAfter: new Date(Date.now() + 365 * DAY), publicKey: keys.publicKey, signingKey: by.key, signingAlgorithm: ALG,
+    extensions: [new x509.BasicConstraintsExtension(ca, undefined, true), new x509.KeyUsagesExtension(usages, true)],
+  });
+  return { cert, key: keys.privateKey };
+}
+
+async function serverCert(host: string, by: Signer): Promise<string> {
+  const keys = await webcrypto.subtle.generateKey({ ...ALG, modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) }, false, ['sign', 'verify']) as unknown as webcrypto.CryptoKeyPair;
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber: randomBytes(8).toString('hex').replace(/^./, '3'), subject: `CN=${host}`, issuer: by.cert.subjectName,
+    notBefore: new Date(Date.now() - DAY), notAfter: new Date(Date.now() + 90 * DAY), publicKey: keys.publicKey, signingKey: by.key, signingAlgorithm: ALG,
+    extensions: [new x509.BasicConstraintsExtension(false, undefined, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]), new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: host }])],
+  });
+  return cert.toString('pem');
+}
+
+async function issue(csrDer: Uint8Array, by: Signer, opts: { otherKey?: boolean; expired?: boolean; subject?: string }): Promise<Uint8Array> {
   const csr = new x509.Pkcs10CertificateRequest(csrDer);
   let publicKey = await csr.publicKey.export();
   if (opts.otherKey) {
@@ -50,7 +82,7 @@ async function issue(csrDer: Uint8Array, by: Signer, opts: { otherKey?: boolean;
   const now = Date.now();
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: randomBytes(12).toString('hex').replace(/^./, '1'),
-    subject: csr.subjectName, issuer: by.cert.subjectName,
+    subject: opts.subject ?? csr.subjectName, issuer: by.cert.subjectName,
     notBefore: new Date(opts.expired ? now - 400 * DAY : now - 60_000), notAfter: new Date(opts.expired ? now - 35 * DAY : now + 365 * DAY),
     publicKey, signingKey: by.key, signingAlgorithm: ALG,
     extensions: [new x509.BasicConstraintsExtension(false, undefined, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
@@ -66,9 +98,14 @@ export async function startHostile(bankDataDir: string): Promise<Hostile> {
   const read = (f: string) => readFileSync(join(ca, f), 'utf8');
   const issuing = await signerFrom(read('issuing-ca.pem'), read('issuing-ca.key.pem'));
   const impostor = await otherCa();
+  const evil = await subCa('C=JP, O=Evil, CN=Evil Intermediate CA', impostor, x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign);
+  // Signed by the bank's own issuing CA, so that only the CA check (not the path) refuses them.
+  const notCa = await subCa('C=JP, O=Fault Bank, CN=Not A CA', issuing, x509.KeyUsageFlags.digitalSignature, false);
+  const noSign = await subCa('C=JP, O=Fault Bank, CN=Sign-Only CA', issuing, x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.cRLSign);
   const rootDer = new Uint8Array(new x509.X509Certificate(read('root-ca.pem')).rawData);
+  const der = (s: Signer) => new Uint8Array(s.cert.rawData);
   const sockets = new Set<Socket>();
-  const state = { mode: 'good' as Mode, enrolls: 0 };
+  const state = { mode: 'good' as Mode, cacertsMode: 'good' as CacertsMode, enrolls: 0 };
   const server: Server = createServer({ key: read('tls-server.key.pem'), cert: read('tls-server.pem') + read('issuing-ca.pem'), requestCert: true, rejectUnauthorized: false }, (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -79,8 +116,14 @@ export async function startHostile(bankDataDir: string): Promise<Hostile> {
           res.writeHead(200, { 'Content-Type': 'application/pkcs7-mime; smime-type=certs-only', 'Content-Transfer-Encoding': 'base64', 'Content-Length': Buffer.byteLength(body) });
           res.end(body);
         };
-        if (req.url?.endsWith('/cacerts')) return pkcs7(buildCertsOnly([new Uint8Array(issuing.cert.rawData), rootDer]));
-        if (!req.url?.endsWith('/simplereenroll')) return void res.writeHead(404).end();
+        if (req.url?.endsWith('/cacerts')) {
+          const extra = state.cacertsMode === 'nonCa' ? [der(notCa)] : state.cacertsMode === 'noKeyCertSign' ? [der(noSign)] : [];
+          return pkcs7(buildCertsOnly([der(issuing), ...extra, rootDer]));
+        }
+        const enroll = req.url?.endsWith('/simpleenroll');
+        if (!req.url?.endsWith('/simplereenroll') && !enroll) return void res.writeHead(404).end();
+        // 取得 as a bank does it: the login only after the challenge.
+        if (enroll && !req.headers.authorization) return void res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="est"' }).end();
         state.enrolls++;
         const csrDer = new Uint8Array(Buffer.from(Buffer.concat(chunks).toString('latin1'), 'base64'));
         switch (state.mode) {
@@ -88,6 +131,8 @@ export async function startHostile(bankDataDir: string): Promise<Hostile> {
           case 'otherKey': return pkcs7(buildCertsOnly([await issue(csrDer, issuing, { otherKey: true })]));
           case 'otherCa': return pkcs7(buildCertsOnly([await issue(csrDer, impostor, {}), new Uint8Array(impostor.cert.rawData)]));
           case 'expired': return pkcs7(buildCertsOnly([await issue(csrDer, issuing, { expired: true })]));
+          case 'evilIntermediate': return pkcs7(buildCertsOnly([await issue(csrDer, issuing, {}), der(evil), der(impostor)]));
+          case 'otherSubject': return pkcs7(buildCertsOnly([await issue(csrDer, issuing, { subject: 'C=JP, O=Fault Bank, CN=someone-else' })]));
           case 'error500': return void res.writeHead(500, { 'Content-Type': 'text/plain' }).end('internal error');
           case 'empty': return void res.writeHead(200, { 'Content-Type': 'application/pkcs7-mime', 'Content-Length': 0 }).end();
           case 'garbage': {
@@ -115,6 +160,10 @@ export async function startHostile(bankDataDir: string): Promise<Hostile> {
     url: `https://127.0.0.1:${port}/.well-known/est`,
     get mode() { return state.mode; },
     set mode(m: Mode) { state.mode = m; },
+    get cacertsMode() { return state.cacertsMode; },
+    set cacertsMode(m: CacertsMode) { state.cacertsMode = m; },
+    evilServerCertPem: (host) => serverCert(host, evil),
+    evilIntermediatePem: evil.cert.toString('pem'),
     get enrolls() { return state.enrolls; },
     set enrolls(n: number) { state.enrolls = n; },
     stop: async () => {

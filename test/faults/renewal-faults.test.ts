@@ -3,8 +3,8 @@
 // read-only, the journal's disk is full. Each must end in the right error code with the old
 // certificate still installed with its key, no temporary key file left, and a journal that
 // recovers to "nothing to do".
-import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,7 @@ import { createRenewalService, type CoreService } from '../../src/main/core/rene
 import { createCommandRunner, openNssStore, type CommandRunner, type CertificateStore } from '../../src/main/core/store';
 import type { Vault } from '../../src/main/core/vault';
 import { startBank, type Bank } from '../bank';
+import { dbCertificates } from '../cli/helpers';
 import { startHostile, type Hostile, type Mode } from './hostile-server';
 
 /** Read-only and full disks are made with mount (bind ro, tmpfs): root only, as on this CI. */
@@ -54,18 +55,18 @@ function memoryVault(): Vault {
 
 interface Case { dir: string; db: string; journalDir: string; tempRoot: string; fingerprint: string; store: CertificateStore; service: CoreService }
 
-async function makeCase(opts: { run?: CommandRunner; journalDir?: string; beforeOpen?: (db: string) => void } = {}): Promise<Case> {
+async function makeCase(opts: { run?: CommandRunner; journalDir?: string; beforeOpen?: (db: string) => void; days?: number; noIdentity?: boolean } = {}): Promise<Case> {
   const dir = join(root, `case-${n++}`);
   const db = join(dir, 'nssdb');
   const journalDir = opts.journalDir ?? join(dir, 'journal');
   const tempRoot = join(dir, 'tmp');
   for (const d of [db, journalDir, tempRoot]) mkdirSync(d, { recursive: true });
   // EC keys: a case costs milliseconds of key generation instead of an RSA prime search.
-  const seeded = await bank.seedAccount(`fault-${n}`, 20, undefined, { keyType: 'ecdsaP256' });
+  const seeded = await bank.seedAccount(`fault-${n}`, opts.days ?? 20, undefined, { keyType: 'ecdsaP256' });
   execFileSync('certutil', ['-N', '--empty-password', '-d', `sql:${db}`]);
   // As after a first install: the bank root trusted for client authentication (CT,,).
   execFileSync('certutil', ['-A', '-n', 'Fault Bank Root', '-t', 'CT,,', '-i', bank.trustAnchorPath, '-d', `sql:${db}`]);
-  execFileSync('pk12util', ['-i', seeded.p12Path, '-d', `sql:${db}`, '-W', seeded.p12Password], { stdio: 'ignore' });
+  if (!opts.noIdentity) execFileSync('pk12util', ['-i', seeded.p12Path, '-d', `sql:${db}`, '-W', seeded.p12Password], { stdio: 'ignore' });
   opts.beforeOpen?.(db);
   const store = await openNssStore({ dbDir: db, run: opts.run ?? realRun, tempRoot, timeoutMs: 4000 });
   const { policy } = await parsePolicy({ bankName: 'Fault Bank', endpoint: hostile.url, trustAnchorPem: bank.trustAnchorPem, language: 'en', keyType: 'ecdsaP256', connectTimeoutMs: 2000, requestTimeoutMs: 2500, pendingMaxAttempts: 1 }, join(dir, 'policy.json'));
@@ -238,6 +239,109 @@ describe('the store and the disk fail', () => {
     } finally {
       // Lazy: a handle the case still holds (its lock or settings file) must not leave the mount behind.
       execFileSync('umount', ['-l', mnt]);
+    }
+  });
+});
+
+/** vfychain's verdict on a server certificate (PEM) as a TLS server certificate (-u 1) against the db. */
+function serverChainGood(db: string, pem: string): boolean {
+  const file = join(root, `server-${randomBytes(4).toString('hex')}.pem`);
+  writeFileSync(file, pem);
+  const r = spawnSync('vfychain', ['-d', `sql:${db}`, '-u', '1', '-a', file], { encoding: 'utf8' });
+  // It says so on stderr, and exits 0 only for a good chain.
+  return r.status === 0 && /Chain is good!/.test(r.stdout + r.stderr);
+}
+
+describe('CA certificates: only verified ones are stored', () => {
+  it('an "Evil Intermediate CA" in the enrolment answer is not installed: nothing in the db makes a www.google.com certificate from it good', async () => {
+    const c = await makeCase();
+    hostile.mode = 'evilIntermediate';
+    try {
+      const r = await c.service.renew(c.fingerprint);
+      expect(r.ok, r.ok ? '' : r.error.message).toBe(true);
+    } finally {
+      hostile.mode = 'good';
+    }
+    const evilFp = createHash('sha256').update(pemToDer(hostile.evilIntermediatePem, 'CERTIFICATE')[0]!).digest('hex');
+    expect((await dbCertificates(c.db)).map((x) => x.sha256)).not.toContain(evilFp);
+    const google = await hostile.evilServerCertPem('www.google.com');
+    expect(serverChainGood(c.db, google)).toBe(false);
+    // The control: had the evil CA entered the db as a trusted CA, the same certificate would pass.
+    const control = join(root, `control-${n}`);
+    mkdirSync(control);
+    execFileSync('certutil', ['-N', '--empty-password', '-d', `sql:${control}`]);
+    writeFileSync(join(control, 'evil.pem'), hostile.evilIntermediatePem);
+    execFileSync('certutil', ['-A', '-n', 'Evil Intermediate CA', '-t', 'CT,,', '-a', '-i', join(control, 'evil.pem'), '-d', `sql:${control}`]);
+    expect(serverChainGood(control, google)).toBe(true);
+  });
+
+  for (const [mode, chain, name] of [['nonCa', 'NOT_A_CA', 'Not A CA'], ['noKeyCertSign', 'CA_NOT_KEYCERTSIGN', 'Sign-Only CA']] as const) {
+    it(`cacerts holding "${name}" (${chain}) fails before the bank is asked to issue; a later run succeeds once the server behaves`, async () => {
+      const c = await makeCase();
+      const before = hostile.enrolls;
+      hostile.cacertsMode = mode;
+      try {
+        const r = await c.service.renew(c.fingerprint);
+        expect(r.ok ? 'succeeded' : r.error.code).toBe('BAD_RESPONSE');
+        expect(r.ok ? {} : r.error.detail).toMatchObject({ reason: 'CACERTS_NOT_CA', chain });
+        expect(r.ok ? '' : r.error.message).toMatch(new RegExp(`unusable CA list: .*"[^"]*${name}"`));
+        expect(hostile.enrolls).toBe(before);
+        expect(readdirSync(c.journalDir)).not.toContain('renewal-journal.json');
+        await expectOldIntact(c);
+      } finally {
+        hostile.cacertsMode = 'good';
+      }
+      const again = await c.service.renew(c.fingerprint);
+      expect(again.ok, again.ok ? '' : again.error.message).toBe(true);
+      expect((await c.store.list(anchorsDer)).map((x) => x.fingerprint)).toEqual([again.ok ? again.value.certificate.sha256 : '']);
+    });
+  }
+});
+
+describe('cancel and 取得', () => {
+  it('a cancel while the bank is answering keeps the request (it may have been issued); the next start collects it', async () => {
+    const c = await makeCase();
+    hostile.mode = 'slow';
+    const before = hostile.enrolls;
+    const running = c.service.renew(c.fingerprint);
+    try {
+      for (let i = 0; i < 200 && hostile.enrolls === before; i++) await new Promise((r) => setTimeout(r, 25));
+      expect(hostile.enrolls).toBe(before + 1);
+      await c.service.cancel();
+      const r = await running;
+      expect(r.ok ? 'succeeded' : `${r.error.code}/${String(r.error.detail?.reason)}`).toBe('CANCELLED/IN_FLIGHT');
+    } finally {
+      hostile.mode = 'good';
+    }
+    const rec = JSON.parse(readFileSync(join(c.journalDir, 'renewal-journal.json'), 'utf8')) as { step: string };
+    expect(rec.step).toBe('send');
+    const out = await c.service.recover();
+    expect(out?.outcome).toBe('resumed');
+    expect((await c.store.list(anchorsDer)).map((x) => x.fingerprint)).toEqual([out?.fingerprint]);
+  });
+
+  it('取得 with the expired certificate\'s subject refuses a certificate for another subject (SUBJECT_MISMATCH)', async () => {
+    const c = await makeCase({ days: -5 });
+    hostile.mode = 'otherSubject';
+    try {
+      const r = await c.service.acquire({ loginId: 'FAULT0001', password: 'pw' });
+      expect(r.ok ? 'succeeded' : `${r.error.code}/${String(r.error.detail?.reason)}`).toBe('VERIFY_FAILED/SUBJECT_MISMATCH');
+    } finally {
+      hostile.mode = 'good';
+    }
+    expect((await c.store.list(anchorsDer)).map((x) => x.fingerprint)).toEqual([c.fingerprint]);
+    expect(readdirSync(c.journalDir)).not.toContain('renewal-journal.json');
+  });
+
+  it('a first 取得 (empty subject) leaves the subject to the bank', async () => {
+    const c = await makeCase({ noIdentity: true });
+    hostile.mode = 'otherSubject';
+    try {
+      const r = await c.service.acquire({ loginId: 'FAULT0002', password: 'pw' });
+      expect(r.ok, r.ok ? '' : r.error.message).toBe(true);
+      expect(r.ok && r.value.certificate.subject.text).toMatch(/CN=someone-else/);
+    } finally {
+      hostile.mode = 'good';
     }
   });
 });
