@@ -13,6 +13,7 @@ import {
   type SettingsView,
 } from '../../../shared/contract';
 import { jstDate } from '../../../shared/phase';
+import { redactText } from '../../../shared/redact';
 import { CoreError, toApiError } from '../errors';
 import { inspectCertificate, pemToDer, sha256Hex, subjectDerOf } from '../pki';
 import type { StoredIdentity } from '../store';
@@ -350,8 +351,6 @@ export function createRenewalService(deps: RenewalDeps): CoreService {
         for (const [k, v] of Object.entries(deps.policy)) {
           if (k === 'trustAnchorPem') {
             lines.push(`trustAnchors (sha256): ${anchorsDer.map(sha256Hex).join(', ')}`);
-          } else if (k === 'proxy') {
-            lines.push(`proxy: ${String(v).replace(/\/\/[^@/]*@/, '//***@')}`);
           } else lines.push(`${k}: ${JSON.stringify(v)}`);
         }
         lines.push('', '[store]', deps.store.describe());
@@ -374,7 +373,8 @@ export function createRenewalService(deps: RenewalDeps): CoreService {
         }
         lines.push('', '[last errors]');
         for (const e of deps.settings.get('lastErrors') ?? []) lines.push(`${e.at} ${e.code} ${e.message}`);
-        return { text: lines.join('\n') + '\n' };
+        // One redactor over the whole text: the proxy line, holders and past errors alike.
+        return { text: redactText(lines.join('\n') + '\n') };
       }),
 
     getSettings: () => wrap(async () => settingsView()),
