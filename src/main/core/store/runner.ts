@@ -78,7 +78,7 @@ export function createCommandRunner(runnerOpts: RunnerOptions = {}): CommandRunn
       // EPIPE when the tool exits without reading stdin is not our failure: its exit code says what happened.
       child.stdin.on('error', () => undefined);
       child.stdin.end(opts.input ?? '');
-      toolStarted();
+      toolStarted(cmd, args[0]);
     });
   };
 }

@@ -1,0 +1,102 @@
+// Which kills a run makes: every journal step, store-tool runs, the removal window and
+// spread-out times, drawn from a seeded PRNG so that a seed and a case id name one kill.
+import type { KillCase, KillSignal, Operation } from './episode';
+
+/** The journal steps and store edits kill-points names, in the order a renewal passes them. */
+export const POINTS = ['generateKey', 'buildRequest', 'send', 'send:response', 'verify', 'install', 'verifyInStore', 'removeOld', 'removeOld:keyGone', 'done'] as const;
+
+/** What a whole run without a kill showed (its kill log): the basis for tool:N and timed kills. */
+export interface Calibration {
+  /** Tool runs of a whole run: `tool:1` … `tool:<count>`, with what each ran. */
+  tools: string[];
+  /** Tool numbers started between `point removeOld` and `point done`. */
+  windowTools: number[];
+  /** ms from `point removeOld` to `point done`. */
+  windowMs: number;
+  /** The whole run, ms. */
+  runMs: number;
+}
+
+export function calibrationOf(log: Array<{ ms: number; event: string }>, runMs: number): Calibration {
+  const tools = log.filter((e) => e.event.startsWith('tool ')).map((e) => e.event.split(' ').slice(2).join(' '));
+  const from = log.find((e) => e.event === 'point removeOld')?.ms;
+  const to = log.find((e) => e.event === 'point done')?.ms;
+  const windowTools =
+    from === undefined
+      ? []
+      : log.filter((e) => e.event.startsWith('tool ') && e.ms >= from && (to === undefined || e.ms <= to)).map((e) => Number(e.event.split(' ')[1]));
+  return { tools, windowTools, windowMs: from !== undefined && to !== undefined ? to - from : 0, runMs };
+}
+
+/** mulberry32: small, fast and the same on every machine; the seed is printed with every run. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface PlanOptions {
+  seed: number;
+  full: boolean;
+  calibration: Record<Operation, Calibration>;
+}
+
+const SIGNALS: KillSignal[] = ['SIGKILL', 'SIGINT'];
+const OPS: Operation[] = ['renew', 'acquire'];
+
+function pick<T>(rand: () => number, from: T[], n: number): T[] {
+  const pool = [...from];
+  const out: T[] = [];
+  while (out.length < n && pool.length > 0) out.push(pool.splice(Math.floor(rand() * pool.length), 1)[0]!);
+  return out;
+}
+
+/**
+ * The subset (npm test, about 30 kills): every step of a renewal with a process-group
+ * SIGKILL, the steps of 取得 from the request on, SIGINT around the certificate swap, a tool
+ * run inside the removal and one elsewhere per operation, a kill aimed inside the removal
+ * window per operation and signal, one at a random time per operation.
+ * The full run (CERTDESK_KILL_FULL=1): every step and every tool run with both signals for
+ * both operations, 112 kills aimed inside the removal window, 40 at random times.
+ */
+export function plan(o: PlanOptions): KillCase[] {
+  const rand = prng(o.seed);
+  const cases: KillCase[] = [];
+  const point = (op: Operation, signal: KillSignal, at: string) => cases.push({ id: `${op}/${signal}/point:${at}`, op, signal, kind: 'point', at });
+  const tool = (op: Operation, signal: KillSignal, n: number) =>
+    cases.push({ id: `${op}/${signal}/tool:${n}(${o.calibration[op].tools[n - 1] ?? '?'})`, op, signal, kind: 'tool', at: `tool:${n}` });
+  const timed = (op: Operation, signal: KillSignal, kind: 'window' | 'random') => {
+    const c = o.calibration[op];
+    // Inside the window: after `point removeOld`, up to the calibrated width (at least a few ms: the harness reacts that fast).
+    const delayMs = kind === 'window' ? rand() * Math.max(c.windowMs, 4) : rand() * c.runMs;
+    const after = kind === 'window' ? 'removeOld' : 'start';
+    cases.push({ id: `${op}/${signal}/${kind}:+${delayMs.toFixed(2)}ms`, op, signal, kind, after, delayMs });
+  };
+
+  for (const op of OPS) {
+    const c = o.calibration[op];
+    const allTools = c.tools.map((_, i) => i + 1);
+    if (o.full) {
+      for (const signal of SIGNALS) for (const at of POINTS) point(op, signal, at);
+      for (const signal of SIGNALS) for (const n of allTools) tool(op, signal, n);
+      for (const signal of SIGNALS) for (let i = 0; i < 28; i++) timed(op, signal, 'window');
+      for (const signal of SIGNALS) for (let i = 0; i < 10; i++) timed(op, signal, 'random');
+    } else {
+      const steps = op === 'renew' ? [...POINTS] : ['send', 'send:response', 'install', 'removeOld', 'removeOld:keyGone'];
+      for (const at of steps) point(op, 'SIGKILL', at);
+      const sigintAt = op === 'renew' ? ['send:response', 'removeOld', 'removeOld:keyGone'] : ['removeOld:keyGone'];
+      for (const at of sigintAt) point(op, 'SIGINT', at);
+      const inWindow = pick(rand, c.windowTools, 1);
+      const other = pick(rand, allTools.filter((n) => !inWindow.includes(n)), 2 - inWindow.length);
+      [...inWindow, ...other].forEach((n, i) => tool(op, SIGNALS[i % 2]!, n));
+      for (const signal of SIGNALS) timed(op, signal, 'window');
+      timed(op, op === 'renew' ? 'SIGKILL' : 'SIGINT', 'random');
+    }
+  }
+  return cases;
+}

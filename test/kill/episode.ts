@@ -1,0 +1,272 @@
+// One kill episode: a PC with one bank certificate in its own NSS db, `certdesk renew` or
+// `acquire` started as a process-group leader and killed (by itself at a kill point, or by
+// the harness), then the next start's recovery and, where the first run did not finish, the
+// same command again. Each run has its own TMPDIR and data folder, so whatever is left is
+// this episode's. The verdict is read from the store (store-state.ts), the TMPDIR, the data
+// folder and the bank, never from CertDesk's own report.
+import { spawn } from 'node:child_process';
+import { watch } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Bank } from '../bank';
+import { importP12, newNssDb, run, writePolicy, type Run } from '../cli/helpers';
+import { POINTS } from './cases';
+import { describeStore, filesOnlyUnder, filesUnder, readStore, storeProblems, type StoreState } from './store-state';
+
+export type Operation = 'renew' | 'acquire';
+export type KillSignal = 'SIGKILL' | 'SIGINT';
+
+export interface KillCase {
+  /** Stable within one seed: `renew/SIGKILL/point:send`, `acquire/SIGINT/window:+3.20ms`. */
+  id: string;
+  op: Operation;
+  signal: KillSignal;
+  kind: 'point' | 'tool' | 'window' | 'random';
+  /** The process signals its own group there (kill-points: a journal step or 'tool:N'). */
+  at?: string;
+  /** The harness signals the group `delayMs` after the kill log shows `point <after>`, or after the start ('start'). */
+  after?: string;
+  delayMs?: number;
+}
+
+export interface World {
+  bank: Bank;
+  cli: string;
+  work: string;
+  probe: string;
+  /** `status --recover` where the CLI has it, else `status` (which recovered by itself before --recover existed). */
+  recover: string[];
+}
+
+export interface Outcome {
+  kase: KillCase;
+  killed: boolean;
+  /** The journal step on disk when the process died: 'start' (none yet), a step, 'done' (cleared), or 'finished' (not killed). */
+  landed: string;
+  /** The last kill-log line before the death: the point passed or the tool running. */
+  lastEvent: string;
+  problems: string[];
+  /** What was found, for a broken case: the runs' output and the store. */
+  report: string;
+  /** The killed run's wall time (calibration: a whole run). */
+  runMs: number;
+  log: Array<{ ms: number; event: string }>;
+}
+
+let accounts = 0;
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // The group has already gone.
+  }
+}
+
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Waits until every process of the group has gone, so that no tool still writes to the db when recovery starts. */
+async function groupGone(pid: number): Promise<boolean> {
+  for (let i = 0; i < 3000; i++) {
+    if (!groupAlive(pid)) return true;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  killGroup(pid, 'SIGKILL');
+  return false;
+}
+
+function parseLog(text: string): Array<{ ms: number; event: string }> {
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => {
+      const i = l.indexOf(' ');
+      return { ms: Number(l.slice(0, i)), event: l.slice(i + 1) };
+    });
+}
+
+/** Starts the command as a group leader; the harness's own signal is armed as the case says. */
+function startKilled(cmd: string[], env: NodeJS.ProcessEnv, logFile: string, k: KillCase | undefined): Promise<Run & { ms: number; hung: boolean }> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const p = spawn(process.execPath, cmd, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let hung = false;
+    p.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    const pid = p.pid!;
+    const fireAt = (delayMs: number) => {
+      const due = performance.now() + delayMs;
+      const shoot = () => {
+        // Sub-millisecond remainders: a short spin, since timers round up to whole milliseconds.
+        while (performance.now() < due);
+        killGroup(pid, k!.signal);
+      };
+      if (delayMs >= 2) setTimeout(shoot, Math.floor(delayMs) - 1);
+      else shoot();
+    };
+    let watcher: ReturnType<typeof watch> | undefined;
+    if (k?.after === 'start') fireAt(k.delayMs ?? 0);
+    else if (k?.after) {
+      const needle = `point ${k.after}\n`;
+      let armed = false;
+      const check = () => {
+        if (armed) return;
+        readFile(logFile, 'utf8')
+          .then((text) => {
+            if (!armed && text.includes(needle)) {
+              armed = true;
+              watcher?.close();
+              fireAt(k.delayMs ?? 0);
+            }
+          })
+          .catch(() => undefined);
+      };
+      watcher = watch(logFile, check);
+    }
+    // A process that outlives a SIGINT by a minute is hung: ended, and reported as such.
+    const guard = setTimeout(() => {
+      hung = true;
+      killGroup(pid, 'SIGKILL');
+    }, 120_000);
+    p.on('error', reject);
+    p.on('close', (code, signal) => {
+      clearTimeout(guard);
+      watcher?.close();
+      void groupGone(pid).then((gone) => resolve({ code, signal, stdout, stderr, ms: performance.now() - t0, hung: hung || !gone }));
+    });
+  });
+}
+
+async function journalStep(dataDir: string): Promise<string | null> {
+  try {
+    return (JSON.parse(await readFile(join(dataDir, 'renewal-journal.json'), 'utf8')) as { step?: string }).step ?? '?';
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? null : 'unreadable';
+  }
+}
+
+/** A run in a line or two: the --json document's gist (fingerprints, recovery, error), else the raw text. */
+function brief(r: Run): string {
+  let gist: string;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the CLI's JSON, read field by field
+    const j = JSON.parse(r.stdout) as { ok: boolean; result?: any; error?: { code: string; message: string } };
+    const res = j.result ?? {};
+    const fp = (f?: string) => (f ? `${f.slice(0, 16)}…` : '-');
+    gist = j.ok
+      ? [
+          res.certificate ? `installed ${fp(res.certificate.sha256)}${res.replaced ? `, replaced ${fp(res.replaced)} (removed: ${res.removedOld})` : ''}` : '',
+          res.certificates ? `lists [${(res.certificates as Array<{ fingerprint: string; hasPrivateKey: boolean }>).map((c) => `${fp(c.fingerprint)}${c.hasPrivateKey ? '+key' : ''}`).join(', ')}]` : '',
+          res.recovered ? `recovered ${JSON.stringify(res.recovered)}` : '',
+          res.unfinished ? `unfinished ${JSON.stringify(res.unfinished)}` : '',
+        ].filter(Boolean).join('; ') || 'ok'
+      : `error ${j.error?.code}: ${j.error?.message}`;
+  } catch {
+    gist = r.stdout.trim().slice(0, 800) || '(no output)';
+  }
+  const err = r.stderr.trim();
+  return `exit ${r.code ?? r.signal}: ${gist}${err ? `\n    stderr: ${err.slice(0, 800)}` : ''}`;
+}
+
+/** Runs one episode; `k` undefined: a whole run without a kill (calibration). */
+export async function episode(w: World, op: Operation, k: KillCase | undefined, name: string): Promise<Outcome> {
+  const dir = join(w.work, name.replace(/[^A-Za-z0-9.+-]+/g, '_'));
+  const db = join(dir, 'nssdb');
+  const dataDir = join(dir, 'data');
+  const tmp = join(dir, 'tmp');
+  const logFile = join(dir, 'kill.log');
+  await mkdir(db, { recursive: true });
+  await mkdir(tmp);
+  await writeFile(logFile, '');
+  await newNssDb(db);
+  const id = `k${++accounts}-${process.pid}`;
+  const password = `pw-${id}-secret`;
+  // 取得: expired five days ago, inside the grace days; 更新: inside the renewal window.
+  const account = await w.bank.seedAccount(id, op === 'acquire' ? -5 : 20, password);
+  await importP12(db, account.p12Path, account.p12Password);
+  const policy = await writePolicy(dir, { bankName: 'テスト銀行', endpoint: w.bank.url, trustAnchorFile: w.bank.trustAnchorPath });
+  const env: NodeJS.ProcessEnv = { ...process.env, CERTDESK_DATA_DIR: dataDir, TMPDIR: tmp, BANK_PW: password };
+  for (const v of ['CERTDESK_TEST_KILL_AT', 'CERTDESK_TEST_KILL_SIGNAL', 'CERTDESK_TEST_KILL_GROUP', 'CERTDESK_TEST_KILL_LOG']) delete env[v];
+  const opArgs = op === 'renew' ? ['renew', '--yes', '--json'] : ['acquire', '--login-id', id, '--password-env', 'BANK_PW', '--yes', '--json'];
+  const argv = (args: string[]) => [w.cli, ...args, '--policy', policy, '--store', `nss:${db}`];
+
+  const killEnv: NodeJS.ProcessEnv = { ...env, CERTDESK_TEST_KILL_LOG: logFile };
+  if (k?.at) Object.assign(killEnv, { CERTDESK_TEST_KILL_AT: k.at, CERTDESK_TEST_KILL_SIGNAL: k.signal, CERTDESK_TEST_KILL_GROUP: '1' });
+  const first = await startKilled(argv(opArgs), killEnv, logFile, k);
+  const issuedAtKill = w.bank.account(id)!.issued.length > 1;
+  const log = parseLog(await readFile(logFile, 'utf8'));
+  const killed = first.signal !== null || (first.code !== null && first.code >= 128);
+  const step = await journalStep(dataDir);
+  const landed = !killed ? 'finished' : (step ?? (log.some((e) => e.event === 'point done') ? 'done' : 'start'));
+  const lastEvent = log.at(-1)?.event ?? '(nothing logged)';
+  const tmpAfterKill = await filesUnder(tmp);
+
+  const problems: string[] = [];
+  const sections: string[] = [`case ${k?.id ?? name}: killed=${killed} landed=${landed} last event "${lastEvent}" (${first.ms.toFixed(0)} ms), bank issued by then: ${issuedAtKill}`, `  first run: ${brief(first)}`];
+  if (first.hung) problems.push('the killed command (or a tool of its group) had not ended two minutes after the signal');
+  if (k?.kind === 'point' && !killed) problems.push(`the kill point ${k.at} was never passed: the run finished without it`);
+  // A kill point is where it says: the bank has answered from send:response on, not before.
+  const issuedBy = POINTS.indexOf('send:response');
+  if (k?.kind === 'point' && killed && issuedAtKill !== POINTS.indexOf(k.at as (typeof POINTS)[number]) >= issuedBy) {
+    problems.push(`killed at ${k.at}, the bank had ${issuedAtKill ? '' : 'not '}issued yet`);
+  }
+  if (!k && !(first.code === 0)) problems.push('a run without a kill failed');
+  // Ctrl-C is handled: no file the run wrote to TMPDIR is left when it ends. (An empty folder
+  // whose mkdtemp the signal interrupted is the next start's sweep's.)
+  const filesAfterKill = await filesOnlyUnder(tmp);
+  if (killed && k?.signal === 'SIGINT' && filesAfterKill.length > 0) problems.push(`left in TMPDIR by the SIGINT'd run: ${filesAfterKill.join(', ')}`);
+
+  let stage1: StoreState | undefined;
+  if (killed) {
+    const rec = await run(process.execPath, argv([...w.recover, '--json']), { env });
+    sections.push(`  recovery (${w.recover.join(' ')}): ${brief(rec)}`);
+    if (rec.code !== 0) problems.push(`recovery (${w.recover.join(' ')}) exited ${rec.code ?? rec.signal}`);
+    stage1 = await readStore(db, w.bank.issuingCaPem, w.probe);
+    sections.push(`  store after recovery:\n${describeStore(stage1)}`);
+    for (const p of storeProblems(stage1)) problems.push(`after recovery: ${p}`);
+    const left = await filesUnder(tmp);
+    if (left.length > 0) problems.push(`left in TMPDIR after the next start: ${left.join(', ')}`);
+  }
+
+  // The first run finished if the bank issued and that certificate is the one in the store, with no journal pending.
+  const bankAfter = w.bank.account(id)!;
+  const finishedNow =
+    bankAfter.issued.length > 1 &&
+    stage1 !== undefined &&
+    stage1.certificates.filter((c) => c.bankLeaf).map((c) => c.sha256).join() === bankAfter.currentFingerprint &&
+    (await journalStep(dataDir)) === null;
+  if (killed && !finishedNow) {
+    const again = await run(process.execPath, argv(opArgs), { env });
+    sections.push(`  ${op} again: ${brief(again)}`);
+    if (again.code !== 0) problems.push(`${op} again exited ${again.code ?? again.signal}`);
+  }
+
+  const final = await readStore(db, w.bank.issuingCaPem, w.probe);
+  if (killed) sections.push(`  store at the end:\n${describeStore(final)}`);
+  else sections.push(`  store:\n${describeStore(final)}`);
+  for (const p of storeProblems(final)) problems.push(`at the end: ${p}`);
+  const bank = w.bank.account(id)!;
+  const leaves = final.certificates.filter((c) => c.bankLeaf);
+  if (bank.issued.length > 2) problems.push(`the bank issued ${bank.issued.length - 1} certificates in one episode`);
+  if (bank.issued.length < 2) problems.push('the bank never issued: the episode did not end renewed');
+  else if (!leaves.some((c) => c.sha256 === bank.currentFingerprint)) problems.push(`the bank's current certificate ${bank.currentFingerprint?.slice(0, 16)}… is not in the db`);
+  if (leaves.some((c) => c.sha256 === account.fingerprint)) problems.push('the superseded certificate is still in the db');
+  const tmpEnd = await filesUnder(tmp);
+  if (tmpEnd.length > 0) problems.push(`left in TMPDIR at the end: ${tmpEnd.join(', ')}`);
+  const journalFiles = (await filesUnder(dataDir)).filter((f) => f.startsWith('renewal-journal.json'));
+  if (journalFiles.length > 0) problems.push(`journal left in the data folder: ${journalFiles.join(', ')}`);
+  sections.push(`  bank: issued ${bank.issued.map((f) => f.slice(0, 16)).join(', ')}; current ${bank.currentFingerprint?.slice(0, 16)}; seeded ${account.fingerprint.slice(0, 16)}`);
+  sections.push(`  TMPDIR after the kill: ${tmpAfterKill.join(', ') || '(empty)'}; data folder: ${(await filesUnder(dataDir)).join(', ') || '(empty)'}`);
+  sections.push(`  kill log tail: ${log.slice(-6).map((e) => `${e.ms.toFixed(1)} ${e.event}`).join(' | ')}`);
+
+  return { kase: k ?? { id: name, op, signal: 'SIGKILL', kind: 'point' }, killed, landed, lastEvent, problems, report: sections.join('\n'), runMs: first.ms, log };
+}
