@@ -5,6 +5,7 @@
 //   CERTDESK_FUZZ_RUNS=<integer>  cases for every property instead of its own default
 // fast-check properties take fuzzParams(); randomness drawn by hand takes seededRandom().
 import type fc from 'fast-check';
+import { vi } from 'vitest';
 
 const DEFAULT_SEED = 1_400_014;
 
@@ -21,6 +22,8 @@ function wholeNumber(name: string, min: number, max: number): number | undefined
 /** The seed of this run: CERTDESK_FUZZ_SEED, else the fixed default. fast-check seeds are 32-bit. */
 export const FUZZ_SEED = wholeNumber('CERTDESK_FUZZ_SEED', -(2 ** 31), 2 ** 31 - 1) ?? DEFAULT_SEED;
 const RUNS = wholeNumber('CERTDESK_FUZZ_RUNS', 1, 10_000_000);
+// A long local run outlasts the suite's per-test limit (60 s), which is there for CI's runs.
+if (RUNS !== undefined) vi.setConfig({ testTimeout: 24 * 3_600_000 });
 
 /** Cases for a property whose default is `defaultRuns`, unless CERTDESK_FUZZ_RUNS says otherwise. */
 export function fuzzRuns(defaultRuns: number): number {
