@@ -1,16 +1,17 @@
 // A whole renewal and a status listing, CertDesk's CLI process against what an administrator
 // would script with openssl, curl and the NSS tools. One bank simulator; a fresh account
 // (inside the renewal window) and a fresh NSS db holding its identity for every run and side.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startBank, type Bank } from '../../test/bank';
+import { fillDb, makeBigDb } from '../../test/store/big-db';
 import { compare, row, run, sh, type BenchRow } from '../lib';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const CLI = join(ROOT, 'bin/certdesk.js');
 
-interface World { bank: Bank; dir: string; policy: string; env: NodeJS.ProcessEnv; n: number }
+interface World { bank: Bank; dir: string; policy: string; env: NodeJS.ProcessEnv; n: number; crowds: Map<number, string> }
 interface Slot { dir: string; db: string; dataDir: string; nickname: string; account: string }
 
 let world: World | undefined;
@@ -28,7 +29,7 @@ async function getWorld(): Promise<World> {
   const bank = await startBank({ dataDir: join(dir, 'bank'), port: 0 });
   const policy = join(dir, 'policy.json');
   writeFileSync(policy, JSON.stringify({ bankName: 'ベンチ銀行', endpoint: bank.url, trustAnchorFile: bank.trustAnchorPath, language: 'en' }));
-  world = { bank, dir, policy, env: { ...process.env }, n: 0 };
+  world = { bank, dir, policy, env: { ...process.env }, n: 0, crowds: new Map() };
   return world;
 }
 
@@ -39,8 +40,23 @@ export async function closeWorld(): Promise<void> {
   world = undefined;
 }
 
-/** A fresh NSS db holding a freshly seeded identity 20 days before expiry (renewable). */
-async function slot(w: World): Promise<Slot> {
+/**
+ * An NSS db of `n` other certificates (test/store/big-db: Japanese and ASCII nicknames,
+ * shared nicknames, a few keys), made once per size; each slot starts from a copy.
+ */
+async function crowd(w: World, n: number): Promise<string> {
+  const known = w.crowds.get(n);
+  if (known) return known;
+  const db = join(w.dir, `crowd-${n}`);
+  mkdirSync(db);
+  await run('certutil', ['-N', '--empty-password', '-d', `sql:${db}`]);
+  fillDb(db, await makeBigDb(n));
+  w.crowds.set(n, db);
+  return db;
+}
+
+/** A fresh NSS db (empty, or a copy of a crowd of `crowded` certificates) holding a freshly seeded identity 20 days before expiry (renewable). */
+async function slot(w: World, crowded = 0): Promise<Slot> {
   const account = `bench-${process.pid}-${w.n++}`;
   const dir = join(w.dir, account);
   const db = join(dir, 'nssdb');
@@ -48,11 +64,15 @@ async function slot(w: World): Promise<Slot> {
   mkdirSync(db, { recursive: true });
   mkdirSync(dataDir);
   const seeded = await w.bank.seedAccount(account, 20);
-  await run('certutil', ['-N', '--empty-password', '-d', `sql:${db}`]);
+  if (crowded > 0) {
+    const from = await crowd(w, crowded);
+    for (const f of ['cert9.db', 'key4.db', 'pkcs11.txt']) copyFileSync(join(from, f), join(db, f));
+  } else {
+    await run('certutil', ['-N', '--empty-password', '-d', `sql:${db}`]);
+  }
   await run('pk12util', ['-i', seeded.p12Path, '-d', `sql:${db}`, '-W', seeded.p12Password]);
-  const listing = (await run('certutil', ['-L', '-d', `sql:${db}`])).stdout;
-  const nickname = listing.split('\n').map((l) => l.match(/^(.*?)\s{2,}(u,u,u|CTu,Cu,Cu|[A-Za-z]*,[A-Za-z]*,[A-Za-z]*)\s*$/)).find((m) => m && m[2] === 'u,u,u')?.[1];
-  if (!nickname) throw new Error(`no user certificate in the seeded db:\n${listing}`);
+  // The simulator names the PKCS#12 after the account (its friendly name): NSS keeps that nickname.
+  const nickname = account;
   return { dir, db, dataDir, nickname, account };
 }
 
@@ -137,4 +157,51 @@ export async function status(runs: number): Promise<BenchRow> {
   } finally {
     rmSync(s.dir, { recursive: true, force: true });
   }
+}
+
+/** One `certdesk renew` on the slot's db, checked: renewed, old one removed. */
+async function renewOnce(w: World, s: Slot): Promise<void> {
+  const res = await run(process.execPath, [CLI, 'renew', '--policy', w.policy, '--store', `nss:${s.db}`, '--yes', '--json'], { env: { ...w.env, CERTDESK_DATA_DIR: s.dataDir }, allowFail: true });
+  const doc = JSON.parse(res.stdout || '{}') as { ok?: boolean; result?: { removedOld?: boolean } };
+  if (res.code !== 0 || !doc.ok || !doc.result?.removedOld) throw new Error(`certdesk renew failed (${res.code}): ${res.stdout}${res.stderr}`);
+}
+
+async function statusOnce(w: World, s: Slot): Promise<void> {
+  const res = await run(process.execPath, [CLI, 'status', '--policy', w.policy, '--store', `nss:${s.db}`, '--json'], { env: { ...w.env, CERTDESK_DATA_DIR: s.dataDir } });
+  if (!(JSON.parse(res.stdout) as { ok: boolean }).ok) throw new Error(res.stdout);
+}
+
+/**
+ * `status` and `renew` on a db crowded with `n` other certificates against the same command
+ * on a db holding the one identity (the issue's bound: at most 2× at 100).
+ */
+export async function crowded(runs: number, sizes = [100, 500]): Promise<BenchRow[]> {
+  const w = await getWorld();
+  const rows: BenchRow[] = [];
+  for (const n of sizes) {
+    const crowdedSlot = await slot(w, n);
+    const lone = await slot(w);
+    try {
+      const r = await compare({ runs, setup: async () => undefined, ours: () => statusOnce(w, crowdedSlot), ref: () => statusOnce(w, lone) });
+      rows.push(row(`status-db${n}`, r.ours, r.ref, runs, `ours: \`certdesk status --json\` on an NSS db of ${n} other certificates (Japanese/ASCII nicknames, shared nicknames, keys for some) plus the identity; ref: the same command on a db of the identity alone.`));
+    } finally {
+      rmSync(crowdedSlot.dir, { recursive: true, force: true });
+      rmSync(lone.dir, { recursive: true, force: true });
+    }
+  }
+  for (const n of sizes) {
+    // Each side gets a db of its own kind (setup is untimed and runs before either side).
+    const r = await compare<{ crowded: Slot; lone: Slot }>({
+      runs,
+      setup: async () => ({ crowded: await slot(w, n), lone: await slot(w) }),
+      ours: (s) => renewOnce(w, s.crowded),
+      ref: (s) => renewOnce(w, s.lone),
+      teardown: async (s) => {
+        rmSync(s.crowded.dir, { recursive: true, force: true });
+        rmSync(s.lone.dir, { recursive: true, force: true });
+      },
+    });
+    rows.push(row(`renew-db${n}`, r.ours, r.ref, runs, `ours: \`certdesk renew --yes --json\` on an NSS db of ${n} other certificates plus the identity; ref: the same on a db of the identity alone. Fresh seeded account and db copy per run (setup untimed).`));
+  }
+  return rows;
 }
