@@ -3,6 +3,7 @@
 // fingerprint of the certificate the handshake used. AutoSelectCertificateForUrls (a
 // managed policy) selects it without a dialog, as headless Chromium needs.
 import { test, expect, chromium } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
 import { X509Certificate, createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, rmdirSync, writeFileSync, existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
@@ -36,12 +37,20 @@ test.beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'certdesk-chromium-home-'));
   emptyHome = mkdtempSync(join(tmpdir(), 'certdesk-chromium-empty-'));
   const store = await openNssStore({ dbDir: join(home, '.pki', 'nssdb'), create: true });
-  // The issuing CA with CT,,: it anchors the bank's server certificate and the client certificate.
+  // The issuing CA as CertDesk stores it: chain material, trusted for nothing.
   await store.installCaCertificates([pki.issuing.der, pki.root.der], { intoRoot: false });
   const installed = await store.install({ privateKeyPkcs8: client.pkcs8, certificateDer: client.der, chainDer: [pki.issuing.der], friendlyName: 'Chromium User' });
   expect(installed.hasPrivateKey).toBe(true);
-  // The control profile trusts the server too, but holds no identity.
+  // The control profile holds the CA too, but no identity.
   await (await openNssStore({ dbDir: join(emptyHome, '.pki', 'nssdb'), create: true })).installCaCertificates([pki.issuing.der], { intoRoot: false });
+  for (const h of [home, emptyHome]) {
+    const db = `sql:${join(h, '.pki', 'nssdb')}`;
+    expect(execFileSync('certutil', ['-L', '-d', db], { encoding: 'utf8' })).toMatch(/Chromium Test Bank Issuing CA\s+,,\s*$/m);
+    // The server is trusted the way a real bank's is (a web CA the browser already trusts),
+    // not through anything CertDesk wrote: the test root, trusted for TLS servers only.
+    writeFileSync(join(h, 'web-root.der'), pki.root.der);
+    execFileSync('certutil', ['-A', '-n', 'Test web root', '-t', 'C,,', '-i', join(h, 'web-root.der'), '-d', db]);
+  }
 
   server = createServer({ key: tls.keyPem, cert: tls.pem, ca: [pki.issuing.pem, pki.root.pem], requestCert: true, rejectUnauthorized: false }, (req, res) => {
     const socket = req.socket as TLSSocket;
@@ -79,7 +88,7 @@ test.afterAll(async () => {
 async function whoami(homeDir: string): Promise<{ fingerprint: string | null; authorized: boolean; subject: string | null }> {
   const browser = await chromium.launch({ executablePath: chromiumPath, args: ARGS, env: { ...process.env, HOME: homeDir } });
   try {
-    // No ignoreHTTPSErrors: the server is trusted through the NSS db's CT,, CA, as the bank's would be.
+    // No ignoreHTTPSErrors: the server is trusted through the test's web root in the NSS db.
     const page = await (await browser.newContext()).newPage();
     const res = await page.goto(`${origin}/whoami`);
     expect(res?.status()).toBe(200);
