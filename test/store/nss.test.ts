@@ -336,6 +336,41 @@ describe('install, list, verify, remove on a real NSS db', () => {
   });
 });
 
+describe('beside another NSS user of this process (Chromium inside Electron)', () => {
+  it('opens the db as a slot of its own and never finalises the softoken under its owner', async () => {
+    const { softoknCandidates } = await import('../../src/main/core/store/nss/token');
+    const pkcs11js = await import('pkcs11js');
+    const owner = new pkcs11js.PKCS11();
+    owner.load(softoknCandidates().find((p) => existsSync(p))!);
+    const ownersDb = newDb('owner');
+    owner.C_Initialize({ libraryParameters: `configdir='sql:${ownersDb}' certPrefix='' keyPrefix='' secmod='secmod.db' flags=''` });
+    try {
+      const db = newDb('beside');
+      const store = await openNssStore({ dbDir: db, tempRoot });
+      const id = await store.install({ privateKeyPkcs8: alice.pkcs8, certificateDer: alice.der, chainDer: [pki.issuing.der], friendlyName: 'x' });
+      expect((await store.list([pki.root.der])).map((i) => [i.fingerprint, i.hasPrivateKey])).toEqual([[fp(alice), true]]);
+      await store.remove(id.fingerprint);
+      expect(await store.list([pki.root.der])).toEqual([]);
+      expect(keyIds(db)).toEqual([]);
+      // The owner's softoken still runs, its own db slot and no token of ours left (NSS keeps
+      // a closed slot's number listed, without a token).
+      const tokens = owner.C_GetSlotList(true).flatMap((s) => {
+        try {
+          return [owner.C_GetTokenInfo(s).label.trim()];
+        } catch {
+          return [];
+        }
+      });
+      expect(tokens).toEqual(['NSS Generic Crypto Services', 'NSS Certificate DB']);
+      expect(owner.C_GetSlotList(true).length).toBeLessThanOrEqual(3);
+    } finally {
+      owner.C_Finalize();
+    }
+    // And once the owner is gone, the store initialises the softoken itself again.
+    expect(await (await openNssStore({ dbDir: newDb('after-owner'), tempRoot })).list([pki.root.der])).toEqual([]);
+  });
+});
+
 describe('tool failures', () => {
   it('a read-only database: STORE_WRITE_FAILED/READ_ONLY', async () => {
     const src = newDb('ro-src');

@@ -137,37 +137,100 @@ async function load(): Promise<Pkcs11> {
 
 function onToken<T>(p11: Pkcs11, dbDir: string, access: TokenAccess, fn: (t: TokenSession) => T): T {
   // The line certutil writes into the db's pkcs11.txt (`parameters=`), the db folder quoted
-  // NSS's way: a quote inside is escaped with a backslash.
-  const dir = dbDir.replace(/(['\\])/g, '\\$1');
-  // Quoted: NSS's parser drops a bare value at the very end of the string.
+  // NSS's way: a quote inside is escaped with a backslash. Flags quoted: NSS's parser drops
+  // a bare value at the very end of the string.
+  const spec = `configdir='sql:${dbDir.replace(/(['\\])/g, '\\$1')}' certPrefix='' keyPrefix=''`;
   const flags = access === 'read' ? 'readOnly' : '';
+  let owner = true;
   try {
-    p11.C_Initialize({ libraryParameters: `configdir='sql:${dir}' certPrefix='' keyPrefix='' secmod='secmod.db' flags='${flags}'` });
+    p11.C_Initialize({ libraryParameters: `${spec} secmod='secmod.db' flags='${flags}'` });
   } catch (err) {
-    if (codeOf(err) === CKR_CRYPTOKI_ALREADY_INITIALIZED) {
-      // Another NSS user of this process (Chromium's own, inside Electron) owns the softoken:
-      // finalising it would pull the db from under it.
-      throw new CoreError('STORE_UNAVAILABLE', `NSS is already in use in this process, so the NSS database ${dbDir} cannot be opened beside it. Use the certdesk command line for this database, and report this to support.`, { reason: 'SOFTOKN_BUSY' }, { cause: err });
+    if (codeOf(err) !== CKR_CRYPTOKI_ALREADY_INITIALIZED) {
+      throw access === 'write' && READ_ONLY.test((err as Error).message) ? notWritten(dbDir, err) : unreadable(dbDir, err);
     }
-    throw access === 'write' && READ_ONLY.test((err as Error).message) ? notWritten(dbDir, err) : unreadable(dbDir, err);
+    // Another NSS user of this process owns the softoken (Chromium's own, inside Electron):
+    // it is never finalised under it; the db is opened beside its slots, as NSS's
+    // SECMOD_OpenUserDB does, and closed again.
+    owner = false;
   }
   try {
-    const slot = p11.C_GetSlotList(true).find((s) => p11.C_GetTokenInfo(s).label.trim() === TOKEN_LABEL);
+    const slot = owner ? p11.C_GetSlotList(true).find((s) => p11.C_GetTokenInfo(s).label.trim() === TOKEN_LABEL) : openExtraSlot(p11, `${spec} tokenDescription='CertDesk' flags='${flags}'`);
     if (!slot) throw unreadable(dbDir, new Error(`no "${TOKEN_LABEL}" token`));
-    if (p11.C_GetTokenInfo(slot).flags & CKF_LOGIN_REQUIRED) {
-      throw new CoreError('STORE_UNAVAILABLE', `The NSS certificate database ${dbDir} is protected by a password, which CertDesk cannot supply. Remove the database password (certutil -W -d sql:${dbDir}) or choose another database in policy.`, { reason: 'DB_PASSWORD' });
-    }
-    const session = p11.C_OpenSession(slot, CKF_SERIAL_SESSION | (access === 'write' ? CKF_RW_SESSION : 0));
     try {
-      return fn(sessionOf(p11, session, dbDir));
+      if (p11.C_GetTokenInfo(slot).flags & CKF_LOGIN_REQUIRED) {
+        throw new CoreError('STORE_UNAVAILABLE', `The NSS certificate database ${dbDir} is protected by a password, which CertDesk cannot supply. Remove the database password (certutil -W -d sql:${dbDir}) or choose another database in policy.`, { reason: 'DB_PASSWORD' });
+      }
+      const session = p11.C_OpenSession(slot, CKF_SERIAL_SESSION | (access === 'write' ? CKF_RW_SESSION : 0));
+      try {
+        return fn(sessionOf(p11, session, dbDir));
+      } finally {
+        p11.C_CloseSession(session);
+      }
     } finally {
-      p11.C_CloseSession(session);
+      if (!owner) closeExtraSlot(p11, slot);
     }
   } catch (err) {
     if (err instanceof CoreError) throw err;
     throw access === 'write' ? notWritten(dbDir, err) : unreadable(dbDir, err);
   } finally {
-    p11.C_Finalize();
+    if (owner) p11.C_Finalize();
+  }
+}
+
+// The softoken's user slots (SFTK_MIN_USER_SLOT_ID..SFTK_MAX_USER_SLOT_ID): NSS takes them from
+// the bottom, CertDesk from the top.
+const MIN_USER_SLOT = 4;
+const MAX_USER_SLOT = 100;
+const CKO_NSS_NEWSLOT = 0xce534355;
+const CKO_NSS_DELSLOT = 0xce534356;
+const CKA_NSS_MODULE_SPEC = 0xce534368;
+
+function slotId(id: number): Handle {
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64LE(BigInt(id));
+  return b;
+}
+
+/** Opens the db as a new slot of the running softoken (CKO_NSS_NEWSLOT on its first slot). */
+function openExtraSlot(p11: Pkcs11, moduleSpec: string): Handle {
+  const slots = p11.C_GetSlotList(false);
+  // A slot closed by DELSLOT stays listed without a token: it is free again.
+  const live = new Set(slots.filter((s) => hasToken(p11, s)).map((s) => s.readUInt32LE(0)));
+  let id = MAX_USER_SLOT;
+  while (id >= MIN_USER_SLOT && live.has(id)) id--;
+  const first = slots[0];
+  if (id < MIN_USER_SLOT || !first) throw new Error('no free softoken slot');
+  userDbOp(p11, first, CKO_NSS_NEWSLOT, `tokens=[0x${id.toString(16)}=<${moduleSpec}>]`);
+  return slotId(id);
+}
+
+function hasToken(p11: Pkcs11, slot: Handle): boolean {
+  try {
+    p11.C_GetTokenInfo(slot);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function closeExtraSlot(p11: Pkcs11, slot: Handle): void {
+  userDbOp(p11, slot, CKO_NSS_DELSLOT, `tokens=[0x${slot.readUInt32LE(0).toString(16)}=<>]`);
+}
+
+function userDbOp(p11: Pkcs11, slot: Handle, objectClass: number, spec: string): void {
+  const session = p11.C_OpenSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION);
+  try {
+    p11.C_CreateObject(session, [
+      { type: CKA_CLASS, value: objectClass },
+      { type: CKA_NSS_MODULE_SPEC, value: Buffer.from(`${spec}\0`) },
+    ]);
+  } finally {
+    // DELSLOT closes the slot's sessions itself.
+    try {
+      p11.C_CloseSession(session);
+    } catch {
+      // Already closed with its slot.
+    }
   }
 }
 
