@@ -122,6 +122,17 @@ describe('opening', () => {
     expect(e.message).toMatch(/install libnss3-tools/);
   });
 
+  it('no NSS softoken: STORE_UNAVAILABLE/SOFTOKN_MISSING saying to install libnss3', () => {
+    const child = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'store-child.ts'), 'list', newDb('nosoftokn')], {
+      env: { ...process.env, CERTDESK_SOFTOKN: join(work, 'no', 'libsoftokn3.so') },
+      encoding: 'utf8',
+    });
+    expect(child.status, child.stderr).toBe(1);
+    const e = JSON.parse(child.stdout) as { code: string; reason: string; message: string };
+    expect(e).toMatchObject({ code: 'STORE_UNAVAILABLE', reason: 'SOFTOKN_MISSING' });
+    expect(e.message).toMatch(/libsoftokn3\.so.*install libnss3/);
+  });
+
   it('a tool that hangs is stopped: STORE_UNAVAILABLE/TOOL_TIMEOUT', async () => {
     const bin = join(work, 'hangbin');
     mkdirSync(bin);
@@ -281,7 +292,7 @@ describe('install, list, verify, remove on a real NSS db', () => {
 
   it('a kill between the key and the certificate of the removal leaves the old certificate without key; remove() again ends it', async () => {
     await store.install({ privateKeyPkcs8: alice.pkcs8, certificateDer: alice.der, chainDer: [pki.issuing.der], friendlyName: 'x' });
-    const child = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'remove-child.ts'), db, fp(alice)], {
+    const child = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'store-child.ts'), 'remove', db, fp(alice)], {
       env: { ...process.env, CERTDESK_TEST_KILL_AT: 'removeOld:keyGone' },
       encoding: 'utf8',
     });

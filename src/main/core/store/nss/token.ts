@@ -121,9 +121,10 @@ async function load(): Promise<Pkcs11> {
   } catch (err) {
     throw new CoreError('STORE_UNAVAILABLE', 'The PKCS#11 module of CertDesk (pkcs11js) could not be loaded, so the NSS database cannot be read. Reinstall CertDesk.', { reason: 'PKCS11_MISSING' }, { cause: err });
   }
-  const path = softoknCandidates().find((p) => existsSync(p));
-  if (!path) {
-    throw new CoreError('STORE_UNAVAILABLE', `NSS's softoken (libsoftokn3.so) was not found, so the NSS database cannot be read: ${SOFTOKN_HINT}.`, { reason: 'SOFTOKN_MISSING' });
+  // CERTDESK_SOFTOKN names the library where a distribution keeps it elsewhere.
+  const path = process.env.CERTDESK_SOFTOKN ?? softoknCandidates().find((p) => existsSync(p));
+  if (!path || !existsSync(path)) {
+    throw new CoreError('STORE_UNAVAILABLE', `NSS's softoken (${path ?? 'libsoftokn3.so'}) was not found, so the NSS database cannot be read: ${SOFTOKN_HINT}.`, { reason: 'SOFTOKN_MISSING' });
   }
   const p11 = new mod.PKCS11();
   try {
