@@ -75,7 +75,8 @@ export function plan(o: PlanOptions): KillCase[] {
     // Inside the window: after `point removeOld`, up to the calibrated width (at least a few ms: the harness reacts that fast).
     const delayMs = kind === 'window' ? rand() * Math.max(c.windowMs, 4) : rand() * c.runMs;
     const after = kind === 'window' ? 'removeOld' : 'start';
-    cases.push({ id: `${op}/${signal}/${kind}:+${delayMs.toFixed(2)}ms`, op, signal, kind, after, delayMs });
+    // Numbered: two draws can round to the same delay.
+    cases.push({ id: `${op}/${signal}/${kind}#${cases.length + 1}:+${delayMs.toFixed(2)}ms`, op, signal, kind, after, delayMs });
   };
 
   for (const op of OPS) {

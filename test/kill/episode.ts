@@ -53,7 +53,7 @@ export interface Outcome {
   log: Array<{ ms: number; event: string }>;
 }
 
-let accounts = 0;
+let episodes = 0;
 
 function killGroup(pid: number, signal: NodeJS.Signals): void {
   try {
@@ -179,7 +179,7 @@ function brief(r: Run): string {
 
 /** Runs one episode; `k` undefined: a whole run without a kill (calibration). */
 export async function episode(w: World, op: Operation, k: KillCase | undefined, name: string): Promise<Outcome> {
-  const dir = join(w.work, name.replace(/[^A-Za-z0-9.+-]+/g, '_'));
+  const dir = join(w.work, `${++episodes}-${name.replace(/[^A-Za-z0-9.+-]+/g, '_')}`);
   const db = join(dir, 'nssdb');
   const dataDir = join(dir, 'data');
   const tmp = join(dir, 'tmp');
@@ -188,7 +188,7 @@ export async function episode(w: World, op: Operation, k: KillCase | undefined, 
   await mkdir(tmp);
   await writeFile(logFile, '');
   await newNssDb(db);
-  const id = `k${++accounts}-${process.pid}`;
+  const id = `k${episodes}-${process.pid}`;
   const password = `pw-${id}-secret`;
   // 取得: expired five days ago, inside the grace days; 更新: inside the renewal window.
   const account = await w.bank.seedAccount(id, op === 'acquire' ? -5 : 20, password);
@@ -225,14 +225,31 @@ export async function episode(w: World, op: Operation, k: KillCase | undefined, 
   const filesAfterKill = await filesOnlyUnder(tmp);
   if (killed && k?.signal === 'SIGINT' && filesAfterKill.length > 0) problems.push(`left in TMPDIR by the SIGINT'd run: ${filesAfterKill.join(', ')}`);
 
+  /** The store's state and its problems at one stage; a db NSS cannot open is a problem too. */
+  const judge = async (stage: string): Promise<StoreState | undefined> => {
+    try {
+      const state = await readStore(db, w.bank.issuingCaPem, w.probe);
+      sections.push(`  store ${stage}:\n${describeStore(state)}`);
+      for (const p of storeProblems(state)) problems.push(`${stage}: ${p}`);
+      return state;
+    } catch (err) {
+      const message = (err as Error).message.trim();
+      const files = await filesUnder(db);
+      // SQLite rolls a hot journal back only on a read-write open: a reader opening read-only finds the db "bad".
+      const journal = files.filter((f) => f.endsWith('-journal'));
+      const hint = journal.length > 0 ? `; a SQLite hot journal is left (${journal.join(', ')}), which only a read-write open rolls back` : '';
+      sections.push(`  store ${stage}: ${message}; the db folder holds ${files.join(', ')}`);
+      problems.push(`${stage}: certutil cannot read the NSS db (${/SEC_ERROR_\w+/.exec(message)?.[0] ?? 'error'})${hint}`);
+      return undefined;
+    }
+  };
+
   let stage1: StoreState | undefined;
   if (killed) {
     const rec = await run(process.execPath, argv([...w.recover, '--json']), { env });
     sections.push(`  recovery (${w.recover.join(' ')}): ${brief(rec)}`);
     if (rec.code !== 0) problems.push(`recovery (${w.recover.join(' ')}) exited ${rec.code ?? rec.signal}`);
-    stage1 = await readStore(db, w.bank.issuingCaPem, w.probe);
-    sections.push(`  store after recovery:\n${describeStore(stage1)}`);
-    for (const p of storeProblems(stage1)) problems.push(`after recovery: ${p}`);
+    stage1 = await judge('after recovery');
     const left = await filesUnder(tmp);
     if (left.length > 0) problems.push(`left in TMPDIR after the next start: ${left.join(', ')}`);
   }
@@ -250,12 +267,9 @@ export async function episode(w: World, op: Operation, k: KillCase | undefined, 
     if (again.code !== 0) problems.push(`${op} again exited ${again.code ?? again.signal}`);
   }
 
-  const final = await readStore(db, w.bank.issuingCaPem, w.probe);
-  if (killed) sections.push(`  store at the end:\n${describeStore(final)}`);
-  else sections.push(`  store:\n${describeStore(final)}`);
-  for (const p of storeProblems(final)) problems.push(`at the end: ${p}`);
+  const final = await judge('at the end');
   const bank = w.bank.account(id)!;
-  const leaves = final.certificates.filter((c) => c.bankLeaf);
+  const leaves = final?.certificates.filter((c) => c.bankLeaf) ?? [];
   if (bank.issued.length > 2) problems.push(`the bank issued ${bank.issued.length - 1} certificates in one episode`);
   if (bank.issued.length < 2) problems.push('the bank never issued: the episode did not end renewed');
   else if (!leaves.some((c) => c.sha256 === bank.currentFingerprint)) problems.push(`the bank's current certificate ${bank.currentFingerprint?.slice(0, 16)}… is not in the db`);

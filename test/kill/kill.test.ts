@@ -11,11 +11,12 @@
 //   CERTDESK_KILL_SEED=N     another seed for the tool picks and timed kills (printed every run)
 //   CERTDESK_KILL_ONLY=TEXT  only the cases whose id contains TEXT (a failure's id, with its seed)
 //   CERTDESK_KILL_CLI=FILE   a CLI bundle built elsewhere (another commit) instead of this tree's
+//   CERTDESK_KILL_KEEP=1     keep every episode's db, data folder, TMPDIR and kill log (the path is printed)
 // Every assertion is on a state, never on a duration: a slower machine moves where a timed kill
 // lands (each case prints where), not whether the case passes.
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startBank } from '../bank';
+import { startBank, type Bank } from '../bank';
 import { buildCliBundle, certutil, ensureKeyring, importP12, newNssDb, rm, run, tempDir } from '../cli/helpers';
 import { calibrationOf, plan, type Calibration } from './cases';
 import { episode, type Operation, type Outcome, type World } from './episode';
@@ -29,19 +30,34 @@ if (!Number.isInteger(SEED)) throw new Error(`CERTDESK_KILL_SEED must be a whole
 
 await ensureKeyring();
 const work = await tempDir('certdesk-kill-');
-const cli = process.env.CERTDESK_KILL_CLI ?? (await buildCliBundle('kill'));
-const bank = await startBank({ dataDir: join(work, 'bank') });
-const probe = await makeServerProbe(join(work, 'bank'), work);
-const help = await run(process.execPath, [cli, 'status', '--help']);
-const world: World = { bank, cli, work, probe, recover: help.stdout.includes('--recover') ? ['status', '--recover'] : ['status'] };
+let cli = '';
+let bank: Bank | undefined;
+const cleanUp = async () => {
+  await bank?.stop();
+  if (process.env.CERTDESK_KILL_KEEP === '1') console.log(`kill harness: episodes kept in ${work}`);
+  else await rm(work, { recursive: true, force: true });
+  if (cli && !process.env.CERTDESK_KILL_CLI) await rm(join(cli, '..'), { recursive: true, force: true });
+};
 
 // A whole run of each operation, unkilled, with the kill log: how many tool runs, how wide the removal window is.
 const calibrationRuns: Outcome[] = [];
 const calibration = {} as Record<Operation, Calibration>;
-for (const op of ['renew', 'acquire'] as const) {
-  const o = await episode(world, op, undefined, `calibrate-${op}`);
-  calibrationRuns.push(o);
-  calibration[op] = calibrationOf(o.log, o.runMs);
+let world: World;
+try {
+  cli = process.env.CERTDESK_KILL_CLI ?? (await buildCliBundle('kill'));
+  bank = await startBank({ dataDir: join(work, 'bank') });
+  const probe = await makeServerProbe(join(work, 'bank'), work);
+  const help = await run(process.execPath, [cli, 'status', '--help']);
+  world = { bank, cli, work, probe, recover: help.stdout.includes('--recover') ? ['status', '--recover'] : ['status'] };
+  for (const op of ['renew', 'acquire'] as const) {
+    const o = await episode(world, op, undefined, `calibrate-${op}`);
+    calibrationRuns.push(o);
+    calibration[op] = calibrationOf(o.log, o.runMs);
+  }
+} catch (err) {
+  // The hooks below never run when the file fails here.
+  await cleanUp();
+  throw err;
 }
 const cases = plan({ seed: SEED, full: FULL, calibration }).filter((c) => !ONLY || c.id.includes(ONLY));
 const header = [
@@ -57,9 +73,7 @@ const started = performance.now();
 
 afterAll(async () => {
   console.log(summary(outcomes, `${header}\n  ${outcomes.length} episodes in ${((performance.now() - started) / 1000).toFixed(0)} s`));
-  await bank.stop();
-  await rm(work, { recursive: true, force: true });
-  if (!process.env.CERTDESK_KILL_CLI) await rm(join(cli, '..'), { recursive: true, force: true });
+  await cleanUp();
 });
 
 describe('kill harness: the store judged after every kill', { timeout: 300_000 }, () => {
@@ -67,19 +81,19 @@ describe('kill harness: the store judged after every kill', { timeout: 300_000 }
     const db = join(work, 'control');
     await run('mkdir', ['-p', db]);
     await newNssDb(db);
-    const account = await bank.seedAccount(`control-${process.pid}`, 20);
+    const account = await world.bank.seedAccount(`control-${process.pid}`, 20);
     await importP12(db, account.p12Path, account.p12Password);
-    expect(storeProblems(await readStore(db, bank.issuingCaPem, probe))).toEqual([]);
+    expect(storeProblems(await readStore(db, world.bank.issuingCaPem, world.probe))).toEqual([]);
 
-    const ca = (await readStore(db, bank.issuingCaPem, probe)).certificates.find((c) => c.isCa)!;
+    const ca = (await readStore(db, world.bank.issuingCaPem, world.probe)).certificates.find((c) => c.isCa)!;
     await certutil(['-M', '-d', `sql:${db}`, '-n', ca.nickname, '-t', 'CT,,']);
-    const trusted = storeProblems(await readStore(db, bank.issuingCaPem, probe));
+    const trusted = storeProblems(await readStore(db, world.bank.issuingCaPem, world.probe));
     expect(trusted.some((p) => p.includes('trust CT,,'))).toBe(true);
     expect(trusted.some((p) => p.includes('passes vfychain -u 1'))).toBe(true);
 
-    const leaf = (await readStore(db, bank.issuingCaPem, probe)).certificates.find((c) => c.bankLeaf)!;
+    const leaf = (await readStore(db, world.bank.issuingCaPem, world.probe)).certificates.find((c) => c.bankLeaf)!;
     await certutil(['-D', '-d', `sql:${db}`, '-n', leaf.nickname]);
-    const orphan = storeProblems(await readStore(db, bank.issuingCaPem, probe));
+    const orphan = storeProblems(await readStore(db, world.bank.issuingCaPem, world.probe));
     expect(orphan).toContain('0 bank certificates in the db (expected exactly one)');
     expect(orphan.some((p) => p.startsWith('orphan private key'))).toBe(true);
   });
@@ -92,5 +106,10 @@ describe('kill harness: the store judged after every kill', { timeout: 300_000 }
     const o = await episode(world, c.op, c, c.id);
     outcomes.push(o);
     expect(o.problems, `seed ${SEED}, ${o.report}`).toEqual([]);
+  });
+
+  it.runIf(FULL && !ONLY)('the full run killed at least 100 times inside the removal window (the journal at removeOld when the process died)', () => {
+    const inside = outcomes.filter((o) => o.landed === 'removeOld');
+    expect(inside.length, `SIGKILL ${inside.filter((o) => o.kase.signal === 'SIGKILL').length}, SIGINT ${inside.filter((o) => o.kase.signal === 'SIGINT').length}`).toBeGreaterThanOrEqual(100);
   });
 });
