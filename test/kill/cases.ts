@@ -15,9 +15,11 @@ export interface Calibration {
   windowMs: number;
   /** The whole run, ms. */
   runMs: number;
+  /** The db's SQLite write transactions of a whole run, in order (the db file each wrote). */
+  writes: string[];
 }
 
-export function calibrationOf(log: Array<{ ms: number; event: string }>, runMs: number): Calibration {
+export function calibrationOf(log: Array<{ ms: number; event: string }>, runMs: number, writes: string[]): Calibration {
   const tools = log.filter((e) => e.event.startsWith('tool ')).map((e) => e.event.split(' ').slice(2).join(' '));
   const from = log.find((e) => e.event === 'point removeOld')?.ms;
   const to = log.find((e) => e.event === 'point done')?.ms;
@@ -25,7 +27,7 @@ export function calibrationOf(log: Array<{ ms: number; event: string }>, runMs: 
     from === undefined
       ? []
       : log.filter((e) => e.event.startsWith('tool ') && e.ms >= from && (to === undefined || e.ms <= to)).map((e) => Number(e.event.split(' ')[1]));
-  return { tools, windowTools, windowMs: from !== undefined && to !== undefined ? to - from : 0, runMs };
+  return { tools, windowTools, windowMs: from !== undefined && to !== undefined ? to - from : 0, runMs, writes };
 }
 
 /** mulberry32: small, fast and the same on every machine; the seed is printed with every run. */
@@ -57,12 +59,13 @@ function pick<T>(rand: () => number, from: T[], n: number): T[] {
 }
 
 /**
- * The subset (npm test, about 30 kills): every step of a renewal with a process-group
- * SIGKILL, the steps of 取得 from the request on, SIGINT around the certificate swap, a tool
- * run inside the removal and one elsewhere per operation, a kill aimed inside the removal
- * window per operation and signal, one at a random time per operation.
- * The full run (CERTDESK_KILL_FULL=1): every step and every tool run with both signals for
- * both operations, 112 kills aimed inside the removal window, 40 at random times.
+ * The subset (npm test, about 40 kills): every step of a renewal with a process-group
+ * SIGKILL, the steps of 取得 from the request on, SIGINT around the certificate swap; per
+ * operation two tool runs (one inside the removal where there is one), the first and the
+ * last two db write transactions, three kills aimed inside the removal window (two
+ * SIGKILL, one SIGINT) and one at a random time.
+ * The full run (CERTDESK_KILL_FULL=1): every step, tool run and db write with both signals for
+ * both operations, 128 kills aimed inside the removal window, 40 at random times.
  */
 export function plan(o: PlanOptions): KillCase[] {
   const rand = prng(o.seed);
@@ -70,6 +73,8 @@ export function plan(o: PlanOptions): KillCase[] {
   const point = (op: Operation, signal: KillSignal, at: string) => cases.push({ id: `${op}/${signal}/point:${at}`, op, signal, kind: 'point', at });
   const tool = (op: Operation, signal: KillSignal, n: number) =>
     cases.push({ id: `${op}/${signal}/tool:${n}(${o.calibration[op].tools[n - 1] ?? '?'})`, op, signal, kind: 'tool', at: `tool:${n}` });
+  const write = (op: Operation, signal: KillSignal, n: number) =>
+    cases.push({ id: `${op}/${signal}/write:${n}(${o.calibration[op].writes[n - 1] ?? '?'})`, op, signal, kind: 'write', write: n });
   const timed = (op: Operation, signal: KillSignal, kind: 'window' | 'random') => {
     const c = o.calibration[op];
     // Inside the window: after `point removeOld`, up to the calibrated width (at least a few ms: the harness reacts that fast).
@@ -85,7 +90,9 @@ export function plan(o: PlanOptions): KillCase[] {
     if (o.full) {
       for (const signal of SIGNALS) for (const at of POINTS) point(op, signal, at);
       for (const signal of SIGNALS) for (const n of allTools) tool(op, signal, n);
-      for (const signal of SIGNALS) for (let i = 0; i < 28; i++) timed(op, signal, 'window');
+      for (const signal of SIGNALS) for (let n = 1; n <= c.writes.length; n++) write(op, signal, n);
+      // 128 aimed: some land just after the journal is cleared, and at least 100 must land inside.
+      for (const signal of SIGNALS) for (let i = 0; i < 32; i++) timed(op, signal, 'window');
       for (const signal of SIGNALS) for (let i = 0; i < 10; i++) timed(op, signal, 'random');
     } else {
       const steps = op === 'renew' ? [...POINTS] : ['send', 'send:response', 'install', 'removeOld', 'removeOld:keyGone'];
@@ -95,7 +102,10 @@ export function plan(o: PlanOptions): KillCase[] {
       const inWindow = pick(rand, c.windowTools, 1);
       const other = pick(rand, allTools.filter((n) => !inWindow.includes(n)), 2 - inWindow.length);
       [...inWindow, ...other].forEach((n, i) => tool(op, SIGNALS[i % 2]!, n));
-      for (const signal of SIGNALS) timed(op, signal, 'window');
+      // The first db write (the new key going in) and the last two (the removal's).
+      for (const n of new Set([1, c.writes.length - 1, c.writes.length].filter((n) => n >= 1))) write(op, 'SIGKILL', n);
+      // A SIGKILL can land inside the store's own (synchronous) writes; a SIGINT waits for the event loop.
+      for (const signal of ['SIGKILL', 'SIGKILL', 'SIGINT'] as const) timed(op, signal, 'window');
       timed(op, op === 'renew' ? 'SIGKILL' : 'SIGINT', 'random');
     }
   }

@@ -21,11 +21,13 @@ export interface KillCase {
   id: string;
   op: Operation;
   signal: KillSignal;
-  kind: 'point' | 'tool' | 'window' | 'random';
+  kind: 'point' | 'tool' | 'write' | 'window' | 'random';
   /** The process signals its own group there (kill-points: a journal step or 'tool:N'). */
   at?: string;
   /** The harness signals the group `delayMs` after the kill log shows `point <after>`, or after the start ('start'). */
   after?: string;
+  /** The harness signals the group as the db's Nth SQLite write transaction begins (its rollback journal appears). */
+  write?: number;
   delayMs?: number;
 }
 
@@ -51,6 +53,8 @@ export interface Outcome {
   /** The killed run's wall time (calibration: a whole run). */
   runMs: number;
   log: Array<{ ms: number; event: string }>;
+  /** The db write transactions the killed run began (calibration: a whole run's). */
+  writes: string[];
 }
 
 let episodes = 0;
@@ -92,14 +96,39 @@ function parseLog(text: string): Array<{ ms: number; event: string }> {
     });
 }
 
+interface KilledRun extends Run {
+  ms: number;
+  hung: boolean;
+  /** The db's SQLite write transactions the run began, in order: the file whose rollback journal appeared. */
+  writes: string[];
+}
+
+/**
+ * Watches the db folder for SQLite rollback journals (`key4.db-journal`, `cert9.db-journal`):
+ * one appears when a write transaction begins and goes at its commit, whoever writes (a tool
+ * or the softoken inside CertDesk). Each name's create and delete events alternate.
+ */
+function watchWrites(dbDir: string, onWrite: (file: string, n: number) => void): () => void {
+  const present = new Map<string, boolean>();
+  let n = 0;
+  const w = watch(dbDir, (event, name) => {
+    if (event !== 'rename' || !name?.endsWith('-journal')) return;
+    const now = !present.get(name);
+    present.set(name, now);
+    if (now) onWrite(name.slice(0, -'-journal'.length), ++n);
+  });
+  return () => w.close();
+}
+
 /** Starts the command as a group leader; the harness's own signal is armed as the case says. */
-function startKilled(cmd: string[], env: NodeJS.ProcessEnv, logFile: string, k: KillCase | undefined): Promise<Run & { ms: number; hung: boolean }> {
+function startKilled(cmd: string[], env: NodeJS.ProcessEnv, paths: { log: string; db: string }, k: KillCase | undefined): Promise<KilledRun> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const p = spawn(process.execPath, cmd, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let hung = false;
+    const writes: string[] = [];
     p.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
     p.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
     const pid = p.pid!;
@@ -113,6 +142,10 @@ function startKilled(cmd: string[], env: NodeJS.ProcessEnv, logFile: string, k: 
       if (delayMs >= 2) setTimeout(shoot, Math.floor(delayMs) - 1);
       else shoot();
     };
+    const stopWrites = watchWrites(paths.db, (file, n) => {
+      writes.push(file);
+      if (k?.write === n) killGroup(pid, k.signal);
+    });
     let watcher: ReturnType<typeof watch> | undefined;
     if (k?.after === 'start') fireAt(k.delayMs ?? 0);
     else if (k?.after) {
@@ -120,7 +153,7 @@ function startKilled(cmd: string[], env: NodeJS.ProcessEnv, logFile: string, k: 
       let armed = false;
       const check = () => {
         if (armed) return;
-        readFile(logFile, 'utf8')
+        readFile(paths.log, 'utf8')
           .then((text) => {
             if (!armed && text.includes(needle)) {
               armed = true;
@@ -130,9 +163,9 @@ function startKilled(cmd: string[], env: NodeJS.ProcessEnv, logFile: string, k: 
           })
           .catch(() => undefined);
       };
-      watcher = watch(logFile, check);
+      watcher = watch(paths.log, check);
     }
-    // A process that outlives a SIGINT by a minute is hung: ended, and reported as such.
+    // A process that outlives its signal by two minutes is hung: ended, and reported as such.
     const guard = setTimeout(() => {
       hung = true;
       killGroup(pid, 'SIGKILL');
@@ -141,7 +174,8 @@ function startKilled(cmd: string[], env: NodeJS.ProcessEnv, logFile: string, k: 
     p.on('close', (code, signal) => {
       clearTimeout(guard);
       watcher?.close();
-      void groupGone(pid).then((gone) => resolve({ code, signal, stdout, stderr, ms: performance.now() - t0, hung: hung || !gone }));
+      stopWrites();
+      void groupGone(pid).then((gone) => resolve({ code, signal, stdout, stderr, ms: performance.now() - t0, hung: hung || !gone, writes }));
     });
   });
 }
@@ -201,7 +235,7 @@ export async function episode(w: World, op: Operation, k: KillCase | undefined, 
 
   const killEnv: NodeJS.ProcessEnv = { ...env, CERTDESK_TEST_KILL_LOG: logFile };
   if (k?.at) Object.assign(killEnv, { CERTDESK_TEST_KILL_AT: k.at, CERTDESK_TEST_KILL_SIGNAL: k.signal, CERTDESK_TEST_KILL_GROUP: '1' });
-  const first = await startKilled(argv(opArgs), killEnv, logFile, k);
+  const first = await startKilled(argv(opArgs), killEnv, { log: logFile, db }, k);
   const issuedAtKill = w.bank.account(id)!.issued.length > 1;
   const log = parseLog(await readFile(logFile, 'utf8'));
   const killed = first.signal !== null || (first.code !== null && first.code >= 128);
@@ -209,6 +243,7 @@ export async function episode(w: World, op: Operation, k: KillCase | undefined, 
   const landed = !killed ? 'finished' : (step ?? (log.some((e) => e.event === 'point done') ? 'done' : 'start'));
   const lastEvent = log.at(-1)?.event ?? '(nothing logged)';
   const tmpAfterKill = await filesUnder(tmp);
+  const dbAfterKill = await filesUnder(db);
 
   const problems: string[] = [];
   const sections: string[] = [`case ${k?.id ?? name}: killed=${killed} landed=${landed} last event "${lastEvent}" (${first.ms.toFixed(0)} ms), bank issued by then: ${issuedAtKill}`, `  first run: ${brief(first)}`];
@@ -279,8 +314,9 @@ export async function episode(w: World, op: Operation, k: KillCase | undefined, 
   const journalFiles = (await filesUnder(dataDir)).filter((f) => f.startsWith('renewal-journal.json'));
   if (journalFiles.length > 0) problems.push(`journal left in the data folder: ${journalFiles.join(', ')}`);
   sections.push(`  bank: issued ${bank.issued.map((f) => f.slice(0, 16)).join(', ')}; current ${bank.currentFingerprint?.slice(0, 16)}; seeded ${account.fingerprint.slice(0, 16)}`);
+  sections.push(`  db writes begun: ${first.writes.join(', ') || 'none'}; db folder after the kill: ${dbAfterKill.join(', ')}`);
   sections.push(`  TMPDIR after the kill: ${tmpAfterKill.join(', ') || '(empty)'}; data folder: ${(await filesUnder(dataDir)).join(', ') || '(empty)'}`);
   sections.push(`  kill log tail: ${log.slice(-6).map((e) => `${e.ms.toFixed(1)} ${e.event}`).join(' | ')}`);
 
-  return { kase: k ?? { id: name, op, signal: 'SIGKILL', kind: 'point' }, killed, landed, lastEvent, problems, report: sections.join('\n'), runMs: first.ms, log };
+  return { kase: k ?? { id: name, op, signal: 'SIGKILL', kind: 'point' }, killed, landed, lastEvent, problems, report: sections.join('\n'), runMs: first.ms, log, writes: first.writes };
 }

@@ -52,7 +52,7 @@ try {
   for (const op of ['renew', 'acquire'] as const) {
     const o = await episode(world, op, undefined, `calibrate-${op}`);
     calibrationRuns.push(o);
-    calibration[op] = calibrationOf(o.log, o.runMs);
+    calibration[op] = calibrationOf(o.log, o.runMs, o.writes);
   }
 } catch (err) {
   // The hooks below never run when the file fails here.
@@ -63,7 +63,7 @@ const cases = plan({ seed: SEED, full: FULL, calibration }).filter((c) => !ONLY 
 const header = [
   `kill harness: seed ${SEED} (CERTDESK_KILL_SEED), ${FULL ? 'full run' : 'subset (CERTDESK_KILL_FULL=1 for the full run)'}, ${cases.length} cases, recovery: certdesk ${world.recover.join(' ')}`,
   ...(['renew', 'acquire'] as const).map(
-    (op) => `  ${op}: ${calibration[op].tools.length} tool runs (${calibration[op].tools.map((t, i) => `${i + 1} ${t}`).join(', ')}); removal window ${calibration[op].windowMs.toFixed(1)} ms, tools ${calibration[op].windowTools.join(',') || 'none'}; whole run ${calibration[op].runMs.toFixed(0)} ms`,
+    (op) => `  ${op}: ${calibration[op].tools.length} tool runs (${calibration[op].tools.map((t, i) => `${i + 1} ${t}`).join(', ')}); ${calibration[op].writes.length} db writes (${calibration[op].writes.join(', ')}); removal window ${calibration[op].windowMs.toFixed(1)} ms, tools ${calibration[op].windowTools.join(',') || 'none'}; whole run ${calibration[op].runMs.toFixed(0)} ms`,
   ),
 ].join('\n');
 console.log(header);
