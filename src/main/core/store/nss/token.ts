@@ -7,7 +7,7 @@
 // operation initialises it on one db, runs to its end and finalises it, one at a time: a
 // process (the tests) can use several dbs. Light on purpose (no certificate parsing): the
 // command line starts a listing before the PKI code has loaded.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as Pkcs11Module from 'pkcs11js';
 import { CoreError } from '../../errors';
@@ -141,7 +141,10 @@ function onToken<T>(p11: Pkcs11, dbDir: string, access: TokenAccess, fn: (t: Tok
   // NSS's way: a quote inside is escaped with a backslash. Flags quoted: NSS's parser drops
   // a bare value at the very end of the string.
   const spec = `configdir='sql:${dbDir.replace(/(['\\])/g, '\\$1')}' certPrefix='' keyPrefix=''`;
-  const flags = access === 'read' ? 'readOnly' : '';
+  // A writer killed inside a transaction (pk12util, or CertDesk itself) leaves a hot SQLite
+  // journal, and SQLite rolls it back only on a read-write open: read-only, the db would stay
+  // unreadable ("bad database") with the new certificate's recovery blocked behind it.
+  const flags = access === 'read' && !hasHotJournal(dbDir) ? 'readOnly' : '';
   let owner = true;
   try {
     p11.C_Initialize({ libraryParameters: `${spec} secmod='secmod.db' flags='${flags}'` });
@@ -176,6 +179,17 @@ function onToken<T>(p11: Pkcs11, dbDir: string, access: TokenAccess, fn: (t: Tok
   } finally {
     if (owner) p11.C_Finalize();
   }
+}
+
+/** A rollback journal left beside cert9.db or key4.db (SQLite's default journal mode, as NSS uses it). */
+export function hasHotJournal(dbDir: string): boolean {
+  return ['cert9.db-journal', 'key4.db-journal'].some((f) => {
+    try {
+      return statSync(join(dbDir, f)).size > 0;
+    } catch {
+      return false;
+    }
+  });
 }
 
 // The softoken's user slots (SFTK_MIN_USER_SLOT_ID..SFTK_MAX_USER_SLOT_ID): NSS takes them from
