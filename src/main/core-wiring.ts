@@ -8,7 +8,7 @@ import type { Policy } from '../shared/policy';
 import { loadPolicy, openSettings, userDataDir, type Settings } from './core/config';
 import { toApiError } from './core/errors';
 import type { EstTransport } from './core/est';
-import { createRenewalService, type CoreService, type Emitter } from './core/renewal';
+import { createRenewalService, type CoreService, type Emitter, type RenewalDeps } from './core/renewal';
 import { chooseTransport } from './transport-choice';
 import { openStoreFor, type CertificateStore } from './core/store';
 import { sweepStaleDirs } from './core/store/temp-sweep';
@@ -23,6 +23,8 @@ export interface CoreWiring {
 
 export interface WiringOptions {
   emit: Emitter;
+  /** Shows a due reminder (the OS notification); the core decides which and records them. */
+  remind?: RenewalDeps['remind'];
   /** Tells select-client-certificate which certificate the running renewal presents. */
   onRenewing(fingerprint: string | null): void;
   /** The Electron-net transport; when absent (tests), Node's https with a lent identity. */
@@ -95,6 +97,7 @@ export async function openCoreService(opts: WiringOptions): Promise<CoreWiring> 
     journalDir: dataDir,
     ...chooseTransport(policy, storeSpec, chromium),
     emit: opts.emit,
+    ...(opts.remind ? { remind: opts.remind } : {}),
     versions: { certdesk: '0.1.0', electron: process.versions.electron ?? '-', chrome: process.versions.chrome ?? '-', node: process.versions.node },
   });
   return { service, policy, policySource: loaded.source, settings };

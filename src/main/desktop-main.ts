@@ -10,7 +10,7 @@ import { createDesktopApi } from './desktop-api';
 import { emit, registerApi } from './ipc';
 import { setupLogging } from './logging';
 import { menuTemplate } from './menu';
-import { startReminders } from './reminders';
+import { createNotifier, startReminderClock } from './reminders';
 import { APP_SCHEME, createSenderCheck, denyAllPermissions } from './security';
 import { stringsFor } from './strings';
 import { createTray, type TrayHandle } from './tray';
@@ -41,17 +41,6 @@ export async function runDesktop(): Promise<void> {
     if (win && API_EVENTS.includes(event)) emit(win.webContents, event, payload);
   };
 
-  const chromium = createChromiumTransport();
-  const wiring = await openCoreService({
-    // `npm run demo` points an unpackaged app at its demo policy; a packaged app reads
-    // only the machine-wide policy that IT placed.
-    ...(!app.isPackaged && process.env.CERTDESK_POLICY ? { policyFile: process.env.CERTDESK_POLICY } : {}),
-    emit: sendEvent,
-    netTransport: ({ policy }) => chromium.open(policy),
-    onRenewing: (fingerprint) => chromium.onRenewing(fingerprint),
-  });
-  language = wiring.policy.language;
-
   const showWindow = () => {
     if (!win || win.isDestroyed()) {
       win = createMainWindow({ preload: PRELOAD, title: strings().appTitle, icon: ICON, show: true });
@@ -63,6 +52,33 @@ export async function runDesktop(): Promise<void> {
     }
     return win;
   };
+  const notify = createNotifier({
+    strings,
+    icon: ICON,
+    onClick: (event) => {
+      const w = showWindow();
+      // The renderer opens the renewal of this certificate when it hears the reminder.
+      const send = () => emit(w.webContents, 'reminder', event);
+      if (w.webContents.isLoading()) w.webContents.once('did-finish-load', send);
+      else send();
+    },
+  });
+
+  const chromium = createChromiumTransport();
+  const wiring = await openCoreService({
+    // `npm run demo` points an unpackaged app at its demo policy; a packaged app reads
+    // only the machine-wide policy that IT placed.
+    ...(!app.isPackaged && process.env.CERTDESK_POLICY ? { policyFile: process.env.CERTDESK_POLICY } : {}),
+    emit: sendEvent,
+    // The OS notification, and the banner of a window already open.
+    remind: (r) => {
+      notify(r);
+      sendEvent('reminder', { fingerprint: r.fingerprint, threshold: r.threshold, daysLeft: r.daysLeft });
+    },
+    netTransport: ({ policy }) => chromium.open(policy),
+    onRenewing: (fingerprint) => chromium.onRenewing(fingerprint),
+  });
+  language = wiring.policy.language;
 
   let settingsHook: (view: SettingsView) => void = () => undefined;
   const api = createDesktopApi({
@@ -106,30 +122,12 @@ export async function runDesktop(): Promise<void> {
   applySettings(settings.ok ? settings.value : { language, endpoint: '', bankName: '', remindersAtLogin: false, managed: [] });
 
   tray = createTray({ icon: ICON, strings, onOpen: showWindow, onQuit: () => app.quit() });
-  const refreshTray = async () => {
+  // Each listing takes the reminders due (the core's ledger) and updates the tray.
+  startReminderClock(async () => {
     const overview = await wiring.service.getOverview();
     if (!overview.ok) return;
     const days = overview.value.certificates.map((c) => c.daysLeft);
     tray?.update(days.length ? Math.min(...days) : null);
-  };
-  startReminders({
-    policy: wiring.policy,
-    strings,
-    icon: ICON,
-    loadFired: () => wiring.settings.get('remindersShown'),
-    saveFired: (fired) => wiring.settings.set('remindersShown', fired),
-    listCertificates: async () => {
-      void refreshTray();
-      const overview = await wiring.service.getOverview();
-      return overview.ok ? overview.value.certificates : [];
-    },
-    onClick: (event) => {
-      const w = showWindow();
-      // The renderer opens the renewal of this certificate when it hears the reminder.
-      const send = () => emit(w.webContents, 'reminder', event);
-      if (w.webContents.isLoading()) w.webContents.once('did-finish-load', send);
-      else send();
-    },
   });
 
   if (!background) showWindow();

@@ -59,8 +59,8 @@ async function setup(days: number, policyExtra: Record<string, unknown> = {}, an
       }),
     emit: <E extends keyof CertDeskEvents>(event: E, payload: CertDeskEvents[E]) => {
       if (event === 'progress') events.push(payload as ProgressEvent);
-      else reminders.push(payload as ReminderEvent);
     },
+    remind: ({ fingerprint, threshold, daysLeft }) => reminders.push({ fingerprint, threshold, daysLeft }),
     sleep: async () => undefined,
   });
   return { dir, db, account, service, events, reminders, journalDir };

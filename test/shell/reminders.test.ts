@@ -9,8 +9,8 @@ import { calls, resetCalls } from './electron-stub';
 
 vi.mock('electron', () => import('./electron-stub'));
 
-const { dueReminders, msUntilNextCheck } = await import('../../src/main/reminder-schedule');
-const { startReminders } = await import('../../src/main/reminders');
+const { createReminderLedger, dueReminders, msUntilNextCheck } = await import('../../src/main/core/renewal');
+const { createNotifier, startReminderClock } = await import('../../src/main/reminders');
 const { stringsFor } = await import('../../src/main/strings');
 const { openSettings } = await import('../../src/main/core/config');
 const { DEFAULT_PHASE_POLICY } = await import('../../src/shared/phase');
@@ -80,7 +80,7 @@ describe('dueReminders', () => {
   });
 });
 
-describe('startReminders (Electron notifications, settings file, restarts)', () => {
+describe('the reminder ledger and the notifier (Electron notifications, settings file, restarts)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'certdesk-reminders-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   beforeEach(() => resetCalls());
@@ -88,18 +88,11 @@ describe('startReminders (Electron notifications, settings file, restarts)', () 
   async function runOnce(now: Date, onClick = vi.fn()) {
     // A fresh settings object each time: what a restarted app reads from disk.
     const settings = openSettings({ dir });
-    const r = startReminders({
-      listCertificates: async () => [certA],
-      policy: DEFAULT_PHASE_POLICY,
-      loadFired: () => settings.get('remindersShown'),
-      saveFired: (f) => settings.set('remindersShown', f),
-      strings: () => stringsFor('ja'),
-      onClick,
-      now: () => now,
-    });
-    const due = await r.checkNow();
+    const ledger = createReminderLedger({ settings, policy: DEFAULT_PHASE_POLICY, remind: createNotifier({ strings: () => stringsFor('ja'), onClick }) });
+    const r = startReminderClock(async () => ledger.take([certA], now), () => now);
+    await r.checkNow();
     r.stop();
-    return { due, onClick };
+    return { onClick };
   }
 
   it('shows 30 once across restarts, then 10, and a click opens that renewal', async () => {
@@ -107,7 +100,7 @@ describe('startReminders (Electron notifications, settings file, restarts)', () 
     expect(calls.notifications).toHaveLength(0);
 
     const first = await runOnce(jstNoonBefore(30));
-    // startReminders checks at start and checkNow checks again: one notification all the same.
+    // The clock checks at start and checkNow checks again: one notification all the same.
     expect(calls.notifications).toHaveLength(1);
     const n = calls.notifications[0]!;
     expect(n.shown).toBe(true);

@@ -120,7 +120,6 @@ export async function buildContext(o: GlobalOptions, env: Record<string, string 
       else emit.reminder(payload as ReminderEvent);
     },
     versions: { certdesk: '0.1.0' },
-    reminders: false,
     recoverOnRead: intent.recoverOnRead ?? true,
   });
   const settle = async () => {

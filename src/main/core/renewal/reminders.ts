@@ -1,8 +1,11 @@
-// Which reminder notifications are due: a pure function of the certificates, the clock,
-// the policy and what has already been shown. Once per threshold per certificate: a
-// threshold is recorded when reached, and when several are reached at once (the PC was
-// off on E−30 and first runs on E−8) only the most urgent one is shown.
-import { computePhase, jstDayNumber, type PhasePolicy } from '../shared/phase';
+// The reminders and their one owner: which notifications are due (a pure function of the
+// certificates, the clock, the policy and what has already been shown) and the ledger of
+// shown ones in the user settings. Once per threshold per certificate: a threshold is
+// recorded when reached, and when several are reached at once (the PC was off on E−30 and
+// first runs on E−8) only the most urgent one is shown. Whoever lists the certificates
+// first (the window's overview or the daily check) takes them; the shell only shows.
+import { computePhase, jstDayNumber, type PhasePolicy } from '../../../shared/phase';
+import type { Settings } from '../config';
 
 export interface ReminderCertificate {
   fingerprint: string;
@@ -64,4 +67,24 @@ export function msUntilNextCheck(now: Date): number {
   const nextDay = jstDayNumber(now) + 1;
   const at = nextDay * DAY_MS - JST_OFFSET_MS + 5 * 60_000;
   return Math.max(60_000, at - now.getTime());
+}
+
+export interface ReminderLedger {
+  /** The reminders due now, recorded as shown and handed to `remind`; none without a `remind`. */
+  take(certificates: readonly ReminderCertificate[], now: Date): DueReminder[];
+}
+
+export function createReminderLedger(deps: { settings: Settings; policy: PhasePolicy; remind?: (r: DueReminder) => void }): ReminderLedger {
+  return {
+    take(certificates, now) {
+      // Without anyone to show them (the command line), reading must not use them up.
+      const remind = deps.remind;
+      if (!remind) return [];
+      const { due, fired } = dueReminders(certificates, now, deps.policy, deps.settings.get('remindersShown') ?? {});
+      // Recorded before shown: a crash between the two loses a reminder, never repeats one.
+      if (due.length > 0) deps.settings.set('remindersShown', fired);
+      for (const r of due) remind(r);
+      return due;
+    },
+  };
 }

@@ -21,6 +21,7 @@ import { Journal } from './journal';
 import { acquireRenewalLocks } from './lock';
 import { byExpiry, summarize } from './overview';
 import { phaseError, preflight } from './preflight';
+import { createReminderLedger } from './reminders';
 import { advance, newClient, onFailure, start, type Credentials, type Engine } from './steps';
 import type { CoreService, RecoveryOutcome, RenewalDeps, TransportIdentity } from './types';
 
@@ -36,6 +37,8 @@ export function createRenewalService(deps: RenewalDeps): CoreService {
   let controller: AbortController | null = null;
   let busy = false;
   let lastRecovery: RecoveryOutcome | null = null;
+
+  const reminders = createReminderLedger({ settings: deps.settings, policy: deps.policy, ...(deps.remind ? { remind: deps.remind } : {}) });
 
   const engine = (signal: AbortSignal): Engine => ({ deps, journal, anchorsDer, signal });
 
@@ -157,24 +160,6 @@ export function createRenewalService(deps: RenewalDeps): CoreService {
     listCache = null;
   };
 
-  function emitReminders(overview: Overview): void {
-    if (deps.reminders === false || overview.certificates.every((c) => c.remindersDue.length === 0)) return;
-    if (!deps.settings.get('remindersAtLogin')) return;
-    const shown = { ...(deps.settings.get('remindersShown') ?? {}) };
-    let changed = false;
-    for (const c of overview.certificates) {
-      const seen = shown[c.fingerprint] ?? [];
-      for (const t of c.remindersDue) {
-        if (seen.includes(t)) continue;
-        deps.emit('reminder', { fingerprint: c.fingerprint, threshold: t, daysLeft: c.daysLeft });
-        seen.push(t);
-        changed = true;
-      }
-      shown[c.fingerprint] = seen;
-    }
-    if (changed) deps.settings.set('remindersShown', shown);
-  }
-
   const wrap = async <T>(fn: () => Promise<T>): Promise<Result<T>> => {
     try {
       return ok(await fn());
@@ -212,7 +197,7 @@ export function createRenewalService(deps: RenewalDeps): CoreService {
         // Whatever still waits in the journal: not finished here (read-only) or not finishable yet.
         const waiting = await journal.read().catch(() => null);
         if (waiting && waiting.step !== 'done') overview.unfinished = { operation: waiting.operation, step: waiting.step, startedAt: waiting.startedAt };
-        emitReminders(overview);
+        reminders.take(certificates, t);
         return overview;
       }),
 

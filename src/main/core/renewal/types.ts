@@ -4,6 +4,7 @@ import type { EstTransport } from '../est';
 import type { CertificateStore } from '../store';
 import type { Vault } from '../vault';
 import type { Settings } from '../config';
+import type { DueReminder } from './reminders';
 
 /** How the transport authenticates with the current certificate (renewal, mutual TLS). */
 export type TransportIdentity =
@@ -39,8 +40,11 @@ export interface RenewalDeps {
    * `unfinished` says what waits.
    */
   recoverOnRead?: boolean;
-  /** Reminder events from getOverview (default true; the command line has no use for them). */
-  reminders?: boolean;
+  /**
+   * Shows a due reminder (the desktop's notification). Every overview takes the reminders
+   * due and records them; without `remind` (the command line) nothing is taken.
+   */
+  remind?: (reminder: DueReminder) => void;
   /** Waits between 202 retries; tests and the CLI may shorten it. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }

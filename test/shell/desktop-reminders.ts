@@ -1,0 +1,19 @@
+// The desktop app's reminder wiring as desktop-main does it, without a window: the composed
+// core with the notifier as its `remind`, the reminder clock, and the window's overview.
+import { openCoreService } from '../../src/main/core-wiring';
+import { createNotifier, startReminderClock } from '../../src/main/reminders';
+import { stringsFor } from '../../src/main/strings';
+
+export async function desktopReminders(s: { policyFile: string; dataDir: string }, atLogin: boolean, opts: { windowFirst?: boolean } = {}) {
+  const notify = createNotifier({ strings: () => stringsFor('ja'), onClick: () => undefined });
+  const wiring = await openCoreService({ policyFile: s.policyFile, dataDir: s.dataDir, emit: () => undefined, remind: notify, onRenewing: () => undefined });
+  wiring.settings.set('remindersAtLogin', atLogin);
+  const windowOverview = async () => {
+    const r = await wiring.service.getOverview();
+    if (!r.ok) throw new Error(r.error.message);
+  };
+  if (opts.windowFirst) await windowOverview();
+  const clock = startReminderClock(() => wiring.service.getOverview());
+  await clock.checkNow();
+  return { windowOverview, dailyCheck: () => clock.checkNow(), close: async () => clock.stop() };
+}
