@@ -1,11 +1,12 @@
-// The `certdesk` command line (DESIGN, "Command line"): the same core as the app, for IT
-// and the helpdesk. Exit codes: 0 done, 1 failed, 2 usage, 3 renewal not open yet,
+// The `certdesk` command line: the same core as the app, for IT and the helpdesk. Exit codes
+// (the error policy's EXIT): 0 done, 1 failed, 2 usage, 3 renewal not open yet,
 // 4 expired (use acquire), 5 reissue at the branch. With --json, stdout holds exactly one
 // JSON document: { ok, result } or { ok: false, error: { code, message } }.
 import { Command, CommanderError, Option } from 'commander';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ApiError, CertificateDetails, Language, Overview, ProgressEvent, RenewalOutcome, Result } from '../shared/contract';
+import { EXIT, exitCodeOf, type ExitCode } from '../shared/error-policy';
 import { toApiError } from './core/errors';
 // The core (pki, EST, store, vault) loads only when a command runs: --help, usage errors
 // and bad arguments answer without it.
@@ -17,9 +18,6 @@ import { askPassword, confirm } from './cli/prompt';
 import { safe, safeJson, safeLines } from './cli/safe-text';
 
 export type { CliIo };
-
-const EXIT: Partial<Record<ApiError['code'], number>> = { RENEWAL_NOT_OPEN: 3, ACQUIRE_REQUIRED: 4, REISSUE_REQUIRED: 5 };
-const exitOf = (e: ApiError) => EXIT[e.code] ?? (e.code === 'INVALID_INPUT' && e.detail?.usage ? 2 : 1);
 
 class Usage extends Error {}
 
@@ -46,13 +44,13 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
   // Commander's own messages echo the user's arguments (an unknown option, a bad value).
   const commanderOutput = { writeOut: (s: string) => io.stdout.write(safeLines(s)), writeErr: (s: string) => io.stderr.write(safeLines(s)) };
 
-  const printError = (e: ApiError): number => {
+  const printError = (e: ApiError): ExitCode => {
     if (json) out(safeJson({ ok: false, error: e.detail ? { code: e.code, message: e.message, detail: e.detail } : { code: e.code, message: e.message } }));
     else {
-      err(`${t().error[e.code] ?? t().error.default} [${safe(e.code)}]`);
+      err(`${t().error[e.code]} [${safe(e.code)}]`);
       err(`  ${t().detail}: ${safe(e.message)}`);
     }
-    return exitOf(e);
+    return exitCodeOf(e);
   };
 
   const onProgress = (p: ProgressEvent) => {
@@ -84,10 +82,10 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
     if (!first) throw Object.assign(new Error(), { api: { code: 'NO_CERTIFICATE', message: 'No certificate of the bank is in the store.' } as ApiError });
     return first.fingerprint;
   };
-  const succeed = (result: unknown, human: () => void): number => {
+  const succeed = (result: unknown, human: () => void): ExitCode => {
     if (json) out(safeJson({ ok: true, result }));
     else human();
-    return 0;
+    return EXIT.done;
   };
   const printOutcome = (o: RenewalOutcome) => {
     const c = t();
@@ -145,9 +143,9 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
     .configureOutput(commanderOutput)
     .showHelpAfterError(false);
 
-  let code = 0;
+  let code: ExitCode = EXIT.done;
   const action =
-    (fn: (o: GlobalOptions & Record<string, unknown>) => Promise<number>) =>
+    (fn: (o: GlobalOptions & Record<string, unknown>) => Promise<ExitCode>) =>
     async (_a: unknown, cmd: Command) => {
       const o = cmd.optsWithGlobals() as GlobalOptions & Record<string, unknown>;
       json = Boolean(o.json);
@@ -165,10 +163,10 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
         await ctx?.settle();
       }
     };
-  const printUsage = (m: string): number => {
+  const printUsage = (m: string): ExitCode => {
     if (json) out(safeJson({ ok: false, error: { code: 'INVALID_INPUT', message: m } }));
     else err(`certdesk: ${safe(m)}`);
-    return 2;
+    return EXIT.usage;
   };
 
   // status and inspect only read: an interrupted renewal (it talks to the bank and writes the
@@ -206,7 +204,7 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
         const d = unwrap(await c.service.getDetails(await pickFingerprint(c, fp, ov)));
         if (o.pem && !json) {
           out(safeLines(d.pem));
-          return 0;
+          return EXIT.done;
         }
         return succeed(d, () => printDetails(d));
       }),
@@ -224,7 +222,7 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
         const firstFail = report.checks.find((x) => x.state === 'failed');
         if (json) out(safeJson(report.passed ? { ok: true, result: report } : { ok: false, result: report, error: firstFail?.error }));
         else out(report.passed ? t().passed : t().failed);
-        return report.passed ? 0 : firstFail?.error ? exitOf(firstFail.error) : 1;
+        return report.passed ? EXIT.done : firstFail?.error ? exitCodeOf(firstFail.error) : EXIT.failed;
       }),
     );
 
@@ -243,7 +241,7 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
           const holder = ov.certificates.find((x) => x.fingerprint === target)?.holder ?? target;
           if (!(await confirm(io, safe(t().confirmRenew(safe(holder)))))) {
             err(t().declined);
-            return 1;
+            return EXIT.failed;
           }
         }
         const outcome = unwrap(await c.service.renew(target));
@@ -272,12 +270,12 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
           password = await askPassword(io, t().passwordPrompt);
           if (password === null) {
             err(t().declined);
-            return 1;
+            return EXIT.failed;
           }
         }
         if (!o.yes && !(await confirm(io, safe(t().confirmAcquire(safe(loginId)))))) {
           err(t().declined);
-          return 1;
+          return EXIT.failed;
         }
         const outcome = unwrap(await c.service.acquire({ loginId, password: password ?? '' }));
         return succeed(outcome, () => printOutcome(outcome));
@@ -292,14 +290,14 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
-      return 2;
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.done;
+      return EXIT.usage;
     }
     return printError(toApiError(e));
   }
   if (program.args.length === 0 && argv.length === 0) {
     program.outputHelp();
-    return 2;
+    return EXIT.usage;
   }
   return code;
 }

@@ -1,11 +1,13 @@
-// Human output of the command line, in the policy's language (Japanese by default).
+// Human output of the command line, in the policy's language (Japanese by default). Every
+// error code has its words in both languages: a code without them does not compile.
 import type { CheckId, ErrorCode, Language, Phase, StepId } from '../../shared/contract';
+import { PHASE_WORDS } from '../../shared/phase-words';
 
 interface Catalog {
-  phase: Record<Phase, string>;
+  phase: { readonly [P in Phase]: string };
   check: Record<CheckId, string>;
   step: Record<StepId, string>;
-  error: Partial<Record<ErrorCode, string>> & { default: string };
+  error: { readonly [C in ErrorCode]: string };
   none: string;
   holder: string;
   fingerprint: string;
@@ -31,24 +33,34 @@ interface Catalog {
 }
 
 const ja: Catalog = {
-  phase: { valid: '有効', renewable: '更新できます', acquirable: '期限切れ（取得が必要）', reissue: '再発行が必要' },
+  phase: PHASE_WORDS.ja,
   check: { policy: 'ポリシー', store: '証明書ストア', identity: '現在の証明書と秘密鍵', endpoint: '銀行の接続先', cacerts: '銀行のCA証明書', clock: 'PCの時計' },
   step: { generateKey: '鍵の生成', buildRequest: '証明書要求の作成', send: '銀行への送信', verify: '発行された証明書の検証', install: 'インストール', verifyInStore: 'ストアでの確認', removeOld: '古い証明書の削除' },
   error: {
-    RENEWAL_NOT_OPEN: '更新期間はまだ始まっていません。',
+    RENEWAL_NOT_OPEN: '更新期間はまだ始まっていません。更新開始日（certdesk status で確認できます）以降にもう一度実行してください。',
     ACQUIRE_REQUIRED: '証明書の有効期限が切れています。ログインIDとパスワードで取得してください（certdesk acquire）。',
     REISSUE_REQUIRED: '取得できる期間を過ぎています。お取引店窓口へお申し出ください（再発行）。',
-    AUTH_FAILED: 'ログインIDまたはパスワードが正しくありません。',
-    NO_CERTIFICATE: 'この銀行の電子証明書がこのPCにありません。',
-    KEY_MISSING: '証明書はありますが秘密鍵がありません。',
-    NETWORK: '銀行に接続できません。ネットワークを確認してください。',
-    TLS_UNTRUSTED: '接続先が銀行であることを確認できません。中止しました。',
-    CLOCK_SKEW: 'PCの時計がずれています。時刻を合わせてください。',
+    AUTH_FAILED: 'ログインIDまたはパスワードが正しくありません。確かめてもう一度実行してください。続けて間違えるとロックされることがあります。',
+    SERVER_REJECTED: '銀行が要求を受け付けませんでした。しばらくしてからもう一度実行してください。続く場合はヘルプデスクへお問い合わせください。',
+    SERVER_ERROR: '銀行のサーバーで障害が起きています。しばらく時間をおいてから、もう一度実行してください。',
+    BAD_RESPONSE: '銀行からの応答を読み取れません。もう一度実行してください。続く場合はヘルプデスクへ詳細をお伝えください。',
+    PENDING_TIMEOUT: '銀行での発行手続きが決められた時間内に終わりませんでした。しばらくしてからもう一度実行してください。',
+    TLS_UNTRUSTED: '接続先が銀行であることを確認できません。中止しました。ヘルプデスクへお問い合わせください。',
+    CLIENT_CERT_REJECTED: '銀行が現在の電子証明書を受け付けませんでした。有効期限が切れている場合は certdesk acquire で取得してください。それ以外はヘルプデスクへお問い合わせください。',
+    NETWORK: '銀行に接続できません。ネットワークを確認して、もう一度実行してください。',
+    CLOCK_SKEW: 'PCの時計がずれています。日付と時刻を正しく合わせてから、もう一度実行してください。',
+    NO_CERTIFICATE: 'この銀行の電子証明書がこのPCにありません。certdesk status で確かめるか、certdesk acquire で取得してください。',
+    KEY_MISSING: '証明書はありますが秘密鍵がありません。証明書を取得したPCで実行するか、ヘルプデスクへお問い合わせください。',
+    VERIFY_FAILED: '銀行から受け取った証明書が検証に合格しなかったため、インストールしませんでした。現在の証明書はそのまま使えます。ヘルプデスクへ詳細をお伝えください。',
+    STORE_UNAVAILABLE: '証明書ストアを開けません。PCを再起動してからもう一度実行してください。続く場合はヘルプデスクへお問い合わせください。',
+    STORE_WRITE_FAILED: '証明書ストアに書き込めませんでした。もう一度実行してください。続く場合はヘルプデスクへお問い合わせください。',
+    VAULT_UNAVAILABLE: '更新処理の記録を守る鍵を、このPCのキーチェーンに保存できませんでした。いったんサインアウトしてから、もう一度実行してください。',
+    JOURNAL_WRITE_FAILED: 'ディスクの空き容量不足などで、更新処理の記録を書き込めませんでした。空き容量を確かめてから、もう一度実行してください。',
     POLICY_INVALID: 'ポリシーが正しくありません。IT部門にお問い合わせください。',
-    BUSY: '別の更新が実行中です。',
-    CANCELLED: '中止しました。',
-    INVALID_INPUT: '指定が正しくありません。',
-    default: 'エラーが発生しました。',
+    BUSY: '別の更新が実行中です。終わるまでお待ちいただき、もう一度実行してください。',
+    CANCELLED: '中止しました。更新するときは、もう一度実行してください。',
+    INVALID_INPUT: '指定が正しくありません。certdesk --help で使い方を確かめてから、もう一度実行してください。',
+    INTERNAL: '予期しないエラーが発生しました。この表示をヘルプデスクへお伝えください。',
   },
   none: 'この銀行の電子証明書はありません。',
   holder: '名義',
@@ -77,24 +89,34 @@ const ja: Catalog = {
 };
 
 const en: Catalog = {
-  phase: { valid: 'valid', renewable: 'renewable now', acquirable: 'expired (obtain with acquire)', reissue: 'reissue at the branch' },
+  phase: PHASE_WORDS.en,
   check: { policy: 'Policy', store: 'Certificate store', identity: 'Current certificate and key', endpoint: "Bank's endpoint", cacerts: "Bank's CA certificates", clock: "PC's clock" },
   step: { generateKey: 'Generate key', buildRequest: 'Build request', send: 'Send to the bank', verify: 'Verify issued certificate', install: 'Install', verifyInStore: 'Verify in store', removeOld: 'Remove old certificate' },
   error: {
-    RENEWAL_NOT_OPEN: 'Renewal is not open yet.',
+    RENEWAL_NOT_OPEN: 'Renewal is not open yet. Run it again on or after the day renewal opens (certdesk status shows it).',
     ACQUIRE_REQUIRED: 'The certificate has expired. Obtain a new one with your login ID and password (certdesk acquire).',
     REISSUE_REQUIRED: 'The time to obtain a new certificate online is over. Ask your branch to reissue it.',
-    AUTH_FAILED: 'The login ID or password is wrong.',
-    NO_CERTIFICATE: "No certificate of the bank is on this PC.",
-    KEY_MISSING: 'The certificate is here but its private key is not.',
-    NETWORK: 'The bank cannot be reached. Check the network.',
-    TLS_UNTRUSTED: 'The server could not be confirmed as the bank. Stopped.',
-    CLOCK_SKEW: "The PC's clock is wrong. Correct it.",
+    AUTH_FAILED: 'The login ID or password is wrong. Check them and run it again; repeated failures may lock the account.',
+    SERVER_REJECTED: 'The bank refused the request. Try again later; if it persists, contact the helpdesk.',
+    SERVER_ERROR: "The bank's server has a problem. Wait a while and run it again.",
+    BAD_RESPONSE: "The bank's answer could not be read. Run it again; if it persists, give the details to the helpdesk.",
+    PENDING_TIMEOUT: 'The bank did not finish issuing within the allowed time. Run it again later.',
+    TLS_UNTRUSTED: 'The server could not be confirmed as the bank. Stopped. Contact the helpdesk.',
+    CLIENT_CERT_REJECTED: 'The bank refused the current certificate. If it has expired, obtain a new one with certdesk acquire; otherwise contact the helpdesk.',
+    NETWORK: 'The bank cannot be reached. Check the network and run it again.',
+    CLOCK_SKEW: "The PC's clock is wrong. Set the date and time correctly, then run it again.",
+    NO_CERTIFICATE: 'No certificate of the bank is on this PC. Check with certdesk status, or obtain one with certdesk acquire.',
+    KEY_MISSING: 'The certificate is here but its private key is not. Run it on the PC where the certificate was obtained, or contact the helpdesk.',
+    VERIFY_FAILED: 'The certificate the bank sent failed verification, so it was not installed. The current certificate still works. Give the details to the helpdesk.',
+    STORE_UNAVAILABLE: 'The certificate store cannot be opened. Restart the PC and run it again; if it persists, contact the helpdesk.',
+    STORE_WRITE_FAILED: 'Writing to the certificate store failed. Run it again; if it persists, contact the helpdesk.',
+    VAULT_UNAVAILABLE: "The key protecting the renewal record could not be kept in this PC's keychain. Sign out and in again, then run it again.",
+    JOURNAL_WRITE_FAILED: 'The renewal record could not be written (for example, the disk is full). Free some disk space and run it again.',
     POLICY_INVALID: 'The policy is invalid. Ask your IT department.',
-    BUSY: 'Another renewal is running.',
-    CANCELLED: 'Cancelled.',
-    INVALID_INPUT: 'Invalid arguments.',
-    default: 'An error occurred.',
+    BUSY: 'Another renewal is running. Wait for it to finish, then run it again.',
+    CANCELLED: 'Cancelled. Run it again when you want to renew.',
+    INVALID_INPUT: 'Invalid arguments. Check certdesk --help, then run it again.',
+    INTERNAL: 'An unexpected error occurred. Give this output to the helpdesk.',
   },
   none: 'No certificate of the bank is installed.',
   holder: 'Holder',

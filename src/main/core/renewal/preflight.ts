@@ -1,6 +1,7 @@
 // 更新前処理: each check reported as it runs. One GET of cacerts serves three checks
 // (endpoint reachable and trusted, cacerts chains to the anchor, clock against Date).
 import type { ApiError, CheckId, CheckResult, PreflightReport } from '../../../shared/contract';
+import { blamedCheck } from '../../../shared/error-policy';
 import { computePhase } from '../../../shared/phase';
 import { CoreError, toApiError } from '../errors';
 import { inspectCertificate } from '../pki';
@@ -68,7 +69,8 @@ export async function preflight(e: Engine, fingerprint: string, now: Date): Prom
   } else skip('identity');
 
   // One cacerts exchange serves endpoint, cacerts and clock: which check failed is told
-  // apart by the error (a transport failure is the endpoint's, an unanchored CA list is cacerts').
+  // apart by the error (the error policy's `blames`: a transport failure is the endpoint's,
+  // an unanchored CA list is cacerts').
   const transport = e.deps.transportFor();
   let answer: { certificates: Uint8Array[]; serverDate?: Date } | undefined;
   let failure: CoreError | undefined;
@@ -82,7 +84,7 @@ export async function preflight(e: Engine, fingerprint: string, now: Date): Prom
       ));
     const endpointOk = await run('endpoint', async () => {
       await fetchOnce();
-      if (failure && isEndpointFailure(failure)) throw failure;
+      if (failure && blamedCheck(failure) === 'endpoint') throw failure;
     });
     if (endpointOk) {
       await run('cacerts', async () => {
@@ -101,9 +103,4 @@ export async function preflight(e: Engine, fingerprint: string, now: Date): Prom
     transport.close();
   }
   return { passed: checks.every((c) => c.state === 'passed'), checks };
-}
-
-function isEndpointFailure(err: CoreError): boolean {
-  if (err.code === 'TLS_UNTRUSTED') return err.detail?.reason !== 'CACERTS_NOT_ANCHORED';
-  return err.code === 'NETWORK' || err.code === 'CLIENT_CERT_REJECTED' || err.code === 'CANCELLED' || err.code === 'SERVER_ERROR' || err.code === 'SERVER_REJECTED';
 }

@@ -6,7 +6,8 @@
 // certificate again whenever the store no longer holds it. Only CA certificates that pass
 // verifyCaCertificate are kept in the journal and installed.
 import { randomUUID } from 'node:crypto';
-import type { ApiError, ErrorCode, RenewalOutcome, StepId } from '../../../shared/contract';
+import type { ApiError, RenewalOutcome, StepId } from '../../../shared/contract';
+import { keepsJournalAtSend } from '../../../shared/error-policy';
 import { CoreError, toApiError } from '../errors';
 import { EstClient, type EstTransport } from '../est';
 import { buildCsr, exportPkcs8, generateKeyPair, inspectCertificate, screenCaCertificates, sha256Hex, verifyIssued } from '../pki';
@@ -28,19 +29,6 @@ export interface Credentials {
 
 const b64 = (u: Uint8Array) => Buffer.from(u).toString('base64');
 const unb64 = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'base64'));
-
-/** After a failure at `send`, these mean the bank did not issue: nothing to keep. */
-const NOT_ISSUED: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
-  'AUTH_FAILED',
-  'SERVER_REJECTED',
-  'RENEWAL_NOT_OPEN',
-  'ACQUIRE_REQUIRED',
-  'REISSUE_REQUIRED',
-  'CLIENT_CERT_REJECTED',
-  'TLS_UNTRUSTED',
-  'CANCELLED',
-  'CLOCK_SKEW',
-]);
 
 export function emitStep(e: Engine, op: JournalRecord['operation'], step: StepId, state: 'running' | 'done' | 'failed' | 'skipped', error?: ApiError): void {
   e.deps.emit('progress', error ? { kind: 'step', operation: op, step, state, error } : { kind: 'step', operation: op, step, state });
@@ -156,11 +144,9 @@ export async function onFailure(e: Engine, rec: JournalRecord, err: unknown, fal
   const step = (rec.step === 'done' ? fallbackStep : rec.step) as StepId;
   if (error.code !== 'JOURNAL_WRITE_FAILED') emitStep(e, rec.operation, step, 'failed', error.toApiError());
   const before = step === 'generateKey' || step === 'buildRequest';
-  // A request cancelled on the wire may have been issued: kept, the next run resends it.
-  const mayBeIssued = error.code === 'CANCELLED' && error.detail?.reason === 'IN_FLIGHT';
   const rollBack =
     before ||
-    (step === 'send' && NOT_ISSUED.has(error.code) && !mayBeIssued) ||
+    (step === 'send' && !keepsJournalAtSend(error)) ||
     (step === 'verify' && (error.code === 'VERIFY_FAILED' || error.code === 'BAD_RESPONSE')) ||
     (error.code === 'VAULT_UNAVAILABLE' && (error.detail?.reason === 'UNSEAL')) ||
     // Nothing left to finish: the journal must not block every later run.
