@@ -7,7 +7,7 @@ import type { Policy } from '../shared/policy';
 import { createClientCertSelector } from './client-cert';
 import { createNetTransport, pinningVerifyProc } from './net-transport';
 import { denyAllPermissions } from './security';
-import type { ChromiumTransport } from './transport-choice';
+import type { ChromiumTransport } from './core/compose';
 
 export function createChromiumTransport(): ChromiumTransport {
   let estSession: Session | null = null;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { API_EVENTS, type ApiEvent, type CertDeskEvents, type Language, type SettingsView } from '../shared/contract';
 import { serveRenderer } from './app-protocol';
 import { createChromiumTransport } from './chromium-transport';
-import { openCoreService } from './core-wiring';
+import { composeCoreOrFailing } from './core/compose';
 import { createDesktopApi } from './desktop-api';
 import { emit, registerApi } from './ipc';
 import { setupLogging } from './logging';
@@ -65,7 +65,7 @@ export async function runDesktop(): Promise<void> {
   });
 
   const chromium = createChromiumTransport();
-  const wiring = await openCoreService({
+  const wiring = await composeCoreOrFailing({
     // `npm run demo` points an unpackaged app at its demo policy; a packaged app reads
     // only the machine-wide policy that IT placed.
     ...(!app.isPackaged && process.env.CERTDESK_POLICY ? { policyFile: process.env.CERTDESK_POLICY } : {}),
@@ -75,15 +75,15 @@ export async function runDesktop(): Promise<void> {
       notify(r);
       sendEvent('reminder', { fingerprint: r.fingerprint, threshold: r.threshold, daysLeft: r.daysLeft });
     },
-    netTransport: ({ policy }) => chromium.open(policy),
-    onRenewing: (fingerprint) => chromium.onRenewing(fingerprint),
+    chromium,
+    versions: { electron: process.versions.electron ?? '-', chrome: process.versions.chrome ?? '-' },
   });
-  language = wiring.policy.language;
+  language = wiring.loaded.policy.language;
 
   let settingsHook: (view: SettingsView) => void = () => undefined;
   const api = createDesktopApi({
     core: wiring.service,
-    bankSiteUrl: wiring.policy.bankSiteUrl,
+    bankSiteUrl: wiring.loaded.policy.bankSiteUrl,
     dialog,
     shell,
     window: () => win,
@@ -131,5 +131,5 @@ export async function runDesktop(): Promise<void> {
   });
 
   if (!background) showWindow();
-  log.info(`certdesk: started (${background ? 'background' : 'window'}), policy ${wiring.policySource}`);
+  log.info(`certdesk: started (${background ? 'background' : 'window'}), policy ${wiring.loaded.source}`);
 }

@@ -13,7 +13,11 @@ import type {
 
 export type { CertificateDetails, CertificateSummary, Phase, ReminderThreshold };
 
-/** Stable error codes. The renderer has a message for each; the CLI maps them to exit codes. */
+/**
+ * Stable error codes. What each means to the layers (exit code, retry, journal, 取得, blamed
+ * check) is one row of ERROR_POLICY in error-policy.ts; the UI's and the CLI's words are keyed
+ * by them too, so a code added here does not compile until each has its entry.
+ */
 export const ERROR_CODES = [
   'RENEWAL_NOT_OPEN', // too early: the renewal window has not opened yet
   'ACQUIRE_REQUIRED', // expired: renewal is over, 取得 with login ID + password

@@ -1,12 +1,12 @@
 // The desktop app's reminder wiring as desktop-main does it, without a window: the composed
 // core with the notifier as its `remind`, the reminder clock, and the window's overview.
-import { openCoreService } from '../../src/main/core-wiring';
+import { composeCoreOrFailing } from '../../src/main/core/compose';
 import { createNotifier, startReminderClock } from '../../src/main/reminders';
 import { stringsFor } from '../../src/main/strings';
 
 export async function desktopReminders(s: { policyFile: string; dataDir: string }, atLogin: boolean, opts: { windowFirst?: boolean } = {}) {
   const notify = createNotifier({ strings: () => stringsFor('ja'), onClick: () => undefined });
-  const wiring = await openCoreService({ policyFile: s.policyFile, dataDir: s.dataDir, emit: () => undefined, remind: notify, onRenewing: () => undefined });
+  const wiring = await composeCoreOrFailing({ policyFile: s.policyFile, env: { ...process.env, CERTDESK_DATA_DIR: s.dataDir }, emit: () => undefined, remind: notify });
   wiring.settings.set('remindersAtLogin', atLogin);
   const windowOverview = async () => {
     const r = await wiring.service.getOverview();

@@ -2,7 +2,7 @@
 // the command line all go through chooseTransport.
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { chooseTransport, type ChromiumTransport } from '../../src/main/transport-choice';
+import { chooseTransport, type ChromiumTransport } from '../../src/main/core/compose/transport';
 import type { EstTransport } from '../../src/main/core/est';
 import { CoreError } from '../../src/main/core/errors';
 import type { Policy } from '../../src/shared/policy';

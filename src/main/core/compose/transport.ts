@@ -3,10 +3,10 @@
 // renewing certificate is presented from the store by fingerprint (the key never leaves it);
 // otherwise Node's https carries the request with a lent identity (an explicit NSS db, or
 // --identity FILE.p12).
-import type { Policy } from '../shared/policy';
-import { CoreError } from './core/errors';
-import { createNodeTransport, type EstTransport } from './core/est';
-import type { TransportIdentity } from './core/renewal';
+import type { Policy } from '../../../shared/policy';
+import { CoreError } from '../errors';
+import { createNodeTransport, type EstTransport } from '../est';
+import type { TransportIdentity } from '../renewal';
 
 export interface ChromiumTransport {
   /** The Electron-net transport over the EST session. */

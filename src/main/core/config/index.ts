@@ -1,2 +1,2 @@
-export { loadPolicy, parsePolicy, policyPath, type LoadedPolicy } from './policy';
+export { fallbackPolicy, loadPolicy, parsePolicy, policyPath, storeOf, type LoadedPolicy } from './policy';
 export { openSettings, userDataDir, type Settings } from './settings';

@@ -95,6 +95,20 @@ function anchorCertificates(pem: string, file: string, field: string): string {
   return blocks.join('\n') + '\n';
 }
 
+/** The store a policy names: its first (CertDesk writes to one store at a time). */
+export function storeOf(policy: Policy): string {
+  return policy.stores[0] ?? 'os';
+}
+
+/**
+ * The policy the app shows while the real one cannot be loaded: the schema's defaults, an
+ * endpoint that resolves nowhere and no anchor, so nothing can be sent with it.
+ */
+export function fallbackPolicy(): Policy {
+  const v = z.parse(schema, { bankName: '-', endpoint: 'https://invalid.invalid/.well-known/est' });
+  return { ...v, bankName: '', keyType: v.keyType as Policy['keyType'], proxy: v.proxy as Policy['proxy'], stores: v.stores as Policy['stores'], trustAnchorPem: '' };
+}
+
 export interface LoadedPolicy {
   policy: Policy;
   /** The file it came from. */

@@ -1,0 +1,177 @@
+// The one place the core is assembled, for every entry: the desktop app, its headless mode
+// and the command line. Policy, store, vault, settings and the transport rule go into the
+// renewal service here and nowhere else; what differs between entries is an option.
+//
+// The modules behind it load lazily (import()): the command line lists the NSS db (certutil)
+// while the PKI code and the policy schema load and compile, and most commands never open
+// the keychain.
+import { readFile } from 'node:fs/promises';
+import { version } from '../../../../package.json';
+import { fail, type ApiError, type Result } from '../../../shared/contract';
+import type { LoadedPolicy, Settings } from '../config';
+import { CoreError, toApiError } from '../errors';
+import type { CoreService, Emitter, RenewalDeps, TransportIdentity } from '../renewal';
+import type { PrefetchedListing } from '../store/prefetch';
+import type { Vault } from '../vault';
+import type { ChromiumTransport } from './transport';
+
+export type { ChromiumTransport } from './transport';
+export type { CoreService, DueReminder, Emitter, RecoveryOutcome } from '../renewal';
+export type { LoadedPolicy } from '../config';
+export { msUntilNextCheck } from '../renewal/reminders';
+
+export const CERTDESK_VERSION: string = version;
+
+export interface ComposeOptions {
+  emit: Emitter;
+  /** Shows a due reminder (the desktop's notification); without it reading takes none. */
+  remind?: RenewalDeps['remind'];
+  /** The policy file (the CLI's --policy, the demo's); default the OS's location. */
+  policyFile?: string;
+  /** A store instead of the policy's (the CLI's --store). */
+  store?: string;
+  /** HOME and CERTDESK_DATA_DIR are read from here (the CLI's environment); default process.env. */
+  env?: Record<string, string | undefined>;
+  /** Chromium's network stack (the app and its headless mode): the OS store's key signs the TLS handshake. */
+  chromium?: ChromiumTransport;
+  /** A PKCS#12 file to authenticate the renewal with (the CLI's --identity), and the variable holding its password. */
+  identity?: { file: string; passwordEnv?: string };
+  /**
+   * Start listing an NSS db before the core has loaded (the command line); with
+   * `identity`, its export starts too (a renewal through Node's TLS presents it).
+   */
+  prefetch?: { identity: boolean };
+  /** False: reading never finishes an interrupted renewal (status, inspect). Default true. */
+  recoverOnRead?: boolean;
+  /** Extra versions for diagnostics (electron, chrome). */
+  versions?: Record<string, string>;
+  now?: () => Date;
+}
+
+export interface ComposedCore {
+  loaded: LoadedPolicy;
+  service: CoreService;
+  settings: Settings;
+  /** Waits for work started early (an identity export, the start sweep) to end: call before exiting. */
+  settle(): Promise<void>;
+}
+
+/** Assembles the core; a policy or store that cannot be opened is thrown as its CoreError. */
+export async function composeCore(opts: ComposeOptions): Promise<ComposedCore> {
+  const env = opts.env ?? process.env;
+  const home = env.HOME ? { home: env.HOME } : {};
+  // The light prefetch module is loaded first, so certutil runs before the big chunks compile.
+  // A store named by the caller starts at once, the policy's as soon as the policy is read.
+  // Errors keep their order: a bad policy is reported before a bad store.
+  const { prefetchListing } = await import('../store/prefetch');
+  const early = { ...home, identity: Boolean(opts.prefetch?.identity && !opts.identity && !opts.chromium) };
+  const started: PrefetchedListing[] = [];
+  const prefetch = (spec: string) => {
+    if (!opts.prefetch) return undefined;
+    const p = prefetchListing(spec, early);
+    if (p) started.push(p);
+    return p;
+  };
+  const named = opts.store ? { spec: opts.store, prefetched: prefetch(opts.store) } : undefined;
+  // Private folders a killed run left (a key beside its password): removed at every start.
+  const swept = import('../store/temp-sweep').then((m) => m.sweepStaleDirs());
+  // The export starts from the first batch's answer: let that answer in before the big chunks
+  // occupy this thread for a while.
+  if (early.identity) await named?.prefetched?.started;
+  const config = import('../config');
+  const policyLoad = config.then((m) => m.loadPolicy(opts.policyFile ? { file: opts.policyFile } : {}));
+  policyLoad.catch(() => undefined);
+  const openStore = async (spec: string, prefetched?: PrefetchedListing) => {
+    const { openStoreFor } = await import('../store');
+    return openStoreFor(spec, { ...home, ...(prefetched ? { prefetched } : {}) });
+  };
+  const storeSpec = config.then((m) => opts.store ?? policyLoad.then((l) => m.storeOf(l.policy)));
+  const opened = named ? openStore(named.spec, named.prefetched) : storeSpec.then((spec) => openStore(spec, prefetch(spec)));
+  opened.catch(() => undefined);
+  const [{ openSettings, userDataDir }, { chooseTransport }, { createRenewalService }] = await Promise.all([config, import('./transport'), import('../renewal')]);
+  const dataDir = env.CERTDESK_DATA_DIR ?? userDataDir();
+  const settings = openSettings({ dir: dataDir });
+  const settle = async () => {
+    await Promise.allSettled([swept, ...started.flatMap((p) => [p.listing, p.identity])]);
+  };
+  const loaded = await policyLoad;
+  const { policy } = loaded;
+  const store = await opened;
+  const identityFor = opts.identity ? identityFromFile(opts.identity, env) : undefined;
+  const service = createRenewalService({
+    policy,
+    policySource: loaded.source,
+    managed: loaded.managed,
+    store,
+    vault: lazyVault(),
+    settings,
+    journalDir: dataDir,
+    // --identity wins; otherwise the app and its headless mode present the store's certificate through Chromium.
+    ...chooseTransport(policy, await storeSpec, opts.chromium),
+    ...(identityFor ? { identityFor } : {}),
+    emit: opts.emit,
+    ...(opts.remind ? { remind: opts.remind } : {}),
+    versions: { certdesk: CERTDESK_VERSION, ...opts.versions },
+    recoverOnRead: opts.recoverOnRead ?? true,
+    ...(opts.now ? { now: opts.now } : {}),
+  });
+  return { loaded, service, settings, settle };
+}
+
+/**
+ * The desktop app's core: when the policy or the store cannot be opened the app still
+ * starts and every call answers that error, so the window can say what is wrong.
+ */
+export async function composeCoreOrFailing(opts: ComposeOptions): Promise<ComposedCore> {
+  try {
+    return await composeCore(opts);
+  } catch (err) {
+    const error = toApiError(err);
+    const { fallbackPolicy, openSettings, userDataDir } = await import('../config');
+    const env = opts.env ?? process.env;
+    const settings = openSettings({ dir: env.CERTDESK_DATA_DIR ?? userDataDir() });
+    const policy = fallbackPolicy();
+    return { loaded: { policy, source: '(none)', managed: [] }, service: failingService(error), settings, settle: async () => undefined };
+  }
+}
+
+/** A service that answers every call with one error (the policy or store could not be opened). */
+function failingService(error: ApiError): CoreService {
+  const answer = async (): Promise<Result<never>> => fail(error.code, error.message, error.detail);
+  return {
+    getOverview: answer,
+    getDetails: answer,
+    runPreflight: answer,
+    renew: answer,
+    acquire: answer,
+    cancel: answer,
+    remove: answer,
+    getDiagnostics: async () => ({ ok: true, value: { text: `CertDesk could not start its core.\n${error.code}: ${error.message}\n` } }),
+    getSettings: answer,
+    updateSettings: answer,
+    recover: async () => null,
+  };
+}
+
+/** The keychain is opened on first use only: most commands and most app starts never need it. */
+function lazyVault(): Vault {
+  let v: Promise<Vault> | undefined;
+  const get = () => (v ??= import('../vault').then((m) => m.createKeytarVault()));
+  return {
+    getOrCreateKey: async () => (await get()).getOrCreateKey(),
+    delete: async () => (await get()).delete(),
+  };
+}
+
+function identityFromFile(identity: { file: string; passwordEnv?: string }, env: Record<string, string | undefined>): (fp: string) => Promise<TransportIdentity> {
+  const { file, passwordEnv } = identity;
+  const password = passwordEnv ? env[passwordEnv] : undefined;
+  if (passwordEnv && password === undefined) throw new CoreError('INVALID_INPUT', `The environment variable ${passwordEnv} is not set.`, { field: 'identity-password-env', usage: true });
+  return async () => {
+    try {
+      return { pkcs12: new Uint8Array(await readFile(file)), password: password ?? '' };
+    } catch (err) {
+      throw new CoreError('INVALID_INPUT', `The identity file ${file} cannot be read (${(err as NodeJS.ErrnoException).code}).`, { field: 'identity' });
+    }
+  };
+}
