@@ -12,7 +12,7 @@ import { toApiError } from './core/errors';
 // and bad arguments answer without it.
 import type { Context, ContextIntent, GlobalOptions } from './cli/context';
 import type { CliIo } from './cli/io';
-import type { ChromiumTransport } from './transport-choice';
+import type { ChromiumTransport } from './core/compose';
 import { catalogs, type Catalog } from './cli/messages';
 import { askPassword, confirm } from './cli/prompt';
 import { safe, safeJson, safeLines } from './cli/safe-text';
@@ -66,7 +66,7 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
     json = Boolean(o.json);
     if (!ctx) {
       const { buildContext } = await import('./cli/context');
-      ctx = await buildContext(o, io.env, { progress: onProgress, reminder: () => undefined }, opts.chromium, intent);
+      ctx = await buildContext(o, io.env, { progress: onProgress }, opts.chromium, intent);
     }
     lang = ctx.loaded.policy.language;
     return ctx;

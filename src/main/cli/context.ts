@@ -23,8 +23,6 @@ export interface ContextIntent {
 
 export async function buildContext(o: GlobalOptions, env: Record<string, string | undefined>, emit: {
   progress(e: ProgressEvent): void;
-  /** Unused: the command line shows no reminders (and so takes none). */
-  reminder?: unknown;
 }, chromium?: ChromiumTransport, intent: ContextIntent = {}): Promise<Context> {
   const { composeCore } = await import('../core/compose');
   return composeCore({
