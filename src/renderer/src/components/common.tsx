@@ -13,6 +13,16 @@ export function Heading({ children }: { children: ReactNode }) {
   );
 }
 
+/** One label and its value in a `dl.facts`. */
+export function Fact({ label, className, children }: { label: string; className?: string | undefined; children: ReactNode }) {
+  return (
+    <div>
+      <dt>{label}</dt>
+      <dd className={className}>{children}</dd>
+    </div>
+  );
+}
+
 /** The phase in words and colour, never colour alone. */
 export function PhaseBadge({ phase }: { phase: Phase }) {
   const { t } = useTranslation();

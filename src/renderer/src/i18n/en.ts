@@ -1,3 +1,4 @@
+import type { ErrorCatalog } from './errors';
 import type { ja } from './ja';
 
 // Same keys as Japanese: a missing or extra key is a type error.
@@ -289,5 +290,5 @@ export const en: typeof ja = {
       happened: 'Something unexpected went wrong inside CertDesk.',
       todo: 'Save the diagnostics and contact the helpdesk.',
     },
-  },
+  } satisfies ErrorCatalog,
 };

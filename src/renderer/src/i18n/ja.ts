@@ -1,4 +1,6 @@
 // Japanese is the first language: the seed's own words wherever the seed names a screen.
+import type { ErrorCatalog } from './errors';
+
 export const ja = {
   app: {
     title: '電子証明書の管理',
@@ -287,5 +289,5 @@ export const ja = {
       happened: 'CertDesk 内部で予期しないエラーが発生しました。',
       todo: '診断情報を保存し、ヘルプデスクへお問い合わせください。',
     },
-  },
+  } satisfies ErrorCatalog,
 };

@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { CertificateSummary, Language, Overview } from '../../../shared/contract';
-import { Heading, PhaseBadge } from '../components/common';
+import { Fact, Heading, PhaseBadge } from '../components/common';
 import { formatDay } from '../format';
 
 interface Props {
@@ -86,18 +86,10 @@ function CertCard({ cert, lang, onRenew, onAcquire, onDetails }: { cert: Certifi
         <PhaseBadge phase={cert.phase} />
       </div>
       <dl className="facts">
-        {cert.organisation && (
-          <div>
-            <dt>{t('home.organisation')}</dt>
-            <dd>{cert.organisation}</dd>
-          </div>
-        )}
-        <div>
-          <dt>{t('home.expiry')}</dt>
-          <dd>
-            <span className="expiry">{formatDay(cert.expiryDate, lang)}</span> <span className="days">{days}</span>
-          </dd>
-        </div>
+        {cert.organisation && <Fact label={t('home.organisation')}>{cert.organisation}</Fact>}
+        <Fact label={t('home.expiry')}>
+          <span className="expiry">{formatDay(cert.expiryDate, lang)}</span> <span className="days">{days}</span>
+        </Fact>
       </dl>
       {!cert.hasPrivateKey && <p className="banner banner-warn">{t('home.noKey')}</p>}
       <p className="phase-help">

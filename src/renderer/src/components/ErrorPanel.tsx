@@ -1,0 +1,79 @@
+import { useTranslation } from 'react-i18next';
+import type { ApiError, Language } from '../../../shared/contract';
+import { offersAcquire, retryMakesSense } from '../../../shared/error-policy';
+import { formatDay } from '../format';
+import { CopyButton, Heading } from './common';
+
+/** Variables the error catalogs interpolate, from the error's detail. */
+export function errorVars(error: ApiError, lang: Language): Record<string, string> {
+  const out: Record<string, string> = { field: '', date: '' };
+  for (const [k, v] of Object.entries(error.detail ?? {})) out[k] = String(v);
+  const opensOn = error.detail?.opensOn;
+  if (typeof opensOn === 'string') out.date = formatDay(opensOn, lang);
+  return out;
+}
+
+interface Props {
+  error: ApiError;
+  lang: Language;
+  onRetry?: (() => void) | undefined;
+  onHome(): void;
+  onAcquire(): void;
+  titleAsHeading?: boolean;
+}
+
+/**
+ * What happened, what to do, the code, and a copy for the helpdesk. もう一度試す and 取得 appear
+ * where the error policy table (src/shared/error-policy.ts) says they make sense.
+ */
+export function ErrorPanel({ error, lang, onRetry, onHome, onAcquire, titleAsHeading = false }: Props) {
+  const { t } = useTranslation();
+  const vars = errorVars(error, lang);
+  const key = `errors.${error.code}`;
+  const helpdesk = [
+    `CertDesk ${t('error.code')}: ${error.code}`,
+    `${t(`${key}.title`)}`,
+    `message: ${error.message}`,
+    ...Object.entries(error.detail ?? {}).map(([k, v]) => `${k}: ${String(v)}`),
+  ].join('\n');
+  return (
+    <div className="error-panel" data-code={error.code}>
+      {titleAsHeading ? <Heading>{t(`${key}.title`)}</Heading> : <h2 className="error-title">{t(`${key}.title`)}</h2>}
+      <div className="card card-error" role="alert">
+        <h3 className="card-title">{t('error.happened')}</h3>
+        <p>{t(`${key}.happened`, vars)}</p>
+        <h3 className="card-title">{t('error.todo')}</h3>
+        <p className="todo">{t(`${key}.todo`, vars)}</p>
+        <p className="muted">
+          {t('error.code')}: <code>{error.code}</code>
+          {typeof error.detail?.reason === 'string' && (
+            <>
+              {' '}
+              (<code>{error.detail.reason}</code>)
+            </>
+          )}
+        </p>
+      </div>
+      <div className="actions">
+        {onRetry && retryMakesSense(error) && (
+          <button type="button" className="btn btn-primary" onClick={onRetry}>
+            {t('app.retry')}
+          </button>
+        )}
+        {offersAcquire(error) && (
+          <button type="button" className="btn btn-primary" onClick={onAcquire}>
+            {t('error.acquire')}
+          </button>
+        )}
+        <CopyButton text={helpdesk} label={t('error.copyHelpdesk')} />
+        <button type="button" className="btn btn-secondary" onClick={onHome}>
+          {t('error.home')}
+        </button>
+      </div>
+      <details className="helpdesk">
+        <summary>{t('error.helpdeskText')}</summary>
+        <pre className="mono wrap">{helpdesk}</pre>
+      </details>
+    </div>
+  );
+}

@@ -1,0 +1,248 @@
+// Every screen transition of the window, as data: `transition(state, event)` gives the next
+// state and, at most, one command for the runner (flow/run.ts) to carry out against the
+// contract. Pure: no React, no DOM, no bridge, so it is tested without a browser.
+import type {
+  AcquireRequest,
+  ApiError,
+  CertificateDetails,
+  CertificateSummary,
+  CheckId,
+  CheckResult,
+  CheckState,
+  DiagnosticsSaved,
+  Language,
+  Overview,
+  PreflightReport,
+  ProgressEvent,
+  RenewalOutcome,
+  SettingsPatch,
+  SettingsView,
+  StepId,
+  StepState,
+} from '../../../shared/contract';
+
+/** What the error screen's 「もう一度試す」 does again: data, so the state stays plain. */
+export type Retry =
+  | { kind: 'home' }
+  | { kind: 'preflight'; cert: CertificateSummary }
+  | { kind: 'acquireForm' }
+  | { kind: 'details'; cert: CertificateSummary }
+  | { kind: 'diagnostics' };
+
+export type Screen =
+  | { name: 'loading' }
+  | { name: 'home' }
+  | { name: 'preflight'; cert: CertificateSummary; failed: CheckResult | null }
+  | { name: 'start'; cert: CertificateSummary }
+  | { name: 'issuing' }
+  | { name: 'done'; outcome: RenewalOutcome }
+  | { name: 'acquire' }
+  | { name: 'error'; error: ApiError; retry: Retry | null }
+  | { name: 'details'; details: CertificateDetails }
+  | { name: 'diagnostics'; text: string; saved: DiagnosticsSaved | null }
+  | { name: 'settings' };
+
+export interface FlowState {
+  screen: Screen;
+  overview: Overview | null;
+  settings: SettingsView | null;
+  /** The settings screen says 「設定を保存しました。」 after a change the service accepted. */
+  settingsSaved: boolean;
+  checks: Partial<Record<CheckId, CheckState>>;
+  steps: Partial<Record<StepId, StepState>>;
+  pending: { attempt: number; retryAt: string } | null;
+  cancelling: boolean;
+  reminder: { daysLeft: number; fingerprint: string } | null;
+}
+
+/** Work for the runner. An acquire command carries the password; no state ever does. */
+export type Command =
+  | { kind: 'start' }
+  | { kind: 'loadOverview' }
+  | { kind: 'preflight'; cert: CertificateSummary }
+  | { kind: 'renew'; cert: CertificateSummary }
+  | { kind: 'acquire'; request: AcquireRequest }
+  | { kind: 'cancel' }
+  | { kind: 'details'; cert: CertificateSummary }
+  | { kind: 'diagnostics' }
+  | { kind: 'saveDiagnostics' }
+  | { kind: 'saveSettings'; patch: SettingsPatch; previous: SettingsView | null }
+  | { kind: 'switchLanguage'; language: Language };
+
+export type FlowEvent =
+  // the user
+  | { type: 'opened' }
+  | { type: 'home' }
+  | { type: 'renew'; cert: CertificateSummary }
+  | { type: 'confirm' }
+  | { type: 'openAcquire' }
+  | { type: 'submitAcquire'; request: AcquireRequest }
+  | { type: 'cancel' }
+  | { type: 'openDetails'; cert: CertificateSummary }
+  | { type: 'openDiagnostics' }
+  | { type: 'saveDiagnostics' }
+  | { type: 'openSettings' }
+  | { type: 'changeSettings'; patch: SettingsPatch }
+  | { type: 'switchLanguage'; language: Language }
+  | { type: 'retry' }
+  // the contract's answers
+  | { type: 'settingsLoaded'; settings: SettingsView }
+  | { type: 'settingsSaved'; settings: SettingsView }
+  | { type: 'settingsRefused'; previous: SettingsView | null; error: ApiError }
+  | { type: 'overviewLoaded'; overview: Overview }
+  | { type: 'preflightDone'; cert: CertificateSummary; report: PreflightReport }
+  | { type: 'issued'; outcome: RenewalOutcome }
+  | { type: 'detailsLoaded'; details: CertificateDetails }
+  | { type: 'diagnosticsLoaded'; text: string }
+  | { type: 'diagnosticsSaved'; saved: DiagnosticsSaved }
+  | { type: 'failed'; error: ApiError; command: Command }
+  // the main process's own events
+  | { type: 'progress'; event: ProgressEvent }
+  | { type: 'reminder'; daysLeft: number; fingerprint: string };
+
+export interface Step {
+  state: FlowState;
+  command: Command | null;
+}
+
+export const initialState: FlowState = {
+  screen: { name: 'loading' },
+  overview: null,
+  settings: null,
+  settingsSaved: false,
+  checks: {},
+  steps: {},
+  pending: null,
+  cancelling: false,
+  reminder: null,
+};
+
+/** A preflight still checking, or issuing: one run at a time, and the header waits. */
+export function isBusy(state: FlowState): boolean {
+  const s = state.screen;
+  return (s.name === 'preflight' && !s.failed) || s.name === 'issuing';
+}
+
+/** What a failed command's retry does: a renewal starts over with its checks, 取得 with the form. */
+export function retryFor(command: Command): Retry | null {
+  switch (command.kind) {
+    case 'start':
+    case 'loadOverview':
+      return { kind: 'home' };
+    case 'preflight':
+    case 'renew':
+      return { kind: 'preflight', cert: command.cert };
+    case 'acquire':
+      return { kind: 'acquireForm' };
+    case 'details':
+      return { kind: 'details', cert: command.cert };
+    case 'diagnostics':
+      return { kind: 'diagnostics' };
+    default:
+      return null;
+  }
+}
+
+const stay = (state: FlowState): Step => ({ state, command: null });
+const go = (state: FlowState, screen: Screen, command: Command | null = null): Step => ({ state: { ...state, screen }, command });
+
+function startPreflight(state: FlowState, cert: CertificateSummary): Step {
+  if (isBusy(state)) return stay(state);
+  return { state: { ...state, checks: {}, screen: { name: 'preflight', cert, failed: null } }, command: { kind: 'preflight', cert } };
+}
+
+function startIssuing(state: FlowState, command: Command): Step {
+  if (isBusy(state)) return stay(state);
+  return { state: { ...state, steps: {}, pending: null, cancelling: false, screen: { name: 'issuing' } }, command };
+}
+
+function retry(state: FlowState, r: Retry): Step {
+  switch (r.kind) {
+    case 'home':
+      return { state, command: { kind: 'loadOverview' } };
+    case 'preflight':
+      return startPreflight(state, r.cert);
+    case 'acquireForm':
+      return go(state, { name: 'acquire' });
+    case 'details':
+      return { state, command: { kind: 'details', cert: r.cert } };
+    case 'diagnostics':
+      return { state, command: { kind: 'diagnostics' } };
+  }
+}
+
+function progress(state: FlowState, e: ProgressEvent): FlowState {
+  if (e.kind === 'check') return { ...state, checks: { ...state.checks, [e.check]: e.state } };
+  if (e.kind === 'step') return { ...state, steps: { ...state.steps, [e.step]: e.state } };
+  return { ...state, pending: { attempt: e.attempt, retryAt: e.retryAt } };
+}
+
+export function transition(state: FlowState, event: FlowEvent): Step {
+  const screen = state.screen;
+  switch (event.type) {
+    case 'opened':
+      return { state, command: { kind: 'start' } };
+    // Home stays on the current screen until the overview is in, as every "back" does.
+    case 'home':
+      return { state, command: { kind: 'loadOverview' } };
+    case 'renew':
+      return startPreflight(state, event.cert);
+    case 'confirm':
+      return screen.name === 'start' ? startIssuing(state, { kind: 'renew', cert: screen.cert }) : stay(state);
+    case 'openAcquire':
+      return go(state, { name: 'acquire' });
+    case 'submitAcquire':
+      return startIssuing(state, { kind: 'acquire', request: event.request });
+    case 'cancel':
+      return screen.name === 'issuing' ? { state: { ...state, cancelling: true }, command: { kind: 'cancel' } } : stay(state);
+    case 'openDetails':
+      return { state, command: { kind: 'details', cert: event.cert } };
+    case 'openDiagnostics':
+      return { state, command: { kind: 'diagnostics' } };
+    case 'saveDiagnostics':
+      return screen.name === 'diagnostics' ? { state, command: { kind: 'saveDiagnostics' } } : stay(state);
+    case 'openSettings':
+      return state.settings ? go({ ...state, settingsSaved: false }, { name: 'settings' }) : stay(state);
+    // Optimistic: the control shows the change at once; the saved view replaces it, and a
+    // refusal puts the previous one back before the error screen says why.
+    case 'changeSettings': {
+      const previous = state.settings;
+      const settings = previous ? { ...previous, ...event.patch } : previous;
+      return { state: { ...state, settings, settingsSaved: false }, command: { kind: 'saveSettings', patch: event.patch, previous } };
+    }
+    // The header switch keeps the screen; saving it is best effort (the runner changes the
+    // language first, so a broken policy does not also take the user's language away).
+    case 'switchLanguage':
+      return { state, command: { kind: 'switchLanguage', language: event.language } };
+    case 'retry':
+      return screen.name === 'error' && screen.retry ? retry(state, screen.retry) : stay(state);
+    case 'settingsLoaded':
+      return stay({ ...state, settings: event.settings });
+    case 'settingsSaved':
+      return stay({ ...state, settings: event.settings, settingsSaved: true });
+    case 'settingsRefused':
+      return go({ ...state, settings: event.previous }, { name: 'error', error: event.error, retry: null });
+    case 'overviewLoaded':
+      return go({ ...state, overview: event.overview }, { name: 'home' });
+    case 'preflightDone': {
+      if (event.report.passed) return go(state, { name: 'start', cert: event.cert });
+      const checks = Object.fromEntries(event.report.checks.map((c) => [c.id, c.state]));
+      const failed = event.report.checks.find((c) => c.state === 'failed') ?? null;
+      return go({ ...state, checks }, { name: 'preflight', cert: event.cert, failed });
+    }
+    case 'issued':
+      return go(state, { name: 'done', outcome: event.outcome });
+    case 'detailsLoaded':
+      return go(state, { name: 'details', details: event.details });
+    case 'diagnosticsLoaded':
+      return go(state, { name: 'diagnostics', text: event.text, saved: null });
+    case 'diagnosticsSaved':
+      return screen.name === 'diagnostics' ? go(state, { ...screen, saved: event.saved }) : stay(state);
+    case 'failed':
+      return go(state, { name: 'error', error: event.error, retry: retryFor(event.command) });
+    case 'progress':
+      return stay(progress(state, event.event));
+    case 'reminder':
+      return stay({ ...state, reminder: { daysLeft: event.daysLeft, fingerprint: event.fingerprint } });
+  }
+}

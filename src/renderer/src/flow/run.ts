@@ -1,0 +1,61 @@
+// Carries out the machine's commands against the contract and answers with events. The only
+// place besides the catalogs that touches i18next: the language follows the saved settings.
+import type { ApiError, CertDeskBridge } from '../../../shared/contract';
+import { setLanguage } from '../i18n';
+import type { Command, FlowEvent } from './machine';
+
+export type Dispatch = (event: FlowEvent) => void;
+
+export async function run(api: CertDeskBridge, command: Command, dispatch: Dispatch): Promise<void> {
+  const failed = (error: ApiError) => dispatch({ type: 'failed', error, command });
+  switch (command.kind) {
+    case 'start': {
+      const s = await api.getSettings();
+      if (s.ok) {
+        dispatch({ type: 'settingsLoaded', settings: s.value });
+        setLanguage(s.value.language);
+      }
+      return run(api, { kind: 'loadOverview' }, dispatch);
+    }
+    case 'loadOverview': {
+      const r = await api.getOverview();
+      return r.ok ? dispatch({ type: 'overviewLoaded', overview: r.value }) : failed(r.error);
+    }
+    case 'preflight': {
+      const r = await api.runPreflight(command.cert.fingerprint);
+      return r.ok ? dispatch({ type: 'preflightDone', cert: command.cert, report: r.value }) : failed(r.error);
+    }
+    case 'renew':
+    case 'acquire': {
+      const r = command.kind === 'renew' ? await api.renew(command.cert.fingerprint) : await api.acquire(command.request);
+      return r.ok ? dispatch({ type: 'issued', outcome: r.value }) : failed(r.error);
+    }
+    case 'cancel':
+      await api.cancel();
+      return;
+    case 'details': {
+      const r = await api.getDetails(command.cert.fingerprint);
+      return r.ok ? dispatch({ type: 'detailsLoaded', details: r.value }) : failed(r.error);
+    }
+    case 'diagnostics': {
+      const r = await api.getDiagnostics();
+      return r.ok ? dispatch({ type: 'diagnosticsLoaded', text: r.value.text }) : failed(r.error);
+    }
+    case 'saveDiagnostics': {
+      const r = await api.saveDiagnostics();
+      return r.ok ? dispatch({ type: 'diagnosticsSaved', saved: r.value }) : failed(r.error);
+    }
+    case 'saveSettings': {
+      const r = await api.updateSettings(command.patch);
+      if (!r.ok) return dispatch({ type: 'settingsRefused', previous: command.previous, error: r.error });
+      setLanguage(r.value.language);
+      return dispatch({ type: 'settingsSaved', settings: r.value });
+    }
+    case 'switchLanguage': {
+      setLanguage(command.language);
+      const r = await api.updateSettings({ language: command.language });
+      if (r.ok) dispatch({ type: 'settingsLoaded', settings: r.value });
+      return;
+    }
+  }
+}

@@ -1,0 +1,55 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { CertificateSummary, Language } from '../../../shared/contract';
+import { ConfirmDialog } from '../components/ConfirmDialog';
+import { Fact, Heading } from '../components/common';
+import { formatDay, groupHex } from '../format';
+
+export function Start({ cert, lang, onConfirm, onBack }: { cert: CertificateSummary; lang: Language; onConfirm(): void; onBack(): void }) {
+  const { t } = useTranslation();
+  const [asking, setAsking] = useState(false);
+  const steps = t('start.confirmSteps', { returnObjects: true }) as string[];
+  return (
+    <section className="screen" data-screen="start">
+      <Heading>{t('start.heading')}</Heading>
+      <p className="lead">{t('start.intro')}</p>
+      <div className="card">
+        <dl className="facts">
+          <Fact label={t('home.holder')}>{cert.holder}</Fact>
+          {cert.organisation && <Fact label={t('home.organisation')}>{cert.organisation}</Fact>}
+          <Fact label={t('home.expiry')}>{formatDay(cert.expiryDate, lang)}</Fact>
+          <Fact label={t('details.sha256')} className="mono wrap">
+            {groupHex(cert.fingerprint)}
+          </Fact>
+        </dl>
+        <div className="actions">
+          <button type="button" className="btn btn-primary btn-large" onClick={() => setAsking(true)}>
+            {t('start.renew')}
+          </button>
+          <button type="button" className="btn btn-secondary" onClick={onBack}>
+            {t('app.back')}
+          </button>
+        </div>
+      </div>
+      {asking && (
+        <ConfirmDialog
+          title={t('start.confirmTitle')}
+          yes={t('start.yes')}
+          no={t('start.no')}
+          onNo={() => setAsking(false)}
+          onYes={() => {
+            setAsking(false);
+            onConfirm();
+          }}
+        >
+          <p>{t('start.confirmBody')}</p>
+          <ol className="plain-steps">
+            {steps.map((s) => (
+              <li key={s}>{s}</li>
+            ))}
+          </ol>
+        </ConfirmDialog>
+      )}
+    </section>
+  );
+}
