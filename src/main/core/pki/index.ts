@@ -1,7 +1,7 @@
 // The pki module's surface (docs/core-modules.md); everything else in this folder is private.
 export { pemToDer, derToPem, sha256Hex, sha1Hex } from './encoding';
 export { parseCertsOnly, buildCertsOnly } from './cms';
-export { inspectCertificate } from './inspect';
+export { inspectCertificate, type CertificateInspection } from './inspect';
 export { subjectDerOf } from './certificate';
 export { generateKeyPair, exportPkcs8, importPkcs8 } from './keys';
 export { buildCsr } from './csr';

@@ -1,4 +1,5 @@
-// CertificateDetails for the UI, the CLI and the helpdesk.
+// What a certificate says, for the UI, the CLI and the helpdesk; what a store or a renewal
+// knows about it (its key, its chain) they add themselves (renewal/details).
 import * as asn1js from 'asn1js';
 import type { CertificateDetails } from '../../../shared/domain';
 import { CoreError } from '../errors';
@@ -6,6 +7,9 @@ import { children, oidOf, tryParse } from './asn1';
 import { EKU_NAMES, clientAuthUsable, ekuOf, isCaOf, keyUsageOf, parseCertificate, sanOf, type ParsedCertificate } from './certificate';
 import { bytesEqual, derToPem, sha1Hex, sha256Hex, toHex } from './encoding';
 import { readName } from './name';
+
+/** CertificateDetails without the facts only the store knows. */
+export type CertificateInspection = Omit<CertificateDetails, 'facts'> & { facts: Pick<CertificateDetails['facts'], 'clientAuthUsable' | 'selfSigned'> };
 
 const CURVES: Record<string, { name: string; size: number }> = {
   '1.2.840.10045.3.1.7': { name: 'P-256', size: 256 },
@@ -53,11 +57,11 @@ function serialHex(p: ParsedCertificate): string {
   return `${negative ? '-' : ''}${hex.length % 2 === 0 ? hex : `0${hex}`}`;
 }
 
-export function inspectParsed(p: ParsedCertificate): CertificateDetails {
+export function inspectParsed(p: ParsedCertificate): CertificateInspection {
   const subject = readName(p.subjectBlock, 'certificate subject');
   const issuer = readName(p.issuerBlock, 'certificate issuer');
   const eku = ekuOf(p) ?? [];
-  const details: CertificateDetails = {
+  const details: CertificateInspection = {
     subject,
     issuer,
     serialHex: serialHex(p),
@@ -85,6 +89,6 @@ function isoOf(d: Date): string {
 }
 
 /** Everything the helpdesk asks about one certificate (DER). `selfSigned` compares names only. */
-export function inspectCertificate(der: Uint8Array): CertificateDetails {
+export function inspectCertificate(der: Uint8Array): CertificateInspection {
   return inspectParsed(parseCertificate(der));
 }

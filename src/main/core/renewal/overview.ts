@@ -1,9 +1,16 @@
-// Store listing → the contract's summaries, with the bank's phase rules applied.
-import type { CertificateSummary } from '../../../shared/contract';
+// The overview and the details: the store's listing in the contract's shapes, with the
+// bank's phase rules applied, what the store knows added to what the certificate says, and
+// the reminders due taken on the way.
+import type { CertificateDetails, CertificateSummary, Overview } from '../../../shared/contract';
 import type { Policy } from '../../../shared/policy';
-import { computePhase } from '../../../shared/phase';
+import { computePhase, jstDate } from '../../../shared/phase';
+import { CoreError } from '../errors';
+import { detailsOf } from './details';
 import { inspectCertificate } from '../pki';
 import type { StoredIdentity } from '../store';
+import type { Recovery } from './recovery';
+import type { ReminderLedger } from './reminders';
+import type { Session } from './session';
 
 export function summarize(s: StoredIdentity, policy: Policy, now: Date): CertificateSummary {
   const d = inspectCertificate(s.certificateDer);
@@ -29,4 +36,32 @@ export function summarize(s: StoredIdentity, policy: Policy, now: Date): Certifi
 /** Newest expiry first: the certificate a user means is usually the latest. */
 export function byExpiry(a: CertificateSummary, b: CertificateSummary): number {
   return b.notAfter.localeCompare(a.notAfter);
+}
+
+export async function readOverview(session: Session, recovery: Recovery, reminders: ReminderLedger): Promise<Overview> {
+  const { deps, journal } = session;
+  const r = deps.recoverOnRead === false ? null : await recovery.recover().catch(() => recovery.last());
+  const t = session.now();
+  const certificates = (await session.listBank()).map((s) => summarize(s, deps.policy, t)).sort(byExpiry);
+  const overview: Overview = { bankName: deps.policy.bankName, now: t.toISOString(), today: jstDate(t), certificates };
+  const shown = r ?? recovery.last();
+  if (shown && shown.outcome !== 'pending') {
+    overview.recovered = { outcome: shown.outcome, ...(shown.fingerprint ? { fingerprint: shown.fingerprint } : {}) };
+  }
+  // Whatever still waits in the journal: not finished here (read-only) or not finishable yet.
+  const waiting = await journal.read().catch(() => null);
+  if (waiting && waiting.step !== 'done') overview.unfinished = { operation: waiting.operation, step: waiting.step, startedAt: waiting.startedAt };
+  reminders.take(certificates, t);
+  return overview;
+}
+
+export async function readDetails(session: Session, fingerprint: string): Promise<CertificateDetails> {
+  return detailsOf(await findBank(session, fingerprint));
+}
+
+/** The bank's certificate with this fingerprint in the store, or NO_CERTIFICATE. */
+export async function findBank(session: Session, fingerprint: string): Promise<StoredIdentity> {
+  const s = (await session.listBank()).find((x) => x.fingerprint === fingerprint);
+  if (!s) throw new CoreError('NO_CERTIFICATE', `No certificate of the bank with fingerprint ${fingerprint} is in ${session.deps.store.describe()}.`);
+  return s;
 }

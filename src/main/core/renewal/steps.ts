@@ -12,6 +12,7 @@ import { CoreError, toApiError } from '../errors';
 import { EstClient, type EstTransport } from '../est';
 import { buildCsr, exportPkcs8, generateKeyPair, inspectCertificate, screenCaCertificates, sha256Hex, verifyIssued } from '../pki';
 import type { StoredIdentity } from '../store';
+import { detailsOf } from './details';
 import { Journal, killPoint, openSealedKey, sealKey, type JournalRecord } from './journal';
 import type { RenewalDeps } from './types';
 
@@ -264,10 +265,7 @@ export async function advance(e: Engine, rec: JournalRecord, live: Live): Promis
       }
       case 'done': {
         const der = installed?.certificateDer ?? unb64(rec.issuedDer!);
-        const certificate = inspectCertificate(der);
-        certificate.facts.hasPrivateKey = true;
-        certificate.facts.chainComplete = true;
-        return { certificate, ...(rec.oldFingerprint ? { replaced: rec.oldFingerprint } : {}), removedOld };
+        return { certificate: detailsOf({ certificateDer: der, hasPrivateKey: true }), ...(rec.oldFingerprint ? { replaced: rec.oldFingerprint } : {}), removedOld };
       }
     }
   }

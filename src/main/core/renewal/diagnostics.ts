@@ -1,0 +1,44 @@
+// The diagnostics text for the helpdesk: versions, system, policy, the store's listing, the
+// journal and the last errors, with nothing secret (one redactor over the whole text).
+import { arch, platform, release } from 'node:os';
+import { redactText } from '../../../shared/redact';
+import { toApiError } from '../errors';
+import { sha256Hex } from '../pki';
+import { summarize } from './overview';
+import type { Session } from './session';
+
+export async function diagnosticsText(session: Session): Promise<string> {
+  const { deps, journal } = session;
+  const lines: string[] = ['CertDesk diagnostics', `generated: ${session.now().toISOString()}`, ''];
+  lines.push('[versions]');
+  for (const [k, v] of Object.entries({ node: process.versions.node, ...(deps.versions ?? {}) })) lines.push(`${k}: ${v}`);
+  lines.push('', '[system]', `os: ${platform()} ${release()} ${arch()}`);
+  lines.push('', '[policy]', `source: ${deps.policySource ?? '(given)'}`, `managed: ${(deps.managed ?? []).join(', ')}`);
+  for (const [k, v] of Object.entries(deps.policy)) {
+    if (k === 'trustAnchorPem') {
+      lines.push(`trustAnchors (sha256): ${session.anchorsDer.map(sha256Hex).join(', ')}`);
+    } else lines.push(`${k}: ${JSON.stringify(v)}`);
+  }
+  lines.push('', '[store]', deps.store.describe());
+  try {
+    const t = session.now();
+    for (const s of await session.listBank()) {
+      const sum = summarize(s, deps.policy, t);
+      lines.push(`- ${sum.holder} sha256=${s.fingerprint} notAfter=${sum.notAfter} phase=${sum.phase} key=${s.hasPrivateKey ? 'yes' : 'NO'}`);
+    }
+  } catch (err) {
+    const e = toApiError(err);
+    lines.push(`listing failed: ${e.code} ${e.message}`);
+  }
+  lines.push('', '[journal]');
+  try {
+    const rec = await journal.read();
+    lines.push(rec ? `unfinished ${rec.operation} at step ${rec.step}, started ${rec.startedAt}` : 'none');
+  } catch (err) {
+    lines.push(toApiError(err).message);
+  }
+  lines.push('', '[last errors]');
+  for (const e of deps.settings.get('lastErrors') ?? []) lines.push(`${e.at} ${e.code} ${e.message}`);
+  // One redactor over the whole text: the proxy line, holders and past errors alike.
+  return redactText(lines.join('\n') + '\n');
+}
