@@ -33,7 +33,6 @@ export function createDesktopApi(deps: DesktopDeps): CertDeskApi {
     renew: (fp) => core.renew(fp),
     acquire: (req) => core.acquire(req),
     cancel: () => core.cancel(),
-    remove: (fp) => core.remove(fp),
     getDiagnostics: () => core.getDiagnostics(),
     getSettings: () => core.getSettings(),
     async updateSettings(patch) {

@@ -26,7 +26,6 @@ const bridge: CertDeskBridge = {
   renew: (fingerprint: string) => invoke('renew', fingerprint),
   acquire: (request: AcquireRequest) => invoke('acquire', { loginId: request.loginId, password: request.password }),
   cancel: () => invoke('cancel'),
-  remove: (fingerprint: string) => invoke('remove', fingerprint),
   getDiagnostics: () => invoke('getDiagnostics'),
   saveDiagnostics: () => invoke('saveDiagnostics'),
   getSettings: () => invoke('getSettings'),

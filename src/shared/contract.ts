@@ -179,7 +179,6 @@ export interface CertDeskApi {
   renew(fingerprint: string): Promise<Result<RenewalOutcome>>;
   acquire(request: AcquireRequest): Promise<Result<RenewalOutcome>>;
   cancel(): Promise<Result<{ cancelled: boolean }>>;
-  remove(fingerprint: string): Promise<Result<{ removed: boolean }>>;
   getDiagnostics(): Promise<Result<{ text: string }>>;
   saveDiagnostics(): Promise<Result<DiagnosticsSaved>>;
   getSettings(): Promise<Result<SettingsView>>;
@@ -208,7 +207,6 @@ export const API_METHODS = [
   'renew',
   'acquire',
   'cancel',
-  'remove',
   'getDiagnostics',
   'saveDiagnostics',
   'getSettings',
@@ -281,7 +279,6 @@ export const validateArgs: { [M in ApiMethod]: (args: unknown[]) => ApiError | n
     return validateLoginId(req.loginId) ?? validatePassword(req.password);
   },
   cancel: noArgs,
-  remove: fingerprintArg,
   getDiagnostics: noArgs,
   saveDiagnostics: noArgs,
   getSettings: noArgs,

@@ -116,7 +116,6 @@ export async function startBackend(opts: BackendOptions): Promise<Backend> {
       renew: failing,
       acquire: failing,
       cancel: failing,
-      remove: failing,
       getDiagnostics: failing,
       getSettings: failing,
       updateSettings: failing,

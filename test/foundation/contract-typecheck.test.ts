@@ -19,7 +19,6 @@ export const probe: CertDeskApi = {
   renew: async () => ({ ok: false, error: { code: 'INTERNAL', message: 'probe' } }),
   acquire: async () => ({ ok: false, error: { code: 'INTERNAL', message: 'probe' } }),
   cancel: async () => ({ ok: true, value: { cancelled: false } }),
-  remove: async () => ({ ok: true, value: { removed: false } }),
   getDiagnostics: async () => ({ ok: true, value: { text: '' } }),
   saveDiagnostics: async () => ({ ok: true, value: { saved: false } }),
   getSettings: async () => ({ ok: false, error: { code: 'INTERNAL', message: 'probe' } }),

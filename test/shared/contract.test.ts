@@ -20,7 +20,7 @@ describe('the contract', () => {
 });
 
 describe('validateArgs at the boundary', () => {
-  it.each(['getDetails', 'runPreflight', 'renew', 'remove'] as const)('%s accepts one SHA-256 fingerprint only', (m) => {
+  it.each(['getDetails', 'runPreflight', 'renew'] as const)('%s accepts one SHA-256 fingerprint only', (m) => {
     expect(validateArgs[m]([fp])).toBeNull();
     for (const bad of [[], [fp, fp], ['A'.repeat(64)], ['a'.repeat(63)], [`${'a'.repeat(63)}g`], [42], [{ toString: () => fp }], ['../../etc/passwd']]) {
       expect(validateArgs[m](bad)?.code).toBe('INVALID_INPUT');

@@ -145,7 +145,6 @@ function failingService(error: ApiError): CoreService {
     renew: answer,
     acquire: answer,
     cancel: answer,
-    remove: answer,
     getDiagnostics: async () => ({ ok: true, value: { text: `CertDesk could not start its core.\n${error.code}: ${error.message}\n` } }),
     getSettings: answer,
     updateSettings: answer,

@@ -1,10 +1,10 @@
-// Renew, 取得 and remove: each finishes an interrupted renewal first, then runs as the one
+// Renew and 取得: each finishes an interrupted renewal first, then runs as the one
 // operation in progress, with the transports it needs closed at the end.
 import type { AcquireRequest, RenewalOutcome } from '../../../shared/contract';
 import { CoreError } from '../errors';
 import { subjectDerOf } from '../pki';
 import { detailsOf } from './details';
-import { byExpiry, findBank, summarize } from './overview';
+import { byExpiry, summarize } from './overview';
 import { phaseError } from './preflight';
 import type { Recovery } from './recovery';
 import type { Session } from './session';
@@ -93,15 +93,4 @@ export async function acquire(session: Session, recovery: Recovery, request: Acq
       transport.close();
     }
   });
-}
-
-export async function remove(session: Session, fingerprint: string): Promise<{ removed: true }> {
-  if (session.busy() || (await session.journal.read())) throw new CoreError('BUSY', 'A renewal is in progress or unfinished; remove certificates after it ends.');
-  await findBank(session, fingerprint);
-  try {
-    await session.deps.store.remove(fingerprint);
-  } finally {
-    session.storeChanged();
-  }
-  return { removed: true };
 }

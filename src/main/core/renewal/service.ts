@@ -5,7 +5,7 @@
 import { fail, ok, type Result } from '../../../shared/contract';
 import { toApiError } from '../errors';
 import { diagnosticsText } from './diagnostics';
-import { acquire, remove, renew } from './operations';
+import { acquire, renew } from './operations';
 import { readDetails, readOverview } from './overview';
 import { preflight } from './preflight';
 import { createRecovery } from './recovery';
@@ -51,7 +51,6 @@ export function createRenewalService(deps: RenewalDeps): CoreService {
     renew: (fingerprint) => wrap(() => renew(session, recovery, fingerprint)),
     acquire: (request) => wrap(() => acquire(session, recovery, request)),
     cancel: async () => ok({ cancelled: session.cancel() }),
-    remove: (fingerprint) => wrap(() => remove(session, fingerprint)),
     getDiagnostics: () => wrap(async () => ({ text: await diagnosticsText(session) })),
     getSettings: () => wrap(async () => settingsView(deps)),
     updateSettings: (patch) => wrap(async () => updateSettings(deps, patch)),
