@@ -1,12 +1,18 @@
-// Carries out the machine's commands against the contract and answers with events. The only
-// place besides the catalogs that touches i18next: the language follows the saved settings.
-import type { ApiError, CertDeskBridge } from '../../../shared/contract';
-import { setLanguage } from '../i18n';
+// Carries out the machine's commands against the contract and answers with events. The
+// displayed language follows the saved settings, and the header switch changes it first.
+import type { ApiError, CertDeskApi, Language } from '../../../shared/contract';
 import type { Command, FlowEvent } from './machine';
 
 export type Dispatch = (event: FlowEvent) => void;
 
-export async function run(api: CertDeskBridge, command: Command, dispatch: Dispatch): Promise<void> {
+/** What the runner works with: the contract, and the window's language (i18n/setLanguage). */
+export interface RunnerIo {
+  api: CertDeskApi;
+  setLanguage(language: Language): void;
+}
+
+export async function run(io: RunnerIo, command: Command, dispatch: Dispatch): Promise<void> {
+  const { api, setLanguage } = io;
   const failed = (error: ApiError) => dispatch({ type: 'failed', error, command });
   switch (command.kind) {
     case 'start': {
@@ -15,7 +21,7 @@ export async function run(api: CertDeskBridge, command: Command, dispatch: Dispa
         dispatch({ type: 'settingsLoaded', settings: s.value });
         setLanguage(s.value.language);
       }
-      return run(api, { kind: 'loadOverview' }, dispatch);
+      return run(io, { kind: 'loadOverview' }, dispatch);
     }
     case 'loadOverview': {
       const r = await api.getOverview();

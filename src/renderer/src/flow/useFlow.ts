@@ -2,6 +2,7 @@
 // the runner behind it. Subscribes to the main process's events for as long as App lives.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../api';
+import { setLanguage } from '../i18n';
 import { initialState, transition, type FlowEvent, type FlowState } from './machine';
 import { run } from './run';
 
@@ -13,7 +14,7 @@ export function useFlow(): [FlowState, (event: FlowEvent) => void] {
     const step = transition(current.current, event);
     current.current = step.state;
     setState(step.state);
-    if (step.command) void run(api(), step.command, dispatch);
+    if (step.command) void run({ api: api(), setLanguage }, step.command, dispatch);
   }, []);
   useEffect(() => {
     const offProgress = api().on('progress', (event) => dispatch({ type: 'progress', event }));
