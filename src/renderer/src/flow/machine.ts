@@ -17,9 +17,8 @@ import type {
   RenewalOutcome,
   SettingsPatch,
   SettingsView,
-  StepId,
-  StepState,
 } from '../../../shared/contract';
+import type { Steps } from './progress';
 
 /** What the error screen's 「もう一度試す」 does again: data, so the state stays plain. */
 export type Retry =
@@ -49,7 +48,7 @@ export interface FlowState {
   /** The settings screen says 「設定を保存しました。」 after a change the service accepted. */
   settingsSaved: boolean;
   checks: Partial<Record<CheckId, CheckState>>;
-  steps: Partial<Record<StepId, StepState>>;
+  steps: Steps;
   pending: { attempt: number; retryAt: string } | null;
   cancelling: boolean;
   reminder: { daysLeft: number; fingerprint: string } | null;

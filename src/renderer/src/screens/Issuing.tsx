@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
-import type { Language, StepId, StepState } from '../../../shared/contract';
+import type { Language } from '../../../shared/contract';
 import { Heading, StatusList } from '../components/common';
-import { cancellable, progressShare, shownSteps } from '../flow/progress';
+import { cancellable, progressShare, shownSteps, type Steps } from '../flow/progress';
 import { formatInstant } from '../format';
 
 export function Issuing({
@@ -11,7 +11,7 @@ export function Issuing({
   cancelling,
   onCancel,
 }: {
-  steps: Partial<Record<StepId, StepState>>;
+  steps: Steps;
   pending: { attempt: number; retryAt: string } | null;
   lang: Language;
   cancelling: boolean;
