@@ -2,8 +2,8 @@
 // this shows it. A check at start and each JST day while running lists the certificates
 // (the overview takes the due reminders); a click opens the renewal in the main window.
 import { Notification } from 'electron';
-import type { ReminderEvent } from '../shared/contract';
-import { msUntilNextCheck, type DueReminder } from './core/renewal';
+import type { ReminderEvent } from '../../shared/contract';
+import { msUntilNextCheck, type DueReminder } from '../core/compose';
 import type { Strings } from './strings';
 
 export interface NotifierDeps {

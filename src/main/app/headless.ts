@@ -1,8 +1,8 @@
 // The packaged app run as `CertDesk --headless <command> …`: the command line of
 // src/main/cli.ts with the process's own streams, then exit with its code.
 import { app } from 'electron';
-import { createChromiumTransport } from './chromium-transport';
-import { runCli } from './cli';
+import { createChromiumTransport } from '../net/chromium-transport';
+import { runCli } from '../cli';
 
 export async function runHeadless(args: string[]): Promise<void> {
   // No dock icon, no window: a command line that happens to live in the app bundle.

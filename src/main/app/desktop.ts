@@ -2,15 +2,15 @@
 // window, IPC, client-certificate selection, reminders and the tray.
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell } from 'electron';
 import { join } from 'node:path';
-import { API_EVENTS, type ApiEvent, type CertDeskEvents, type Language, type SettingsView } from '../shared/contract';
-import { serveRenderer } from './app-protocol';
-import { createChromiumTransport } from './chromium-transport';
-import { composeCoreOrFailing } from './core/compose';
+import { API_EVENTS, type ApiEvent, type CertDeskEvents, type Language, type SettingsView } from '../../shared/contract';
+import { serveRenderer } from './protocol';
+import { createChromiumTransport } from '../net/chromium-transport';
+import { composeCoreOrFailing } from '../core/compose';
 import { createDesktopApi } from './desktop-api';
 import { emit, registerApi } from './ipc';
 import { setupLogging } from './logging';
 import { menuTemplate } from './menu';
-import { createNotifier, startReminderClock } from './reminders';
+import { createNotifier, startReminderClock } from './notifier';
 import { APP_SCHEME, createSenderCheck, denyAllPermissions } from './security';
 import { stringsFor } from './strings';
 import { createTray, type TrayHandle } from './tray';

@@ -1,6 +1,6 @@
 // The few words the main process shows itself (title, menu, notifications, tray, dialogs),
 // in the policy's language. The renderer has its own catalogs.
-import type { Language } from '../shared/contract';
+import type { Language } from '../../shared/contract';
 
 const ja = {
   appTitle: 'CertDesk 電子証明書',

@@ -3,8 +3,8 @@
 import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { BrowserWindow, Dialog, Shell } from 'electron';
-import { fail, ok, type CertDeskApi, type SettingsView } from '../shared/contract';
-import { jstDate } from '../shared/phase';
+import { fail, ok, type CertDeskApi, type SettingsView } from '../../shared/contract';
+import { jstDate } from '../../shared/phase';
 import { allowedExternalUrl } from './security';
 import type { Strings } from './strings';
 

@@ -11,7 +11,7 @@ import {
   type CertDeskApi,
   type CertDeskEvents,
   type Result,
-} from '../shared/contract';
+} from '../../shared/contract';
 
 export type SenderCheck = (event: IpcMainInvokeEvent) => boolean;
 

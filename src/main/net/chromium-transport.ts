@@ -3,11 +3,11 @@
 // certificate chosen by fingerprint in select-client-certificate.
 import { app, net, session, type Session } from 'electron';
 import { X509Certificate } from 'node:crypto';
-import type { Policy } from '../shared/policy';
+import type { Policy } from '../../shared/policy';
 import { createClientCertSelector } from './client-cert';
 import { createNetTransport, pinningVerifyProc } from './net-transport';
-import { denyAllPermissions } from './security';
-import type { ChromiumTransport } from './core/compose';
+import { denyAllPermissions } from '../app/security';
+import type { ChromiumTransport } from '../core/compose';
 
 export function createChromiumTransport(): ChromiumTransport {
   let estSession: Session | null = null;

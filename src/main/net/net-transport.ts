@@ -7,8 +7,7 @@
 // also contain a pinned anchor), never turn a failure into success.
 import { createHash, X509Certificate } from 'node:crypto';
 import type { Certificate, ClientRequestConstructorOptions, Net, Request as VerifyRequest, Session } from 'electron';
-import { CoreError } from './core/errors';
-import { createBodyCollector, type EstRequest, type EstResponse, type EstTransport } from './core/est';
+import { CoreError, createBodyCollector, type EstRequest, type EstResponse, type EstTransport } from '../core/compose/transport';
 
 /** EST answers are a few kilobytes; anything this large is not an EST answer. */
 
