@@ -7,7 +7,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ApiError, CertificateDetails, Language, Overview, ProgressEvent, RenewalOutcome, Result } from '../shared/contract';
 import { EXIT, exitCodeOf, type ExitCode } from '../shared/error-policy';
-import { toApiError } from './core/errors';
+import { toApiError } from './core/compose';
 // The core (pki, EST, store, vault) loads only when a command runs: --help, usage errors
 // and bad arguments answer without it.
 import type { Context, ContextIntent, GlobalOptions } from './cli/context';

@@ -2,9 +2,9 @@
 // app, and sets up what must exist before `ready` (the app:// scheme, the hardening of
 // every web contents). Everything else is in the modules it wires.
 import { app, protocol } from 'electron';
-import { APP_SCHEME_PRIVILEGES } from './app-protocol';
-import { headlessArgs } from './headless';
-import { hardenWebContents } from './security';
+import { APP_SCHEME_PRIVILEGES } from './app/protocol';
+import { headlessArgs } from './app/headless-args';
+import { hardenWebContents } from './app/security';
 
 const headless = headlessArgs(process.argv);
 
@@ -14,10 +14,10 @@ protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 app.enableSandbox();
 
 if (headless) {
-  void import('./headless-main').then((m) => m.runHeadless(headless));
+  void import('./app/headless').then((m) => m.runHeadless(headless));
 } else if (!app.requestSingleInstanceLock()) {
-  // A second launch: the first instance focuses its window (see desktop-main) and this one ends.
+  // A second launch: the first instance focuses its window (see app/desktop) and this one ends.
   app.quit();
 } else {
-  void import('./desktop-main').then((m) => m.runDesktop());
+  void import('./app/desktop').then((m) => m.runDesktop());
 }

@@ -13,7 +13,7 @@ import { createKeytarVault } from '../../src/main/core/vault';
 import { openSettings, parsePolicy } from '../../src/main/core/config';
 import { createNodeTransport } from '../../src/main/core/est';
 import { pemToDer } from '../../src/main/core/pki';
-import { createDesktopApi } from '../../src/main/desktop-api';
+import { createDesktopApi } from '../../src/main/app/desktop-api';
 import { toApiError } from '../../src/main/core/errors';
 
 export type Emit = <E extends ApiEvent>(event: E, payload: CertDeskEvents[E]) => void;

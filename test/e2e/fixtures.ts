@@ -1,7 +1,7 @@
 // The e2e harness: the built renderer (out/renderer) served over loopback with the same CSP
 // as index.html, as a response header, and `window.certdesk` bridged to a real main-process
 // implementation of the contract in this test process. Every call is validated with the
-// contract's validateArgs exactly as src/main/ipc.ts does; events are forwarded in order.
+// contract's validateArgs exactly as src/main/app/ipc.ts does; events are forwarded in order.
 import { test as base, expect, type Page } from '@playwright/test';
 import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
@@ -71,7 +71,7 @@ export async function serveRenderer(): Promise<RendererServer> {
   };
 }
 
-/** The same answers src/main/ipc.ts gives: validation first, a throw becomes INTERNAL. */
+/** The same answers src/main/app/ipc.ts gives: validation first, a throw becomes INTERNAL. */
 export async function dispatch(api: CertDeskApi, method: string, args: unknown[]): Promise<Result<unknown>> {
   if (!(API_METHODS as readonly string[]).includes(method)) {
     return { ok: false, error: { code: 'INVALID_INPUT', message: `Unknown method ${method}.`, detail: { field: 'method' } } };

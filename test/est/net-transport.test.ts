@@ -5,7 +5,7 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Certificate, ClientRequestConstructorOptions, Net, Request as VerifyRequest, Session } from 'electron';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNetTransport, mapNetError, pickClientCertificate, pinningVerifyProc } from '../../src/main/net-transport';
+import { createNetTransport, mapNetError, pickClientCertificate, pinningVerifyProc } from '../../src/main/net/net-transport';
 import { CoreError } from '../../src/main/core/errors';
 import { makeTlsFixtures, type TlsFixtures } from './support/tls-fixtures';
 

@@ -1,8 +1,8 @@
-// The desktop app's reminder wiring as desktop-main does it, without a window: the composed
+// The desktop app's reminder wiring as app/desktop does it, without a window: the composed
 // core with the notifier as its `remind`, the reminder clock, and the window's overview.
 import { composeCoreOrFailing } from '../../src/main/core/compose';
-import { createNotifier, startReminderClock } from '../../src/main/reminders';
-import { stringsFor } from '../../src/main/strings';
+import { createNotifier, startReminderClock } from '../../src/main/app/notifier';
+import { stringsFor } from '../../src/main/app/strings';
 
 export async function desktopReminders(s: { policyFile: string; dataDir: string }, atLogin: boolean, opts: { windowFirst?: boolean } = {}) {
   const notify = createNotifier({ strings: () => stringsFor('ja'), onClick: () => undefined });

@@ -1,6 +1,6 @@
 // Electronegativity over the source: no finding of high or medium severity. The few
 // lines that need a human's judgement carry an eng-disable comment with the reason
-// (src/main/window.ts preload, src/main/desktop-api.ts openExternal, src/main/desktop-main.ts
+// (src/main/app/window.ts preload, src/main/app/desktop-api.ts openExternal, src/main/app/desktop.ts
 // the pinning verify proc).
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { API_METHODS, channelOf } from '../../src/shared/contract';
-import { CONTENT_SECURITY_POLICY } from '../../src/main/security';
+import { CONTENT_SECURITY_POLICY } from '../../src/main/app/security';
 
 const root = process.cwd();
 const entry = join(root, 'out/main/index.js');

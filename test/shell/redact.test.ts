@@ -2,7 +2,7 @@
 // a diagnostics export or an error message: each secret is gone, the text around it stays.
 import { describe, expect, it } from 'vitest';
 import { isSecretName, redact, redactText } from '../../src/shared/redact';
-import { redactText as mainRedactText } from '../../src/main/redact';
+import { redactText as mainRedactText } from '../../src/main/app/redact';
 import { proxyFor } from '../../src/main/core/est/proxy';
 
 const SECRET = 'S3cr3t-Value_42';

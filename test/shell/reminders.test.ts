@@ -10,8 +10,8 @@ import { calls, resetCalls } from './electron-stub';
 vi.mock('electron', () => import('./electron-stub'));
 
 const { createReminderLedger, dueReminders, msUntilNextCheck } = await import('../../src/main/core/renewal');
-const { createNotifier, startReminderClock } = await import('../../src/main/reminders');
-const { stringsFor } = await import('../../src/main/strings');
+const { createNotifier, startReminderClock } = await import('../../src/main/app/notifier');
+const { stringsFor } = await import('../../src/main/app/strings');
 const { openSettings } = await import('../../src/main/core/config');
 const { DEFAULT_PHASE_POLICY } = await import('../../src/shared/phase');
 

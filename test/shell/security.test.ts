@@ -10,7 +10,7 @@ import { calls, FakeFrame, FakeWebContents, resetCalls } from './electron-stub';
 
 vi.mock('electron', () => import('./electron-stub'));
 
-const { createMainWindow } = await import('../../src/main/window');
+const { createMainWindow } = await import('../../src/main/app/window');
 const {
   APP_ENTRY_URL,
   CONTENT_SECURITY_POLICY,
@@ -18,11 +18,11 @@ const {
   createSenderCheck,
   denyAllPermissions,
   hardenWebContents,
-} = await import('../../src/main/security');
-const { APP_SCHEME_PRIVILEGES, serveRenderer } = await import('../../src/main/app-protocol');
-const { registerApi } = await import('../../src/main/ipc');
-const { createDesktopApi } = await import('../../src/main/desktop-api');
-const { stringsFor } = await import('../../src/main/strings');
+} = await import('../../src/main/app/security');
+const { APP_SCHEME_PRIVILEGES, serveRenderer } = await import('../../src/main/app/protocol');
+const { registerApi } = await import('../../src/main/app/ipc');
+const { createDesktopApi } = await import('../../src/main/app/desktop-api');
+const { stringsFor } = await import('../../src/main/app/strings');
 const { API_METHODS, channelOf } = await import('../../src/shared/contract');
 
 beforeEach(() => resetCalls());

@@ -10,13 +10,13 @@ import type { Certificate, Event } from 'electron';
 
 vi.mock('electron', () => import('./electron-stub'));
 
-const { createClientCertSelector, fingerprintOf } = await import('../../src/main/client-cert');
-const { redact, redactText } = await import('../../src/main/redact');
-const { headlessArgs } = await import('../../src/main/headless');
-const { createDesktopApi } = await import('../../src/main/desktop-api');
-const { menuTemplate } = await import('../../src/main/menu');
-const { stringsFor } = await import('../../src/main/strings');
-const { trayLabel } = await import('../../src/main/tray');
+const { createClientCertSelector, fingerprintOf } = await import('../../src/main/net/client-cert');
+const { redact, redactText } = await import('../../src/main/app/redact');
+const { headlessArgs } = await import('../../src/main/app/headless-args');
+const { createDesktopApi } = await import('../../src/main/app/desktop-api');
+const { menuTemplate } = await import('../../src/main/app/menu');
+const { stringsFor } = await import('../../src/main/app/strings');
+const { trayLabel } = await import('../../src/main/app/tray');
 
 const dir = mkdtempSync(join(tmpdir(), 'certdesk-wiring-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -144,7 +144,7 @@ describe('menu and tray in the policy language', () => {
 describe('log file', () => {
   it('writes certdesk.log in the logs folder, redacted, rotating at 1 MB', async () => {
     const saved = { ...console };
-    const { setupLogging, LOG_MAX_BYTES } = await import('../../src/main/logging');
+    const { setupLogging, LOG_MAX_BYTES } = await import('../../src/main/app/logging');
     const logs = join(dir, 'logs');
     const log = setupLogging(logs);
     try {

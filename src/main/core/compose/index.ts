@@ -19,6 +19,7 @@ export type { ChromiumTransport } from './transport';
 export type { CoreService, DueReminder, Emitter, RecoveryOutcome } from '../renewal';
 export type { LoadedPolicy } from '../config';
 export { msUntilNextCheck } from '../renewal/reminders';
+export { CoreError, toApiError } from '../errors';
 
 export const CERTDESK_VERSION: string = version;
 

@@ -8,6 +8,10 @@ import { CoreError } from '../errors';
 import { createNodeTransport, type EstTransport } from '../est';
 import type { TransportIdentity } from '../renewal';
 
+// What the shell's Chromium transport builds on (src/main/net), from here: the shell imports only the root.
+export { CoreError } from '../errors';
+export { createBodyCollector, type EstRequest, type EstResponse, type EstTransport } from '../est';
+
 export interface ChromiumTransport {
   /** The Electron-net transport over the EST session. */
   open(policy: Policy): EstTransport;
