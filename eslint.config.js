@@ -1,4 +1,5 @@
-// Lint keeps the house: which layer may import what (DESIGN, "Architecture").
+// Lint keeps the house: which layer may import what. The core's modules are layered as VS
+// Code's layering rule does it: each folder names the modules below it that it may use.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
@@ -6,6 +7,19 @@ import { builtinModules } from 'node:module';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 const noElectron = { name: 'electron', message: 'src/main/core and src/shared run without Electron: keep electron in the thin wiring of src/main.' };
+const noKeytar = { name: 'keytar', message: 'keytar is archived upstream: only src/main/core/vault may import it.' };
+
+/** Each core module and the core modules below it that it may import (errors and kill-points are for all). */
+export const CORE_LAYERS = {
+  pki: [],
+  config: [],
+  vault: [],
+  est: ['pki'],
+  store: ['pki'],
+  renewal: ['pki', 'est', 'store', 'vault', 'config'],
+  compose: ['pki', 'est', 'store', 'vault', 'config', 'renewal'],
+};
+const coreModulesOutside = (layer, below) => Object.keys(CORE_LAYERS).filter((m) => m !== layer && !below.includes(m));
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist-cli/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.demo/**', '.bank-data/**'] },
@@ -28,16 +42,35 @@ export default tseslint.config(
     files: ['src/main/**/*.ts', 'src/preload/**/*.ts', 'src/renderer/**/*.{ts,tsx}', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.{js,mjs}'],
     ignores: ['src/main/core/vault/**'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'keytar', message: 'keytar is archived upstream: only src/main/core/vault may import it.' }] }],
+      'no-restricted-imports': ['error', { paths: [noKeytar] }],
     },
   },
   {
-    files: ['src/main/core/**/*.ts'],
-    ignores: ['src/main/core/vault/**'],
+    files: ['src/main/core/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [noElectron, noKeytar], patterns: [{ group: ['electron/*'], message: noElectron.message }] }],
+    },
+  },
+  // The core's layers, each with the base rules above (a block's options replace, not add to, an earlier block's).
+  ...Object.entries(CORE_LAYERS).map(([layer, below]) => ({
+    files: [`src/main/core/${layer}/**/*.ts`],
     rules: {
       'no-restricted-imports': ['error', {
-        paths: [noElectron, { name: 'keytar', message: 'keytar is archived upstream: only src/main/core/vault may import it.' }],
-        patterns: [{ group: ['electron/*'], message: noElectron.message }],
+        paths: [noElectron, ...(layer === 'vault' ? [] : [noKeytar])],
+        patterns: [
+          { group: ['electron/*'], message: noElectron.message },
+          ...coreModulesOutside(layer, below).map((m) => ({ group: [`**/core/${m}`, `**/core/${m}/**`, `../${m}`, `../${m}/**`, `../../${m}`, `../../${m}/**`], message: `core/${layer} may import only ${below.length ? below.map((b) => `core/${b}`).join(', ') : 'no other core module'} (and errors, kill-points): ${m} is ${below.length ? 'not below it' : 'another module'}.` })),
+        ],
+      }],
+    },
+  })),
+  {
+    // The shell (app, net, the entries) and the command line: from the core, only the composition root.
+    files: ['src/main/*.ts', 'src/main/app/**/*.ts', 'src/main/net/**/*.ts', 'src/main/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [noKeytar],
+        patterns: [{ group: ['**/core/*', '!**/core/compose', '**/core/*/**', '!**/core/compose/**'], message: 'The shell and the command line import from the core only its composition root (src/main/core/compose).' }],
       }],
     },
   },
