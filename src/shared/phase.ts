@@ -1,4 +1,4 @@
-// The rules of the bank (DESIGN, "The rules of the bank") as one pure function.
+// The rules of the bank (renewal window, grace, reminders) as one pure function.
 // Dates are calendar days in Japan Standard Time whatever the PC's time zone: JST is
 // UTC+9 with no daylight saving, so a JST day number is computed from the instant alone
 // and never through the machine's local time.

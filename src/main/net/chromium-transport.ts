@@ -2,7 +2,7 @@
 // mode: an in-memory EST session pinned to the policy's anchors, and the renewing
 // certificate chosen by fingerprint in select-client-certificate.
 import { app, net, session, type Session } from 'electron';
-import { X509Certificate } from 'node:crypto';
+import { pemToDer } from '../core/compose/transport';
 import type { Policy } from '../../shared/policy';
 import { createClientCertSelector } from './client-cert';
 import { createNetTransport, pinningVerifyProc } from './net-transport';
@@ -36,7 +36,7 @@ export function createChromiumTransport(): ChromiumTransport {
 function openEstSession(policy: Policy): Session {
   const est = session.fromPartition('certdesk-est');
   denyAllPermissions(est);
-  const anchorsDer = (policy.trustAnchorPem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).map((pem) => new Uint8Array(new X509Certificate(pem).raw));
+  const anchorsDer = pemToDer(policy.trustAnchorPem, 'CERTIFICATE');
   // Reviewed: pinningVerifyProc answers only -3 (Chromium's verdict) or -2 (fail), never 0,
   // so it can only add the pin, never accept what Chromium refused (its tests check that).
   // eng-disable reason: that review.

@@ -3,15 +3,18 @@
 // one being renewed, by SHA-256 fingerprint of its DER. Never the first one in the list,
 // never one for another site. (Server certificate errors are never overridden: the app
 // registers no 'certificate-error' listener, so Chromium's refusal stands.)
-import { createHash } from 'node:crypto';
 import type { Certificate, Event, WebContents } from 'electron';
+import { pemToDer, sha256Hex } from '../core/compose/transport';
 
 /** SHA-256 (lowercase hex) of a certificate as Electron gives it (PEM in `data`). */
 export function fingerprintOf(cert: Pick<Certificate, 'data'>): string | null {
-  const m = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+)-----END CERTIFICATE-----/.exec(cert.data);
-  if (!m?.[1]) return null;
-  const der = Buffer.from(m[1].replace(/\s+/g, ''), 'base64');
-  return der.length > 0 ? createHash('sha256').update(der).digest('hex') : null;
+  try {
+    const [der] = pemToDer(cert.data, 'CERTIFICATE');
+    return der && der.length > 0 ? sha256Hex(der) : null;
+  } catch {
+    // Not a certificate Electron could mean: it is never the one being renewed.
+    return null;
+  }
 }
 
 export interface ClientCertTarget {

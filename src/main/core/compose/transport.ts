@@ -11,6 +11,7 @@ import type { TransportIdentity } from '../renewal';
 // What the shell's Chromium transport builds on (src/main/net), from here: the shell imports only the root.
 export { CoreError } from '../errors';
 export { createBodyCollector, type EstRequest, type EstResponse, type EstTransport } from '../est';
+export { pemToDer, sha256Hex } from '../pki';
 
 export interface ChromiumTransport {
   /** The Electron-net transport over the EST session. */

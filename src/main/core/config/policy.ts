@@ -1,4 +1,4 @@
-// The machine-wide policy (DESIGN, "Configuration"): read-only, set by IT, validated with
+// The machine-wide policy: read-only, set by IT, validated with
 // a schema. A wrong or missing field is POLICY_INVALID naming the field and the file,
 // never a silent default; defaults apply only to fields the file leaves out.
 import { X509Certificate } from 'node:crypto';

@@ -1,4 +1,4 @@
-// The user's own settings (DESIGN, "Configuration"), kept with `conf`, the Node base of
+// The user's own settings, kept with `conf`, the Node base of
 // electron-store (which imports electron at load and so cannot live in core).
 import type Conf from 'conf';
 import { createRequire } from 'node:module';
