@@ -12,6 +12,8 @@ import { importP12, newNssDb, rm, run, tempDir, writePolicy } from '../cli/helpe
 vi.mock('electron', () => import('./electron-stub'));
 
 const { desktopReminders } = await import('./desktop-reminders');
+const { composeCore } = await import('../../src/main/core/compose');
+const { openSettings } = await import('../../src/main/core/config');
 
 const DAY = 86_400_000;
 let bank: Bank;
@@ -83,5 +85,23 @@ describe.each([true, false])('reminders with "remind me at login" %s', (atLogin)
     await app.close();
     expect(thresholds()).toEqual(['30', '10']);
     expect(calls.notifications.every((x) => x.shown)).toBe(true);
+  });
+});
+
+describe('the command line takes no reminders', () => {
+  it('a `status` on E−30 leaves the ledger alone; the desktop still notifies 30 afterwards', { timeout: 120_000 }, async () => {
+    const s = await setup();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const expiryJstDay = Math.floor((s.notAfter + 9 * 3_600_000) / DAY);
+    vi.setSystemTime(new Date((expiryJstDay - 30) * DAY + 3 * 3_600_000));
+    // As cli/context composes it: no `remind`.
+    const cli = await composeCore({ policyFile: s.policyFile, env: { ...process.env, CERTDESK_DATA_DIR: s.dataDir }, emit: () => undefined, recoverOnRead: false });
+    const overview = await cli.service.getOverview();
+    expect(overview.ok && overview.value.certificates[0]!.remindersDue).toEqual([30]);
+    await cli.settle();
+    expect(openSettings({ dir: s.dataDir }).get('remindersShown')).toEqual({});
+    const app = await desktopReminders(s, true);
+    await app.close();
+    expect(thresholds()).toEqual(['30']);
   });
 });
