@@ -38,13 +38,9 @@ export function fuzzParams<T = unknown>(name: string, defaultRuns: number): fc.P
   return { seed: FUZZ_SEED, numRuns, endOnFailure: true };
 }
 
-/**
- * A random number source in [0, 1) from the run's seed and `label` (each caller its own
- * stream, so adding one does not shift the others): mulberry32, enough for picking cases.
- */
-export function seededRandom(label: string): () => number {
-  let state = FUZZ_SEED >>> 0;
-  for (const ch of label) state = Math.imul(state ^ ch.charCodeAt(0), 0x9e3779b1) >>> 0;
+/** mulberry32: small, fast and the same on every machine; enough for picking cases. */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
     let t = state;
@@ -52,4 +48,14 @@ export function seededRandom(label: string): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/**
+ * A random number source in [0, 1) from the run's seed and `label` (each caller its own
+ * stream, so adding one does not shift the others).
+ */
+export function seededRandom(label: string): () => number {
+  let state = FUZZ_SEED >>> 0;
+  for (const ch of label) state = Math.imul(state ^ ch.charCodeAt(0), 0x9e3779b1) >>> 0;
+  return mulberry32(state);
 }

@@ -1,6 +1,7 @@
 // Which kills a run makes: every journal step, store-tool runs, the removal window and
 // spread-out times, drawn from a seeded PRNG so that a seed and a case id name one kill.
 import type { KillCase, KillSignal, Operation } from './episode';
+import { mulberry32 } from '../fuzz/seed';
 
 /** The journal steps and store edits kill-points names, in the order a renewal passes them. */
 export const POINTS = ['generateKey', 'buildRequest', 'send', 'send:response', 'verify', 'install', 'verifyInStore', 'removeOld', 'removeOld:keyGone', 'done'] as const;
@@ -30,17 +31,8 @@ export function calibrationOf(log: Array<{ ms: number; event: string }>, runMs: 
   return { tools, windowTools, windowMs: from !== undefined && to !== undefined ? to - from : 0, runMs, writes };
 }
 
-/** mulberry32: small, fast and the same on every machine; the seed is printed with every run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seed is printed with every run. */
+export const prng = mulberry32;
 
 export interface PlanOptions {
   seed: number;

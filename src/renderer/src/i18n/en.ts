@@ -1,3 +1,4 @@
+import { PHASE_WORDS } from '../../../shared/phase-words';
 import type { ErrorCatalog } from './errors';
 import type { ja } from './ja';
 
@@ -16,12 +17,7 @@ export const en: typeof ja = {
     copied: 'Copied.',
     copyFailed: 'Could not copy. Select the text below and copy it.',
   },
-  phase: {
-    valid: 'Valid',
-    renewable: 'Renewal open',
-    acquirable: 'Expired (can be obtained again)',
-    reissue: 'Reissue required',
-  },
+  phase: { ...PHASE_WORDS.en },
   home: {
     heading: '{{bank}} certificates',
     intro: 'The {{bank}} certificates on this PC.',

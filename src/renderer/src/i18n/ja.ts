@@ -1,4 +1,5 @@
 // Japanese is the first language: the seed's own words wherever the seed names a screen.
+import { PHASE_WORDS } from '../../../shared/phase-words';
 import type { ErrorCatalog } from './errors';
 
 export const ja = {
@@ -15,12 +16,7 @@ export const ja = {
     copied: 'コピーしました。',
     copyFailed: 'コピーできませんでした。下の欄を選択してコピーしてください。',
   },
-  phase: {
-    valid: '有効',
-    renewable: '更新期間中',
-    acquirable: '有効期限切れ（取得可能）',
-    reissue: '再発行が必要',
-  },
+  phase: { ...PHASE_WORDS.ja },
   home: {
     heading: '{{bank}} 電子証明書',
     intro: 'このパソコンに入っている{{bank}}の電子証明書です。',
