@@ -1,11 +1,13 @@
-// Opens the store a policy or a command names: `nss:DIR` (an explicit NSS db), or `os`
-// (this OS's own store: CurrentUser\My, the login keychain, or ~/.pki/nssdb that Chromium reads).
+// Opens the store a policy or a command names: `nss:DIR` (an explicit NSS db), `firefox` (the
+// NSS db of the profile Firefox starts with), or `os` (this OS's own store: CurrentUser\My, the
+// login keychain, or ~/.pki/nssdb that Chromium reads).
 // One function for the command line and the desktop app, so both mean the same by a name.
 import { homedir, release } from 'node:os';
 import { CoreError } from '../errors';
 import type { CertificateStore } from './types';
 import { createCommandRunner } from './runner';
 import { openNssStore } from './nss/store';
+import { assertFirefoxProfileFree, defaultFirefoxProfile } from './nss/firefox';
 import { createWindowsStore } from './windows/store';
 import { createMacStore } from './macos/store';
 import { windowsBuildOf } from './pkcs12-profile';
@@ -18,8 +20,9 @@ export async function openStoreFor(spec: string, opts: { home?: string; prefetch
     if (!dir) throw new CoreError('INVALID_INPUT', 'Give the NSS db folder: nss:DIR.', { field: 'store', usage: true });
     return openNssStore({ dbDir: dir, ...prefetched });
   }
+  if (spec === 'firefox') return openFirefoxStore(opts.home);
   if (spec !== 'os') {
-    throw new CoreError('INVALID_INPUT', `CertDesk writes to one store at a time: "${spec}" is not one. Use "os", or nss:DIR for a Firefox profile's folder.`, { field: 'store', usage: true });
+    throw new CoreError('INVALID_INPUT', `CertDesk writes to one store at a time: "${spec}" is not one. Use "os", "firefox", or nss:DIR for an NSS db's folder.`, { field: 'store', usage: true });
   }
   if (process.platform === 'win32') return createWindowsStore(createCommandRunner(), { build: windowsBuildOf(release()) });
   if (process.platform === 'darwin') {
@@ -28,4 +31,20 @@ export async function openStoreFor(spec: string, opts: { home?: string; prefetch
     return createMacStore(run, { productVersion: v.stdout.trim() });
   }
   return openNssStore({ dbDir: nssDbDirFor('os', opts.home ?? homedir(), 'linux')!, ...prefetched });
+}
+
+/** The default profile's db, refused while Firefox runs with it; named by the profile. */
+async function openFirefoxStore(home: string | undefined): Promise<CertificateStore> {
+  const profile = await defaultFirefoxProfile(home ? { home } : {});
+  assertFirefoxProfileFree(profile);
+  const store = await openNssStore({ dbDir: profile.dir });
+  const label = `Firefox profile "${profile.name}" (${profile.dir})`;
+  // Methods stay bound to the NSS store; only the name shown to the user changes.
+  return new Proxy(store, {
+    get(target, prop) {
+      if (prop === 'describe') return () => label;
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
