@@ -101,8 +101,11 @@ export class BankCa {
     };
   }
 
-  /** Loads the hierarchy from `dir`, making whatever is missing (and a fresh TLS certificate when it is near its end). */
-  static async open(dir: string, clock: Date): Promise<BankCa> {
+  /**
+   * Loads the hierarchy from `dir`, making whatever is missing (and a fresh TLS certificate when it is near its end).
+   * `oneTier`: the self-signed root issues the clients itself, as small PKIs and the example CAs of EST servers do.
+   */
+  static async open(dir: string, clock: Date, oneTier = false): Promise<BankCa> {
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const real = new Date();
     // Cover both real time (TLS, browsers) and any bank clock in a test, back and forth.
@@ -118,7 +121,7 @@ export class BankCa {
         ],
       });
     });
-    const issuing = await loadOrMake(dir, 'issuing-ca', async (keys) => {
+    const issuing = oneTier ? root : await loadOrMake(dir, 'issuing-ca', async (keys) => {
       return x509.X509CertificateGenerator.create({
         serialNumber: randomSerialHex(), subject: caName('デモ信用金庫 法人IB 発行CA'), issuer: root.cert.subjectName,
         notBefore: early, notAfter: new Date(late.getTime() - YEAR), publicKey: keys.publicKey, signingKey: root.key, signingAlgorithm: SIGN_ALG,
@@ -149,7 +152,7 @@ export class BankCa {
     const rootPath = join(dir, 'root-ca.pem');
     const tlsKeyPem = await readFile(join(dir, 'tls-server.key.pem'), 'utf8');
     const aki = await x509.AuthorityKeyIdentifierExtension.create(issuing.cert.publicKey);
-    return new BankCa(root, issuing, { certPem: tls.pem + issuing.pem, keyPem: tlsKeyPem }, rootPath, new NodeX509(issuing.pem), aki);
+    return new BankCa(root, issuing, { certPem: oneTier ? tls.pem : tls.pem + issuing.pem, keyPem: tlsKeyPem }, rootPath, new NodeX509(issuing.pem), aki);
   }
 
   async issue(req: IssueRequest): Promise<{ der: Uint8Array; pem: string; serial: string; fingerprint: string }> {

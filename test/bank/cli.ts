@@ -33,14 +33,19 @@ const program = new Command('bank')
   .option('--clock <iso>', 'the bank\'s clock, fixed at this instant', isoDate)
   .option('--pending <n>', 'the next N enrolments answer 202 first', whole('--pending', 0), 0)
   .option('--retry-after <s>', 'Retry-After seconds for 202 answers', whole('--retry-after', 0), 1)
+  .option('--one-tier', 'the self-signed root issues the clients itself (no issuing CA); use a fresh --data folder')
+  .option('--require-common-name', '取得 needs a commonName (the login ID) in the request\'s subject: 500 "commonName field needed to be supplied" otherwise')
+  .option('--csrattrs <content>', '/csrattrs content: algorithms | rich (challengePassword, ecPublicKey secp256r1, extensionRequest, sha256WithRSA)', 'algorithms')
   .parse();
 
-const o = program.opts<{ data: string; port: number; label?: string; seed: string[]; account: string[]; keyType: string; clock?: Date; pending: number; retryAfter: number }>();
+const o = program.opts<{ data: string; port: number; label?: string; seed: string[]; account: string[]; keyType: string; clock?: Date; pending: number; retryAfter: number; oneTier?: boolean; requireCommonName?: boolean; csrattrs: string }>();
 if (o.keyType !== 'rsa2048' && o.keyType !== 'ecdsaP256') program.error('--key-type must be rsa2048 or ecdsaP256');
+if (o.csrattrs !== 'algorithms' && o.csrattrs !== 'rich') program.error('--csrattrs must be algorithms or rich');
 
 const bank = await BankServer.start({
   dataDir: resolve(o.data), port: o.port, ...(o.label ? { label: o.label } : {}), ...(o.clock ? { clock: o.clock } : {}),
   log: (line) => process.stderr.write(`${line}\n`),
+  oneTier: o.oneTier === true, requireCommonName: o.requireCommonName === true, csrAttrs: o.csrattrs as 'algorithms' | 'rich',
 });
 try {
   bank.setPending(o.pending, o.retryAfter);

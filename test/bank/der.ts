@@ -141,6 +141,17 @@ export function decodeBase64Strict(body: Buffer): Uint8Array | null {
   return new Uint8Array(Buffer.from(text, 'base64'));
 }
 
+/**
+ * A CsrAttrs as independent servers send it (RFC 7030 §4.5.2's example, with the key and hash
+ * this bank accepts): challengePassword, an EC key on secp256r1, an extensionRequest asking
+ * for a macAddress, and sha256WithRSAEncryption — more than one client could honour at once.
+ */
+export const CSR_ATTRS_RICH_DER = derNode(0x30,
+  Buffer.from('06092a864886f70d010907', 'hex'), // challengePassword
+  derNode(0x30, Buffer.from('06072a8648ce3d0201', 'hex'), derNode(0x31, Buffer.from('06082a8648ce3d030107', 'hex'))), // ecPublicKey, secp256r1
+  derNode(0x30, Buffer.from('06092a864886f70d01090e', 'hex'), derNode(0x31, Buffer.from('06072b060101010116', 'hex'))), // extensionRequest: macAddress
+  Buffer.from('06092a864886f70d01010b', 'hex')); // sha256WithRSAEncryption
+
 /** CsrAttrs (RFC 7030 §4.5.2): the signature algorithms the bank accepts. */
 export const CSR_ATTRS_DER = new Uint8Array([
   0x30, 0x15,

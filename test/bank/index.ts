@@ -16,6 +16,10 @@ export interface Bank {
   stop(): Promise<void>;
 }
 
-export function startBank(opts: { dataDir: string; port?: number /* 0 */; label?: string; clock?: Date; pending?: number; log?: (line: string) => void }): Promise<Bank> {
+export function startBank(opts: {
+  dataDir: string; port?: number /* 0 */; label?: string; clock?: Date; pending?: number; log?: (line: string) => void;
+  /** Server shapes other than ours (see BankOptions): a one-tier CA, 取得 that needs a commonName, a csrattrs with content. */
+  oneTier?: boolean; requireCommonName?: boolean; csrAttrs?: 'algorithms' | 'rich';
+}): Promise<Bank> {
   return BankServer.start(opts);
 }

@@ -12,7 +12,7 @@ import { computePhase, DEFAULT_PHASE_POLICY } from '../../src/shared/phase';
 import * as x509 from './x509';
 import { BankCa, clientSubject, generateKeys, pkcs8Pem, sha256Hex, type ClientKeyType } from './ca';
 import { BankState, checkPassword, hashPassword, type Account, type CertRecord } from './state';
-import { base64Body, certsOnlyDer, certSubjectDer, CSR_ATTRS_DER, CSR_SIG_ALGS, csrParts, decodeBase64Strict, sameBytes, type CsrParts } from './der';
+import { base64Body, certsOnlyDer, certSubjectDer, CSR_ATTRS_DER, CSR_ATTRS_RICH_DER, CSR_SIG_ALGS, csrParts, decodeBase64Strict, sameBytes, type CsrParts } from './der';
 import { writePkcs12 } from './p12';
 import { PerKeyQueue } from './per-key-queue';
 
@@ -23,6 +23,16 @@ export interface BankOptions {
   clock?: Date;
   pending?: number;
   log?: (line: string) => void;
+  /** The self-signed root (the pinned anchor) issues the clients itself: no issuing CA. */
+  oneTier?: boolean;
+  /**
+   * 取得 as the open-source EST servers do it: the request's subject must carry a commonName
+   * (else 500 with a plain-text "commonName field needed to be supplied"), equal to the login
+   * ID, and the certificate gets the request's subject as sent.
+   */
+  requireCommonName?: boolean;
+  /** `/csrattrs`: `algorithms` (default: the two signature algorithms) or `rich` (CSR_ATTRS_RICH_DER). */
+  csrAttrs?: 'algorithms' | 'rich';
 }
 
 export interface SeededIdentity {
@@ -40,7 +50,11 @@ const OPS: Record<string, 'GET' | 'POST'> = { cacerts: 'GET', csrattrs: 'GET', s
 
 /** A refusal the client can act on: HTTP status, machine-readable reason, plain message. */
 class Refusal {
-  constructor(readonly status: number, readonly reason: string, readonly message: string, readonly extra: Record<string, string> = {}, readonly headers: Record<string, string> = {}) {}
+  constructor(
+    readonly status: number, readonly reason: string, readonly message: string, readonly extra: Record<string, string> = {}, readonly headers: Record<string, string> = {},
+    /** Answer with the message as text/plain, as servers built on OpenSSL's CA code do. */
+    readonly plain = false,
+  ) {}
 }
 
 interface Ctx { account?: string; reason?: string }
@@ -75,7 +89,7 @@ export class BankServer {
     const dataDir = resolve(opts.dataDir);
     if (opts.label !== undefined && !/^[A-Za-z0-9._-]{1,64}$/.test(opts.label)) throw new Error(`label "${opts.label}" must be letters, digits, . _ -`);
     await mkdir(dataDir, { recursive: true, mode: 0o700 });
-    const ca = await BankCa.open(join(dataDir, 'ca'), opts.clock ?? new Date());
+    const ca = await BankCa.open(join(dataDir, 'ca'), opts.clock ?? new Date(), opts.oneTier ?? false);
     const state = await BankState.open(dataDir);
     // The handler needs the bank, which needs the listening server's port.
     const ref: { bank?: BankServer } = {};
@@ -209,11 +223,11 @@ export class BankServer {
     allow(req, OPS[op]!);
     if (op === 'cacerts') {
       await drain(req);
-      return this.sendEst(res, 200, 'application/pkcs7-mime', certsOnlyDer([this.ca.issuing.der, this.ca.root.der]));
+      return this.sendEst(res, 200, 'application/pkcs7-mime', certsOnlyDer(this.opts.oneTier ? [this.ca.root.der] : [this.ca.issuing.der, this.ca.root.der]));
     }
     if (op === 'csrattrs') {
       await drain(req);
-      return this.sendEst(res, 200, 'application/csrattrs', CSR_ATTRS_DER);
+      return this.sendEst(res, 200, 'application/csrattrs', this.opts.csrAttrs === 'rich' ? CSR_ATTRS_RICH_DER : CSR_ATTRS_DER);
     }
     if (op === 'simpleenroll') return this.simpleenroll(req, res, ctx);
     return this.simplereenroll(req, res, ctx);
@@ -264,12 +278,7 @@ export class BankServer {
         throw new Refusal(403, 'REISSUE_REQUIRED', `The certificate expired on ${info.expiryDate} and the grace period ended on ${info.graceEndsOn}: ask your branch (お取引店窓口) for a reissue.`);
       }
     }
-    const subject = clientSubject(account.id);
-    // Empty, or the account's subject (same names and values; the bank writes its own encoding).
-    const subjectDer = new Uint8Array(subject.toArrayBuffer());
-    if (csr.subjectDer.length > 2 && !sameBytes(csr.subjectDer, subjectDer) && nameText(csr.subjectDer) !== subject.toString()) {
-      throw new Refusal(403, 'SUBJECT_MISMATCH', `The request's subject "${nameText(csr.subjectDer)}" is not this account's ("${subject.toString()}"); leave it empty or use the account's subject.`);
-    }
+    const subject = this.opts.requireCommonName ? requestedSubject(csr, account.id) : accountSubject(csr, account.id);
     if (this.hold(res, `enroll|${account.id}|${csr.sha256}`, ctx)) return;
     await this.issueFor(res, account, csr, subject, 'simpleenroll');
   }
@@ -385,6 +394,13 @@ export class BankServer {
       res.destroy();
       return;
     }
+    if (r.plain) {
+      const body = Buffer.from(`${r.message}\n`, 'utf8');
+      res.sendDate = false;
+      res.writeHead(r.status, this.headers({ 'Content-Type': 'text/plain', ...r.headers }, body.length));
+      res.end(body);
+      return;
+    }
     this.sendJson(res, r.status, { reason: r.reason, message: r.message, ...r.extra }, r.headers);
   }
 }
@@ -470,6 +486,28 @@ async function readCsr(req: IncomingMessage): Promise<ParsedCsr> {
   }
   if (!good) throw new Refusal(400, 'BAD_SIGNATURE', "The request's signature does not verify with its own public key.");
   return { der, sha256: sha256Hex(der), subjectDer: parts.subject, spki: parts.spki, rsa: key.asymmetricKeyType === 'rsa' };
+}
+
+/** The bank's own rule: an empty subject, or the account's (same names and values; the bank writes its own encoding). */
+function accountSubject(csr: ParsedCsr, accountId: string): x509.Name {
+  const subject = clientSubject(accountId);
+  const subjectDer = new Uint8Array(subject.toArrayBuffer());
+  if (csr.subjectDer.length > 2 && !sameBytes(csr.subjectDer, subjectDer) && nameText(csr.subjectDer) !== subject.toString()) {
+    throw new Refusal(403, 'SUBJECT_MISMATCH', `The request's subject "${nameText(csr.subjectDer)}" is not this account's ("${subject.toString()}"); leave it empty or use the account's subject.`);
+  }
+  return subject;
+}
+
+/** `requireCommonName`: the request's own subject, which must name the account in its commonName. */
+function requestedSubject(csr: ParsedCsr, accountId: string): x509.Name {
+  const name = new x509.Name(csr.subjectDer);
+  const cns = name.getField('CN');
+  // The wording of OpenSSL's CA code, which libest and other EST servers pass on as it is.
+  if (cns.length === 0) throw new Refusal(500, 'COMMON_NAME_REQUIRED', 'The commonName field needed to be supplied and was missing', {}, {}, true);
+  if (cns.length !== 1 || cns[0] !== accountId) {
+    throw new Refusal(403, 'SUBJECT_MISMATCH', `The request's commonName must be the login ID "${accountId}", not "${cns.join(', ')}".`);
+  }
+  return new x509.Name(csr.subjectDer);
 }
 
 /** A Name as RFC 4514 text, for comparisons that ignore string types and for messages. */
