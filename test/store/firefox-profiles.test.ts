@@ -6,6 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { assertFirefoxProfileFree, defaultFirefoxProfile, findFirefoxProfileDbs, firefoxRoots } from '../../src/main/core/store/nss/firefox';
 import { openStoreFor } from '../../src/main/core/store';
 
+// The made-up homes keep their XDG folder in HOME/.config, as a home without the variable does.
+delete process.env.XDG_CONFIG_HOME;
 const work = mkdtempSync(join(tmpdir(), 'certdesk-ff-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 let n = 0;
@@ -42,6 +44,13 @@ describe('Firefox homes', () => {
       expect(await findFirefoxProfileDbs({ home, platform: 'linux' })).toEqual([p.dir]);
     });
   }
+
+  it('follows $XDG_CONFIG_HOME on Linux, as Firefox does', async () => {
+    const { home, root } = makeHome('elsewhere-config/mozilla/firefox', { 'x.default-esr': [] });
+    expect((await defaultFirefoxProfile({ home, platform: 'linux', xdgConfigHome: join(home, 'elsewhere-config') })).dir).toBe(join(root, 'x.default-esr'));
+    await expect(defaultFirefoxProfile({ home, platform: 'linux' })).rejects.toMatchObject({ detail: { reason: 'FIREFOX_NO_PROFILE' } });
+    await expect(defaultFirefoxProfile({ home, platform: 'linux', xdgConfigHome: 'elsewhere-config' })).rejects.toMatchObject({ detail: { reason: 'FIREFOX_NO_PROFILE' } });
+  });
 
   it('names the macOS and Windows homes', () => {
     expect(firefoxRoots({ home: '/Users/u', platform: 'darwin' })).toEqual(['/Users/u/Library/Application Support/Firefox']);

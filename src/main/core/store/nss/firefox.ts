@@ -22,6 +22,8 @@ export interface FirefoxLookup {
   platform?: NodeJS.Platform;
   /** %APPDATA% on Windows (default: the environment's). */
   appData?: string;
+  /** $XDG_CONFIG_HOME on Linux (default: the environment's; HOME/.config when unset). */
+  xdgConfigHome?: string;
 }
 
 /**
@@ -39,10 +41,16 @@ export function firefoxRoots(opts: FirefoxLookup = {}): string[] {
   if (platform === 'darwin') return [join(home, 'Library', 'Application Support', 'Firefox')];
   return [
     join(home, '.mozilla', 'firefox'),
-    join(home, '.config', 'mozilla', 'firefox'),
+    join(xdgConfigHome(opts) ?? join(home, '.config'), 'mozilla', 'firefox'),
     join(home, 'snap', 'firefox', 'common', '.mozilla', 'firefox'),
     join(home, '.var', 'app', 'org.mozilla.firefox', '.mozilla', 'firefox'),
   ];
+}
+
+function xdgConfigHome(opts: FirefoxLookup): string | undefined {
+  const dir = opts.xdgConfigHome ?? process.env.XDG_CONFIG_HOME;
+  // The XDG rule: a relative value is ignored.
+  return dir && isAbsolute(dir) ? dir : undefined;
 }
 
 interface Home {
