@@ -6,7 +6,7 @@
 // installs it: .ci/run).
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
@@ -121,5 +121,31 @@ describe.skipIf(!FIREFOX)('Firefox (firefox-esr, headless)', { timeout: 90_000 }
     await firefox(['--screenshot', join(work, 'page.png'), `https://127.0.0.1:${port}/whoami`]);
     expect(existsSync(join(work, 'page.png'))).toBe(true);
     expect(seen).toEqual([renewed]);
+
+    // While Firefox runs with the profile, CertDesk refuses before writing anything.
+    const running = spawn(FIREFOX, ['--headless', '--no-remote', 'about:blank'], { env: homeEnv(), detached: true, stdio: 'ignore' });
+    try {
+      const lock = join(profile.dir, 'lock');
+      const deadline = Date.now() + 20_000;
+      // The first start left a stale lock: wait until it names a live process.
+      const live = () => {
+        try {
+          return process.kill(Number(/\+(\d+)$/.exec(readlinkSync(lock))?.[1]), 0);
+        } catch {
+          return false;
+        }
+      };
+      while (!live() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(live(), 'Firefox took its profile lock').toBe(true);
+      const before = await dbCertificates(profile.dir);
+      const refused = await run(process.execPath, [cli, 'renew', '--yes', '--json', '--policy', policy], { env: { ...homeEnv(), CERTDESK_DATA_DIR: join(work, 'data') } });
+      expect(refused.code).not.toBe(0);
+      const error = (JSON.parse(refused.stdout) as { error: { code: string; message: string; detail?: { reason?: string } } }).error;
+      expect(error).toMatchObject({ code: 'STORE_UNAVAILABLE', detail: { reason: 'FIREFOX_RUNNING' } });
+      expect(error.message).toContain('Close Firefox and try again');
+      expect(await dbCertificates(profile.dir)).toEqual(before);
+    } finally {
+      killGroup(running.pid);
+    }
   });
 });
