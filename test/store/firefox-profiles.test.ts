@@ -1,4 +1,5 @@
 // Profile discovery over made-up Firefox homes, one per layout Firefox writes.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -107,5 +108,19 @@ describe('a profile in use', () => {
     // A pid above the kernel's maximum: a Firefox that crashed long ago.
     symlinkSync('127.0.1.1:+4194399', join(root, 'a.default', 'lock'));
     expect(() => assertFirefoxProfileFree(profile, 'linux')).not.toThrow();
+  });
+});
+
+describe('openStoreFor("firefox")', () => {
+  it("opens the default profile's NSS db and names the profile", async () => {
+    const { home, root } = makeHome('.config/mozilla/firefox', { 'q.default-esr': [] });
+    const dir = join(root, 'q.default-esr');
+    rmSync(join(dir, 'cert9.db'));
+    execFileSync('certutil', ['-N', '--empty-password', '-d', `sql:${dir}`]);
+    const store = await openStoreFor('firefox', { home });
+    expect(store.describe()).toBe(`Firefox profile "p0" (${dir})`);
+    expect(store.kind).toBe('nss');
+    expect(store.lockFile).toBe(join(dir, 'certdesk-renewal.lock'));
+    expect(await store.list([])).toEqual([]);
   });
 });
