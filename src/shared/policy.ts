@@ -32,4 +32,82 @@ export interface Policy {
   pendingMaxAttempts: number;
   /** Allowed difference between this PC's clock and the bank's Date header. */
   maxClockSkewSeconds: number;
+  /**
+   * The subject of a 取得 request when the store holds no earlier certificate of the bank: a
+   * DN template in which {loginId} is replaced ("CN={loginId}"); unset = an empty subject.
+   */
+  acquireSubject?: string;
+}
+
+/** The attribute names a subject may be written with, and their OIDs (pki shows names with the same table). */
+export const NAME_ATTRIBUTES: Readonly<Record<string, string>> = {
+  CN: '2.5.4.3',
+  SN: '2.5.4.4',
+  serialNumber: '2.5.4.5',
+  C: '2.5.4.6',
+  L: '2.5.4.7',
+  ST: '2.5.4.8',
+  STREET: '2.5.4.9',
+  O: '2.5.4.10',
+  OU: '2.5.4.11',
+  title: '2.5.4.12',
+  postalCode: '2.5.4.17',
+  GN: '2.5.4.42',
+  emailAddress: '1.2.840.113549.1.9.1',
+  DC: '0.9.2342.19200300.100.1.25',
+  UID: '0.9.2342.19200300.100.1.1',
+};
+
+export interface SubjectTemplateAttribute {
+  oid: string;
+  value: string;
+}
+
+/** The one placeholder of `acquireSubject`. */
+export const LOGIN_ID_PLACEHOLDER = '{loginId}';
+
+/**
+ * `acquireSubject` read as RFC 4514 text ("CN={loginId},O=Example": most specific first, as
+ * LDAP and `openssl -nameopt RFC2253` write it), returned in DER order (the reverse), one
+ * attribute per RDN. Throws an Error whose message completes "acquireSubject …".
+ */
+export function parseSubjectTemplate(template: string): SubjectTemplateAttribute[] {
+  const parts: string[] = [];
+  let current = '';
+  for (let i = 0; i < template.length; i++) {
+    const ch = template[i]!;
+    if (ch === '\\') {
+      const next = template[i + 1];
+      if (next === undefined) throw new Error('ends in a lone backslash');
+      current += ch + next;
+      i++;
+    } else if (ch === ',') {
+      parts.push(current);
+      current = '';
+    } else if (ch === '+') {
+      throw new Error('has a multi-valued RDN ("+"); write one attribute per RDN, separated by commas (a literal + is written \\+)');
+    } else {
+      current += ch;
+    }
+  }
+  parts.push(current);
+  const byName = new Map(Object.entries(NAME_ATTRIBUTES).map(([n, oid]) => [n.toLowerCase(), oid]));
+  const attrs = parts.map((part) => {
+    const eq = /^([^=\\]*)=(.*)$/s.exec(part);
+    if (!eq) throw new Error(`has "${part.trim()}", which is not NAME=value`);
+    const name = eq[1]!.trim();
+    const oid = /^[0-2](\.(0|[1-9][0-9]*))+$/.test(name) ? name : byName.get(name.toLowerCase());
+    if (!oid) throw new Error(`names the attribute "${name}", which CertDesk does not know; use ${Object.keys(NAME_ATTRIBUTES).join(', ')} or a dotted OID`);
+    const value = eq[2]!.trim().replace(/\\(.)/gs, '$1');
+    if (value.length === 0) throw new Error(`gives ${name} an empty value`);
+    const unknown = /\{[^}]*\}/.exec(value.split(LOGIN_ID_PLACEHOLDER).join(''));
+    if (unknown) throw new Error(`has the placeholder ${unknown[0]}; only ${LOGIN_ID_PLACEHOLDER} is replaced`);
+    return { oid, value };
+  });
+  return attrs.reverse();
+}
+
+/** The template's attributes with the login ID put in (after parsing, so a login ID cannot add attributes). */
+export function fillSubjectTemplate(attrs: SubjectTemplateAttribute[], loginId: string): SubjectTemplateAttribute[] {
+  return attrs.map((a) => ({ oid: a.oid, value: a.value.split(LOGIN_ID_PLACEHOLDER).join(loginId) }));
 }

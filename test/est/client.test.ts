@@ -184,6 +184,33 @@ describe('status codes', () => {
   });
 });
 
+describe('a bank that wants a name in the 取得 request', () => {
+  const text = (status: number, body: string): Reply => (_s, res) => { res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' }); res.end(body); };
+  const challenge = json(401, {}, { 'WWW-Authenticate': 'Basic realm="estrealm"' });
+  it.each<[string, Reply, string]>([
+    ['500 in plain text (OpenSSL CA wording, as libest passes it on)', text(500, 'The commonName field needed to be supplied and was missing\n'), 'SERVER_ERROR'],
+    ['400 in plain text', text(400, 'Subject DN is required'), 'SERVER_REJECTED'],
+    ['403 with an unknown JSON reason', json(403, { reason: 'BAD_NAME', message: 'The request is missing a commonName.' }), 'SERVER_REJECTED'],
+  ])('%s → %s naming the policy field acquireSubject', async (_name, reply, code) => {
+    script(challenge, reply);
+    const err = await failure(client().simpleenroll(fx.csrDer, creds));
+    expect(err.code).toBe(code);
+    expect(err.message).toContain('policy field acquireSubject');
+    expect(err.detail).toMatchObject({ reason: 'SUBJECT_REQUIRED', field: 'acquireSubject' });
+  });
+
+  it('only for 取得, only for those words, and never over a reason the bank names', async () => {
+    script(text(500, 'The commonName field needed to be supplied and was missing'));
+    const renew = await failure(client().simplereenroll(fx.csrDer));
+    expect(renew.code).toBe('SERVER_ERROR');
+    expect(renew.message).not.toContain('acquireSubject');
+    script(challenge, text(500, 'database unavailable'));
+    expect((await failure(client().simpleenroll(fx.csrDer, creds))).message).not.toContain('acquireSubject');
+    script(challenge, json(403, { reason: 'REISSUE_REQUIRED', message: 'subject required at the branch' }));
+    expect((await failure(client().simpleenroll(fx.csrDer, creds))).code).toBe('REISSUE_REQUIRED');
+  });
+});
+
 describe('202 pending', () => {
   it('waits Retry-After, resends the identical request, reports progress, then succeeds', async () => {
     const pending = json(202, { reason: 'PENDING_APPROVAL' }, { 'Retry-After': '7' });

@@ -5,7 +5,7 @@ import { X509Certificate } from 'node:crypto';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import * as z from 'zod/mini';
 import type { Policy } from '../../../shared/policy';
-import { KEY_TYPES } from '../../../shared/policy';
+import { KEY_TYPES, parseSubjectTemplate } from '../../../shared/policy';
 import { CoreError } from '../errors';
 import { BoundedReadError, POLICY_MAX_BYTES, READ_TIMEOUT_MS, readTextBounded, type BoundedReadFailure } from './bounded-read';
 import { findJsonSyntaxError } from './json-error';
@@ -41,6 +41,7 @@ const schema = z.strictObject({
   requestTimeoutMs: z._default(z.int().check(z.minimum(100), z.maximum(600_000)), 60_000),
   pendingMaxAttempts: z._default(z.int().check(z.minimum(0), z.maximum(1000)), 10),
   maxClockSkewSeconds: z._default(z.int().check(z.minimum(0), z.maximum(86_400)), 300),
+  acquireSubject: z.optional(z.string().check(z.minLength(1), z.maxLength(1000))),
 });
 
 /** What IT reads in POLICY_INVALID: our words for each kind of zod issue (zod/mini ships none). */
@@ -127,6 +128,13 @@ export async function parsePolicy(doc: unknown, file: string): Promise<LoadedPol
     throw invalid(file, field, issue.code === 'unrecognized_keys' ? 'is not a policy field' : describeIssue(issue));
   }
   const v = r.data;
+  if (v.acquireSubject !== undefined) {
+    try {
+      parseSubjectTemplate(v.acquireSubject);
+    } catch (e) {
+      throw invalid(file, 'acquireSubject', (e as Error).message);
+    }
+  }
   if (v.trustAnchorFile && v.trustAnchorPem) throw invalid(file, 'trustAnchorFile', 'and trustAnchorPem are both set; set one');
   let trustAnchorPem: string;
   if (v.trustAnchorFile) {

@@ -26,11 +26,36 @@ function parseJson(body: Uint8Array): Record<string, unknown> | null {
   }
 }
 
+/** What the server said in words: a JSON `message`, else a short plain-text body. */
+function serverText(body: Uint8Array): string | undefined {
+  const json = parseJson(body);
+  if (json) return str(json.message);
+  const text = Buffer.from(body.subarray(0, 500)).toString('utf8').trim();
+  return /^[\P{Cc}\t\n\r]+$/u.test(text) && !/^<|<html/i.test(text) ? str(text) : undefined;
+}
+
+// "The commonName field needed to be supplied and was missing" (OpenSSL's CA code, which
+// libest passes on), "subject required", "missing CN", …
+const NAME_NEEDED = /\b(common ?name|CN|subject( ?DN)?)\b[^.\n]{0,60}\b(needed|required|missing)\b|\b(needs?|requires?|missing)\b[^.\n]{0,30}\b(common ?name|CN|subject)\b/i;
+
+/** 取得's answer when the bank wants a name in the request: the policy field that gives one. */
+function nameNeeded(status: number, serverMessage: string): CoreError {
+  return new CoreError(
+    status >= 500 ? 'SERVER_ERROR' : 'SERVER_REJECTED',
+    `The bank wants a name (a subject with a commonName) in the 取得 request ("${serverMessage}"). Ask your IT department to set it with the policy field acquireSubject, for example "CN={loginId}".`,
+    { status, reason: 'SUBJECT_REQUIRED', serverMessage, field: 'acquireSubject' },
+  );
+}
+
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v.slice(0, 500) : undefined);
 
 /** A 4xx/5xx/unexpected answer as a CoreError. 401 is handled by the caller (it means different things per operation). */
 export function statusError(res: EstResponse, operation: string): CoreError {
   const status = res.status;
+  // A reason the bank names outright wins over reading its words.
+  const named = str(parseJson(res.body)?.reason)?.toUpperCase();
+  const said = status >= 400 && operation === 'simpleenroll' && !(named && named in FORBIDDEN) ? serverText(res.body) : undefined;
+  if (said && NAME_NEEDED.test(said)) return nameNeeded(status, said);
   if (status === 403) {
     const json = parseJson(res.body);
     const reason = str(json?.reason);

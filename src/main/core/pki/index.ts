@@ -3,6 +3,7 @@ export { pemToDer, derToPem, sha256Hex, sha1Hex } from './encoding';
 export { parseCertsOnly, buildCertsOnly } from './cms';
 export { inspectCertificate, type CertificateInspection } from './inspect';
 export { subjectDerOf } from './certificate';
+export { subjectFromTemplate } from './name';
 export { generateKeyPair, exportPkcs8, importPkcs8 } from './keys';
 export { buildCsr } from './csr';
 export { screenCaCertificates, verifyCaCertificate, verifyChain, verifyIssued } from './verify';

@@ -1,27 +1,12 @@
 // X.501 Names: read them with every RDN kept apart, write them one attribute per RDN.
 import type { ErrorCode } from '../../../shared/contract';
 import type { DistinguishedName, RdnAttribute } from '../../../shared/domain';
+import { fillSubjectTemplate, NAME_ATTRIBUTES, parseSubjectTemplate } from '../../../shared/policy';
 import { CoreError } from '../errors';
 import { children, isUniversal, oidOf, type Asn1 } from './asn1';
 import { der, tlv } from './encoding';
 
-const SHORT: Record<string, string> = {
-  '2.5.4.3': 'CN',
-  '2.5.4.4': 'SN',
-  '2.5.4.5': 'serialNumber',
-  '2.5.4.6': 'C',
-  '2.5.4.7': 'L',
-  '2.5.4.8': 'ST',
-  '2.5.4.9': 'STREET',
-  '2.5.4.10': 'O',
-  '2.5.4.11': 'OU',
-  '2.5.4.12': 'title',
-  '2.5.4.17': 'postalCode',
-  '2.5.4.42': 'GN',
-  '1.2.840.113549.1.9.1': 'emailAddress',
-  '0.9.2342.19200300.100.1.25': 'DC',
-  '0.9.2342.19200300.100.1.1': 'UID',
-};
+const SHORT: Record<string, string> = Object.fromEntries(Object.entries(NAME_ATTRIBUTES).map(([name, oid]) => [oid, name]));
 
 const STRING_TYPES: Record<number, string> = {
   12: 'UTF8String',
@@ -117,4 +102,18 @@ export function buildNameDer(attrs: SubjectAttribute[]): Uint8Array {
     return der.set(der.seq(der.oid(a.oid), value));
   });
   return der.seq(...rdns);
+}
+
+/**
+ * The policy's `acquireSubject` for this login ID, as a Name: UTF8String values (X.520's
+ * PrintableString-only attributes, such as C, stay PrintableString), one attribute per RDN.
+ */
+export function subjectFromTemplate(template: string, loginId: string): Uint8Array {
+  let attrs;
+  try {
+    attrs = parseSubjectTemplate(template);
+  } catch (e) {
+    throw new CoreError('POLICY_INVALID', `The policy's acquireSubject ${(e as Error).message}. Ask your IT department to correct it.`, { field: 'acquireSubject' });
+  }
+  return buildNameDer(fillSubjectTemplate(attrs, loginId));
 }

@@ -2,7 +2,7 @@
 // operation in progress, with the transports it needs closed at the end.
 import type { AcquireRequest, RenewalOutcome } from '../../../shared/contract';
 import { CoreError } from '../errors';
-import { subjectDerOf } from '../pki';
+import { subjectDerOf, subjectFromTemplate } from '../pki';
 import { detailsOf } from './details';
 import { byExpiry, summarize } from './overview';
 import { phaseError } from './preflight';
@@ -11,7 +11,7 @@ import type { Session } from './session';
 import { newClient, start } from './steps';
 import type { RecoveryOutcome, RenewalDeps } from './types';
 
-/** An empty Name: a first 取得 lets the bank fill in the account's subject (RFC 7030 allows it). */
+/** An empty Name: without acquireSubject, a first 取得 lets the bank fill in the account's subject (RFC 7030 allows it). */
 const EMPTY_NAME = new Uint8Array([0x30, 0x00]);
 
 function throwIfPending(r: RecoveryOutcome | null): void {
@@ -78,14 +78,17 @@ export async function acquire(session: Session, recovery: Recovery, request: Acq
     if (!target && phased.length > 0 && phased.every((p) => p.sum.phase === 'reissue')) {
       throw phaseError(phased[0]!.s, e, t)!;
     }
-    // Repeat the subject the bank gave last time; a first certificate leaves it to the bank.
+    // Repeat the subject the bank gave last time; a first certificate takes the policy's
+    // template, or leaves the subject to the bank.
     const basis = target ?? phased[0];
+    const subjectDer = basis ? subjectDerOf(basis.s.certificateDer)
+      : deps.policy.acquireSubject ? subjectFromTemplate(deps.policy.acquireSubject, request.loginId) : EMPTY_NAME;
     const transport = deps.transportFor();
     try {
       return await start(e, {
         operation: 'acquire',
         ...(target ? { old: target.s } : {}),
-        subjectDer: basis ? subjectDerOf(basis.s.certificateDer) : EMPTY_NAME,
+        subjectDer,
         client: newClient(e, transport, 'acquire'),
         credentials,
       });
