@@ -21,6 +21,13 @@ export const MAX_RETRY_AFTER_MS = 10 * 60 * 1000;
 export const DEFAULT_RETRY_AFTER_MS = 10 * 1000;
 
 const PKCS7 = 'application/pkcs7-mime';
+/**
+ * What servers label a certs-only answer with: RFC 7030's type, and the pre-RFC 5751 x- and
+ * -certificates names that older EST front-ends still send (the body is checked as CMS anyway).
+ */
+const PKCS7_TYPES = new Set([PKCS7, 'application/x-pkcs7-mime', 'application/pkcs7-certificates', 'application/x-pkcs7-certificates']);
+/** A Basic challenge among any others, in one header or several joined by commas (RFC 9110 §11.6.1). */
+const BASIC_CHALLENGE = /(^|[\s,])basic(?=[\s,]|$)/i;
 
 export class EstClient {
   private readonly base: string;
@@ -80,7 +87,8 @@ export class EstClient {
     if (res.status !== 200) throw statusError(res, 'csrattrs');
     if (res.body.byteLength === 0) return null;
     if (mediaType(res.headers['content-type']) !== 'application/csrattrs') throw wrongType('csrattrs', res);
-    const der = fromBase64Body(res.body, 'csrattrs');
+    // Some servers send the DER itself, without the base64 RFC 7030 asks for.
+    const der = res.body[0] === 0x30 && res.body.some((b) => b < 0x09 || b > 0x7e) ? res.body : fromBase64Body(res.body, 'csrattrs');
     if (der[0] !== 0x30) {
       throw new CoreError('BAD_RESPONSE', 'The bank\'s csrattrs answer is not a DER SEQUENCE. Send the diagnostics to the helpdesk.', { reason: 'BAD_CSRATTRS' });
     }
@@ -93,7 +101,7 @@ export class EstClient {
     const req = enrollRequest(`${this.base}/simpleenroll`, csrDer, signal);
     let res = await this.pendingLoop(req, 'simpleenroll');
     if (res.status === 401) {
-      if (!/(^|[\s,])basic(\s|$)/i.test(res.headers['www-authenticate'] ?? '')) {
+      if (!BASIC_CHALLENGE.test(res.headers['www-authenticate'] ?? '')) {
         throw new CoreError('AUTH_FAILED', 'The bank did not offer login ID and password authentication for this request. Contact the bank.', { reason: 'NO_BASIC_CHALLENGE' });
       }
       res = await this.pendingLoop({ ...req, headers: { ...req.headers, Authorization: auth } }, 'simpleenroll');
@@ -176,7 +184,7 @@ function hasControl(s: string): boolean {
 }
 
 function certsFrom(res: EstResponse, op: string): Uint8Array[] {
-  if (mediaType(res.headers['content-type']) !== PKCS7) throw wrongType(op, res);
+  if (!PKCS7_TYPES.has(mediaType(res.headers['content-type']))) throw wrongType(op, res);
   try {
     return parseCertsOnly(res.body);
   } catch (err) {

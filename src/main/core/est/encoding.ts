@@ -9,11 +9,12 @@ export function toBase64Lines(der: Uint8Array): string {
   return lines.join('\n') + '\n';
 }
 
-/** Decodes a base64 body with any line breaks; anything that is not base64 is BAD_RESPONSE. */
+/** Decodes a base64 body with any line breaks (or none), with or without padding; anything else is BAD_RESPONSE. */
 export function fromBase64Body(body: Uint8Array | string, what: string): Uint8Array {
   const text = typeof body === 'string' ? body : Buffer.from(body).toString('latin1');
   const compact = text.replace(/[\r\n\t ]+/g, '');
-  if (compact.length === 0 || compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) {
+  // Padding may be left off (some servers strip it); a length of 4n+1 is never base64.
+  if (compact.length === 0 || compact.length % 4 === 1 || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact) || (compact.includes('=') && compact.length % 4 !== 0)) {
     throw new CoreError('BAD_RESPONSE', `The bank's ${what} answer is not base64. Try again later; if it persists, send the diagnostics to the helpdesk.`, { reason: 'BAD_BASE64' });
   }
   return new Uint8Array(Buffer.from(compact, 'base64'));
