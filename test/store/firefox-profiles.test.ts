@@ -1,6 +1,6 @@
 // Profile discovery over made-up Firefox homes, one per layout Firefox writes.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,23 @@ import { openStoreFor } from '../../src/main/core/store';
 // The made-up homes keep their XDG folder in HOME/.config, as a home without the variable does.
 delete process.env.XDG_CONFIG_HOME;
 const work = mkdtempSync(join(tmpdir(), 'certdesk-ff-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const sleepers: ChildProcess[] = [];
+afterAll(() => {
+  for (const p of sleepers) p.kill('SIGKILL');
+  rmSync(work, { recursive: true, force: true });
+});
+
+/** A live process the kernel names "firefox" (a copy of sleep), as a running Firefox is named. */
+function liveFirefoxPid(): number {
+  const bin = join(work, 'firefox');
+  if (!existsSync(bin)) {
+    copyFileSync(execFileSync('sh', ['-c', 'command -v sleep'], { encoding: 'utf8' }).trim(), bin);
+    execFileSync('chmod', ['+x', bin]);
+  }
+  const p = spawn(bin, ['60'], { stdio: 'ignore' });
+  sleepers.push(p);
+  return p.pid!;
+}
 let n = 0;
 
 /** A home with one Firefox root at `rel`, its profiles (folder → ini lines), and optional installs.ini. */
@@ -101,9 +117,13 @@ describe('a profile in use', () => {
   it('is refused while the lock names a live process, and not after it died', async () => {
     const { home, root } = makeHome('.mozilla/firefox', { 'a.default': ['Default=1'] });
     const profile = await defaultFirefoxProfile({ home, platform: 'linux' });
-    symlinkSync(`127.0.1.1:+${process.pid}`, join(root, 'a.default', 'lock'));
+    symlinkSync(`127.0.1.1:+${liveFirefoxPid()}`, join(root, 'a.default', 'lock'));
     expect(() => assertFirefoxProfileFree(profile, 'linux')).toThrow(/Firefox is running with the profile "p0".*Close Firefox and try again/);
     await expect(openStoreFor('firefox', { home })).rejects.toMatchObject({ detail: { reason: 'FIREFOX_RUNNING' } });
+    rmSync(join(root, 'a.default', 'lock'));
+    // The pid of a crashed Firefox, taken since by another program (this node).
+    symlinkSync(`127.0.1.1:+${process.pid}`, join(root, 'a.default', 'lock'));
+    expect(() => assertFirefoxProfileFree(profile, 'linux')).not.toThrow();
     rmSync(join(root, 'a.default', 'lock'));
     // A pid above the kernel's maximum: a Firefox that crashed long ago.
     symlinkSync('127.0.1.1:+4194399', join(root, 'a.default', 'lock'));
@@ -123,7 +143,7 @@ describe('openStoreFor("firefox")', () => {
     expect(store.lockFile).toBe(join(dir, 'certdesk-renewal.lock'));
     expect(await store.list([])).toEqual([]);
     // Firefox started after the store was opened: the next write is refused, reads go on.
-    symlinkSync(`127.0.1.1:+${process.pid}`, join(dir, 'lock'));
+    symlinkSync(`127.0.1.1:+${liveFirefoxPid()}`, join(dir, 'lock'));
     await expect(store.remove('00')).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE', detail: { reason: 'FIREFOX_RUNNING' } });
     await expect(store.installCaCertificates([], { intoRoot: false })).rejects.toMatchObject({ detail: { reason: 'FIREFOX_RUNNING' } });
     expect(await store.list([])).toEqual([]);

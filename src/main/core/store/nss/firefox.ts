@@ -1,7 +1,7 @@
 // Firefox keeps one NSS database per profile. profiles.ini lists the profiles of one Firefox
 // home, installs.ini (or profiles.ini's [Install…] sections) names the profile each
 // installation starts with. Where that home is depends on the OS and the packaging.
-import { existsSync, lstatSync, openSync, closeSync, readlinkSync } from 'node:fs';
+import { existsSync, lstatSync, openSync, closeSync, readFileSync, readlinkSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve, win32 } from 'node:path';
@@ -171,10 +171,17 @@ export function assertFirefoxProfileFree(profile: FirefoxProfile, platform: Node
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  // A crashed Firefox's pid may have gone to another program since: Linux names it.
+  let comm: string;
+  try {
+    comm = readFileSync(`/proc/${pid}/comm`, 'utf8');
+  } catch {
+    return true;
+  }
+  return /firefox|gecko/i.test(comm);
 }
 
 function parseIni(text: string): Array<{ name: string; values: Map<string, string> }> {
