@@ -1,13 +1,12 @@
 // A renewal service in process over a real NSS db and a bank of another shape, for the
-// interoperability tests (the same wiring as test/renewal/service.test.ts).
+// interoperability tests (the wiring of test/renewal/node-service.ts).
 import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
-import { loadPolicy, openSettings } from '../../src/main/core/config';
-import { createNodeTransport } from '../../src/main/core/est';
-import { createRenewalService, type CoreService } from '../../src/main/core/renewal';
+import { loadPolicy } from '../../src/main/core/config';
+import type { CoreService } from '../../src/main/core/renewal';
 import { openNssStore } from '../../src/main/core/store';
-import { createKeytarVault } from '../../src/main/core/vault';
 import type { Bank } from '../bank';
+import { nodeService } from '../renewal/node-service';
 import { certutil, dbCertificates, newNssDb, run, writePolicy } from '../cli/helpers';
 
 export async function serviceFor(bank: Bank, dir: string, policyExtra: Record<string, unknown> = {}): Promise<{ db: string; service: CoreService }> {
@@ -17,26 +16,7 @@ export async function serviceFor(bank: Bank, dir: string, policyExtra: Record<st
   const file = await writePolicy(dir, { bankName: 'テスト銀行', endpoint: bank.url, trustAnchorFile: bank.trustAnchorPath, ...policyExtra });
   const loaded = await loadPolicy({ file });
   const journalDir = join(dir, 'data');
-  const service = createRenewalService({
-    policy: loaded.policy,
-    policySource: loaded.source,
-    managed: loaded.managed,
-    store: await openNssStore({ dbDir: db }),
-    vault: createKeytarVault({ service: 'CertDesk test' }),
-    settings: openSettings({ dir: journalDir }),
-    journalDir,
-    transportFor: (identity) =>
-      createNodeTransport({
-        anchorsPem: loaded.policy.trustAnchorPem,
-        ...(identity && !('fingerprint' in identity) ? { identity } : {}),
-        proxy: 'direct',
-        connectTimeoutMs: 5000,
-        requestTimeoutMs: 20000,
-      }),
-    emit: () => undefined,
-    remind: () => undefined,
-    sleep: async () => undefined,
-  });
+  const service = nodeService({ loaded, store: await openNssStore({ dbDir: db }), journalDir, remind: () => undefined });
   return { db, service };
 }
 

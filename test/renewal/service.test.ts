@@ -5,12 +5,10 @@ import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CertDeskEvents, ProgressEvent, ReminderEvent } from '../../src/shared/contract';
-import { loadPolicy, openSettings } from '../../src/main/core/config';
-import { createNodeTransport } from '../../src/main/core/est';
-import { createRenewalService, type CoreService } from '../../src/main/core/renewal';
+import { loadPolicy } from '../../src/main/core/config';
 import { openNssStore } from '../../src/main/core/store';
-import { createKeytarVault } from '../../src/main/core/vault';
 import { startBank, type Bank } from '../bank';
+import { nodeService } from './node-service';
 import { bankCertificates, ensureKeyring, dbCertificates, importP12, newNssDb, rm, run, tempDir, writePolicy } from '../cli/helpers';
 
 let bank: Bank;
@@ -41,27 +39,14 @@ async function setup(days: number, policyExtra: Record<string, unknown> = {}, an
   const events: ProgressEvent[] = [];
   const reminders: ReminderEvent[] = [];
   const journalDir = join(dir, 'data');
-  const service: CoreService = createRenewalService({
-    policy: loaded.policy,
-    policySource: loaded.source,
-    managed: loaded.managed,
+  const service = nodeService({
+    loaded,
     store: await openNssStore({ dbDir: db }),
-    vault: createKeytarVault({ service: 'CertDesk test' }),
-    settings: openSettings({ dir: journalDir }),
     journalDir,
-    transportFor: (identity) =>
-      createNodeTransport({
-        anchorsPem: loaded.policy.trustAnchorPem,
-        ...(identity && !('fingerprint' in identity) ? { identity } : {}),
-        proxy: 'direct',
-        connectTimeoutMs: 5000,
-        requestTimeoutMs: 20000,
-      }),
     emit: <E extends keyof CertDeskEvents>(event: E, payload: CertDeskEvents[E]) => {
       if (event === 'progress') events.push(payload as ProgressEvent);
     },
     remind: ({ fingerprint, threshold, daysLeft }) => reminders.push({ fingerprint, threshold, daysLeft }),
-    sleep: async () => undefined,
   });
   return { dir, db, account, service, events, reminders, journalDir };
 }

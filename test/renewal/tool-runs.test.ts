@@ -3,12 +3,10 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadPolicy, openSettings } from '../../src/main/core/config';
-import { createNodeTransport } from '../../src/main/core/est';
-import { createRenewalService } from '../../src/main/core/renewal';
+import { loadPolicy } from '../../src/main/core/config';
 import { createCommandRunner, openNssStore, type CommandRunner } from '../../src/main/core/store';
-import { createKeytarVault } from '../../src/main/core/vault';
 import { startBank, type Bank } from '../bank';
+import { nodeService } from './node-service';
 import { ensureKeyring, importP12, newNssDb, rm, run, tempDir, writePolicy } from '../cli/helpers';
 
 let bank: Bank;
@@ -49,23 +47,7 @@ describe('tool runs of a renewal', { timeout: 240_000 }, () => {
     const counter = counting();
     const journalDir = join(dir, 'data');
     const store = await openNssStore({ dbDir: db, run: counter.run });
-    const service = createRenewalService({
-      policy: loaded.policy,
-      store,
-      vault: createKeytarVault({ service: 'CertDesk test' }),
-      settings: openSettings({ dir: journalDir }),
-      journalDir,
-      transportFor: (identity) =>
-        createNodeTransport({
-          anchorsPem: loaded.policy.trustAnchorPem,
-          ...(identity && !('fingerprint' in identity) ? { identity } : {}),
-          proxy: 'direct',
-          connectTimeoutMs: 5000,
-          requestTimeoutMs: 20000,
-        }),
-      emit: () => undefined,
-      sleep: async () => undefined,
-    });
+    const service = nodeService({ loaded, store, journalDir });
     counter.calls.length = 0;
     const t0 = performance.now();
     const r = await service.renew(account.fingerprint);
