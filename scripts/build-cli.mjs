@@ -1,5 +1,5 @@
 // Bundles the `certdesk` command line (src/main/cli.ts) into dist-cli/ so that
-// `npx certdesk` works right after `npm install` (run by `prepare`). The crash tests build
+// `npx certdesk` works right after `npm install` (run by `prepare`). The CLI tests and the kill harness build
 // the same bundle into a folder of their own through `buildCli`.
 import { build } from 'esbuild';
 import { existsSync, rmSync } from 'node:fs';
