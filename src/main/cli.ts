@@ -131,7 +131,7 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
     .description('銀行の電子証明書を確認・更新・取得します / Checks, renews and obtains your bank client certificate')
     .option('--json', '結果をJSONで出力 / one JSON document on stdout')
     .option('--policy <file>', 'このポリシーを使う / use this policy file instead of the machine-wide one')
-    .option('--store <spec>', '証明書ストア nss:DIR / certificate store (nss:DIR; default: the OS store)')
+    .option('--store <spec>', '証明書ストア os / firefox / nss:DIR（既定: ポリシーの stores） / certificate store: os, firefox or nss:DIR (default: the policy\'s stores)')
     .option('--identity <file.p12>', '更新に使う証明書 / renewal identity (PKCS#12) when the store cannot lend its key')
     .option('--identity-password-env <var>', '上記のパスワードの環境変数 / environment variable with its password')
     .option('-y, --yes', '確認しない / do not ask for confirmation')

@@ -178,6 +178,16 @@ describe('status codes', () => {
     });
   }
 
+  it('403 SUPERSEDED says the certificate was already renewed and how to finish, not a generic refusal', async () => {
+    script(json(403, { reason: 'SUPERSEDED', message: 'The client certificate has already been renewed; use the newer certificate.' }));
+    const err = await failure(client().simplereenroll(fx.csrDer));
+    expect(err.code).toBe('SERVER_REJECTED');
+    expect(err.detail).toMatchObject({ reason: 'SUPERSEDED' });
+    expect(err.message).toContain('already been renewed');
+    expect(err.message).toContain('start CertDesk again');
+    expect(err.message).not.toContain("Contact the bank's helpdesk with this message");
+  });
+
   it('401 on renewal means the certificate was not accepted', async () => {
     script(json(401, {}, { 'WWW-Authenticate': 'Certificate' }));
     expect((await failure(client().simplereenroll(fx.csrDer))).code).toBe('CLIENT_CERT_REJECTED');

@@ -14,6 +14,12 @@ const FORBIDDEN: Record<string, { code: ErrorCode; text: string }> = {
   GRACE_OVER: { code: 'REISSUE_REQUIRED', text: 'The period for obtaining a certificate online is over. Ask your branch for a reissue (再発行, お取引店窓口へお申し出ください).' },
   REVOKED: { code: 'REISSUE_REQUIRED', text: 'The current certificate was revoked by the bank. Ask your branch for a reissue (再発行, お取引店窓口へお申し出ください).' },
   CLIENT_CERTIFICATE_REQUIRED: { code: 'CLIENT_CERT_REJECTED', text: 'The bank did not receive the current certificate for renewal. Check that the certificate and its private key are installed on this PC.' },
+  // The bank already issued a newer certificate for the one that authenticated: the rerun of
+  // a renewal whose answer never reached this PC, or a renewal made on another PC.
+  SUPERSEDED: {
+    code: 'SERVER_REJECTED',
+    text: 'The bank says this certificate has already been renewed: a newer one exists for your account. If a renewal on this PC was interrupted, start CertDesk again so that it finishes it; if the certificate was renewed on another PC, use that PC, or ask your IB administrator or the bank to revoke it and then obtain a new one (取得) here.',
+  },
   UNKNOWN_CERTIFICATE: { code: 'CLIENT_CERT_REJECTED', text: 'The bank does not recognise the certificate used for renewal. Choose the certificate the bank issued to you, or obtain a new one (取得).' },
 };
 
