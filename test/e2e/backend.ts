@@ -164,7 +164,7 @@ export async function startBackend(opts: BackendOptions): Promise<Backend> {
     },
     async seed(id, days) {
       const s = await bank.seedAccount(id, days);
-      await store.installCaCertificates(pemToDer(bank.issuingCaPem, 'CERTIFICATE'), { intoRoot: false });
+      await store.installCaCertificates(pemToDer(bank.issuingCaPem, 'CERTIFICATE'));
       await store.install({
         privateKeyPkcs8: pemToDer(s.keyPem, 'PRIVATE KEY')[0]!,
         certificateDer: pemToDer(s.certPem, 'CERTIFICATE')[0]!,

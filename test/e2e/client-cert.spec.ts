@@ -38,11 +38,11 @@ test.beforeAll(async () => {
   emptyHome = mkdtempSync(join(tmpdir(), 'certdesk-chromium-empty-'));
   const store = await openNssStore({ dbDir: join(home, '.pki', 'nssdb'), create: true });
   // The issuing CA as CertDesk stores it: chain material, trusted for nothing.
-  await store.installCaCertificates([pki.issuing.der, pki.root.der], { intoRoot: false });
+  await store.installCaCertificates([pki.issuing.der, pki.root.der]);
   const installed = await store.install({ privateKeyPkcs8: client.pkcs8, certificateDer: client.der, chainDer: [pki.issuing.der], friendlyName: 'Chromium User' });
   expect(installed.hasPrivateKey).toBe(true);
   // The control profile holds the CA too, but no identity.
-  await (await openNssStore({ dbDir: join(emptyHome, '.pki', 'nssdb'), create: true })).installCaCertificates([pki.issuing.der], { intoRoot: false });
+  await (await openNssStore({ dbDir: join(emptyHome, '.pki', 'nssdb'), create: true })).installCaCertificates([pki.issuing.der]);
   for (const h of [home, emptyHome]) {
     const db = `sql:${join(h, '.pki', 'nssdb')}`;
     expect(execFileSync('certutil', ['-L', '-d', db], { encoding: 'utf8' })).toMatch(/Chromium Test Bank Issuing CA\s+,,\s*$/m);

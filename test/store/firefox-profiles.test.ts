@@ -145,7 +145,7 @@ describe('openStoreFor("firefox")', () => {
     // Firefox started after the store was opened: the next write is refused, reads go on.
     symlinkSync(`127.0.1.1:+${liveFirefoxPid()}`, join(dir, 'lock'));
     await expect(store.remove('00')).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE', detail: { reason: 'FIREFOX_RUNNING' } });
-    await expect(store.installCaCertificates([], { intoRoot: false })).rejects.toMatchObject({ detail: { reason: 'FIREFOX_RUNNING' } });
+    await expect(store.installCaCertificates([])).rejects.toMatchObject({ detail: { reason: 'FIREFOX_RUNNING' } });
     expect(await store.list([])).toEqual([]);
     rmSync(join(dir, 'lock'));
     await expect(store.remove('00')).resolves.toBeUndefined();

@@ -190,7 +190,7 @@ describe('commands', () => {
     await store.remove(fp); // not there: nothing to do
   });
 
-  it('CA certificates: add-certificates for the issuing CA; the root only with intoRoot, as a user trust root', async () => {
+  it('CA certificates: add-certificates for the issuing CA; the root never, and nothing as a trust root', async () => {
     const r = scriptedRunner();
     const store = createMacStore(r.run, { productVersion: '15.1', keychain, tempRoot });
     r.push(...listing([], []), (c) => {
@@ -198,14 +198,9 @@ describe('commands', () => {
       expect(c.args).toEqual(['add-certificates', '-k', keychain, expect.stringMatching(/ca\.cer$/)]);
       return ok('');
     });
-    await store.installCaCertificates([pki.issuing.der, pki.root.der], { intoRoot: false });
+    await store.installCaCertificates([pki.issuing.der, pki.root.der]);
     expect(r.calls).toHaveLength(3);
     expect(r.calls.some((c) => c.args.includes('add-trusted-cert') || c.args.includes('trustRoot'))).toBe(false);
-    r.push(...listing([pki.issuing], []), (c) => {
-      expect(c.args.slice(0, 5)).toEqual(['add-trusted-cert', '-r', 'trustRoot', '-k', keychain]);
-      return ok('');
-    });
-    await store.installCaCertificates([pki.issuing.der, pki.root.der], { intoRoot: true });
     expect(r.pending()).toBe(0);
   });
 

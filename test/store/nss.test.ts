@@ -117,7 +117,7 @@ describe('opening', () => {
     mkdirSync(empty);
     const store = await openNssStore({ dbDir: newDb('notools'), run: createCommandRunner({ path: empty }) });
     expect(await store.list([pki.root.der])).toEqual([]);
-    const e = await codeOf(store.installCaCertificates([pki.issuing.der], { intoRoot: false }));
+    const e = await codeOf(store.installCaCertificates([pki.issuing.der]));
     expect(e).toMatchObject({ code: 'STORE_UNAVAILABLE', reason: 'TOOL_MISSING' });
     expect(e.message).toMatch(/install libnss3-tools/);
   });
@@ -138,7 +138,7 @@ describe('opening', () => {
     mkdirSync(bin);
     writeFileSync(join(bin, 'certutil'), '#!/bin/sh\nexec sleep 30\n', { mode: 0o755 });
     const store = await openNssStore({ dbDir: newDb('hang'), run: createCommandRunner({ path: `${bin}:/usr/bin:/bin` }), timeoutMs: 500 });
-    const e = await codeOf(store.installCaCertificates([pki.issuing.der], { intoRoot: false }));
+    const e = await codeOf(store.installCaCertificates([pki.issuing.der]));
     expect(e).toMatchObject({ code: 'STORE_UNAVAILABLE', reason: 'TOOL_TIMEOUT' });
   });
 });
@@ -162,13 +162,13 @@ describe('install, list, verify, remove on a real NSS db', () => {
     store = await openNssStore({ dbDir: db, run: spy, tempRoot });
   });
 
-  it('installs the bank CA as chain material only (,,) and leaves the root out unless policy says so', async () => {
-    await store.installCaCertificates([pki.issuing.der, pki.root.der], { intoRoot: false });
+  it('installs the bank CA as chain material only (,,) and never stores the root', async () => {
+    await store.installCaCertificates([pki.issuing.der, pki.root.der]);
     const listing = certutil(['-L', '-d', `sql:${db}`]);
     expect(listing).toMatch(/NSS Test Bank Issuing CA\s+,,\s*$/m);
     expect(listing).not.toMatch(/Root CA/);
     // Idempotent.
-    await store.installCaCertificates([pki.issuing.der], { intoRoot: false });
+    await store.installCaCertificates([pki.issuing.der]);
     expect(certutil(['-L', '-d', `sql:${db}`]).match(/Issuing CA/g)).toHaveLength(1);
   });
 
@@ -180,7 +180,7 @@ describe('install, list, verify, remove on a real NSS db', () => {
     certutil(['-M', '-n', 'NSS Test Bank Issuing CA', '-t', 'CT,,', '-d', `sql:${db}`]);
     expect(sslServer()).toMatch(/Chain is good/);
     // The next install of the bank's CAs takes that trust back, on exactly that certificate.
-    await store.installCaCertificates([pki.issuing.der], { intoRoot: false });
+    await store.installCaCertificates([pki.issuing.der]);
     expect(certutil(['-L', '-d', `sql:${db}`])).toMatch(/NSS Test Bank Issuing CA\s+,,\s*$/m);
     expect(sslServer()).toMatch(/issuer is not recognized/i);
   });
@@ -190,7 +190,7 @@ describe('install, list, verify, remove on a real NSS db', () => {
     writeFileSync(join(work, 'unrelated.der'), other.issuing.der);
     certutil(['-A', '-n', 'Unrelated Issuing CA', '-t', 'CT,,', '-i', join(work, 'unrelated.der'), '-d', `sql:${db}`]);
     certutil(['-M', '-n', 'NSS Test Bank Issuing CA', '-t', 'C,,', '-d', `sql:${db}`]);
-    await store.installCaCertificates([pki.issuing.der], { intoRoot: false });
+    await store.installCaCertificates([pki.issuing.der]);
     const listing = certutil(['-L', '-d', `sql:${db}`]);
     expect(listing).toMatch(/NSS Test Bank Issuing CA\s+C,,\s*$/m);
     expect(listing).toMatch(/Unrelated Issuing CA\s+CT,,\s*$/m);
@@ -393,7 +393,7 @@ describe('tool failures', () => {
       const e = await codeOf(store.install({ privateKeyPkcs8: alice.pkcs8, certificateDer: alice.der, chainDer: [], friendlyName: 'x' }));
       expect(e).toMatchObject({ code: 'STORE_WRITE_FAILED', reason: 'READ_ONLY' });
       expect(e.message).toMatch(/read-only/);
-      const e2 = await codeOf(store.installCaCertificates([pki.issuing.der], { intoRoot: false }));
+      const e2 = await codeOf(store.installCaCertificates([pki.issuing.der]));
       expect(e2).toMatchObject({ code: 'STORE_WRITE_FAILED', reason: 'READ_ONLY' });
     } finally {
       execFileSync('umount', [mnt]);
@@ -412,7 +412,7 @@ describe('tool failures', () => {
     const der = spawnSync('pk12util', ['-i', join(work, 'garbage.p12'), '-d', `sql:${db}`, '-w', join(work, 'wrong')], { encoding: 'utf8' });
     expect(nssFailure('pk12util', { code: der.status ?? 1, stdout: der.stdout, stderr: der.stderr }, db, 'write')).toMatchObject({ code: 'STORE_WRITE_FAILED', detail: { reason: 'BAD_DER', nssCode: 'SEC_ERROR_BAD_DER' } });
     const store = await openNssStore({ dbDir: db, tempRoot });
-    expect(await codeOf(store.installCaCertificates([new Uint8Array([0x30, 0x03, 1, 2, 3])], { intoRoot: false }))).toMatchObject({ code: 'INVALID_INPUT' });
+    expect(await codeOf(store.installCaCertificates([new Uint8Array([0x30, 0x03, 1, 2, 3])]))).toMatchObject({ code: 'INVALID_INPUT' });
   });
 
   it('an install whose pk12util hangs is stopped, and its files are gone', async () => {

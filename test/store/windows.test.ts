@@ -233,19 +233,16 @@ describe('commands', () => {
     await expect(store.remove(sha256)).rejects.toBeInstanceOf(CoreError);
   });
 
-  it('CA certificates: the issuing CA into CurrentUser\\CA; the root only with intoRoot, into CurrentUser\\Root', async () => {
+  it('CA certificates: the issuing CA into CurrentUser\\CA; never the root, never CurrentUser\\Root', async () => {
     const r = scriptedRunner();
     const store = createWindowsStore(r.run, { build: 19045, tempRoot });
     r.push(() => ok(''), () => ok(''));
-    await store.installCaCertificates([pki.issuing.der, pki.root.der], { intoRoot: false });
+    await store.installCaCertificates([pki.issuing.der, pki.root.der]);
     expect(r.calls).toHaveLength(2);
     expectPs(r.calls[1]!, IMPORT_CA_SCRIPT);
     expect(r.calls[1]!.opts?.env?.CERTDESK_STORE).toBe('CA');
-    // The root stays out of CurrentUser\\Root without policy.
+    // The root stays out of CurrentUser\\Root.
     expect(r.calls.map((c) => c.opts?.env?.CERTDESK_STORE)).not.toContain('Root');
-    r.push(() => ok(''), () => ok(''), () => ok(''));
-    await store.installCaCertificates([pki.issuing.der, pki.root.der], { intoRoot: true });
-    expect(r.calls.slice(2).map((c) => c.opts?.env?.CERTDESK_STORE)).toEqual([undefined, 'CA', 'Root']);
   });
 
   it('leaves no temporary file behind', () => {

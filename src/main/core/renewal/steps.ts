@@ -321,7 +321,7 @@ async function ensureInstalled(e: Engine, rec: JournalRecord, live: Live, caCert
  */
 async function markIssuingCas(e: Engine, caCerts: Uint8Array[]): Promise<void> {
   const intermediates = caCerts.filter((c) => !inspectCertificate(c).facts.selfSigned);
-  if (intermediates.length > 0) await e.deps.store.installCaCertificates(intermediates, { intoRoot: false });
+  if (intermediates.length > 0) await e.deps.store.installCaCertificates(intermediates);
 }
 
 function friendlyName(bankName: string, subject: string, notAfter: string): string {

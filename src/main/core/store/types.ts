@@ -34,7 +34,11 @@ export interface CertificateStore {
   verifyInstalled(fingerprint: string, anchorsDer: Uint8Array[]): Promise<StoredIdentity>;
   /** Removes the certificate and its private key. Removing what is not there is not an error. */
   remove(fingerprint: string): Promise<void>;
-  installCaCertificates(caDer: Uint8Array[], opts: { intoRoot: boolean }): Promise<void>;
+  /**
+   * The bank's CA certificates, as chain material only: never a trust anchor, never trusted
+   * for a server. A self-signed root is not stored (the pinned anchor lives in policy).
+   */
+  installCaCertificates(caDer: Uint8Array[]): Promise<void>;
   /**
    * Only where the store can lend the key to Node (NSS): the identity for mutual TLS, the
    * certificate (then its CAs) and the decrypted key as PEM, held in memory only.

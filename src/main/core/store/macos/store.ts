@@ -126,18 +126,17 @@ class MacStore implements CertificateStore {
     if (still) throw r.code !== 0 ? macFailure(r, 'write', this.keychain) : new CoreError('STORE_WRITE_FAILED', `The certificate is still in ${this.keychain} after removal. Unlock the login keychain and try again.`, { reason: 'STILL_LISTED' });
   }
 
-  async installCaCertificates(caDer: Uint8Array[], opts: { intoRoot: boolean }): Promise<void> {
+  async installCaCertificates(caDer: Uint8Array[]): Promise<void> {
     const items = await this.items();
     for (const der of caDer) {
       const f = certFacts(der);
       if (!f.isCA) throw new CoreError('INVALID_INPUT', `"${commonNameOf(f)}" is not a CA certificate and was not installed as one.`, { reason: 'NOT_CA' });
-      if (f.selfSigned && !opts.intoRoot) continue;
-      if (!f.selfSigned && items.some((i) => i.sha256 === f.sha256)) continue;
+      // Chain material only, without trust settings: a self-signed root is never added.
+      if (f.selfSigned) continue;
+      if (items.some((i) => i.sha256 === f.sha256)) continue;
       await withPrivateDir(this.opts.tempRoot, async (dir) => {
         const file = await dir.write('ca.cer', der);
-        // A root is trusted for this user only (-r trustRoot without -d); macOS asks the user to confirm.
-        const args = f.selfSigned ? ['add-trusted-cert', '-r', 'trustRoot', '-k', this.keychain, file] : ['add-certificates', '-k', this.keychain, file];
-        const r = await this.sec(args);
+        const r = await this.sec(['add-certificates', '-k', this.keychain, file]);
         if (r.code !== 0 && !/already (exists|in)/i.test(r.stderr)) throw macFailure(r, 'write', this.keychain);
       });
     }

@@ -52,8 +52,6 @@ interface Entry {
 
 /** certutil's trust for a CA that is chain material only: no usage is trusted on its authority. */
 const CHAIN_ONLY = ',,';
-/** A self-signed root that policy makes a trust anchor (intoRoot). */
-const ROOT_TRUST = 'CT,,';
 
 export function defaultNssDbDir(): string {
   return join(homedir(), '.pki', 'nssdb');
@@ -243,27 +241,25 @@ class NssStore implements CertificateStore {
   /**
    * The bank's CA certificates go in as chain material only (trust ",,"): the browser needs
    * them to offer the client certificate and to send its chain, never to trust a server.
-   * A self-signed root goes in only when policy says so (intoRoot), and is then a trust
-   * anchor (CT,,). Earlier CertDesk versions marked the issuing CA CT,,: that exact trust
-   * on exactly that certificate is taken back; any other trust a user set stays.
+   * A self-signed root is never stored. Earlier CertDesk versions marked the issuing CA
+   * CT,,: that exact trust on exactly that certificate is taken back; any other trust a
+   * user set stays.
    */
-  async installCaCertificates(caDer: Uint8Array[], opts: { intoRoot: boolean }): Promise<void> {
+  async installCaCertificates(caDer: Uint8Array[]): Promise<void> {
     for (const der of caDer) {
       const f = certFacts(der);
       if (!f.isCA) throw new CoreError('INVALID_INPUT', `"${commonNameOf(f)}" is not a CA certificate and was not installed as one.`, { reason: 'NOT_CA' });
-      if (f.selfSigned && !opts.intoRoot) continue;
-      const trust = f.selfSigned ? ROOT_TRUST : CHAIN_ONLY;
+      if (f.selfSigned) continue;
       const entries = await this.entries();
       const present = entries.find((e) => e.facts.sha256 === f.sha256);
       if (present) {
-        if (!f.selfSigned && present.trust && isEarlierClientCaTrust(present.trust)) await this.takeBackClientCaTrust(f);
-        else if (f.selfSigned && !(present.trust && isEarlierClientCaTrust(present.trust))) await this.tool('certutil', ['-M', '-n', present.nickname, '-t', ROOT_TRUST, '-d', this.db], 'write');
+        if (present.trust && isEarlierClientCaTrust(present.trust)) await this.takeBackClientCaTrust(f);
         continue;
       }
       const nickname = sameSubjectNickname(entries, f) ?? uniqueNickname(entries, commonNameOf(f) || 'CertDesk CA');
       await withPrivateDir(this.tempRoot, async (dir) => {
         const file = await dir.write('ca.der', der);
-        await this.tool('certutil', ['-A', '-n', nickname, '-t', trust, '-i', file, '-d', this.db], 'write');
+        await this.tool('certutil', ['-A', '-n', nickname, '-t', CHAIN_ONLY, '-i', file, '-d', this.db], 'write');
       });
       const listed = (await this.entries()).find((e) => e.facts.sha256 === f.sha256);
       if (!listed) throw new CoreError('STORE_WRITE_FAILED', `certutil reported success but the CA certificate "${commonNameOf(f)}" is not in ${this.describe()}.`, { reason: 'NOT_LISTED' });

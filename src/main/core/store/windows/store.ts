@@ -151,18 +151,17 @@ class WindowsStore implements CertificateStore {
     if (still) throw r.code !== 0 ? winFailure(r, 'write') : new CoreError('STORE_WRITE_FAILED', 'The certificate is still in CurrentUser\\My after removal. Close the browsers and try again.', { reason: 'STILL_LISTED' });
   }
 
-  async installCaCertificates(caDer: Uint8Array[], opts: { intoRoot: boolean }): Promise<void> {
+  async installCaCertificates(caDer: Uint8Array[]): Promise<void> {
     const rows = await this.rows();
     for (const der of caDer) {
       const f = certFacts(der);
       if (!f.isCA) throw new CoreError('INVALID_INPUT', `"${commonNameOf(f)}" is not a CA certificate and was not installed as one.`, { reason: 'NOT_CA' });
-      if (f.selfSigned && !opts.intoRoot) continue;
-      // CurrentUser\Root makes Windows ask the user to confirm: only by policy, and the timeout ends a dialog nobody answers.
-      const store = f.selfSigned ? 'Root' : 'CA';
-      if (store === 'CA' && rows.some((r) => r.store === 'CA' && r.thumbprint === f.sha1.toUpperCase())) continue;
+      // Chain material only: the intermediate store (CurrentUser\CA), never Root.
+      if (f.selfSigned) continue;
+      if (rows.some((r) => r.store === 'CA' && r.thumbprint === f.sha1.toUpperCase())) continue;
       await withPrivateDir(this.opts.tempRoot, async (dir) => {
         const file = await dir.write('ca.cer', der);
-        const r = await this.ps(IMPORT_CA_SCRIPT, { CERTDESK_CERT_FILE: file, CERTDESK_STORE: store });
+        const r = await this.ps(IMPORT_CA_SCRIPT, { CERTDESK_CERT_FILE: file, CERTDESK_STORE: 'CA' });
         if (r.code !== 0) throw winFailure(r, 'write');
       });
     }
