@@ -9,7 +9,7 @@ const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}
 const noElectron = { name: 'electron', message: 'src/main/core and src/shared run without Electron: keep electron in the thin wiring of src/main.' };
 const noKeytar = { name: 'keytar', message: 'keytar is archived upstream: only src/main/core/vault may import it.' };
 
-/** Each core module and the core modules below it that it may import (errors and kill-points are for all). */
+/** Each core module and the core modules below it that it may import (errors, kill-points and process are for all). */
 export const CORE_LAYERS = {
   pki: [],
   config: [],
@@ -59,7 +59,7 @@ export default tseslint.config(
         paths: [noElectron, ...(layer === 'vault' ? [] : [noKeytar])],
         patterns: [
           { group: ['electron/*'], message: noElectron.message },
-          ...coreModulesOutside(layer, below).map((m) => ({ group: [`**/core/${m}`, `**/core/${m}/**`, `../${m}`, `../${m}/**`, `../../${m}`, `../../${m}/**`], message: `core/${layer} may import only ${below.length ? below.map((b) => `core/${b}`).join(', ') : 'no other core module'} (and errors, kill-points): ${m} is ${below.length ? 'not below it' : 'another module'}.` })),
+          ...coreModulesOutside(layer, below).map((m) => ({ group: [`**/core/${m}`, `**/core/${m}/**`, `../${m}`, `../${m}/**`, `../../${m}`, `../../${m}/**`], message: `core/${layer} may import only ${below.length ? below.map((b) => `core/${b}`).join(', ') : 'no other core module'} (and errors, kill-points, process): ${m} is ${below.length ? 'not below it' : 'another module'}.` })),
         ],
       }],
     },

@@ -5,11 +5,13 @@
 // A holder that is gone (killed, crashed, or its pid now names another process) leaves a
 // stale lock, taken over under a short takeover lock so that two takers never both win.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { link, mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { CoreError } from '../errors';
+import { processAlive as alive, processStart } from '../process';
+
+export { processStart };
 
 export interface LockOwner {
   pid: number;
@@ -30,27 +32,6 @@ export interface LockTarget {
 const TAKEOVER_STALE_MS = 10_000;
 /** A lock without readable content (an older CertDesk wrote it empty first) is a starter's for this long at most. */
 const UNREADABLE_STALE_MS = 10_000;
-
-export function processStart(pid: number): string | undefined {
-  if (process.platform !== 'linux') return undefined;
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) may hold spaces and parentheses: count from the last ')'.
-    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return fields[22 - 3];
-  } catch {
-    return undefined;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export function currentOwner(): LockOwner {
   const start = processStart(process.pid);

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve, win32 } from 'node:path';
 import { CoreError } from '../../errors';
+import { processAlive } from '../../process';
 
 export interface FirefoxProfile {
   /** The profile folder (it holds cert9.db once Firefox has started with it). */
@@ -165,15 +166,11 @@ export function assertFirefoxProfileFree(profile: FirefoxProfile, platform: Node
   }
   // "ADDRESS:+PID" (the host's address, then the process id).
   const pid = Number(/\+(\d+)$/.exec(target)?.[1]);
-  if (!Number.isInteger(pid) || pid <= 0 || processAlive(pid)) throw busy();
+  if (!Number.isInteger(pid) || pid <= 0 || firefoxAlive(pid)) throw busy();
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
+function firefoxAlive(pid: number): boolean {
+  if (!processAlive(pid)) return false;
   // A crashed Firefox's pid may have gone to another program since: Linux names it.
   let comm: string;
   try {
