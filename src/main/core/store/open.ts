@@ -33,27 +33,9 @@ export async function openStoreFor(spec: string, opts: { home?: string; prefetch
   return openNssStore({ dbDir: nssDbDirFor('os', opts.home ?? homedir(), 'linux')!, ...prefetched });
 }
 
-/** The calls that write into the db: Firefox may have started since the store was opened. */
-const WRITES: ReadonlySet<PropertyKey> = new Set(['install', 'remove', 'installCaCertificates']);
-
-/** The default profile's db, refused while Firefox runs with it; named by the profile. */
+/** The default profile's db, refused while Firefox runs with it (at opening and before every write); named by the profile. */
 async function openFirefoxStore(home: string | undefined): Promise<CertificateStore> {
   const profile = await defaultFirefoxProfile(home ? { home } : {});
   assertFirefoxProfileFree(profile);
-  const store = await openNssStore({ dbDir: profile.dir });
-  const label = `Firefox profile "${profile.name}" (${profile.dir})`;
-  // Methods stay bound to the NSS store; the name shown changes, and each write checks the lock again.
-  return new Proxy(store, {
-    get(target, prop) {
-      if (prop === 'describe') return () => label;
-      const value: unknown = Reflect.get(target, prop, target);
-      if (typeof value !== 'function') return value;
-      const method = (value as (...a: unknown[]) => unknown).bind(target);
-      if (!WRITES.has(prop)) return method;
-      return async (...args: unknown[]) => {
-        assertFirefoxProfileFree(profile);
-        return method(...args);
-      };
-    },
-  });
+  return openNssStore({ dbDir: profile.dir, label: `Firefox profile "${profile.name}" (${profile.dir})`, beforeWrite: () => assertFirefoxProfileFree(profile) });
 }

@@ -38,6 +38,10 @@ export interface NssStoreOptions {
   timeoutMs?: number;
   /** A listing the caller started early (the command line, while the code loads): used if the db is unchanged since. */
   prefetched?: PrefetchedListing;
+  /** How describe() and the errors name the db (a Firefox profile, say). */
+  label?: string;
+  /** Runs before every write and may refuse it (Firefox must not hold the profile: it may start while CertDesk runs). */
+  beforeWrite?: () => void;
 }
 
 interface Entry {
@@ -60,7 +64,10 @@ export function defaultNssDbDir(): string {
 export async function openNssStore(opts: NssStoreOptions = {}): Promise<CertificateStore> {
   const dbDir = resolve(opts.dbDir ?? defaultNssDbDir());
   const create = opts.create ?? opts.dbDir === undefined;
-  const store = new NssStore(dbDir, opts.run ?? createCommandRunner(), opts.tempRoot, opts.timeoutMs ?? 60_000, opts.prefetched?.dbDir === dbDir ? opts.prefetched : undefined);
+  const store = new NssStore(dbDir, opts.run ?? createCommandRunner(), opts.tempRoot, opts.timeoutMs ?? 60_000, opts.prefetched?.dbDir === dbDir ? opts.prefetched : undefined, {
+    label: opts.label ?? `NSS db ${dbDir}`,
+    beforeWrite: opts.beforeWrite ?? (() => undefined),
+  });
   await store.open(create);
   return store;
 }
@@ -83,6 +90,7 @@ class NssStore implements CertificateStore {
     private readonly tempRoot: string | undefined,
     private readonly timeoutMs: number,
     private prefetched: PrefetchedListing | undefined,
+    private readonly naming: { label: string; beforeWrite: () => void },
   ) {
     this.db = `sql:${dbDir}`;
     this.lockFile = join(dbDir, 'certdesk-renewal.lock');
@@ -94,7 +102,7 @@ class NssStore implements CertificateStore {
   }
 
   describe(): string {
-    return `NSS db ${this.dbDir}`;
+    return this.naming.label;
   }
 
   async open(create: boolean): Promise<void> {
@@ -129,6 +137,7 @@ class NssStore implements CertificateStore {
   }
 
   async install(opts: InstallOptions): Promise<StoredIdentity> {
+    this.naming.beforeWrite();
     const facts = certFacts(opts.certificateDer);
     assertKeyMatches(opts.privateKeyPkcs8, opts.certificateDer);
     const before = await this.entries();
@@ -204,6 +213,7 @@ class NssStore implements CertificateStore {
    * whose CKA_ID another certificate of the db uses stays. No other object is touched.
    */
   async remove(fingerprint: string): Promise<void> {
+    this.naming.beforeWrite();
     const fp = normHex(fingerprint);
     const entries = await this.entries();
     const target = entries.find((e) => e.facts.sha256 === fp);
@@ -246,6 +256,7 @@ class NssStore implements CertificateStore {
    * user set stays.
    */
   async installCaCertificates(caDer: Uint8Array[]): Promise<void> {
+    this.naming.beforeWrite();
     for (const der of caDer) {
       const f = certFacts(der);
       if (!f.isCA) throw new CoreError('INVALID_INPUT', `"${commonNameOf(f)}" is not a CA certificate and was not installed as one.`, { reason: 'NOT_CA' });
