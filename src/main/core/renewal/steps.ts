@@ -316,12 +316,11 @@ async function ensureInstalled(e: Engine, rec: JournalRecord, live: Live, caCert
 }
 
 /**
- * The bank's issuing CA goes in as a client-auth CA (the browser needs it to offer the
- * certificate); the self-signed root only where policy makes it a root of the store.
+ * The bank's verified CAs go in as chain material (the browser needs them to offer the
+ * certificate and send its chain); the store's own rule keeps any root out and trusts none.
  */
 async function markIssuingCas(e: Engine, caCerts: Uint8Array[]): Promise<void> {
-  const intermediates = caCerts.filter((c) => !inspectCertificate(c).facts.selfSigned);
-  if (intermediates.length > 0) await e.deps.store.installCaCertificates(intermediates);
+  if (caCerts.length > 0) await e.deps.store.installCaCertificates(caCerts);
 }
 
 function friendlyName(bankName: string, subject: string, notAfter: string): string {
