@@ -2,8 +2,9 @@
 // and the command line. Policy, store, vault, settings and the transport rule go into the
 // renewal service here and nowhere else; what differs between entries is an option.
 //
-// The modules behind it load lazily (import()): the command line lists the NSS db (certutil)
-// while the PKI code and the policy schema load and compile, and most commands never open
+// The modules behind it load lazily (import()): the command line lists the NSS db (its
+// token) and starts the identity export (pk12util) while the PKI code and the policy schema
+// load and compile, and most commands never open
 // the keychain.
 import { readFile } from 'node:fs/promises';
 import { version } from '../../../../package.json';
@@ -61,7 +62,7 @@ export interface ComposedCore {
 export async function composeCore(opts: ComposeOptions): Promise<ComposedCore> {
   const env = opts.env ?? process.env;
   const home = env.HOME ? { home: env.HOME } : {};
-  // The light prefetch module is loaded first, so certutil runs before the big chunks compile.
+  // The light prefetch module is loaded first, so the store's tools run before the big chunks compile.
   // A store named by the caller starts at once, the policy's as soon as the policy is read.
   // Errors keep their order: a bad policy is reported before a bad store.
   const { prefetchListing } = await import('../store/prefetch');
@@ -76,7 +77,7 @@ export async function composeCore(opts: ComposeOptions): Promise<ComposedCore> {
   const named = opts.store ? { spec: opts.store, prefetched: prefetch(opts.store) } : undefined;
   // Private folders a killed run left (a key beside its password): removed at every start.
   const swept = import('../store/temp-sweep').then((m) => m.sweepStaleDirs());
-  // The export starts from the first batch's answer: let that answer in before the big chunks
+  // The export starts from the first listing's answer: let that answer in before the big chunks
   // occupy this thread for a while.
   if (early.identity) await named?.prefetched?.started;
   const config = import('../config');
