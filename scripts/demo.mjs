@@ -73,7 +73,6 @@ try {
 
   must('certutil', ['-N', '-d', `sql:${nssdb}`, '--empty-password'], 'creating the demo NSS db');
   must('pk12util', ['-i', account.p12Path, '-d', `sql:${nssdb}`, '-W', account.p12Password], 'importing the demo certificate');
-  must('certutil', ['-A', '-d', `sql:${nssdb}`, '-n', 'CertDesk Demo Bank Root', '-t', 'CT,,', '-i', bank.trustAnchorPath], 'adding the demo bank root');
   say(`demo: demo NSS db ${nssdb} (your own ~/.pki/nssdb is not touched)`);
 
   const policy = {
