@@ -9,6 +9,33 @@ export type ProxySetting = 'system' | 'direct' | `http://${string}`;
 
 export type StoreSpec = 'os' | `nss:${string}` | 'firefox';
 
+/**
+ * Where the private key is born and lives (issue 16): `software` (made in CertDesk, imported
+ * into the store), `store` (made inside the store itself: the NSS db's token, Windows' KSP),
+ * `tpm` (a TPM: tpm2-pkcs11 on Linux, the Platform Crypto Provider on Windows), `pkcs11`
+ * (a smart card or HSM through the module and token named in `pkcs11`).
+ */
+export type KeyStorage = 'software' | 'store' | 'tpm' | 'pkcs11';
+export const KEY_STORAGES: readonly KeyStorage[] = ['software', 'store', 'tpm', 'pkcs11'];
+
+/** A PKCS#11 module and the token in it that holds the key (`keyStorage` `pkcs11` or `tpm`). */
+export interface Pkcs11Setting {
+  /** Absolute path of the module (.so/.dll/.dylib). */
+  module: string;
+  /** The token's label (CKA_LABEL of the token, as `p11tool --list-tokens` shows it). */
+  tokenLabel: string;
+}
+
+/** Who the user should call: shown on every error, on the home screen and in the CLI's errors. */
+export interface SupportContact {
+  name: string;
+  phone?: string;
+  /** Opening hours as the bank writes them, e.g. "平日 9:00〜17:00". */
+  hours?: string;
+  url?: string;
+  email?: string;
+}
+
 export interface Policy {
   bankName: string;
   /** EST base URL: https://…/.well-known/est[/label] */
@@ -37,6 +64,18 @@ export interface Policy {
    * DN template in which {loginId} is replaced ("CN={loginId}"); unset = an empty subject.
    */
   acquireSubject?: string;
+  /** Where the new private key is made; `store` by default. */
+  keyStorage: KeyStorage;
+  /** The module and token for `keyStorage` `pkcs11` (required then) and `tpm` (optional). */
+  pkcs11?: Pkcs11Setting;
+  /** Keep a token PIN in the vault (the OS keychain) instead of asking at every renewal. */
+  rememberPin: boolean;
+  /** The bank's helpdesk; unset = the text says the contact is in the bank's IB documents. */
+  support?: SupportContact;
+  /** The bank's IB login page, opened by the done screen's login button (same origin as bankSiteUrl when both are set). */
+  bankLoginUrl?: string;
+  /** The bank's page on revoking the old PC's certificate before 取得 on a new PC. */
+  newPcGuideUrl?: string;
 }
 
 /** The attribute names a subject may be written with, and their OIDs (pki shows names with the same table). */

@@ -42,7 +42,7 @@ describe('policy', () => {
     expect(source).toBe(f);
     expect(policy.trustAnchorPem).toContain('BEGIN CERTIFICATE');
     expect(policy).toMatchObject({ keyType: 'rsa2048', renewWindowDays: 30, graceDays: 90, reminderDays: [30, 10], removeSuperseded: true,
-      proxy: 'system', language: 'ja', stores: ['os'], maxClockSkewSeconds: 300 });
+      proxy: 'system', language: 'ja', stores: ['os'], maxClockSkewSeconds: 300, keyStorage: 'store', rememberPin: false });
     expect(managed.sort()).toEqual(['bankName', 'endpoint', 'trustAnchorFile']);
   });
 
@@ -67,6 +67,13 @@ describe('policy', () => {
     ['bad store', { ...base, trustAnchorFile: 'root.pem', stores: ['cloud'] }, 'stores.0'],
     ['bad language', { ...base, trustAnchorFile: 'root.pem', language: 'fr' }, 'language'],
     ['not an object', [1, 2], '(document)'],
+    ['bad keyStorage', { ...base, trustAnchorFile: 'root.pem', keyStorage: 'cloud' }, 'keyStorage'],
+    ['pkcs11 storage without a module', { ...base, trustAnchorFile: 'root.pem', keyStorage: 'pkcs11' }, 'pkcs11'],
+    ['relative pkcs11 module', { ...base, trustAnchorFile: 'root.pem', keyStorage: 'pkcs11', pkcs11: { module: 'lib.so', tokenLabel: 't' } }, 'pkcs11.module'],
+    ['support without a name', { ...base, trustAnchorFile: 'root.pem', support: { phone: '0120-000-000' } }, 'support.name'],
+    ['support phone not a number', { ...base, trustAnchorFile: 'root.pem', support: { name: 'ヘルプデスク', phone: 'call us' } }, 'support.phone'],
+    ['support url over http', { ...base, trustAnchorFile: 'root.pem', support: { name: 'ヘルプデスク', url: 'http://bank.example/help' } }, 'support.url'],
+    ['bankLoginUrl over http', { ...base, trustAnchorFile: 'root.pem', bankLoginUrl: 'http://bank.example/login' }, 'bankLoginUrl'],
   ])('%s is POLICY_INVALID naming the field and the file', async (_name, doc, field) => {
     const f = write(`bad-${field}.json`, doc);
     const e = await policyError(f);
@@ -87,6 +94,18 @@ describe('policy', () => {
   ])('says in words what is wrong: %j', async (patch, words) => {
     const e = await policyError(write('words.json', { ...base, trustAnchorFile: 'root.pem', ...patch }));
     expect(e.message).toContain(words);
+  });
+
+  it('reads the key custody, helpdesk and bank-page fields', async () => {
+    const support = { name: 'みどり銀行 法人IBヘルプデスク', phone: '0120-123-456', hours: '平日 9:00〜17:00', url: 'https://bank.example/help', email: 'ib-help@bank.example' };
+    const f = write('office.json', {
+      ...base, trustAnchorFile: 'root.pem', keyStorage: 'pkcs11', pkcs11: { module: '/usr/lib/softhsm/libsofthsm2.so', tokenLabel: 'certdesk' },
+      rememberPin: true, support, bankLoginUrl: 'https://bank.example/ib/login', newPcGuideUrl: 'https://bank.example/ib/new-pc',
+    });
+    const { policy, managed } = await loadPolicy({ file: f });
+    expect(policy).toMatchObject({ keyStorage: 'pkcs11', pkcs11: { module: '/usr/lib/softhsm/libsofthsm2.so', tokenLabel: 'certdesk' }, rememberPin: true, support,
+      bankLoginUrl: 'https://bank.example/ib/login', newPcGuideUrl: 'https://bank.example/ib/new-pc' });
+    expect(managed).toEqual(expect.arrayContaining(['keyStorage', 'pkcs11', 'rememberPin', 'support', 'bankLoginUrl', 'newPcGuideUrl']));
   });
 
   it('a missing file and broken JSON are POLICY_INVALID too', async () => {

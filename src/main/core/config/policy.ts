@@ -5,7 +5,7 @@ import { X509Certificate } from 'node:crypto';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import * as z from 'zod/mini';
 import type { Policy } from '../../../shared/policy';
-import { KEY_TYPES, parseSubjectTemplate } from '../../../shared/policy';
+import { KEY_STORAGES, KEY_TYPES, parseSubjectTemplate } from '../../../shared/policy';
 import { CoreError } from '../errors';
 import { BoundedReadError, POLICY_MAX_BYTES, READ_TIMEOUT_MS, readTextBounded, type BoundedReadFailure } from './bounded-read';
 import { findJsonSyntaxError } from './json-error';
@@ -42,6 +42,25 @@ const schema = z.strictObject({
   pendingMaxAttempts: z._default(z.int().check(z.minimum(0), z.maximum(1000)), 10),
   maxClockSkewSeconds: z._default(z.int().check(z.minimum(0), z.maximum(86_400)), 300),
   acquireSubject: z.optional(z.string().check(z.minLength(1), z.maxLength(1000))),
+  keyStorage: z._default(z.enum(KEY_STORAGES as unknown as [string, ...string[]]), 'store'),
+  pkcs11: z.optional(
+    z.strictObject({
+      module: z.string().check(z.minLength(1), z.maxLength(1000), z.refine((m) => isAbsolute(m) || /^[A-Za-z]:[\\/]/.test(m), 'must be an absolute path')),
+      tokenLabel: z.string().check(z.minLength(1), z.maxLength(32)),
+    }),
+  ),
+  rememberPin: z._default(z.boolean(), false),
+  support: z.optional(
+    z.strictObject({
+      name: z.string().check(z.minLength(1), z.maxLength(200)),
+      phone: z.optional(z.string().check(z.minLength(1), z.maxLength(50), z.refine((p) => /^[0-9０-９+()（）\- ー－]+$/.test(p), 'must be a phone number'))),
+      hours: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+      url: z.optional(httpsUrl),
+      email: z.optional(z.string().check(z.maxLength(254), z.refine((e) => /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(e), 'must be an e-mail address'))),
+    }),
+  ),
+  bankLoginUrl: z.optional(httpsUrl),
+  newPcGuideUrl: z.optional(httpsUrl),
 });
 
 /** What IT reads in POLICY_INVALID: our words for each kind of zod issue (zod/mini ships none). */
@@ -107,7 +126,7 @@ export function storeOf(policy: Policy): string {
  */
 export function fallbackPolicy(): Policy {
   const v = z.parse(schema, { bankName: '-', endpoint: 'https://invalid.invalid/.well-known/est' });
-  return { ...v, bankName: '', keyType: v.keyType as Policy['keyType'], proxy: v.proxy as Policy['proxy'], stores: v.stores as Policy['stores'], trustAnchorPem: '' };
+  return { ...v, bankName: '', keyType: v.keyType as Policy['keyType'], proxy: v.proxy as Policy['proxy'], stores: v.stores as Policy['stores'], keyStorage: v.keyStorage as Policy['keyStorage'], trustAnchorPem: '' };
 }
 
 export interface LoadedPolicy {
@@ -135,6 +154,7 @@ export async function parsePolicy(doc: unknown, file: string): Promise<LoadedPol
       throw invalid(file, 'acquireSubject', (e as Error).message);
     }
   }
+  if (v.keyStorage === 'pkcs11' && !v.pkcs11) throw invalid(file, 'pkcs11', 'is missing (keyStorage "pkcs11" needs { "module", "tokenLabel" })');
   if (v.trustAnchorFile && v.trustAnchorPem) throw invalid(file, 'trustAnchorFile', 'and trustAnchorPem are both set; set one');
   let trustAnchorPem: string;
   if (v.trustAnchorFile) {
@@ -157,6 +177,7 @@ export async function parsePolicy(doc: unknown, file: string): Promise<LoadedPol
     keyType: rest.keyType as Policy['keyType'],
     proxy: rest.proxy as Policy['proxy'],
     stores: rest.stores as Policy['stores'],
+    keyStorage: rest.keyStorage as Policy['keyStorage'],
     trustAnchorPem,
   };
   const managed = FIELDS.filter((f) => f in (doc as Record<string, unknown>));
