@@ -1,5 +1,6 @@
 // The store module's surface (docs/core-modules.md); everything else in this folder is private.
 export type { CertificateStore, StoredIdentity, InstallOptions, CommandRunner, RunOptions, RunResult } from './types';
+export type { KeyCustodian, KeyRequestSpec, KeyRequest, AttachOptions } from './custody';
 export { createCommandRunner, type RunnerOptions } from './runner';
 export { openNssStore, defaultNssDbDir, type NssStoreOptions } from './nss/store';
 export { findFirefoxProfileDbs } from './nss/firefox';
