@@ -14,7 +14,7 @@ const SECRET = 'Sekret-パス-42';
 beforeAll(async () => {
   tmp = await tempDir();
   child = spawn(process.execPath, ['--import', 'tsx', 'test/bank/cli.ts', '--data', `${tmp.dir}/data`, '--port', '0',
-    '--seed', `renewer:20:${SECRET}`, '--seed', 'expired:-5', '--account', `newbie:${SECRET}`,
+    '--seed', `renewer:20:${SECRET}`, '--seed', 'expired:-5', '--seed', `moved:40:${SECRET}`, '--admin-revoked', 'moved', '--account', `newbie:${SECRET}`,
     '--clock', '2026-06-01T03:00:00Z', '--pending', '1', '--retry-after', '3', '--label', 'ib'], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
   const line = await new Promise<string>((ok, fail) => {
@@ -33,7 +33,7 @@ describe('npm run bank', () => {
   it('prints the URL, the anchor and the seeded identities', async () => {
     expect(info.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/\.well-known\/est\/ib$/);
     expect(existsSync(info.trustAnchor)).toBe(true);
-    expect(Object.keys(info.identities).sort()).toEqual(['expired', 'renewer']);
+    expect(Object.keys(info.identities).sort()).toEqual(['expired', 'moved', 'renewer']);
     const p12 = info.identities.renewer!;
     const dump = await openssl(['pkcs12', '-in', p12.p12, '-passin', `pass:${p12.password}`, '-nokeys', '-clcerts']);
     expect(dump).toContain('CN = renewer');
@@ -60,6 +60,13 @@ describe('npm run bank', () => {
     expect(stderr).toMatch(/simpleenroll 401 account=- reason=AUTH_FAILED/);
     expect(stderr).not.toContain(SECRET);
     expect(stderr).not.toContain(id.password);
+  });
+
+  it('seeds an account whose IB administrator revoked its certificate: 取得 works while it is still valid', async () => {
+    const csr = await makeCsr(tmp.dir, 'moved', subj('moved'));
+    const r = await curl(`${info.url}/simpleenroll`, { anchor: info.trustAnchor, method: 'POST', body: csr.csrB64, contentType: 'application/pkcs10', user: `moved:${SECRET}` });
+    expect(r.status).toBe(200);
+    expect(await certsFromEst(r.body)).toHaveLength(1);
   });
 
   it('stops cleanly on SIGTERM', async () => {

@@ -1,4 +1,4 @@
-// npm run bank -- --data DIR --port 0 --seed ID:DAYS[:PASSWORD] … --clock ISO --pending N
+// npm run bank -- --data DIR --port 0 --seed ID:DAYS[:PASSWORD] … [--admin-revoked ID] --clock ISO --pending N
 // Seeds the accounts, starts serving, prints one JSON line on stdout; logs go to stderr.
 import { Command, InvalidArgumentError } from 'commander';
 import { resolve } from 'node:path';
@@ -28,6 +28,7 @@ const program = new Command('bank')
   .option('--port <n>', 'port on 127.0.0.1 (0 = any free port)', whole('--port', 0), 0)
   .option('--label <label>', 'EST label: serve under /.well-known/est/<label>')
   .option('--seed <ID:DAYS[:PASSWORD]>', 'account whose certificate expires in DAYS days (negative: expired); repeatable', collect, [])
+  .option('--admin-revoked <ID>', 'a seeded account whose certificate its IB administrator revoked (a new PC: 取得 allowed at any time); repeatable', collect, [])
   .option('--account <ID[:PASSWORD]>', 'new account without a certificate (取得 allowed at once); repeatable', collect, [])
   .option('--key-type <type>', 'key type of seeded certificates: rsa2048 | ecdsaP256', 'rsa2048')
   .option('--clock <iso>', 'the bank\'s clock, fixed at this instant', isoDate)
@@ -38,7 +39,7 @@ const program = new Command('bank')
   .option('--csrattrs <content>', '/csrattrs content: algorithms | rich (challengePassword, ecPublicKey secp256r1, extensionRequest, sha256WithRSA)', 'algorithms')
   .parse();
 
-const o = program.opts<{ data: string; port: number; label?: string; seed: string[]; account: string[]; keyType: string; clock?: Date; pending: number; retryAfter: number; oneTier?: boolean; requireCommonName?: boolean; csrattrs: string }>();
+const o = program.opts<{ data: string; port: number; label?: string; seed: string[]; adminRevoked: string[]; account: string[]; keyType: string; clock?: Date; pending: number; retryAfter: number; oneTier?: boolean; requireCommonName?: boolean; csrattrs: string }>();
 if (o.keyType !== 'rsa2048' && o.keyType !== 'ecdsaP256') program.error('--key-type must be rsa2048 or ecdsaP256');
 if (o.csrattrs !== 'algorithms' && o.csrattrs !== 'rich') program.error('--csrattrs must be algorithms or rich');
 
@@ -55,6 +56,10 @@ try {
     if (!m?.[1] || !m[2]) throw new Error(`--seed ${spec}: expected ID:DAYS[:PASSWORD]`);
     const id = await bank.seedAccount(m[1], Number(m[2]), m[3], { keyType: o.keyType as 'rsa2048' | 'ecdsaP256' });
     identities[id.id] = { p12: id.p12Path, password: id.p12Password, loginPassword: id.password };
+  }
+  for (const id of o.adminRevoked) {
+    if (!identities[id]) throw new Error(`--admin-revoked ${id}: seed the account first (--seed ${id}:DAYS)`);
+    await bank.revokeByAdmin(id);
   }
   const accounts: Record<string, { password: string }> = {};
   for (const spec of o.account) {

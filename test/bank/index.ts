@@ -12,6 +12,8 @@ export interface Bank {
   /** The next n new requests answer 202 + Retry-After `rounds` times (default 1) before the identical resend is issued. */
   setPending(n: number, retryAfterSeconds?: number, rounds?: number): void;
   revoke(fingerprint: string): void;
+  /** The company's IB administrator revokes the account's current certificate (a new PC): 取得 is allowed at any time after. */
+  revokeByAdmin(accountId: string): Promise<void>;
   account(id: string): { id: string; active: boolean; currentFingerprint?: string; issued: string[] } | undefined;
   stop(): Promise<void>;
 }

@@ -21,7 +21,7 @@ beforeAll(async () => {
   tmp = await tempDir();
   data = await tempDir('bank-data-');
   bank = await BankServer.start({ dataDir: data.dir, clock: C0 });
-  const names = ['open', 'at-expiry', 'after-expiry', 'grace-last', 'grace-over', 'early-acquire', 'subject', 'revoked', 'superseded', 'inactive', 'password'];
+  const names = ['open', 'at-expiry', 'after-expiry', 'grace-last', 'grace-over', 'early-acquire', 'subject', 'revoked', 'superseded', 'inactive', 'password', 'new-pc', 'new-pc-open'];
   await Promise.all(names.map(async (n) => {
     const id = await bank.seedAccount(n, 40, `pw-${n}`, { keyType: 'ecdsaP256' });
     ids.set(n, { ...id, cert: await tmp.file(`${n}.crt`, id.certPem), key: await tmp.file(`${n}.key`, id.keyPem) });
@@ -152,5 +152,37 @@ describe('bank rules: 取得 (simpleenroll)', () => {
     await bank.addAccount('fresh', 'pw-fresh');
     expect(refusal(await enroll('fresh', 'pw-fresh', subj('someone-else')))).toMatchObject({ status: 403, reason: 'SUBJECT_MISMATCH' });
     expect((await enroll('fresh', 'pw-fresh')).status).toBe(200);
+  });
+});
+
+describe('bank rules: a new or replaced PC (the IB administrator revokes the old certificate)', () => {
+  it('refuses 取得 while the old certificate is valid, then issues at any date once the administrator revoked it', async () => {
+    bank.setClock(C0);
+    // The old PC's certificate is still valid: 取得 on the new PC is refused, retrying changes nothing.
+    expect(refusal(await enroll('new-pc'))).toMatchObject({ status: 403, reason: 'RENEWAL_NOT_OPEN' });
+    expect(refusal(await enroll('new-pc'))).toMatchObject({ status: 403, reason: 'RENEWAL_NOT_OPEN' });
+    await bank.revokeByAdmin('new-pc');
+    const ok = await enroll('new-pc');
+    expect(ok.status).toBe(200);
+    const [cert] = await certsFromEst(ok.body);
+    const fresh = await fingerprintOf(cert!);
+    expect(bank.account('new-pc')).toMatchObject({ currentFingerprint: fresh, issued: [who('new-pc').fingerprint, fresh] });
+    // The old PC's certificate renews no more: it is told to 取得, not to go to the branch.
+    bank.setClock(OPENS);
+    expect(refusal(await reenroll('new-pc'))).toMatchObject({ status: 403, reason: 'ACQUIRE_REQUIRED' });
+    expect(bank.state.certificates.get(who('new-pc').fingerprint)?.status).toBe('revokedByAdmin');
+  });
+
+  it('inside the renewal window: RENEWAL_REQUIRED before the revocation, a certificate after it', async () => {
+    bank.setClock(OPENS);
+    expect(refusal(await enroll('new-pc-open'))).toMatchObject({ status: 403, reason: 'RENEWAL_REQUIRED' });
+    await bank.revokeByAdmin('new-pc-open');
+    expect((await enroll('new-pc-open')).status).toBe(200);
+  });
+
+  it('is not the branch\'s revocation: that one still sends the user to the branch', async () => {
+    bank.setClock(OPENS);
+    expect(refusal(await enroll('revoked'))).toMatchObject({ status: 403, reason: 'REISSUE_REQUIRED' });
+    await expect(bank.revokeByAdmin('nobody')).rejects.toThrow(/no current certificate/);
   });
 });

@@ -132,6 +132,17 @@ export class BankServer {
     this.state.setStatus(rec, 'revoked').catch((e: unknown) => this.log(`state save failed: ${String(e)}`));
   }
 
+  /**
+   * The company's IB administrator revokes the account's current certificate (法人IBの証明書失効),
+   * as for a new or replaced PC: 取得 is then allowed at any time, the old certificate renews no more.
+   */
+  async revokeByAdmin(accountId: string): Promise<void> {
+    const a = this.state.accounts.get(accountId);
+    const rec = a?.currentFingerprint ? this.state.certificates.get(a.currentFingerprint) : undefined;
+    if (!rec || rec.status !== 'current') throw new Error(`account ${accountId} has no current certificate to revoke`);
+    await this.state.setStatus(rec, 'revokedByAdmin');
+  }
+
   account(id: string): AccountView | undefined {
     const a = this.state.accounts.get(id);
     if (!a) return undefined;
@@ -267,6 +278,8 @@ export class BankServer {
     if (current) {
       if (current.csrSha256 === csr.sha256 && current.via === 'simpleenroll' && current.status === 'current') return this.replay(res, account);
       if (current.status === 'revoked') throw new Refusal(403, 'REISSUE_REQUIRED', 'The certificate was revoked: ask your branch (お取引店窓口) for a reissue.');
+      // Revoked by the IB administrator (a new PC): 取得 whatever the dates.
+      if (current.status === 'revokedByAdmin') return this.enrollNew(res, account, csr, ctx);
       const info = computePhase(new Date(current.notAfter), this.now(), DEFAULT_PHASE_POLICY);
       if (info.phase === 'valid') {
         throw new Refusal(403, 'RENEWAL_NOT_OPEN', `The current certificate is valid until ${info.expiryDate}; renewal opens on ${info.renewalOpensOn}.`, { opensOn: info.renewalOpensOn });
@@ -278,6 +291,10 @@ export class BankServer {
         throw new Refusal(403, 'REISSUE_REQUIRED', `The certificate expired on ${info.expiryDate} and the grace period ended on ${info.graceEndsOn}: ask your branch (お取引店窓口) for a reissue.`);
       }
     }
+    return this.enrollNew(res, account, csr, ctx);
+  }
+
+  private async enrollNew(res: ServerResponse, account: Account, csr: ParsedCsr, ctx: Ctx): Promise<void> {
     const subject = this.opts.requireCommonName ? requestedSubject(csr, account.id) : accountSubject(csr, account.id);
     if (this.hold(res, `enroll|${account.id}|${csr.sha256}`, ctx)) return;
     await this.issueFor(res, account, csr, subject, 'simpleenroll');
@@ -306,6 +323,7 @@ export class BankServer {
   private async decideReenroll(res: ServerResponse, account: Account, rec: CertRecord, der: Uint8Array, csr: ParsedCsr, ctx: Ctx): Promise<void> {
     if (!account.active) throw new Refusal(403, 'ACCOUNT_INACTIVE', 'This account is not active. Contact your branch.');
     if (rec.status === 'revoked') throw new Refusal(403, 'REVOKED', 'The client certificate was revoked: ask your branch (お取引店窓口) for a reissue.');
+    if (rec.status === 'revokedByAdmin') throw new Refusal(403, 'ACQUIRE_REQUIRED', 'Your IB administrator revoked this certificate: obtain a new one (取得) with your login ID and password.');
     if (rec.status === 'superseded') {
       const successor = rec.supersededBy ? this.state.certificates.get(rec.supersededBy) : undefined;
       // A resend of the request that superseded it (its answer was lost): same certificate again.

@@ -15,7 +15,11 @@ const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number, op
 // Modest cost: a test bank answering hundreds of concurrent logins, not a vault.
 const SCRYPT = { N: 1024, r: 8, p: 1 };
 
-export type CertStatus = 'current' | 'superseded' | 'revoked';
+/**
+ * `revoked`: by the branch (a reissue at the counter); `revokedByAdmin`: by the company's IB
+ * administrator, as before 取得 on a new or replaced PC (取得 is then allowed at any time).
+ */
+export type CertStatus = 'current' | 'superseded' | 'revoked' | 'revokedByAdmin';
 
 export interface CertRecord {
   serial: string;
