@@ -6,14 +6,14 @@
 // installs it: .ci/run).
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBank, type Bank } from '../bank';
-import { buildCliBundle, certutil, dbCertificates, ensureKeyring, importP12, rm, run, tempDir, writePolicy } from '../cli/helpers';
+import { buildCliBundle, certutil, dbCertificates, ensureKeyring, importP12, newNssDb, rm, run, tempDir, writePolicy } from '../cli/helpers';
 import { makeTestPki, type TestPki } from '../store/pki-fixture';
 import { defaultFirefoxProfile, firefoxRoots } from '../../src/main/core/store/nss/firefox';
 
@@ -147,5 +147,36 @@ describe.skipIf(!FIREFOX)('Firefox (firefox-esr, headless)', { timeout: 90_000 }
     } finally {
       killGroup(running.pid);
     }
+  });
+
+  it('"stores": ["os", "firefox"]: a renewal killed after the OS store took the new certificate is finished by the next start; both hold the new one, neither the old', async () => {
+    // Runs after the first case: Firefox's profile exists in the private home.
+    const profile = await defaultFirefoxProfile({ home, xdgConfigHome: join(home, '.config'), platform: 'linux' });
+    const osDb = join(home, '.pki', 'nssdb');
+    mkdirSync(osDb, { recursive: true });
+    if (!existsSync(join(osDb, 'cert9.db'))) await newNssDb(osDb);
+    const account = await bank.seedAccount('firefox-both', 20, 'pw-both-secret');
+    for (const db of [osDb, profile.dir]) await importP12(db, account.p12Path, account.p12Password);
+    const dir = await tempDir('certdesk-firefox-both-');
+    const policy = await writePolicy(dir, { bankName: 'テスト銀行', endpoint: bank.url, trustAnchorFile: bank.trustAnchorPath, stores: ['os', 'firefox'] });
+    const env = { ...homeEnv(), CERTDESK_DATA_DIR: join(work, 'data-both') };
+
+    // Killed right after the first store (the OS's) holds the new certificate and the journal says so.
+    const killed = await run(process.execPath, [cli, 'renew', '--yes', '--json', '--policy', policy], { env: { ...env, CERTDESK_TEST_KILL_AT: 'install:store1' } });
+    expect(killed.signal, killed.stdout + killed.stderr).toBe('SIGKILL');
+    const issued = bank.account(account.id)?.currentFingerprint;
+    expect(issued).toBeDefined();
+    expect(issued).not.toBe(account.fingerprint);
+    expect((await dbCertificates(osDb)).map((c) => c.sha256)).toEqual(expect.arrayContaining([issued, account.fingerprint]));
+    expect((await dbCertificates(profile.dir)).map((c) => c.sha256)).not.toContain(issued);
+
+    const next = await run(process.execPath, [cli, 'status', '--recover', '--json', '--policy', policy], { env });
+    expect(next.code, next.stdout + next.stderr).toBe(0);
+    for (const db of [osDb, profile.dir]) {
+      const inDb = await dbCertificates(db);
+      expect(inDb.find((c) => c.sha256 === issued)?.hasKey, db).toBe(true);
+      expect(inDb.map((c) => c.sha256), db).not.toContain(account.fingerprint);
+    }
+    await rm(dir, { recursive: true, force: true });
   });
 });

@@ -83,12 +83,14 @@ export async function composeCore(opts: ComposeOptions): Promise<ComposedCore> {
   const config = import('../config');
   const policyLoad = config.then((m) => m.loadPolicy(opts.policyFile ? { file: opts.policyFile } : {}));
   policyLoad.catch(() => undefined);
-  const openStore = async (spec: string, prefetched?: PrefetchedListing) => {
-    const { openStoreFor } = await import('../store');
-    return openStoreFor(spec, { ...home, ...(prefetched ? { prefetched } : {}) });
+  const openStores = async (specs: string[], prefetched?: PrefetchedListing) => {
+    const { openStoresFor } = await import('../store/open');
+    return openStoresFor(specs, { ...home, ...(prefetched ? { prefetched } : {}) });
   };
-  const storeSpec = config.then((m) => opts.store ?? policyLoad.then((l) => m.storeOf(l.policy)));
-  const opened = named ? openStore(named.spec, named.prefetched) : storeSpec.then((spec) => openStore(spec, prefetch(spec)));
+  // The policy's stores, the first the primary (identity, listing); --store names one instead.
+  const storeSpecs = config.then((m) => (opts.store ? [opts.store] : policyLoad.then((l) => (l.policy.stores.length > 0 ? [...l.policy.stores] : [m.storeOf(l.policy)]))));
+  const storeSpec = storeSpecs.then((specs) => specs[0]!);
+  const opened = named ? openStores([named.spec], named.prefetched) : storeSpecs.then((specs) => openStores(specs, prefetch(specs[0]!)));
   opened.catch(() => undefined);
   const [{ openSettings, userDataDir }, { chooseTransport }, { createRenewalService }] = await Promise.all([config, import('./transport'), import('../renewal')]);
   const dataDir = env.CERTDESK_DATA_DIR ?? userDataDir();
@@ -98,13 +100,14 @@ export async function composeCore(opts: ComposeOptions): Promise<ComposedCore> {
   };
   const loaded = await policyLoad;
   const { policy } = loaded;
-  const store = await opened;
+  const [store, ...others] = await opened;
   const identityFor = opts.identity ? identityFromFile(opts.identity, env) : undefined;
   const service = createRenewalService({
     policy,
     policySource: loaded.source,
     managed: loaded.managed,
-    store,
+    store: store!,
+    ...(others.length > 0 ? { stores: [store!, ...others] } : {}),
     vault: lazyVault(),
     settings,
     journalDir: dataDir,

@@ -9,6 +9,9 @@ import { CoreError } from '../errors';
 
 export type JournalStep = StepId | 'done';
 
+/** How far one store of several got (journal.storeProgress). */
+export type StoreProgress = 'installed' | 'verified' | 'removedOld';
+
 /** The request's private key, sealed with AES-256-GCM under the vault's key. */
 export interface SealedKey {
   iv: string;
@@ -35,6 +38,11 @@ export interface JournalRecord {
   /** From `verify`: what the bank issued. */
   issuedDer?: string;
   newFingerprint?: string;
+  /**
+   * Several stores only: each store (by its describe()) and the last thing done in it. A
+   * resumed run checks every store whatever this says; it tells diagnostics how far it got.
+   */
+  storeProgress?: Record<string, StoreProgress>;
 }
 
 const FILE = 'renewal-journal.json';

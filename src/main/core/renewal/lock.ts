@@ -181,17 +181,22 @@ async function release(file: string, mine: string): Promise<void> {
   if (held === mine) await unlink(file).catch(() => undefined);
 }
 
-/** The data folder's lock (its journal), then the store's. Both or neither. */
-export async function acquireRenewalLocks(dataDir: LockTarget, store: LockTarget): Promise<() => Promise<void>> {
-  const first = await acquireLock(dataDir);
+/**
+ * The data folder's lock (its journal), then each store's, in the order of their paths: two
+ * runs that share stores always take them in one order. All or none.
+ */
+export async function acquireRenewalLocks(dataDir: LockTarget, ...stores: LockTarget[]): Promise<() => Promise<void>> {
+  const byPath = new Map(stores.map((s) => [s.file, s] as const));
+  const ordered = [dataDir, ...[...byPath.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))];
+  const held: Array<() => Promise<void>> = [];
+  const releaseAll = async () => {
+    for (const unlock of held.splice(0).reverse()) await unlock().catch(() => undefined);
+  };
   try {
-    const second = await acquireLock(store);
-    return async () => {
-      await second();
-      await first();
-    };
+    for (const target of ordered) held.push(await acquireLock(target));
   } catch (err) {
-    await first();
+    await releaseAll();
     throw err;
   }
+  return releaseAll;
 }

@@ -55,8 +55,18 @@ export async function preflight(e: Engine, fingerprint: string, now: Date): Prom
     if (e.anchorsDer.length === 0) throw new CoreError('POLICY_INVALID', 'The policy has no trust anchor.', { field: 'trustAnchorPem' });
   });
   let listed: StoredIdentity[] = [];
+  // Every store the renewal writes must open now, not halfway through the install.
   const storeOk = await run('store', async () => {
-    listed = await e.deps.store.list(e.anchorsDer);
+    const [primary] = await Promise.all([
+      e.deps.store.list(e.anchorsDer),
+      ...e.stores.slice(1).map((s) =>
+        s.list(e.anchorsDer).catch((err: unknown) => {
+          const error = toApiError(err);
+          throw new CoreError(error.code, error.message.includes(s.describe()) ? error.message : `${s.describe()}: ${error.message}`, { ...error.detail, store: s.describe() });
+        }),
+      ),
+    ]);
+    listed = primary;
   });
   if (storeOk) {
     await run('identity', async () => {

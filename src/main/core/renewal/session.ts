@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { CoreError } from '../errors';
 import { pemToDer } from '../pki';
-import type { StoredIdentity } from '../store';
+import type { CertificateStore, StoredIdentity } from '../store';
 import { Journal } from './journal';
 import { acquireRenewalLocks } from './lock';
 import type { Engine } from './steps';
@@ -14,6 +14,8 @@ export interface Session {
   deps: RenewalDeps;
   now(): Date;
   journal: Journal;
+  /** Every store the renewal writes, the primary (deps.store) first. */
+  stores: CertificateStore[];
   anchorsDer: Uint8Array[];
   engine(signal: AbortSignal): Engine;
   /** Runs `fn` as the one operation in progress; BUSY when another runs. */
@@ -40,6 +42,9 @@ export function openSession(deps: RenewalDeps): Session {
   } catch {
     throw new CoreError('POLICY_INVALID', 'The trust anchor in the policy cannot be read.', { field: 'trustAnchorPem', file: deps.policySource ?? '(policy)' });
   }
+  // One store named twice (e.g. "os" and the same nss:DIR) is written once.
+  const stores: CertificateStore[] = [];
+  for (const s of [deps.store, ...(deps.stores ?? [])]) if (!stores.some((x) => x.lockFile === s.lockFile)) stores.push(s);
   let controller: AbortController | null = null;
   let busy = false;
   let listCache: { at: number; value: Promise<StoredIdentity[]> } | null = null;
@@ -51,8 +56,9 @@ export function openSession(deps: RenewalDeps): Session {
     deps,
     now,
     journal,
+    stores,
     anchorsDer,
-    engine: (signal) => ({ deps, journal, anchorsDer, signal }),
+    engine: (signal) => ({ deps, journal, stores, anchorsDer, signal }),
     async exclusive(fn) {
       if (busy) throw new CoreError('BUSY', 'A renewal is already running. Wait for it to finish.');
       busy = true;
@@ -61,7 +67,7 @@ export function openSession(deps: RenewalDeps): Session {
       try {
         unlock = await acquireRenewalLocks(
           { file: join(deps.journalDir, 'renewal.lock'), what: `the data folder ${deps.journalDir}` },
-          { file: deps.store.lockFile, what: deps.store.describe(), unwritable: 'STORE_WRITE_FAILED' },
+          ...stores.map((s) => ({ file: s.lockFile, what: s.describe(), unwritable: 'STORE_WRITE_FAILED' as const })),
         );
         return await fn(controller.signal);
       } finally {

@@ -5,20 +5,24 @@
 // sending until the journal is cleared, so that a resumed run can install the issued
 // certificate again whenever the store no longer holds it. Only CA certificates that pass
 // verifyCaCertificate are kept in the journal and installed.
+// Several stores: each gets the new certificate (the primary first), each is read back, and
+// only then is the old one removed from each; a resumed run checks every store again.
 import { randomUUID } from 'node:crypto';
 import type { ApiError, RenewalOutcome, StepId } from '../../../shared/contract';
 import { keepsJournalAtSend } from '../../../shared/error-policy';
 import { CoreError, toApiError } from '../errors';
 import { EstClient, type EstTransport } from '../est';
 import { buildCsr, exportPkcs8, generateKeyPair, inspectCertificate, screenCaCertificates, sha256Hex, verifyIssued } from '../pki';
-import type { StoredIdentity } from '../store';
+import type { CertificateStore, StoredIdentity } from '../store';
 import { detailsOf } from './details';
-import { Journal, killPoint, openSealedKey, sealKey, type JournalRecord } from './journal';
+import { Journal, killPoint, openSealedKey, sealKey, type JournalRecord, type StoreProgress } from './journal';
 import type { RenewalDeps } from './types';
 
 export interface Engine {
   deps: RenewalDeps;
   journal: Journal;
+  /** Every store the renewal writes, the primary (deps.store) first. */
+  stores: CertificateStore[];
   anchorsDer: Uint8Array[];
   signal: AbortSignal;
 }
@@ -99,7 +103,7 @@ export async function start(e: Engine, o: StartOptions): Promise<RenewalOutcome>
     // (it chains to the pinned anchor): the current certificate needs that mark as much as
     // the next one, and the store edit then overlaps the export of the identity. Best effort:
     // the install step does it again and reports a failure there.
-    const caMarked = cacerts.then((ca) => markIssuingCas(e, ca.certificates)).catch(() => undefined);
+    const caMarked = cacerts.then((ca) => Promise.all(e.stores.map((s) => markIssuingCas(e, ca.certificates, s)))).catch(() => undefined);
     // The request is signed as soon as the key exists, while the identity may still be exported.
     const request = generateKeyPair(e.deps.policy.keyType).then(async (keys) => ({
       csr: await buildCsr({ keys, subjectDer: o.subjectDer }),
@@ -174,7 +178,8 @@ async function keyOf(e: Engine, rec: JournalRecord, live: Live): Promise<Uint8Ar
 /** Runs from the journalled step to the end. */
 export async function advance(e: Engine, rec: JournalRecord, live: Live): Promise<RenewalOutcome> {
   const op = rec.operation;
-  const { store, policy } = e.deps;
+  const { policy } = e.deps;
+  const stores = e.stores;
   let caCerts: Uint8Array[] = (rec.caCertsDer ?? []).map(unb64);
   if (live.resuming) {
     // An earlier version journalled whatever the bank sent: only verified CAs go on.
@@ -229,16 +234,24 @@ export async function advance(e: Engine, rec: JournalRecord, live: Live): Promis
       }
       case 'install': {
         emitStep(e, op, 'install', 'running');
-        if (live.resuming) await ensureInstalled(e, rec, live, caCerts);
-        else await installIssued(e, rec, live, caCerts);
+        for (const [i, store] of stores.entries()) {
+          await inStore(e, store, () => (live.resuming ? ensureInstalled(e, rec, live, caCerts, store) : installIssued(e, rec, live, caCerts, store)));
+          await progress(e, rec, store, i, 'installed');
+        }
         emitStep(e, op, 'install', 'done');
         await record(e, rec, 'verifyInStore');
         break;
       }
       case 'verifyInStore': {
         emitStep(e, op, 'verifyInStore', 'running');
-        if (live.resuming) await ensureInstalled(e, rec, live, caCerts);
-        installed = await store.verifyInstalled(rec.newFingerprint!, e.anchorsDer);
+        for (const [i, store] of stores.entries()) {
+          const read = await inStore(e, store, async () => {
+            if (live.resuming) await ensureInstalled(e, rec, live, caCerts, store);
+            return store.verifyInstalled(rec.newFingerprint!, e.anchorsDer);
+          });
+          if (i === 0) installed = read;
+          await progress(e, rec, store, i, 'verified');
+        }
         emitStep(e, op, 'verifyInStore', 'done');
         await record(e, rec, 'removeOld');
         break;
@@ -246,13 +259,18 @@ export async function advance(e: Engine, rec: JournalRecord, live: Live): Promis
       case 'removeOld': {
         const old = rec.oldFingerprint;
         // The killed run may have lost the new certificate in its removal: back first.
-        if (live.resuming) await ensureInstalled(e, rec, live, caCerts);
+        if (live.resuming) for (const store of stores) await inStore(e, store, () => ensureInstalled(e, rec, live, caCerts, store));
         if (!policy.removeSuperseded || !old || old === rec.newFingerprint) {
           emitStep(e, op, 'removeOld', 'skipped');
         } else {
           emitStep(e, op, 'removeOld', 'running');
-          const still = live.resuming ? (await store.list(e.anchorsDer)).some((s) => s.fingerprint === old) : true;
-          if (still) await store.remove(old);
+          for (const [i, store] of stores.entries()) {
+            await inStore(e, store, async () => {
+              const still = live.resuming ? (await store.list(e.anchorsDer)).some((s) => s.fingerprint === old) : true;
+              if (still) await store.remove(old);
+            });
+            await progress(e, rec, store, i, 'removedOld');
+          }
           removedOld = true;
           emitStep(e, op, 'removeOld', 'done');
         }
@@ -283,10 +301,10 @@ function requestedSubject(rec: JournalRecord): Uint8Array | undefined {
   return der.byteLength > 2 ? der : undefined;
 }
 
-async function installIssued(e: Engine, rec: JournalRecord, live: Live, caCerts: Uint8Array[]): Promise<void> {
-  await markIssuingCas(e, caCerts);
+async function installIssued(e: Engine, rec: JournalRecord, live: Live, caCerts: Uint8Array[], store: CertificateStore): Promise<void> {
+  await markIssuingCas(e, caCerts, store);
   const details = inspectCertificate(unb64(rec.issuedDer!));
-  await e.deps.store.install({
+  await store.install({
     privateKeyPkcs8: await keyOf(e, rec, live),
     certificateDer: unb64(rec.issuedDer!),
     chainDer: caCerts,
@@ -299,28 +317,52 @@ async function installIssued(e: Engine, rec: JournalRecord, live: Live, caCerts:
  * with its key. A half-install (no key) is redone whole; a missing one is installed again
  * from the journal's sealed key.
  */
-async function ensureInstalled(e: Engine, rec: JournalRecord, live: Live, caCerts: Uint8Array[]): Promise<void> {
+async function ensureInstalled(e: Engine, rec: JournalRecord, live: Live, caCerts: Uint8Array[], store: CertificateStore): Promise<void> {
   const fp = rec.newFingerprint!;
-  const present = (await e.deps.store.list(e.anchorsDer)).find((s) => s.fingerprint === fp);
+  const present = (await store.list(e.anchorsDer)).find((s) => s.fingerprint === fp);
   if (present?.hasPrivateKey) return;
   if (!rec.sealedKey && !live.pkcs8) {
     // Only a journal of an earlier version, which dropped the key once the certificate was in the store.
     throw new CoreError(
       'KEY_MISSING',
-      `The certificate the bank issued in the interrupted renewal (sha256 ${fp}) is no longer in ${e.deps.store.describe()}, and its key was not kept. The previous certificate was left in place. Obtain a new certificate (取得) or ask your branch (お取引店窓口).`,
+      `The certificate the bank issued in the interrupted renewal (sha256 ${fp}) is no longer in ${store.describe()}, and its key was not kept. The previous certificate was left in place. Obtain a new certificate (取得) or ask your branch (お取引店窓口).`,
       { reason: 'ISSUED_LOST', fingerprint: fp },
     );
   }
-  if (present) await e.deps.store.remove(fp);
-  await installIssued(e, rec, live, caCerts);
+  if (present) await store.remove(fp);
+  await installIssued(e, rec, live, caCerts, store);
+}
+
+/**
+ * With several stores, a store's failure names the store (message and detail.store), and the
+ * others are said to be consistent: the journal is kept, so the next start finishes the job.
+ * One store alone keeps its errors as they are.
+ */
+async function inStore<T>(e: Engine, store: CertificateStore, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (e.stores.length < 2 || !(err instanceof CoreError) || err.code === 'CANCELLED') throw err;
+    const name = store.describe();
+    const message = err.message.includes(name) ? err.message : `${name}: ${err.message}`;
+    throw new CoreError(err.code, message, { ...err.detail, store: name }, { cause: err });
+  }
+}
+
+/** Several stores: each one's progress goes into the journal (diagnostics, the next start's check); a kill point after each. */
+async function progress(e: Engine, rec: JournalRecord, store: CertificateStore, i: number, done: StoreProgress): Promise<void> {
+  if (e.stores.length < 2) return;
+  rec.storeProgress = { ...rec.storeProgress, [store.describe()]: done };
+  await e.journal.write(rec);
+  killPoint(`${rec.step}:store${i + 1}`);
 }
 
 /**
  * The bank's verified CAs go in as chain material (the browser needs them to offer the
  * certificate and send its chain); the store's own rule keeps any root out and trusts none.
  */
-async function markIssuingCas(e: Engine, caCerts: Uint8Array[]): Promise<void> {
-  if (caCerts.length > 0) await e.deps.store.installCaCertificates(caCerts);
+async function markIssuingCas(e: Engine, caCerts: Uint8Array[], store: CertificateStore = e.deps.store): Promise<void> {
+  if (caCerts.length > 0) await store.installCaCertificates(caCerts);
 }
 
 function friendlyName(bankName: string, subject: string, notAfter: string): string {

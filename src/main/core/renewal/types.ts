@@ -20,7 +20,14 @@ export interface RenewalDeps {
   /** Where the policy came from and which fields it sets (diagnostics, settings view). */
   policySource?: string;
   managed?: string[];
+  /** The primary store: the certificates listed, shown and renewed are its own (the policy's first). */
   store: CertificateStore;
+  /**
+   * Every store the renewal writes, the primary first (the policy's `stores`). Each gets the
+   * new certificate, each is verified, and only then is the superseded one removed from each.
+   * Default: the primary alone.
+   */
+  stores?: CertificateStore[];
   vault: Vault;
   settings: Settings;
   transportFor(identity?: TransportIdentity): EstTransport;

@@ -22,7 +22,7 @@ export async function openStoreFor(spec: string, opts: { home?: string; prefetch
   }
   if (spec === 'firefox') return openFirefoxStore(opts.home);
   if (spec !== 'os') {
-    throw new CoreError('INVALID_INPUT', `CertDesk writes to one store at a time: "${spec}" is not one. Use "os", "firefox", or nss:DIR for an NSS db's folder.`, { field: 'store', usage: true });
+    throw new CoreError('INVALID_INPUT', `"${spec}" is not a store CertDesk knows. Use "os", "firefox", or nss:DIR for an NSS db's folder.`, { field: 'store', usage: true });
   }
   if (process.platform === 'win32') return createWindowsStore(createCommandRunner(), { build: windowsBuildOf(release()) });
   if (process.platform === 'darwin') {
@@ -31,6 +31,16 @@ export async function openStoreFor(spec: string, opts: { home?: string; prefetch
     return createMacStore(run, { productVersion: v.stdout.trim() });
   }
   return openNssStore({ dbDir: nssDbDirFor('os', opts.home ?? homedir(), 'linux')!, ...prefetched });
+}
+
+/**
+ * Every store a policy names, in its order (the first is the primary), opened at once. A
+ * name given twice is opened once. The prefetched listing, if any, is the first's.
+ */
+export async function openStoresFor(specs: string[], opts: { home?: string; prefetched?: PrefetchedListing } = {}): Promise<CertificateStore[]> {
+  const unique = [...new Set(specs.length > 0 ? specs : ['os'])];
+  const { prefetched, ...rest } = opts;
+  return Promise.all(unique.map((spec, i) => openStoreFor(spec, i === 0 && prefetched ? { ...rest, prefetched } : rest)));
 }
 
 /** The default profile's db, refused while Firefox runs with it (at opening and before every write); named by the profile. */
