@@ -29,7 +29,9 @@ export const ERROR_CODES = [
   'PENDING_TIMEOUT', // the bank kept answering "pending" beyond the policy limit
   'TLS_UNTRUSTED', // the server is not the bank (anchor or hostname)
   'CLIENT_CERT_REJECTED', // the bank refused the current certificate in the TLS handshake
-  'NETWORK', // DNS, refused, reset, timeout, proxy
+  'NETWORK', // DNS, refused, reset, timeout
+  'PROXY_AUTH_REQUIRED', // the proxy wants credentials (407): the bank was not reached
+  'PROXY_FAILED', // the proxy is down, or would not open the tunnel to the bank
   'CLOCK_SKEW', // the PC's clock differs from the bank's by more than allowed
   'NO_CERTIFICATE', // no certificate of the bank on this PC
   'KEY_MISSING', // the certificate is here but its private key is not

@@ -61,6 +61,9 @@ export const ERROR_POLICY: { readonly [C in ErrorCode]: ErrorPolicyRow } = {
   TLS_UNTRUSTED: row(failed, FINAL, ROLL_BACK, 'endpoint', { when: [{ detail: { reason: 'CACERTS_NOT_ANCHORED' }, then: { blames: 'cacerts' } }] }),
   CLIENT_CERT_REJECTED: row(failed, FINAL, ROLL_BACK, 'endpoint', { offersAcquire: true }),
   NETWORK: row(failed, RETRY, KEEP, 'endpoint'),
+  // The proxy's, not the bank's: retried once the credentials are given or the proxy is back.
+  PROXY_AUTH_REQUIRED: row(failed, RETRY, KEEP, 'endpoint'),
+  PROXY_FAILED: row(failed, RETRY, KEEP, 'endpoint'),
   CLOCK_SKEW: row(failed, RETRY, ROLL_BACK, 'cacerts'),
   NO_CERTIFICATE: row(failed, FINAL, KEEP, 'cacerts', { offersAcquire: true }),
   KEY_MISSING: row(failed, FINAL, KEEP, 'cacerts'),

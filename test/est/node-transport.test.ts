@@ -258,21 +258,21 @@ describe('proxy', () => {
     }
   });
 
-  it('a proxy that refuses CONNECT is NETWORK/PROXY, not an answer from the bank', async () => {
+  it('a proxy that refuses CONNECT is PROXY_FAILED, not an answer from the bank', async () => {
     const proxy = await startConnectProxy();
     proxy.refuseWith = 403;
     try {
       const err = await failure(transport({ proxy: proxy.url as `http://${string}` }).send({ method: 'GET', url: `${bank.base}/x`, headers: {} }));
-      expect(err.code).toBe('NETWORK');
-      expect(err.detail?.reason).toBe('PROXY');
+      expect(err.code).toBe('PROXY_FAILED');
+      expect(err.detail?.reason).toBe('CONNECT_REFUSED');
       expect(err.detail?.status).toBe(403);
     } finally { await proxy.close(); }
   });
 
-  it('a proxy that is down is NETWORK/REFUSED', async () => {
+  it('a proxy that is down is PROXY_FAILED/REFUSED: the proxy\'s fault, not the bank\'s', async () => {
     const port = await deadPort();
     const err = await failure(transport({ proxy: `http://127.0.0.1:${port}` }).send({ method: 'GET', url: `${bank.base}/x`, headers: {} }));
-    expect(err.code).toBe('NETWORK');
+    expect(err.code).toBe('PROXY_FAILED');
     expect(err.detail?.reason).toBe('REFUSED');
   });
 

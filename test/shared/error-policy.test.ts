@@ -50,7 +50,7 @@ describe('the error policy table', () => {
   });
 
   it('blames the endpoint for transport failures and cacerts for an unanchored CA list (the rule preflight.ts had)', () => {
-    expect(codes((c) => blamedCheck({ code: c }) === 'endpoint')).toEqual(['CANCELLED', 'CLIENT_CERT_REJECTED', 'NETWORK', 'SERVER_ERROR', 'SERVER_REJECTED', 'TLS_UNTRUSTED']);
+    expect(codes((c) => blamedCheck({ code: c }) === 'endpoint')).toEqual(['CANCELLED', 'CLIENT_CERT_REJECTED', 'NETWORK', 'PROXY_AUTH_REQUIRED', 'PROXY_FAILED', 'SERVER_ERROR', 'SERVER_REJECTED', 'TLS_UNTRUSTED']);
     expect(blamedCheck({ code: 'TLS_UNTRUSTED', detail: { reason: 'CACERTS_NOT_ANCHORED' } })).toBe('cacerts');
     expect(blamedCheck({ code: 'TLS_UNTRUSTED', detail: { reason: 'HOSTNAME' } })).toBe('endpoint');
   });

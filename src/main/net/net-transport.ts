@@ -8,6 +8,7 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import type { Certificate, ClientRequestConstructorOptions, Net, Request as VerifyRequest, Session } from 'electron';
 import { CoreError, createBodyCollector, type EstRequest, type EstResponse, type EstTransport } from '../core/compose/transport';
+import { asksDialog, type ProxyAuthBroker, type ProxyChallenge } from './proxy-auth';
 
 /** EST answers are a few kilobytes; anything this large is not an EST answer. */
 
@@ -15,6 +16,8 @@ export interface NetTransportOptions {
   net: Pick<Net, 'request'>;
   session: Session;
   requestTimeoutMs: number;
+  /** CertDesk's dialog for a proxy's Basic/Digest challenge; without it every proxy challenge is declined. */
+  proxyAuth?: ProxyAuthBroker;
 }
 
 export function createNetTransport(opts: NetTransportOptions): EstTransport {
@@ -72,19 +75,48 @@ function send(opts: NetTransportOptions, req: EstRequest, inflight: Set<() => vo
     };
     const abort = () => finish(cancelled());
     const onAbort = () => finish(cancelled());
-    const timer = setTimeout(
+    const startTimer = () => setTimeout(
       () => finish(new CoreError('NETWORK', `The bank did not answer within ${Math.round(opts.requestTimeoutMs / 1000)} s (${url.host}). Check the network connection and proxy settings, then try again.`, { reason: 'TIMEOUT' })),
       opts.requestTimeoutMs,
     );
+    let timer = startTimer();
+    let proxyAttempts = 0;
+    // The proxy challenge this request could not answer: its failure is the proxy's sign-in.
+    let declined: ProxyChallenge | null = null;
     inflight.add(abort);
     req.signal?.addEventListener('abort', onAbort, { once: true });
 
-    // Credentials go only in the Authorization header the EST client sets after a 401;
-    // Chromium's own prompt is always declined (servers and proxies alike).
-    r.on('login', (_authInfo, callback) => callback());
+    // The bank's credentials go only in the Authorization header the EST client sets after
+    // a 401: a server's challenge is always declined. A proxy's Basic/Digest challenge gets
+    // CertDesk's dialog; NTLM/Negotiate reach this event only after Chromium's own sign-in
+    // with the Windows logon failed, and are declined (no dialog).
+    r.on('login', (authInfo: ProxyChallenge, callback: (username?: string, password?: string) => void) => {
+      if (!authInfo.isProxy || !opts.proxyAuth || !asksDialog(authInfo)) {
+        if (authInfo.isProxy) declined = authInfo;
+        callback();
+        return;
+      }
+      proxyAttempts += 1;
+      // The user is typing: the bank's timeout waits.
+      clearTimeout(timer);
+      const answer = (creds: { username: string; password: string } | null) => {
+        if (settled) return;
+        timer = startTimer();
+        if (creds) callback(creds.username, creds.password);
+        else {
+          declined = authInfo;
+          callback();
+        }
+      };
+      opts.proxyAuth.credentialsFor(authInfo, proxyAttempts).then(answer, () => answer(null));
+    });
     r.on('redirect', () => finish(new CoreError('BAD_RESPONSE', `The bank's endpoint redirected the request, which EST does not do. Check the endpoint in the policy.`, { reason: 'UNEXPECTED_REDIRECT' })));
-    r.on('error', (err: Error) => finish(mapNetError(err, url.host)));
+    r.on('error', (err: Error) => finish(declined && /net::ERR_(TUNNEL_CONNECTION_FAILED|PROXY_AUTH_)/.test(err.message) ? proxyAuthError(declined) : mapNetError(err, url.host)));
     r.on('response', (res) => {
+      if (res.statusCode === 407) {
+        finish(proxyAuthError(declined));
+        return;
+      }
       const body = createBodyCollector();
       res.on('data', (c: Buffer) => {
         const tooLarge = body.add(c);
@@ -104,6 +136,15 @@ function send(opts: NetTransportOptions, req: EstRequest, inflight: Set<() => vo
   });
 }
 
+function proxyAuthError(challenge: ProxyChallenge | null): CoreError {
+  const proxy = challenge ? `${challenge.host}:${challenge.port}` : 'the proxy';
+  return new CoreError(
+    'PROXY_AUTH_REQUIRED',
+    `The proxy ${proxy} wants a user name and password${challenge ? ` (${challenge.scheme})` : ''} and the sign-in was cancelled or refused; the bank was not reached. Try again and enter the proxy's user name and password, or ask your network administrator.`,
+    { reason: 'PROXY_AUTH', ...(challenge ? { proxy, scheme: challenge.scheme } : {}) },
+  );
+}
+
 function cancelled(): CoreError {
   return new CoreError('CANCELLED', 'The request to the bank was cancelled.');
 }
@@ -115,8 +156,13 @@ const NETWORK: Record<string, string> = {
   ERR_CONNECTION_RESET: 'RESET', ERR_CONNECTION_CLOSED: 'RESET', ERR_CONNECTION_ABORTED: 'RESET', ERR_EMPTY_RESPONSE: 'RESET', ERR_CONNECTION_FAILED: 'RESET',
   ERR_CONNECTION_TIMED_OUT: 'CONNECT_TIMEOUT', ERR_TIMED_OUT: 'TIMEOUT',
   ERR_ADDRESS_UNREACHABLE: 'UNREACHABLE', ERR_INTERNET_DISCONNECTED: 'UNREACHABLE', ERR_NETWORK_CHANGED: 'UNREACHABLE', ERR_NETWORK_ACCESS_DENIED: 'UNREACHABLE',
-  ERR_PROXY_CONNECTION_FAILED: 'PROXY', ERR_TUNNEL_CONNECTION_FAILED: 'PROXY', ERR_PROXY_AUTH_UNSUPPORTED: 'PROXY', ERR_PROXY_AUTH_REQUESTED: 'PROXY', ERR_PROXY_CERTIFICATE_INVALID: 'PROXY', ERR_MANDATORY_PROXY_CONFIGURATION_FAILED: 'PROXY',
 };
+// The proxy's failures: blamed on the proxy, never on the bank.
+const PROXY: Record<string, string> = {
+  ERR_PROXY_CONNECTION_FAILED: 'REFUSED', ERR_TUNNEL_CONNECTION_FAILED: 'CONNECT_REFUSED', ERR_PROXY_CERTIFICATE_INVALID: 'PROXY_TLS',
+  ERR_MANDATORY_PROXY_CONFIGURATION_FAILED: 'PAC', ERR_PAC_SCRIPT_FAILED: 'PAC', ERR_PAC_NOT_IN_DHCP: 'PAC',
+};
+const PROXY_AUTH = new Set(['ERR_PROXY_AUTH_REQUESTED', 'ERR_PROXY_AUTH_UNSUPPORTED', 'ERR_PROXY_AUTH_REQUESTED_WITH_NO_CONNECTION']);
 const CLIENT_CERT = new Set([
   'ERR_BAD_SSL_CLIENT_AUTH_CERT', 'ERR_SSL_CLIENT_AUTH_CERT_NEEDED', 'ERR_SSL_CLIENT_AUTH_SIGNATURE_FAILED', 'ERR_SSL_CLIENT_AUTH_NO_COMMON_ALGORITHMS',
   'ERR_SSL_CLIENT_AUTH_PRIVATE_KEY_ACCESS_DENIED', 'ERR_SSL_CLIENT_AUTH_CERT_NO_PRIVATE_KEY', 'ERR_SSL_CLIENT_AUTH_CERT_BAD_FORMAT',
@@ -139,6 +185,13 @@ export function mapNetError(err: Error, host: string): CoreError {
   }
   if (code.startsWith('ERR_SSL_')) {
     return new CoreError('TLS_UNTRUSTED', `The secure connection to ${host} failed (${code}). Check the endpoint in the policy and any network device that intercepts HTTPS.`, { reason: 'HANDSHAKE', tls: code }, { cause: err });
+  }
+  if (PROXY_AUTH.has(code)) {
+    return new CoreError('PROXY_AUTH_REQUIRED', `The proxy wants a sign-in CertDesk could not give (${code}); the bank was not reached. Ask your network administrator.`, { reason: 'PROXY_AUTH', net: code }, { cause: err });
+  }
+  const proxyReason = PROXY[code];
+  if (proxyReason) {
+    return new CoreError('PROXY_FAILED', `The proxy failed (${code}); the bank ${host} was not contacted. Check the proxy settings (or the PAC file), or ask your network administrator.`, { reason: proxyReason, net: code }, { cause: err });
   }
   const reason = NETWORK[code];
   if (reason) return new CoreError('NETWORK', `The request to the bank failed (${host}: ${code}). ${CHECK_NETWORK}`, { reason, net: code }, { cause: err });

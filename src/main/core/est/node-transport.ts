@@ -8,8 +8,10 @@ import { X509Certificate } from 'node:crypto';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { CoreError } from '../errors';
 import { createBodyCollector } from './body';
-import { proxyFor } from './proxy';
-import { mapNodeError, networkError } from './transport-errors';
+import { proxyFor, proxyHost } from './proxy';
+import type { SystemProxy } from './system-proxy';
+import { readSystemProxy } from './system-proxy-read';
+import { mapNodeError, networkError, proxyAuthRequired, proxyFailed } from './transport-errors';
 import type { EstIdentity, EstRequest, EstResponse, EstTransport, ProxySetting } from './types';
 
 export interface NodeTransportOptions {
@@ -18,6 +20,8 @@ export interface NodeTransportOptions {
   proxy: ProxySetting;
   connectTimeoutMs: number;
   requestTimeoutMs: number;
+  /** What the OS says, for `proxy: "system"` (read once per transport); the OS itself by default. */
+  systemProxy?: () => Promise<SystemProxy>;
 }
 
 /** EST answers are a few kilobytes; anything this large is not an EST answer. */
@@ -28,9 +32,15 @@ export function createNodeTransport(opts: NodeTransportOptions): EstTransport {
   const tlsOptions = checkedTlsOptions(opts);
   const agents = new Map<string, Agent>();
   let closed = false;
+  let system: Promise<SystemProxy> | undefined;
 
-  function agentFor(url: string): Agent {
-    const proxy = proxyFor(opts.proxy, url);
+  async function proxyOf(url: string): Promise<string | null> {
+    if (opts.proxy !== 'system') return proxyFor(opts.proxy, url);
+    system ??= (opts.systemProxy ?? readSystemProxy)();
+    return proxyFor('system', url, await system);
+  }
+
+  function agentFor(proxy: string | null): Agent {
     const key = proxy ?? 'direct';
     let agent = agents.get(key);
     if (!agent) {
@@ -53,13 +63,14 @@ export function createNodeTransport(opts: NodeTransportOptions): EstTransport {
       throw new CoreError('INVALID_INPUT', `The endpoint ${url.origin} is not https: the bank's endpoint must use HTTPS. Fix the endpoint in the policy.`, { reason: 'NOT_HTTPS' });
     }
     if (req.signal?.aborted) throw cancelled();
-    const agent = agentFor(url.href);
+    const proxy = await proxyOf(url.href);
+    const agent = agentFor(proxy);
     try {
-      return await once(url, req, agent, opts, tlsOptions);
+      return await once(url, req, agent, proxy, opts, tlsOptions);
     } catch (err) {
       // A pooled socket the server closed while idle fails before any answer: resend once
       // on a fresh connection (EST requests are safe to resend; 202 relies on it).
-      if (err instanceof Retryable) return once(url, req, agent, opts, tlsOptions).catch((e: unknown) => { throw unwrap(e); });
+      if (err instanceof Retryable) return once(url, req, agent, proxy, opts, tlsOptions).catch((e: unknown) => { throw unwrap(e); });
       throw err;
     }
   }
@@ -83,12 +94,16 @@ function cancelled(): CoreError {
   return new CoreError('CANCELLED', 'The request to the bank was cancelled.');
 }
 
-function once(url: URL, req: EstRequest, agent: Agent, opts: NodeTransportOptions, tlsOptions: TlsOptions): Promise<EstResponse> {
+function once(url: URL, req: EstRequest, agent: Agent, proxy: string | null, opts: NodeTransportOptions, tlsOptions: TlsOptions): Promise<EstResponse> {
   return new Promise<EstResponse>((resolve, reject) => {
     const headers: Record<string, string> = { ...req.headers, Host: url.host };
     if (req.body) headers['Content-Length'] = String(req.body.byteLength);
     let settled = false;
     let proxyStatus: number | undefined;
+    let proxyScheme: string | undefined;
+    // Before the proxy answered CONNECT on a new connection, a failure is the proxy's, not the bank's.
+    const viaProxy = proxy ? proxyHost(proxy) : null;
+    const beforeTunnel = () => viaProxy !== null && proxyStatus === undefined && !r.reusedSocket;
     let gotResponse = false;
     // The plain socket to a proxy, under the TLS socket: destroying the TLS socket alone leaves it open.
     let tunnel: { destroy(): void } | undefined;
@@ -106,7 +121,8 @@ function once(url: URL, req: EstRequest, agent: Agent, opts: NodeTransportOption
       } else resolve(value!);
     };
     const fail = (err: unknown) => {
-      const mapped = mapNodeError(err, url.host);
+      let mapped = mapNodeError(err, url.host);
+      if (beforeTunnel() && mapped.code === 'NETWORK') mapped = proxyFailed(viaProxy!, url.host, String(mapped.detail?.reason ?? 'OTHER'), undefined, err);
       const code = (err as { code?: string }).code;
       const stale = r.reusedSocket && !gotResponse && mapped.code === 'NETWORK' && mapped.detail?.reason === 'RESET' && code !== 'ETIMEDOUT';
       finish(stale ? (new Retryable(mapped) as unknown as CoreError) : mapped);
@@ -120,12 +136,18 @@ function once(url: URL, req: EstRequest, agent: Agent, opts: NodeTransportOption
       opts.requestTimeoutMs,
     );
     const connectTimer = setTimeout(
-      () => finish(networkError('CONNECT_TIMEOUT', `No connection to the bank within ${Math.round(opts.connectTimeoutMs / 1000)} s (${url.host})`)),
+      () => finish(beforeTunnel()
+        ? proxyFailed(viaProxy!, url.host, 'CONNECT_TIMEOUT')
+        : networkError('CONNECT_TIMEOUT', `No connection to the bank within ${Math.round(opts.connectTimeoutMs / 1000)} s (${url.host})`)),
       opts.connectTimeoutMs,
     );
     req.signal?.addEventListener('abort', onAbort, { once: true });
 
-    r.on('proxyConnect', (res: { statusCode?: number }) => { proxyStatus = res.statusCode; });
+    r.on('proxyConnect', (res: { statusCode?: number; headers?: Record<string, string | string[] | undefined> }) => {
+      proxyStatus = res.statusCode;
+      const challenge = res.headers?.['proxy-authenticate'];
+      proxyScheme = (Array.isArray(challenge) ? challenge.join(', ') : challenge)?.split(/[\s,]/)[0] || undefined;
+    });
     r.on('proxy', (p: { socket?: { destroy(): void } }) => { tunnel = p.socket; });
     r.on('socket', (socket) => {
       const s = socket as TLSSocket;
@@ -139,7 +161,7 @@ function once(url: URL, req: EstRequest, agent: Agent, opts: NodeTransportOption
       clearTimeout(connectTimer);
       if (proxyStatus !== undefined && proxyStatus !== 200) {
         res.resume();
-        finish(networkError('PROXY', `The proxy refused to connect to the bank (HTTP ${proxyStatus})`, undefined, { status: proxyStatus }));
+        finish(proxyStatus === 407 || proxyStatus === 401 ? proxyAuthRequired(viaProxy!, proxyScheme, proxyStatus) : proxyFailed(viaProxy!, url.host, 'CONNECT_REFUSED', proxyStatus));
         return;
       }
       const body = createBodyCollector();

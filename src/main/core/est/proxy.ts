@@ -1,17 +1,22 @@
-// Which proxy a request goes through. `system` means the environment (HTTPS_PROXY, NO_PROXY),
-// as curl and most CLI tools read it; the Electron transport uses Chromium's own resolution.
-import { getProxyForUrl } from 'proxy-from-env';
+// Which proxy a request goes through. `system` means what the OS says (system-proxy-read.ts:
+// the environment, the Windows user's or WinHTTP settings, macOS's network settings); the
+// Electron transport uses Chromium's own resolution instead.
 import { redactText } from '../../../shared/redact';
 import { CoreError } from '../errors';
+import { proxyFromEnv, systemProxyFor, type SystemProxy } from './system-proxy';
 import type { ProxySetting } from './types';
 
-/** The proxy URL for `url`, or null for a direct connection. */
-export function proxyFor(setting: ProxySetting, url: string): string | null {
+/**
+ * The proxy URL for `url`, or null for a direct connection. `system` is the OS's answer
+ * when given, else the environment's.
+ */
+export function proxyFor(setting: ProxySetting, url: string, system?: SystemProxy): string | null {
   let proxy: string;
   if (setting === 'direct') return null;
   if (setting === 'system') {
-    proxy = getProxyForUrl(url);
-    if (!proxy) return null;
+    const found = systemProxyFor(system ?? proxyFromEnv(process.env), url);
+    if (!found) return null;
+    proxy = found;
   } else {
     proxy = setting;
   }
@@ -25,4 +30,10 @@ export function proxyFor(setting: ProxySetting, url: string): string | null {
     throw new CoreError('INVALID_INPUT', `The proxy "${redactText(proxy)}" is not supported: only http://host:port proxies (HTTPS through CONNECT) are. Fix the policy's proxy or HTTPS_PROXY.`, { reason: 'PROXY_URL' });
   }
   return parsed.href;
+}
+
+/** host:port of a proxy URL, for messages: never its credentials. */
+export function proxyHost(proxy: string): string {
+  const u = new URL(proxy);
+  return u.port ? `${u.hostname}:${u.port}` : u.hostname;
 }

@@ -63,3 +63,26 @@ export function mapNodeError(err: unknown, host: string): CoreError {
   if (/socket hang up/i.test(msg)) return networkError('RESET', `The connection to the bank was cut (${host})`, err);
   return networkError('OTHER', `The request to the bank failed (${host}: ${code || msg})`, err);
 }
+
+/**
+ * The proxy asked for credentials (407, or 401 as tinyproxy answers wrong ones; a CONNECT's
+ * answer is always the proxy's): the bank has not been reached, nothing was sent to it.
+ */
+export function proxyAuthRequired(proxy: string, scheme?: string, status = 407): CoreError {
+  return new CoreError(
+    'PROXY_AUTH_REQUIRED',
+    `The proxy ${proxy} wants a user name and password (HTTP ${status}${scheme ? `, ${scheme}` : ''}); the bank was not reached. On the command line, put them in HTTPS_PROXY as http://USER:PASSWORD@${proxy} (percent-encode @ : / in them), or ask your network administrator to let CertDesk through without authentication.`,
+    { reason: 'PROXY_AUTH', proxy, status, ...(scheme ? { scheme } : {}) },
+  );
+}
+
+/** The proxy itself failed: not reachable, or it would not open the tunnel to the bank. */
+export function proxyFailed(proxy: string, bank: string, reason: string, status?: number, cause?: unknown): CoreError {
+  const text = status !== undefined
+    ? status >= 500
+      ? `The proxy ${proxy} could not reach the bank ${bank} (HTTP ${status}). Try again later; if it keeps failing, ask your network administrator whether the proxy may connect to ${bank}.`
+      : `The proxy ${proxy} refused to connect to the bank ${bank} (HTTP ${status}). Ask your network administrator to allow ${bank} through the proxy.`
+    : `The proxy ${proxy} cannot be reached (${reason}); the bank was not contacted. Check that the proxy is running and that the proxy setting (the policy's proxy, HTTPS_PROXY, or the OS's proxy settings) is right.`;
+  return new CoreError('PROXY_FAILED', text, { reason, proxy, ...(status !== undefined ? { status } : {}) }, { cause });
+}
+

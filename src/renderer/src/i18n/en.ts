@@ -221,6 +221,16 @@ export const en: typeof ja = {
       happened: 'There is no network connection, or it was interrupted.',
       todo: 'Check your internet connection and try again.',
     },
+    PROXY_AUTH_REQUIRED: {
+      title: 'The proxy needs your sign-in',
+      happened: "Your office's proxy server asked for a user name and password, so the bank has not been contacted yet.",
+      todo: "Try again and enter the proxy's user name and password when asked. If you do not know them, ask your network administrator.",
+    },
+    PROXY_FAILED: {
+      title: 'Cannot reach the proxy server',
+      happened: "Your office's proxy server could not be reached, or it refused to connect to the bank. This is not a problem at the bank.",
+      todo: 'Try again later. If it keeps happening, ask your network administrator.',
+    },
     CLOCK_SKEW: {
       title: "This PC's clock is wrong",
       happened: "This PC's clock differs a lot from the bank's.",
