@@ -1,13 +1,14 @@
 // The Windows adapter cannot run here: these tests check the exact commands and parse the
 // real outputs collected in fixtures/os-store-outputs.md (quoted below with their section).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CoreError } from '../../src/main/core/errors';
 import { createWindowsStore, windowsBuildOf, windowsProfile } from '../../src/main/core/store';
 import { certutilSucceeded, parseCertRows, parseCertutilFailure, parseCertutilStoreHashes, parsePsDate, parsePsJson } from '../../src/main/core/store/windows/parse';
+import { PAIR_SCRIPT } from '../../src/main/core/store/windows/key-scripts';
 import { IMPORT_CA_SCRIPT, IMPORT_SCRIPT, LIST_SCRIPT, PS_ARGS, REMOVE_SCRIPT, winFailure } from '../../src/main/core/store/windows/store';
 import { fail, ok, scriptedRunner, type Call } from './fake-runner';
 import { makeTestPki, type TestCert, type TestPki } from './pki-fixture';
@@ -243,6 +244,44 @@ describe('commands', () => {
     expect(r.calls[1]!.opts?.env?.CERTDESK_STORE).toBe('CA');
     // The root stays out of CurrentUser\\Root.
     expect(r.calls.map((c) => c.opts?.env?.CERTDESK_STORE)).not.toContain('Root');
+  });
+
+  it('verifyInstalled: present, paired by a signature, chain from CurrentUser\\My + \\CA and the anchor; Windows trusting the root plays no part (issue 17)', async () => {
+    const fp = (c: TestCert) => execFileSync('openssl', ['x509', '-noout', '-fingerprint', '-sha256'], { input: c.pem, encoding: 'utf8' }).split('=')[1]!.replace(/:/g, '').trim();
+    const paired = (o: object = {}) => ok(JSON.stringify({ Paired: true, Algorithm: 'RSA', Provider: 'Microsoft Software Key Storage Provider', Exportable: false, ...o }));
+    const r = scriptedRunner();
+    const store = createWindowsStore(r.run, { build: 19045, tempRoot });
+    r.push(() => ok(ps51([row(leaf, 'My', true), row(pki.issuing, 'CA', false)])), paired);
+    const id = await store.verifyInstalled(fp(leaf), [pki.root.der]);
+    expect(id.hasPrivateKey).toBe(true);
+    expectPs(r.calls[0]!, LIST_SCRIPT);
+    expectPs(r.calls[1]!, PAIR_SCRIPT);
+    expect(r.calls[1]!.opts?.env).toEqual({ CERTDESK_THUMBPRINT: row(leaf, 'My', true).Thumbprint });
+    // The pairing is a signature made by the key and verified with the certificate, in JSON (no localised certutil text).
+    expect(PAIR_SCRIPT).toContain('GetRSAPrivateKey($c)');
+    expect(PAIR_SCRIPT).toContain('GetECDsaPrivateKey($c)');
+    expect(PAIR_SCRIPT).toContain('VerifyData($data');
+    expect(PAIR_SCRIPT).not.toMatch(/Root|certutil|X509Chain/);
+
+    // A one-tier CA: the leaf issued by the root itself, which no Windows store holds.
+    const dir = pki.dir;
+    execFileSync('openssl', ['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'onetier.key', '-out', 'onetier.csr', '-subj', '/CN=One Tier User'], { cwd: dir, stdio: 'ignore' });
+    execFileSync('openssl', ['x509', '-req', '-in', 'onetier.csr', '-CA', 'root.pem', '-CAkey', 'root.key', '-out', 'onetier.pem', '-days', '30', '-extfile', 'client.ext'], { cwd: dir, stdio: 'ignore' });
+    const pem = readFileSync(join(dir, 'onetier.pem'), 'utf8');
+    const oneTier = { pem, der: new Uint8Array(execFileSync('openssl', ['x509', '-outform', 'DER'], { input: pem })), keyPem: '', pkcs8: new Uint8Array() };
+    r.push(() => ok(ps51([row(oneTier, 'My', true)])), paired);
+    expect((await store.verifyInstalled(fp(oneTier), [pki.root.der])).fingerprint).toBe(fp(oneTier).toLowerCase());
+
+    // A key that does not sign for the certificate: KEY_MISSING, whatever HasPrivateKey said.
+    r.push(() => ok(ps51([row(leaf, 'My', true), row(pki.issuing, 'CA', false)])), () => paired({ Paired: false }));
+    await expect(store.verifyInstalled(fp(leaf), [pki.root.der])).rejects.toMatchObject({ code: 'KEY_MISSING', detail: { reason: 'KEY_NOT_PAIRED' } });
+    // The issuing CA in no store: the chain cannot be built from the store and the anchor.
+    r.push(() => ok(ps51([row(leaf, 'My', true)])), paired);
+    await expect(store.verifyInstalled(fp(leaf), [pki.root.der])).rejects.toMatchObject({ code: 'VERIFY_FAILED', detail: { reason: 'UNTRUSTED_CHAIN' } });
+    // PowerShell failing the check: mapped like any other PowerShell failure.
+    r.push(() => ok(ps51([row(leaf, 'My', true)])), () => fail(1, 'Get-Item : Access is denied'));
+    await expect(store.verifyInstalled(fp(leaf), [pki.root.der])).rejects.toMatchObject({ detail: { reason: 'ACCESS_DENIED' } });
+    expect(r.pending()).toBe(0);
   });
 
   it('leaves no temporary file behind', () => {

@@ -12,6 +12,7 @@ import { certFacts, chainsToAnchor, commonNameOf, normHex, tryCertFacts, verifyT
 import { windowsProfile, type Pkcs12Profile } from '../pkcs12-profile';
 import { withPrivateDir } from '../temp';
 import type { CertificateStore, CommandRunner, InstallOptions, RunResult, StoredIdentity } from '../types';
+import { provePairing } from './key-scripts';
 import { certutilSucceeded, parseCertRows, parseCertutilFailure, type WinCertRow } from './parse';
 
 export interface WindowsStoreOptions {
@@ -135,6 +136,10 @@ class WindowsStore implements CertificateStore {
     const row = rows.find((r) => r.store === 'My' && r.rawDer && tryCertFacts(r.rawDer)?.sha256 === fp);
     if (!row?.rawDer) throw new CoreError('VERIFY_FAILED', `The certificate ${fp.slice(0, 16)}… is not in CurrentUser\\My.`, { reason: 'NOT_IN_STORE' });
     if (!row.hasPrivateKey) throw new CoreError('KEY_MISSING', 'The certificate is in CurrentUser\\My but its private key is not: it cannot be used to log in.', { reason: 'KEY_NOT_LISTED' });
+    // HasPrivateKey only says a key is linked: the key must also sign for this certificate.
+    await provePairing((script, env) => this.ps(script, env), row.thumbprint, (r) => winFailure(r, 'read'));
+    // The chain: from CurrentUser\My and \CA plus the bank's anchors, by CertDesk's own path
+    // validation. Whether Windows trusts the bank's root plays no part (it is never installed).
     const pool = rows.filter((r) => r.rawDer && r !== row).map((r) => r.rawDer as Uint8Array);
     if (!(await verifyTrusted(certFacts(row.rawDer), pool, anchorsDer))) {
       throw new CoreError('VERIFY_FAILED', "The installed certificate does not chain to the bank's trust anchor or is not valid today: install the bank's CA certificate.", { reason: 'UNTRUSTED_CHAIN' });
