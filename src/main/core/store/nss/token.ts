@@ -11,6 +11,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as Pkcs11Module from 'pkcs11js';
 import { CoreError } from '../../errors';
+import type { P11Session } from '../pkcs11/objects';
 
 type Pkcs11 = InstanceType<typeof Pkcs11Module.PKCS11>;
 type Handle = Buffer;
@@ -71,6 +72,8 @@ export interface TokenSession {
   keysWithId(keyId: string): { privateKeys: Handle[]; publicKeys: Handle[] };
   destroy(handle: Handle): void;
   setTrust(handle: Handle, usage: { serverAuth: number; clientAuth: number }): void;
+  /** The open session itself, for the key custodian's own PKCS#11 operations (nss/custody). */
+  raw(): P11Session;
 }
 
 export type TokenAccess = 'read' | 'write';
@@ -286,6 +289,7 @@ function sessionOf(p11: Pkcs11, session: Handle, dbDir: string): TokenSession {
       };
     },
     destroy: (handle) => p11.C_DestroyObject(session, handle),
+    raw: () => ({ p11, session, where: `NSS db ${dbDir}` }),
     setTrust: (handle, usage) => {
       // CK_ULONG is the platform's long: 8 bytes on 64-bit Linux, as the softoken reads it.
       const ul = (v: number) => {

@@ -1,0 +1,85 @@
+// The custodian's four operations on any PKCS#11 token, each in one session of the token:
+// the NSS db's softoken and a module named by policy differ only in how a session is
+// opened (nss/token, pkcs11/module) and in the key templates they accept.
+import { CoreError } from '../../errors';
+import { csrToBeSigned, certificateObjectFields } from '../../pki';
+import type { AttachOptions, KeyRequest, KeyRequestSpec } from '../custody';
+import { certFacts } from '../certs';
+import { certificates, destroyQuietly, generateKeyPair, keyObjects, publicKeySpki, putCertificate, signSha256, type P11Session, type TemplateProfile, type TokenCertificate } from './objects';
+
+export type { TemplateProfile } from './objects';
+
+export type TokenRunner = <T>(access: 'read' | 'write', fn: (s: P11Session) => T) => Promise<T>;
+
+export interface TokenKeyOps {
+  createRequest(spec: KeyRequestSpec): Promise<KeyRequest>;
+  /** Puts the certificate (and the CAs as bare chain material) beside the key; returns the label it got. */
+  attach(opts: AttachOptions, labelFor: (certs: TokenCertificate[]) => string): Promise<string>;
+  hasKey(keyId: string): Promise<boolean>;
+  removeKey(keyId: string): Promise<void>;
+}
+
+export function createTokenKeyOps(o: { profile: TemplateProfile; where: string; run: TokenRunner }): TokenKeyOps {
+  return {
+    createRequest: (spec) =>
+      o.run('write', (s) => {
+        const key = generateKeyPair(s, spec.keyType, spec.label, o.profile);
+        try {
+          const { tbs, complete } = csrToBeSigned({ subjectDer: spec.subjectDer, spkiDer: key.spkiDer, algorithm: key.algorithm, ...(spec.attributesDer ? { attributesDer: spec.attributesDer } : {}) });
+          const csr = complete(signSha256(s, key.privateKey, key.algorithm, tbs));
+          return { keyId: key.keyId, csrDer: csr.der, publicKeySpki: key.spkiDer };
+        } catch (err) {
+          // A key whose request could not be made is no one's: it goes at once.
+          const k = keyObjects(s, key.keyId);
+          destroyQuietly(s, [...k.privateKeys, ...k.publicKeys]);
+          throw err;
+        }
+      }),
+
+    attach: (opts, labelFor) =>
+      o.run('write', (s) => {
+        if (keyObjects(s, opts.keyId).privateKeys.length === 0) {
+          throw new CoreError('KEY_MISSING', `The private key of this request (ID ${opts.keyId.slice(0, 16)}…) is no longer in ${o.where}, so the issued certificate cannot be used there. Obtain a new certificate (取得).`, { reason: 'KEY_GONE' });
+        }
+        assertCertificateOfKey(s, opts.certificateDer, opts.keyId, o.where);
+        const all = certificates(s);
+        const der = Buffer.from(opts.certificateDer);
+        const present = all.find((c) => der.equals(Buffer.from(c.der)));
+        const label = present?.label || labelFor(all);
+        if (!present) putCertificate(s, opts.certificateDer, opts.keyId, label);
+        else if (present.keyId !== opts.keyId) throw new CoreError('STORE_WRITE_FAILED', `The certificate is already in ${o.where} under another key ID. Remove it there and try again.`, { reason: 'ID_CONFLICT' });
+        for (const ca of opts.chainDer) {
+          const f = certFacts(ca);
+          if (!f.isCA || f.selfSigned || all.some((c) => Buffer.from(ca).equals(Buffer.from(c.der)))) continue;
+          putCertificate(s, ca, '', commonName(f.subject) || 'CA');
+        }
+        return label;
+      }),
+
+    hasKey: (keyId) => o.run('read', (s) => keyObjects(s, keyId).privateKeys.length > 0),
+
+    removeKey: (keyId) =>
+      o.run('write', (s) => {
+        // A key that a certificate uses is no orphan: it stays.
+        if (certificates(s, keyId).length > 0) return;
+        const k = keyObjects(s, keyId);
+        for (const h of [...k.privateKeys, ...k.publicKeys]) s.p11.C_DestroyObject(s.session, h);
+      }),
+  };
+}
+
+/**
+ * The issued certificate must carry the key's public key: compared with the public key
+ * object of the same CKA_ID, else (a token that keeps no public object) through NSS's ID
+ * convention.
+ */
+function assertCertificateOfKey(s: P11Session, der: Uint8Array, keyId: string, where: string): void {
+  const certSpki = Buffer.from(certificateObjectFields(der).spkiDer);
+  const ofKey = publicKeySpki(s, keyId);
+  const same = ofKey ? certSpki.equals(Buffer.from(ofKey)) : certFacts(der).keyId === keyId;
+  if (!same) throw new CoreError('INVALID_INPUT', `The issued certificate does not carry the public key of the request's key in ${where}: it was not stored.`, { reason: 'KEY_MISMATCH' });
+}
+
+function commonName(subject: string): string {
+  return /(?:^|\n)CN=([^\n]+)/.exec(subject)?.[1] ?? '';
+}
