@@ -1,56 +1,91 @@
 // The `certdesk` command line: the same core as the app, for IT and the helpdesk. Exit codes
-// (the error policy's EXIT): 0 done, 1 failed, 2 usage, 3 renewal not open yet,
-// 4 expired (use acquire), 5 reissue at the branch. With --json, stdout holds exactly one
-// JSON document: { ok, result } or { ok: false, error: { code, message } }.
+// (the error policy's EXIT, the table in EXIT_TABLE and docs/it-guide.md): 0 done or healthy,
+// 1 broken, 2 usage, 3 renewal not open yet (renew), 4 取得, 5 再発行, 6 renewal open,
+// 7 new PC. With --json, stdout holds exactly one JSON document, usage errors included:
+// { ok, result } or { ok: false, error: { code, message, … } }.
 import { Command, CommanderError, Option } from 'commander';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { ApiError, CertificateDetails, Language, Overview, ProgressEvent, RenewalOutcome, Result } from '../shared/contract';
+import type { ApiError, CertificateDetails, CertificateSummary, Language, Overview, ProgressEvent, RenewalOutcome, Result, SupportView } from '../shared/contract';
 import { EXIT, exitCodeOf, type ExitCode } from '../shared/error-policy';
-import { toApiError } from './core/compose';
+import { jstDate, jstDayNumber } from '../shared/phase';
+import { CERTDESK_VERSION, toApiError } from './core/compose';
 // The core (pki, EST, store, vault) loads only when a command runs: --help, usage errors
 // and bad arguments answer without it.
 import type { Context, ContextIntent, GlobalOptions } from './cli/context';
 import type { CliIo } from './cli/io';
 import type { ChromiumTransport } from './core/compose';
 import { catalogs, type Catalog } from './cli/messages';
-import { askPassword, confirm } from './cli/prompt';
+import { describeChoice, parseFingerprint, type FingerprintArg } from './cli/fingerprint';
+import { languageFromEnv, scanEarlyFlags } from './cli/lang';
+import { askPassword, ask, confirm } from './cli/prompt';
+import { recordRun, type RunRecord } from './cli/record';
 import { safe, safeJson, safeLines } from './cli/safe-text';
+import { usageMessage } from './cli/usage';
+import { certificateState, doctorVerdict, statusVerdict, type HealthState, type Verdict } from './cli/verdict';
 
 export type { CliIo };
 
 class Usage extends Error {}
 
-function normFingerprint(f: string): string {
-  const hex = f.replace(/[:\s]/g, '').toLowerCase();
-  if (!/^[0-9a-f]{64}$/.test(hex)) throw new Usage(`--fingerprint: expected a SHA-256 fingerprint (64 hex digits), got "${safe(f)}"`);
-  return hex;
-}
+/** The exit codes as `certdesk --help` lists them; docs/it-guide.md has the same table (a test compares them). */
+export const EXIT_TABLE: ReadonlyArray<readonly [ExitCode, string]> = [
+  [EXIT.done, '完了・正常（更新は不要） done; status/doctor: healthy, nothing due'],
+  [EXIT.failed, '問題あり（ネットワーク、プロキシ、信頼、ストア、鍵、ポリシー） broken: network, proxy, trust, store, key, policy'],
+  [EXIT.usage, '使い方の誤り usage error'],
+  [EXIT.renewalNotOpen, '更新期間前（renew のみ） renew: renewal not open yet'],
+  [EXIT.useAcquire, '期限切れ・取得が必要 expired: 取得 (acquire) needed'],
+  [EXIT.reissue, '再発行（お取引店） reissue at the branch'],
+  [EXIT.renewalOpen, '更新期間中（renew してください） renewal is open: renew'],
+  [EXIT.newPc, '証明書なし（新しいPC: 以前の証明書を失効してから取得） new PC: no certificate here; revoke the old one, then acquire'],
+];
 
 export interface CliOptions {
   /** The headless app's Chromium stack: renewal presents the OS store's certificate by fingerprint. */
   chromium?: ChromiumTransport;
+  /** For tests: the OS whose record (status file path, event log) is written. */
+  platform?: NodeJS.Platform;
+  /** For tests: runs eventcreate. */
+  exec?: (file: string, args: string[]) => Promise<void>;
 }
 
+type CommandName = RunRecord['command'];
+
 export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): Promise<number> {
-  let lang: Language = 'ja';
-  let json = false;
+  const early = scanEarlyFlags(argv);
+  let lang: Language = early.lang ?? languageFromEnv(io.env, opts.platform) ?? 'ja';
+  let json = early.json;
+  let support: SupportView | undefined;
+  let newPcGuideUrl: string | undefined;
   const t = (): Catalog => catalogs[lang];
   // Every line goes through safeLines (a value from outside that was missed still cannot drive
   // the terminal); each value from outside goes through safe() (its line breaks are not ours).
   const out = (s: string) => io.stdout.write(safeLines(s.endsWith('\n') ? s : s + '\n'));
   const err = (s: string) => io.stderr.write(safeLines(s.endsWith('\n') ? s : s + '\n'));
   const isTTY = Boolean(io.stdin.isTTY);
-  // Commander's own messages echo the user's arguments (an unknown option, a bad value).
-  const commanderOutput = { writeOut: (s: string) => io.stdout.write(safeLines(s)), writeErr: (s: string) => io.stderr.write(safeLines(s)) };
 
-  const printError = (e: ApiError): ExitCode => {
-    if (json) out(safeJson({ ok: false, error: e.detail ? { code: e.code, message: e.message, detail: e.detail } : { code: e.code, message: e.message } }));
-    else {
-      err(`${t().error[e.code]} [${safe(e.code)}]`);
-      err(`  ${t().detail}: ${safe(e.message)}`);
-    }
-    return exitCodeOf(e);
+  /** Every error names the helpdesk (the policy's `support`, else where the bank lists it); a new PC gets both ways out. */
+  /**
+   * No certificate of the bank here, or 取得 refused because the account's certificate is still
+   * valid (on the old PC: RENEWAL_REQUIRED, or RENEWAL_NOT_OPEN before the window): the new-PC case.
+   */
+  const isNewPc = (e: ApiError, command?: string) => exitCodeOf(e) === EXIT.newPc || (command === 'acquire' && e.code === 'RENEWAL_NOT_OPEN');
+  const exitOf = (e: ApiError, command?: string): ExitCode => (isNewPc(e, command) ? EXIT.newPc : exitCodeOf(e));
+  const errorDocument = (e: ApiError, result?: unknown, command?: string) => {
+    const guidance = isNewPc(e, command) ? { guidance: t().newPc(newPcGuideUrl) } : {};
+    const error = { code: e.code, message: e.message, ...(e.detail ? { detail: e.detail } : {}), ...guidance, support: { text: t().support(support), ...(support ? { contact: support } : {}) } };
+    return { ok: false, ...(result !== undefined ? { result } : {}), exitCode: exitOf(e, command), error };
+  };
+  const printErrorText = (e: ApiError, command?: string) => {
+    err(`${t().error[e.code]} [${safe(e.code)}]`);
+    err(`  ${t().detail}: ${safe(e.message)}`);
+    if (isNewPc(e, command)) err(safeLines(t().newPc(newPcGuideUrl && safe(newPcGuideUrl))));
+    err(safe(t().support(support)));
+  };
+  const printError = (e: ApiError, command?: string): ExitCode => {
+    if (json) out(safeJson(errorDocument(e, undefined, command)));
+    else printErrorText(e, command);
+    return exitOf(e, command);
   };
 
   const onProgress = (p: ProgressEvent) => {
@@ -68,19 +103,63 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
       const { buildContext } = await import('./cli/context');
       ctx = await buildContext(o, io.env, { progress: onProgress }, opts.chromium, intent);
     }
-    lang = ctx.loaded.policy.language;
+    // The policy's language when it sets one (any layer), unless --lang said otherwise.
+    const origins = (ctx.loaded as { origins?: Record<string, string> }).origins;
+    if (!early.lang && (origins ? 'language' in origins : ctx.loaded.managed.includes('language'))) lang = ctx.loaded.policy.language;
+    support = ctx.loaded.policy.support;
+    newPcGuideUrl = ctx.loaded.policy.newPcGuideUrl;
     return ctx;
   };
   const unwrap = <T>(r: Result<T>): T => {
     if (!r.ok) throw Object.assign(new Error(r.error.message), { api: r.error });
     return r.value;
   };
-  const pickFingerprint = async (c: Context, given?: string, overview?: Overview): Promise<string> => {
-    if (given) return normFingerprint(given);
-    const ov = overview ?? unwrap(await c.service.getOverview());
-    const first = ov.certificates[0];
-    if (!first) throw Object.assign(new Error(), { api: { code: 'NO_CERTIFICATE', message: 'No certificate of the bank is in the store.' } as ApiError });
-    return first.fingerprint;
+  let overviewCache: Overview | undefined;
+  const overviewOf = async (c: Context): Promise<Overview> => (overviewCache ??= unwrap(await c.service.getOverview()));
+  const listing = (certs: CertificateSummary[]) => certs.map((s, i) => `  ${i + 1}. ${safe(describeChoice(s, t().phase[s.phase]))}`).join('\n');
+  const noCertificate = (): never => {
+    throw Object.assign(new Error(), { api: { code: 'NO_CERTIFICATE', message: 'No certificate of the bank is in the store.' } as ApiError });
+  };
+  /** The certificate --fingerprint names (SHA-256 or SHA-1), else the only one, else the only one due, else the user's choice. */
+  const pickCertificate = async (c: Context, given: FingerprintArg | undefined, givenText: string | undefined, preferDue: boolean): Promise<string> => {
+    const certs = (await overviewOf(c)).certificates;
+    if (certs.length === 0) noCertificate();
+    if (given) {
+      let found = given.algorithm === 'sha256' ? certs.find((x) => x.fingerprint === given.hex) : undefined;
+      if (given.algorithm === 'sha1') {
+        for (const x of certs) {
+          const d = unwrap(await c.service.getDetails(x.fingerprint));
+          if (d.sha1.replace(/:/g, '').toLowerCase() === given.hex) found = x;
+        }
+      }
+      if (!found) throw new Usage(t().usage.noSuchFingerprint(safe(givenText ?? given.hex), listing(certs)));
+      return found.fingerprint;
+    }
+    if (certs.length === 1) return certs[0]!.fingerprint;
+    if (preferDue) {
+      const due = certs.filter((x) => x.phase === 'renewable');
+      if (due.length === 1) return due[0]!.fingerprint;
+    }
+    if (isTTY && !json) {
+      err(listing(certs));
+      const answer = await ask(io, t().choosePrompt(certs.length));
+      const n = Number(answer?.trim().replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0)));
+      if (Number.isInteger(n) && n >= 1 && n <= certs.length) return certs[n - 1]!.fingerprint;
+    }
+    throw new Usage(t().usage.chooseOne(listing(certs)));
+  };
+  const fingerprintOption = (o: Record<string, unknown>): { arg?: FingerprintArg; text?: string } => {
+    if (o.fingerprint === undefined) return {};
+    const text = String(o.fingerprint);
+    const arg = parseFingerprint(text);
+    if (!arg) throw new Usage(t().usage.badFingerprint(safe(text)));
+    return { arg, text };
+  };
+  /** The status file and the Windows event log, after the command: a failure to write them is only a warning. */
+  let record: Omit<RunRecord, 'version' | 'time' | 'exitCode'> | undefined;
+  const summaryOf = (s: CertificateSummary): RunRecord['certificate'] => ({ fingerprint: s.fingerprint, notAfter: s.notAfter, expiryDate: s.expiryDate, daysLeft: s.daysLeft, phase: s.phase });
+  const note = (command: CommandName, state: RunRecord['state'], extra: Partial<RunRecord> = {}) => {
+    record = { command, state, ...(overviewCache ? { certificateCount: overviewCache.certificates.length } : {}), ...extra };
   };
   const succeed = (result: unknown, human: () => void): ExitCode => {
     if (json) out(safeJson({ ok: true, result }));
@@ -127,45 +206,59 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
     }
   };
 
+  // Commander's own output is caught: its usage errors are re-worded in the chosen language
+  // (usage.ts), and with --json its help becomes part of the one JSON document.
+  let captured = '';
+  const commanderOutput = {
+    writeOut: (s: string) => {
+      if (json) captured += s;
+      else io.stdout.write(safeLines(s));
+    },
+    writeErr: (s: string) => void (captured += s),
+    outputError: (s: string) => void (captured += s),
+  };
+
   const program = new Command('certdesk')
     .description('銀行の電子証明書を確認・更新・取得します / Checks, renews and obtains your bank client certificate')
     .option('--json', '結果をJSONで出力 / one JSON document on stdout')
-    .option('--policy <file>', 'このポリシーを使う / use this policy file instead of the machine-wide one')
+    .option('--lang <ja|en>', '表示言語（既定: ポリシー、なければ LANG など） / language (default: the policy\'s, else LANG/LC_ALL or the OS)')
+    .option('--policy <file>', 'このポリシーだけを使う / use only this policy file (no built-in, machine, registry or user layers)')
     .option('--store <spec>', '証明書ストア os / firefox / nss:DIR（既定: ポリシーの stores） / certificate store: os, firefox or nss:DIR (default: the policy\'s stores)')
     .option('--identity <file.p12>', '更新に使う証明書 / renewal identity (PKCS#12) when the store cannot lend its key')
     .option('--identity-password-env <var>', '上記のパスワードの環境変数 / environment variable with its password')
     .option('-y, --yes', '確認しない / do not ask for confirmation')
-    .addHelpText(
-      'after',
-      '\n終了コード / Exit codes: 0 完了 done, 1 失敗 failed, 2 使い方 usage, 3 更新期間前 renewal not open yet, 4 期限切れ・取得へ expired: use acquire, 5 再発行 reissue at the branch',
-    )
+    .option('-V, --version', 'バージョンを表示 / print the version')
+    .addHelpText('after', `\n終了コード / Exit codes:\n${EXIT_TABLE.map(([n, m]) => `  ${n}  ${m}`).join('\n')}`)
     .exitOverride()
     .configureOutput(commanderOutput)
     .showHelpAfterError(false);
 
   let code: ExitCode = EXIT.done;
+  let ran: CommandName | undefined;
   const action =
-    (fn: (o: GlobalOptions & Record<string, unknown>) => Promise<ExitCode>) =>
+    (name: CommandName | 'inspect', fn: (o: GlobalOptions & Record<string, unknown>) => Promise<ExitCode>) =>
     async (_a: unknown, cmd: Command) => {
       const o = cmd.optsWithGlobals() as GlobalOptions & Record<string, unknown>;
-      json = Boolean(o.json);
+      if (name !== 'inspect') ran = name;
       try {
         code = await fn(o);
       } catch (e) {
         if (e instanceof Usage) {
           code = printUsage(e.message);
+          ran = undefined;
           return;
         }
         const api = (e as { api?: ApiError }).api ?? toApiError(e);
-        code = printError(api);
+        code = printError(api, name);
+        if (name !== 'inspect') note(name, isNewPc(api, name) ? 'newPc' : stateOfError(api), { lastError: api.code });
       } finally {
         // An identity export started early still has its temporary folder: let it finish and remove it.
         await ctx?.settle();
       }
     };
   const printUsage = (m: string): ExitCode => {
-    if (json) out(safeJson({ ok: false, error: { code: 'INVALID_INPUT', message: m } }));
-    else err(`certdesk: ${safe(m)}`);
+    if (json) out(safeJson({ ok: false, exitCode: EXIT.usage, error: { code: 'INVALID_INPUT', message: m, detail: { usage: true } } }));
+    else err(`certdesk: ${safeLines(m)}`);
     return EXIT.usage;
   };
 
@@ -173,35 +266,39 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
   // store) is finished only when asked (--recover), by renew, acquire and doctor, or by the app.
   const recoverOption = new Option('--recover', '中断した更新を完了させる / finish an interrupted renewal first (network, store writes)');
   let recovering = false;
+  const fingerprintHelp = '対象の証明書（SHA-256 または SHA-1、コロン可） / which certificate: SHA-256 or SHA-1, colons optional';
 
   program
     .command('status')
     .description('証明書の状態を表示（読み取りのみ） / show the bank certificates on this PC, their phase and days left (read-only)')
     .addOption(recoverOption)
     .action(
-      action(async (o) => {
+      action('status', async (o) => {
         recovering = Boolean(o.recover);
         const c = await context(o, { recoverOnRead: recovering });
-        const ov = unwrap(await c.service.getOverview());
-        return succeed(ov, () => printOverview(ov));
+        const ov = await overviewOf(c);
+        const v = statusVerdict(ov);
+        const worst = ov.certificates.find((s) => certificateState(s) === v.state) ?? ov.certificates[0];
+        note('status', v.state, { ...(worst ? { certificate: summaryOf(worst) } : {}), ...(v.error ? { lastError: v.error.code } : {}) });
+        return report(v, ov, () => printOverview(ov));
       }),
     );
 
   program
     .command('inspect')
     .description('証明書の詳細 / details of one certificate (for the helpdesk)')
-    .option('--fingerprint <sha256>', '対象の証明書 / which certificate (default: the newest)')
+    .option('--fingerprint <sha256|sha1>', fingerprintHelp)
     .option('--pem', 'PEMだけを出力 / print only the PEM')
     .addOption(new Option(recoverOption.flags, recoverOption.description))
     .action(
-      action(async (o) => {
-        const fp = o.fingerprint ? normFingerprint(String(o.fingerprint)) : undefined;
+      action('inspect', async (o) => {
+        const fp = fingerprintOption(o);
         recovering = Boolean(o.recover);
         const c = await context(o, { recoverOnRead: recovering });
         // The overview first: it finishes the interrupted renewal when asked, and says whether one waits.
-        const ov = unwrap(await c.service.getOverview());
+        const ov = await overviewOf(c);
         if (ov.unfinished && !json) err(unfinishedNotice(ov.unfinished));
-        const d = unwrap(await c.service.getDetails(await pickFingerprint(c, fp, ov)));
+        const d = unwrap(await c.service.getDetails(await pickCertificate(c, fp.arg, fp.text, false)));
         if (o.pem && !json) {
           out(safeLines(d.pem));
           return EXIT.done;
@@ -213,58 +310,61 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
   program
     .command('doctor')
     .description('更新前処理（確認のみ） / pre-processing checks only: policy, store, key, endpoint, CA, clock')
-    .option('--fingerprint <sha256>', '対象の証明書 / which certificate (default: the newest)')
+    .option('--fingerprint <sha256|sha1>', fingerprintHelp)
     .action(
-      action(async (o) => {
-        const fp = o.fingerprint ? normFingerprint(String(o.fingerprint)) : undefined;
+      action('doctor', async (o) => {
+        const fp = fingerprintOption(o);
         const c = await context(o);
-        const report = unwrap(await c.service.runPreflight(await pickFingerprint(c, fp)));
-        const firstFail = report.checks.find((x) => x.state === 'failed');
-        if (json) out(safeJson(report.passed ? { ok: true, result: report } : { ok: false, result: report, error: firstFail?.error }));
-        else out(report.passed ? t().passed : t().failed);
-        return report.passed ? EXIT.done : firstFail?.error ? exitCodeOf(firstFail.error) : EXIT.failed;
+        const target = await pickCertificate(c, fp.arg, fp.text, true);
+        const r = unwrap(await c.service.runPreflight(target));
+        const v = doctorVerdict(r);
+        const s = overviewCache?.certificates.find((x) => x.fingerprint === target);
+        note('doctor', v.state, { ...(s ? { certificate: summaryOf(s) } : {}), ...(v.error ? { lastError: v.error.code } : {}) });
+        return report(v, r, () => out(r.passed ? t().passed : v.state === 'broken' ? t().failed : t().passed));
       }),
     );
 
   program
     .command('renew')
     .description('電子証明書を更新 / renew the certificate (inside the renewal window)')
-    .option('--fingerprint <sha256>', '対象の証明書 / which certificate (default: the newest)')
+    .option('--fingerprint <sha256|sha1>', fingerprintHelp)
     .action(
-      action(async (o) => {
-        const fp = o.fingerprint ? normFingerprint(String(o.fingerprint)) : undefined;
-        if (!o.yes && !isTTY) throw new Usage('stdin is not a terminal: add --yes to renew without confirmation');
+      action('renew', async (o) => {
+        const fp = fingerprintOption(o);
+        if (!o.yes && !isTTY) throw new Usage(t().usage.needYes('renew'));
         const c = await context(o, { renew: true });
-        const target = await pickFingerprint(c, fp);
+        const target = await pickCertificate(c, fp.arg, fp.text, true);
+        const before = overviewCache?.certificates.find((x) => x.fingerprint === target);
+        if (before) note('renew', certificateState(before), { certificate: summaryOf(before) });
         if (!o.yes) {
-          const ov = unwrap(await c.service.getOverview());
-          const holder = ov.certificates.find((x) => x.fingerprint === target)?.holder ?? target;
+          const holder = before?.holder ?? target;
           if (!(await confirm(io, safe(t().confirmRenew(safe(holder)))))) {
             err(t().declined);
             return EXIT.failed;
           }
         }
         const outcome = unwrap(await c.service.renew(target));
+        note('renew', 'renewed', { certificate: certificateOf(outcome.certificate) });
         return succeed(outcome, () => printOutcome(outcome));
       }),
     );
 
   program
     .command('acquire')
-    .description('期限切れ後に取得（ログインID＋パスワード） / obtain a certificate after expiry with login ID and password')
+    .description('期限切れ後・新しいPCで取得（ログインID＋パスワード） / obtain a certificate (after expiry, or on a new PC) with login ID and password')
     .requiredOption('--login-id <id>', 'ログインID / login ID')
     .addOption(new Option('--password-env <var>', 'パスワードの環境変数（省略時は端末で入力） / environment variable with the password (else a hidden prompt)'))
     .action(
-      action(async (o) => {
+      action('acquire', async (o) => {
         const loginId = String(o.loginId);
         let password: string | null | undefined;
         if (o.passwordEnv) {
           password = io.env[String(o.passwordEnv)];
-          if (password === undefined) throw new Usage(`--password-env: the environment variable ${safe(String(o.passwordEnv))} is not set`);
+          if (password === undefined) throw new Usage(`--password-env: ${t().usage.envUnset(safe(String(o.passwordEnv)))}`);
         } else if (!isTTY) {
-          throw new Usage('stdin is not a terminal: give the password with --password-env VAR');
+          throw new Usage(t().usage.needPasswordEnv);
         }
-        if (!o.yes && !isTTY) throw new Usage('stdin is not a terminal: add --yes to acquire without confirmation');
+        if (!o.yes && !isTTY) throw new Usage(t().usage.needYes('acquire'));
         const c = await context(o);
         if (password === undefined) {
           password = await askPassword(io, t().passwordPrompt);
@@ -278,6 +378,7 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
           return EXIT.failed;
         }
         const outcome = unwrap(await c.service.acquire({ loginId, password: password ?? '' }));
+        note('acquire', 'acquired', { certificate: certificateOf(outcome.certificate) });
         return succeed(outcome, () => printOutcome(outcome));
       }),
     );
@@ -286,20 +387,66 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
     cmd.exitOverride().configureOutput(commanderOutput);
   }
 
+  /** status and doctor: the verdict's exit code, its state in words, and the broken thing as the error. */
+  function report(v: Verdict, result: unknown, human: () => void): ExitCode {
+    if (json) {
+      if (v.error) out(safeJson({ ...errorDocument(v.error, result), exitCode: v.exit, state: v.state }));
+      else out(safeJson({ ok: true, exitCode: v.exit, state: v.state, result, ...(v.state === 'newPc' ? { guidance: t().newPc(newPcGuideUrl) } : {}) }));
+      return v.exit;
+    }
+    human();
+    if (v.error) printErrorText(v.error);
+    if (v.state === 'newPc') out(safeLines(t().newPc(newPcGuideUrl && safe(newPcGuideUrl))));
+    else out(t().state[v.state]);
+    return v.exit;
+  }
+
+  if (early.badLang !== undefined) return printUsage(t().usage.badLang(safe(early.badLang)));
+  if (argv.includes('--version') || argv.includes('-V')) {
+    if (json) out(safeJson({ ok: true, result: { version: CERTDESK_VERSION } }));
+    else out(`certdesk ${CERTDESK_VERSION}`);
+    return EXIT.done;
+  }
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.done;
-      return EXIT.usage;
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || (e.code === 'commander.help' && argv[0] === 'help')) {
+        if (json) out(safeJson({ ok: true, result: { help: captured } }));
+        return EXIT.done;
+      }
+      // No command at all: the help, as a usage error.
+      if (e.code === 'commander.help') {
+        if (!json) io.stderr.write(safeLines(captured));
+        return json ? printUsage(t().usage.noCommand) : EXIT.usage;
+      }
+      return printUsage(usageMessage(e.code, e.message, t()) ?? t().usage.other(safe(e.message.replace(/^error:\s*/, ''))));
     }
     return printError(toApiError(e));
   }
-  if (program.args.length === 0 && argv.length === 0) {
-    program.outputHelp();
-    return EXIT.usage;
+  if (ran && record) {
+    const problems = await recordRun({ version: CERTDESK_VERSION, time: new Date().toISOString(), exitCode: code, ...record }, io.env, opts.platform, opts.exec);
+    for (const p of problems) err(`certdesk: ${safe(p)}`);
   }
   return code;
+}
+
+/** What an error means as a state for the record. */
+function stateOfError(e: ApiError): HealthState {
+  switch (e.code) {
+    case 'ACQUIRE_REQUIRED':
+      return 'acquireRequired';
+    case 'REISSUE_REQUIRED':
+      return 'reissueRequired';
+    case 'RENEWAL_NOT_OPEN':
+      return 'ok';
+    default:
+      return 'broken';
+  }
+}
+
+function certificateOf(d: CertificateDetails): RunRecord['certificate'] {
+  return { fingerprint: d.sha256.replace(/:/g, '').toLowerCase(), notAfter: d.notAfter, expiryDate: jstDate(new Date(d.notAfter)), daysLeft: jstDayNumber(new Date(d.notAfter)) - jstDayNumber(new Date()), phase: 'valid' };
 }
 
 function isEntry(): boolean {

@@ -13,6 +13,15 @@ import type {
 
 export type { CertificateDetails, CertificateSummary, Phase, ReminderThreshold };
 
+/** The bank's helpdesk as the policy's `support` names it (policy.ts's SupportContact, which imports this file). */
+export interface SupportView {
+  name: string;
+  phone?: string;
+  hours?: string;
+  url?: string;
+  email?: string;
+}
+
 /**
  * Stable error codes. What each means to the layers (exit code, retry, journal, 取得, blamed
  * check) is one row of ERROR_POLICY in error-policy.ts; the UI's and the CLI's words are keyed
@@ -154,7 +163,19 @@ export interface SettingsView {
   remindersAtLogin: boolean;
   /** Fields set by the machine-wide policy: shown read-only, "managed by your organisation". */
   managed: ReadonlyArray<'language' | 'endpoint' | 'bankName' | 'remindersAtLogin'>;
+  /** The bank's helpdesk from the policy; absent = the screens say it is in the bank's IB documents. */
+  support?: SupportView;
+  /** The bank pages the policy names, so a button for one appears only when openBankSite can open it. */
+  bankPages?: BankPage[];
 }
+
+/**
+ * Which of the bank's pages `openBankSite` opens: `login` the IB login (bankLoginUrl, else
+ * bankSiteUrl), `newPc` the guide on revoking the old PC's certificate (newPcGuideUrl),
+ * `site` the bank's site (bankSiteUrl). The renderer names a page, never a URL.
+ */
+export type BankPage = 'login' | 'newPc' | 'site';
+export const BANK_PAGES: readonly BankPage[] = ['login', 'newPc', 'site'];
 
 export interface SettingsPatch {
   language?: Language;
@@ -185,7 +206,8 @@ export interface CertDeskApi {
   saveDiagnostics(): Promise<Result<DiagnosticsSaved>>;
   getSettings(): Promise<Result<SettingsView>>;
   updateSettings(patch: SettingsPatch): Promise<Result<SettingsView>>;
-  openBankSite(): Promise<Result<{ opened: boolean }>>;
+  /** No argument = `site`. */
+  openBankSite(page?: BankPage): Promise<Result<{ opened: boolean }>>;
 }
 
 export type ApiMethod = keyof CertDeskApi;
@@ -298,5 +320,9 @@ export const validateArgs: { [M in ApiMethod]: (args: unknown[]) => ApiError | n
     }
     return null;
   },
-  openBankSite: noArgs,
+  openBankSite: (args) => {
+    if (args.length === 0) return null;
+    if (args.length === 1 && (BANK_PAGES as readonly unknown[]).includes(args[0])) return null;
+    return invalid('page', 'Expected no argument or one of "login", "newPc", "site".');
+  },
 };

@@ -4,8 +4,12 @@
 // were once five hand-kept lists that drifted apart. Pure data: no node, no DOM.
 import type { ApiError, CheckId, ErrorCode } from './contract';
 
-/** The command line's exit codes; docs/it-guide.md has the same table. */
-export const EXIT = { done: 0, failed: 1, usage: 2, renewalNotOpen: 3, useAcquire: 4, reissue: 5 } as const;
+/**
+ * The command line's exit codes; docs/it-guide.md and `certdesk --help` have the same table.
+ * `status` and `doctor` exit 0 when nothing is due (never 3), `renewalOpen` when renewal is
+ * open, and `newPc` when no certificate of the bank is on this PC (issue 18's new PC).
+ */
+export const EXIT = { done: 0, failed: 1, usage: 2, renewalNotOpen: 3, useAcquire: 4, reissue: 5, renewalOpen: 6, newPc: 7 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 /** The one cacerts exchange of 更新前処理 serves both: the error says which of the two failed. */
@@ -53,7 +57,9 @@ export const ERROR_POLICY: { readonly [C in ErrorCode]: ErrorPolicyRow } = {
   ACQUIRE_REQUIRED: row(EXIT.useAcquire, FINAL, ROLL_BACK, 'cacerts', { offersAcquire: true }),
   REISSUE_REQUIRED: row(EXIT.reissue, FINAL, ROLL_BACK, 'cacerts'),
   AUTH_FAILED: row(failed, RETRY, ROLL_BACK, 'cacerts'),
-  SERVER_REJECTED: row(failed, RETRY, ROLL_BACK, 'endpoint'),
+  // RENEWAL_REQUIRED answers 取得: the account's certificate is still valid (on another PC);
+  // trying again changes nothing until the old one is revoked or renewed.
+  SERVER_REJECTED: row(failed, RETRY, ROLL_BACK, 'endpoint', { when: [{ detail: { reason: 'RENEWAL_REQUIRED' }, then: { retry: FINAL, exit: EXIT.newPc } }] }),
   // The bank may have issued before failing or while it kept us waiting.
   SERVER_ERROR: row(failed, RETRY, KEEP, 'endpoint'),
   BAD_RESPONSE: row(failed, RETRY, KEEP, 'cacerts'),
@@ -65,7 +71,8 @@ export const ERROR_POLICY: { readonly [C in ErrorCode]: ErrorPolicyRow } = {
   PROXY_AUTH_REQUIRED: row(failed, RETRY, KEEP, 'endpoint'),
   PROXY_FAILED: row(failed, RETRY, KEEP, 'endpoint'),
   CLOCK_SKEW: row(failed, RETRY, ROLL_BACK, 'cacerts'),
-  NO_CERTIFICATE: row(failed, FINAL, KEEP, 'cacerts', { offersAcquire: true }),
+  // No certificate of the bank here: a new PC (revoke the old one, then 取得) or 取得 after expiry.
+  NO_CERTIFICATE: row(EXIT.newPc, FINAL, KEEP, 'cacerts', { offersAcquire: true }),
   KEY_MISSING: row(failed, FINAL, KEEP, 'cacerts'),
   VERIFY_FAILED: row(failed, FINAL, KEEP, 'cacerts'),
   STORE_UNAVAILABLE: row(failed, RETRY, KEEP, 'cacerts'),
@@ -98,3 +105,15 @@ export const keepsJournalAtSend = (error: Pick<ApiError, 'code' | 'detail'>): bo
 export const blamedCheck = (error: Pick<ApiError, 'code' | 'detail'>): BlamedCheck => errorPolicy(error).blames;
 export const retryMakesSense = (error: Pick<ApiError, 'code' | 'detail'>): boolean => errorPolicy(error).retry;
 export const offersAcquire = (error: Pick<ApiError, 'code' | 'detail'>): boolean => errorPolicy(error).offersAcquire;
+
+/**
+ * 取得 refused because the account's certificate is still valid, i.e. it lives on another PC
+ * (a new or replaced PC): the bank answers RENEWAL_REQUIRED inside the renewal window and
+ * RENEWAL_NOT_OPEN before it. Only a 取得 can mean this: for a renewal, RENEWAL_NOT_OPEN is just
+ * "too early". The way out is the old certificate's revocation (the IB administrator) or a
+ * renewal on the old PC, never a retry.
+ */
+export function validElsewhere(error: Pick<ApiError, 'code' | 'detail'>, operation: 'renew' | 'acquire'): boolean {
+  if (error.code === 'SERVER_REJECTED' && error.detail?.reason === 'RENEWAL_REQUIRED') return true;
+  return operation === 'acquire' && error.code === 'RENEWAL_NOT_OPEN';
+}

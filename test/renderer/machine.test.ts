@@ -187,6 +187,36 @@ describe('events from the main process', () => {
   });
 });
 
+describe('a new or replaced PC', () => {
+  it('home opens the new-PC screen without an error; 取得 from there is the form', () => {
+    const r = play(on({ name: 'home' }), { type: 'openNewPc' });
+    expect(r.state.screen).toEqual({ name: 'newPc', error: null });
+    expect(play(r.state, { type: 'openAcquire' }).state.screen).toEqual({ name: 'acquire' });
+  });
+
+  it('取得 refused for a certificate valid elsewhere is the new-PC screen, and retry does nothing there', () => {
+    const refused: ApiError = { code: 'SERVER_REJECTED', message: 'x', detail: { reason: 'RENEWAL_REQUIRED' } };
+    const r = play(on({ name: 'issuing' }), { type: 'failed', error: refused, command: { kind: 'acquire', request: { loginId: 'a', password: 'p' } } }, { type: 'retry' });
+    expect(r.state.screen).toEqual({ name: 'newPc', error: refused });
+    expect(r.commands).toEqual([]);
+  });
+
+  it('RENEWAL_NOT_OPEN means "valid elsewhere" only for 取得: for 更新 it is the error screen', () => {
+    const early = err('RENEWAL_NOT_OPEN');
+    expect(play(on({ name: 'issuing' }), { type: 'failed', error: early, command: { kind: 'acquire', request: { loginId: 'a', password: 'p' } } }).state.screen.name).toBe('newPc');
+    expect(play(on({ name: 'issuing' }), { type: 'failed', error: early, command: { kind: 'renew', cert } }).state.screen.name).toBe('error');
+    expect(play(on({ name: 'home' }), { type: 'failed', error: early, command: { kind: 'details', cert } }).state.screen.name).toBe('error');
+  });
+
+  it('a bank page is a command and nothing else; a refreshed overview keeps the screen', () => {
+    const done = on({ name: 'done', outcome });
+    expect(transition(done, { type: 'openBankPage', page: 'login' })).toEqual({ state: done, command: { kind: 'openBankSite', page: 'login' } });
+    expect(transition(on({ name: 'issuing' }), { type: 'issued', outcome })).toEqual({ state: done, command: { kind: 'refreshOverview' } });
+    const fresh = { ...overview, today: '2026-11-29' };
+    expect(play(done, { type: 'overviewRefreshed', overview: fresh }).state).toEqual({ ...done, overview: fresh });
+  });
+});
+
 describe('retryFor', () => {
   it('retries what can be retried and nothing else', () => {
     expect(retryFor({ kind: 'cancel' })).toBeNull();

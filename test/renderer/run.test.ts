@@ -69,13 +69,46 @@ describe('the runner over the contract', () => {
     const w = window({
       runPreflight: () => ok({ passed: true, checks: [] }),
       renew: () => issue ?? ok({ certificate: {} as never, removedOld: true }),
+      getOverview: () => ok(overview),
     });
     expect((await w.send({ type: 'renew', cert })).screen).toEqual({ name: 'start', cert });
     expect((await w.send({ type: 'confirm' })).screen).toMatchObject({ name: 'error', retry: { kind: 'preflight', cert } });
     issue = null;
     expect((await w.send({ type: 'retry' })).screen).toEqual({ name: 'start', cert });
-    expect((await w.send({ type: 'confirm' })).screen.name).toBe('done');
-    expect(w.calls.map(([m]) => m)).toEqual(['runPreflight', 'renew', 'runPreflight', 'renew']);
+    const done = await w.send({ type: 'confirm' });
+    expect(done.screen.name).toBe('done');
+    // The overview again behind the done screen, for the next renewal date; the screen stays.
+    expect(done.overview).toBe(overview);
+    expect(w.calls.map(([m]) => m)).toEqual(['runPreflight', 'renew', 'runPreflight', 'renew', 'getOverview']);
+  });
+
+  it('done stays done when the overview behind it cannot be read', async () => {
+    const w = window({ acquire: () => ok({ certificate: {} as never, removedOld: false }), getOverview: () => fail('STORE_UNAVAILABLE', 'locked') });
+    const s = await w.send({ type: 'submitAcquire', request: { loginId: 'user01', password: 'pw' } });
+    expect(s.screen.name).toBe('done');
+    expect(s.overview).toBeNull();
+  });
+
+  it('a 取得 refused because the certificate is still valid on the old PC opens the new-PC screen: no retry, the bank\'s guide by name', async () => {
+    const refused = fail('SERVER_REJECTED', 'still valid', { status: 403, reason: 'RENEWAL_REQUIRED' });
+    const w = window({ acquire: () => refused, openBankSite: () => ok({ opened: true }) });
+    const s = await w.send({ type: 'submitAcquire', request: { loginId: 'user01', password: 'pw' } });
+    expect(s.screen).toEqual({ name: 'newPc', error: !refused.ok && refused.error });
+    expect(await w.send({ type: 'retry' })).toBe(s);
+    await w.send({ type: 'openBankPage', page: 'newPc' });
+    expect(w.calls.map(([m, a]) => [m, a])).toEqual([['acquire', [{ loginId: 'user01', password: 'pw' }]], ['openBankSite', ['newPc']]]);
+    expect(w.state().screen).toBe(s.screen);
+  });
+
+  it('before the renewal window the bank says RENEWAL_NOT_OPEN to 取得: the same new-PC screen', async () => {
+    const w = window({ acquire: () => fail('RENEWAL_NOT_OPEN', 'opens later', { status: 403, reason: 'RENEWAL_NOT_OPEN', opensOn: '2026-12-01' }) });
+    expect((await w.send({ type: 'submitAcquire', request: { loginId: 'user01', password: 'pw' } })).screen).toMatchObject({ name: 'newPc', error: { code: 'RENEWAL_NOT_OPEN' } });
+  });
+
+  it('a bank page the policy does not name is an error without retry', async () => {
+    const w = window({ openBankSite: () => fail('POLICY_INVALID', 'no bankSiteUrl', { field: 'bankSiteUrl' }) });
+    const s = await w.send({ type: 'openBankPage', page: 'login' });
+    expect(s.screen).toMatchObject({ name: 'error', error: { code: 'POLICY_INVALID' }, retry: null });
   });
 
   it('a refused settings change puts the previous view back and keeps the language', async () => {

@@ -1,7 +1,26 @@
 // Human output of the command line, in the policy's language (Japanese by default). Every
 // error code has its words in both languages: a code without them does not compile.
-import type { CheckId, ErrorCode, Language, Phase, StepId } from '../../shared/contract';
+import type { CheckId, ErrorCode, Language, Phase, StepId, SupportView } from '../../shared/contract';
 import { PHASE_WORDS } from '../../shared/phase-words';
+import type { HealthState } from './verdict';
+
+/** Usage errors, in the chosen language: commander's own are re-worded from its error code. */
+interface UsageWords {
+  unknownCommand: (cmd: string, suggestion?: string) => string;
+  unknownOption: (opt: string, suggestion?: string) => string;
+  missingArgument: (what: string) => string;
+  missingOption: (opt: string) => string;
+  excessArguments: (cmd: string) => string;
+  noCommand: string;
+  badLang: (v: string) => string;
+  badFingerprint: (v: string) => string;
+  noSuchFingerprint: (v: string, list: string) => string;
+  chooseOne: (list: string) => string;
+  needYes: (cmd: string) => string;
+  needPasswordEnv: string;
+  envUnset: (name: string) => string;
+  other: (message: string) => string;
+}
 
 interface Catalog {
   phase: { readonly [P in Phase]: string };
@@ -30,6 +49,19 @@ interface Catalog {
   /** An interrupted renewal waits: which, where it stopped, since when; `tried`: --recover ran and could not finish it. */
   unfinished: (operation: 'renew' | 'acquire', step: string, startedAt: string, tried: boolean) => string;
   detail: string;
+  usage: UsageWords;
+  /** What a status or doctor run found, one line (the exit code says the same). */
+  state: { readonly [S in HealthState]: string };
+  /** The bank's helpdesk, or where to find it when the policy names none. */
+  support: (s?: SupportView) => string;
+  /** No certificate of the bank on this PC: the two ways the banks offer. */
+  newPc: (guideUrl?: string) => string;
+  choosePrompt: (n: number) => string;
+  version: string;
+}
+
+function contactLine(s: SupportView): string {
+  return [s.name, s.phone, s.hours, s.email, s.url].filter(Boolean).join(' / ');
 }
 
 const ja: Catalog = {
@@ -88,6 +120,40 @@ const ja: Catalog = {
       ? `中断していた${op === 'renew' ? '更新' : '取得'}（「${step}」の段階、${at} 開始）はまだ完了できません。しばらくしてから certdesk status --recover をもう一度実行してください。`
       : `中断した${op === 'renew' ? '更新' : '取得'}（「${step}」の段階、${at} 開始）が残っています。certdesk status --recover で完了させてください（certdesk ${op} でも完了します）。`,
   detail: '詳細',
+  usage: {
+    unknownCommand: (c, g) => `「${c}」というコマンドはありません。${g ? `「${g}」のことですか？ ` : ''}certdesk --help で使い方を確かめてください。`,
+    unknownOption: (o, g) => `「${o}」というオプションはありません。${g ? `「${g}」のことですか？ ` : ''}certdesk --help で使い方を確かめてください。`,
+    missingArgument: (w) => `${w} の値がありません。`,
+    missingOption: (o) => `${o} を指定してください。`,
+    excessArguments: (c) => `${c} に余分な引数があります。`,
+    noCommand: 'コマンドを指定してください（status, inspect, doctor, renew, acquire）。certdesk --help で使い方を確かめてください。',
+    badLang: (v) => `--lang には ja か en を指定してください（指定: "${v}"）。`,
+    badFingerprint: (v) => `--fingerprint には SHA-256（16進64桁）または SHA-1（16進40桁、Windowsの「拇印」）を指定してください（指定: "${v}"）。`,
+    noSuchFingerprint: (v, list) => `--fingerprint ${v} に合う銀行の証明書がこのPCにありません。ある証明書:\n${list}`,
+    chooseOne: (list) => `この銀行の証明書が複数あります。--fingerprint でどれかを指定してください:\n${list}`,
+    needYes: (c) => `端末から実行されていないため確認できません。確認なしで ${c} するには --yes を付けてください。`,
+    needPasswordEnv: '端末から実行されていないためパスワードを入力できません。--password-env 変数名 でパスワードを渡してください。',
+    envUnset: (n) => `環境変数 ${n} が設定されていません。`,
+    other: (m) => `指定が正しくありません（${m}）。certdesk --help で使い方を確かめてください。`,
+  },
+  state: {
+    ok: '正常です。今は何もする必要はありません。',
+    renewalOpen: '更新期間中です。certdesk renew で更新してください。',
+    acquireRequired: '有効期限が切れています。certdesk acquire で取得してください。',
+    reissueRequired: '取得できる期間を過ぎています。お取引店窓口で再発行を申し込んでください。',
+    newPc: 'このPCには銀行の電子証明書がありません。',
+    broken: '問題があります。上のメッセージを確かめてください。',
+  },
+  support: (s) => (s ? `お問い合わせ先: ${contactLine(s)}` : 'お問い合わせ先は、銀行のインターネットバンキングのご案内（ご利用の手引き）に記載されています。'),
+  newPc: (url) =>
+    [
+      'このPCには銀行の電子証明書がありません。新しいPCや買い替えたPCでは、次のどちらかを行ってください:',
+      '  1. 以前のパソコンの証明書を失効してから取得する: 御社のインターネットバンキング管理者（またはお取引店）に以前のPCの証明書を失効してもらい、このPCで certdesk acquire --login-id ログインID を実行します。',
+      '  2. 以前のPCで先に更新する: 以前のPCの証明書がまだ有効で更新期間中なら、以前のPCで更新してください。',
+      ...(url ? [`  銀行のご案内: ${url}`] : []),
+    ].join('\n'),
+  choosePrompt: (n) => `どの証明書ですか？ 番号（1〜${n}）を入力してください: `,
+  version: 'バージョン',
 };
 
 const en: Catalog = {
@@ -146,6 +212,40 @@ const en: Catalog = {
       ? `The interrupted ${op === 'renew' ? 'renewal' : 'acquisition'} (stopped at "${step}", started ${at}) could not be finished yet. Run certdesk status --recover again later.`
       : `An interrupted ${op === 'renew' ? 'renewal' : 'acquisition'} (stopped at "${step}", started ${at}) is waiting. Finish it with certdesk status --recover (certdesk ${op} finishes it too).`,
   detail: 'Detail',
+  usage: {
+    unknownCommand: (c, g) => `There is no command "${c}".${g ? ` Did you mean "${g}"?` : ''} See certdesk --help.`,
+    unknownOption: (o, g) => `There is no option "${o}".${g ? ` Did you mean "${g}"?` : ''} See certdesk --help.`,
+    missingArgument: (w) => `${w} needs a value.`,
+    missingOption: (o) => `${o} is required.`,
+    excessArguments: (c) => `${c} got arguments it does not take.`,
+    noCommand: 'Name a command (status, inspect, doctor, renew, acquire). See certdesk --help.',
+    badLang: (v) => `--lang takes ja or en (got "${v}").`,
+    badFingerprint: (v) => `--fingerprint takes a SHA-256 (64 hex digits) or SHA-1 (40 hex digits, Windows' "Thumbprint") fingerprint (got "${v}").`,
+    noSuchFingerprint: (v, list) => `No certificate of the bank on this PC matches --fingerprint ${v}. The certificates here:\n${list}`,
+    chooseOne: (list) => `Several certificates of the bank are on this PC. Choose one with --fingerprint:\n${list}`,
+    needYes: (c) => `stdin is not a terminal, so nothing can be confirmed: add --yes to ${c} without confirmation.`,
+    needPasswordEnv: 'stdin is not a terminal, so no password can be typed: give it with --password-env VAR.',
+    envUnset: (n) => `The environment variable ${n} is not set.`,
+    other: (m) => `Invalid arguments (${m}). See certdesk --help.`,
+  },
+  state: {
+    ok: 'Healthy. Nothing to do now.',
+    renewalOpen: 'Renewal is open. Renew with certdesk renew.',
+    acquireRequired: 'The certificate has expired. Obtain a new one with certdesk acquire.',
+    reissueRequired: 'The time to obtain a certificate online is over. Ask your branch to reissue it.',
+    newPc: 'No certificate of the bank is on this PC.',
+    broken: 'Something is wrong: see the message above.',
+  },
+  support: (s) => (s ? `Contact: ${contactLine(s)}` : "The bank's contact is in its internet banking documents (the user guide)."),
+  newPc: (url) =>
+    [
+      'No certificate of the bank is on this PC. On a new or replaced PC, do one of these:',
+      "  1. Revoke the old PC's certificate, then obtain one here: your company's internet banking administrator (or the branch) revokes the old PC's certificate; then run certdesk acquire --login-id ID on this PC.",
+      '  2. Renew on the old PC first: if its certificate is still valid and renewal is open, renew there.',
+      ...(url ? [`  The bank's guide: ${url}`] : []),
+    ].join('\n'),
+  choosePrompt: (n) => `Which certificate? Enter its number (1-${n}): `,
+  version: 'Version',
 };
 
 export const catalogs: Record<Language, Catalog> = { ja, en };

@@ -37,3 +37,9 @@ export async function confirm(io: CliIo, question: string): Promise<boolean> {
   const answer = (await readLine(io, false))?.trim().toLowerCase() ?? '';
   return ['y', 'yes', 'はい', 'ｙ'].includes(answer);
 }
+
+/** One line typed at the terminal (a number from a list); null on Ctrl-C or Ctrl-D. */
+export async function ask(io: CliIo, question: string): Promise<string | null> {
+  io.stderr.write(question);
+  return readLine(io, false);
+}

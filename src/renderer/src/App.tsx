@@ -1,8 +1,9 @@
 // Renders the machine's current state and dispatches what the user does; every transition
 // lives in flow/machine.ts.
-import type { ReactElement } from 'react';
+import { useMemo, type ReactElement } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Language } from '../../shared/contract';
+import { BankContext, bankInfo } from './components/bank';
 import { TopBar, type NavTarget } from './components/TopBar';
 import { isBusy, type FlowEvent, type FlowState } from './flow/machine';
 import { useFlow } from './flow/useFlow';
@@ -13,6 +14,7 @@ import { Done } from './screens/Done';
 import { ErrorScreen } from './screens/ErrorScreen';
 import { Home } from './screens/Home';
 import { Issuing } from './screens/Issuing';
+import { NewPc } from './screens/NewPc';
 import { Preflight } from './screens/Preflight';
 import { Settings } from './screens/Settings';
 import { Start } from './screens/Start';
@@ -23,25 +25,29 @@ export function App() {
   const { t, i18n } = useTranslation();
   const lang: Language = i18n.language === 'en' ? 'en' : 'ja';
   const [state, dispatch] = useFlow();
+  const bankName = state.overview?.bankName ?? state.settings?.bankName ?? 'CertDesk';
+  const bank = useMemo(() => bankInfo(bankName, state.settings, (page) => dispatch({ type: 'openBankPage', page })), [bankName, state.settings, dispatch]);
   return (
-    <div className="shell">
-      <a className="skip" href="#main">
-        {t('app.skip')}
-      </a>
-      <TopBar
-        bankName={state.overview?.bankName ?? state.settings?.bankName ?? 'CertDesk'}
-        current={state.screen.name}
-        busy={isBusy(state)}
-        settingsReady={state.settings !== null}
-        languageManaged={state.settings?.managed.includes('language') ?? false}
-        lang={lang}
-        onNavigate={(target) => dispatch(NAV_EVENTS[target])}
-        onLanguage={(language) => dispatch({ type: 'switchLanguage', language })}
-      />
-      <main id="main" className="main">
-        <CurrentScreen state={state} lang={lang} dispatch={dispatch} />
-      </main>
-    </div>
+    <BankContext.Provider value={bank}>
+      <div className="shell">
+        <a className="skip" href="#main">
+          {t('app.skip')}
+        </a>
+        <TopBar
+          bankName={bankName}
+          current={state.screen.name}
+          busy={isBusy(state)}
+          settingsReady={state.settings !== null}
+          languageManaged={state.settings?.managed.includes('language') ?? false}
+          lang={lang}
+          onNavigate={(target) => dispatch(NAV_EVENTS[target])}
+          onLanguage={(language) => dispatch({ type: 'switchLanguage', language })}
+        />
+        <main id="main" className="main">
+          <CurrentScreen state={state} lang={lang} dispatch={dispatch} />
+        </main>
+      </div>
+    </BankContext.Provider>
   );
 }
 
@@ -66,6 +72,7 @@ function CurrentScreen({ state, lang, dispatch }: { state: FlowState; lang: Lang
           reminder={state.reminder}
           onRenew={(cert) => dispatch({ type: 'renew', cert })}
           onAcquire={acquire}
+          onNewPc={() => dispatch({ type: 'openNewPc' })}
           onDetails={(cert) => dispatch({ type: 'openDetails', cert })}
         />
       ) : null;
@@ -76,10 +83,12 @@ function CurrentScreen({ state, lang, dispatch }: { state: FlowState; lang: Lang
     case 'issuing':
       return <Issuing steps={state.steps} pending={state.pending} lang={lang} cancelling={state.cancelling} onCancel={() => dispatch({ type: 'cancel' })} />;
     case 'done':
-      return <Done outcome={screen.outcome} lang={lang} onClose={home} />;
+      return <Done outcome={screen.outcome} summary={state.overview?.certificates.find((c) => c.fingerprint === screen.outcome.certificate.sha256) ?? null} lang={lang} onClose={home} />;
     // `request` lives only in the event and the runner's call; the form has already cleared its field.
     case 'acquire':
       return <Acquire onSubmit={(request) => dispatch({ type: 'submitAcquire', request })} onBack={home} />;
+    case 'newPc':
+      return <NewPc error={screen.error} onAcquire={acquire} onHome={home} />;
     case 'error':
       return <ErrorScreen error={screen.error} lang={lang} onRetry={screen.retry ? () => dispatch({ type: 'retry' }) : undefined} onHome={home} onAcquire={acquire} />;
     case 'details':

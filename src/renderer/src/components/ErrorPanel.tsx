@@ -3,6 +3,7 @@ import type { ApiError, Language } from '../../../shared/contract';
 import { offersAcquire, retryMakesSense } from '../../../shared/error-policy';
 import { formatDay } from '../format';
 import { CopyButton, Heading } from './common';
+import { SupportContact } from './SupportContact';
 
 /** Variables the error catalogs interpolate, from the error's detail. */
 export function errorVars(error: ApiError, lang: Language): Record<string, string> {
@@ -23,7 +24,8 @@ interface Props {
 }
 
 /**
- * What happened, what to do, the code, and a copy for the helpdesk. もう一度試す and 取得 appear
+ * What happened, what to do, the code, who to ask (named from the policy), and a copy for the
+ * helpdesk. もう一度試す and 取得 appear
  * where the error policy table (src/shared/error-policy.ts) says they make sense.
  */
 export function ErrorPanel({ error, lang, onRetry, onHome, onAcquire, titleAsHeading = false }: Props) {
@@ -69,6 +71,9 @@ export function ErrorPanel({ error, lang, onRetry, onHome, onAcquire, titleAsHea
         <button type="button" className="btn btn-secondary" onClick={onHome}>
           {t('error.home')}
         </button>
+      </div>
+      <div className="card">
+        <SupportContact variant="block" />
       </div>
       <details className="helpdesk">
         <summary>{t('error.helpdeskText')}</summary>

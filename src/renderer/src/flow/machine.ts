@@ -1,9 +1,11 @@
 // Every screen transition of the window, as data: `transition(state, event)` gives the next
 // state and, at most, one command for the runner (flow/run.ts) to carry out against the
 // contract. Pure: no React, no DOM, no bridge, so it is tested without a browser.
+import { validElsewhere } from '../../../shared/error-policy';
 import type {
   AcquireRequest,
   ApiError,
+  BankPage,
   CertificateDetails,
   CertificateSummary,
   CheckId,
@@ -36,6 +38,8 @@ export type Screen =
   | { name: 'issuing' }
   | { name: 'done'; outcome: RenewalOutcome }
   | { name: 'acquire' }
+  /** A new or replaced PC: the two ways to a certificate here; `error` when the bank just refused 取得 for it. */
+  | { name: 'newPc'; error: ApiError | null }
   | { name: 'error'; error: ApiError; retry: Retry | null }
   | { name: 'details'; details: CertificateDetails }
   | { name: 'diagnostics'; text: string; saved: DiagnosticsSaved | null }
@@ -58,6 +62,9 @@ export interface FlowState {
 export type Command =
   | { kind: 'start' }
   | { kind: 'loadOverview' }
+  /** The overview again behind the done screen (its next renewal date); a failure is not shown. */
+  | { kind: 'refreshOverview' }
+  | { kind: 'openBankSite'; page: BankPage }
   | { kind: 'preflight'; cert: CertificateSummary }
   | { kind: 'renew'; cert: CertificateSummary }
   | { kind: 'acquire'; request: AcquireRequest }
@@ -75,6 +82,8 @@ export type FlowEvent =
   | { type: 'renew'; cert: CertificateSummary }
   | { type: 'confirm' }
   | { type: 'openAcquire' }
+  | { type: 'openNewPc' }
+  | { type: 'openBankPage'; page: BankPage }
   | { type: 'submitAcquire'; request: AcquireRequest }
   | { type: 'cancel' }
   | { type: 'openDetails'; cert: CertificateSummary }
@@ -89,6 +98,7 @@ export type FlowEvent =
   | { type: 'settingsSaved'; settings: SettingsView }
   | { type: 'settingsRefused'; previous: SettingsView | null; error: ApiError }
   | { type: 'overviewLoaded'; overview: Overview }
+  | { type: 'overviewRefreshed'; overview: Overview }
   | { type: 'preflightDone'; cert: CertificateSummary; report: PreflightReport }
   | { type: 'issued'; outcome: RenewalOutcome }
   | { type: 'detailsLoaded'; details: CertificateDetails }
@@ -142,6 +152,8 @@ export function retryFor(command: Command): Retry | null {
   }
 }
 
+const isIssuing = (c: Command): c is Extract<Command, { kind: 'renew' | 'acquire' }> => c.kind === 'renew' || c.kind === 'acquire';
+
 const stay = (state: FlowState): Step => ({ state, command: null });
 const go = (state: FlowState, screen: Screen, command: Command | null = null): Step => ({ state: { ...state, screen }, command });
 
@@ -190,6 +202,10 @@ export function transition(state: FlowState, event: FlowEvent): Step {
       return screen.name === 'start' ? startIssuing(state, { kind: 'renew', cert: screen.cert }) : stay(state);
     case 'openAcquire':
       return go(state, { name: 'acquire' });
+    case 'openNewPc':
+      return go(state, { name: 'newPc', error: null });
+    case 'openBankPage':
+      return { state, command: { kind: 'openBankSite', page: event.page } };
     case 'submitAcquire':
       return startIssuing(state, { kind: 'acquire', request: event.request });
     case 'cancel':
@@ -223,6 +239,8 @@ export function transition(state: FlowState, event: FlowEvent): Step {
       return go({ ...state, settings: event.previous }, { name: 'error', error: event.error, retry: null });
     case 'overviewLoaded':
       return go({ ...state, overview: event.overview }, { name: 'home' });
+    case 'overviewRefreshed':
+      return stay({ ...state, overview: event.overview });
     case 'preflightDone': {
       if (event.report.passed) return go(state, { name: 'start', cert: event.cert });
       const checks = Object.fromEntries(event.report.checks.map((c) => [c.id, c.state]));
@@ -230,7 +248,7 @@ export function transition(state: FlowState, event: FlowEvent): Step {
       return go({ ...state, checks }, { name: 'preflight', cert: event.cert, failed });
     }
     case 'issued':
-      return go(state, { name: 'done', outcome: event.outcome });
+      return go(state, { name: 'done', outcome: event.outcome }, { kind: 'refreshOverview' });
     case 'detailsLoaded':
       return go(state, { name: 'details', details: event.details });
     case 'diagnosticsLoaded':
@@ -238,6 +256,9 @@ export function transition(state: FlowState, event: FlowEvent): Step {
     case 'diagnosticsSaved':
       return screen.name === 'diagnostics' ? go(state, { ...screen, saved: event.saved }) : stay(state);
     case 'failed':
+      // 取得 refused because the certificate is still valid on another PC: retrying cannot help,
+      // the new-PC screen says what can.
+      if (isIssuing(event.command) && validElsewhere(event.error, event.command.kind)) return go(state, { name: 'newPc', error: event.error });
       return go(state, { name: 'error', error: event.error, retry: retryFor(event.command) });
     case 'progress':
       return stay(progress(state, event.event));

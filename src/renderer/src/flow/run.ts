@@ -27,6 +27,16 @@ export async function run(io: RunnerIo, command: Command, dispatch: Dispatch): P
       const r = await api.getOverview();
       return r.ok ? dispatch({ type: 'overviewLoaded', overview: r.value }) : failed(r.error);
     }
+    case 'refreshOverview': {
+      const r = await api.getOverview();
+      if (r.ok) dispatch({ type: 'overviewRefreshed', overview: r.value });
+      return;
+    }
+    case 'openBankSite': {
+      const r = await api.openBankSite(command.page);
+      if (!r.ok) failed(r.error);
+      return;
+    }
     case 'preflight': {
       const r = await api.runPreflight(command.cert.fingerprint);
       return r.ok ? dispatch({ type: 'preflightDone', cert: command.cert, report: r.value }) : failed(r.error);

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { DiagnosticsSaved } from '../../../shared/contract';
 import { CopyButton, Heading } from '../components/common';
+import { SupportContact } from '../components/SupportContact';
 
 export function Diagnostics({ text, onSave, saved }: { text: string; onSave(): void; saved: DiagnosticsSaved | null }) {
   const { t } = useTranslation();
@@ -21,6 +22,9 @@ export function Diagnostics({ text, onSave, saved }: { text: string; onSave(): v
           </button>
           <span role="status">{note}</span>
         </div>
+      </div>
+      <div className="card">
+        <SupportContact variant="block" />
       </div>
     </section>
   );

@@ -1,6 +1,8 @@
 import { useTranslation } from 'react-i18next';
 import type { CertificateSummary, Language, Overview } from '../../../shared/contract';
 import { Fact, Heading, PhaseBadge } from '../components/common';
+import { SupportContact } from '../components/SupportContact';
+import { byUrgency, noticeKind } from '../flow/urgency';
 import { formatDay } from '../format';
 
 interface Props {
@@ -9,13 +11,18 @@ interface Props {
   reminder: { daysLeft: number; fingerprint: string } | null;
   onRenew(cert: CertificateSummary): void;
   onAcquire(): void;
+  onNewPc(): void;
   onDetails(cert: CertificateSummary): void;
 }
 
-export function Home({ overview, lang, reminder, onRenew, onAcquire, onDetails }: Props) {
+export function Home({ overview, lang, reminder, onRenew, onAcquire, onNewPc, onDetails }: Props) {
   const { t } = useTranslation();
   const bank = overview.bankName;
-  const noticeCert = overview.certificates.find((c) => c.noticeDue);
+  const certs = byUrgency(overview.certificates);
+  const notices = certs.filter((c) => noticeKind(c) !== null);
+  // The reminder says what a notice already says for the same certificate: shown only without one.
+  const reminderCert = reminder ? overview.certificates.find((c) => c.fingerprint === reminder.fingerprint) : undefined;
+  const showReminder = reminder && reminderCert && !notices.includes(reminderCert);
   return (
     <section className="screen" data-screen="home">
       <Heading>{t('home.heading', { bank })}</Heading>
@@ -24,34 +31,23 @@ export function Home({ overview, lang, reminder, onRenew, onAcquire, onDetails }
           {overview.recovered.outcome === 'resumed' ? t('home.recoveredResumed') : t('home.recoveredRolledBack')}
         </p>
       )}
-      {reminder && (
+      {showReminder && (
         <p className="banner banner-warn" role="status">
-          {t('home.reminder', { count: reminder.daysLeft, holder: overview.certificates.find((c) => c.fingerprint === reminder.fingerprint)?.holder ?? '' })}
+          {t('home.reminder', { count: reminder.daysLeft, holder: reminderCert.holder })}
         </p>
       )}
-      {noticeCert && (
-        <section className="notice" aria-labelledby="notice-title">
-          <p className="notice-label">{t('home.noticeLabel')}</p>
-          <h2 id="notice-title" className="notice-title">
-            {t('home.noticeTitle')}
-          </h2>
-          <p>{t('home.noticeBody', { date: formatDay(noticeCert.expiryDate, lang) })}</p>
-          <p>
-            <a
-              href="#renew"
-              className="link"
-              onClick={(e) => {
-                e.preventDefault();
-                onRenew(noticeCert);
-              }}
-            >
-              {t('home.noticeLink')}
-            </a>
+      {notices.length > 0 && (
+        <section className="notice" aria-labelledby="notice-label">
+          <p id="notice-label" className="notice-label">
+            {t('home.noticeLabel')}
           </p>
+          {notices.map((c) => (
+            <Notice key={c.fingerprint} cert={c} lang={lang} onRenew={onRenew} onAcquire={onAcquire} />
+          ))}
         </section>
       )}
       <p className="lead">{t('home.intro', { bank })}</p>
-      {overview.certificates.length === 0 ? (
+      {certs.length === 0 ? (
         <div className="card">
           <p>{t('home.none', { bank })}</p>
           <p className="muted">{t('home.noneHelp')}</p>
@@ -59,16 +55,51 @@ export function Home({ overview, lang, reminder, onRenew, onAcquire, onDetails }
             <button type="button" className="btn btn-primary" onClick={onAcquire}>
               {t('home.acquire')}
             </button>
+            <button type="button" className="btn btn-secondary" onClick={onNewPc}>
+              {t('home.newPc')}
+            </button>
           </div>
         </div>
       ) : (
         <ul className="cards">
-          {overview.certificates.map((c) => (
+          {certs.map((c) => (
             <CertCard key={c.fingerprint} cert={c} lang={lang} onRenew={onRenew} onAcquire={onAcquire} onDetails={onDetails} />
           ))}
         </ul>
       )}
+      <SupportContact variant="footer" />
     </section>
+  );
+}
+
+function Notice({ cert, lang, onRenew, onAcquire }: { cert: CertificateSummary; lang: Language } & Pick<Props, 'onRenew' | 'onAcquire'>) {
+  const { t } = useTranslation();
+  const expired = noticeKind(cert) === 'expired';
+  const id = `notice-${cert.fingerprint.slice(0, 12)}`;
+  return (
+    <div className="notice-item" data-notice={expired ? 'expired' : 'renew'} data-fingerprint-notice={cert.fingerprint}>
+      <h2 id={id} className="notice-title">
+        {expired ? t('home.expiredTitle') : t('home.noticeTitle')}
+      </h2>
+      <p>
+        {expired
+          ? t('home.expiredBody', { holder: cert.holder, date: formatDay(cert.expiryDate, lang), until: formatDay(cert.graceEndsOn, lang) })
+          : t('home.noticeBody', { holder: cert.holder, date: formatDay(cert.expiryDate, lang) })}
+      </p>
+      <p>
+        <a
+          href={expired ? '#acquire' : '#renew'}
+          className="link"
+          onClick={(e) => {
+            e.preventDefault();
+            if (expired) onAcquire();
+            else onRenew(cert);
+          }}
+        >
+          {expired ? t('home.expiredLink') : t('home.noticeLink')}
+        </a>
+      </p>
+    </div>
   );
 }
 

@@ -1,0 +1,103 @@
+// A record IT can collect after every status, doctor, renew and acquire: a small status file
+// per user (written atomically: a reader never sees half of it) and, on Windows, an entry in
+// the Application event log. Neither holds a secret: codes, dates and fingerprints only.
+import { execFile } from 'node:child_process';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { ErrorCode } from '../../shared/contract';
+import type { HealthState } from './verdict';
+
+export interface RunRecord {
+  version: string;
+  /** ISO instant the run ended. */
+  time: string;
+  command: 'status' | 'doctor' | 'renew' | 'acquire';
+  exitCode: number;
+  state: HealthState | 'renewed' | 'acquired';
+  /** The certificate the command acted on (status: the most urgent). */
+  certificate?: { fingerprint: string; notAfter: string; expiryDate: string; daysLeft: number; phase: string };
+  certificateCount?: number;
+  lastError?: ErrorCode;
+}
+
+/** Where the status file is, per user: %LOCALAPPDATA%\CertDesk, ~/Library/Application Support/CertDesk, $XDG_STATE_HOME/certdesk. */
+export function statusFilePath(env: Record<string, string | undefined>, platform: NodeJS.Platform = process.platform): string | null {
+  if (env.CERTDESK_STATUS_FILE) return env.CERTDESK_STATUS_FILE;
+  if (platform === 'win32') return env.LOCALAPPDATA ? `${env.LOCALAPPDATA}\\CertDesk\\status.json` : null;
+  if (!env.HOME) return null;
+  if (platform === 'darwin') return join(env.HOME, 'Library', 'Application Support', 'CertDesk', 'status.json');
+  return join(env.XDG_STATE_HOME || join(env.HOME, '.local', 'state'), 'certdesk', 'status.json');
+}
+
+/** Written beside the target and renamed over it: rename is atomic on one volume. */
+export async function writeStatusFile(path: string, record: RunRecord): Promise<void> {
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    await writeFile(tmp, JSON.stringify(record, null, 2) + '\n', { mode: 0o600 });
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+/** Event ids (eventcreate allows 1–1000); docs/it-guide.md lists them. */
+export const EVENT_IDS: Readonly<Record<RunRecord['state'], number>> = {
+  ok: 100,
+  renewed: 101,
+  acquired: 102,
+  renewalOpen: 110,
+  acquireRequired: 120,
+  reissueRequired: 130,
+  newPc: 140,
+  broken: 150,
+};
+
+const EVENT_TYPE: Readonly<Record<RunRecord['state'], 'INFORMATION' | 'WARNING' | 'ERROR'>> = {
+  ok: 'INFORMATION',
+  renewed: 'INFORMATION',
+  acquired: 'INFORMATION',
+  renewalOpen: 'WARNING',
+  acquireRequired: 'WARNING',
+  newPc: 'WARNING',
+  reissueRequired: 'ERROR',
+  broken: 'ERROR',
+};
+
+/** The event's one-line text: key=value pairs a script can parse; no quotes, no control characters. */
+export function eventText(r: RunRecord): string {
+  const parts = [`CertDesk ${r.version}`, `command=${r.command}`, `exit=${r.exitCode}`, `state=${r.state}`];
+  if (r.certificate) parts.push(`sha256=${r.certificate.fingerprint}`, `expiry=${r.certificate.expiryDate}`, `daysLeft=${r.certificate.daysLeft}`);
+  if (r.lastError) parts.push(`error=${r.lastError}`);
+  // eslint-disable-next-line no-control-regex -- control characters are what is removed
+  return parts.join(' ').replace(/["\u0000-\u001f\u007f]/g, '');
+}
+
+/** eventcreate's arguments; the source CertDesk is registered by the per-machine installer (build/installer.nsh). */
+export function eventCreateArgs(r: RunRecord): string[] {
+  return ['/T', EVENT_TYPE[r.state], '/ID', String(EVENT_IDS[r.state]), '/L', 'APPLICATION', '/SO', 'CertDesk', '/D', eventText(r)];
+}
+
+export type Exec = (file: string, args: string[]) => Promise<void>;
+
+const execFileP: Exec = (file, args) =>
+  new Promise((resolve, reject) => {
+    execFile(file, args, { windowsHide: true, timeout: 15_000 }, (err) => (err ? reject(err) : resolve()));
+  });
+
+/**
+ * Writes the status file and (Windows) the event. A failure is returned as words for stderr,
+ * never thrown: the command's own exit code stays the command's.
+ */
+export async function recordRun(r: RunRecord, env: Record<string, string | undefined>, platform: NodeJS.Platform = process.platform, exec: Exec = execFileP): Promise<string[]> {
+  const problems: string[] = [];
+  const path = statusFilePath(env, platform);
+  if (path) {
+    await writeStatusFile(path, r).catch((e: NodeJS.ErrnoException) => problems.push(`status file ${path}: ${e.code ?? e.message}`));
+  }
+  if (platform === 'win32') {
+    await exec('eventcreate', eventCreateArgs(r)).catch((e: Error) => problems.push(`event log: ${e.message.split('\n')[0]}`));
+  }
+  return problems;
+}

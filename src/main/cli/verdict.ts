@@ -1,0 +1,67 @@
+// What a scheduler reads from `status` and `doctor`: one state and its exit code. Nothing due
+// is 0; a state that needs the user (renewal open, 取得, 再発行, a new PC) has its own code;
+// anything broken (network, proxy, trust, store, key, policy) is `failed` and wins over the
+// bank's dates, so a broken network is never read as "not due".
+import type { ApiError, CertificateSummary, Overview, Phase, PreflightReport } from '../../shared/contract';
+import { EXIT, exitCodeOf, type ExitCode } from '../../shared/error-policy';
+
+export type HealthState = 'ok' | 'renewalOpen' | 'acquireRequired' | 'reissueRequired' | 'newPc' | 'broken';
+
+export interface Verdict {
+  state: HealthState;
+  exit: ExitCode;
+  /** The broken thing, or the bank's date that needs the user (ACQUIRE_REQUIRED, REISSUE_REQUIRED). */
+  error?: ApiError;
+}
+
+const EXIT_OF: Record<HealthState, ExitCode> = {
+  ok: EXIT.done,
+  renewalOpen: EXIT.renewalOpen,
+  acquireRequired: EXIT.useAcquire,
+  reissueRequired: EXIT.reissue,
+  newPc: EXIT.newPc,
+  broken: EXIT.failed,
+};
+
+/** Most urgent last: with several certificates the exit code is the most urgent one's. */
+const URGENCY: HealthState[] = ['ok', 'renewalOpen', 'newPc', 'acquireRequired', 'reissueRequired', 'broken'];
+
+const PHASE_STATE: Record<Phase, HealthState> = { valid: 'ok', renewable: 'renewalOpen', acquirable: 'acquireRequired', reissue: 'reissueRequired' };
+
+const verdict = (state: HealthState, error?: ApiError): Verdict => ({ state, exit: EXIT_OF[state], ...(error ? { error } : {}) });
+
+/** One certificate's state: its phase, or broken when its private key is missing while it is still in use. */
+export function certificateState(s: CertificateSummary): HealthState {
+  if (!s.hasPrivateKey && (s.phase === 'valid' || s.phase === 'renewable')) return 'broken';
+  return PHASE_STATE[s.phase];
+}
+
+/** `status`: read-only, so only what the store shows (doctor adds the network). */
+export function statusVerdict(ov: Overview): Verdict {
+  if (ov.certificates.length === 0) return verdict('newPc');
+  const states = ov.certificates.map(certificateState);
+  const worst = states.reduce((a, b) => (URGENCY.indexOf(b) > URGENCY.indexOf(a) ? b : a), 'ok' as HealthState);
+  if (worst === 'broken') {
+    const s = ov.certificates[states.indexOf('broken')]!;
+    return verdict('broken', { code: 'KEY_MISSING', message: `The certificate ${s.fingerprint} is installed but its private key is not.` });
+  }
+  return verdict(worst);
+}
+
+/** The codes by which the identity check reports the bank's dates, not a fault. */
+const DATE_CODES = new Set<ApiError['code']>(['RENEWAL_NOT_OPEN', 'ACQUIRE_REQUIRED', 'REISSUE_REQUIRED']);
+
+/** `doctor`: the first broken check wins; else the certificate's dates decide. */
+export function doctorVerdict(report: PreflightReport): Verdict {
+  const failed = report.checks.filter((c) => c.state === 'failed' && c.error);
+  const broken = failed.find((c) => !DATE_CODES.has(c.error!.code));
+  if (broken) {
+    const e = broken.error!;
+    // NO_CERTIFICATE is the new-PC state; every other fault is "broken", whatever its row says.
+    return exitCodeOf(e) === EXIT.newPc ? verdict('newPc', e) : verdict('broken', e);
+  }
+  const date = failed.find((c) => DATE_CODES.has(c.error!.code))?.error;
+  if (!date) return verdict('renewalOpen');
+  if (date.code === 'RENEWAL_NOT_OPEN') return verdict('ok');
+  return verdict(date.code === 'ACQUIRE_REQUIRED' ? 'acquireRequired' : 'reissueRequired', date);
+}
