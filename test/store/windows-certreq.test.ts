@@ -141,7 +141,7 @@ describe('the INF', () => {
     expect(Buffer.from(parsed.subjectDer).equals(Buffer.from(JP_SUBJECT))).toBe(true);
     // A flipped signature byte: refused.
     const tampered = Buffer.from(made.csrDer);
-    tampered[tampered.length - 5] ^= 1;
+    tampered.writeUInt8(tampered.readUInt8(tampered.length - 5) ^ 1, tampered.length - 5);
     expect(() => readRequestFile(tampered.toString('base64'))).toThrow(/signature/);
     expect(() => readRequestFile('not base64 !')).toThrow(/not base64/);
   });
