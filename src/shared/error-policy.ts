@@ -57,9 +57,7 @@ export const ERROR_POLICY: { readonly [C in ErrorCode]: ErrorPolicyRow } = {
   ACQUIRE_REQUIRED: row(EXIT.useAcquire, FINAL, ROLL_BACK, 'cacerts', { offersAcquire: true }),
   REISSUE_REQUIRED: row(EXIT.reissue, FINAL, ROLL_BACK, 'cacerts'),
   AUTH_FAILED: row(failed, RETRY, ROLL_BACK, 'cacerts'),
-  // RENEWAL_REQUIRED answers 取得: the account's certificate is still valid (on another PC);
-  // trying again changes nothing until the old one is revoked or renewed.
-  SERVER_REJECTED: row(failed, RETRY, ROLL_BACK, 'endpoint', { when: [{ detail: { reason: 'RENEWAL_REQUIRED' }, then: { retry: FINAL, exit: EXIT.newPc } }] }),
+  SERVER_REJECTED: row(failed, RETRY, ROLL_BACK, 'endpoint'),
   // The bank may have issued before failing or while it kept us waiting.
   SERVER_ERROR: row(failed, RETRY, KEEP, 'endpoint'),
   BAD_RESPONSE: row(failed, RETRY, KEEP, 'cacerts'),
@@ -111,7 +109,9 @@ export const offersAcquire = (error: Pick<ApiError, 'code' | 'detail'>): boolean
  * (a new or replaced PC): the bank answers RENEWAL_REQUIRED inside the renewal window and
  * RENEWAL_NOT_OPEN before it. Only a 取得 can mean this: for a renewal, RENEWAL_NOT_OPEN is just
  * "too early". The way out is the old certificate's revocation (the IB administrator) or a
- * renewal on the old PC, never a retry.
+ * renewal on the old PC, never a retry: the window shows its new-PC screen instead of the error
+ * panel, and the command line its own exit code. (A function, not a `when` row: the bank's
+ * reason reaches `detail` as data, and RENEWAL_NOT_OPEN needs the operation.)
  */
 export function validElsewhere(error: Pick<ApiError, 'code' | 'detail'>, operation: 'renew' | 'acquire'): boolean {
   if (error.code === 'SERVER_REJECTED' && error.detail?.reason === 'RENEWAL_REQUIRED') return true;

@@ -3,7 +3,7 @@
 // covered end to end in test/e2e/new-pc.spec.ts, through the real service.)
 import { describe, expect, it } from 'vitest';
 import { validateArgs } from '../../src/shared/contract';
-import { EXIT, errorPolicy, retryMakesSense, validElsewhere } from '../../src/shared/error-policy';
+import { validElsewhere } from '../../src/shared/error-policy';
 
 describe('the bank pages', () => {
   it('openBankSite takes nothing or one named page, never a URL', () => {
@@ -15,12 +15,6 @@ describe('the bank pages', () => {
 
 describe('a certificate still valid on another PC', () => {
   const required = { code: 'SERVER_REJECTED' as const, detail: { status: 403, reason: 'RENEWAL_REQUIRED' } };
-  it('RENEWAL_REQUIRED: no retry, the new-PC exit code; other refusals keep theirs', () => {
-    expect(retryMakesSense(required)).toBe(false);
-    expect(errorPolicy(required).exit).toBe(EXIT.newPc);
-    expect(errorPolicy({ code: 'SERVER_REJECTED', detail: { reason: 'OTHER' } })).toMatchObject({ retry: true, exit: EXIT.failed });
-  });
-
   it('is RENEWAL_REQUIRED for either operation and RENEWAL_NOT_OPEN for 取得 only', () => {
     expect(validElsewhere(required, 'acquire')).toBe(true);
     expect(validElsewhere(required, 'renew')).toBe(true);
