@@ -38,7 +38,10 @@ describe('csrattrs', () => {
     expect(readCsrAttrs(await attrsOf(rich))).toEqual({
       keyType: 'ecdsaP256',
       hash: 'SHA-256',
-      ignored: ['challengePassword: CertDesk does not add it to the request', 'extensionRequest (1.3.6.1.1.1.1.22): CertDesk does not add it to the request'],
+      ignored: [
+        'challengePassword: CertDesk never puts a password into the request (取得 sends it in the HTTP Basic header only)',
+        'extensionRequest (macAddress): CertDesk cannot fill it in',
+      ],
     });
   });
 

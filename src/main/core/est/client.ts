@@ -83,7 +83,8 @@ export class EstClient {
   /** The bank's CSR attributes (DER), or null when it has none. */
   async csrattrs(signal?: AbortSignal): Promise<Uint8Array | null> {
     const res = await this.exchange({ method: 'GET', url: `${this.base}/csrattrs`, headers: { Accept: 'application/csrattrs' }, signal }, 'csrattrs');
-    if (res.status === 204 || res.status === 404) return null;
+    // No attributes (204, 404), or no /csrattrs at all (501): nothing is asked of the request.
+    if (res.status === 204 || res.status === 404 || res.status === 501) return null;
     if (res.status !== 200) throw statusError(res, 'csrattrs');
     if (res.body.byteLength === 0) return null;
     if (mediaType(res.headers['content-type']) !== 'application/csrattrs') throw wrongType('csrattrs', res);

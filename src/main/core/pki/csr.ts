@@ -11,6 +11,10 @@ export interface BuildCsrOptions {
   /** The Name's exact DER, e.g. from subjectDerOf(current certificate). */
   subjectDer?: Uint8Array;
   subject?: SubjectAttribute[];
+  /** The signature hash (default SHA-256; a bank's /csrattrs may ask for SHA-384). */
+  hash?: 'SHA-256' | 'SHA-384';
+  /** Extra attributes, each an Attribute SEQUENCE in DER (e.g. an extensionRequest). */
+  attributesDer?: Uint8Array[];
 }
 
 export async function buildCsr(opts: BuildCsrOptions): Promise<{ der: Uint8Array; pem: string }> {
@@ -25,10 +29,10 @@ export async function buildCsr(opts: BuildCsrOptions): Promise<{ der: Uint8Array
   const csr = new pkijs.CertificationRequest();
   // Built from the parsed block, pkijs keeps the original bytes (valueBeforeDecode) on encode.
   csr.subject = new pkijs.RelativeDistinguishedNames({ schema: nameBlock });
-  csr.attributes = [];
+  csr.attributes = (opts.attributesDer ?? []).map((d) => new pkijs.Attribute({ schema: parseDer(d, 'request attribute', 'INVALID_INPUT') }));
   try {
     await csr.subjectPublicKeyInfo.importKey(keys.publicKey as never, engine);
-    await csr.sign(keys.privateKey as never, 'SHA-256', engine);
+    await csr.sign(keys.privateKey as never, opts.hash ?? 'SHA-256', engine);
   } catch (e) {
     throw new CoreError('INVALID_INPUT', `The key pair cannot sign a request: ${(e as Error).message}`, { field: 'keys' }, { cause: e });
   }

@@ -8,6 +8,7 @@ import { byExpiry, summarize } from './overview';
 import { phaseError } from './preflight';
 import type { Recovery } from './recovery';
 import type { Session } from './session';
+import { readRequestShape } from './request-shape';
 import { newClient, start } from './steps';
 import type { RecoveryOutcome, RenewalDeps } from './types';
 
@@ -45,12 +46,14 @@ export async function renew(session: Session, recovery: Recovery, fingerprint: s
     });
     sendClient.catch(() => undefined);
     try {
+      const client = newClient(e, plain, 'renew');
       return await start(e, {
         operation: 'renew',
         old,
         subjectDer: subjectDerOf(old.certificateDer),
-        client: newClient(e, plain, 'renew'),
+        client,
         sendClient,
+        shape: readRequestShape(deps, client, signal),
       });
     } finally {
       plain.close();
@@ -85,12 +88,14 @@ export async function acquire(session: Session, recovery: Recovery, request: Acq
       : deps.policy.acquireSubject ? subjectFromTemplate(deps.policy.acquireSubject, request.loginId) : EMPTY_NAME;
     const transport = deps.transportFor();
     try {
+      const client = newClient(e, transport, 'acquire');
       return await start(e, {
         operation: 'acquire',
         ...(target ? { old: target.s } : {}),
         subjectDer,
-        client: newClient(e, transport, 'acquire'),
+        client,
         credentials,
+        shape: readRequestShape(deps, client, signal),
       });
     } finally {
       transport.close();

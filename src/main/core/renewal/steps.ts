@@ -12,6 +12,7 @@ import type { ApiError, RenewalOutcome, StepId } from '../../../shared/contract'
 import { keepsJournalAtSend } from '../../../shared/error-policy';
 import { CoreError, toApiError } from '../errors';
 import { EstClient, type EstTransport } from '../est';
+import { defaultShape, type RequestShape } from '../est/csrattrs';
 import { buildCsr, exportPkcs8, generateKeyPair, inspectCertificate, screenCaCertificates, sha256Hex, verifyIssued } from '../pki';
 import type { CertificateStore, StoredIdentity } from '../store';
 import { detailsOf } from './details';
@@ -78,6 +79,11 @@ export interface StartOptions {
   /** Sends the request (renew: authenticated by the current certificate); prepared while the key is generated. */
   sendClient?: Promise<EstClient>;
   credentials?: Credentials;
+  /**
+   * What the request is made of (key type, signature hash, extra attributes), e.g. from the
+   * bank's /csrattrs read alongside cacerts. Default: the policy's key type, SHA-256, nothing extra.
+   */
+  shape?: Promise<RequestShape>;
 }
 
 /** A new renewal: key, request, seal, then `advance`. */
@@ -105,10 +111,14 @@ export async function start(e: Engine, o: StartOptions): Promise<RenewalOutcome>
     // the install step does it again and reports a failure there.
     const caMarked = cacerts.then((ca) => Promise.all(e.stores.map((s) => markIssuingCas(e, ca.certificates, s)))).catch(() => undefined);
     // The request is signed as soon as the key exists, while the identity may still be exported.
-    const request = generateKeyPair(e.deps.policy.keyType).then(async (keys) => ({
-      csr: await buildCsr({ keys, subjectDer: o.subjectDer }),
-      pkcs8: await exportPkcs8(keys.privateKey),
-    }));
+    const request = (o.shape ?? Promise.resolve(defaultShape(e.deps.policy.keyType))).then(async (shape) => {
+      rec.keyType = shape.keyType;
+      const keys = await generateKeyPair(shape.keyType);
+      return {
+        csr: await buildCsr({ keys, subjectDer: o.subjectDer, hash: shape.hash, attributesDer: shape.attributesDer }),
+        pkcs8: await exportPkcs8(keys.privateKey),
+      };
+    });
     const [{ csr, pkcs8 }, ca, vaultKey, sendClient] = await Promise.all([
       request,
       cacerts,

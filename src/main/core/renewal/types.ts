@@ -52,6 +52,11 @@ export interface RenewalDeps {
    * due and records them; without `remind` (the command line) nothing is taken.
    */
   remind?: (reminder: DueReminder) => void;
+  /**
+   * A line for the log (what the bank's /csrattrs asked and what CertDesk did with it).
+   * Never given a secret.
+   */
+  log?: (line: string) => void;
   /** Waits between 202 retries; tests and the CLI may shorten it. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
