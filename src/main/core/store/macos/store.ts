@@ -21,15 +21,41 @@ export interface MacStoreOptions {
 
 export const SECURITY = '/usr/bin/security';
 
+/** The keychain an adapter works on: the policy's, else the user's login keychain. */
+export function keychainOf(opts: Pick<MacStoreOptions, 'keychain'>): string {
+  return opts.keychain ?? join(homedir(), 'Library', 'Keychains', 'login.keychain-db');
+}
+
 export function createMacStore(run: CommandRunner, opts: MacStoreOptions): CertificateStore {
   return new MacStore(run, opts);
 }
 
-interface Item {
+export interface Item {
   block: MacCertBlock;
   sha256: string; // lowercase
   hasKey: boolean;
   label?: string;
+}
+
+/**
+ * Every certificate of the keychain and whether it is an identity (paired with its private
+ * key). find-identity without -v lists an identity whether or not macOS trusts its chain
+ * ("Matching identities", with CSSMERR_TP_NOT_TRUSTED appended): the pairing is macOS's
+ * own, by the key's public-key hash; trust is never asked of macOS.
+ */
+export async function readKeychain(sec: (args: string[]) => Promise<RunResult>, keychain: string): Promise<Item[]> {
+  // -Z prints the hashes (it does not select by one, fixtures §8.1): filter here.
+  const certs = await sec(['find-certificate', '-a', '-Z', '-p', keychain]);
+  if (certs.code !== 0) throw macFailure(certs, 'read', keychain);
+  const ids = await sec(['find-identity', keychain]);
+  if (ids.code !== 0) throw macFailure(ids, 'read', keychain);
+  const identities = new Map(parseFindIdentity(ids.stdout).map((i) => [i.sha1, i]));
+  return parseFindCertificate(certs.stdout).flatMap((block) => {
+    const facts = tryCertFacts(block.der);
+    if (!facts) return [];
+    const id = identities.get(block.sha1);
+    return [{ block, sha256: facts.sha256, hasKey: id !== undefined, ...(id ? { label: id.label } : {}) }];
+  });
 }
 
 class MacStore implements CertificateStore {
@@ -42,7 +68,7 @@ class MacStore implements CertificateStore {
     private readonly opts: MacStoreOptions,
   ) {
     this.profile = macosProfile(opts.productVersion);
-    this.keychain = opts.keychain ?? join(homedir(), 'Library', 'Keychains', 'login.keychain-db');
+    this.keychain = keychainOf(opts);
     this.lockFile = `${this.keychain}.certdesk.lock`;
   }
 
@@ -54,19 +80,8 @@ class MacStore implements CertificateStore {
     return this.run(SECURITY, args, { timeoutMs: this.opts.timeoutMs ?? 60_000 });
   }
 
-  private async items(): Promise<Item[]> {
-    // -Z prints the hashes (it does not select by one, fixtures §8.1): filter here.
-    const certs = await this.sec(['find-certificate', '-a', '-Z', '-p', this.keychain]);
-    if (certs.code !== 0) throw macFailure(certs, 'read', this.keychain);
-    const ids = await this.sec(['find-identity', this.keychain]);
-    if (ids.code !== 0) throw macFailure(ids, 'read', this.keychain);
-    const identities = new Map(parseFindIdentity(ids.stdout).map((i) => [i.sha1, i]));
-    return parseFindCertificate(certs.stdout).flatMap((block) => {
-      const facts = tryCertFacts(block.der);
-      if (!facts) return [];
-      const id = identities.get(block.sha1);
-      return [{ block, sha256: facts.sha256, hasKey: id !== undefined, ...(id ? { label: id.label } : {}) }];
-    });
+  private items(): Promise<Item[]> {
+    return readKeychain((args) => this.sec(args), this.keychain);
   }
 
   async list(anchorsDer: Uint8Array[]): Promise<StoredIdentity[]> {
@@ -110,6 +125,8 @@ class MacStore implements CertificateStore {
     const item = items.find((i) => i.sha256 === fp);
     if (!item) throw new CoreError('VERIFY_FAILED', `The certificate ${fp.slice(0, 16)}… is not in ${this.keychain}.`, { reason: 'NOT_IN_STORE' });
     if (!item.hasKey) throw new CoreError('KEY_MISSING', `The certificate is in ${this.keychain} but its private key is not: it cannot be used to log in.`, { reason: 'KEY_NOT_LISTED' });
+    // The chain from the keychain's certificates and the bank's anchors, by CertDesk's own
+    // path validation: whether macOS trusts the bank's root plays no part (it is never added).
     if (!(await verifyTrusted(certFacts(item.block.der), items.map((i) => i.block.der), anchorsDer))) {
       throw new CoreError('VERIFY_FAILED', "The installed certificate does not chain to the bank's trust anchor or is not valid today: install the bank's CA certificate.", { reason: 'UNTRUSTED_CHAIN' });
     }
