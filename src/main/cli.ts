@@ -77,7 +77,7 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
     return { ok: false, ...(result !== undefined ? { result } : {}), exitCode: exitOf(e, command), error };
   };
   const printErrorText = (e: ApiError, command?: string) => {
-    err(`${t().error[e.code]} [${safe(e.code)}]`);
+    err(`${e.detail?.reason === 'NOT_INSTALLED' ? t().policyMissing : t().error[e.code]} [${safe(e.code)}]`);
     err(`  ${t().detail}: ${safe(e.message)}`);
     if (isNewPc(e, command)) err(safeLines(t().newPc(newPcGuideUrl && safe(newPcGuideUrl))));
     err(safe(t().support(support)));
@@ -320,7 +320,13 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
         const v = doctorVerdict(r);
         const s = overviewCache?.certificates.find((x) => x.fingerprint === target);
         note('doctor', v.state, { ...(s ? { certificate: summaryOf(s) } : {}), ...(v.error ? { lastError: v.error.code } : {}) });
-        return report(v, r, () => out(r.passed ? t().passed : v.state === 'broken' ? t().failed : t().passed));
+        // Where each effective field came from: the built-in policy, the user's file, the machine's file or the registry.
+        const policy = { source: c.loaded.source, managed: c.loaded.managed, origins: c.loaded.origins ?? {} };
+        return report(v, { ...r, policy }, () => {
+          out(`${t().policyOrigins}:`);
+          for (const [field, from] of Object.entries(policy.origins)) out(`  ${safe(field)}: ${safe(from)}${policy.managed.includes(field) ? ' (managed)' : ''}`);
+          out(r.passed ? t().passed : v.state === 'broken' ? t().failed : t().passed);
+        });
       }),
     );
 

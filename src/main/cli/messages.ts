@@ -58,6 +58,10 @@ interface Catalog {
   newPc: (guideUrl?: string) => string;
   choosePrompt: (n: number) => string;
   version: string;
+  /** POLICY_INVALID with reason NOT_INSTALLED: no layer has a policy. */
+  policyMissing: string;
+  /** doctor: where each policy field came from. */
+  policyOrigins: string;
 }
 
 function contactLine(s: SupportView): string {
@@ -154,6 +158,8 @@ const ja: Catalog = {
     ].join('\n'),
   choosePrompt: (n) => `どの証明書ですか？ 番号（1〜${n}）を入力してください: `,
   version: 'バージョン',
+  policyMissing: 'ポリシー（銀行の設定ファイル）がインストールされていません。詳細に示す場所に policy.json を置いてください（銀行またはIT部門が用意します）。',
+  policyOrigins: 'ポリシーの設定元',
 };
 
 const en: Catalog = {
@@ -246,6 +252,8 @@ const en: Catalog = {
     ].join('\n'),
   choosePrompt: (n) => `Which certificate? Enter its number (1-${n}): `,
   version: 'Version',
+  policyMissing: "No policy (the bank's settings file) is installed. Put policy.json in one of the places the detail names (the bank or your IT department provides it).",
+  policyOrigins: 'Policy fields and where they come from',
 };
 
 export const catalogs: Record<Language, Catalog> = { ja, en };

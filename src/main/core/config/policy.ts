@@ -1,6 +1,7 @@
-// The machine-wide policy: read-only, set by IT, validated with
-// a schema. A wrong or missing field is POLICY_INVALID naming the field and the file,
-// never a silent default; defaults apply only to fields the file leaves out.
+// The policy: read-only, validated with a schema. A wrong field is POLICY_INVALID naming the
+// field and the file (or registry value) it came from, never a silent default; defaults
+// apply only to fields no layer sets. The layers (built-in, per-user, machine file,
+// registry) are merged in policy-layers.ts; --policy reads one file alone.
 import { X509Certificate } from 'node:crypto';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import * as z from 'zod/mini';
@@ -84,7 +85,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 }
 
 type PolicyField = keyof z.input<typeof schema>;
-const FIELDS = Object.keys(schema.shape) as PolicyField[];
+export const FIELDS = Object.keys(schema.shape) as PolicyField[];
 
 /** Where IT puts the policy on each OS. */
 export function policyPath(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): string {
@@ -93,7 +94,7 @@ export function policyPath(platform: NodeJS.Platform = process.platform, env: No
   return '/etc/certdesk/policy.json';
 }
 
-function invalid(file: string, field: string, what: string): CoreError {
+function invalidIn(file: string, field: string, what: string): CoreError {
   return new CoreError(
     'POLICY_INVALID',
     `The policy ${file} is invalid: ${field} ${what}. Ask your IT department to correct it.`,
@@ -104,12 +105,12 @@ function invalid(file: string, field: string, what: string): CoreError {
 /** Every certificate in a PEM text; each must parse, or the anchor is not usable. */
 function anchorCertificates(pem: string, file: string, field: string): string {
   const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g);
-  if (!blocks) throw invalid(file, field, 'holds no PEM certificate');
+  if (!blocks) throw invalidIn(file, field, 'holds no PEM certificate');
   for (const b of blocks) {
     try {
       new X509Certificate(b);
     } catch {
-      throw invalid(file, field, 'holds a certificate that cannot be read');
+      throw invalidIn(file, field, 'holds a certificate that cannot be read');
     }
   }
   return blocks.join('\n') + '\n';
@@ -131,14 +132,20 @@ export function fallbackPolicy(): Policy {
 
 export interface LoadedPolicy {
   policy: Policy;
-  /** The file it came from. */
+  /** The file it came from; for layers, each layer found, lowest first. */
   source: string;
-  /** The fields the file sets explicitly (the UI shows them as managed). */
+  /** The fields set by the machine (its file, the registry; --policy's file): shown as managed, locked for the user. */
   managed: string[];
+  /** Every field set explicitly, and the file or registry value it came from (doctor and diagnostics show them). */
+  origins?: Record<string, string>;
 }
 
-/** Validates a parsed policy document; `file` names it in errors and anchors relative paths. */
-export async function parsePolicy(doc: unknown, file: string): Promise<LoadedPolicy> {
+/**
+ * Validates a parsed policy document; `file` names it in errors and anchors relative paths.
+ * `originOf` names, for a merged document, the file or registry value a field came from.
+ */
+export async function parsePolicy(doc: unknown, file: string, originOf: (field: string) => string = () => file): Promise<LoadedPolicy> {
+  const invalid = (_f: string, field: string, what: string) => invalidIn(originOf(field.split('.')[0]!), field, what);
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw invalid(file, '(document)', 'is not a JSON object');
   const r = z.safeParse(schema, doc, { reportInput: true });
   if (!r.success) {
@@ -165,9 +172,9 @@ export async function parsePolicy(doc: unknown, file: string): Promise<LoadedPol
     } catch (err) {
       throw invalid(file, 'trustAnchorFile', `names ${path}, which ${anchorProblem(err)}`);
     }
-    trustAnchorPem = anchorCertificates(text, file, 'trustAnchorFile');
+    trustAnchorPem = anchorCertificates(text, originOf('trustAnchorFile'), 'trustAnchorFile');
   } else if (v.trustAnchorPem) {
-    trustAnchorPem = anchorCertificates(v.trustAnchorPem, file, 'trustAnchorPem');
+    trustAnchorPem = anchorCertificates(v.trustAnchorPem, originOf('trustAnchorPem'), 'trustAnchorPem');
   } else {
     throw invalid(file, 'trustAnchorFile', 'is missing (set trustAnchorFile or trustAnchorPem)');
   }
@@ -181,7 +188,7 @@ export async function parsePolicy(doc: unknown, file: string): Promise<LoadedPol
     trustAnchorPem,
   };
   const managed = FIELDS.filter((f) => f in (doc as Record<string, unknown>));
-  return { policy, source: file, managed };
+  return { policy, source: file, managed, origins: Object.fromEntries(managed.map((f) => [f, originOf(f)])) };
 }
 
 const MB = `${POLICY_MAX_BYTES / (1024 * 1024)} MB`;
@@ -227,18 +234,17 @@ function anchorProblem(err: unknown): string {
   }
 }
 
-/** Reads and validates the policy: `file` when given (the CLI's --policy), else the OS's location. */
-export async function loadPolicy(opts: { file?: string; platform?: NodeJS.Platform } = {}): Promise<LoadedPolicy> {
-  const file = resolve(opts.file ?? policyPath(opts.platform));
+/** One policy file's JSON document; null when the file does not exist and `optional`. */
+export async function readPolicyDocument(file: string, optional = false): Promise<unknown> {
   let text: string;
   try {
     text = await readTextBounded(file);
   } catch (err) {
+    if (optional && err instanceof BoundedReadError && err.failure.reason === 'MISSING') return null;
     throw unreadable(file, err);
   }
-  let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
     // Never JSON.parse's message: it quotes the file (a symlink to a secret would be shown).
     const at = findJsonSyntaxError(text);
@@ -248,5 +254,25 @@ export async function loadPolicy(opts: { file?: string; platform?: NodeJS.Platfo
       { field: '(document)', file, reason: 'NOT_JSON', ...(at ? { line: at.line, column: at.column } : {}) },
     );
   }
-  return parsePolicy(doc, file);
+}
+
+export interface LoadPolicyOptions {
+  /** One file instead of the layers (the CLI's --policy). */
+  file?: string;
+  platform?: NodeJS.Platform;
+  env?: Record<string, string | undefined>;
+  /** The packaged app's resources folder (process.resourcesPath), holding the built-in policy. */
+  resourcesPath?: string;
+  /** Windows: the registry key's values (tests give their own). */
+  readRegistry?: () => Promise<import('./registry').RegistryKey | null>;
+}
+
+/** Reads and validates the policy: `file` alone when given (the CLI's --policy), else the layers. */
+export async function loadPolicy(opts: LoadPolicyOptions = {}): Promise<LoadedPolicy> {
+  if (opts.file) {
+    const file = resolve(opts.file);
+    return parsePolicy(await readPolicyDocument(file), file);
+  }
+  const { loadLayeredPolicy } = await import('./policy-layers');
+  return loadLayeredPolicy(opts);
 }
