@@ -45,6 +45,8 @@ export interface ComposeOptions {
   prefetch?: { identity: boolean };
   /** False: reading never finishes an interrupted renewal (status, inspect). Default true. */
   recoverOnRead?: boolean;
+  /** Where the core's log lines go (what the bank's /csrattrs asked and what was done with it); none is secret. */
+  log?: RenewalDeps['log'];
   /** Extra versions for diagnostics (electron, chrome). */
   versions?: Record<string, string>;
   now?: () => Date;
@@ -116,6 +118,7 @@ export async function composeCore(opts: ComposeOptions): Promise<ComposedCore> {
     ...(identityFor ? { identityFor } : {}),
     emit: opts.emit,
     ...(opts.remind ? { remind: opts.remind } : {}),
+    ...(opts.log ? { log: opts.log } : {}),
     versions: { certdesk: CERTDESK_VERSION, ...opts.versions },
     recoverOnRead: opts.recoverOnRead ?? true,
     ...(opts.now ? { now: opts.now } : {}),

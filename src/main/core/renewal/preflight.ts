@@ -6,7 +6,16 @@ import { computePhase } from '../../../shared/phase';
 import { CoreError, toApiError } from '../errors';
 import { inspectCertificate } from '../pki';
 import type { StoredIdentity } from '../store';
+import { readRequestShape } from './request-shape';
 import { checkClock, newClient, type Engine } from './steps';
+
+/**
+ * The preflight's report, with what the next request will be made of: the bank's /csrattrs
+ * against the policy (key type, hash, what was honoured and what ignored, each with why).
+ */
+export interface PreflightWithRequest extends PreflightReport {
+  request?: { keyType: string; hash: string; honoured: string[]; ignored: string[] };
+}
 
 export function phaseError(s: StoredIdentity, e: Engine, now: Date): CoreError | null {
   const d = inspectCertificate(s.certificateDer);
@@ -30,7 +39,7 @@ export function phaseError(s: StoredIdentity, e: Engine, now: Date): CoreError |
   return null;
 }
 
-export async function preflight(e: Engine, fingerprint: string, now: Date): Promise<PreflightReport> {
+export async function preflight(e: Engine, fingerprint: string, now: Date): Promise<PreflightWithRequest> {
   const checks: CheckResult[] = [];
   const run = async (id: CheckId, fn: () => Promise<void>): Promise<boolean> => {
     e.deps.emit('progress', { kind: 'check', operation: 'preflight', check: id, state: 'running' });
@@ -84,8 +93,13 @@ export async function preflight(e: Engine, fingerprint: string, now: Date): Prom
   const transport = e.deps.transportFor();
   let answer: { certificates: Uint8Array[]; serverDate?: Date } | undefined;
   let failure: CoreError | undefined;
+  let request: PreflightWithRequest['request'];
   try {
     const client = newClient(e, transport, 'renew');
+    // Read alongside cacerts, as the renewal does; it never fails a check.
+    const shaped = readRequestShape({ ...e.deps, log: () => undefined }, client, e.signal).then(({ keyType, hash, honoured, ignored }) => {
+      request = { keyType, hash, honoured, ignored };
+    });
     let fetched: Promise<void> | undefined;
     const fetchOnce = () =>
       (fetched ??= client.cacerts(e.signal).then(
@@ -109,8 +123,9 @@ export async function preflight(e: Engine, fingerprint: string, now: Date): Prom
       skip('cacerts');
       skip('clock');
     }
+    await shaped;
   } finally {
     transport.close();
   }
-  return { passed: checks.every((c) => c.state === 'passed'), checks };
+  return { passed: checks.every((c) => c.state === 'passed'), checks, ...(request ? { request } : {}) };
 }
