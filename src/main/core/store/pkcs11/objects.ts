@@ -181,9 +181,22 @@ export function certificates(s: P11Session, keyId?: string): TokenCertificate[] 
   const template: Array<{ type: number; value: number | Buffer }> = [{ type: CK.CKA_CLASS, value: CK.CKO_CERTIFICATE }];
   if (keyId !== undefined) template.push({ type: CK.CKA_ID, value: Buffer.from(keyId, 'hex') });
   return find(s, template).map((handle) => {
-    const [value, id, label] = s.p11.C_GetAttributeValue(s.session, handle, [{ type: CK.CKA_VALUE }, { type: CK.CKA_ID }, { type: CK.CKA_LABEL }]).map((a) => (a.value as Buffer | undefined) ?? Buffer.alloc(0));
+    const [value, id, label] = [CK.CKA_VALUE, CK.CKA_ID, CK.CKA_LABEL].map((type) => optionalAttr(s, handle, type));
     return { handle, der: new Uint8Array(value!), keyId: id!.toString('hex'), label: label!.toString('utf8') };
   });
+}
+
+/**
+ * One attribute, empty when the object has none: tpm2-pkcs11 answers a request that names an
+ * attribute the object lacks (a CA certificate's CKA_ID) with an error for the whole call.
+ */
+function optionalAttr(s: P11Session, h: Handle, type: number): Buffer {
+  try {
+    const v = s.p11.C_GetAttributeValue(s.session, h, [{ type }])[0]?.value;
+    return Buffer.isBuffer(v) ? v : Buffer.alloc(0);
+  } catch {
+    return Buffer.alloc(0);
+  }
 }
 
 /**
