@@ -8,23 +8,40 @@ import { accountId, useWorld } from './setup';
 const world = useWorld();
 
 const T = {
-  ja: { renewable: '更新期間中', valid: '有効', acquirable: '有効期限切れ（取得可能）', reissue: '再発行が必要', renew: '証明書更新', acquire: '電子証明書取得', notice: '電子証明書の更新をお願いします', link: '電子証明書の更新はこちら', none: '電子証明書が見つかりません', left: '残り20日', ago: '5日前に期限切れ', opens: '更新は', branch: 'お取引店窓口へお申し出ください' },
-  en: { renewable: 'Renewal open', valid: 'Valid', acquirable: 'Expired (can be obtained again)', reissue: 'Reissue required', renew: 'Renew certificate', acquire: 'Obtain certificate', notice: 'Please renew your certificate', link: 'Renew your certificate here', none: 'No デモ信用金庫 certificate was found', left: '20 days left', ago: 'expired 5 days ago', opens: 'Renewal opens on', branch: 'branch counter' },
+  ja: { expiredNotice: '電子証明書の有効期限が切れています', expiredLink: '電子証明書の取得はこちら', reminder: 'あと20日', renewable: '更新期間中', valid: '有効', acquirable: '有効期限切れ（取得可能）', reissue: '再発行が必要', renew: '証明書更新', acquire: '電子証明書取得', notice: '電子証明書の更新をお願いします', link: '電子証明書の更新はこちら', none: '電子証明書が見つかりません', left: '残り20日', ago: '5日前に期限切れ', opens: '更新は', branch: 'お取引店窓口へお申し出ください' },
+  en: { expiredNotice: 'Your certificate has expired', expiredLink: 'Obtain your certificate here', reminder: 'expires in 20 days', renewable: 'Renewal open', valid: 'Valid', acquirable: 'Expired (can be obtained again)', reissue: 'Reissue required', renew: 'Renew certificate', acquire: 'Obtain certificate', notice: 'Please renew your certificate', link: 'Renew your certificate here', none: 'No デモ信用金庫 certificate was found', left: '20 days left', ago: 'expired 5 days ago', opens: 'Renewal opens on', branch: 'branch counter' },
 } as const;
 
 for (const lang of ['ja', 'en'] as Language[]) {
   const t = T[lang];
   test(`home: a card per certificate, phase in words and colour, notice and buttons (${lang})`, async ({ page, renderer }) => {
-    const renewable = await world.backend.seed(accountId('renewable'), 20);
-    const valid = await world.backend.seed(accountId('valid'), 120);
-    const expired = await world.backend.seed(accountId('expired'), -5);
-    const reissue = await world.backend.seed(accountId('reissue'), -100);
+    const ids = new Map<string, string>();
+    const seed = async (prefix: string, days: number) => {
+      const id = accountId(prefix);
+      const s = await world.backend.seed(id, days);
+      ids.set(s.fingerprint, id);
+      return s;
+    };
+    const accountIdOf = (s: { fingerprint: string }) => ids.get(s.fingerprint)!;
+    const renewable = await seed('renewable', 20);
+    const valid = await seed('valid', 120);
+    const expired = await seed('expired', -5);
+    const reissue = await seed('reissue', -100);
     const bridge = await launch(page, renderer, world.backend, lang);
     const card = (fp: string) => page.locator(`[data-fingerprint="${fp}"]`);
 
-    // 重要なお知らせ from the window's start, with its link.
+    // 重要なお知らせ from the window's start, with its link: for the renewal due and for the
+    // expired certificate, each naming whose it is, the expired one first.
     await expect(page.getByRole('heading', { name: t.notice })).toBeVisible();
     await expect(page.getByRole('link', { name: t.link })).toBeVisible();
+    await expect(page.getByRole('heading', { name: t.expiredNotice })).toBeVisible();
+    await expect(page.getByRole('link', { name: t.expiredLink })).toBeVisible();
+    const notices = page.locator('[data-fingerprint-notice]');
+    await expect(notices).toHaveCount(2);
+    await expect(notices.nth(0)).toContainText(accountIdOf(expired));
+    await expect(notices.nth(1)).toContainText(accountIdOf(renewable));
+    // Cards by urgency: expired (取得 possible, then past it) → renewable → valid.
+    expect(await page.locator('li[data-fingerprint]').evaluateAll((els) => els.map((e) => e.getAttribute('data-fingerprint')))).toEqual([expired.fingerprint, reissue.fingerprint, renewable.fingerprint, valid.fingerprint]);
 
     await expect(card(renewable.fingerprint).locator('[data-phase]')).toHaveText(t.renewable);
     await expect(card(renewable.fingerprint).getByRole('button', { name: t.renew })).toBeVisible();
@@ -50,6 +67,17 @@ for (const lang of ['ja', 'en'] as Language[]) {
 
     expect(bridge.calls).toContain('getOverview');
     await record(page, '01', 'home', lang);
+    // The reminder at login says what the notice says: no second banner for it. (Sent straight
+    // into the page and a frame let through, so the absence is checked after React rendered.)
+    const remind = async (fingerprint: string) => {
+      await page.evaluate((p) => (globalThis as unknown as { __certdeskEmit(e: string, p: unknown): void }).__certdeskEmit('reminder', p), { fingerprint, threshold: 30, daysLeft: 20 });
+      await page.evaluate(() => new Promise((r) => (globalThis as unknown as { requestAnimationFrame(f: () => void): void }).requestAnimationFrame(() => r(null))));
+    };
+    await remind(renewable.fingerprint);
+    await expect(page.getByText(t.reminder)).toHaveCount(0);
+    // A reminder for a certificate without a notice is still shown (the banner works).
+    await remind(valid.fingerprint);
+    await expect(page.getByText(t.reminder)).toHaveCount(1);
     expectNoCspViolation(bridge);
   });
 
