@@ -1,6 +1,7 @@
 // A record IT can collect after every status, doctor, renew and acquire: a small status file
-// per user (written atomically: a reader never sees half of it) and, on Windows, an entry in
-// the Application event log. Neither holds a secret: codes, dates and fingerprints only.
+// per user (written atomically: a reader never sees half of it) and an entry in the OS's log
+// (Windows: the Application event log through eventcreate; Linux and macOS: syslog through
+// logger). Neither holds a secret: codes, dates and fingerprints only.
 import { execFile } from 'node:child_process';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -79,6 +80,16 @@ export function eventCreateArgs(r: RunRecord): string[] {
   return ['/T', EVENT_TYPE[r.state], '/ID', String(EVENT_IDS[r.state]), '/L', 'APPLICATION', '/SO', 'CertDesk', '/D', eventText(r)];
 }
 
+const SYSLOG_PRIORITY = { INFORMATION: 'user.info', WARNING: 'user.warning', ERROR: 'user.err' } as const;
+
+/**
+ * Linux and macOS: logger(1) writes to syslog, which journald (Linux) or the unified log
+ * (macOS) keeps; `socket` names another socket (tests). The id is in the text, as Windows has it.
+ */
+export function loggerArgs(r: RunRecord, socket?: string): string[] {
+  return [...(socket ? ['-u', socket] : []), '-t', 'certdesk', '-p', SYSLOG_PRIORITY[EVENT_TYPE[r.state]], '--', `[${EVENT_IDS[r.state]}] ${eventText(r)}`];
+}
+
 export type Exec = (file: string, args: string[]) => Promise<void>;
 
 const execFileP: Exec = (file, args) =>
@@ -98,6 +109,9 @@ export async function recordRun(r: RunRecord, env: Record<string, string | undef
   }
   if (platform === 'win32') {
     await exec('eventcreate', eventCreateArgs(r)).catch((e: Error) => problems.push(`event log: ${e.message.split('\n')[0]}`));
+  } else {
+    // No syslog socket (a container, a minimal system) is not the user's problem: say nothing.
+    await exec('logger', loggerArgs(r)).catch(() => undefined);
   }
   return problems;
 }
