@@ -431,6 +431,40 @@ describe('the custodian', () => {
       expect((await tpm.attach({ keyId: made.keyId, certificateDer: issued, chainDer: [], friendlyName: 'x' })).hasPrivateKey).toBe(true);
     });
 
+    it('restricted PowerShell (Constrained Language Mode): certreq -accept -q -user <0600 .cer> instead; its untrusted-root refusal says what IT can do', async () => {
+      const r = scriptedRunner();
+      const cust = createWindowsKeyCustodian(r.run, { storage: 'tpm', tempRoot });
+      let cer = '';
+      let mode = 0;
+      let content = Buffer.alloc(0);
+      r.push(
+        () => listing(row(pending, 'REQUEST', true)),
+        () => fail(1, fixture('ps-clm-comobject.txt')),
+        (c) => {
+          expect(c.cmd).toBe(CERTREQ);
+          cer = c.args[3]!;
+          expect(c.args).toEqual(['-accept', '-q', '-user', cer]);
+          mode = statSync(cer).mode & 0o777;
+          content = readFileSync(cer);
+          return ok(fixture('certreq-accept-ok.txt'));
+        },
+        () => listing(row(issued, 'My', true)),
+        () => fail(1, fixture('ps-clm-method.txt')), // the pairing check cannot run either
+      );
+      const id = await cust.attach({ keyId: made.keyId, certificateDer: issued, chainDer: [], friendlyName: 'x' });
+      expect(id.hasPrivateKey).toBe(true);
+      expect(mode).toBe(0o600);
+      expect(content.equals(Buffer.from(issued))).toBe(true);
+      expect(readdirSync(tempRoot)).toEqual([]);
+
+      r.push(() => listing(row(pending, 'REQUEST', true)), () => fail(1, fixture('ps-clm-comobject.txt')), () => fail(-2146762487, '', fixture('certreq-accept-untrusted-root.txt')));
+      const err = await caught(cust.attach({ keyId: made.keyId, certificateDer: issued, chainDer: [], friendlyName: 'x' }));
+      expect([err.code, err.detail?.reason, err.detail?.hresult]).toEqual(['STORE_WRITE_FAILED', 'UNTRUSTED_ROOT_RESTRICTED', '0x800b0109']);
+      expect(err.message).toMatch(/Constrained Language Mode/);
+      expect(r.pending()).toBe(0);
+      expect(readdirSync(tempRoot)).toEqual([]);
+    });
+
     it('hasKey: the pending request or a certificate with the key; removeKey: the pending request only, confirmed', async () => {
       const r = scriptedRunner();
       const cust = createWindowsKeyCustodian(r.run, { storage: 'store', tempRoot });

@@ -278,6 +278,10 @@ describe('commands', () => {
     // The issuing CA in no store: the chain cannot be built from the store and the anchor.
     r.push(() => ok(ps51([row(leaf, 'My', true)])), paired);
     await expect(store.verifyInstalled(fp(leaf), [pki.root.der])).rejects.toMatchObject({ code: 'VERIFY_FAILED', detail: { reason: 'UNTRUSTED_CHAIN' } });
+    // A PowerShell in Constrained Language Mode may not run the check: HasPrivateKey stands, as before it.
+    const clm = "Cannot invoke method. Method invocation is supported only on core types in this language mode.\r\n    + FullyQualifiedErrorId : MethodInvocationNotSupportedInConstrainedLanguage\r\n";
+    r.push(() => ok(ps51([row(leaf, 'My', true), row(pki.issuing, 'CA', false)])), () => fail(1, clm));
+    expect((await store.verifyInstalled(fp(leaf), [pki.root.der])).hasPrivateKey).toBe(true);
     // PowerShell failing the check: mapped like any other PowerShell failure.
     r.push(() => ok(ps51([row(leaf, 'My', true)])), () => fail(1, 'Get-Item : Access is denied'));
     await expect(store.verifyInstalled(fp(leaf), [pki.root.der])).rejects.toMatchObject({ detail: { reason: 'ACCESS_DENIED' } });

@@ -17,7 +17,7 @@ import type { CommandRunner, RunResult, StoredIdentity } from '../types';
 import { certreqFailure } from './certreq-errors';
 import { buildInf, infBytes, KSP_SOFTWARE, KSP_TPM } from './certreq-inf';
 import { certKeyId, keyTypeOf, readRequestFile, spkiKeyId } from './certreq-request';
-import { INSTALL_RESPONSE_SCRIPT, KEY_LIST_SCRIPT, provePairing, REMOVE_PENDING_SCRIPT } from './key-scripts';
+import { constrainedLanguage, INSTALL_RESPONSE_SCRIPT, KEY_LIST_SCRIPT, provePairing, REMOVE_PENDING_SCRIPT } from './key-scripts';
 import { parseCertRows, type WinCertRow } from './parse';
 import { IMPORT_CA_SCRIPT, POWERSHELL, PS_ARGS, winFailure } from './store';
 
@@ -160,12 +160,7 @@ class CertreqCustodian implements KeyCustodian {
       if (this.pendingFor(rows, opts.keyId).length === 0) {
         throw new CoreError('KEY_MISSING', "The key made for this request is no longer on this PC (its pending request was removed), so the bank's certificate cannot be used here. Run the renewal or 取得 again to make a new key.", { reason: 'PENDING_REQUEST_GONE' });
       }
-      const r = await this.ps(INSTALL_RESPONSE_SCRIPT, {
-        CERTDESK_CERT_B64: Buffer.from(opts.certificateDer).toString('base64'),
-        CERTDESK_THUMBPRINT: thumb,
-        CERTDESK_FRIENDLY_NAME: opts.friendlyName,
-      });
-      if (r.code !== 0) throw certreqFailure(r, this.ctx('accept'));
+      await this.install(opts, thumb);
     }
     await this.installChain(rows, opts.chainDer);
     rows = await this.rows();
@@ -173,14 +168,40 @@ class CertreqCustodian implements KeyCustodian {
     if (!mine) throw new CoreError('STORE_WRITE_FAILED', 'Windows reported the certificate as installed but it is not in CurrentUser\\My. Try again; if it persists, export diagnostics.', { reason: 'NOT_LISTED' });
     if (!mine.hasPrivateKey) throw new CoreError('KEY_MISSING', 'The certificate was installed into CurrentUser\\My without its key. Run the renewal or 取得 again.', { reason: 'KEY_NOT_LISTED' });
     const pair = await provePairing((s, env) => this.ps(s, env), thumb, (res) => winFailure(res, 'read'));
-    // The point of this custodian: the key is where the policy put it and cannot leave.
-    if (pair.provider !== this.provider) {
+    // The point of this custodian: the key is where the policy put it and cannot leave. A
+    // restricted PowerShell cannot say; the INF fixed both when the key was made.
+    if (pair && pair.provider !== this.provider) {
       throw new CoreError('VERIFY_FAILED', `The certificate's key is in "${pair.provider || 'an unknown provider'}", not in "${this.provider}" as the policy requires. Export diagnostics and contact support.`, { reason: 'WRONG_PROVIDER' });
     }
-    if (pair.exportable !== false) {
+    if (pair && pair.exportable !== false) {
       throw new CoreError('VERIFY_FAILED', "Windows reports the certificate's key as exportable, which the policy forbids. Export diagnostics and contact support.", { reason: 'KEY_EXPORTABLE' });
     }
     return { fingerprint: facts.sha256, certificateDer: opts.certificateDer, hasPrivateKey: true, nickname: mine.friendlyName || opts.friendlyName };
+  }
+
+  /**
+   * The issued certificate onto the pending key: CertEnroll's InstallResponse with an
+   * untrusted root allowed (key-scripts.ts says why). Where PowerShell may not create COM
+   * objects (Constrained Language Mode), `certreq -accept`, which works only when Windows
+   * trusts the bank's root; its refusal then says what IT can change.
+   */
+  private async install(opts: AttachOptions, thumb: string): Promise<void> {
+    const r = await this.ps(INSTALL_RESPONSE_SCRIPT, {
+      CERTDESK_CERT_B64: Buffer.from(opts.certificateDer).toString('base64'),
+      CERTDESK_THUMBPRINT: thumb,
+      CERTDESK_FRIENDLY_NAME: opts.friendlyName,
+    });
+    if (r.code === 0) return;
+    if (!constrainedLanguage(r)) throw certreqFailure(r, this.ctx('accept'));
+    const accepted = await withPrivateDir(this.opts.tempRoot, async (dir) => this.certreq(['-accept', '-q', '-user', await dir.write('issued.cer', opts.certificateDer)]));
+    if (accepted.code === 0) return;
+    const err = certreqFailure(accepted, this.ctx('accept'));
+    if (err.detail?.reason !== 'UNTRUSTED_ROOT') throw err;
+    throw new CoreError(
+      'STORE_WRITE_FAILED',
+      "PowerShell is restricted on this PC (Constrained Language Mode), and certreq refuses a certificate whose root Windows does not trust. Ask IT to allow CertDesk's PowerShell commands (or to set keyStorage \"software\" in the policy); nothing was installed and the key is kept for the next try.",
+      { ...err.detail, reason: 'UNTRUSTED_ROOT_RESTRICTED' },
+    );
   }
 
   /** The issuing CAs into CurrentUser\CA as chain material; a self-signed root never (not trusted, not stored). */

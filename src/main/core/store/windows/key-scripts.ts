@@ -76,12 +76,23 @@ export function parsePairResult(stdout: string): PairResult | null {
 }
 
 /**
+ * A PowerShell held in Constrained Language Mode (AppLocker / WDAC on managed PCs) refuses
+ * COM objects and .NET method calls; its error IDs say so in any display language.
+ */
+export function constrainedLanguage(r: RunResult): boolean {
+  return /ConstrainedLanguage/.test(`${r.stderr}\n${r.stdout}`);
+}
+
+/**
  * Runs PAIR_SCRIPT for a certificate of CurrentUser\My and insists on a pairing: the key
  * signs and the certificate verifies. Failing that, KEY_MISSING (the certificate cannot log
- * in); a script error is the caller's to map.
+ * in). null when this PowerShell may not run the check (Constrained Language Mode): the
+ * listing's HasPrivateKey is then all Windows lets CertDesk see. Other script errors are the
+ * caller's to map.
  */
-export async function provePairing(ps: (script: string, env: Record<string, string>) => Promise<RunResult>, thumbprint: string, onError: (r: RunResult) => Error): Promise<PairResult> {
+export async function provePairing(ps: (script: string, env: Record<string, string>) => Promise<RunResult>, thumbprint: string, onError: (r: RunResult) => Error): Promise<PairResult | null> {
   const r = await ps(PAIR_SCRIPT, { CERTDESK_THUMBPRINT: thumbprint });
+  if (r.code !== 0 && constrainedLanguage(r)) return null;
   if (r.code !== 0) throw onError(r);
   const pair = parsePairResult(r.stdout);
   if (!pair) throw new CoreError('STORE_UNAVAILABLE', 'Windows did not answer the key check in a readable way. Export diagnostics and contact support.', { reason: 'BAD_PAIR_CHECK' });

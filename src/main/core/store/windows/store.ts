@@ -136,7 +136,8 @@ class WindowsStore implements CertificateStore {
     const row = rows.find((r) => r.store === 'My' && r.rawDer && tryCertFacts(r.rawDer)?.sha256 === fp);
     if (!row?.rawDer) throw new CoreError('VERIFY_FAILED', `The certificate ${fp.slice(0, 16)}… is not in CurrentUser\\My.`, { reason: 'NOT_IN_STORE' });
     if (!row.hasPrivateKey) throw new CoreError('KEY_MISSING', 'The certificate is in CurrentUser\\My but its private key is not: it cannot be used to log in.', { reason: 'KEY_NOT_LISTED' });
-    // HasPrivateKey only says a key is linked: the key must also sign for this certificate.
+    // HasPrivateKey only says a key is linked: the key must also sign for this certificate
+    // (where PowerShell may run the check at all; in Constrained Language Mode it may not).
     await provePairing((script, env) => this.ps(script, env), row.thumbprint, (r) => winFailure(r, 'read'));
     // The chain: from CurrentUser\My and \CA plus the bank's anchors, by CertDesk's own path
     // validation. Whether Windows trusts the bank's root plays no part (it is never installed).
