@@ -6,12 +6,15 @@ import {
   API_EVENTS,
   channelOf,
   eventChannelOf,
+  PROXY_AUTH_ANSWER_CHANNEL,
   type AcquireRequest,
   type ApiEvent,
   type ApiMethod,
   type CertDeskApi,
   type CertDeskBridge,
   type CertDeskEvents,
+  type ProxyAuthAnswer,
+  type Result,
   type SettingsPatch,
 } from '../shared/contract';
 
@@ -31,6 +34,9 @@ const bridge: CertDeskBridge = {
   getSettings: () => invoke('getSettings'),
   updateSettings: (patch: SettingsPatch) => invoke('updateSettings', patch),
   openBankSite: () => invoke('openBankSite'),
+  // Field by field: nothing else the page puts on the object crosses to main.
+  answerProxyAuth: (id: string, answer: ProxyAuthAnswer | null) =>
+    ipcRenderer.invoke(PROXY_AUTH_ANSWER_CHANNEL, id, answer ? { username: answer.username, password: answer.password, remember: answer.remember } : null) as Promise<Result<{ accepted: boolean }>>,
   on<E extends ApiEvent>(event: E, listener: (payload: CertDeskEvents[E]) => void) {
     if (!(API_EVENTS as readonly string[]).includes(event)) throw new Error(`unknown event ${String(event)}`);
     const wrapped = (_e: IpcRendererEvent, payload: CertDeskEvents[E]) => listener(payload);

@@ -215,12 +215,18 @@ export type ApiMethod = keyof CertDeskApi;
 export interface CertDeskEvents {
   progress: ProgressEvent;
   reminder: ReminderEvent;
+  /** A proxy wants a user name and password (the shell's sign-in dialog). */
+  proxyAuth: ProxyAuthRequest;
+  /** A certdesk: link asked for something: confirm with the user first. */
+  launch: LaunchRequest;
 }
 export type ApiEvent = keyof CertDeskEvents;
 
 /** What the preload exposes on `window.certdesk`: the methods plus one subscriber per event. */
 export type CertDeskBridge = CertDeskApi & {
   on<E extends ApiEvent>(event: E, listener: (payload: CertDeskEvents[E]) => void): () => void;
+  /** The proxy sign-in dialog's answer (the preload has it; a bridge without it has no dialog). */
+  answerProxyAuth?(id: string, answer: ProxyAuthAnswer | null): Promise<Result<{ accepted: boolean }>>;
 };
 
 /** Every method, once. `satisfies` makes a missing or extra name a type error. */
@@ -241,7 +247,7 @@ type Missing = Exclude<ApiMethod, (typeof API_METHODS)[number]>;
 const _allMethodsListed: Missing extends never ? true : Missing = true;
 void _allMethodsListed;
 
-export const API_EVENTS = ['progress', 'reminder'] as const satisfies readonly ApiEvent[];
+export const API_EVENTS = ['progress', 'reminder', 'proxyAuth', 'launch'] as const satisfies readonly ApiEvent[];
 
 export const channelOf = (method: ApiMethod): string => `certdesk:call:${method}`;
 export const eventChannelOf = (event: ApiEvent): string => `certdesk:event:${event}`;
@@ -326,3 +332,56 @@ export const validateArgs: { [M in ApiMethod]: (args: unknown[]) => ApiError | n
     return invalid('page', 'Expected no argument or one of "login", "newPc", "site".');
   },
 };
+
+// ---- the shell's own messages (not the core's: no method of CertDeskApi) ----
+
+/** A proxy asks for a user name and password: the window shows CertDesk's sign-in dialog. */
+export interface ProxyAuthRequest {
+  /** Answer with this id (answerProxyAuth); unguessable, one per dialog. */
+  id: string;
+  host: string;
+  port: number;
+  realm: string;
+  /** The credentials given before were refused. */
+  retry: boolean;
+}
+
+/** The dialog's answer; null = cancelled (the request fails with PROXY_AUTH_REQUIRED). Kept in memory only. */
+export interface ProxyAuthAnswer {
+  username: string;
+  password: string;
+  /** Keep them until CertDesk quits (never on disk); else for this operation only. */
+  remember: boolean;
+}
+
+/**
+ * What a certdesk: link asked for (the bank's 「証明書発行アプリの起動」 button). The window
+ * asks the user before doing anything; nothing happens without that confirmation.
+ */
+export type LaunchRequest = { action: 'open' } | { action: 'renew' } | { action: 'acquire'; loginId?: string };
+
+/** The channel of the dialog's answer: invoked like a contract method, checked the same way. */
+export const PROXY_AUTH_ANSWER_CHANNEL = 'certdesk:proxy-auth:answer';
+
+const PROXY_AUTH_ID = /^[0-9a-f-]{36}$/;
+const hasControl = (s: string) => [...s].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
+
+/** Checks [id, answer | null] from the renderer. */
+export function validateProxyAuthAnswer(args: unknown[]): ApiError | null {
+  const [id, answer] = args;
+  if (args.length !== 2 || typeof id !== 'string' || !PROXY_AUTH_ID.test(id)) return invalid('id', 'Expected the id of a pending proxy sign-in.');
+  if (answer === null) return null;
+  if (!isPlainObject(answer)) return invalid('answer', 'Expected { username, password, remember } or null.');
+  const extra = Object.keys(answer).filter((k) => k !== 'username' && k !== 'password' && k !== 'remember');
+  if (extra.length > 0) return invalid(extra[0]!, `Unexpected field ${extra[0]}.`);
+  const { username, password, remember } = answer;
+  // Printable, one line: a user name goes into an HTTP header.
+  if (typeof username !== 'string' || username.length < 1 || username.length > 256 || username.includes(':') || hasControl(username)) {
+    return invalid('username', 'The proxy user name is 1–256 characters, without a colon or control characters.');
+  }
+  if (typeof password !== 'string' || password.length > 256 || hasControl(password)) {
+    return invalid('password', 'The proxy password is up to 256 characters, without control characters.');
+  }
+  if (typeof remember !== 'boolean') return invalid('remember', 'remember is true or false.');
+  return null;
+}

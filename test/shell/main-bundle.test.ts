@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { API_METHODS, channelOf } from '../../src/shared/contract';
+import { API_METHODS, channelOf, PROXY_AUTH_ANSWER_CHANNEL } from '../../src/shared/contract';
+import { EXIT } from '../../src/shared/error-policy';
 import { CONTENT_SECURITY_POLICY } from '../../src/main/app/security';
 
 const root = process.cwd();
@@ -84,10 +85,10 @@ describe('the built main bundle under plain Node', () => {
     expect(names).toContain('singleInstanceLock');
     for (const h of ['setPermissionRequestHandler', 'setPermissionCheckHandler', 'setDevicePermissionHandler']) expect(names).toContain(`session.${h}`);
     const appEvents = run.events.filter((e) => e.e === 'app.on').map((e) => e.name);
-    expect(appEvents).toEqual(expect.arrayContaining(['web-contents-created', 'select-client-certificate', 'second-instance']));
+    expect(appEvents).toEqual(expect.arrayContaining(['web-contents-created', 'select-client-certificate', 'second-instance', 'open-url']));
     expect(appEvents).not.toContain('certificate-error');
     const channels = run.events.filter((e) => e.e === 'ipc.handle').map((e) => e.channel);
-    expect(channels.sort()).toEqual(API_METHODS.map(channelOf).sort());
+    expect(channels.sort()).toEqual([...API_METHODS.map(channelOf), PROXY_AUTH_ANSWER_CHANNEL].sort());
     const win = run.events.find((e) => e.e === 'BrowserWindow') as unknown as { webPreferences: Record<string, unknown>; title: string };
     expect(win.title).toBe('CertDesk 電子証明書');
     expect(win.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, preload: join(root, 'out/preload/index.cjs') });
@@ -122,9 +123,10 @@ describe('the built main bundle under plain Node', () => {
     const policy = join(dir, 'policy.json');
     writeFileSync(policy, JSON.stringify({ bankName: 'Demo Bank', endpoint: 'https://127.0.0.1:9/.well-known/est', trustAnchorFile: anchor, language: 'en' }));
     const status = start(['--headless', 'status', '--json', '--policy', policy, '--store', `nss:${db}`], env);
-    expect(status.status, status.stderr).toBe(0);
+    // No certificate of the bank in the store: the new-PC case, its own exit code (docs/it-guide.md).
+    expect(status.status, status.stderr).toBe(EXIT.newPc);
     expect(JSON.parse(status.stdout)).toMatchObject({ ok: true, result: { bankName: 'Demo Bank', certificates: [] } });
-    expect(status.events.at(-1)).toEqual({ e: 'exit', code: 0 });
+    expect(status.events.at(-1)).toEqual({ e: 'exit', code: EXIT.newPc });
 
     const bad = start(['--headless', 'status', '--json', '--policy', join(dir, 'missing.json')], env);
     expect(bad.status).toBe(1);

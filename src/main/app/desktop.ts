@@ -1,13 +1,17 @@
 // The desktop app: logging, policy, the app:// protocol, the hardened session, the
 // window, IPC, client-certificate selection, reminders and the tray.
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell } from 'electron';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { API_EVENTS, type ApiEvent, type CertDeskEvents, type Language, type SettingsView } from '../../shared/contract';
 import { serveRenderer } from './protocol';
 import { createChromiumTransport } from '../net/chromium-transport';
+import { createProxyAuthBroker } from '../net/proxy-auth';
 import { composeCoreOrFailing } from '../core/compose';
 import { createDesktopApi } from './desktop-api';
-import { emit, registerApi } from './ipc';
+import { emit, registerApi, registerProxyAuthAnswer } from './ipc';
+import { launchLinks } from './launch';
+import { linkInArgs } from './launch-link';
 import { setupLogging } from './logging';
 import { menuTemplate } from './menu';
 import { createNotifier, startReminderClock } from './notifier';
@@ -64,7 +68,17 @@ export async function runDesktop(): Promise<void> {
     },
   });
 
-  const chromium = createChromiumTransport();
+  // A proxy's Basic/Digest challenge: the window's sign-in dialog, answered by id.
+  const proxyAuth = createProxyAuthBroker({
+    newId: randomUUID,
+    ask: (id, prompt) => {
+      if (!win || win.isDestroyed()) return false;
+      focus(win);
+      emit(win.webContents, 'proxyAuth', { id, ...prompt });
+      return true;
+    },
+  });
+  const chromium = createChromiumTransport({ proxyAuth });
   const wiring = await composeCoreOrFailing({
     // `npm run demo` points an unpackaged app at its demo policy; a packaged app reads
     // only the machine-wide policy that IT placed.
@@ -90,7 +104,9 @@ export async function runDesktop(): Promise<void> {
     strings,
     onSettings: (view) => settingsHook(view),
   });
-  registerApi(ipcMain, api, createSenderCheck(() => (win && !win.isDestroyed() ? win.webContents : null)));
+  const senderCheck = createSenderCheck(() => (win && !win.isDestroyed() ? win.webContents : null));
+  registerApi(ipcMain, api, senderCheck);
+  registerProxyAuthAnswer(ipcMain, proxyAuth, senderCheck);
 
   const applySettings = (view: SettingsView) => {
     language = view.language;
@@ -112,7 +128,12 @@ export async function runDesktop(): Promise<void> {
   };
   settingsHook = applySettings;
 
-  app.on('second-instance', () => showWindow());
+  // A second launch (a certdesk: link on Windows and Linux comes this way): this window, to the front.
+  app.on('second-instance', (_event, argv) => {
+    const link = linkInArgs(argv);
+    if (link) launchLinks.receive(link);
+    else showWindow();
+  });
   app.on('window-all-closed', () => {
     // With the tray the app keeps reminding; without it, closing the window ends it.
     if (!tray) app.quit();
@@ -131,5 +152,17 @@ export async function runDesktop(): Promise<void> {
   });
 
   if (!background) showWindow();
+  launchLinks.attach({
+    showWindow: () => void showWindow(),
+    send: (request) => {
+      const w = showWindow();
+      const send = () => emit(w.webContents, 'launch', request);
+      if (w.webContents.isLoading()) w.webContents.once('did-finish-load', send);
+      else send();
+    },
+    warn: (message) => log.warn(message),
+  });
+  const firstLink = linkInArgs(process.argv);
+  if (firstLink) launchLinks.receive(firstLink);
   log.info(`certdesk: started (${background ? 'background' : 'window'}), policy ${wiring.loaded.source}`);
 }

@@ -7,9 +7,12 @@ import {
   channelOf,
   eventChannelOf,
   validateArgs,
+  validateProxyAuthAnswer,
+  PROXY_AUTH_ANSWER_CHANNEL,
   type ApiEvent,
   type CertDeskApi,
   type CertDeskEvents,
+  type ProxyAuthAnswer,
   type Result,
 } from '../../shared/contract';
 
@@ -38,4 +41,27 @@ export function registerApi(ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>, 
 /** Sends an event of the contract to one window. */
 export function emit<E extends ApiEvent>(target: Pick<WebContents, 'send' | 'isDestroyed'>, event: E, payload: CertDeskEvents[E]): void {
   if (!target.isDestroyed()) target.send(eventChannelOf(event), payload);
+}
+
+/**
+ * The proxy sign-in dialog's answer: the same two checks as a contract call (CertDesk's own
+ * frame; an id and an answer of the right shape), then to the broker, which knows the id.
+ */
+export function registerProxyAuthAnswer(
+  ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>,
+  broker: { answer(id: string, answer: ProxyAuthAnswer | null): boolean },
+  isTrustedSender: SenderCheck,
+): () => void {
+  ipcMain.handle(PROXY_AUTH_ANSWER_CHANNEL, (event, ...args: unknown[]): Result<{ accepted: boolean }> => {
+    if (!isTrustedSender(event)) {
+      return { ok: false, error: { code: 'INVALID_INPUT', message: 'Refused: the call did not come from CertDesk\'s own window.', detail: { field: 'sender' } } };
+    }
+    const invalid = validateProxyAuthAnswer(args);
+    if (invalid) return { ok: false, error: invalid };
+    const [id, answer] = args as [string, ProxyAuthAnswer | null];
+    // Copied field by field: nothing else from the renderer's object reaches the broker.
+    const copy = answer ? { username: answer.username, password: answer.password, remember: answer.remember } : null;
+    return { ok: true, value: { accepted: broker.answer(id, copy) } };
+  });
+  return () => ipcMain.removeHandler(PROXY_AUTH_ANSWER_CHANNEL);
 }

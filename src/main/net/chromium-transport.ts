@@ -6,10 +6,12 @@ import { pemToDer } from '../core/compose/transport';
 import type { Policy } from '../../shared/policy';
 import { createClientCertSelector } from './client-cert';
 import { createNetTransport, pinningVerifyProc } from './net-transport';
+import type { ProxyAuthBroker } from './proxy-auth';
 import { denyAllPermissions } from '../app/security';
 import type { ChromiumTransport } from '../core/compose';
 
-export function createChromiumTransport(): ChromiumTransport {
+/** `proxyAuth`: the window's sign-in dialog for a proxy (the desktop app); without it (headless) a proxy's challenge fails the request. */
+export function createChromiumTransport(opts: { proxyAuth?: ProxyAuthBroker } = {}): ChromiumTransport {
   let estSession: Session | null = null;
   let origin = '';
   let renewing: string | null = null;
@@ -19,8 +21,17 @@ export function createChromiumTransport(): ChromiumTransport {
   return {
     open(policy) {
       origin = new URL(policy.endpoint).origin;
-      estSession ??= openEstSession(policy);
-      return createNetTransport({ net, session: estSession, requestTimeoutMs: policy.requestTimeoutMs });
+      const est = (estSession ??= openEstSession(policy));
+      const transport = createNetTransport({ net, session: est, requestTimeoutMs: policy.requestTimeoutMs, ...(opts.proxyAuth ? { proxyAuth: opts.proxyAuth } : {}) });
+      return {
+        send: (req) => transport.send(req),
+        close() {
+          transport.close();
+          // Chromium keeps a proxy's credentials in the session's memory: unless the user
+          // chose "remember for this session", they last this one operation.
+          if (opts.proxyAuth && !opts.proxyAuth.remembers()) void est.clearAuthCache();
+        },
+      };
     },
     onRenewing(fingerprint) {
       renewing = fingerprint;

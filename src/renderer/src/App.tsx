@@ -4,6 +4,7 @@ import { useMemo, type ReactElement } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Language } from '../../shared/contract';
 import { BankContext, bankInfo } from './components/bank';
+import { ProxyAuthDialog } from './components/ProxyAuthDialog';
 import { TopBar, type NavTarget } from './components/TopBar';
 import { isBusy, type FlowEvent, type FlowState } from './flow/machine';
 import { useFlow } from './flow/useFlow';
@@ -46,6 +47,7 @@ export function App() {
         <main id="main" className="main">
           <CurrentScreen state={state} lang={lang} dispatch={dispatch} />
         </main>
+        <ProxyAuthDialog />
       </div>
     </BankContext.Provider>
   );

@@ -196,6 +196,17 @@ export const en: typeof ja = {
     home: 'Back to home',
     acquire: 'Go to Obtain certificate',
   },
+  proxyAuth: {
+    title: 'Sign in to the proxy server',
+    body: "Your office's proxy server ({{proxy}}) asks for a user name and password. Enter those of your office network (the proxy), not your bank login ID.",
+    realm: 'The proxy server says: {{realm}}',
+    retry: 'The user name or password was not accepted. Enter them again.',
+    username: 'User name',
+    password: 'Password',
+    remember: 'Remember until CertDesk quits (never saved on this PC)',
+    ok: 'Sign in',
+    cancel: 'Cancel',
+  },
   errors: {
     RENEWAL_NOT_OPEN: {
       title: 'Renewal is not open yet',

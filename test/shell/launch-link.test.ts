@@ -1,0 +1,109 @@
+// certdesk: links from a bank's page: exactly the documented three are accepted, everything
+// else is refused and logged redacted; a link never acts by itself (it becomes a `launch`
+// event the window confirms); the window comes to the front; macOS's early links wait.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { linkInArgs, parseLaunchLink } from '../../src/main/app/launch-link';
+import { createLaunchLinks } from '../../src/main/app/launch';
+import type { LaunchRequest } from '../../src/shared/contract';
+import { fuzzParams } from '../fuzz/seed';
+
+describe('parseLaunchLink', () => {
+  it('accepts the three documented links', () => {
+    expect(parseLaunchLink('certdesk://open')).toEqual({ ok: true, request: { action: 'open' } });
+    expect(parseLaunchLink('certdesk://open/')).toEqual({ ok: true, request: { action: 'open' } });
+    expect(parseLaunchLink('certdesk://renew')).toEqual({ ok: true, request: { action: 'renew' } });
+    expect(parseLaunchLink('CERTDESK://RENEW')).toEqual({ ok: true, request: { action: 'renew' } });
+    expect(parseLaunchLink('certdesk://acquire')).toEqual({ ok: true, request: { action: 'acquire' } });
+    expect(parseLaunchLink('certdesk://acquire?loginId=TARO.k_01%40corp')).toEqual({ ok: true, request: { action: 'acquire', loginId: 'TARO.k_01@corp' } });
+  });
+
+  it('refuses everything else, saying why', () => {
+    const refused: Array<[string, string]> = [
+      ['certdesk://delete', 'ACTION'],
+      ['certdesk://renew?fingerprint=ab', 'QUERY'],
+      ['certdesk://open?x=1', 'QUERY'],
+      ['certdesk://acquire?loginId=a&loginId=b', 'QUERY'],
+      ['certdesk://acquire?password=secret', 'QUERY'],
+      ['certdesk://acquire?loginId=', 'LOGIN_ID'],
+      ['certdesk://acquire?loginId=a%20b', 'LOGIN_ID'],
+      ['certdesk://acquire?loginId=%EF%BC%A1', 'LOGIN_ID'],
+      [`certdesk://acquire?loginId=${'a'.repeat(65)}`, 'LOGIN_ID'],
+      ['certdesk://renew/now', 'PATH'],
+      ['certdesk://renew#x', 'PARTS'],
+      ['certdesk://user:pw@renew', 'PARTS'],
+      ['certdesk://renew:99', 'PARTS'],
+      ['certdesk:renew', 'FORM'],
+      ['https://bank.example/renew', 'SCHEME'],
+      ['javascript:alert(1)', 'SCHEME'],
+      ['certdesk://renew\n', 'CHARACTERS'],
+      ['certdesk://ｒｅｎｅｗ', 'CHARACTERS'],
+      ['certdesk://%72enew', 'ACTION'],
+      [`certdesk://open?${'a'.repeat(300)}`, 'TOO_LONG'],
+      ['certdesk://', 'ACTION'],
+      ['', 'CHARACTERS'],
+    ];
+    for (const [link, reason] of refused) expect([link, parseLaunchLink(link)]).toEqual([link, { ok: false, reason }]);
+  });
+
+  it('fuzzed: any string either is refused or is one of the three, with a login ID the app accepts', () => {
+    const piece = fc.constantFrom('certdesk:', '//', 'open', 'renew', 'acquire', '?', 'loginId=', '&', '#', '%', '%40', '/', '@', ':', 'A', '1', ' ', '\u0000', 'ｒ', '..', '=');
+    const link = fc.array(piece, { maxLength: 10 }).map((a) => a.join(''));
+    fc.assert(
+      fc.property(fc.oneof(link, fc.string({ maxLength: 80 })), (raw) => {
+        const v = parseLaunchLink(raw);
+        if (!v.ok) return;
+        expect(raw.toLowerCase().startsWith('certdesk://')).toBe(true);
+        expect(['open', 'renew', 'acquire']).toContain(v.request.action);
+        if (v.request.action === 'acquire' && v.request.loginId !== undefined) expect(v.request.loginId).toMatch(/^[A-Za-z0-9._@-]{1,64}$/);
+        expect(Object.keys(v.request).every((k) => k === 'action' || k === 'loginId')).toBe(true);
+      }),
+      fuzzParams('certdesk: links', 2000),
+    );
+  });
+
+  it('finds the link among a launch\'s arguments (Windows and Linux pass it as one)', () => {
+    expect(linkInArgs(['C:\\Program Files\\CertDesk\\CertDesk.exe', '--allow-file-access-from-files', 'certdesk://renew'])).toBe('certdesk://renew');
+    expect(linkInArgs(['/opt/CertDesk/certdesk', '--background'])).toBeNull();
+  });
+});
+
+describe('the launch queue', () => {
+  const target = () => {
+    const seen: string[] = [];
+    const sent: LaunchRequest[] = [];
+    const warned: string[] = [];
+    return { seen, sent, warned, t: { showWindow: () => void seen.push('show'), send: (r: LaunchRequest) => void sent.push(r), warn: (m: string) => void warned.push(m) } };
+  };
+
+  it('a valid link: window to the front, then one launch request (the window confirms before anything happens)', () => {
+    const links = createLaunchLinks();
+    const x = target();
+    links.attach(x.t);
+    links.receive('certdesk://acquire?loginId=KEIRI01');
+    expect(x.seen).toEqual(['show']);
+    expect(x.sent).toEqual([{ action: 'acquire', loginId: 'KEIRI01' }]);
+    expect(x.warned).toEqual([]);
+  });
+
+  it('a refused link: the window comes up, nothing is sent, the log line is redacted', () => {
+    const links = createLaunchLinks();
+    const x = target();
+    links.attach(x.t);
+    links.receive('certdesk://acquire?loginId=K&password=hunter2');
+    links.receive('certdesk://taro:hunter2@renew');
+    expect(x.sent).toEqual([]);
+    expect(x.seen).toEqual(['show', 'show']);
+    expect(x.warned).toHaveLength(2);
+    expect(x.warned[0]).toContain('(QUERY)');
+    for (const w of x.warned) expect(w).not.toContain('hunter2');
+  });
+
+  it('macOS open-url before the window: queued (at most five), delivered on attach', () => {
+    const links = createLaunchLinks();
+    for (let i = 0; i < 7; i++) links.receive('certdesk://open');
+    const x = target();
+    links.attach(x.t);
+    expect(x.sent).toEqual(Array(5).fill({ action: 'open' }));
+  });
+});
