@@ -91,4 +91,24 @@ describe('electron-builder.yml', () => {
     }
     for (const f of ['assets/icon.svg', 'assets/icon.png', 'assets/icon-256.png', config.nsis.installerIcon]) expect(existsSync(join(root, f)), f).toBe(true);
   });
+
+  it('registers the certdesk: scheme, and the .desktop file electron-builder writes handles it (MimeType, %U)', async () => {
+    expect(config.protocols).toEqual([{ name: 'CertDesk', schemes: ['certdesk'] }]);
+    // electron-builder's own desktop-entry writer, given this config: the scheme comes from `protocols` alone.
+    const { LinuxTargetHelper } = require('app-builder-lib/out/targets/LinuxTargetHelper') as {
+      LinuxTargetHelper: new (p: unknown) => { computeDesktopEntry(o: unknown): Promise<string> };
+    };
+    const packager = {
+      config,
+      platformSpecificBuildOptions: config.linux,
+      fileAssociations: [],
+      executableName: 'certdesk',
+      appInfo: { productName: config.productName, sanitizedProductName: 'CertDesk', description: '' },
+      info: { metadata: { desktopName: 'certdesk.desktop' } },
+    };
+    const entry = await new LinuxTargetHelper(packager).computeDesktopEntry(config.linux);
+    expect(entry).toMatch(/^MimeType=x-scheme-handler\/certdesk;$/m);
+    expect(entry).toMatch(/^Exec=.* %U$/m);
+  });
 });
+
