@@ -33,6 +33,11 @@ export interface BankOptions {
   requireCommonName?: boolean;
   /** `/csrattrs`: `algorithms` (default: the two signature algorithms) or `rich` (CSR_ATTRS_RICH_DER). */
   csrAttrs?: 'algorithms' | 'rich';
+  /**
+   * A server that knows no passwords: 取得 too is authenticated by the TLS client certificate
+   * alone (the account of a certificate it issued), never a 401 Basic challenge; without one, 403.
+   */
+  clientCertOnly?: boolean;
 }
 
 export interface SeededIdentity {
@@ -254,6 +259,7 @@ export class BankServer {
 
   // 取得: login ID + password, only for a new account or in the grace days after expiry.
   private async simpleenroll(req: IncomingMessage, res: ServerResponse, ctx: Ctx): Promise<void> {
+    if (this.opts.clientCertOnly) return this.simpleenrollByCertificate(req, res, ctx);
     const auth = req.headers.authorization;
     const creds = auth ? parseBasic(auth) : null;
     if (!creds) {
@@ -266,6 +272,19 @@ export class BankServer {
     if (!account || !ok) {
       await drain(req);
       throw new Refusal(401, 'AUTH_FAILED', 'The login ID or password is wrong.', {}, { 'WWW-Authenticate': REALM });
+    }
+    ctx.account = account.id;
+    const csr = await readCsr(req);
+    return this.perAccount.run(account.id, () => this.decideEnroll(res, account, csr, ctx));
+  }
+
+  private async simpleenrollByCertificate(req: IncomingMessage, res: ServerResponse, ctx: Ctx): Promise<void> {
+    const peer = (req.socket as TLSSocket).getPeerX509Certificate();
+    const rec = peer ? this.state.certificates.get(sha256Hex(new Uint8Array(peer.raw))) : undefined;
+    const account = rec && this.ca.issuedByUs(new Uint8Array(peer!.raw)) ? this.state.accounts.get(rec.accountId) : undefined;
+    if (!account) {
+      await drain(req);
+      throw new Refusal(403, 'CLIENT_CERTIFICATE_REQUIRED', 'This server authenticates enrollment by a TLS client certificate it issued, and by nothing else.');
     }
     ctx.account = account.id;
     const csr = await readCsr(req);

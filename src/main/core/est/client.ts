@@ -101,6 +101,14 @@ export class EstClient {
     const auth = basic(credentials);
     const req = enrollRequest(`${this.base}/simpleenroll`, csrDer, signal);
     let res = await this.pendingLoop(req, 'simpleenroll');
+    // A bank that takes only a certificate for 取得 never asks for the password: none is sent.
+    if (res.status === 403 && /^CLIENT_CERTIFICATE_REQUIRED$/i.test(reasonOf(res) ?? '')) {
+      throw new CoreError(
+        'AUTH_FAILED',
+        'The bank accepts 取得 only with a client certificate it issued, not with a login ID and password, so CertDesk cannot obtain a certificate from it this way. Contact the bank.',
+        { reason: 'CLIENT_CERT_ONLY' },
+      );
+    }
     if (res.status === 401) {
       if (!BASIC_CHALLENGE.test(res.headers['www-authenticate'] ?? '')) {
         throw new CoreError('AUTH_FAILED', 'The bank did not offer login ID and password authentication for this request. Contact the bank.', { reason: 'NO_BASIC_CHALLENGE' });
@@ -166,6 +174,16 @@ function enrollRequest(url: string, csrDer: Uint8Array, signal?: AbortSignal): E
   const req: EstRequest = { method: 'POST', url, headers, body: new TextEncoder().encode(toBase64Lines(csrDer)) };
   if (signal) req.signal = signal;
   return req;
+}
+
+/** The `reason` of a JSON error body, if any. */
+function reasonOf(res: EstResponse): string | undefined {
+  try {
+    const v = JSON.parse(Buffer.from(res.body).toString('utf8')) as { reason?: unknown };
+    return typeof v?.reason === 'string' ? v.reason : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function basic(c: { loginId: string; password: string }): string {
