@@ -478,10 +478,15 @@ describe('the custodian', () => {
       await cust.removeKey(made.keyId);
       expectPs(r.calls[5]!, REMOVE_PENDING_SCRIPT);
       expect(r.calls[5]!.opts?.env).toEqual({ CERTDESK_THUMBPRINT: thumbOf(pending) });
+      // What a recovery sees after a kill inside certreq -new.
+      r.push(() => listing(row(pending, 'REQUEST', true), row(issued, 'My', true)));
+      const seen = await cust.listPending();
+      expect(seen.map((p) => [p.keyId, p.thumbprint])).toEqual([[made.keyId, thumbOf(pending)]]);
+      expect(Buffer.from(seen[0]!.subjectDer).toString('hex')).toBe(`3016311430120603550403 0c0b${Buffer.from('placeholder').toString('hex')}`.replace(' ', ''));
       // Nothing pending: one listing, nothing removed (the installed certificate keeps its key).
       r.push(() => listing(row(issued, 'My', true)));
       await cust.removeKey(made.keyId);
-      expect(r.calls).toHaveLength(8);
+      expect(r.calls).toHaveLength(9);
       // Still there after removal.
       r.push(() => listing(row(pending, 'REQUEST', true)), () => ok(''), () => listing(row(pending, 'REQUEST', true)));
       expect((await caught(cust.removeKey(made.keyId))).detail?.reason).toBe('STILL_LISTED');

@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KeyStorage } from '../../../../shared/policy';
 import { CoreError } from '../../errors';
+import { subjectDerOf } from '../../pki';
 import { bytesEqual } from '../../pki/encoding';
 import { certFacts } from '../certs';
 import type { AttachOptions, KeyCustodian, KeyRequest, KeyRequestSpec } from '../custody';
@@ -32,11 +33,29 @@ export interface WindowsCustodianOptions {
 /** Request attributes (e.g. from /csrattrs) this custodian can carry: none, certreq's INF takes text pairs only. */
 export const CERTREQ_ATTRIBUTE_OIDS: readonly string[] = [];
 
-export function createWindowsKeyCustodian(run: CommandRunner, opts: WindowsCustodianOptions): KeyCustodian {
+/** A request certreq made and nothing installed yet: what recovery sees after a kill. */
+export interface PendingKey {
+  keyId: string;
+  /** The placeholder's thumbprint in CurrentUser\REQUEST. */
+  thumbprint: string;
+  /** The placeholder's subject (certreq gives it the request's subject), DER. */
+  subjectDer: Uint8Array;
+}
+
+export interface WindowsKeyCustodian extends KeyCustodian {
+  /**
+   * Every pending request of the user, CertDesk's or not: for a recovery whose journal saw a
+   * key being made but not its ID (a kill inside certreq -new). Match on the subject, then
+   * removeKey.
+   */
+  listPending(): Promise<PendingKey[]>;
+}
+
+export function createWindowsKeyCustodian(run: CommandRunner, opts: WindowsCustodianOptions): WindowsKeyCustodian {
   return new CertreqCustodian(run, opts);
 }
 
-class CertreqCustodian implements KeyCustodian {
+class CertreqCustodian implements WindowsKeyCustodian {
   readonly storage: KeyStorage;
   private readonly provider: string;
   constructor(
@@ -216,6 +235,13 @@ class CertreqCustodian implements KeyCustodian {
         if (r.code !== 0) throw winFailure(r, 'write');
       });
     }
+  }
+
+  async listPending(): Promise<PendingKey[]> {
+    return (await this.rows()).flatMap((r) => {
+      const keyId = r.store === 'REQUEST' && r.rawDer ? certKeyId(r.rawDer) : null;
+      return keyId && r.rawDer ? [{ keyId, thumbprint: r.thumbprint, subjectDer: subjectDerOf(r.rawDer) }] : [];
+    });
   }
 
   async hasKey(keyId: string): Promise<boolean> {
