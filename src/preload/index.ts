@@ -8,6 +8,7 @@ import {
   eventChannelOf,
   PROXY_AUTH_ANSWER_CHANNEL,
   type AcquireRequest,
+  type BankPage,
   type ApiEvent,
   type ApiMethod,
   type CertDeskApi,
@@ -33,7 +34,8 @@ const bridge: CertDeskBridge = {
   saveDiagnostics: () => invoke('saveDiagnostics'),
   getSettings: () => invoke('getSettings'),
   updateSettings: (patch: SettingsPatch) => invoke('updateSettings', patch),
-  openBankSite: () => invoke('openBankSite'),
+  // No page = the site (the contract's default); a page travels only when given.
+  openBankSite: (page?: BankPage) => (page === undefined ? invoke('openBankSite') : invoke('openBankSite', page)),
   // Field by field: nothing else the page puts on the object crosses to main.
   answerProxyAuth: (id: string, answer: ProxyAuthAnswer | null) =>
     ipcRenderer.invoke(PROXY_AUTH_ANSWER_CHANNEL, id, answer ? { username: answer.username, password: answer.password, remember: answer.remember } : null) as Promise<Result<{ accepted: boolean }>>,

@@ -248,4 +248,31 @@ describe('shell.openExternal allow-list', () => {
     expect(await make('http://ib.bank.example/').openBankSite()).toMatchObject({ ok: false, error: { code: 'POLICY_INVALID' } });
     expect(openExternal).toHaveBeenCalledOnce();
   });
+
+  it('allows exactly the origins of the policy\'s bank pages and helpdesk URL', () => {
+    const policy = ['https://www.bank.example/', 'https://ib.bank.example/login', 'https://www.bank.example/guide/newpc.html', 'https://help.bank.example/', undefined];
+    for (const url of ['https://www.bank.example/any', 'https://ib.bank.example/login', 'https://help.bank.example/faq']) expect(allowedExternalUrl(url, policy), url).toBe(url);
+    for (const url of ['https://evil.example/', 'https://bank.example/', 'https://ib.bank.example:444/', 'http://www.bank.example/']) expect(allowedExternalUrl(url, policy), url).toBeNull();
+    // A policy URL that is not https (or carries credentials) allows nothing.
+    expect(allowedExternalUrl('https://x.example/', ['http://x.example/', 'https://u:p@x.example/'])).toBeNull();
+    expect(allowedExternalUrl('https://x.example/', [])).toBeNull();
+  });
+
+  it('openBankSite(page) opens the policy\'s URL for that page; login falls back to the site; a page the policy lacks is POLICY_INVALID', async () => {
+    const openExternal = vi.fn(async () => undefined);
+    const make = (urls: { bankSiteUrl?: string; bankLoginUrl?: string; newPcGuideUrl?: string }) =>
+      createDesktopApi({ core: {} as never, bankSiteUrl: undefined, ...urls, dialog: { showSaveDialog: vi.fn() } as never, shell: { openExternal }, window: () => null, strings: () => stringsFor('ja') });
+    const full = make({ bankSiteUrl: bank, bankLoginUrl: 'https://ib2.bank.example/login', newPcGuideUrl: 'https://www.bank.example/newpc' });
+    expect(await full.openBankSite('login')).toEqual({ ok: true, value: { opened: true } });
+    expect(await full.openBankSite('newPc')).toEqual({ ok: true, value: { opened: true } });
+    expect(await full.openBankSite('site')).toEqual({ ok: true, value: { opened: true } });
+    expect(await full.openBankSite()).toEqual({ ok: true, value: { opened: true } });
+    expect(openExternal.mock.calls).toEqual([['https://ib2.bank.example/login'], ['https://www.bank.example/newpc'], [bank], [bank]]);
+    openExternal.mockClear();
+    expect(await make({ bankSiteUrl: bank }).openBankSite('login')).toEqual({ ok: true, value: { opened: true } });
+    expect(openExternal.mock.calls).toEqual([[bank]]);
+    expect(await make({ bankSiteUrl: bank }).openBankSite('newPc')).toMatchObject({ ok: false, error: { code: 'POLICY_INVALID', detail: { field: 'newPcGuideUrl' } } });
+    expect(await make({ bankLoginUrl: 'http://ib.bank.example/' }).openBankSite('login')).toMatchObject({ ok: false, error: { code: 'POLICY_INVALID', detail: { field: 'bankLoginUrl' } } });
+    expect(openExternal).toHaveBeenCalledOnce();
+  });
 });

@@ -3,7 +3,7 @@
 import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { BrowserWindow, Dialog, Shell } from 'electron';
-import { fail, ok, type CertDeskApi, type SettingsView } from '../../shared/contract';
+import { fail, ok, type BankPage, type CertDeskApi, type SettingsView } from '../../shared/contract';
 import { jstDate } from '../../shared/phase';
 import { allowedExternalUrl } from './security';
 import type { Strings } from './strings';
@@ -14,6 +14,12 @@ export type CoreService = Omit<CertDeskApi, 'saveDiagnostics' | 'openBankSite'>;
 export interface DesktopDeps {
   core: CoreService;
   bankSiteUrl: string | undefined;
+  /** The IB login page (the done screen's login button); the site when unset. */
+  bankLoginUrl?: string | undefined;
+  /** The bank's guide on revoking the old PC's certificate. */
+  newPcGuideUrl?: string | undefined;
+  /** The helpdesk's page (policy `support.url`): its origin is allowed too. */
+  supportUrl?: string | undefined;
   dialog: Pick<Dialog, 'showSaveDialog'>;
   shell: Pick<Shell, 'openExternal'>;
   window: () => BrowserWindow | null;
@@ -61,9 +67,11 @@ export function createDesktopApi(deps: DesktopDeps): CertDeskApi {
       return ok({ saved: true, fileName: basename(choice.filePath) });
     },
 
-    async openBankSite() {
-      const url = deps.bankSiteUrl ? allowedExternalUrl(deps.bankSiteUrl, deps.bankSiteUrl) : null;
-      if (!url) return fail('POLICY_INVALID', 'The policy names no https bank web site (bankSiteUrl). Ask your IT department.', { field: 'bankSiteUrl' });
+    async openBankSite(page: BankPage = 'site') {
+      // The renderer names a page; the URL is only ever the policy's.
+      const { field, value } = pageUrl(deps, page);
+      const url = value ? allowedExternalUrl(value, [deps.bankSiteUrl, deps.bankLoginUrl, deps.newPcGuideUrl, deps.supportUrl]) : null;
+      if (!url) return fail('POLICY_INVALID', `The policy names no https address for this bank page (${field}). Ask your IT department.`, { field });
       try {
         // `url` is not a literal, but allowedExternalUrl has just reduced it to the policy's
         // bank site on https (test/shell/security.test.ts). eng-disable reason: that check.
@@ -74,4 +82,16 @@ export function createDesktopApi(deps: DesktopDeps): CertDeskApi {
       return ok({ opened: true });
     },
   };
+}
+
+/** The policy field behind each page; the login page falls back to the site. */
+function pageUrl(deps: DesktopDeps, page: BankPage): { field: string; value: string | undefined } {
+  switch (page) {
+    case 'login':
+      return deps.bankLoginUrl ? { field: 'bankLoginUrl', value: deps.bankLoginUrl } : { field: 'bankSiteUrl', value: deps.bankSiteUrl };
+    case 'newPc':
+      return { field: 'newPcGuideUrl', value: deps.newPcGuideUrl };
+    case 'site':
+      return { field: 'bankSiteUrl', value: deps.bankSiteUrl };
+  }
 }

@@ -98,6 +98,9 @@ export async function runDesktop(): Promise<void> {
   const api = createDesktopApi({
     core: wiring.service,
     bankSiteUrl: wiring.loaded.policy.bankSiteUrl,
+    bankLoginUrl: wiring.loaded.policy.bankLoginUrl,
+    newPcGuideUrl: wiring.loaded.policy.newPcGuideUrl,
+    supportUrl: wiring.loaded.policy.support?.url,
     dialog,
     shell,
     window: () => win,

@@ -82,21 +82,30 @@ export function createSenderCheck(getMainContents: () => WebContents | null): (e
   };
 }
 
-/**
- * The only origin `shell.openExternal` may open: the policy's bank site, https only.
- * Returns the URL to open, or null when it is not the bank's https origin.
- */
-export function allowedExternalUrl(url: string, bankSiteUrl: string | undefined): string | null {
-  if (!bankSiteUrl) return null;
-  let target: URL;
-  let bank: URL;
+/** The https origin of a policy URL, or null (not a URL, not https, credentials in it). */
+function httpsOrigin(url: string | undefined): string | null {
+  if (!url) return null;
   try {
-    target = new URL(url);
-    bank = new URL(bankSiteUrl);
+    const u = new URL(url);
+    return u.protocol === 'https:' && !u.username && !u.password ? u.origin : null;
   } catch {
     return null;
   }
-  if (target.protocol !== 'https:' || bank.protocol !== 'https:') return null;
-  if (target.username || target.password) return null;
-  return target.origin === bank.origin ? target.href : null;
+}
+
+/**
+ * The only origins `shell.openExternal` may open: those of the policy's bank pages
+ * (bankSiteUrl, bankLoginUrl, newPcGuideUrl) and its helpdesk's URL, https only.
+ * Returns the URL to open, or null when it is not on one of those https origins.
+ */
+export function allowedExternalUrl(url: string, policyUrls: string | undefined | ReadonlyArray<string | undefined>): string | null {
+  const allowed = new Set((typeof policyUrls === 'string' || policyUrls === undefined ? [policyUrls] : policyUrls).map(httpsOrigin).filter((o) => o !== null));
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    return null;
+  }
+  if (target.protocol !== 'https:' || target.username || target.password) return null;
+  return allowed.has(target.origin) ? target.href : null;
 }
