@@ -312,6 +312,22 @@ describe('the custodian', () => {
     );
     const missing = await caught(gone.createRequest({ keyType: 'rsa2048', subjectDer: JP_SUBJECT, label: 'x' }));
     expect(missing.message).toMatch(/part of Windows; ask IT/);
+    // certreq stopped by the timeout after it made the key: the placeholder goes too.
+    const made = await makeRequest(JP_SUBJECT);
+    const left = placeholder(made.keyPem);
+    const slow = scriptedRunner();
+    const hung = createWindowsKeyCustodian(slow.run, { storage: 'tpm', tempRoot });
+    slow.push(
+      () => listing(),
+      () => {
+        throw new CoreError('STORE_UNAVAILABLE', 'certreq.exe did not finish within 120 s and was stopped.', { reason: 'TOOL_TIMEOUT', tool: CERTREQ });
+      },
+      () => listing(row(left, 'REQUEST', true)),
+      () => ok(''),
+    );
+    expect((await caught(hung.createRequest({ keyType: 'ecdsaP256', subjectDer: JP_SUBJECT, label: 'x' }))).detail?.reason).toBe('TOOL_TIMEOUT');
+    expectPs(slow.calls[3]!, REMOVE_PENDING_SCRIPT);
+    expect(slow.pending()).toBe(0);
     expect(readdirSync(tempRoot)).toEqual([]);
   });
 

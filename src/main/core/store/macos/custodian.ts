@@ -33,7 +33,7 @@ export function createMacKeyCustodian(run: CommandRunner, opts: MacStoreOptions)
 
     async createRequest(spec: KeyRequestSpec): Promise<KeyRequest> {
       if (spec.attributesDer?.length) {
-        throw new CoreError('INVALID_INPUT', 'The macOS key custodian cannot add the requested attributes to the request; CertDesk sends it without them only when the renewal leaves them out.', { reason: 'ATTRIBUTES_UNSUPPORTED' });
+        throw new CoreError('INVALID_INPUT', 'The macOS key custodian cannot add the requested attributes to the request (MAC_ATTRIBUTE_OIDS is empty): this is a bug, export diagnostics and contact support.', { reason: 'ATTRIBUTES_UNSUPPORTED' });
       }
       const keys = await generateKeyPair(spec.keyType);
       const [csr, pkcs8] = await Promise.all([buildCsr({ keys, subjectDer: spec.subjectDer }), exportPkcs8(keys.privateKey)]);

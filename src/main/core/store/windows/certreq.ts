@@ -103,7 +103,7 @@ class CertreqCustodian implements WindowsKeyCustodian {
 
   async createRequest(spec: KeyRequestSpec): Promise<KeyRequest> {
     if (spec.attributesDer?.length) {
-      throw new CoreError('INVALID_INPUT', "Windows' certreq cannot add the requested attributes to the request; CertDesk sends it without them only when the renewal leaves them out.", { reason: 'ATTRIBUTES_UNSUPPORTED' });
+      throw new CoreError('INVALID_INPUT', "Windows' certreq cannot add the requested attributes to the request (CERTREQ_ATTRIBUTE_OIDS is empty): this is a bug, export diagnostics and contact support.", { reason: 'ATTRIBUTES_UNSUPPORTED' });
     }
     if (this.opts.storage === 'tpm' && spec.keyType === 'rsa3072') {
       throw new CoreError('POLICY_INVALID', 'A TPM on Windows holds RSA keys of at most 2048 bits. Ask IT to set keyType "ecdsaP256" or "rsa2048" in the policy.', { reason: 'KEY_TYPE_UNSUPPORTED', field: 'keyType' });
@@ -111,13 +111,20 @@ class CertreqCustodian implements WindowsKeyCustodian {
     // Before any key exists: a subject certreq cannot reproduce is refused here.
     const inf = buildInf({ subjectDer: spec.subjectDer, keyType: spec.keyType, storage: this.opts.storage, friendlyName: spec.label });
     const before = new Set((await this.rows()).filter((r) => r.store === 'REQUEST').map((r) => r.thumbprint));
-    const { result, reqText } = await withPrivateDir(this.opts.tempRoot, async (dir) => {
-      const infFile = await dir.write('request.inf', infBytes(inf));
-      const reqFile = join(dir.path, 'request.req');
-      // -q: no dialog (a prompt would otherwise wait forever); -user: the user's keys and REQUEST store.
-      const res = await this.certreq(['-new', '-q', '-user', infFile, reqFile]);
-      return { result: res, reqText: await readFile(reqFile, 'latin1').catch(() => null) };
-    });
+    let made: { result: RunResult; reqText: string | null };
+    try {
+      made = await withPrivateDir(this.opts.tempRoot, async (dir) => {
+        const infFile = await dir.write('request.inf', infBytes(inf));
+        const reqFile = join(dir.path, 'request.req');
+        // -q: no dialog (a prompt would otherwise wait forever); -user: the user's keys and REQUEST store.
+        const res = await this.certreq(['-new', '-q', '-user', infFile, reqFile]);
+        return { result: res, reqText: await readFile(reqFile, 'latin1').catch(() => null) };
+      });
+    } catch (err) {
+      // A certreq stopped by the timeout may have made the key already.
+      throw await this.cleanedUp(err as Error, () => this.removeNewPending(before));
+    }
+    const { result, reqText } = made;
     if (result.code !== 0 || reqText === null) {
       const err = result.code !== 0 ? certreqFailure(result, this.ctx('new')) : new CoreError('STORE_WRITE_FAILED', "Windows' certreq reported success but wrote no request. Try again; if it persists, export diagnostics and contact support.", { reason: 'NO_REQUEST_FILE' });
       throw await this.cleanedUp(err, () => this.removeNewPending(before));
