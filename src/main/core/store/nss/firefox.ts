@@ -1,6 +1,7 @@
 // Firefox keeps one NSS database per profile. profiles.ini lists the profiles of one Firefox
 // home, installs.ini (or profiles.ini's [Install…] sections) names the profile each
 // installation starts with. Where that home is depends on the OS and the packaging.
+import { execFileSync } from 'node:child_process';
 import { existsSync, lstatSync, openSync, closeSync, readFileSync, readlinkSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -137,23 +138,51 @@ export async function defaultFirefoxProfile(opts: FirefoxLookup = {}): Promise<F
   throw new CoreError('STORE_UNAVAILABLE', `No Firefox profile was found (looked in ${roots.join(', ')}). Start Firefox once so that it creates its profile, close it, and try again.`, { reason: 'FIREFOX_NO_PROFILE' });
 }
 
+/** How the profile lock is probed where it is not a symlink (tests give their own). */
+export interface LockProbe {
+  /** Windows: opens the file for writing and closes it; throws EBUSY/EPERM while Firefox holds it unshared. */
+  openForWrite(path: string): void;
+  /** macOS: `lsof -F pc -- FILE`: "p<pid>" and "c<command>" lines of the processes that have it open, '' for none. */
+  openers(path: string): string;
+}
+
+const systemProbe: LockProbe = {
+  openForWrite: (path) => closeSync(openSync(path, 'r+')),
+  openers(path) {
+    try {
+      return execFileSync('lsof', ['-F', 'pc', '--', path], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 });
+    } catch {
+      // lsof exits 1 when no process has the file open; a missing lsof cannot tell either.
+      return '';
+    }
+  },
+};
+
 /**
  * Refuses a profile that a running Firefox holds: its db would be written under the
  * browser's feet. Linux leaves a `lock` symlink naming the process (a stale one, from a
- * Firefox that crashed, is ignored); Windows keeps parent.lock open without sharing. macOS's
- * .parentlock is an advisory lock that Node cannot test, so macOS is not checked here.
+ * Firefox that crashed, is ignored); Windows keeps `parent.lock` open without sharing; macOS
+ * holds an fcntl lock on `.parentlock`, which Node cannot test, so the processes that have
+ * the file open are asked of lsof (a Firefox among them: running).
  */
-export function assertFirefoxProfileFree(profile: FirefoxProfile, platform: NodeJS.Platform = process.platform): void {
+export function assertFirefoxProfileFree(profile: FirefoxProfile, platform: NodeJS.Platform = process.platform, probe: LockProbe = systemProbe): void {
   const busy = () =>
     new CoreError('STORE_UNAVAILABLE', `Firefox is running with the profile "${profile.name}" (${profile.dir}). Close Firefox and try again.`, { reason: 'FIREFOX_RUNNING' });
   if (platform === 'win32') {
     const lock = win32.join(profile.dir, 'parent.lock');
-    if (!existsSync(lock)) return;
+    // No parent.lock (ENOENT): Firefox never ran with the profile.
     try {
-      closeSync(openSync(lock, 'r+'));
+      probe.openForWrite(lock);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EBUSY' || (err as NodeJS.ErrnoException).code === 'EPERM') throw busy();
     }
+    return;
+  }
+  if (platform === 'darwin') {
+    const lock = join(profile.dir, '.parentlock');
+    if (!existsSync(lock)) return;
+    const commands = probe.openers(lock).split('\n').filter((l) => l.startsWith('c')).map((l) => l.slice(1));
+    if (commands.some((c) => /firefox|gecko/i.test(c))) throw busy();
     return;
   }
   const lock = join(profile.dir, 'lock');
