@@ -97,6 +97,21 @@ describe('the built main bundle under plain Node', () => {
     expect(run.events.find((e) => e.e === 'menu')).toEqual({ e: 'menu', labels: ['ファイル', '編集', '表示', 'ヘルプ'] });
   });
 
+  it('a certdesk: link, at launch or from a second launch, becomes one launch event to the window; a bad one only a redacted warning', () => {
+    const sent = (run: Run) => run.events.filter((e) => e.e === 'send' && e.channel === 'certdesk:event:launch').map((e) => e.payload);
+    const first = start(['certdesk://acquire?loginId=KEIRI01'], env);
+    expect(first.status, first.stderr).toBe(0);
+    expect(sent(first)).toEqual([{ action: 'acquire', loginId: 'KEIRI01' }]);
+    const second = start([], { ...env, STUB_SECOND_INSTANCE: 'certdesk://renew' });
+    expect(second.status, second.stderr).toBe(0);
+    expect(sent(second)).toEqual([{ action: 'renew' }]);
+    const bad = start(['certdesk://acquire?loginId=K&password=hunter2'], env);
+    expect(bad.status, bad.stderr).toBe(0);
+    expect(sent(bad)).toEqual([]);
+    expect(bad.stderr).toContain('link was refused (QUERY)');
+    expect(bad.stderr + JSON.stringify(bad.events)).not.toContain('hunter2');
+  });
+
   it('keeps DevTools off in the production build, whatever NODE_ENV says at run time', () => {
     // Decided when electron-vite built the bundle: no chunk reads NODE_ENV or the mode at run time.
     const chunks = [entry, ...readdirSync(join(root, 'out/main/chunks')).map((f) => join(root, 'out/main/chunks', f))];

@@ -57,7 +57,9 @@ class WebContents extends EventEmitter {
   isLoading() {
     return false;
   }
-  send() {}
+  send(channel, payload) {
+    out({ e: 'send', channel, payload });
+  }
 }
 
 export class BrowserWindow extends EventEmitter {
@@ -72,6 +74,8 @@ export class BrowserWindow extends EventEmitter {
     const res = handler ? await handler(new Request(url)) : null;
     const body = res ? await res.text() : '';
     out({ e: 'loadURL', url, status: res?.status ?? null, csp: res?.headers.get('content-security-policy') ?? null, hasRoot: body.includes('id="root"') });
+    // A second launch while this one runs, as Electron reports it: the other process's argv.
+    if (process.env.STUB_SECOND_INSTANCE) app.emit('second-instance', {}, ['/opt/CertDesk/certdesk', process.env.STUB_SECOND_INSTANCE], '/');
     // The app is up: window created, page served. Give pending logs a moment, then end.
     setTimeout(() => process.exit(0), 50);
   }
