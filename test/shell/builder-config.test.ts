@@ -112,3 +112,31 @@ describe('electron-builder.yml', () => {
   });
 });
 
+
+describe('electron-builder.yml: the command line, the built-in policy and signing (issue 19)', () => {
+  const raw = readFileSync(join(root, 'electron-builder.yml'), 'utf8');
+  type Copy = { from: string; to: string; filter?: string[] };
+  const section = (k: string) => config[k] as Record<string, unknown>;
+
+  it('installs `certdesk` on every OS: bin\\certdesk.cmd + the NSIS include (PATH), /opt/<app>/bin/certdesk + the deb link, the macOS launcher + pkg postinstall', () => {
+    expect(config.win.extraFiles).toEqual([{ from: 'build/win/certdesk.cmd', to: 'bin/certdesk.cmd' }]);
+    expect(config.nsis.include).toBe('build/installer.nsh');
+    expect(config.linux.extraFiles).toEqual([{ from: 'build/unix/certdesk', to: 'bin/certdesk' }]);
+    expect(section('deb').afterInstall).toBe('build/linux/after-install.tpl');
+    expect(config.mac.extraResources).toEqual([{ from: 'build/unix/certdesk', to: 'bin/certdesk' }]);
+    expect(section('pkg').scripts).toBe('../build/pkg-scripts');
+    for (const f of ['build/win/certdesk.cmd', 'build/installer.nsh', 'build/unix/certdesk', 'build/linux/after-install.tpl', 'build/pkg-scripts/postinstall']) expect(existsSync(join(root, f)), f).toBe(true);
+  });
+
+  it('packs the bank\'s built-in policy from build/bank when there is one', () => {
+    expect(config.extraResources as Copy[]).toContainEqual({ from: 'build/bank', to: '.', filter: ['policy.json', '*.pem'] });
+  });
+
+  it('signs from the release machine\'s environment: no certificate, password or key in the file; hardened runtime, minimal entitlements, notarisation', () => {
+    expect(config.win.signtoolOptions).toEqual({ signingHashAlgorithms: ['sha256'], rfc3161TimeStampServer: 'http://timestamp.digicert.com' });
+    expect(raw).not.toMatch(/^\s*(cscLink|cscKeyPassword|certificateFile|certificatePassword|cscInstallerLink|cscInstallerKeyPassword)\s*:/m);
+    expect(config.mac).toMatchObject({ hardenedRuntime: true, notarize: true, entitlements: 'build/entitlements.mac.plist', entitlementsInherit: 'build/entitlements.mac.plist' });
+    expect(existsSync(join(root, 'build/entitlements.mac.plist'))).toBe(true);
+    expect(config.electronFuses.runAsNode).toBe(false);
+  });
+});

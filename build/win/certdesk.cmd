@@ -1,0 +1,30 @@
+@echo off
+rem certdesk: the CertDesk command line for cmd and PowerShell. The installer puts this file in
+rem <install folder>\bin and that folder on PATH (build/installer.nsh); certdesk.exe is one
+rem folder up. certdesk.exe is a GUI program: typed at a prompt, cmd would not wait for it and
+rem its output would go nowhere. Called from this batch file it is waited for, its output goes
+rem to two files of a private folder (a GUI program writes to inherited file handles
+rem reliably), which are then shown, and its exit code is this script's exit code.
+rem Non-interactive (stdin is empty): renew and acquire need --yes, acquire --password-env VAR.
+setlocal DisableDelayedExpansion
+set "CERTDESK_EXE=%~dp0..\certdesk.exe"
+if not exist "%CERTDESK_EXE%" (
+  echo certdesk: "%CERTDESK_EXE%" is missing: reinstall CertDesk. 1>&2
+  exit /b 1
+)
+rem A private folder per run: mkdir fails when the name is taken (another run), then try again.
+:newfolder
+set "CERTDESK_RUN=%TEMP%\certdesk-%RANDOM%%RANDOM%%RANDOM%"
+mkdir "%CERTDESK_RUN%" 2>nul || goto newfolder
+"%CERTDESK_EXE%" --headless %* >"%CERTDESK_RUN%\out.txt" 2>"%CERTDESK_RUN%\err.txt" <nul
+set "CERTDESK_CODE=%ERRORLEVEL%"
+rem The output is UTF-8: a console shows it in code page 65001, then gets its own back. Piped or
+rem redirected, the bytes pass through unchanged.
+set "CERTDESK_CP="
+for /f "tokens=2 delims=:" %%c in ('chcp') do set "CERTDESK_CP=%%c"
+if defined CERTDESK_CP chcp 65001 >nul
+type "%CERTDESK_RUN%\err.txt" 1>&2
+type "%CERTDESK_RUN%\out.txt"
+if defined CERTDESK_CP chcp %CERTDESK_CP: =% >nul
+rmdir /s /q "%CERTDESK_RUN%" 2>nul
+exit /b %CERTDESK_CODE%
