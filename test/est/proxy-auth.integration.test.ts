@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeTransport, EstClient, type EstTransport, type NodeTransportOptions } from '../../src/main/core/est';
 import { readSystemProxy } from '../../src/main/core/est/system-proxy-read';
+import { NO_SYSTEM_PROXY } from '../../src/main/core/est/system-proxy';
 import { CoreError } from '../../src/main/core/errors';
 import { pemToDer } from '../../src/main/core/pki';
 import { redact } from '../../src/shared/redact';
@@ -138,5 +139,17 @@ describe('a proxy that is down', () => {
     expect(err.detail).toMatchObject({ reason: 'REFUSED', proxy: `127.0.0.1:${down}` });
     expect(err.message).toContain(`The proxy 127.0.0.1:${down} cannot be reached`);
     expect(err.message).toContain('the bank was not contacted');
+  });
+});
+
+describe('an OS that names only a PAC file', () => {
+  it('goes direct, and a failure then says the command line cannot run the PAC file and what to set', async () => {
+    const down = await deadPort();
+    const t = transport({ proxy: 'system', systemProxy: async () => ({ ...NO_SYSTEM_PROXY, pac: 'http://wpad.corp.example/proxy.pac' }) });
+    const err = await failure(t.send({ method: 'GET', url: `https://127.0.0.1:${down}/.well-known/est/cacerts`, headers: {} }));
+    expect(err.code).toBe('NETWORK');
+    expect(err.detail).toMatchObject({ reason: 'REFUSED', pac: true });
+    expect(err.message).toContain('PAC file (http://wpad.corp.example/proxy.pac)');
+    expect(err.message).toContain("set the policy's proxy to http://host:port");
   });
 });

@@ -6,6 +6,7 @@ import type { Agent, ClientRequest, IncomingMessage } from 'node:http';
 import tls, { type TLSSocket } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import { HttpsProxyAgent } from 'https-proxy-agent';
+import { redactText } from '../../../shared/redact';
 import { CoreError } from '../errors';
 import { createBodyCollector } from './body';
 import { proxyFor, proxyHost } from './proxy';
@@ -75,8 +76,21 @@ export function createNodeTransport(opts: NodeTransportOptions): EstTransport {
     }
   }
 
+  /** Went direct because the OS names only a PAC file: the failure says so and what to set instead. */
+  async function withPacHint(err: unknown): Promise<never> {
+    const e = unwrap(err);
+    const pac = opts.proxy === 'system' && system ? (await system).pac : undefined;
+    if (!pac || !(e instanceof CoreError) || e.code !== 'NETWORK') throw e;
+    throw new CoreError(
+      'NETWORK',
+      `${e.message} This PC's proxy setting is a PAC file (${redactText(pac)}), which the command line cannot run, so it connected directly: set the policy's proxy to http://host:port (or HTTPS_PROXY), or use the CertDesk app.`,
+      { ...e.detail, pac: true },
+      { cause: e },
+    );
+  }
+
   return {
-    send: (req) => send(req).catch((e: unknown) => { throw unwrap(e); }),
+    send: (req) => send(req).catch(withPacHint),
     close() {
       closed = true;
       for (const a of agents.values()) a.destroy();
