@@ -21,7 +21,7 @@ export interface Bank {
 export function startBank(opts: {
   dataDir: string; port?: number /* 0 */; label?: string; clock?: Date; pending?: number; log?: (line: string) => void;
   /** Server shapes other than ours (see BankOptions): a one-tier CA, 取得 that needs a commonName, a csrattrs with content. */
-  oneTier?: boolean; requireCommonName?: boolean; csrAttrs?: 'algorithms' | 'rich'; clientCertOnly?: boolean;
+  oneTier?: boolean; requireCommonName?: boolean; csrAttrs?: 'algorithms' | 'rich'; clientCertOnly?: boolean; tlsVersion?: 'TLSv1.2' | 'TLSv1.3';
 }): Promise<Bank> {
   return BankServer.start(opts);
 }

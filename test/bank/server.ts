@@ -38,6 +38,8 @@ export interface BankOptions {
    * alone (the account of a certificate it issued), never a 401 Basic challenge; without one, 403.
    */
   clientCertOnly?: boolean;
+  /** One TLS version only (a server pinned to TLS 1.2, or to 1.3); default both. */
+  tlsVersion?: 'TLSv1.2' | 'TLSv1.3';
 }
 
 export interface SeededIdentity {
@@ -100,7 +102,7 @@ export class BankServer {
     const ref: { bank?: BankServer } = {};
     const server = createServer({
       key: ca.tls.keyPem, cert: ca.tls.certPem, ca: [ca.issuing.pem, ca.root.pem],
-      requestCert: true, rejectUnauthorized: false, minVersion: 'TLSv1.2', maxVersion: 'TLSv1.3',
+      requestCert: true, rejectUnauthorized: false, minVersion: opts.tlsVersion ?? 'TLSv1.2', maxVersion: opts.tlsVersion ?? 'TLSv1.3',
     }, (req, res) => void ref.bank!.handle(req, res));
     await new Promise<void>((ok, fail) => {
       server.once('error', fail);
