@@ -112,4 +112,13 @@ describe('the redactor', () => {
     expect(refusal(`socks5://user:${SECRET}@proxy.local:1080`)).toContain('"socks5://***@proxy.local:1080" is not supported');
     expect(refusal(`http://user:${SECRET}@:1`)).toContain('"http://***@:1" is not a URL');
   });
+
+  it('proxy credentials: the CONNECT header, the environment as a shell prints it, the sign-in dialog\'s answer', () => {
+    const basic = Buffer.from(`keiri01:${SECRET}`).toString('base64');
+    expect(redactText(`CONNECT bank:443 HTTP/1.1\r\nProxy-Authorization: Basic ${basic}\r\nHost: bank:443`)).toBe('CONNECT bank:443 HTTP/1.1\r\nProxy-Authorization: [redacted]\r\nHost: bank:443');
+    expect(redactText(`HTTPS_PROXY=http://keiri01:${SECRET}@proxy:3128 NO_PROXY=.corp`)).toBe('HTTPS_PROXY=http://***@proxy:3128 NO_PROXY=.corp');
+    expect(redactText(`https_proxy=keiri01:${SECRET}@proxy.corp:3128`)).toBe('https_proxy=***@proxy.corp:3128');
+    expect(JSON.stringify(redact({ answer: { username: 'keiri01', password: SECRET, remember: true } }))).not.toContain(SECRET);
+  });
 });
+
