@@ -1,11 +1,21 @@
 // The diagnostics text for the helpdesk: versions, system, policy, the store's listing, the
 // journal and the last errors, with nothing secret (one redactor over the whole text).
 import { arch, platform, release } from 'node:os';
+import type { Policy } from '../../../shared/policy';
 import { redactText } from '../../../shared/redact';
 import { toApiError } from '../errors';
 import { sha256Hex } from '../pki';
 import { summarize } from './overview';
 import type { Session } from './session';
+
+/** The policy's `support`, one fact a line; without it, where the bank names its contact. */
+export function helpdeskLines(support: Policy['support']): string[] {
+  if (!support) return ["not set in the policy: the bank's contact is in its internet banking documents (ご利用の手引き)"];
+  const { name, phone, hours, url, email } = support;
+  return Object.entries({ name, phone, hours, url, email })
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}: ${v}`);
+}
 
 export async function diagnosticsText(session: Session): Promise<string> {
   const { deps, journal } = session;
@@ -13,6 +23,8 @@ export async function diagnosticsText(session: Session): Promise<string> {
   lines.push('[versions]');
   for (const [k, v] of Object.entries({ node: process.versions.node, ...(deps.versions ?? {}) })) lines.push(`${k}: ${v}`);
   lines.push('', '[system]', `os: ${platform()} ${release()} ${arch()}`);
+  // Who to call, first thing the helpdesk or the user reads after the versions.
+  lines.push('', '[helpdesk]', ...helpdeskLines(deps.policy.support));
   lines.push('', '[policy]', `source: ${deps.policySource ?? '(given)'}`, `managed: ${(deps.managed ?? []).join(', ')}`);
   for (const [k, v] of Object.entries(deps.policy)) {
     if (k === 'trustAnchorPem') {

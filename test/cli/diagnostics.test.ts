@@ -1,0 +1,50 @@
+// The diagnostics export names the bank's helpdesk (issue 18): the policy's `support`, one fact
+// a line, or where the bank lists its contact when the policy names none. A real bank, a real
+// NSS db, the service as the app assembles it over Node's transport.
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadPolicy } from '../../src/main/core/config';
+import { openNssStore } from '../../src/main/core/store';
+import { startBank, type Bank } from '../bank';
+import { nodeService } from '../renewal/node-service';
+import { ensureKeyring, importP12, newNssDb, rm, run, tempDir, writePolicy } from './helpers';
+
+let bank: Bank;
+let work: string;
+let n = 0;
+
+beforeAll(async () => {
+  await ensureKeyring();
+  work = await tempDir('certdesk-diag-');
+  bank = await startBank({ dataDir: join(work, 'bank') });
+});
+afterAll(async () => {
+  await bank?.stop();
+  await rm(work, { recursive: true, force: true });
+});
+
+async function diagnostics(policyExtra: Record<string, unknown>): Promise<string> {
+  const dir = join(work, `d${++n}`);
+  const db = join(dir, 'nssdb');
+  await run('mkdir', ['-p', db]);
+  await newNssDb(db);
+  const account = await bank.seedAccount(`diag${n}`, 100, 'pw-diag');
+  await importP12(db, account.p12Path, account.p12Password);
+  const loaded = await loadPolicy({ file: await writePolicy(dir, { bankName: 'テスト銀行', endpoint: bank.url, trustAnchorFile: bank.trustAnchorPath, ...policyExtra }) });
+  const service = nodeService({ loaded, store: await openNssStore({ dbDir: db }), journalDir: join(dir, 'data') });
+  const d = await service.getDiagnostics();
+  if (!d.ok) throw new Error(d.error.message);
+  return d.value.text;
+}
+
+describe('diagnostics: the helpdesk', { timeout: 120_000 }, () => {
+  it('names the policy\'s helpdesk, one fact a line', async () => {
+    const text = await diagnostics({ support: { name: 'テスト銀行 EBヘルプデスク', phone: '0120-000-000', hours: '平日 9:00〜17:00', email: 'eb-help@bank.example', url: 'https://bank.example/eb' } });
+    expect(text).toContain('[helpdesk]\nname: テスト銀行 EBヘルプデスク\nphone: 0120-000-000\nhours: 平日 9:00〜17:00\nurl: https://bank.example/eb\nemail: eb-help@bank.example\n');
+  });
+
+  it('without one, says the contact is in the bank\'s internet banking documents', async () => {
+    const text = await diagnostics({});
+    expect(text).toContain("[helpdesk]\nnot set in the policy: the bank's contact is in its internet banking documents");
+  });
+});
