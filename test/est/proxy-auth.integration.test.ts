@@ -29,7 +29,8 @@ const tinyproxyLog: string[] = [];
 const open: EstTransport[] = [];
 
 function transport(over: Partial<NodeTransportOptions>): EstTransport {
-  const t = createNodeTransport({ anchorsPem: bank.trustAnchorPem, proxy: 'direct', connectTimeoutMs: 5000, requestTimeoutMs: 20000, ...over });
+  // No credentials from this machine's environment unless a test gives them.
+  const t = createNodeTransport({ anchorsPem: bank.trustAnchorPem, proxy: 'direct', connectTimeoutMs: 5000, requestTimeoutMs: 20000, env: {}, ...over });
   open.push(t);
   return t;
 }
@@ -119,6 +120,16 @@ describe('a proxy that wants Basic credentials (tinyproxy)', () => {
     const { certificates } = await cacerts(t);
     expect(certificates.length).toBeGreaterThan(0);
     expect(tinyproxyLog.join('')).toContain(`CONNECT 127.0.0.1:${new URL(bank.url).port}`);
+  });
+
+  it('the policy\'s fixed proxy takes its credentials from HTTPS_PROXY when that names the same proxy, never for another', async () => {
+    const same = { HTTPS_PROXY: `http://${USER}:${PASSWORD}@127.0.0.1:${proxyPort}` };
+    const { certificates } = await cacerts(transport({ proxy: `http://127.0.0.1:${proxyPort}`, env: same }));
+    expect(certificates.length).toBeGreaterThan(0);
+    const other = { HTTPS_PROXY: `http://${USER}:${PASSWORD}@127.0.0.2:${proxyPort}` };
+    const err = await failure(cacerts(transport({ proxy: `http://127.0.0.1:${proxyPort}`, env: other })));
+    expect(err.code).toBe('PROXY_AUTH_REQUIRED');
+    expect(err.detail?.status).toBe(407);
   });
 
   it('a CONNECT the proxy does not allow (another port): PROXY_FAILED with its status, not the bank', async () => {

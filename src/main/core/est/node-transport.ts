@@ -9,7 +9,7 @@ import { HttpsProxyAgent } from 'https-proxy-agent';
 import { redactText } from '../../../shared/redact';
 import { CoreError } from '../errors';
 import { createBodyCollector } from './body';
-import { proxyFor, proxyHost } from './proxy';
+import { proxyFor, proxyHost, withEnvCredentials } from './proxy';
 import type { SystemProxy } from './system-proxy';
 import { readSystemProxy } from './system-proxy-read';
 import { mapNodeError, networkError, proxyAuthRequired, proxyFailed } from './transport-errors';
@@ -23,6 +23,8 @@ export interface NodeTransportOptions {
   requestTimeoutMs: number;
   /** What the OS says, for `proxy: "system"` (read once per transport); the OS itself by default. */
   systemProxy?: () => Promise<SystemProxy>;
+  /** Where a fixed proxy's credentials may come from (HTTPS_PROXY naming the same proxy); process.env by default. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** EST answers are a few kilobytes; anything this large is not an EST answer. */
@@ -36,7 +38,7 @@ export function createNodeTransport(opts: NodeTransportOptions): EstTransport {
   let system: Promise<SystemProxy> | undefined;
 
   async function proxyOf(url: string): Promise<string | null> {
-    if (opts.proxy !== 'system') return proxyFor(opts.proxy, url);
+    if (opts.proxy !== 'system') return withEnvCredentials(proxyFor(opts.proxy, url), opts.env ?? process.env);
     system ??= (opts.systemProxy ?? readSystemProxy)();
     return proxyFor('system', url, await system);
   }

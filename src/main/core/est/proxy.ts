@@ -37,3 +37,27 @@ export function proxyHost(proxy: string): string {
   const u = new URL(proxy);
   return u.port ? `${u.hostname}:${u.port}` : u.hostname;
 }
+
+/**
+ * The policy's fixed proxy with the user's credentials for it, when HTTPS_PROXY (or
+ * https_proxy, ALL_PROXY) names the same host and port with a user name: a machine-wide
+ * policy never holds a password, the user's environment may.
+ */
+export function withEnvCredentials(proxy: string | null, env: Readonly<Record<string, string | undefined>>): string | null {
+  if (!proxy) return proxy;
+  const fromEnv = proxyFromEnv(env).https;
+  if (!fromEnv) return proxy;
+  let target: URL;
+  let creds: URL;
+  try {
+    target = new URL(proxy);
+    creds = new URL(fromEnv);
+  } catch {
+    return proxy;
+  }
+  if (target.username || !creds.username || creds.host.toLowerCase() !== target.host.toLowerCase()) return proxy;
+  target.username = creds.username;
+  target.password = creds.password;
+  return target.href;
+}
+
