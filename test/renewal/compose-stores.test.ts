@@ -1,0 +1,72 @@
+// The policy's stores as the app and the command line assemble them (core/compose): a policy
+// naming two NSS dbs renews into both, the first being the one listed; a store named by the
+// caller (the CLI's --store) replaces the policy's list with itself alone.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { composeCore } from '../../src/main/core/compose';
+import { openNssStore } from '../../src/main/core/store';
+import { pemToDer } from '../../src/main/core/pki';
+import { startBank, type Bank } from '../bank';
+import { ensureKeyring } from '../cli/helpers';
+
+let root: string;
+let bank: Bank;
+let n = 0;
+
+beforeAll(async () => {
+  await ensureKeyring();
+  root = mkdtempSync(join(tmpdir(), 'certdesk-compose-stores-'));
+  bank = await startBank({ dataDir: join(root, 'bank'), port: 0 });
+});
+afterAll(async () => {
+  await bank?.stop();
+  rmSync(root, { recursive: true, force: true });
+});
+
+async function twoDbs() {
+  const dir = join(root, `w${++n}`);
+  const dbs = [join(dir, 'a'), join(dir, 'b')];
+  const seeded = await bank.seedAccount(`compose${n}`, 15);
+  for (const db of dbs) {
+    mkdirSync(db, { recursive: true });
+    execFileSync('certutil', ['-N', '--empty-password', '-d', `sql:${db}`]);
+    execFileSync('pk12util', ['-i', seeded.p12Path, '-d', `sql:${db}`, '-W', seeded.p12Password], { stdio: 'ignore' });
+  }
+  const policyFile = join(dir, 'policy.json');
+  writeFileSync(policyFile, JSON.stringify({ bankName: 'Compose Bank', endpoint: bank.url, trustAnchorPem: bank.trustAnchorPem, language: 'en', stores: dbs.map((d) => `nss:${d}`) }));
+  const env = { ...process.env, HOME: join(dir, 'home'), CERTDESK_DATA_DIR: join(dir, 'data') };
+  return { dbs, seeded, policyFile, env };
+}
+
+const fingerprints = async (db: string) => (await (await openNssStore({ dbDir: db })).list(pemToDer(bank.trustAnchorPem, 'CERTIFICATE'))).map((s) => s.fingerprint);
+
+describe('compose: the policy\'s stores', { timeout: 120_000 }, () => {
+  it('two nss:DIR stores: the renewal goes into both; neither keeps the old certificate', async () => {
+    const w = await twoDbs();
+    const core = await composeCore({ policyFile: w.policyFile, env: w.env, emit: () => undefined });
+    try {
+      const r = await core.service.renew(w.seeded.fingerprint);
+      expect(r.ok, r.ok ? '' : r.error.message).toBe(true);
+      const fp = r.ok ? r.value.certificate.sha256 : '';
+      for (const db of w.dbs) expect(await fingerprints(db)).toEqual([fp]);
+    } finally {
+      await core.settle();
+    }
+  });
+
+  it('a store named by the caller (--store) is the only one written', async () => {
+    const w = await twoDbs();
+    const core = await composeCore({ policyFile: w.policyFile, env: w.env, emit: () => undefined, store: `nss:${w.dbs[1]}` });
+    try {
+      const r = await core.service.renew(w.seeded.fingerprint);
+      expect(r.ok, r.ok ? '' : r.error.message).toBe(true);
+      expect(await fingerprints(w.dbs[1]!)).toEqual([r.ok ? r.value.certificate.sha256 : '']);
+      expect(await fingerprints(w.dbs[0]!)).toEqual([w.seeded.fingerprint]);
+    } finally {
+      await core.settle();
+    }
+  });
+});
