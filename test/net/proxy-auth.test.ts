@@ -90,10 +90,23 @@ describe('the proxy sign-in dialog', () => {
       expect(login(made[0]!, { ...basic, scheme })).toEqual([[]]);
       expect(asked).toEqual([]);
       made[0]!.respond(407);
-      expect(((await p.catch((e: unknown) => e)) as CoreError).code).toBe('PROXY_AUTH_REQUIRED');
+      const err = (await p.catch((e: unknown) => e)) as CoreError;
+      expect(err.code).toBe('PROXY_AUTH_REQUIRED');
+      expect(err.message).toContain("Windows' own sign-in (NTLM/Negotiate) was not accepted");
     }
     expect(asksDialog({ ...basic, scheme: 'Digest' })).toBe(true);
     expect(asksDialog({ ...basic, isProxy: false })).toBe(false);
+  });
+
+  it('headless (no window to ask): declined, and the error says to start the app', async () => {
+    const { net, made } = fakeNet();
+    const p = createNetTransport({ net, session, requestTimeoutMs: 5000 }).send({ method: 'GET', url: 'https://bank.example/x', headers: {} });
+    await tick();
+    expect(login(made[0]!, basic)).toEqual([[]]);
+    made[0]!.emit('error', new Error('net::ERR_PROXY_AUTH_REQUESTED'));
+    const err = (await p.catch((e: unknown) => e)) as CoreError;
+    expect(err.code).toBe('PROXY_AUTH_REQUIRED');
+    expect(err.message).toContain('Start the CertDesk app (it asks for them)');
   });
 
   it('a server (the bank) asking for credentials never gets the dialog', async () => {

@@ -111,10 +111,10 @@ function send(opts: NetTransportOptions, req: EstRequest, inflight: Set<() => vo
       opts.proxyAuth.credentialsFor(authInfo, proxyAttempts).then(answer, () => answer(null));
     });
     r.on('redirect', () => finish(new CoreError('BAD_RESPONSE', `The bank's endpoint redirected the request, which EST does not do. Check the endpoint in the policy.`, { reason: 'UNEXPECTED_REDIRECT' })));
-    r.on('error', (err: Error) => finish(declined && /net::ERR_(TUNNEL_CONNECTION_FAILED|PROXY_AUTH_)/.test(err.message) ? proxyAuthError(declined) : mapNetError(err, url.host)));
+    r.on('error', (err: Error) => finish(declined && /net::ERR_(TUNNEL_CONNECTION_FAILED|PROXY_AUTH_)/.test(err.message) ? proxyAuthError(declined, Boolean(opts.proxyAuth)) : mapNetError(err, url.host)));
     r.on('response', (res) => {
       if (res.statusCode === 407) {
-        finish(proxyAuthError(declined));
+        finish(proxyAuthError(declined, Boolean(opts.proxyAuth)));
         return;
       }
       const body = createBodyCollector();
@@ -136,11 +136,18 @@ function send(opts: NetTransportOptions, req: EstRequest, inflight: Set<() => vo
   });
 }
 
-function proxyAuthError(challenge: ProxyChallenge | null): CoreError {
+/** `dialog`: the window could ask (the desktop app); without one (headless) the advice differs. */
+function proxyAuthError(challenge: ProxyChallenge | null, dialog: boolean): CoreError {
   const proxy = challenge ? `${challenge.host}:${challenge.port}` : 'the proxy';
+  const integrated = challenge !== null && !asksDialog(challenge);
+  const todo = integrated
+    ? "Windows' own sign-in (NTLM/Negotiate) was not accepted: ask your network administrator to allow this PC's user through the proxy."
+    : dialog
+      ? "Try again and enter the proxy's user name and password, or ask your network administrator."
+      : "Start the CertDesk app (it asks for them), or ask your network administrator.";
   return new CoreError(
     'PROXY_AUTH_REQUIRED',
-    `The proxy ${proxy} wants a user name and password${challenge ? ` (${challenge.scheme})` : ''} and the sign-in was cancelled or refused; the bank was not reached. Try again and enter the proxy's user name and password, or ask your network administrator.`,
+    `The proxy ${proxy} wants a user name and password${challenge ? ` (${challenge.scheme})` : ''} and the sign-in was cancelled or refused; the bank was not reached. ${todo}`,
     { reason: 'PROXY_AUTH', ...(challenge ? { proxy, scheme: challenge.scheme } : {}) },
   );
 }
