@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { ERROR_CODES, type ErrorCode } from '../../src/shared/contract';
 import { startBank } from '../bank';
+import type { BankServer } from '../bank/server';
 import { pemToDer } from '../../src/main/core/pki';
 import { expect, test } from './fixtures';
 import { expectNoCspViolation, launch, record } from './app';
@@ -235,9 +236,11 @@ test.describe('取得 refused', () => {
     await shoot(page, 'AUTH_FAILED');
   });
 
-  test('SERVER_REJECTED: 取得 while the certificate is still renewable', async ({ page, renderer }) => {
-    const id = accountId('early');
-    const s = await world.bank.seedAccount(id, 20);
+  // (取得 while the certificate is still valid on another PC is the new-PC screen: new-pc.spec.ts.)
+  test('SERVER_REJECTED: 取得 for an account the branch has deactivated', async ({ page, renderer }) => {
+    const id = accountId('inactive');
+    const s = await world.bank.seedAccount(id, -5);
+    await (world.bank as unknown as BankServer).setAccountActive(id, false);
     await launch(page, renderer, world.backend);
     await acquireWith(page, id, s.password);
     await shoot(page, 'SERVER_REJECTED');

@@ -26,7 +26,7 @@ for (const lang of ['ja', 'en'] as Language[]) {
     // Home's footer.
     await expect(support).toContainText(t.contact);
     for (const v of Object.values(SUPPORT)) await expect(support).toContainText(v);
-    await record(page, '23', 'home-support', lang);
+    await record(page, '53', 'home-support', lang);
 
     // An error screen: a wrong password at 取得.
     await page.getByRole('button', { name: t.acquire }).first().click();
@@ -35,7 +35,7 @@ for (const lang of ['ja', 'en'] as Language[]) {
     await page.getByRole('button', { name: t.submit }).click();
     await expect(page.getByRole('heading', { name: t.authTitle })).toBeVisible();
     await expect(page.locator('[data-screen="error"]').getByTestId('support')).toContainText(SUPPORT.phone);
-    await record(page, '24', 'error-support', lang);
+    await record(page, '54', 'error-support', lang);
 
     // Diagnostics.
     await page.getByRole('button', { name: t.diag, exact: true }).click();

@@ -43,7 +43,7 @@ for (const lang of ['ja', 'en'] as Language[]) {
     await expect(page.getByRole('heading', { name: t.wayRevoke })).toBeVisible();
     await expect(page.getByRole('heading', { name: t.wayRenew })).toBeVisible();
     await expect(screen).toContainText(SUPPORT.phone);
-    await record(page, '20', 'new-pc', lang);
+    await record(page, '50', 'new-pc', lang);
 
     const acquire = async () => {
       await page.getByRole('button', { name: t.toAcquire }).click();
@@ -57,7 +57,7 @@ for (const lang of ['ja', 'en'] as Language[]) {
     await expect(page.locator('[data-screen="newPc"]')).toHaveAttribute('data-code', 'RENEWAL_NOT_OPEN');
     await expect(screen).toContainText(t.stillValid);
     await expect(page.getByRole('button', { name: t.retry })).toHaveCount(0);
-    await record(page, '21', 'new-pc-refused', lang);
+    await record(page, '51', 'new-pc-refused', lang);
 
     // The bank's own guide, by name: the shell maps the page to the policy's URL.
     await page.getByRole('button', { name: t.guide }).click();
@@ -77,7 +77,7 @@ for (const lang of ['ja', 'en'] as Language[]) {
     await expect(page.getByTestId('done-next')).toContainText(t.next);
     await expect(page.getByTestId('done-expiry')).not.toBeEmpty();
     await expect(done.getByText(t.sha256)).toBeHidden();
-    await record(page, '22', 'done', lang);
+    await record(page, '52', 'done', lang);
     await done.getByText(t.details).click();
     await expect(done.getByText(t.sha256)).toBeVisible();
     await expect(done).toContainText(current!.toUpperCase().match(/.{2}/g)!.join(':'));

@@ -10,8 +10,8 @@ import { accountId, useWorld } from './setup';
 const world = useWorld();
 
 const T = {
-  ja: { link: '電子証明書の更新はこちら', start: '電子証明書更新開始', renew: '更新', yes: 'はい', no: 'いいえ', issuing: '電子証明書発行処理中', done: '電子証明書のインストールが完了しました', close: 'このウィンドウを閉じる', valid: '有効', pending: '銀行で発行手続き中です' },
-  en: { link: 'Renew your certificate here', start: 'Start certificate renewal', renew: 'Renew', yes: 'Yes', no: 'No', issuing: 'Issuing the certificate', done: 'The certificate has been installed', close: 'Close this window', valid: 'Valid', pending: 'The bank is still processing' },
+  ja: { link: '電子証明書の更新はこちら', start: '電子証明書更新開始', renew: '更新', yes: 'はい', no: 'いいえ', issuing: '電子証明書発行処理中', done: '電子証明書のインストールが完了しました', close: 'このウィンドウを閉じる', valid: '有効', pending: '銀行で発行手続き中です', next: '次回の更新は', login: '法人インターネットバンキングにログイン', details: '詳細（ヘルプデスク向け）' },
+  en: { link: 'Renew your certificate here', start: 'Start certificate renewal', renew: 'Renew', yes: 'Yes', no: 'No', issuing: 'Issuing the certificate', done: 'The certificate has been installed', close: 'Close this window', valid: 'Valid', pending: 'The bank is still processing', next: 'The next renewal opens on', login: 'Log in to corporate internet banking', details: 'Details (for the helpdesk)' },
 } as const;
 
 for (const lang of ['ja', 'en'] as Language[]) {
@@ -61,7 +61,13 @@ for (const lang of ['ja', 'en'] as Language[]) {
     await record(page, '09', 'issuing', lang);
 
     await expect(page.getByRole('heading', { name: t.done })).toBeVisible({ timeout: 60_000 });
+    // Until when and when next first; the bank's login (the policy has bankSiteUrl); the
+    // particulars behind 詳細（ヘルプデスク向け）.
+    await expect(page.getByTestId('done-next')).toContainText(t.next);
+    await expect(page.getByRole('button', { name: t.login })).toBeVisible();
+    await expect(page.locator('[data-screen="done"] details')).not.toHaveAttribute('open', '');
     await record(page, '10', 'done', lang);
+    await page.getByText(t.details).click();
 
     // What the screen says is what the NSS db holds: the new certificate with its key, the old one gone.
     const anchors = pemToDer(world.bank.trustAnchorPem, 'CERTIFICATE');
