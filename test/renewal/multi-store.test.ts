@@ -4,7 +4,7 @@
 // Firefox's profile lock does) is named in the error, leaves the other consistent, and the
 // next start finishes the job from the journal.
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes, X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,7 +58,7 @@ async function world(opts: { secondHoldsOld?: boolean } = {}): Promise<World> {
     if (i === 0 || opts.secondHoldsOld !== false) execFileSync('pk12util', ['-i', seeded.p12Path, '-d', `sql:${db}`, '-W', seeded.p12Password], { stdio: 'ignore' });
   }
   const { policy } = await parsePolicy(
-    { bankName: 'Multi Bank', endpoint: bank.url, trustAnchorPem: bank.trustAnchorPem, language: 'en', keyType: 'ecdsaP256', stores: dbs.map((d) => `nss:${d}`) },
+    { bankName: 'Multi Bank', endpoint: bank.url, trustAnchorPem: bank.trustAnchorPem, language: 'en', keyType: 'ecdsaP256', keyStorage: 'software', stores: dbs.map((d) => `nss:${d}`) },
     join(dir, 'policy.json'),
   );
   return { dbs, journalDir: join(dir, 'data'), oldFp: seeded.fingerprint, vault: memoryVault(), policy };
@@ -240,6 +240,37 @@ describe('a failure after the bank issued leaves what the journal promises', { t
     const done = await (await serviceOf(w, { single: true })).service.recover();
     expect(done).toMatchObject({ outcome: 'resumed', fingerprint: newFp });
     expect(await listed(w.dbs[0])).toEqual([{ fp: newFp, key: true }]);
+  });
+
+  it('one store, a real read-back failure: the new key vanishes from the db between install and read-back; the journal is kept, the old certificate stays, the next start installs the certificate again from the sealed key', async () => {
+    const w = await world();
+    const db = w.dbs[0];
+    const dropNewKey = (store: CertificateStore): CertificateStore => {
+      const out = Object.create(store) as CertificateStore;
+      out.install = async (o) => {
+        const done = await store.install(o);
+        // Its key by NSS's ID (CKA_ID: SHA-1 of the EC point; old and new share one nickname).
+        const spki = new X509Certificate(o.certificateDer).publicKey.export({ type: 'spki', format: 'der' });
+        const id = createHash('sha1').update(spki.subarray(spki.length - 65)).digest('hex');
+        expect(execFileSync('certutil', ['-K', '-d', `sql:${db}`], { encoding: 'utf8' }), 'the new key is listed').toContain(id);
+        execFileSync('certutil', ['-F', '-k', id!, '-d', `sql:${db}`]);
+        return done;
+      };
+      return out;
+    };
+    const r = await (await serviceOf(w, { single: true, wrap: { index: 0, fn: dropNewKey } })).service.renew(w.oldFp);
+    expect(r.ok).toBe(false);
+    console.log(`read-back without the key: ${r.ok ? '' : `${r.error.code} ${r.error.message}`}`);
+    const rec = JSON.parse(readFileSync(journalOf(w), 'utf8')) as JournalRecord;
+    expect(rec.step).toBe('verifyInStore');
+    const newFp = rec.newFingerprint!;
+    expect(await listed(db)).toEqual([{ fp: newFp, key: false }, { fp: w.oldFp, key: true }].sort((a, b) => a.fp.localeCompare(b.fp)));
+
+    const done = await (await serviceOf(w, { single: true })).service.recover();
+    expect(done).toMatchObject({ outcome: 'resumed', fingerprint: newFp });
+    expect(await listed(db)).toEqual([{ fp: newFp, key: true }]);
+    expect(keyCount(db)).toBe(1);
+    expect(existsSync(journalOf(w))).toBe(false);
   });
 
   it("two stores: the second's read-back fails: named, journal kept, both still hold the old certificate; the next start finishes both", async () => {
