@@ -100,4 +100,17 @@ describe('reading what other servers send', () => {
     script(answer('application/csrattrs; charset=binary', attrs.toString('base64').replace(/=+$/, '')));
     expect(Buffer.from((await client().csrattrs())!)).toEqual(attrs);
   });
+
+  it.each([
+    ['204 No Content', 204, ''],
+    ['404 Not Found', 404, 'no attributes'],
+    ['501 Not Implemented (no /csrattrs at all)', 501, 'not implemented'],
+    ['200 with an empty body', 200, ''],
+  ])('csrattrs %s: nothing asked of the request', async (_name, status, body) => {
+    script((_s, res) => {
+      res.writeHead(status, { 'Content-Type': status === 200 ? 'application/csrattrs' : 'text/plain' });
+      res.end(body);
+    });
+    expect(await client().csrattrs()).toBeNull();
+  });
 });
