@@ -125,6 +125,9 @@ export async function startBackend(opts: BackendOptions): Promise<Backend> {
   const api = createDesktopApi({
     core,
     bankSiteUrl: doc.bankSiteUrl,
+    // The bank pages openBankSite maps the renderer's page names to, as desktop.ts passes them.
+    bankLoginUrl: opts.policy?.bankLoginUrl as string | undefined,
+    newPcGuideUrl: opts.policy?.newPcGuideUrl as string | undefined,
     dialog: {
       showSaveDialog: (async () => ({ canceled: false, filePath: saveTarget })) as never,
     },

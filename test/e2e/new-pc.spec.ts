@@ -62,7 +62,7 @@ for (const lang of ['ja', 'en'] as Language[]) {
     // The bank's own guide, by name: the shell maps the page to the policy's URL.
     await page.getByRole('button', { name: t.guide }).click();
     await expect.poll(() => backend.openedUrls.length).toBe(1);
-    expect(backend.openedUrls[0]).toMatch(/^https:\/\/ib\.example\.jp\//);
+    expect(backend.openedUrls[0]).toBe(POLICY.newPcGuideUrl);
 
     // The IB administrator revokes the old PC's certificate; 取得 now works.
     await world.bank.revokeByAdmin(id);
@@ -83,6 +83,7 @@ for (const lang of ['ja', 'en'] as Language[]) {
     await expect(done).toContainText(current!.toUpperCase().match(/.{2}/g)!.join(':'));
     await page.getByRole('button', { name: t.login }).click();
     await expect.poll(() => backend.openedUrls.length).toBe(2);
+    expect(backend.openedUrls[1]).toBe(POLICY.bankLoginUrl);
     expect(bridge.calls.filter((c) => c === 'openBankSite')).toHaveLength(2);
     expectNoCspViolation(bridge);
   });
