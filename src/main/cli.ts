@@ -64,13 +64,13 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
   const err = (s: string) => io.stderr.write(safeLines(s.endsWith('\n') ? s : s + '\n'));
   const isTTY = Boolean(io.stdin.isTTY);
 
-  /** Every error names the helpdesk (the policy's `support`, else where the bank lists it); a new PC gets both ways out. */
   /**
    * No certificate of the bank here, or 取得 refused because the account's certificate is still
    * valid (on the old PC: RENEWAL_REQUIRED, or RENEWAL_NOT_OPEN before the window): the new-PC case.
    */
   const isNewPc = (e: ApiError, command?: string) => exitCodeOf(e) === EXIT.newPc || (command === 'acquire' && e.code === 'RENEWAL_NOT_OPEN');
   const exitOf = (e: ApiError, command?: string): ExitCode => (isNewPc(e, command) ? EXIT.newPc : exitCodeOf(e));
+  /** Every error names the helpdesk (the policy's `support`, else where the bank lists it); a new PC gets both ways out. */
   const errorDocument = (e: ApiError, result?: unknown, command?: string) => {
     const guidance = isNewPc(e, command) ? { guidance: t().newPc(newPcGuideUrl) } : {};
     const error = { code: e.code, message: e.message, ...(e.detail ? { detail: e.detail } : {}), ...guidance, support: { text: t().support(support), ...(support ? { contact: support } : {}) } };
@@ -104,7 +104,7 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
       ctx = await buildContext(o, io.env, { progress: onProgress }, opts.chromium, intent);
     }
     // The policy's language when it sets one (any layer), unless --lang said otherwise.
-    const origins = (ctx.loaded as { origins?: Record<string, string> }).origins;
+    const origins = ctx.loaded.origins;
     if (!early.lang && (origins ? 'language' in origins : ctx.loaded.managed.includes('language'))) lang = ctx.loaded.policy.language;
     support = ctx.loaded.policy.support;
     newPcGuideUrl = ctx.loaded.policy.newPcGuideUrl;

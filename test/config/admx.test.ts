@@ -100,7 +100,7 @@ describe('the ADMX/ADML template', () => {
   it("each choice is one the schema accepts", async () => {
     for (const s of settings.filter((x) => x.kind === 'enum')) {
       for (const item of s.items!) {
-        const extra = s.name === 'keyStorage' && item === 'pkcs11' ? { pkcs11: sz(TEXT.pkcs11!) } : {};
+        const extra: Record<string, RegistryValue> = s.name === 'keyStorage' && item === 'pkcs11' ? { pkcs11: sz(TEXT.pkcs11!) } : {};
         await expect(load({ [s.name]: sz(item), ...extra }), `${s.name}=${item}`).resolves.toBeDefined();
       }
     }
