@@ -1,5 +1,6 @@
 // `proxy: "system"` on the command line: each OS's own output (as the tools print it) read by
 // the pure parsers, the exact commands asked, and the bypass rules.
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { parseIeRegistry, parseNetshWinhttp, parseScutilProxy, proxyFromEnv, systemProxyFor, httpsFromWindowsServer } from '../../src/main/core/est/system-proxy';
 import { IE_SETTINGS_KEY, readSystemProxy } from '../../src/main/core/est/system-proxy-read';
@@ -46,8 +47,11 @@ Current WinHTTP proxy settings:
     Direct access (no proxy server).
 
 `;
-// Japanese Windows, CP932 bytes read as latin1 (as system-proxy-read.ts reads them): the labels are mojibake, the values are not.
-const NETSH_JA = Buffer.from('\r\n現在の WinHTTP プロキシ設定:\r\n\r\n    プロキシ サーバー:  http=p.example.jp:3128;https=p.example.jp:3129\r\n    バイパス一覧     :  (なし)\r\n\r\n', 'utf8').toString('latin1');
+// Japanese Windows: the console's CP932 bytes (glibc's iconv makes them), read as latin1 as
+// system-proxy-read.ts reads them: the labels are mojibake, the values are not.
+const NETSH_JA = execFileSync('iconv', ['-f', 'UTF-8', '-t', 'CP932'], {
+  input: '\r\n現在の WinHTTP プロキシ設定:\r\n\r\n    プロキシ サーバー:  http=p.example.jp:3128;https=p.example.jp:3129\r\n    バイパス一覧     :  (なし)\r\n\r\n',
+}).toString('latin1');
 const SCUTIL = `<dictionary> {
   ExceptionsList : <array> {
     0 : *.local
