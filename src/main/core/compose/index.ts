@@ -102,7 +102,7 @@ export async function composeCore(opts: ComposeOptions): Promise<ComposedCore> {
   };
   const loaded = await policyLoad;
   const { policy } = loaded;
-  const [store, ...others] = await opened;
+  const { stores: [store, ...others], readyToWrite } = await opened;
   const identityFor = opts.identity ? identityFromFile(opts.identity, env) : undefined;
   const service = createRenewalService({
     policy,
@@ -110,6 +110,7 @@ export async function composeCore(opts: ComposeOptions): Promise<ComposedCore> {
     managed: loaded.managed,
     store: store!,
     ...(others.length > 0 ? { stores: [store!, ...others] } : {}),
+    readyToWrite,
     vault: lazyVault(),
     settings,
     journalDir: dataDir,

@@ -37,6 +37,7 @@ export async function renew(session: Session, recovery: Recovery, fingerprint: s
     if (!old.hasPrivateKey) throw new CoreError('KEY_MISSING', 'The certificate is installed but its private key is not, so it cannot authenticate a renewal. Use 取得 or ask the branch.');
     const pe = phaseError(old, e, session.now());
     if (pe) throw pe;
+    await deps.readyToWrite?.();
     const plain = deps.transportFor();
     let authenticated: ReturnType<RenewalDeps['transportFor']> | undefined;
     // Exporting the identity (a store tool call) overlaps key generation.
@@ -86,6 +87,7 @@ export async function acquire(session: Session, recovery: Recovery, request: Acq
     const basis = target ?? phased[0];
     const subjectDer = basis ? subjectDerOf(basis.s.certificateDer)
       : deps.policy.acquireSubject ? subjectFromTemplate(deps.policy.acquireSubject, request.loginId) : EMPTY_NAME;
+    await deps.readyToWrite?.();
     const transport = deps.transportFor();
     try {
       const client = newClient(e, transport, 'acquire');

@@ -76,6 +76,7 @@ export async function preflight(e: Engine, fingerprint: string, now: Date): Prom
       ),
     ]);
     listed = primary;
+    await e.deps.readyToWrite?.();
   });
   if (storeOk) {
     await run('identity', async () => {

@@ -39,6 +39,12 @@ export interface RenewalDeps {
   now?: () => Date;
   emit: Emitter;
   journalDir: string;
+  /**
+   * Throws while a store cannot be written now (Firefox running with its profile). Asked
+   * before the bank is, so that nothing is issued that could not be installed, and by the
+   * preflight's store check.
+   */
+  readyToWrite?: () => void | Promise<void>;
   /** Versions for diagnostics: app, node, electron, … */
   versions?: Record<string, string>;
   /**

@@ -20,7 +20,7 @@ export async function openStoreFor(spec: string, opts: { home?: string; prefetch
     if (!dir) throw new CoreError('INVALID_INPUT', 'Give the NSS db folder: nss:DIR.', { field: 'store', usage: true });
     return openNssStore({ dbDir: dir, ...prefetched });
   }
-  if (spec === 'firefox') return openFirefoxStore(opts.home);
+  if (spec === 'firefox') return (await openFirefoxStore(opts.home, true)).store;
   if (spec !== 'os') {
     throw new CoreError('INVALID_INPUT', `"${spec}" is not a store CertDesk knows. Use "os", "firefox", or nss:DIR for an NSS db's folder.`, { field: 'store', usage: true });
   }
@@ -33,19 +33,38 @@ export async function openStoreFor(spec: string, opts: { home?: string; prefetch
   return openNssStore({ dbDir: nssDbDirFor('os', opts.home ?? homedir(), 'linux')!, ...prefetched });
 }
 
-/**
- * Every store a policy names, in its order (the first is the primary), opened at once. A
- * name given twice is opened once. The prefetched listing, if any, is the first's.
- */
-export async function openStoresFor(specs: string[], opts: { home?: string; prefetched?: PrefetchedListing } = {}): Promise<CertificateStore[]> {
-  const unique = [...new Set(specs.length > 0 ? specs : ['os'])];
-  const { prefetched, ...rest } = opts;
-  return Promise.all(unique.map((spec, i) => openStoreFor(spec, i === 0 && prefetched ? { ...rest, prefetched } : rest)));
+export interface OpenedStores {
+  /** The policy's stores in its order; the first is the primary. */
+  stores: CertificateStore[];
+  /** Throws while one of them cannot be written now (Firefox running with its profile): asked before the bank is. */
+  readyToWrite(): void;
 }
 
-/** The default profile's db, refused while Firefox runs with it (at opening and before every write); named by the profile. */
-async function openFirefoxStore(home: string | undefined): Promise<CertificateStore> {
+/**
+ * Every store a policy names, in its order (the first is the primary), opened at once. A
+ * name given twice is opened once. The prefetched listing, if any, is the first's. A Firefox
+ * profile after the first is not refused at opening while Firefox runs (the primary's
+ * certificates can still be shown): `readyToWrite` and every write check it.
+ */
+export async function openStoresFor(specs: string[], opts: { home?: string; prefetched?: PrefetchedListing } = {}): Promise<OpenedStores> {
+  const unique = [...new Set(specs.length > 0 ? specs : ['os'])];
+  const { prefetched, ...rest } = opts;
+  const checks: Array<() => void> = [];
+  const stores = await Promise.all(
+    unique.map(async (spec, i) => {
+      if (spec !== 'firefox') return openStoreFor(spec, i === 0 && prefetched ? { ...rest, prefetched } : rest);
+      const ff = await openFirefoxStore(rest.home, i === 0);
+      checks.push(ff.check);
+      return ff.store;
+    }),
+  );
+  return { stores, readyToWrite: () => checks.forEach((check) => check()) };
+}
+
+/** The default profile's db, refused while Firefox runs with it (at opening if asked, and before every write); named by the profile. */
+async function openFirefoxStore(home: string | undefined, checkNow: boolean): Promise<{ store: CertificateStore; check: () => void }> {
   const profile = await defaultFirefoxProfile(home ? { home } : {});
-  assertFirefoxProfileFree(profile);
-  return openNssStore({ dbDir: profile.dir, label: `Firefox profile "${profile.name}" (${profile.dir})`, beforeWrite: () => assertFirefoxProfileFree(profile) });
+  const check = () => assertFirefoxProfileFree(profile);
+  if (checkNow) check();
+  return { store: await openNssStore({ dbDir: profile.dir, label: `Firefox profile "${profile.name}" (${profile.dir})`, beforeWrite: check }), check };
 }
