@@ -9,20 +9,20 @@ import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBank, type Bank } from '../bank';
-import { ensureKeyring, importP12, newNssDb, readFile, ROOT, rm, run, tempDir, writePolicy } from './helpers';
+import { buildCliBundle, ensureKeyring, importP12, newNssDb, readFile, ROOT, rm, run, tempDir, writePolicy } from './helpers';
 
 let bank: Bank;
 let work: string;
 let n = 0;
-const cli = join(ROOT, 'bin/certdesk.js');
+// A bundle of its own: e2e.test.ts rebuilds dist-cli (removing it first) while this file runs.
+let cli: string;
 const pkgVersion = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 const SUPPORT = { name: 'テスト銀行 EBヘルプデスク', phone: '0120-000-000', hours: '平日 9:00〜17:00' };
 
 beforeAll(async () => {
   await ensureKeyring();
   work = await tempDir('certdesk-cli-rollout-');
-  const built = await run(process.execPath, [join(ROOT, 'scripts/build-cli.mjs')]);
-  expect(built.code, built.stderr).toBe(0);
+  cli = await buildCliBundle('rollout');
   bank = await startBank({ dataDir: join(work, 'bank') });
 });
 afterAll(async () => {
@@ -233,6 +233,29 @@ describe('the command line itself', { timeout: 120_000 }, () => {
     const r = await p.certdesk(['status']);
     expect(r.stdout).toContain('Healthy. Nothing to do now.');
     expect((await p.certdesk(['status', '--lang', 'ja'])).stdout).toContain('正常です');
+  });
+
+  it("without --policy: a per-user policy alone works, and doctor says where each field came from; none anywhere is 'not installed' with where to put it", async () => {
+    const p = await pc([100]);
+    const config = join(p.dir, 'xdg');
+    await run('mkdir', ['-p', join(config, 'certdesk')]);
+    const userPolicy = join(config, 'certdesk', 'policy.json');
+    await run('cp', [p.policy, userPolicy]);
+    const env = { ...p.env, XDG_CONFIG_HOME: config };
+    const d = await run(process.execPath, [cli, 'doctor', '--json', '--store', `nss:${p.db}`], { env });
+    expect(d.code, d.stdout + d.stderr).toBe(0);
+    expect(json(d).result.policy).toMatchObject({ managed: [], origins: { bankName: userPolicy, endpoint: userPolicy, trustAnchorFile: userPolicy } });
+    const text = await run(process.execPath, [cli, 'doctor', '--store', `nss:${p.db}`], { env });
+    expect(text.stdout).toContain(`endpoint: ${userPolicy}`);
+
+    const none = { ...p.env, XDG_CONFIG_HOME: join(p.dir, 'empty') };
+    const missing = await run(process.execPath, [cli, 'status', '--json', '--store', `nss:${p.db}`], { env: none });
+    expect(missing.code).toBe(1);
+    expect(json(missing).error).toMatchObject({ code: 'POLICY_INVALID', detail: { reason: 'NOT_INSTALLED' } });
+    expect(json(missing).error?.message).toContain(join(p.dir, 'empty', 'certdesk', 'policy.json'));
+    const missingText = await run(process.execPath, [cli, 'status', '--store', `nss:${p.db}`], { env: none });
+    expect(missingText.stderr).toContain('ポリシー（銀行の設定ファイル）がインストールされていません');
+    expect(missingText.stderr).not.toContain('ポリシーが正しくありません');
   });
 
   it('writes the status file after status, doctor and renew: version, time, exit code, certificate, last error; no secret', async () => {
