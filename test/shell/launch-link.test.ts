@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { linkInArgs, parseLaunchLink } from '../../src/main/app/launch-link';
-import { createLaunchLinks } from '../../src/main/app/launch';
+import { createLaunchLinks, registerLinkScheme } from '../../src/main/app/launch';
 import type { LaunchRequest } from '../../src/shared/contract';
 import { fuzzParams } from '../fuzz/seed';
 
@@ -107,3 +107,40 @@ describe('the launch queue', () => {
     expect(x.sent).toEqual(Array(5).fill({ action: 'open' }));
   });
 });
+
+describe('registerLinkScheme (before ready)', () => {
+  const EXE = 'C:\\Program Files\\CertDesk\\certdesk.exe';
+  const fakeApp = (isPackaged: boolean) => {
+    const registered: unknown[][] = [];
+    const listeners = new Map<string, (event: { preventDefault(): void }, url: string) => void>();
+    const app = {
+      isPackaged,
+      on: (name: string, fn: (event: { preventDefault(): void }, url: string) => void) => (listeners.set(name, fn), app),
+      setAsDefaultProtocolClient: (...a: unknown[]) => (registered.push(a), true),
+    };
+    return { app, registered, listeners };
+  };
+
+  it('packaged Windows and macOS register certdesk with `--` before the link; Linux (the .desktop file) and development do not', () => {
+    for (const [platform, packaged, expected] of [
+      ['win32', true, [['certdesk', EXE, ['--']]]],
+      ['darwin', true, [['certdesk', EXE, ['--']]]],
+      ['linux', true, []],
+      ['win32', false, []],
+    ] as const) {
+      const f = fakeApp(packaged);
+      registerLinkScheme(f.app as never, platform, EXE, { receive: () => undefined });
+      expect([platform, packaged, f.registered]).toEqual([platform, packaged, expected]);
+    }
+  });
+
+  it('macOS open-url: the default is prevented and the link goes to the queue', () => {
+    const f = fakeApp(true);
+    const got: string[] = [];
+    registerLinkScheme(f.app as never, 'darwin', '/Applications/CertDesk.app', { receive: (u) => void got.push(u) });
+    let prevented = 0;
+    f.listeners.get('open-url')!({ preventDefault: () => void (prevented += 1) }, 'certdesk://renew');
+    expect([prevented, got]).toEqual([1, ['certdesk://renew']]);
+  });
+});
+
