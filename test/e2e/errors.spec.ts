@@ -34,6 +34,21 @@ async function shoot(page: Page, code: ErrorCode): Promise<void> {
   await record(page, nn, name, 'en');
 }
 
+/** The bank's dates at 更新前処理: information with the next step (not the red error panel), both languages. */
+async function shootInfo(page: Page, code: ErrorCode): Promise<void> {
+  const nn = String(20 + ERROR_CODES.indexOf(code)).padStart(2, '0');
+  const name = `preflight-${code.toLowerCase().replace(/_/g, '-')}`;
+  const card = page.locator(`.card-info[data-code="${code}"]`);
+  await expect(card).toBeVisible({ timeout: 90_000 });
+  await expect(page.locator('.error-panel')).toHaveCount(0);
+  await expect(page.locator('.banner-error')).toHaveCount(0);
+  await record(page, nn, name, 'ja');
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await expect(card.getByRole('button', { name: 'Back to home' })).toBeVisible();
+  await record(page, nn, name, 'en');
+}
+
 async function pressRenew(page: Page, fingerprint: string): Promise<void> {
   await page.locator(`[data-fingerprint="${fingerprint}"]`).getByRole('button', { name: '証明書更新' }).click();
 }
@@ -57,10 +72,11 @@ test.describe('preflight stops with what failed', () => {
     const bridge = await launch(page, renderer, world.backend);
     world.backend.setClock(new Date(Date.now() - 40 * DAY));
     await pressRenew(page, fingerprint);
-    const panel = page.locator('.error-panel[data-code="RENEWAL_NOT_OPEN"]');
+    const panel = page.locator('.card-info[data-code="RENEWAL_NOT_OPEN"]');
     await expect(panel).toContainText(/\d{4}年\d{1,2}月\d{1,2}日以降にもう一度お試しください/);
-    await expect(page.locator('[data-key="identity"]')).toHaveAttribute('data-state', 'failed');
-    await shoot(page, 'RENEWAL_NOT_OPEN');
+    // Information with a next step, not a failed check of this PC.
+    await expect(page.locator('[data-key="identity"]')).toHaveAttribute('data-state', 'info');
+    await shootInfo(page, 'RENEWAL_NOT_OPEN');
     await expect(panel).toContainText(/on or after \d{4}-\d{2}-\d{2}/);
     expectNoCspViolation(bridge);
   });
@@ -71,7 +87,7 @@ test.describe('preflight stops with what failed', () => {
     world.backend.setClock(new Date(Date.now() + 25 * DAY));
     await pressRenew(page, fingerprint);
     await expect(page.getByRole('button', { name: '電子証明書取得へ' })).toBeVisible({ timeout: 60_000 });
-    await shoot(page, 'ACQUIRE_REQUIRED');
+    await shootInfo(page, 'ACQUIRE_REQUIRED');
   });
 
   test('NO_CERTIFICATE: the certificate was removed from the NSS db meanwhile', async ({ page, renderer }) => {
@@ -80,6 +96,9 @@ test.describe('preflight stops with what failed', () => {
     await world.backend.store.remove(fingerprint);
     await pressRenew(page, fingerprint);
     await shoot(page, 'NO_CERTIFICATE');
+    // Not on this PC (any more): the new-PC screen explains the ways.
+    await page.getByRole('button', { name: 'New or replaced PC?' }).click();
+    await expect(page.getByRole('heading', { name: 'Using your certificate on a new PC' })).toBeVisible();
   });
 
   test('KEY_MISSING: the certificate is in the NSS db without its key', async ({ page, renderer }) => {

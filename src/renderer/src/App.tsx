@@ -79,7 +79,7 @@ function CurrentScreen({ state, lang, dispatch }: { state: FlowState; lang: Lang
         />
       ) : null;
     case 'preflight':
-      return <Preflight checks={state.checks} failed={screen.failed} lang={lang} onRetry={() => dispatch({ type: 'renew', cert: screen.cert })} onBack={home} onAcquire={acquire} />;
+      return <Preflight checks={state.checks} failed={screen.failed} lang={lang} onRetry={() => dispatch({ type: 'renew', cert: screen.cert })} onBack={home} onAcquire={acquire} onNewPc={() => dispatch({ type: 'openNewPc' })} />;
     case 'start':
       return <Start cert={screen.cert} lang={lang} onConfirm={() => dispatch({ type: 'confirm' })} onBack={home} />;
     case 'issuing':
@@ -92,7 +92,7 @@ function CurrentScreen({ state, lang, dispatch }: { state: FlowState; lang: Lang
     case 'newPc':
       return <NewPc error={screen.error} onAcquire={acquire} onHome={home} />;
     case 'error':
-      return <ErrorScreen error={screen.error} lang={lang} onRetry={screen.retry ? () => dispatch({ type: 'retry' }) : undefined} onHome={home} onAcquire={acquire} />;
+      return <ErrorScreen error={screen.error} lang={lang} onRetry={screen.retry ? () => dispatch({ type: 'retry' }) : undefined} onHome={home} onAcquire={acquire} onNewPc={() => dispatch({ type: 'openNewPc' })} />;
     case 'details':
       return <Details details={screen.details} lang={lang} onBack={home} />;
     case 'diagnostics':

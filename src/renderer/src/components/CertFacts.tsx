@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { CertificateDetails, Language } from '../../../shared/contract';
 import { formatInstant, groupHex } from '../format';
-import { Fact } from './common';
+import { Fact, Hex } from './common';
 
 function yesNo(t: (k: string) => string, v: boolean | undefined): string {
   return v === undefined ? t('details.unknown') : v ? t('details.yes') : t('details.no');
@@ -39,8 +39,8 @@ export function CertFacts({ details, lang, compact = false }: { details: Certifi
   return (
     <dl className="facts facts-wide">
       {detailRows(details, lang, t, compact).map(([k, v, mono]) => (
-        <Fact key={k} label={k} className={mono ? 'mono wrap' : 'wrap'}>
-          {v}
+        <Fact key={k} label={k} className={mono ? 'mono' : 'wrap'}>
+          {mono ? <Hex text={v} /> : v}
         </Fact>
       ))}
     </dl>

@@ -20,6 +20,8 @@ interface Props {
   onRetry?: (() => void) | undefined;
   onHome(): void;
   onAcquire(): void;
+  /** No certificate of the bank here: the new-PC screen explains the ways (where the screen offers it). */
+  onNewPc?: (() => void) | undefined;
   titleAsHeading?: boolean;
 }
 
@@ -28,7 +30,7 @@ interface Props {
  * helpdesk. もう一度試す and 取得 appear
  * where the error policy table (src/shared/error-policy.ts) says they make sense.
  */
-export function ErrorPanel({ error, lang, onRetry, onHome, onAcquire, titleAsHeading = false }: Props) {
+export function ErrorPanel({ error, lang, onRetry, onHome, onAcquire, onNewPc, titleAsHeading = false }: Props) {
   const { t } = useTranslation();
   const vars = errorVars(error, lang);
   const key = `errors.${error.code}`;
@@ -65,6 +67,11 @@ export function ErrorPanel({ error, lang, onRetry, onHome, onAcquire, titleAsHea
         {offersAcquire(error) && (
           <button type="button" className="btn btn-primary" onClick={onAcquire}>
             {t('error.acquire')}
+          </button>
+        )}
+        {onNewPc && error.code === 'NO_CERTIFICATE' && (
+          <button type="button" className="btn btn-secondary" onClick={onNewPc}>
+            {t('home.newPc')}
           </button>
         )}
         <CopyButton text={helpdesk} label={t('error.copyHelpdesk')} />

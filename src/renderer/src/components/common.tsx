@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { Fragment, useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Phase } from '../../../shared/contract';
 
@@ -58,7 +58,7 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
   );
 }
 
-export type ItemState = 'pending' | 'running' | 'passed' | 'done' | 'failed' | 'skipped';
+export type ItemState = 'pending' | 'running' | 'passed' | 'done' | 'failed' | 'skipped' | 'info';
 
 export function StatusList({ items, label }: { items: Array<{ key: string; label: string; state: ItemState; stateLabel: string }>; label: string }) {
   return (
@@ -66,12 +66,34 @@ export function StatusList({ items, label }: { items: Array<{ key: string; label
       {items.map((it) => (
         <li key={it.key} className={`status-item state-${it.state}`} data-state={it.state} data-key={it.key}>
           <span className="status-icon" aria-hidden="true">
-            {it.state === 'passed' || it.state === 'done' ? '✓' : it.state === 'failed' ? '!' : it.state === 'running' ? '…' : it.state === 'skipped' ? '–' : ''}
+            {it.state === 'passed' || it.state === 'done' ? '✓' : it.state === 'failed' ? '!' : it.state === 'running' ? '…' : it.state === 'skipped' ? '–' : it.state === 'info' ? 'i' : ''}
           </span>
           <span className="status-label">{it.label}</span>
           <span className="status-state">{it.stateLabel}</span>
         </li>
       ))}
     </ol>
+  );
+}
+
+/**
+ * Colon-grouped hex (a fingerprint, a serial) that wraps only after a colon, never inside a
+ * pair: a line break opportunity after each colon, none elsewhere (class `hex`).
+ */
+export function Hex({ text }: { text: string }) {
+  const parts = text.split(':');
+  return (
+    <span className="hex">
+      {parts.map((p, i) => (
+        <Fragment key={i}>
+          {p}
+          {i < parts.length - 1 && (
+            <>
+              :<wbr />
+            </>
+          )}
+        </Fragment>
+      ))}
+    </span>
   );
 }

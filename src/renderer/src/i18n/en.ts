@@ -78,13 +78,13 @@ export const en: typeof ja = {
     intro: 'Checking this PC and the connection to the bank. The next screen opens by itself when all checks pass.',
     check: {
       policy: 'Settings',
-      store: 'Certificate store',
+      store: 'Where certificates are kept (certificate store)',
       identity: 'Current certificate and private key',
       endpoint: 'Connection to the bank',
-      cacerts: "Bank's certificate authority",
+      cacerts: "The bank's certificate issuer (certificate authority)",
       clock: "This PC's clock",
     },
-    state: { pending: 'Waiting', running: 'Checking', passed: 'Passed', failed: 'Failed', skipped: 'Skipped' },
+    state: { pending: 'Waiting', running: 'Checking', passed: 'Passed', failed: 'Failed', skipped: 'Skipped', info: 'Note' },
     failed: 'A check failed: {{check}}',
   },
   start: {
@@ -295,7 +295,7 @@ export const en: typeof ja = {
     },
     STORE_UNAVAILABLE: {
       title: 'Cannot open the certificate store',
-      happened: "This PC's certificate store could not be opened.",
+      happened: "The place where this PC keeps certificates (the certificate store) could not be opened.",
       todo: 'Restart the PC and try again. If it persists, contact the helpdesk.',
     },
     STORE_WRITE_FAILED: {
@@ -304,8 +304,8 @@ export const en: typeof ja = {
       todo: 'Try again. If it persists, contact the helpdesk.',
     },
     VAULT_UNAVAILABLE: {
-      title: 'The keychain is not available',
-      happened: "The key protecting the renewal record could not be kept in this PC's keychain.",
+      title: "The PC's password storage is not available",
+      happened: "The key protecting the renewal record could not be kept in this PC's password storage (where the operating system keeps secrets safe).",
       todo: 'Sign out and in again, then try again.',
     },
     JOURNAL_WRITE_FAILED: {

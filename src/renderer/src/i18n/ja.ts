@@ -77,13 +77,13 @@ export const ja = {
     intro: '更新の前に、このパソコンと銀行との接続を確認しています。確認が終わると自動的に次の画面に進みます。',
     check: {
       policy: '設定の確認',
-      store: '証明書ストアの確認',
+      store: '証明書の保存場所（証明書ストア）の確認',
       identity: '現在の証明書と秘密鍵の確認',
       endpoint: '銀行への接続',
-      cacerts: '銀行の認証局の確認',
+      cacerts: '銀行の証明書の発行元（認証局）の確認',
       clock: 'パソコンの時刻の確認',
     },
-    state: { pending: '待機中', running: '確認中', passed: '完了', failed: '失敗', skipped: '省略' },
+    state: { pending: '待機中', running: '確認中', passed: '完了', failed: '失敗', skipped: '省略', info: 'お知らせ' },
     failed: '確認に失敗しました：{{check}}',
   },
   start: {
@@ -157,7 +157,7 @@ export const ja = {
     keyUsage: '鍵の用途',
     eku: '拡張鍵の用途',
     san: 'サブジェクト代替名',
-    isCA: '認証局の証明書',
+    isCA: '発行元（認証局）の証明書',
     clientAuth: 'クライアント認証に使用可能',
     selfSigned: '自己署名',
     hasKey: '秘密鍵がある',
@@ -293,7 +293,7 @@ export const ja = {
       todo: '現在の証明書はそのまま使えます。ヘルプデスクへ詳細をお伝えください。',
     },
     STORE_UNAVAILABLE: {
-      title: '証明書ストアを開けません',
+      title: '証明書の保存場所を開けません',
       happened: 'このパソコンの証明書の保存場所を開けませんでした。',
       todo: 'パソコンを再起動してからもう一度お試しください。続く場合はヘルプデスクへお問い合わせください。',
     },
@@ -303,8 +303,8 @@ export const ja = {
       todo: 'もう一度お試しください。続く場合はヘルプデスクへお問い合わせください。',
     },
     VAULT_UNAVAILABLE: {
-      title: 'キーチェーンを使えません',
-      happened: '更新処理の記録を守る鍵を、このパソコンのキーチェーンに保存できませんでした。',
+      title: 'パスワードの保管機能を使えません',
+      happened: '更新処理の記録を守る鍵を、このパソコンのパスワードの保管機能（OS が秘密の情報を安全にしまっておく場所）に保存できませんでした。',
       todo: 'いったんサインアウトしてから、もう一度お試しください。',
     },
     JOURNAL_WRITE_FAILED: {

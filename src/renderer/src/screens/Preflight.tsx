@@ -1,12 +1,18 @@
 import { useTranslation } from 'react-i18next';
-import { CHECK_IDS, type CheckId, type CheckResult, type CheckState, type Language } from '../../../shared/contract';
-import { ErrorPanel } from '../components/ErrorPanel';
-import { Heading, StatusList } from '../components/common';
+import { CHECK_IDS, type CheckId, type CheckResult, type CheckState, type ErrorCode, type Language } from '../../../shared/contract';
+import { offersAcquire } from '../../../shared/error-policy';
+import { ErrorPanel, errorVars } from '../components/ErrorPanel';
+import { Heading, StatusList, type ItemState } from '../components/common';
 
-export function Preflight({ checks, failed, lang, onRetry, onBack, onAcquire }: { checks: Partial<Record<CheckId, CheckState>>; failed: CheckResult | null; lang: Language; onRetry(): void; onBack(): void; onAcquire(): void }) {
+const DATE_CODES: ReadonlySet<ErrorCode> = new Set(['RENEWAL_NOT_OPEN', 'ACQUIRE_REQUIRED', 'REISSUE_REQUIRED']);
+
+export function Preflight({ checks, failed, lang, onRetry, onBack, onAcquire, onNewPc }: { checks: Partial<Record<CheckId, CheckState>>; failed: CheckResult | null; lang: Language; onRetry(): void; onBack(): void; onAcquire(): void; onNewPc(): void }) {
   const { t } = useTranslation();
+  // The bank's dates (too early, expired, past the grace days) are not a failed check of this
+  // PC: they are shown as information with the next step.
+  const dates = failed?.error && DATE_CODES.has(failed.error.code) ? failed.error : null;
   const items = CHECK_IDS.map((id) => {
-    const state = checks[id] ?? 'pending';
+    const state: ItemState = dates && failed?.id === id ? 'info' : (checks[id] ?? 'pending');
     return { key: id, label: t(`preflight.check.${id}`), state, stateLabel: t(`preflight.state.${state}`) };
   });
   return (
@@ -16,10 +22,27 @@ export function Preflight({ checks, failed, lang, onRetry, onBack, onAcquire }: 
       <div className="card">
         <StatusList items={items} label={t('preflight.heading')} />
       </div>
-      {failed && (
+      {dates && (
+        <div className="card card-info" role="status" data-code={dates.code}>
+          <h2 className="card-title">{t(`errors.${dates.code}.title`)}</h2>
+          <p>{t(`errors.${dates.code}.happened`, errorVars(dates, lang))}</p>
+          <p className="todo">{t(`errors.${dates.code}.todo`, errorVars(dates, lang))}</p>
+          <div className="actions">
+            {offersAcquire(dates) && (
+              <button type="button" className="btn btn-primary" onClick={onAcquire}>
+                {t('error.acquire')}
+              </button>
+            )}
+            <button type="button" className={offersAcquire(dates) ? 'btn btn-secondary' : 'btn btn-primary'} onClick={onBack}>
+              {t('error.home')}
+            </button>
+          </div>
+        </div>
+      )}
+      {failed && !dates && (
         <div className="preflight-failed">
           <p className="banner banner-error">{t('preflight.failed', { check: t(`preflight.check.${failed.id}`) })}</p>
-          <ErrorPanel error={failed.error ?? { code: 'INTERNAL', message: 'check failed without an error' }} lang={lang} onRetry={onRetry} onHome={onBack} onAcquire={onAcquire} />
+          <ErrorPanel error={failed.error ?? { code: 'INTERNAL', message: 'check failed without an error' }} lang={lang} onRetry={onRetry} onHome={onBack} onAcquire={onAcquire} onNewPc={onNewPc} />
         </div>
       )}
     </section>

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CertificateSummary, Language } from '../../../shared/contract';
 import { ConfirmDialog } from '../components/ConfirmDialog';
-import { Fact, Heading } from '../components/common';
+import { Fact, Heading, Hex } from '../components/common';
 import { formatDay, groupHex } from '../format';
 
 export function Start({ cert, lang, onConfirm, onBack }: { cert: CertificateSummary; lang: Language; onConfirm(): void; onBack(): void }) {
@@ -18,8 +18,8 @@ export function Start({ cert, lang, onConfirm, onBack }: { cert: CertificateSumm
           <Fact label={t('home.holder')}>{cert.holder}</Fact>
           {cert.organisation && <Fact label={t('home.organisation')}>{cert.organisation}</Fact>}
           <Fact label={t('home.expiry')}>{formatDay(cert.expiryDate, lang)}</Fact>
-          <Fact label={t('details.sha256')} className="mono wrap">
-            {groupHex(cert.fingerprint)}
+          <Fact label={t('details.sha256')} className="mono">
+            <Hex text={groupHex(cert.fingerprint)} />
           </Fact>
         </dl>
         <div className="actions">
