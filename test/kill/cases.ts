@@ -3,8 +3,13 @@
 import type { KillCase, KillSignal, Operation } from './episode';
 import { mulberry32 } from '../fuzz/seed';
 
-/** The journal steps and store edits kill-points names, in the order a renewal passes them. */
-export const POINTS = ['generateKey', 'buildRequest', 'send', 'send:response', 'verify', 'install', 'verifyInStore', 'removeOld', 'removeOld:keyGone', 'done'] as const;
+/**
+ * The journal steps and store edits kill-points names, in the order a renewal passes them.
+ * With the key in the db's token (keyStorage "store", the default): at buildRequest the key
+ * exists and the journal names it (recovery removes the orphan); attach:before is the key
+ * there, the certificate not yet beside it (recovery attaches it).
+ */
+export const POINTS = ['generateKey', 'buildRequest', 'send', 'send:response', 'verify', 'install', 'attach:before', 'verifyInStore', 'removeOld', 'removeOld:keyGone', 'done'] as const;
 
 /** What a whole run without a kill showed (its kill log): the basis for tool:N and timed kills. */
 export interface Calibration {

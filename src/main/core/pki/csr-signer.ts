@@ -9,9 +9,10 @@ import { derToPem, u8 } from './encoding';
 import { readName } from './name';
 
 export type RequestKeyAlgorithm = 'rsa' | 'ecdsa';
+export type RequestHash = 'SHA-256' | 'SHA-384';
 
 /**
- * Signs the DER of the request's body with SHA-256 and returns the signature as X.509 wants
+ * Signs the DER of the request's body with the request's hash and returns the signature as X.509 wants
  * it: RSA PKCS#1 v1.5 bytes, or ECDSA as the DER SEQUENCE { r, s } (see ecdsaRawToDer).
  */
 export type RequestSigner = (tbs: Uint8Array) => Promise<Uint8Array>;
@@ -22,13 +23,17 @@ export interface SignedCsrOptions {
   /** SubjectPublicKeyInfo DER of the key that signs. */
   spkiDer: Uint8Array;
   algorithm: RequestKeyAlgorithm;
+  /** Default SHA-256; a bank's /csrattrs may ask for SHA-384. */
+  hash?: RequestHash;
   sign: RequestSigner;
   /** Attribute SEQUENCEs to carry in the request's attribute set, DER. */
   attributesDer?: Uint8Array[];
 }
 
-const SHA256_WITH_RSA = '1.2.840.113549.1.1.11';
-const ECDSA_WITH_SHA256 = '1.2.840.10045.4.3.2';
+const SIGNATURE_OID: Record<RequestKeyAlgorithm, Record<RequestHash, string>> = {
+  rsa: { 'SHA-256': '1.2.840.113549.1.1.11', 'SHA-384': '1.2.840.113549.1.1.12' },
+  ecdsa: { 'SHA-256': '1.2.840.10045.4.3.2', 'SHA-384': '1.2.840.10045.4.3.3' },
+};
 
 /**
  * The request's body, encoded now, and the function that completes the request with its
@@ -41,10 +46,9 @@ export function csrToBeSigned(opts: Omit<SignedCsrOptions, 'sign'>): { tbs: Uint
   csr.subject = new pkijs.RelativeDistinguishedNames({ schema: nameBlock });
   csr.subjectPublicKeyInfo = new pkijs.PublicKeyInfo({ schema: parseDer(opts.spkiDer, 'public key', 'INVALID_INPUT') });
   csr.attributes = (opts.attributesDer ?? []).map((a) => new pkijs.Attribute({ schema: parseDer(a, 'request attribute', 'INVALID_INPUT') }));
-  csr.signatureAlgorithm =
-    opts.algorithm === 'rsa'
-      ? new pkijs.AlgorithmIdentifier({ algorithmId: SHA256_WITH_RSA, algorithmParams: new asn1js.Null() })
-      : new pkijs.AlgorithmIdentifier({ algorithmId: ECDSA_WITH_SHA256 });
+  const algorithmId = SIGNATURE_OID[opts.algorithm][opts.hash ?? 'SHA-256'];
+  // RSA's signature algorithms carry NULL parameters, ECDSA's none (RFC 4055, RFC 5758).
+  csr.signatureAlgorithm = opts.algorithm === 'rsa' ? new pkijs.AlgorithmIdentifier({ algorithmId, algorithmParams: new asn1js.Null() }) : new pkijs.AlgorithmIdentifier({ algorithmId });
   // encodeTBS is what pkijs's own sign() encodes; it is protected only in the typings.
   const tbs = u8((csr as unknown as { encodeTBS(): asn1js.Sequence }).encodeTBS().toBER(false));
   csr.tbsView = tbs;

@@ -61,9 +61,14 @@ export function rsaSpki(modulus: Uint8Array, exponent: Uint8Array): Uint8Array {
   return u8(spki.toSchema().toBER(false));
 }
 
-/** DigestInfo for SHA-256 around a hash: what CKM_RSA_PKCS signs to make a PKCS#1 v1.5 signature. */
-export function sha256DigestInfo(hash: Uint8Array): Uint8Array {
-  return Uint8Array.from([...Buffer.from('3031300d060960864801650304020105000420', 'hex'), ...hash]);
+const DIGEST_INFO_PREFIX = {
+  'SHA-256': '3031300d060960864801650304020105000420',
+  'SHA-384': '3041300d060960864801650304020205000430',
+} as const;
+
+/** DigestInfo around a hash: what CKM_RSA_PKCS signs to make a PKCS#1 v1.5 signature. */
+export function digestInfo(hashName: keyof typeof DIGEST_INFO_PREFIX, hash: Uint8Array): Uint8Array {
+  return Uint8Array.from([...Buffer.from(DIGEST_INFO_PREFIX[hashName], 'hex'), ...hash]);
 }
 
 /** The unused-bits-free content of a certificate's or SPKI's subjectPublicKey (the raw point, or RSAPublicKey). */

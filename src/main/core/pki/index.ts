@@ -8,5 +8,5 @@ export { generateKeyPair, exportPkcs8, importPkcs8 } from './keys';
 export { buildCsr } from './csr';
 export { screenCaCertificates, verifyCaCertificate, verifyChain, verifyIssued } from './verify';
 export { buildPkcs12, readPkcs12, decryptPbes2PrivateKey } from './pkcs12';
-export { buildCsrWithSigner, csrToBeSigned, type RequestSigner, type RequestKeyAlgorithm } from './csr-signer';
-export { ecdsaRawToDer, ecPointOf, p256Spki, rsaSpki, sha256DigestInfo, spkiKeyBits, certificateObjectFields } from './external-key';
+export { buildCsrWithSigner, csrToBeSigned, type RequestSigner, type RequestKeyAlgorithm, type RequestHash } from './csr-signer';
+export { ecdsaRawToDer, ecPointOf, p256Spki, rsaSpki, digestInfo, spkiKeyBits, certificateObjectFields } from './external-key';

@@ -5,6 +5,7 @@ import { randomBytes, createCipheriv, createDecipheriv } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StepId } from '../../../shared/contract';
+import type { KeyStorage } from '../../../shared/policy';
 import { CoreError } from '../errors';
 
 export type JournalStep = StepId | 'done';
@@ -30,7 +31,18 @@ export interface JournalRecord {
   oldFingerprint?: string;
   /** Base64 DER of the subject the request repeats. */
   subjectDer?: string;
-  /** From `send` until the journal is cleared: a resumed run may have to install the issued certificate again. */
+  /**
+   * Where the request's key lives (KeyCustodian.storage) and its ID there, recorded as soon
+   * as the key exists: a resumed run attaches the certificate to it, a rolled-back one
+   * removes it. Absent in journals of earlier versions: `software`.
+   */
+  keyStorage?: KeyStorage;
+  keyId?: string;
+  /**
+   * Only `software`: from `send` until the journal is cleared, the key itself, sealed (a
+   * resumed run may have to install the issued certificate again). A key that lives in a
+   * token is never here.
+   */
   sealedKey?: SealedKey;
   requestDer?: string;
   /** The bank CA certificates from cacerts, base64 DER, so that a resume needs no network for them. */

@@ -1,7 +1,7 @@
 // Recovery of an interrupted renewal: finishes or rolls back what the journal holds, before
 // any other method runs. Cheap when there is nothing to do: no lock, no store, no network.
 import type { Session } from './session';
-import { advance, newClient, onFailure, type Credentials } from './steps';
+import { advance, newClient, onFailure, removeOrphanKey, type Credentials } from './steps';
 import type { RecoveryOutcome, RenewalDeps } from './types';
 
 export interface Recovery {
@@ -20,6 +20,8 @@ export function createRecovery(session: Session): Recovery {
     const e = session.engine(signal);
     const op = rec.operation;
     if (rec.step === 'generateKey' || rec.step === 'buildRequest' || rec.step === 'done') {
+      // Killed before the request went out: its key (if the token made it) is no one's.
+      if (rec.step !== 'done') await removeOrphanKey(e, rec);
       await journal.clear();
       return { outcome: 'rolledBack', operation: op };
     }
@@ -42,6 +44,7 @@ export function createRecovery(session: Session): Recovery {
           const listed = await deps.store.list(session.anchorsDer);
           if (!listed.some((s) => s.fingerprint === old && s.hasPrivateKey)) {
             // The authenticating certificate is gone: the request cannot be resent, and nothing was installed.
+            await removeOrphanKey(e, rec);
             await journal.clear();
             return {
               outcome: 'rolledBack',

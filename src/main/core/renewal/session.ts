@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { CoreError } from '../errors';
 import { pemToDer } from '../pki';
-import type { CertificateStore, StoredIdentity } from '../store';
+import { keyCustodianFor, type CertificateStore, type KeyCustodian, type StoredIdentity } from '../store';
 import { Journal } from './journal';
 import { acquireRenewalLocks } from './lock';
 import type { Engine } from './steps';
@@ -45,6 +45,7 @@ export function openSession(deps: RenewalDeps): Session {
   // One store named twice (e.g. "os" and the same nss:DIR) is written once.
   const stores: CertificateStore[] = [];
   for (const s of [deps.store, ...(deps.stores ?? [])]) if (!stores.some((x) => x.lockFile === s.lockFile)) stores.push(s);
+  let custodian: KeyCustodian | undefined;
   let controller: AbortController | null = null;
   let busy = false;
   let listCache: { at: number; value: Promise<StoredIdentity[]> } | null = null;
@@ -58,7 +59,19 @@ export function openSession(deps: RenewalDeps): Session {
     journal,
     stores,
     anchorsDer,
-    engine: (signal) => ({ deps, journal, stores, anchorsDer, signal }),
+    engine: (signal) => ({
+      deps,
+      journal,
+      stores,
+      anchorsDer,
+      signal,
+      // Picked when a key is made or found, not before: a policy whose custodian cannot be
+      // had here (tpm without a PIN) still lists, shows and recovers a software journal.
+      get custodian() {
+        custodian ??= deps.custodian ?? keyCustodianFor(stores, deps.policy.keyStorage ?? 'store');
+        return custodian;
+      },
+    }),
     async exclusive(fn) {
       if (busy) throw new CoreError('BUSY', 'A renewal is already running. Wait for it to finish.');
       busy = true;

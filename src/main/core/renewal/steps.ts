@@ -1,9 +1,12 @@
 // The renewal as a state machine over the journal. `advance` runs from whatever step
 // the record holds to the end, so a fresh renewal and a resumed one share one path.
 // Invariants: the old certificate is removed only after the new one is read back from
-// the store with its key; the request's key stays sealed in the journal from just before
-// sending until the journal is cleared, so that a resumed run can install the issued
-// certificate again whenever the store no longer holds it. Only CA certificates that pass
+// the store with its key. The key is made where it will live, by the engine's custodian
+// (store/custody): the journal records its ID as soon as it exists, so that a resumed run
+// attaches the issued certificate to it and a rolled-back one removes it. Only a `software`
+// key (made in CertDesk) is itself in the journal, sealed from just before sending until the
+// journal is cleared, so that a resumed run can install the issued certificate again
+// whenever the store no longer holds it; a key in a token needs no keychain at all. Only CA certificates that pass
 // verifyCaCertificate are kept in the journal and installed.
 // Several stores: each gets the new certificate (the primary first), each is read back, and
 // only then is the old one removed from each; a resumed run checks every store again.
@@ -13,8 +16,8 @@ import { keepsJournalAtSend } from '../../../shared/error-policy';
 import { CoreError, toApiError } from '../errors';
 import { EstClient, type EstTransport } from '../est';
 import { defaultShape, type RequestShape } from '../est/csrattrs';
-import { buildCsr, exportPkcs8, generateKeyPair, inspectCertificate, screenCaCertificates, sha256Hex, verifyIssued } from '../pki';
-import type { CertificateStore, StoredIdentity } from '../store';
+import { inspectCertificate, screenCaCertificates, sha256Hex, verifyIssued } from '../pki';
+import { createSoftwareCustodian, keyCustodianFor, type CertificateStore, type KeyCustodian, type KeyRequest, type StoredIdentity } from '../store';
 import { detailsOf } from './details';
 import { Journal, killPoint, openSealedKey, sealKey, type JournalRecord, type StoreProgress } from './journal';
 import type { RenewalDeps } from './types';
@@ -24,6 +27,8 @@ export interface Engine {
   journal: Journal;
   /** Every store the renewal writes, the primary (deps.store) first. */
   stores: CertificateStore[];
+  /** Who makes the key of a new request (keyCustodianFor the stores and the policy, unless deps names one). */
+  custodian: KeyCustodian;
   anchorsDer: Uint8Array[];
   signal: AbortSignal;
 }
@@ -99,6 +104,10 @@ export async function start(e: Engine, o: StartOptions): Promise<RenewalOutcome>
     ...(o.old ? { oldFingerprint: o.old.fingerprint } : {}),
   };
   let step: StepId = 'generateKey';
+  const custodian = e.custodian;
+  const software = custodian.storage === 'software';
+  rec.keyStorage = custodian.storage;
+  let request: Promise<KeyRequest> | undefined;
   try {
     await record(e, rec, 'generateKey');
     emitStep(e, o.operation, 'generateKey', 'running');
@@ -110,19 +119,19 @@ export async function start(e: Engine, o: StartOptions): Promise<RenewalOutcome>
     // the next one, and the store edit then overlaps the export of the identity. Best effort:
     // the install step does it again and reports a failure there.
     const caMarked = cacerts.then((ca) => Promise.all(e.stores.map((s) => markIssuingCas(e, ca.certificates, s)))).catch(() => undefined);
-    // The request is signed as soon as the key exists, while the identity may still be exported.
-    const request = (o.shape ?? Promise.resolve(defaultShape(e.deps.policy.keyType))).then(async (shape) => {
+    // The key is made where it will live and signs the request there, while the identity may
+    // still be exported. Its ID is kept in memory at once: a failure from here on removes it.
+    request = (o.shape ?? Promise.resolve(defaultShape(e.deps.policy.keyType))).then(async (shape) => {
       rec.keyType = shape.keyType;
-      const keys = await generateKeyPair(shape.keyType);
-      return {
-        csr: await buildCsr({ keys, subjectDer: o.subjectDer, hash: shape.hash, attributesDer: shape.attributesDer }),
-        pkcs8: await exportPkcs8(keys.privateKey),
-      };
+      const made = await custodian.createRequest({ keyType: shape.keyType, subjectDer: o.subjectDer, label: `CertDesk ${rec.id}`, hash: shape.hash, attributesDer: shape.attributesDer });
+      rec.keyId = made.keyId;
+      return made;
     });
-    const [{ csr, pkcs8 }, ca, vaultKey, sendClient] = await Promise.all([
+    // Only a software key is sealed, so only then is the keychain needed.
+    const [made, ca, vaultKey, sendClient] = await Promise.all([
       request,
       cacerts,
-      e.deps.vault.getOrCreateKey(),
+      software ? e.deps.vault.getOrCreateKey() : Promise.resolve(null),
       o.sendClient ?? Promise.resolve(o.client),
       caMarked,
     ]);
@@ -136,13 +145,45 @@ export async function start(e: Engine, o: StartOptions): Promise<RenewalOutcome>
 
     step = 'send';
     if (e.signal.aborted) throw cancelled();
-    rec.sealedKey = sealKey(vaultKey, rec.id, pkcs8);
-    rec.requestDer = b64(csr.der);
+    if (software) {
+      if (!made.softwarePkcs8 || !vaultKey) throw new CoreError('INTERNAL', 'The software key custodian returned no key to seal.');
+      rec.sealedKey = sealKey(vaultKey, rec.id, made.softwarePkcs8);
+    }
+    rec.requestDer = b64(made.csrDer);
     rec.caCertsDer = ca.certificates.map(b64);
     await record(e, rec, 'send');
-    return await advance(e, rec, { client: sendClient, pkcs8, ...(o.credentials ? { credentials: o.credentials } : {}) });
+    return await advance(e, rec, { client: sendClient, ...(made.softwarePkcs8 ? { pkcs8: made.softwarePkcs8 } : {}), ...(o.credentials ? { credentials: o.credentials } : {}) });
   } catch (err) {
+    // A key still being made when another part failed is waited for, so that the rollback removes it too.
+    await request?.catch(() => undefined);
     throw await onFailure(e, rec, err, step);
+  }
+}
+
+/** Whether the journal's key is a software one (made in CertDesk, sealed in the journal); earlier versions knew no other. */
+function softwareKey(rec: JournalRecord): boolean {
+  return (rec.keyStorage ?? 'software') === 'software';
+}
+
+/**
+ * The custodian of the journal's key: the engine's when it is of the same kind, else the one
+ * that kind means for these stores (the policy may have changed since the key was made).
+ */
+function custodianOf(e: Engine, rec: JournalRecord): KeyCustodian {
+  const storage = rec.keyStorage ?? 'software';
+  if (e.custodian.storage === storage) return e.custodian;
+  if (storage === 'software') return createSoftwareCustodian(e.stores[0]!);
+  return keyCustodianFor(e.stores.slice(0, 1), storage);
+}
+
+/** A rolled-back request's key, where it lives in a token: nothing will ever use it. */
+export async function removeOrphanKey(e: Engine, rec: JournalRecord): Promise<void> {
+  if (softwareKey(rec) || !rec.keyId) return;
+  try {
+    await custodianOf(e, rec).removeKey(rec.keyId);
+    killPoint('orphanKeyRemoved');
+  } catch {
+    // Best effort: an orphan key costs only room in the token; the rollback itself must not fail.
   }
 }
 
@@ -166,7 +207,10 @@ export async function onFailure(e: Engine, rec: JournalRecord, err: unknown, fal
     (error.code === 'VAULT_UNAVAILABLE' && (error.detail?.reason === 'UNSEAL')) ||
     // Nothing left to finish: the journal must not block every later run.
     (error.code === 'KEY_MISSING' && error.detail?.reason === 'ISSUED_LOST');
-  if (rollBack) await e.journal.clear().catch(() => undefined);
+  if (rollBack) {
+    await removeOrphanKey(e, rec);
+    await e.journal.clear().catch(() => undefined);
+  }
   return error;
 }
 
@@ -313,13 +357,19 @@ function requestedSubject(rec: JournalRecord): Uint8Array | undefined {
 
 async function installIssued(e: Engine, rec: JournalRecord, live: Live, caCerts: Uint8Array[], store: CertificateStore): Promise<void> {
   await markIssuingCas(e, caCerts, store);
-  const details = inspectCertificate(unb64(rec.issuedDer!));
-  await store.install({
-    privateKeyPkcs8: await keyOf(e, rec, live),
-    certificateDer: unb64(rec.issuedDer!),
-    chainDer: caCerts,
-    friendlyName: friendlyName(e.deps.policy.bankName, details.subject.text, details.notAfter),
-  });
+  const certificateDer = unb64(rec.issuedDer!);
+  const details = inspectCertificate(certificateDer);
+  const name = friendlyName(e.deps.policy.bankName, details.subject.text, details.notAfter);
+  if (softwareKey(rec)) {
+    await store.install({ privateKeyPkcs8: await keyOf(e, rec, live), certificateDer, chainDer: caCerts, friendlyName: name });
+    return;
+  }
+  // The key lives in the primary store's token: the certificate goes in beside it.
+  if (store !== e.stores[0]) {
+    throw new CoreError('STORE_UNAVAILABLE', `The new key lives in ${e.stores[0]!.describe()} and cannot be copied into ${store.describe()}. Remove the extra store from policy, or set keyStorage to "software".`, { reason: 'KEY_NOT_PORTABLE' });
+  }
+  killPoint('attach:before');
+  await custodianOf(e, rec).attach({ keyId: rec.keyId!, certificateDer, chainDer: caCerts, friendlyName: name });
 }
 
 /**
@@ -331,6 +381,18 @@ async function ensureInstalled(e: Engine, rec: JournalRecord, live: Live, caCert
   const fp = rec.newFingerprint!;
   const present = (await store.list(e.anchorsDer)).find((s) => s.fingerprint === fp);
   if (present?.hasPrivateKey) return;
+  if (!softwareKey(rec)) {
+    // The key is in the token (the killed run made it there) unless something removed it since.
+    if (!rec.keyId || !(await custodianOf(e, rec).hasKey(rec.keyId))) {
+      throw new CoreError(
+        'KEY_MISSING',
+        `The key of the interrupted renewal is no longer in ${store.describe()}, so the certificate the bank issued (sha256 ${fp}) cannot be used. The previous certificate was left in place. Obtain a new certificate (取得) or ask your branch (お取引店窓口).`,
+        { reason: 'ISSUED_LOST', fingerprint: fp },
+      );
+    }
+    await installIssued(e, rec, live, caCerts, store);
+    return;
+  }
   if (!rec.sealedKey && !live.pkcs8) {
     // Only a journal of an earlier version, which dropped the key once the certificate was in the store.
     throw new CoreError(

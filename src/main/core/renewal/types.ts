@@ -1,7 +1,7 @@
 import type { ApiEvent, CertDeskApi, CertDeskEvents } from '../../../shared/contract';
 import type { Policy } from '../../../shared/policy';
 import type { EstTransport } from '../est';
-import type { CertificateStore } from '../store';
+import type { CertificateStore, KeyCustodian } from '../store';
 import type { Vault } from '../vault';
 import type { Settings } from '../config';
 import type { DueReminder } from './reminders';
@@ -28,6 +28,13 @@ export interface RenewalDeps {
    * Default: the primary alone.
    */
   stores?: CertificateStore[];
+  /**
+   * Who makes the renewal's key (issue 16). Default: keyCustodianFor(stores, policy.keyStorage):
+   * the NSS db's own token for `store` with one NSS store, else `software`. The composition
+   * root passes a PKCS#11 custodian for `tpm` / `pkcs11` (it holds the PIN).
+   */
+  custodian?: KeyCustodian;
+  /** Seals a `software` key in the journal; a key that lives in a token never needs it. */
   vault: Vault;
   settings: Settings;
   transportFor(identity?: TransportIdentity): EstTransport;

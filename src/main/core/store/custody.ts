@@ -18,6 +18,8 @@ export interface KeyRequestSpec {
   label: string;
   /** Extra request attributes in DER (Attribute SEQUENCEs), e.g. from /csrattrs; each adapter says which it can carry. */
   attributesDer?: Uint8Array[];
+  /** The request's signature hash (default SHA-256; a bank's /csrattrs may ask for SHA-384). */
+  hash?: 'SHA-256' | 'SHA-384';
 }
 
 export interface KeyRequest {
@@ -60,4 +62,12 @@ export interface KeyCustodian {
   hasKey(keyId: string): Promise<boolean>;
   /** Removes a key that no certificate uses (an orphan after a kill); removing what is not there is not an error. */
   removeKey(keyId: string): Promise<void>;
+}
+
+/**
+ * A store that can make keys inside itself offers its custodian through this optional hook
+ * (the NSS store: its db's token). `keyCustodianFor` (store/custodian-for) asks it.
+ */
+export interface HasKeyCustodian {
+  keyCustodian(storage: KeyStorage): KeyCustodian | undefined;
 }

@@ -1,6 +1,9 @@
 // The store module's surface (docs/core-modules.md); everything else in this folder is private.
 export type { CertificateStore, StoredIdentity, InstallOptions, CommandRunner, RunOptions, RunResult } from './types';
-export type { KeyCustodian, KeyRequestSpec, KeyRequest, AttachOptions } from './custody';
+export type { KeyCustodian, KeyRequestSpec, KeyRequest, AttachOptions, HasKeyCustodian } from './custody';
+export { keyCustodianFor } from './custodian-for';
+export { createSoftwareCustodian } from './software-custody';
+export { createPkcs11Custodian, type Pkcs11CustodianOptions } from './pkcs11/custody';
 export { createCommandRunner, type RunnerOptions } from './runner';
 export { openNssStore, defaultNssDbDir, type NssStoreOptions } from './nss/store';
 export { findFirefoxProfileDbs } from './nss/firefox';

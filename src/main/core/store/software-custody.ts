@@ -16,7 +16,7 @@ export function createSoftwareCustodian(store: CertificateStore): KeyCustodian {
     describe: () => `${store.describe()} (key made in CertDesk, imported)`,
     async createRequest(spec: KeyRequestSpec): Promise<KeyRequest> {
       const keys = await generateKeyPair(spec.keyType);
-      const [csr, pkcs8] = await Promise.all([buildCsr({ keys, subjectDer: spec.subjectDer }), exportPkcs8(keys.privateKey)]);
+      const [csr, pkcs8] = await Promise.all([buildCsr({ keys, subjectDer: spec.subjectDer, ...(spec.hash ? { hash: spec.hash } : {}), ...(spec.attributesDer ? { attributesDer: spec.attributesDer } : {}) }), exportPkcs8(keys.privateKey)]);
       const spki = new Uint8Array(createPublicKey(createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' })).export({ format: 'der', type: 'spki' }));
       return { keyId: sha256Hex(spki), csrDer: csr.der, publicKeySpki: spki, softwarePkcs8: pkcs8 };
     },

@@ -25,6 +25,9 @@ import { dbStamp, readListing, type Listing, type Trust } from './listing';
 import { MUST_VERIFY, TRUSTED_DELEGATOR, withToken } from './token';
 import type { PrefetchedIdentity, PrefetchedListing } from '../prefetch';
 import { exportNickname, type ToolTarget } from './export';
+import type { KeyStorage } from '../../../../shared/policy';
+import type { HasKeyCustodian, KeyCustodian } from '../custody';
+import { createNssTokenCustodian } from './custody';
 
 export interface NssStoreOptions {
   /** Default: ~/.pki/nssdb, the database Chrome and Chromium read. */
@@ -72,7 +75,7 @@ export async function openNssStore(opts: NssStoreOptions = {}): Promise<Certific
   return store;
 }
 
-class NssStore implements CertificateStore {
+class NssStore implements CertificateStore, HasKeyCustodian {
   readonly kind = 'nss' as const;
   readonly lockFile: string;
   private readonly db: string;
@@ -103,6 +106,12 @@ class NssStore implements CertificateStore {
 
   describe(): string {
     return this.naming.label;
+  }
+
+  /** keyStorage `store`: the db's own token makes and keeps the key (nss/custody). */
+  keyCustodian(storage: KeyStorage): KeyCustodian | undefined {
+    if (storage !== 'store') return undefined;
+    return createNssTokenCustodian({ dbDir: this.dbDir, label: this.naming.label, beforeWrite: this.naming.beforeWrite });
   }
 
   async open(create: boolean): Promise<void> {

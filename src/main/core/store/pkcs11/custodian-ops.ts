@@ -5,7 +5,7 @@ import { CoreError } from '../../errors';
 import { csrToBeSigned, certificateObjectFields } from '../../pki';
 import type { AttachOptions, KeyRequest, KeyRequestSpec } from '../custody';
 import { certFacts } from '../certs';
-import { certificates, destroyQuietly, generateKeyPair, keyObjects, publicKeySpki, putCertificate, signSha256, type P11Session, type TemplateProfile, type TokenCertificate } from './objects';
+import { CK, certificates, destroyQuietly, generateKeyPair, keyObjects, publicKeySpki, putCertificate, signHashed, type P11Session, type TemplateProfile, type TokenCertificate } from './objects';
 
 export type { TemplateProfile } from './objects';
 
@@ -25,8 +25,9 @@ export function createTokenKeyOps(o: { profile: TemplateProfile; where: string; 
       o.run('write', (s) => {
         const key = generateKeyPair(s, spec.keyType, spec.label, o.profile);
         try {
-          const { tbs, complete } = csrToBeSigned({ subjectDer: spec.subjectDer, spkiDer: key.spkiDer, algorithm: key.algorithm, ...(spec.attributesDer ? { attributesDer: spec.attributesDer } : {}) });
-          const csr = complete(signSha256(s, key.privateKey, key.algorithm, tbs));
+          const hash = spec.hash ?? 'SHA-256';
+          const { tbs, complete } = csrToBeSigned({ subjectDer: spec.subjectDer, spkiDer: key.spkiDer, algorithm: key.algorithm, hash, ...(spec.attributesDer ? { attributesDer: spec.attributesDer } : {}) });
+          const csr = complete(signHashed(s, key.privateKey, key.algorithm, hash, tbs));
           return { keyId: key.keyId, csrDer: csr.der, publicKeySpki: key.spkiDer };
         } catch (err) {
           // A key whose request could not be made is no one's: it goes at once.
@@ -46,8 +47,11 @@ export function createTokenKeyOps(o: { profile: TemplateProfile; where: string; 
         const der = Buffer.from(opts.certificateDer);
         const present = all.find((c) => der.equals(Buffer.from(c.der)));
         const label = present?.label || labelFor(all);
+        if (present && present.keyId !== opts.keyId) throw new CoreError('STORE_WRITE_FAILED', `The certificate is already in ${o.where} under another key ID. Remove it there and try again.`, { reason: 'ID_CONFLICT' });
         if (!present) putCertificate(s, opts.certificateDer, opts.keyId, label);
-        else if (present.keyId !== opts.keyId) throw new CoreError('STORE_WRITE_FAILED', `The certificate is already in ${o.where} under another key ID. Remove it there and try again.`, { reason: 'ID_CONFLICT' });
+        // The key takes the certificate's name, as an import names it: certutil -K and a
+        // browser's key list then show the holder, not the request's working label.
+        relabel(s, opts.keyId, label);
         for (const ca of opts.chainDer) {
           const f = certFacts(ca);
           if (!f.isCA || f.selfSigned || all.some((c) => Buffer.from(ca).equals(Buffer.from(c.der)))) continue;
@@ -66,6 +70,17 @@ export function createTokenKeyOps(o: { profile: TemplateProfile; where: string; 
         for (const h of [...k.privateKeys, ...k.publicKeys]) s.p11.C_DestroyObject(s.session, h);
       }),
   };
+}
+
+function relabel(s: P11Session, keyId: string, label: string): void {
+  const k = keyObjects(s, keyId);
+  for (const h of [...k.privateKeys, ...k.publicKeys]) {
+    try {
+      s.p11.C_SetAttributeValue(s.session, h, [{ type: CK.CKA_LABEL, value: label }]);
+    } catch {
+      // A token that keeps labels fixed still pairs by CKA_ID: only the name shown differs.
+    }
+  }
 }
 
 /**

@@ -9,7 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type * as Pkcs11Module from 'pkcs11js';
 import type { KeyType } from '../../../../shared/policy';
 import { CoreError } from '../../errors';
-import { certificateObjectFields, ecdsaRawToDer, ecPointOf, p256Spki, rsaSpki, sha256DigestInfo, type RequestKeyAlgorithm } from '../../pki';
+import { certificateObjectFields, digestInfo, ecdsaRawToDer, ecPointOf, p256Spki, rsaSpki, type RequestHash, type RequestKeyAlgorithm } from '../../pki';
 
 export type Pkcs11 = InstanceType<typeof Pkcs11Module.PKCS11>;
 export type Handle = Buffer;
@@ -130,13 +130,13 @@ export function generateKeyPair(s: P11Session, keyType: KeyType, label: string, 
 }
 
 /**
- * Signs `data` with SHA-256 and the token's raw mechanism (CKM_RSA_PKCS over a DigestInfo,
+ * Signs `data` with the hash (computed here) and the token's raw mechanism (CKM_RSA_PKCS over a DigestInfo,
  * CKM_ECDSA over the hash): every token has those, where the combined hash-and-sign
  * mechanisms are missing from many smart cards. ECDSA comes back as DER.
  */
-export function signSha256(s: P11Session, privateKey: Handle, algorithm: RequestKeyAlgorithm, data: Uint8Array): Uint8Array {
-  const hash = createHash('sha256').update(data).digest();
-  const input = Buffer.from(algorithm === 'rsa' ? sha256DigestInfo(hash) : hash);
+export function signHashed(s: P11Session, privateKey: Handle, algorithm: RequestKeyAlgorithm, hashName: RequestHash, data: Uint8Array): Uint8Array {
+  const hash = createHash(hashName === 'SHA-384' ? 'sha384' : 'sha256').update(data).digest();
+  const input = Buffer.from(algorithm === 'rsa' ? digestInfo(hashName, hash) : hash);
   try {
     s.p11.C_SignInit(s.session, { mechanism: algorithm === 'rsa' ? CK.CKM_RSA_PKCS : CK.CKM_ECDSA }, privateKey);
     const out = s.p11.C_Sign(s.session, input, Buffer.alloc(1024));
