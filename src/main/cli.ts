@@ -470,6 +470,12 @@ function isEntry(): boolean {
 }
 
 if (isEntry()) {
+  // A rejection nobody handled is a bug, but Node's own report would print its message raw
+  // (a file name with control characters in it) and end the process mid-command: it is shown
+  // escaped instead, and the command's own exit code stands.
+  process.on('unhandledRejection', (e) => {
+    process.stderr.write(safeLines(`certdesk: internal error (please report): ${safe(e instanceof Error ? e.message : String(e))}\n`));
+  });
   const code = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env });
   // Let stdout drain into a pipe before exiting; exit explicitly so no idle handle keeps us alive.
   process.stdout.write('', () => process.exit(code));
