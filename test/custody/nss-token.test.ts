@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, watch, type FSWatcher } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { subjectFromTemplate } from '../../src/main/core/pki';
+import { ecdsaRawToDer, subjectFromTemplate } from '../../src/main/core/pki';
 import { openNssStore } from '../../src/main/core/store';
 import { createNssTokenCustodian } from '../../src/main/core/store/nss/custody';
 import { makeTestPki, type TestPki } from '../store/pki-fixture';
@@ -148,5 +148,25 @@ describe('NSS token custodian: nothing on disk but the db', () => {
     }
     expect(seen).toEqual([]);
     rmSync(watched, { recursive: true, force: true });
+  });
+});
+
+describe('requests signed through a token: the encodings', () => {
+  it('SHA-384 requests (a bank\'s /csrattrs may ask for them) pass openssl for RSA and P-256 keys', async () => {
+    const db = newNssDb(work, 'sha384');
+    const custodian = createNssTokenCustodian({ dbDir: db, label: `NSS db ${db}` });
+    for (const keyType of ['rsa2048', 'ecdsaP256'] as const) {
+      const req = await custodian.createRequest({ keyType, subjectDer: subject, label: 'h', hash: 'SHA-384' });
+      expect(opensslVerifyCsr(req.csrDer)).toContain(keyType === 'rsa2048' ? 'sha384WithRSAEncryption' : 'ecdsa-with-SHA384');
+    }
+  });
+
+  it('ECDSA r || s becomes DER INTEGERs: leading zeros dropped, a high bit padded', () => {
+    const r = new Uint8Array(32).fill(0);
+    r[31] = 1;
+    const s = new Uint8Array(32).fill(0xff);
+    const der = Buffer.from(ecdsaRawToDer(Uint8Array.from([...r, ...s]))).toString('hex');
+    expect(der).toBe(`3026020101022100${'ff'.repeat(32)}`);
+    expect(() => ecdsaRawToDer(new Uint8Array(63))).toThrow(/not r \|\| s/);
   });
 });
