@@ -122,7 +122,8 @@ describe.skipIf(!FIREFOX)('Firefox (firefox-esr, headless)', { timeout: 90_000 }
     expect(existsSync(join(work, 'page.png'))).toBe(true);
     expect(seen).toEqual([renewed]);
 
-    // While Firefox runs with the profile, CertDesk refuses before writing anything.
+    // While Firefox runs with the profile, CertDesk still reads it (status), and doctor's store
+    // check says to close Firefox; nothing is written.
     const running = spawn(FIREFOX, ['--headless', '--no-remote', 'about:blank'], { env: homeEnv(), detached: true, stdio: 'ignore' });
     try {
       const lock = join(profile.dir, 'lock');
@@ -138,8 +139,10 @@ describe.skipIf(!FIREFOX)('Firefox (firefox-esr, headless)', { timeout: 90_000 }
       while (!live() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       expect(live(), 'Firefox took its profile lock').toBe(true);
       const before = await dbCertificates(profile.dir);
-      const refused = await run(process.execPath, [cli, 'renew', '--yes', '--json', '--policy', policy], { env: { ...homeEnv(), CERTDESK_DATA_DIR: join(work, 'data') } });
-      expect(refused.code).not.toBe(0);
+      const status = await run(process.execPath, [cli, 'status', '--json', '--policy', policy], { env: { ...homeEnv(), CERTDESK_DATA_DIR: join(work, 'data') } });
+      expect(status.stdout).toContain(renewed);
+      const refused = await run(process.execPath, [cli, 'doctor', '--json', '--policy', policy], { env: { ...homeEnv(), CERTDESK_DATA_DIR: join(work, 'data') } });
+      expect(refused.code, refused.stdout).not.toBe(0);
       const error = (JSON.parse(refused.stdout) as { error: { code: string; message: string; detail?: { reason?: string } } }).error;
       expect(error).toMatchObject({ code: 'STORE_UNAVAILABLE', detail: { reason: 'FIREFOX_RUNNING' } });
       expect(error.message).toContain('Close Firefox and try again');

@@ -43,8 +43,8 @@ export interface OpenedStores {
 /**
  * Every store a policy names, in its order (the first is the primary), opened at once. A
  * name given twice is opened once. The prefetched listing, if any, is the first's. A Firefox
- * profile after the first is not refused at opening while Firefox runs (the primary's
- * certificates can still be shown): `readyToWrite` and every write check it.
+ * profile is not refused at opening while Firefox runs (reading it is safe, and the app and
+ * `certdesk status` can still show the certificates): `readyToWrite` and every write check it.
  */
 export async function openStoresFor(specs: string[], opts: { home?: string; prefetched?: PrefetchedListing } = {}): Promise<OpenedStores> {
   const unique = [...new Set(specs.length > 0 ? specs : ['os'])];
@@ -53,7 +53,7 @@ export async function openStoresFor(specs: string[], opts: { home?: string; pref
   const stores = await Promise.all(
     unique.map(async (spec, i) => {
       if (spec !== 'firefox') return openStoreFor(spec, i === 0 && prefetched ? { ...rest, prefetched } : rest);
-      const ff = await openFirefoxStore(rest.home, i === 0);
+      const ff = await openFirefoxStore(rest.home, false);
       checks.push(ff.check);
       return ff.store;
     }),
