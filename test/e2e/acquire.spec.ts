@@ -22,6 +22,9 @@ for (const lang of ['ja', 'en'] as Language[]) {
 
     await page.locator(`[data-fingerprint="${old.fingerprint}"]`).getByRole('button', { name: t.acquire }).click();
     await expect(page.getByRole('heading', { name: t.acquire })).toBeVisible();
+    // The expired certificate carries the login ID (its CN): the form starts with it.
+    await expect(page.getByLabel(t.loginId)).toHaveValue(id);
+    await page.getByLabel(t.loginId).fill('');
     await record(page, '11', 'acquire', lang);
 
     // Validation before anything is sent.
@@ -45,7 +48,9 @@ for (const lang of ['ja', 'en'] as Language[]) {
     await page.getByRole('button', { name: t.retry }).click();
     await expect(page.getByLabel(t.password)).toHaveValue('');
 
-    await page.getByLabel(t.loginId).fill(id);
+    // Typed full-width (a Japanese input method): normalised before it is sent.
+    const fullWidth = id.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+    await page.getByLabel(t.loginId).fill(fullWidth);
     await page.getByLabel(t.password).fill(old.password);
     await page.getByRole('button', { name: t.submit }).click();
     await expect(page.getByRole('heading', { name: t.done })).toBeVisible({ timeout: 60_000 });

@@ -7,6 +7,7 @@ import { BankContext, bankInfo } from './components/bank';
 import { ProxyAuthDialog } from './components/ProxyAuthDialog';
 import { TopBar, type NavTarget } from './components/TopBar';
 import { isBusy, type FlowEvent, type FlowState } from './flow/machine';
+import { loginIdOf } from './flow/login-id';
 import { useFlow } from './flow/useFlow';
 import { Acquire } from './screens/Acquire';
 import { Details } from './screens/Details';
@@ -73,7 +74,7 @@ function CurrentScreen({ state, lang, dispatch }: { state: FlowState; lang: Lang
           lang={lang}
           reminder={state.reminder}
           onRenew={(cert) => dispatch({ type: 'renew', cert })}
-          onAcquire={acquire}
+          onAcquire={(cert) => dispatch({ type: 'openAcquire', loginId: cert && loginIdOf(cert) })}
           onNewPc={() => dispatch({ type: 'openNewPc' })}
           onDetails={(cert) => dispatch({ type: 'openDetails', cert })}
         />
@@ -88,7 +89,7 @@ function CurrentScreen({ state, lang, dispatch }: { state: FlowState; lang: Lang
       return <Done outcome={screen.outcome} summary={state.overview?.certificates.find((c) => c.fingerprint === screen.outcome.certificate.sha256) ?? null} lang={lang} onClose={home} />;
     // `request` lives only in the event and the runner's call; the form has already cleared its field.
     case 'acquire':
-      return <Acquire onSubmit={(request) => dispatch({ type: 'submitAcquire', request })} onBack={home} />;
+      return <Acquire key={screen.loginId ?? ''} initialLoginId={screen.loginId} onSubmit={(request) => dispatch({ type: 'submitAcquire', request })} onBack={home} />;
     case 'newPc':
       return <NewPc error={screen.error} onAcquire={acquire} onHome={home} />;
     case 'error':

@@ -37,7 +37,8 @@ export type Screen =
   | { name: 'start'; cert: CertificateSummary }
   | { name: 'issuing' }
   | { name: 'done'; outcome: RenewalOutcome }
-  | { name: 'acquire' }
+  /** `loginId`: pre-filled from the expired certificate the user came from. */
+  | { name: 'acquire'; loginId?: string }
   /** A new or replaced PC: the two ways to a certificate here; `error` when the bank just refused 取得 for it. */
   | { name: 'newPc'; error: ApiError | null }
   | { name: 'error'; error: ApiError; retry: Retry | null }
@@ -81,7 +82,7 @@ export type FlowEvent =
   | { type: 'home' }
   | { type: 'renew'; cert: CertificateSummary }
   | { type: 'confirm' }
-  | { type: 'openAcquire' }
+  | { type: 'openAcquire'; loginId?: string | undefined }
   | { type: 'openNewPc' }
   | { type: 'openBankPage'; page: BankPage }
   | { type: 'submitAcquire'; request: AcquireRequest }
@@ -201,7 +202,7 @@ export function transition(state: FlowState, event: FlowEvent): Step {
     case 'confirm':
       return screen.name === 'start' ? startIssuing(state, { kind: 'renew', cert: screen.cert }) : stay(state);
     case 'openAcquire':
-      return go(state, { name: 'acquire' });
+      return go(state, event.loginId ? { name: 'acquire', loginId: event.loginId } : { name: 'acquire' });
     case 'openNewPc':
       return go(state, { name: 'newPc', error: null });
     case 'openBankPage':

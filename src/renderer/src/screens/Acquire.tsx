@@ -2,10 +2,12 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { validateLoginId, validatePassword, type AcquireRequest } from '../../../shared/contract';
 import { Heading } from '../components/common';
+import { normaliseLoginId } from '../flow/login-id';
 
-export function Acquire({ onSubmit, onBack }: { onSubmit(req: AcquireRequest): void; onBack(): void }) {
+export function Acquire({ initialLoginId, onSubmit, onBack }: { initialLoginId?: string | undefined; onSubmit(req: AcquireRequest): void; onBack(): void }) {
   const { t } = useTranslation();
-  const [loginId, setLoginId] = useState('');
+  const [rawLoginId, setLoginId] = useState(initialLoginId ?? '');
+  const loginId = normaliseLoginId(rawLoginId);
   const [errors, setErrors] = useState<{ loginId?: boolean; password?: boolean }>({});
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -34,7 +36,7 @@ export function Acquire({ onSubmit, onBack }: { onSubmit(req: AcquireRequest): v
         )}
         <Field id="loginId" label={t('acquire.loginId')} help={t('acquire.loginIdHelp')} error={errors.loginId ? t('acquire.errLoginId') : null}>
           {(aria) => (
-            <input {...aria} name="loginId" className="input" autoComplete="username" spellCheck={false} value={loginId} onChange={(e) => setLoginId(e.target.value)} required />
+            <input {...aria} name="loginId" className="input" autoComplete="username" spellCheck={false} value={rawLoginId} onChange={(e) => setLoginId(e.target.value)} onBlur={() => setLoginId(loginId)} required />
           )}
         </Field>
         <Field id="password" label={t('acquire.password')} help={t('acquire.passwordHelp')} error={errors.password ? t('acquire.errPassword') : null}>

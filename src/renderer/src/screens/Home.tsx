@@ -10,7 +10,8 @@ interface Props {
   lang: Language;
   reminder: { daysLeft: number; fingerprint: string } | null;
   onRenew(cert: CertificateSummary): void;
-  onAcquire(): void;
+  /** From an expired certificate's card or notice: that certificate (its login ID pre-fills the form). */
+  onAcquire(cert?: CertificateSummary): void;
   onNewPc(): void;
   onDetails(cert: CertificateSummary): void;
 }
@@ -52,7 +53,7 @@ export function Home({ overview, lang, reminder, onRenew, onAcquire, onNewPc, on
           <p>{t('home.none', { bank })}</p>
           <p className="muted">{t('home.noneHelp')}</p>
           <div className="actions">
-            <button type="button" className="btn btn-primary" onClick={onAcquire}>
+            <button type="button" className="btn btn-primary" onClick={() => onAcquire()}>
               {t('home.acquire')}
             </button>
             <button type="button" className="btn btn-secondary" onClick={onNewPc}>
@@ -92,7 +93,7 @@ function Notice({ cert, lang, onRenew, onAcquire }: { cert: CertificateSummary; 
           className="link"
           onClick={(e) => {
             e.preventDefault();
-            if (expired) onAcquire();
+            if (expired) onAcquire(cert);
             else onRenew(cert);
           }}
         >
@@ -136,7 +137,7 @@ function CertCard({ cert, lang, onRenew, onAcquire, onDetails }: { cert: Certifi
           </button>
         )}
         {cert.phase === 'acquirable' && (
-          <button type="button" className="btn btn-primary" onClick={onAcquire}>
+          <button type="button" className="btn btn-primary" onClick={() => onAcquire(cert)}>
             {t('home.acquire')}
           </button>
         )}
