@@ -113,6 +113,19 @@ export interface CheckResult {
 export interface PreflightReport {
   passed: boolean;
   checks: CheckResult[];
+  /**
+   * What the next request will be made of: the bank's /csrattrs (RFC 7030 §4.5) against the
+   * policy; what CertDesk honoured and what it ignored, each in words. Absent when the bank
+   * was not reached.
+   */
+  request?: PreflightRequest;
+}
+
+export interface PreflightRequest {
+  keyType: string;
+  hash: string;
+  honoured: string[];
+  ignored: string[];
 }
 
 export type StepId = 'generateKey' | 'buildRequest' | 'send' | 'verify' | 'install' | 'verifyInStore' | 'removeOld';

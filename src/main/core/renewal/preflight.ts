@@ -9,13 +9,8 @@ import type { StoredIdentity } from '../store';
 import { readRequestShape } from './request-shape';
 import { checkClock, newClient, type Engine } from './steps';
 
-/**
- * The preflight's report, with what the next request will be made of: the bank's /csrattrs
- * against the policy (key type, hash, what was honoured and what ignored, each with why).
- */
-export interface PreflightWithRequest extends PreflightReport {
-  request?: { keyType: string; hash: string; honoured: string[]; ignored: string[] };
-}
+/** The preflight's report; `request` (the contract's) says what the next request will be made of. */
+export type PreflightWithRequest = PreflightReport;
 
 export function phaseError(s: StoredIdentity, e: Engine, now: Date): CoreError | null {
   const d = inspectCertificate(s.certificateDer);
