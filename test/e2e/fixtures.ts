@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 import {
+  API_EVENTS,
   API_METHODS,
   validateArgs,
   type ApiEvent,
@@ -138,7 +139,7 @@ export async function installBridge(page: Page, initial: CertDeskApi): Promise<B
       });
       w.document.addEventListener('securitypolicyviolation', (e) => w.__certdeskCsp(`${e.violatedDirective} ${e.blockedURI}`));
     },
-    { methods: [...API_METHODS] as string[], events: ['progress', 'reminder'] },
+    { methods: [...API_METHODS] as string[], events: [...API_EVENTS] as string[] },
   );
   let chain = Promise.resolve();
   return {

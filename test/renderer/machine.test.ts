@@ -225,3 +225,42 @@ describe('retryFor', () => {
     expect(retryFor({ kind: 'diagnostics' })).toEqual({ kind: 'diagnostics' });
   });
 });
+
+describe('a certdesk: link (launch)', () => {
+  const renewable = { ...cert, phase: 'renewable' } as CertificateSummary;
+  const home = on({ name: 'home' }, { overview: { ...overview, certificates: [renewable] } });
+
+  it('open shows home at once; renew and 取得 only ask', () => {
+    expect(transition(home, { type: 'launched', request: { action: 'open' } }).command).toEqual({ kind: 'loadOverview' });
+    const asked = transition(home, { type: 'launched', request: { action: 'renew' } });
+    expect(asked.command).toBeNull();
+    expect(asked.state.launch).toEqual({ action: 'renew' });
+    expect(asked.state.screen).toEqual({ name: 'home' });
+  });
+
+  it('いいえ does nothing; はい starts the checks of the renewable certificate', () => {
+    const asked = transition(home, { type: 'launched', request: { action: 'renew' } }).state;
+    expect(transition(asked, { type: 'answerLaunch', yes: false })).toEqual({ state: { ...asked, launch: null }, command: null });
+    const yes = transition(asked, { type: 'answerLaunch', yes: true });
+    expect(yes.command).toEqual({ kind: 'preflight', cert: renewable });
+    expect(yes.state.launch).toBeNull();
+  });
+
+  it('はい to 取得 opens the form with the link\'s login ID (normalised), or empty when it is not one', () => {
+    const ask = (loginId?: string) => transition(home, { type: 'launched', request: loginId === undefined ? { action: 'acquire' } : { action: 'acquire', loginId } }).state;
+    expect(transition(ask('ＤＥＭＯ０００１'), { type: 'answerLaunch', yes: true }).state.screen).toEqual({ name: 'acquire', loginId: 'DEMO0001' });
+    expect(transition(ask('bad id!'), { type: 'answerLaunch', yes: true }).state.screen).toEqual({ name: 'acquire' });
+    expect(transition(ask(), { type: 'answerLaunch', yes: true }).state.screen).toEqual({ name: 'acquire' });
+  });
+
+  it('never interrupts a run', () => {
+    const issuing = on({ name: 'issuing' });
+    expect(transition(issuing, { type: 'launched', request: { action: 'acquire' } })).toEqual({ state: issuing, command: null });
+    expect(transition(issuing, { type: 'launched', request: { action: 'open' } })).toEqual({ state: issuing, command: null });
+  });
+
+  it('renew with nothing renewable goes home, which says what there is', () => {
+    const none = on({ name: 'diagnostics', text: '', saved: null }, { launch: { action: 'renew' } });
+    expect(transition(none, { type: 'answerLaunch', yes: true }).command).toEqual({ kind: 'loadOverview' });
+  });
+});

@@ -4,6 +4,7 @@ import { useMemo, type ReactElement } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Language } from '../../shared/contract';
 import { BankContext, bankInfo } from './components/bank';
+import { ConfirmDialog } from './components/ConfirmDialog';
 import { ProxyAuthDialog } from './components/ProxyAuthDialog';
 import { TopBar, type NavTarget } from './components/TopBar';
 import { isBusy, type FlowEvent, type FlowState } from './flow/machine';
@@ -49,6 +50,7 @@ export function App() {
           <CurrentScreen state={state} lang={lang} dispatch={dispatch} />
         </main>
         <ProxyAuthDialog />
+        {state.launch && <LaunchQuestion request={state.launch} onAnswer={(yes) => dispatch({ type: 'answerLaunch', yes })} />}
       </div>
     </BankContext.Provider>
   );
@@ -101,4 +103,16 @@ function CurrentScreen({ state, lang, dispatch }: { state: FlowState; lang: Lang
     case 'settings':
       return state.settings ? <Settings view={state.settings} onChange={(patch) => dispatch({ type: 'changeSettings', patch })} savedNote={state.settingsSaved} /> : null;
   }
+}
+
+/** A certdesk: link's renew or 取得: asked first, いいえ (and Esc) does nothing. */
+function LaunchQuestion({ request, onAnswer }: { request: NonNullable<FlowState['launch']>; onAnswer(yes: boolean): void }) {
+  const { t } = useTranslation();
+  const renew = request.action === 'renew';
+  const loginId = request.action === 'acquire' ? request.loginId : undefined;
+  return (
+    <ConfirmDialog title={renew ? t('launch.renewTitle') : t('launch.acquireTitle')} yes={t('launch.yes')} no={t('launch.no')} onYes={() => onAnswer(true)} onNo={() => onAnswer(false)}>
+      <p>{renew ? t('launch.renewBody') : loginId ? t('launch.acquireBodyId', { loginId }) : t('launch.acquireBody')}</p>
+    </ConfirmDialog>
+  );
 }

@@ -1,7 +1,10 @@
 // Every screen transition of the window, as data: `transition(state, event)` gives the next
 // state and, at most, one command for the runner (flow/run.ts) to carry out against the
 // contract. Pure: no React, no DOM, no bridge, so it is tested without a browser.
+import { validateLoginId } from '../../../shared/contract';
 import { validElsewhere } from '../../../shared/error-policy';
+import { normaliseLoginId } from './login-id';
+import { byUrgency } from './urgency';
 import type {
   AcquireRequest,
   ApiError,
@@ -13,6 +16,7 @@ import type {
   CheckState,
   DiagnosticsSaved,
   Language,
+  LaunchRequest,
   Overview,
   PreflightReport,
   ProgressEvent,
@@ -57,6 +61,8 @@ export interface FlowState {
   pending: { attempt: number; retryAt: string } | null;
   cancelling: boolean;
   reminder: { daysLeft: number; fingerprint: string } | null;
+  /** A certdesk: link asked to renew or to 取得: nothing happens until the user says yes. */
+  launch: Extract<LaunchRequest, { action: 'renew' | 'acquire' }> | null;
 }
 
 /** Work for the runner. An acquire command carries the password; no state ever does. */
@@ -108,7 +114,10 @@ export type FlowEvent =
   | { type: 'failed'; error: ApiError; command: Command }
   // the main process's own events
   | { type: 'progress'; event: ProgressEvent }
-  | { type: 'reminder'; daysLeft: number; fingerprint: string };
+  | { type: 'reminder'; daysLeft: number; fingerprint: string }
+  | { type: 'launched'; request: LaunchRequest }
+  // the user's answer to the link's question
+  | { type: 'answerLaunch'; yes: boolean };
 
 export interface Step {
   state: FlowState;
@@ -125,6 +134,7 @@ export const initialState: FlowState = {
   pending: null,
   cancelling: false,
   reminder: null,
+  launch: null,
 };
 
 /** A preflight still checking, or issuing: one run at a time, and the header waits. */
@@ -181,6 +191,17 @@ function retry(state: FlowState, r: Retry): Step {
     case 'diagnostics':
       return { state, command: { kind: 'diagnostics' } };
   }
+}
+
+function answerLaunch(state: FlowState, request: FlowState['launch']): Step {
+  if (!request) return stay(state);
+  if (request.action === 'acquire') {
+    const id = request.loginId === undefined ? undefined : normaliseLoginId(request.loginId);
+    return go(state, id !== undefined && validateLoginId(id) === null ? { name: 'acquire', loginId: id } : { name: 'acquire' });
+  }
+  // The most urgent certificate whose renewal is open; none: home says what there is.
+  const cert = byUrgency(state.overview?.certificates ?? []).find((c) => c.phase === 'renewable');
+  return cert ? startPreflight(state, cert) : { state, command: { kind: 'loadOverview' } };
 }
 
 function progress(state: FlowState, e: ProgressEvent): FlowState {
@@ -265,5 +286,12 @@ export function transition(state: FlowState, event: FlowEvent): Step {
       return stay(progress(state, event.event));
     case 'reminder':
       return stay({ ...state, reminder: { daysLeft: event.daysLeft, fingerprint: event.fingerprint } });
+    // A link opens home at once (it changes nothing); renew and 取得 wait for the user's yes, and
+    // never interrupt a run.
+    case 'launched':
+      if (event.request.action === 'open') return isBusy(state) ? stay(state) : { state, command: { kind: 'loadOverview' } };
+      return isBusy(state) ? stay(state) : stay({ ...state, launch: event.request });
+    case 'answerLaunch':
+      return answerLaunch({ ...state, launch: null }, event.yes ? state.launch : null);
   }
 }

@@ -19,10 +19,12 @@ export function useFlow(): [FlowState, (event: FlowEvent) => void] {
   useEffect(() => {
     const offProgress = api().on('progress', (event) => dispatch({ type: 'progress', event }));
     const offReminder = api().on('reminder', (e) => dispatch({ type: 'reminder', daysLeft: e.daysLeft, fingerprint: e.fingerprint }));
+    const offLaunch = api().on('launch', (request) => dispatch({ type: 'launched', request }));
     dispatch({ type: 'opened' });
     return () => {
       offProgress();
       offReminder();
+      offLaunch();
     };
   }, [dispatch]);
   return [state, dispatch];

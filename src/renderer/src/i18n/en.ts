@@ -65,6 +65,15 @@ export const en: typeof ja = {
     guide: 'Open the guide of {{bank}}',
     home: 'Back to home',
   },
+  launch: {
+    renewTitle: 'Start renewing your certificate?',
+    renewBody: 'The bank\'s page asked CertDesk to renew your certificate. Press "Yes" to start the checks before the renewal.',
+    acquireTitle: 'Start obtaining a certificate?',
+    acquireBody: 'The bank\'s page asked CertDesk to obtain a certificate. Press "Yes" to open the form.',
+    acquireBodyId: 'The bank\'s page asked CertDesk to obtain a certificate for login ID {{loginId}}. Press "Yes" to open the form.',
+    yes: 'Yes',
+    no: 'No',
+  },
   support: {
     heading: 'Contact',
     phone: 'Phone',
