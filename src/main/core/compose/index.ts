@@ -92,6 +92,8 @@ export async function composeCore(opts: ComposeOptions): Promise<ComposedCore> {
   // The policy's stores, the first the primary (identity, listing); --store names one instead.
   const storeSpecs = config.then((m) => (opts.store ? [opts.store] : policyLoad.then((l) => (l.policy.stores.length > 0 ? [...l.policy.stores] : [m.storeOf(l.policy)]))));
   const storeSpec = storeSpecs.then((specs) => specs[0]!);
+  // Awaited only once the policy has loaded: a policy that fails is reported from policyLoad.
+  storeSpec.catch(() => undefined);
   const opened = named ? openStores([named.spec], named.prefetched) : storeSpecs.then((specs) => openStores(specs, prefetch(specs[0]!)));
   opened.catch(() => undefined);
   const [{ openSettings, userDataDir }, { chooseTransport }, { createRenewalService }] = await Promise.all([config, import('./transport'), import('../renewal')]);
