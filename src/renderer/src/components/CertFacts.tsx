@@ -17,11 +17,12 @@ export function detailRows(d: CertificateDetails, lang: Language, t: (k: string)
     [t('details.notBefore'), formatInstant(d.notBefore, lang)],
     [t('details.notAfter'), formatInstant(d.notAfter, lang)],
     [t('details.sha256'), groupHex(d.sha256), true],
+    // Beside the SHA-256: the thumbprint (拇印) Windows' certificate dialogs show.
+    [t('details.sha1'), groupHex(d.sha1), true],
   ];
   if (compact) return rows;
   return [
     ...rows,
-    [t('details.sha1'), groupHex(d.sha1), true],
     [t('details.key'), `${d.keyAlgorithm} ${d.keySize}${d.curve ? ` (${d.curve})` : ''}`],
     [t('details.keyUsage'), list(d.keyUsage)],
     [t('details.eku'), list(d.extendedKeyUsage)],

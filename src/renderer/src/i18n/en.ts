@@ -162,7 +162,7 @@ export const en: typeof ja = {
     notBefore: 'Valid from',
     notAfter: 'Valid until',
     sha256: 'SHA-256 fingerprint',
-    sha1: 'SHA-1 fingerprint',
+    sha1: 'SHA-1 thumbprint (as Windows shows it)',
     key: 'Key',
     keyUsage: 'Key usage',
     eku: 'Extended key usage',

@@ -161,7 +161,7 @@ export const ja = {
     notBefore: '有効期間の開始',
     notAfter: '有効期間の終了',
     sha256: 'SHA-256 フィンガープリント',
-    sha1: 'SHA-1 フィンガープリント',
+    sha1: 'SHA-1 拇印（Windows の表示）',
     key: '鍵',
     keyUsage: '鍵の用途',
     eku: '拡張鍵の用途',
