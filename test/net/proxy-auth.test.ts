@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import type { ClientRequestConstructorOptions, Net, Session } from 'electron';
 import { describe, expect, it } from 'vitest';
 import { createNetTransport } from '../../src/main/net/net-transport';
-import { asksDialog, createProxyAuthBroker, type ProxyAuthPrompt } from '../../src/main/net/proxy-auth';
+import { asksDialog, createProxyAuthBroker, DIALOG_TIMEOUT_MS, type ProxyAuthPrompt } from '../../src/main/net/proxy-auth';
 import { CoreError } from '../../src/main/core/errors';
 
 class FakeResponse extends EventEmitter {
@@ -161,4 +161,76 @@ describe('the proxy sign-in dialog', () => {
     const none = brokerWithWindow(false);
     expect(await none.broker.credentialsFor(basic, 1)).toBeNull();
   });
+
+  it('an unanswered dialog ends after the timeout as a cancel (a clock the test drives); the next challenge asks again', async () => {
+    const clock = fakeClock();
+    const asked: string[] = [];
+    let n = 0;
+    const broker = createProxyAuthBroker({ ask: (id) => (asked.push(id), true), newId: () => `req-${++n}`, timers: clock, dialogTimeoutMs: 1234 });
+    const { net, made } = fakeNet();
+    const p = createNetTransport({ net, session, requestTimeoutMs: 5000, proxyAuth: broker }).send({ method: 'GET', url: 'https://bank.example/x', headers: {} });
+    await tick();
+    const answers = login(made[0]!, basic);
+    expect(clock.armed()).toEqual([1234]);
+    // A second challenge from the same proxy shares the dialog, and so its end.
+    const shared = broker.credentialsFor(basic, 1);
+    expect(asked).toEqual(['req-1']);
+    clock.fireAll();
+    await tick();
+    expect(answers).toEqual([[]]);
+    expect(await shared).toBeNull();
+    expect(broker.answer('req-1', { username: 'late', password: 'x', remember: true })).toBe(false);
+    expect(broker.remembers()).toBe(false);
+    made[0]!.emit('error', new Error('net::ERR_TUNNEL_CONNECTION_FAILED'));
+    expect(((await p.catch((e: unknown) => e)) as CoreError).code).toBe('PROXY_AUTH_REQUIRED');
+    void broker.credentialsFor(basic, 1);
+    expect(asked).toEqual(['req-1', 'req-2']);
+  });
+
+  it('every end (answer, cancel, no window, a throwing window) clears the shared dialog and its timer at once', async () => {
+    const clock = fakeClock();
+    let mode: 'ok' | 'none' | 'throw' = 'ok';
+    const asked: string[] = [];
+    let n = 0;
+    const broker = createProxyAuthBroker({
+      ask: (id) => {
+        if (mode === 'throw') throw new Error('webContents destroyed');
+        if (mode === 'none') return false;
+        asked.push(id);
+        return true;
+      },
+      newId: () => `req-${++n}`,
+      timers: clock,
+    });
+    const first = broker.credentialsFor(basic, 1);
+    expect(broker.answer('req-1', { username: 'u', password: 'p', remember: false })).toBe(true);
+    // Asked again in the same tick: a new dialog, not the finished one.
+    const second = broker.credentialsFor(basic, 1);
+    expect(asked).toEqual(['req-1', 'req-2']);
+    expect(await first).toEqual({ username: 'u', password: 'p' });
+    broker.answer('req-2', null);
+    expect(await second).toBeNull();
+    mode = 'none';
+    expect(await broker.credentialsFor(basic, 1)).toBeNull();
+    mode = 'throw';
+    expect(await broker.credentialsFor(basic, 1)).toBeNull();
+    mode = 'ok';
+    void broker.credentialsFor(basic, 1);
+    expect(asked).toEqual(['req-1', 'req-2', 'req-5']);
+    // Only the last dialog's timer is still armed (the default: 5 minutes).
+    expect(clock.armed()).toEqual([DIALOG_TIMEOUT_MS]);
+    expect(DIALOG_TIMEOUT_MS).toBe(300_000);
+  });
 });
+
+/** setTimeout's stand-in: records what is armed; the test fires it (no waiting on the wall clock). */
+function fakeClock() {
+  const timers = new Map<number, { fire: () => void; ms: number }>();
+  let next = 0;
+  return {
+    set: (fire: () => void, ms: number) => (timers.set(++next, { fire, ms }), next),
+    clear: (handle: unknown) => void timers.delete(handle as number),
+    armed: () => [...timers.values()].map((t) => t.ms),
+    fireAll: () => [...timers.values()].forEach((t) => t.fire()),
+  };
+}

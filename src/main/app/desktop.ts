@@ -7,6 +7,7 @@ import { API_EVENTS, type ApiEvent, type CertDeskEvents, type Language, type Set
 import { serveRenderer } from './protocol';
 import { createChromiumTransport } from '../net/chromium-transport';
 import { createProxyAuthBroker } from '../net/proxy-auth';
+import { proxyAuthWindow, type ProxyAuthWindow } from '../net/proxy-auth-window';
 import { composeCoreOrFailing } from '../core/compose';
 import { createDesktopApi } from './desktop-api';
 import { emit, registerApi, registerProxyAuthAnswer } from './ipc';
@@ -37,6 +38,8 @@ export async function runDesktop(): Promise<void> {
   protocol.handle(APP_SCHEME, (request) => serveRenderer(RENDERER, request));
 
   let win: BrowserWindow | null = null;
+  // The proxy sign-in dialog of the window now open (its pending requests end with it).
+  let proxyDialog: ProxyAuthWindow | null = null;
   let tray: TrayHandle | null = null;
   let language: Language = 'ja';
   const strings = () => stringsFor(language);
@@ -48,6 +51,8 @@ export async function runDesktop(): Promise<void> {
   const showWindow = () => {
     if (!win || win.isDestroyed()) {
       win = createMainWindow({ preload: PRELOAD, title: strings().appTitle, icon: ICON, show: true });
+      const target = win.webContents;
+      proxyDialog = proxyAuthWindow(win, (id, prompt) => emit(target, 'proxyAuth', { id, ...prompt }), (id) => proxyAuth.answer(id, null));
       win.on('closed', () => {
         win = null;
       });
@@ -72,10 +77,9 @@ export async function runDesktop(): Promise<void> {
   const proxyAuth = createProxyAuthBroker({
     newId: randomUUID,
     ask: (id, prompt) => {
-      if (!win || win.isDestroyed()) return false;
+      if (!win || win.isDestroyed() || !proxyDialog) return false;
       focus(win);
-      emit(win.webContents, 'proxyAuth', { id, ...prompt });
-      return true;
+      return proxyDialog.ask(id, prompt);
     },
   });
   const chromium = createChromiumTransport({ proxyAuth });

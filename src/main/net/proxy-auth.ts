@@ -3,6 +3,10 @@
 // renderer answers by id. Credentials live in this process's memory only, never on disk:
 // kept until the app quits when the user ticks "remember for this session", else used for
 // the one operation. NTLM and Negotiate are Chromium's (the Windows logon): no dialog.
+//
+// No request may wait forever on a dialog nobody can answer: each one ends with the user's
+// answer, a cancel from the window's side (closed, reloaded, navigated, renderer gone:
+// proxy-auth-window.ts), or DIALOG_TIMEOUT_MS; a challenge after that asks again.
 
 /** What Chromium says about the challenge (Electron's AuthInfo). */
 export interface ProxyChallenge {
@@ -49,19 +53,42 @@ export interface ProxyAuthBroker {
   credentialsFor(challenge: ProxyChallenge, attempt: number): Promise<ProxyCredentials | null>;
   /** Whether anything is remembered for the session (else the operation's credentials are dropped when it ends). */
   remembers(): boolean;
-  /** The renderer's answer to request `id`; false when no such request is pending. */
+  /**
+   * The renderer's answer to request `id` (null: cancelled, also what the window's side
+   * answers when the page goes away); false when no such request is pending.
+   */
   answer(id: string, answer: ProxyAuthAnswer | null): boolean;
 }
+
+/**
+ * How long an unanswered dialog holds its requests (and every later challenge from the same
+ * proxy, which shares it): 5 minutes, then it counts as cancelled and the operation fails
+ * with PROXY_AUTH_REQUIRED. Long enough to look up a password; short enough that a dialog
+ * nobody sees (a window behind others, a page that lost the event) does not hang CertDesk.
+ */
+export const DIALOG_TIMEOUT_MS = 5 * 60_000;
 
 export interface BrokerDeps {
   /** Shows the dialog: sends the request to the window; false when there is no window to ask. */
   ask(id: string, prompt: ProxyAuthPrompt): boolean;
   /** A fresh unguessable id per request. */
   newId(): string;
+  /** Default DIALOG_TIMEOUT_MS. */
+  dialogTimeoutMs?: number;
+  /** Default the global setTimeout/clearTimeout (tests pass a clock they drive). */
+  timers?: { set(fire: () => void, ms: number): unknown; clear(handle: unknown): void };
 }
 
+const realTimers = {
+  set: (fire: () => void, ms: number): unknown => setTimeout(fire, ms),
+  clear: (handle: unknown) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
 export function createProxyAuthBroker(deps: BrokerDeps): ProxyAuthBroker {
+  const timers = deps.timers ?? realTimers;
+  const timeoutMs = deps.dialogTimeoutMs ?? DIALOG_TIMEOUT_MS;
   const remembered = new Map<string, ProxyCredentials>();
+  // Each pending request's one way to end (answer, cancel or timeout), by id.
   const pending = new Map<string, (a: ProxyAuthAnswer | null) => void>();
   // Parallel requests to one proxy share one dialog.
   const asking = new Map<string, Promise<ProxyCredentials | null>>();
@@ -70,18 +97,28 @@ export function createProxyAuthBroker(deps: BrokerDeps): ProxyAuthBroker {
     const running = asking.get(key);
     if (running) return running;
     const id = deps.newId();
-    const answered = new Promise<ProxyAuthAnswer | null>((resolve) => pending.set(id, resolve));
-    if (!deps.ask(id, prompt)) {
-      pending.delete(id);
-      return Promise.resolve(null);
-    }
-    const p = answered.then((a) => {
-      asking.delete(key);
-      if (!a) return null;
-      if (a.remember) remembered.set(key, { username: a.username, password: a.password });
-      return { username: a.username, password: a.password };
+    let end!: (a: ProxyAuthAnswer | null) => void;
+    const p = new Promise<ProxyCredentials | null>((resolve) => {
+      end = (a) => {
+        // Whichever comes first ends it; everything it held is released at once, so the next
+        // challenge (even one in the same tick) opens a new dialog instead of this finished one.
+        if (!pending.delete(id)) return;
+        timers.clear(timer);
+        asking.delete(key);
+        if (a?.remember) remembered.set(key, { username: a.username, password: a.password });
+        resolve(a ? { username: a.username, password: a.password } : null);
+      };
     });
+    pending.set(id, end);
     asking.set(key, p);
+    const timer = timers.set(() => end(null), timeoutMs);
+    let shown: boolean;
+    try {
+      shown = deps.ask(id, prompt);
+    } catch {
+      shown = false;
+    }
+    if (!shown) end(null);
     return p;
   };
 
@@ -96,10 +133,9 @@ export function createProxyAuthBroker(deps: BrokerDeps): ProxyAuthBroker {
     },
     remembers: () => remembered.size > 0,
     answer(id, a) {
-      const resolve = pending.get(id);
-      if (!resolve) return false;
-      pending.delete(id);
-      resolve(a);
+      const end = pending.get(id);
+      if (!end) return false;
+      end(a);
       return true;
     },
   };
