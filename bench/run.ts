@@ -22,6 +22,7 @@ const cases: Case[] = [
   { name: 'keygen', runs: 15, go: async (n) => (await import('./cases/crypto')).keygen(n) },
   { name: 'csr', runs: 21, go: async (n) => (await import('./cases/crypto')).csr(n) },
   { name: 'renew', runs: 11, go: async (n) => (await import('./cases/renewal')).renewal(n) },
+  { name: 'renew-software', runs: 11, go: async (n) => (await import('./cases/renewal')).renewalSoftware(n) },
   { name: 'status', runs: 11, go: async (n) => (await import('./cases/renewal')).status(n) },
   // status-db100/500 and renew-db100/500: a crowded db against the one-identity db.
   { name: 'crowded', runs: 7, go: async (n) => (await import('./cases/renewal')).crowded(n) },

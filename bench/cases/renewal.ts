@@ -11,7 +11,7 @@ import { compare, row, run, sh, type BenchRow } from '../lib';
 const ROOT = resolve(import.meta.dirname, '../..');
 const CLI = join(ROOT, 'bin/certdesk.js');
 
-interface World { bank: Bank; dir: string; policy: string; env: NodeJS.ProcessEnv; n: number; crowds: Map<number, string> }
+interface World { bank: Bank; dir: string; policy: string; softwarePolicy: string; env: NodeJS.ProcessEnv; n: number; crowds: Map<number, string> }
 interface Slot { dir: string; db: string; dataDir: string; nickname: string; account: string }
 
 let world: World | undefined;
@@ -29,7 +29,10 @@ async function getWorld(): Promise<World> {
   const bank = await startBank({ dataDir: join(dir, 'bank'), port: 0 });
   const policy = join(dir, 'policy.json');
   writeFileSync(policy, JSON.stringify({ bankName: 'ベンチ銀行', endpoint: bank.url, trustAnchorFile: bank.trustAnchorPath, language: 'en' }));
-  world = { bank, dir, policy, env: { ...process.env }, n: 0, crowds: new Map() };
+  // The key made in CertDesk and imported (pk12util -i), sealed in the keychain meanwhile: the path before issue 16.
+  const softwarePolicy = join(dir, 'policy-software.json');
+  writeFileSync(softwarePolicy, JSON.stringify({ bankName: 'ベンチ銀行', endpoint: bank.url, trustAnchorFile: bank.trustAnchorPath, language: 'en', keyStorage: 'software' }));
+  world = { bank, dir, policy, softwarePolicy, env: { ...process.env }, n: 0, crowds: new Map() };
   return world;
 }
 
@@ -111,12 +114,21 @@ function run2(cmd: [string, string[]], args: string[], opts: Parameters<typeof r
 }
 
 export async function renewal(runs: number): Promise<BenchRow> {
+  return renewalRow(runs, 'renewal-whole', (w) => w.policy, 'ours: one `certdesk renew --store nss:DB --yes --json` process with keyStorage "store" (the default: the key made in the db\'s token through PKCS#11, CSR signed there, cacerts, EST simplereenroll with the identity exported from NSS, verification of key/chain/EKU/subject, the certificate put beside the key, read-back, old key+cert removed; no keychain); ref: sh pipeline pk12util -o, openssl pkcs12, certutil -K, openssl genpkey, openssl req, curl --cert/--key simplereenroll, base64 -d | openssl pkcs7, openssl pkcs12 -export, pk12util -i, certutil -F (no verification). Fresh seeded account + NSS db per run (setup untimed).');
+}
+
+/** The same, with keyStorage "software": the key made in CertDesk, sealed with the keychain's key, imported by pk12util -i. */
+export async function renewalSoftware(runs: number): Promise<BenchRow> {
+  return renewalRow(runs, 'renewal-software', (w) => w.softwarePolicy, 'ours: `certdesk renew` with keyStorage "software" (WebCrypto key, sealed in the journal with the keychain\'s key, temporary PKCS#12 + pk12util -i); ref: the same shell pipeline as renewal-whole.');
+}
+
+async function renewalRow(runs: number, name: string, policyOf: (w: World) => string, note: string): Promise<BenchRow> {
   const w = await getWorld();
   const r = await compare<Slot>({
     runs,
     setup: () => slot(w),
     ours: async (s) => {
-      const res = await run2(cliCommand(s.account), [CLI, 'renew', '--policy', w.policy, '--store', `nss:${s.db}`, '--yes', '--json'], {
+      const res = await run2(cliCommand(s.account), [CLI, 'renew', '--policy', policyOf(w), '--store', `nss:${s.db}`, '--yes', '--json'], {
         env: { ...w.env, CERTDESK_DATA_DIR: s.dataDir },
         allowFail: true,
       });
@@ -135,8 +147,7 @@ export async function renewal(runs: number): Promise<BenchRow> {
       if (keys.length !== 1) throw new Error(`after renewal the db holds ${keys.length} keys, expected 1`);
     },
   });
-  return row('renewal-whole', r.ours, r.ref, runs,
-    'ours: one `certdesk renew --store nss:DB --yes --json` process (keygen, CSR, cacerts, EST simplereenroll with the identity exported from NSS, verification of key/chain/EKU/subject, pk12util install, read-back, old key+cert removed); ref: sh pipeline pk12util -o, openssl pkcs12, certutil -K, openssl genpkey, openssl req, curl --cert/--key simplereenroll, base64 -d | openssl pkcs7, openssl pkcs12 -export, pk12util -i, certutil -F (no verification). Fresh seeded account + NSS db per run (setup untimed).');
+  return row(name, r.ours, r.ref, runs, note);
 }
 
 export async function status(runs: number): Promise<BenchRow> {
