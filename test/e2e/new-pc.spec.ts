@@ -66,6 +66,11 @@ for (const lang of ['ja', 'en'] as Language[]) {
 
     // The IB administrator revokes the old PC's certificate; 取得 now works.
     await world.bank.revokeByAdmin(id);
+    // The form comes back with the login ID just tried.
+    await page.getByRole('button', { name: t.toAcquire }).click();
+    await expect(page.getByLabel(t.loginId)).toHaveValue(id);
+    await page.getByRole('button', { name: lang === 'ja' ? '戻る' : 'Back' }).click();
+    await page.getByRole('button', { name: t.newPc }).click();
     await acquire();
     await expect(page.getByRole('heading', { name: t.done })).toBeVisible({ timeout: 60_000 });
     const current = world.bank.account(id)?.currentFingerprint;

@@ -122,10 +122,10 @@ describe('取得', () => {
     expect(r.commands).toEqual([{ kind: 'acquire', request }]);
     expect(r.state.screen).toEqual({ name: 'issuing' });
     r = play(r.state, { type: 'failed', error: err('AUTH_FAILED'), command: { kind: 'acquire', request } });
-    expect(r.state.screen).toEqual({ name: 'error', error: err('AUTH_FAILED'), retry: { kind: 'acquireForm' } });
+    expect(r.state.screen).toEqual({ name: 'error', error: err('AUTH_FAILED'), retry: { kind: 'acquireForm', loginId: 'user01' } });
     expect(JSON.stringify(r.state)).not.toContain(request.password);
-    // もう一度試す goes back to the (empty) form.
-    expect(play(r.state, { type: 'retry' }).state.screen).toEqual({ name: 'acquire' });
+    // もう一度試す goes back to the form: the login ID kept, the password empty.
+    expect(play(r.state, { type: 'retry' }).state.screen).toEqual({ name: 'acquire', loginId: 'user01' });
   });
 });
 
@@ -197,8 +197,10 @@ describe('a new or replaced PC', () => {
   it('取得 refused for a certificate valid elsewhere is the new-PC screen, and retry does nothing there', () => {
     const refused: ApiError = { code: 'SERVER_REJECTED', message: 'x', detail: { reason: 'RENEWAL_REQUIRED' } };
     const r = play(on({ name: 'issuing' }), { type: 'failed', error: refused, command: { kind: 'acquire', request: { loginId: 'a', password: 'p' } } }, { type: 'retry' });
-    expect(r.state.screen).toEqual({ name: 'newPc', error: refused });
+    expect(r.state.screen).toEqual({ name: 'newPc', error: refused, loginId: 'a' });
     expect(r.commands).toEqual([]);
+    // 取得 from there (after the revocation) starts with the same login ID.
+    expect(play(r.state, { type: 'openAcquire', loginId: 'a' }).state.screen).toEqual({ name: 'acquire', loginId: 'a' });
   });
 
   it('RENEWAL_NOT_OPEN means "valid elsewhere" only for 取得: for 更新 it is the error screen', () => {

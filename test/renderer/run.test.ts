@@ -52,7 +52,7 @@ describe('the runner over the contract', () => {
     expect(w.languages).toEqual([]);
   });
 
-  it('a 取得 the bank refuses sends the password once and keeps it nowhere; retry is the empty form', async () => {
+  it('a 取得 the bank refuses sends the password once and keeps it nowhere; retry is the form with the login ID only', async () => {
     const request = { loginId: 'user01', password: 'pw-never-kept-42' };
     const w = window({ acquire: () => fail('AUTH_FAILED', 'wrong') });
     await w.send({ type: 'openAcquire' });
@@ -60,7 +60,7 @@ describe('the runner over the contract', () => {
     expect(w.calls).toEqual([['acquire', [request]]]);
     expect(s.screen).toMatchObject({ name: 'error', error: { code: 'AUTH_FAILED' } });
     expect(JSON.stringify(s)).not.toContain(request.password);
-    expect((await w.send({ type: 'retry' })).screen).toEqual({ name: 'acquire' });
+    expect((await w.send({ type: 'retry' })).screen).toEqual({ name: 'acquire', loginId: 'user01' });
     expect(w.calls).toHaveLength(1);
   });
 
@@ -93,7 +93,7 @@ describe('the runner over the contract', () => {
     const refused = fail('SERVER_REJECTED', 'still valid', { status: 403, reason: 'RENEWAL_REQUIRED' });
     const w = window({ acquire: () => refused, openBankSite: () => ok({ opened: true }) });
     const s = await w.send({ type: 'submitAcquire', request: { loginId: 'user01', password: 'pw' } });
-    expect(s.screen).toEqual({ name: 'newPc', error: !refused.ok && refused.error });
+    expect(s.screen).toEqual({ name: 'newPc', error: !refused.ok && refused.error, loginId: 'user01' });
     expect(await w.send({ type: 'retry' })).toBe(s);
     await w.send({ type: 'openBankPage', page: 'newPc' });
     expect(w.calls.map(([m, a]) => [m, a])).toEqual([['acquire', [{ loginId: 'user01', password: 'pw' }]], ['openBankSite', ['newPc']]]);

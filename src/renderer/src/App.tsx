@@ -93,7 +93,7 @@ function CurrentScreen({ state, lang, dispatch }: { state: FlowState; lang: Lang
     case 'acquire':
       return <Acquire key={screen.loginId ?? ''} initialLoginId={screen.loginId} onSubmit={(request) => dispatch({ type: 'submitAcquire', request })} onBack={home} />;
     case 'newPc':
-      return <NewPc error={screen.error} onAcquire={acquire} onHome={home} />;
+      return <NewPc error={screen.error} onAcquire={() => dispatch({ type: 'openAcquire', loginId: screen.loginId })} onHome={home} />;
     case 'error':
       return <ErrorScreen error={screen.error} lang={lang} onRetry={screen.retry ? () => dispatch({ type: 'retry' }) : undefined} onHome={home} onAcquire={acquire} onNewPc={() => dispatch({ type: 'openNewPc' })} />;
     case 'details':

@@ -30,7 +30,8 @@ import type { Steps } from './progress';
 export type Retry =
   | { kind: 'home' }
   | { kind: 'preflight'; cert: CertificateSummary }
-  | { kind: 'acquireForm' }
+  /** The form again, with the login ID just tried (never the password). */
+  | { kind: 'acquireForm'; loginId: string }
   | { kind: 'details'; cert: CertificateSummary }
   | { kind: 'diagnostics' };
 
@@ -44,7 +45,7 @@ export type Screen =
   /** `loginId`: pre-filled from the expired certificate the user came from. */
   | { name: 'acquire'; loginId?: string }
   /** A new or replaced PC: the two ways to a certificate here; `error` when the bank just refused 取得 for it. */
-  | { name: 'newPc'; error: ApiError | null }
+  | { name: 'newPc'; error: ApiError | null; loginId?: string }
   | { name: 'error'; error: ApiError; retry: Retry | null }
   | { name: 'details'; details: CertificateDetails }
   | { name: 'diagnostics'; text: string; saved: DiagnosticsSaved | null }
@@ -153,7 +154,7 @@ export function retryFor(command: Command): Retry | null {
     case 'renew':
       return { kind: 'preflight', cert: command.cert };
     case 'acquire':
-      return { kind: 'acquireForm' };
+      return { kind: 'acquireForm', loginId: command.request.loginId };
     case 'details':
       return { kind: 'details', cert: command.cert };
     case 'diagnostics':
@@ -185,7 +186,7 @@ function retry(state: FlowState, r: Retry): Step {
     case 'preflight':
       return startPreflight(state, r.cert);
     case 'acquireForm':
-      return go(state, { name: 'acquire' });
+      return go(state, { name: 'acquire', loginId: r.loginId });
     case 'details':
       return { state, command: { kind: 'details', cert: r.cert } };
     case 'diagnostics':
@@ -280,7 +281,9 @@ export function transition(state: FlowState, event: FlowEvent): Step {
     case 'failed':
       // 取得 refused because the certificate is still valid on another PC: retrying cannot help,
       // the new-PC screen says what can.
-      if (isIssuing(event.command) && validElsewhere(event.error, event.command.kind)) return go(state, { name: 'newPc', error: event.error });
+      if (isIssuing(event.command) && validElsewhere(event.error, event.command.kind)) {
+        return go(state, event.command.kind === 'acquire' ? { name: 'newPc', error: event.error, loginId: event.command.request.loginId } : { name: 'newPc', error: event.error });
+      }
       return go(state, { name: 'error', error: event.error, retry: retryFor(event.command) });
     case 'progress':
       return stay(progress(state, event.event));
