@@ -110,6 +110,7 @@ export async function composeCore(opts: ComposeOptions): Promise<ComposedCore> {
     policy,
     policySource: loaded.source,
     managed: loaded.managed,
+    ...(loaded.origins ? { origins: loaded.origins } : {}),
     store: store!,
     ...(others.length > 0 ? { stores: [store!, ...others] } : {}),
     readyToWrite,

@@ -8,8 +8,12 @@ import type { RenewalDeps } from './types';
 
 export type { RequestShape } from '../est/csrattrs';
 
-/** Whether the policy file sets keyType itself (a policy given without `managed` is taken as setting it). */
+/**
+ * Whether a policy layer sets keyType itself, the bank's built-in policy and the user's file
+ * included (`origins`); a policy given without origins or `managed` is taken as setting it.
+ */
 function keyTypeSet(deps: RenewalDeps): boolean {
+  if (deps.origins) return 'keyType' in deps.origins;
   return !deps.managed || deps.managed.includes('keyType');
 }
 

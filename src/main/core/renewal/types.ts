@@ -20,6 +20,12 @@ export interface RenewalDeps {
   /** Where the policy came from and which fields it sets (diagnostics, settings view). */
   policySource?: string;
   managed?: string[];
+  /**
+   * Every field some layer sets (built-in, per-user, machine, registry; --policy's file), and
+   * where from. `managed` lists only the machine's: the request's key type follows the bank's
+   * /csrattrs only when no layer sets keyType.
+   */
+  origins?: Record<string, string>;
   /** The primary store: the certificates listed, shown and renewed are its own (the policy's first). */
   store: CertificateStore;
   /**
