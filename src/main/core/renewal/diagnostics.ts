@@ -31,7 +31,8 @@ export async function diagnosticsText(session: Session): Promise<string> {
       lines.push(`trustAnchors (sha256): ${session.anchorsDer.map(sha256Hex).join(', ')}`);
     } else lines.push(`${k}: ${JSON.stringify(v)}`);
   }
-  lines.push('', '[store]', deps.store.describe());
+  // Every store the renewal writes, the primary (whose certificates are listed) first.
+  lines.push('', '[store]', ...session.stores.map((s, i) => (i === 0 && session.stores.length > 1 ? `${s.describe()} (primary)` : s.describe())));
   try {
     const t = session.now();
     for (const s of await session.listBank()) {
@@ -46,6 +47,9 @@ export async function diagnosticsText(session: Session): Promise<string> {
   try {
     const rec = await journal.read();
     lines.push(rec ? `unfinished ${rec.operation} at step ${rec.step}, started ${rec.startedAt}` : 'none');
+    // Several stores: how far each got (the next start checks every store whatever this says).
+    for (const [store, done] of Object.entries(rec?.storeProgress ?? {})) lines.push(`store ${store}: ${done}`);
+    for (const s of session.stores) if (rec?.storeProgress && !(s.describe() in rec.storeProgress)) lines.push(`store ${s.describe()}: not yet written`);
   } catch (err) {
     lines.push(toApiError(err).message);
   }

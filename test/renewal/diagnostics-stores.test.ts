@@ -1,0 +1,81 @@
+// The diagnostics export with several stores: each store is named (the primary marked), and
+// an interrupted renewal's journal says how far each store got (storeProgress), including a
+// store not written yet. Two real NSS dbs; the journal written by the journal itself.
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSettings, parsePolicy } from '../../src/main/core/config';
+import { createRenewalService } from '../../src/main/core/renewal';
+import { Journal } from '../../src/main/core/renewal/journal';
+import { openNssStore } from '../../src/main/core/store';
+import type { Vault } from '../../src/main/core/vault';
+
+let dir: string;
+let anchorPem: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'certdesk-diag-stores-'));
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', '/CN=Diag Root', '-days', '30',
+    '-keyout', join(dir, 'root.key'), '-out', join(dir, 'root.pem')], { stdio: 'ignore' });
+  anchorPem = readFileSync(join(dir, 'root.pem'), 'utf8');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const memoryVault = (): Vault => {
+  let key: Uint8Array | undefined;
+  return { getOrCreateKey: async () => (key ??= new Uint8Array(randomBytes(32))), delete: async () => void (key = undefined) };
+};
+
+async function serviceWithTwoStores(name: string) {
+  const dbs = ['first', 'second'].map((d) => join(dir, name, d));
+  for (const db of dbs) {
+    mkdirSync(db, { recursive: true });
+    execFileSync('certutil', ['-N', '--empty-password', '-d', `sql:${db}`]);
+  }
+  const [a, b] = await Promise.all(dbs.map((dbDir) => openNssStore({ dbDir })));
+  const loaded = await parsePolicy({ bankName: 'Diag Bank', endpoint: 'https://bank.invalid/.well-known/est', trustAnchorPem: anchorPem }, join(dir, name, 'policy.json'));
+  const journalDir = join(dir, name, 'data');
+  const service = createRenewalService({
+    policy: loaded.policy,
+    store: a!,
+    stores: [a!, b!],
+    vault: memoryVault(),
+    settings: openSettings({ dir: journalDir }),
+    journalDir,
+    transportFor: () => {
+      throw new Error('diagnostics never contacts the bank');
+    },
+    emit: () => undefined,
+  });
+  return { service, journal: new Journal(journalDir), names: [a!.describe(), b!.describe()] };
+}
+
+describe('diagnostics: several stores', () => {
+  it('names each store, the primary first; with no journal, none', async () => {
+    const { service, names } = await serviceWithTwoStores('idle');
+    const d = await service.getDiagnostics();
+    expect(d.ok).toBe(true);
+    const text = d.ok ? d.value.text : '';
+    expect(text).toContain(`[store]\n${names[0]} (primary)\n${names[1]}\n`);
+    expect(text).toContain('[journal]\nnone\n');
+  });
+
+  it("an interrupted renewal: each store's progress from the journal, the one not reached said so", async () => {
+    const { service, journal, names } = await serviceWithTwoStores('interrupted');
+    await journal.write({
+      version: 1,
+      id: 'diag-1',
+      operation: 'renew',
+      step: 'install',
+      startedAt: '2026-11-01T00:00:00.000Z',
+      keyType: 'ecdsaP256',
+      storeProgress: { [names[0]!]: 'installed' },
+    });
+    const d = await service.getDiagnostics();
+    const text = d.ok ? d.value.text : '';
+    expect(text).toContain(`[journal]\nunfinished renew at step install, started 2026-11-01T00:00:00.000Z\nstore ${names[0]}: installed\nstore ${names[1]}: not yet written\n`);
+  });
+});
