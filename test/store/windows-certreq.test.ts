@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KeyType } from '../../src/shared/policy';
 import { CoreError } from '../../src/main/core/errors';
-import { buildCsr, derToPem, exportPkcs8, generateKeyPair } from '../../src/main/core/pki';
+import { buildCsr, derToPem, exportPkcs8, generateKeyPair, subjectDerOf } from '../../src/main/core/pki';
 import { buildNameDer } from '../../src/main/core/pki/name';
 import { CERTREQ, CERTREQ_ATTRIBUTE_OIDS, createWindowsKeyCustodian } from '../../src/main/core/store/windows/certreq';
 import { hresultOf } from '../../src/main/core/store/windows/certreq-errors';
@@ -174,11 +174,16 @@ describe('the custodian', () => {
     expect(c.args).toEqual([...PS_ARGS, script]);
   };
   /** certreq's placeholder in CurrentUser\REQUEST: a self-signed certificate with the new key. */
-  const placeholder = (keyPem: string): Uint8Array => {
+  const placeholder = (keyPem: string, subject = '/CN=placeholder'): Uint8Array => {
     const keyFile = join(scratch, `k${Math.random().toString(36).slice(2)}.pem`);
     writeFileSync(keyFile, keyPem, { mode: 0o600 });
-    return new Uint8Array(execFileSync('openssl', ['req', '-x509', '-new', '-key', keyFile, '-subj', '/CN=placeholder', '-days', '2', '-outform', 'DER']));
+    return new Uint8Array(execFileSync('openssl', ['req', '-x509', '-new', '-key', keyFile, '-subj', subject, '-days', '2', '-outform', 'DER']));
   };
+  // A run's request as certreq leaves it after a failure: its placeholder carries the
+  // request's subject and the INF's friendly name (the run's label), and no request file.
+  const SUBJECT = '/C=JP/O=Test Bank/CN=Yamada Taro';
+  const LABEL = 'CertDesk 7f3c2a10-5d4e-4b6a-9c8d-1e2f3a4b5c6d';
+  const subjectOf = (der: Uint8Array) => subjectDerOf(der);
   /** The fake certreq: checks the INF it is given and writes the request where asked. */
   const certreqWrites = (reqText: string | null, out: string, code = 0, expectInf?: string) => (c: Call) => {
     expect(c.cmd).toBe(CERTREQ);
@@ -261,15 +266,16 @@ describe('the custodian', () => {
     const r = scriptedRunner();
     const cust = createWindowsKeyCustodian(r.run, { storage: 'tpm', tempRoot });
     const made = await makeRequest(JP_SUBJECT, 'ecdsaP256');
-    const old = placeholder((await makeRequest(JP_SUBJECT)).keyPem); // someone else's pending request: kept
-    const left = placeholder(made.keyPem);
+    const old = placeholder((await makeRequest(JP_SUBJECT)).keyPem, SUBJECT); // someone else's pending request: kept
+    const left = placeholder(made.keyPem, SUBJECT);
+    const meanwhile = placeholder((await makeRequest(JP_SUBJECT)).keyPem, SUBJECT); // another program's, made during the run: kept
     r.push(
-      () => listing(row(old, 'REQUEST', true)),
+      () => listing(row(old, 'REQUEST', true, LABEL)),
       certreqWrites(null, fixture('certreq-new-tpm-not-ready.txt'), -2146893776),
-      () => listing(row(old, 'REQUEST', true), row(left, 'REQUEST', true)),
+      () => listing(row(old, 'REQUEST', true, LABEL), row(meanwhile, 'REQUEST', true, 'Other VPN client'), row(left, 'REQUEST', true, LABEL)),
       () => ok(''),
     );
-    const err = await caught(cust.createRequest({ keyType: 'ecdsaP256', subjectDer: JP_SUBJECT, label: 'x' }));
+    const err = await caught(cust.createRequest({ keyType: 'ecdsaP256', subjectDer: subjectOf(left), label: LABEL }));
     expect(err.code).toBe('STORE_UNAVAILABLE');
     expect(err.detail).toMatchObject({ reason: 'TPM_UNAVAILABLE', hresult: '0x80090030', symbol: 'NTE_DEVICE_NOT_READY', step: 'new' });
     expect(err.message).toMatch(/tpm\.msc/);
@@ -280,6 +286,49 @@ describe('the custodian', () => {
     expect(REMOVE_PENDING_SCRIPT).toContain("'Cert:\\CurrentUser\\REQUEST\\'");
     expect(r.pending()).toBe(0);
     expect(readdirSync(tempRoot)).toEqual([]);
+  });
+
+  it('after a failed certreq, only the placeholder that is ours goes: by its key when the request file was written, else by subject and label; none identified → none removed, and IT is told where to look', async () => {
+    // certreq failed after writing the request file: its key identifies the placeholder,
+    // whatever friendly name or subject it shows.
+    const made = await makeRequest(JP_SUBJECT);
+    const left = placeholder(made.keyPem);
+    const sameName = placeholder((await makeRequest(JP_SUBJECT)).keyPem, SUBJECT);
+    const r = scriptedRunner();
+    const cust = createWindowsKeyCustodian(r.run, { storage: 'store', tempRoot });
+    r.push(
+      () => listing(),
+      certreqWrites(made.reqText, fixture('certreq-new-property-empty.txt'), 2148089860),
+      () => listing(row(sameName, 'REQUEST', true, LABEL), row(left, 'REQUEST', true)),
+      () => ok(''),
+    );
+    expect((await caught(cust.createRequest({ keyType: 'rsa2048', subjectDer: subjectOf(sameName), label: LABEL }))).detail?.reason).toBe('TOOL_ERROR');
+    expect(r.calls).toHaveLength(4);
+    expectPs(r.calls[3]!, REMOVE_PENDING_SCRIPT);
+    expect(r.calls[3]!.opts?.env).toEqual({ CERTDESK_THUMBPRINT: thumbOf(left) });
+    expect(r.pending()).toBe(0);
+
+    // No request file, and the new placeholders are another program's (another label, or
+    // our label on another subject): nothing is removed, and the error says what is left where.
+    const other = placeholder((await makeRequest(JP_SUBJECT)).keyPem, SUBJECT);
+    const otherSubject = placeholder((await makeRequest(JP_SUBJECT)).keyPem, '/CN=Someone Else');
+    const r2 = scriptedRunner();
+    const cust2 = createWindowsKeyCustodian(r2.run, { storage: 'tpm', tempRoot });
+    r2.push(
+      () => listing(),
+      certreqWrites(null, fixture('certreq-new-tpm-not-ready.txt'), -2146893776),
+      () => listing(row(other, 'REQUEST', true, 'Other VPN client'), row(otherSubject, 'REQUEST', true, LABEL)),
+    );
+    const err = await caught(cust2.createRequest({ keyType: 'ecdsaP256', subjectDer: subjectOf(other), label: LABEL }));
+    expect(r2.calls).toHaveLength(3);
+    expect(r2.pending()).toBe(0);
+    expect(err.code).toBe('STORE_UNAVAILABLE');
+    expect(err.detail).toMatchObject({ reason: 'TPM_UNAVAILABLE', cleanup: 'not-identified', pendingLeft: `${thumbOf(other)},${thumbOf(otherSubject)}` });
+    expect(err.message).toMatch(/tpm\.msc/);
+    expect(err.message).toContain('could not tell whether it is its own, so it removed none');
+    expect(err.message).toContain(`named "${LABEL}"`);
+    expect(err.message).toContain('certmgr.msc under Certificate Enrollment Requests > Certificates');
+    expect(err.message).toContain(thumbOf(other));
   });
 
   it('certreq failures map on the HRESULT: provider missing, cancelled, not supported, 0x80094004, no request file, certreq missing', async () => {
@@ -314,7 +363,7 @@ describe('the custodian', () => {
     expect(missing.message).toMatch(/part of Windows; ask IT/);
     // certreq stopped by the timeout after it made the key: the placeholder goes too.
     const made = await makeRequest(JP_SUBJECT);
-    const left = placeholder(made.keyPem);
+    const left = placeholder(made.keyPem, SUBJECT);
     const slow = scriptedRunner();
     const hung = createWindowsKeyCustodian(slow.run, { storage: 'tpm', tempRoot });
     slow.push(
@@ -322,11 +371,12 @@ describe('the custodian', () => {
       () => {
         throw new CoreError('STORE_UNAVAILABLE', 'certreq.exe did not finish within 120 s and was stopped.', { reason: 'TOOL_TIMEOUT', tool: CERTREQ });
       },
-      () => listing(row(left, 'REQUEST', true)),
+      () => listing(row(left, 'REQUEST', true, LABEL)),
       () => ok(''),
     );
-    expect((await caught(hung.createRequest({ keyType: 'ecdsaP256', subjectDer: JP_SUBJECT, label: 'x' }))).detail?.reason).toBe('TOOL_TIMEOUT');
+    expect((await caught(hung.createRequest({ keyType: 'ecdsaP256', subjectDer: subjectOf(left), label: LABEL }))).detail?.reason).toBe('TOOL_TIMEOUT');
     expectPs(slow.calls[3]!, REMOVE_PENDING_SCRIPT);
+    expect(slow.calls[3]!.opts?.env).toEqual({ CERTDESK_THUMBPRINT: thumbOf(left) });
     expect(slow.pending()).toBe(0);
     expect(readdirSync(tempRoot)).toEqual([]);
   });
@@ -356,11 +406,11 @@ describe('the custodian', () => {
 
   it('a removal that fails after a failed request says so, and keeps the first error', async () => {
     const made = await makeRequest(JP_SUBJECT);
-    const left = placeholder(made.keyPem);
+    const left = placeholder(made.keyPem, SUBJECT);
     const r = scriptedRunner();
     const cust = createWindowsKeyCustodian(r.run, { storage: 'store', tempRoot });
-    r.push(() => listing(), certreqWrites(null, fixture('certreq-new-property-empty.txt'), 1), () => listing(row(left, 'REQUEST', true)), () => fail(1, 'Remove-Item : Access is denied. 0x80070005'));
-    const err = await caught(cust.createRequest({ keyType: 'rsa2048', subjectDer: JP_SUBJECT, label: 'x' }));
+    r.push(() => listing(), certreqWrites(null, fixture('certreq-new-property-empty.txt'), 1), () => listing(row(left, 'REQUEST', true, LABEL)), () => fail(1, 'Remove-Item : Access is denied. 0x80070005'));
+    const err = await caught(cust.createRequest({ keyType: 'rsa2048', subjectDer: subjectOf(left), label: LABEL }));
     expect(err.code).toBe('STORE_WRITE_FAILED');
     expect(err.detail).toMatchObject({ hresult: '0x80094004', cleanup: 'failed' });
     expect(err.message).toMatch(/could not be removed either/);

@@ -122,18 +122,18 @@ class CertreqCustodian implements WindowsKeyCustodian {
       });
     } catch (err) {
       // A certreq stopped by the timeout may have made the key already.
-      throw await this.cleanedUp(err as Error, () => this.removeNewPending(before));
+      throw await this.cleanedUp(err as Error, () => this.removeNewPending(before, spec));
     }
     const { result, reqText } = made;
     if (result.code !== 0 || reqText === null) {
       const err = result.code !== 0 ? certreqFailure(result, this.ctx('new')) : new CoreError('STORE_WRITE_FAILED', "Windows' certreq reported success but wrote no request. Try again; if it persists, export diagnostics and contact support.", { reason: 'NO_REQUEST_FILE' });
-      throw await this.cleanedUp(err, () => this.removeNewPending(before));
+      throw await this.cleanedUp(err, () => this.removeNewPending(before, spec, reqText));
     }
     let parsed;
     try {
       parsed = readRequestFile(reqText);
     } catch (err) {
-      throw await this.cleanedUp(err as Error, () => this.removeNewPending(before));
+      throw await this.cleanedUp(err as Error, () => this.removeNewPending(before, spec));
     }
     const keyId = spkiKeyId(parsed.spkiDer);
     if (!bytesEqual(parsed.subjectDer, spec.subjectDer)) {
@@ -152,17 +152,38 @@ class CertreqCustodian implements WindowsKeyCustodian {
     try {
       await cleanup();
       return err;
-    } catch {
+    } catch (cleanupErr) {
       const code = err instanceof CoreError ? err.code : 'STORE_WRITE_FAILED';
-      const detail = { ...(err instanceof CoreError ? err.detail : {}), cleanup: 'failed' };
-      return new CoreError(code, `${err.message} The unused key could not be removed either: CertDesk removes it at its next run.`, detail, { cause: err });
+      const unknown = cleanupErr instanceof CoreError && cleanupErr.detail?.reason === 'PENDING_NOT_IDENTIFIED';
+      const detail = { ...(err instanceof CoreError ? err.detail : {}), cleanup: unknown ? 'not-identified' : 'failed', ...(unknown ? { pendingLeft: cleanupErr.detail?.pendingLeft } : {}) };
+      const said = unknown ? cleanupErr.message : 'The unused key could not be removed either: CertDesk removes it at its next run.';
+      return new CoreError(code, `${err.message} ${said}`, detail, { cause: err });
     }
   }
 
-  /** Placeholders that appeared in CurrentUser\REQUEST since `before`: the failed run's own. */
-  private async removeNewPending(before: Set<string>): Promise<void> {
+  /**
+   * After a failed certreq -new: removes the placeholder it left, and only that one. Other
+   * programs may have made requests meanwhile, so a new placeholder is ours only by its key
+   * (when the request file was written) or by the subject and the friendly name the INF gave
+   * it (`spec.label`, "CertDesk <id>"). New ones none of which is ours stay, and IT is told.
+   */
+  private async removeNewPending(before: Set<string>, spec: KeyRequestSpec, reqText: string | null = null): Promise<void> {
+    let keyId: string | null = null;
+    try {
+      keyId = reqText === null ? null : spkiKeyId(readRequestFile(reqText).spkiDer);
+    } catch {
+      keyId = null;
+    }
     const fresh = (await this.rows()).filter((r) => r.store === 'REQUEST' && !before.has(r.thumbprint));
-    for (const row of fresh) await this.removePending(row);
+    const ours = fresh.filter((r) => r.rawDer && (keyId ? certKeyId(r.rawDer) === keyId : spec.label !== '' && r.friendlyName === spec.label && bytesEqual(subjectDerOf(r.rawDer), spec.subjectDer)));
+    for (const row of ours) await this.removePending(row);
+    if (ours.length > 0 || fresh.length === 0) return;
+    const left = fresh.map((r) => r.thumbprint);
+    throw new CoreError(
+      'STORE_WRITE_FAILED',
+      `A pending certificate request appeared while certreq ran, but CertDesk could not tell whether it is its own, so it removed none. If certreq made one, it is named "${spec.label}": IT can delete it in certmgr.msc under Certificate Enrollment Requests > Certificates (new ones now: ${left.join(', ')}).`,
+      { reason: 'PENDING_NOT_IDENTIFIED', pendingLeft: left.join(',') },
+    );
   }
 
   private async removePending(row: WinCertRow): Promise<void> {
