@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPolicy } from '../../src/main/core/config';
 import { FIELDS } from '../../src/main/core/config/policy';
 import type { RegistryKey, RegistryValue } from '../../src/main/core/config/registry';
+import { adminOnlyAcl } from './acl-fixture';
 
 const root = join(import.meta.dirname, '..', '..', 'build', 'admx');
 const admx = readFileSync(join(root, 'CertDesk.admx'), 'utf8');
@@ -52,7 +53,7 @@ const reg = (values: Record<string, RegistryValue>): RegistryKey => ({ values: n
 const sz = (value: string): RegistryValue => ({ type: 'REG_SZ', value });
 const dword = (value: number): RegistryValue => ({ type: 'REG_DWORD', value });
 const load = (values: Record<string, RegistryValue>) =>
-  loadPolicy({ platform: 'win32', env: { ProgramData: join(dir, 'none'), APPDATA: join(dir, 'none') }, readRegistry: async () => reg({ bankName: sz('x'), endpoint: sz(TEXT.endpoint!), trustAnchorFile: sz(anchor), ...values }) });
+  loadPolicy({ platform: 'win32', env: { APPDATA: join(dir, 'none') }, machineFile: join(dir, 'none', 'policy.json'), runPowerShell: adminOnlyAcl, readRegistry: async () => reg({ bankName: sz('x'), endpoint: sz(TEXT.endpoint!), trustAnchorFile: sz(anchor), ...values }) });
 
 describe('the ADMX/ADML template', () => {
   it('is well-formed XML (ADMX, en-US and ja-JP ADML)', () => {

@@ -10,8 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPolicy } from '../../src/main/core/config';
-import { decodeRegOutput, parseRegQuery, queryPolicyKey, REG_QUERY_ARGS, type RegistryKey } from '../../src/main/core/config/registry';
+import { decodeRegOutput, parseRegQuery, PROGRAMDATA_QUERY_ARGS, programDataDir, queryPolicyKey, REG_QUERY_ARGS, regExe, type RegistryKey } from '../../src/main/core/config/registry';
 import { CoreError } from '../../src/main/core/errors';
+import { adminOnlyAcl } from './acl-fixture';
 
 let dir: string;
 let anchor: string;
@@ -41,7 +42,9 @@ function windowsPc(files: { builtin?: object; user?: object; machine?: object })
   if (files.builtin) writeFileSync(join(resources, 'policy.json'), JSON.stringify(files.builtin));
   if (files.user) writeFileSync(userFile, JSON.stringify(files.user));
   if (files.machine) writeFileSync(machineFile, JSON.stringify(files.machine));
-  return { env, resources, machineFile, userFile, builtinFile: join(resources, 'policy.json') };
+  // The machine file's place and its permission check (an admin-only ACL) given as a real PC's would be.
+  const win = { platform: 'win32' as const, env, resourcesPath: resources, machineFile, runPowerShell: adminOnlyAcl };
+  return { env, resources, machineFile, userFile, builtinFile: join(resources, 'policy.json'), win };
 }
 
 const reg = (values: Record<string, string | number>): RegistryKey => ({
@@ -68,13 +71,14 @@ describe('policy layers', () => {
       user: { language: 'en', graceDays: 10, reminderDays: [7] },
       machine: { graceDays: 45, proxy: 'direct' },
     });
-    const l = await loadPolicy({ platform: 'win32', env: pc.env, resourcesPath: pc.resources, readRegistry: async () => reg({ proxy: 'http://proxy.corp:8080', renewWindowDays: 25, stores: '["os","firefox"]', removeSuperseded: 0 }) });
-    expect(l.policy).toMatchObject({ bankName: 'テスト銀行', language: 'en', graceDays: 45, renewWindowDays: 25, reminderDays: [7], proxy: 'http://proxy.corp:8080', stores: ['os', 'firefox'], removeSuperseded: false });
+    const l = await loadPolicy({ ...pc.win, readRegistry: async () => reg({ proxy: 'http://proxy.corp:8080', renewWindowDays: 25, stores: '["os","firefox"]', removeSuperseded: 0 }) });
+    // The user's language and graceDays are the bank's and IT's to set: ignored, and said so.
+    expect(l.policy).toMatchObject({ bankName: 'テスト銀行', language: 'ja', graceDays: 45, renewWindowDays: 25, reminderDays: [7], proxy: 'http://proxy.corp:8080', stores: ['os', 'firefox'], removeSuperseded: false });
     expect(l.policy.trustAnchorPem).toBe(readFileSync(anchor, 'utf8').trim() + '\n');
     expect(l.managed.sort()).toEqual(['graceDays', 'proxy', 'removeSuperseded', 'renewWindowDays', 'stores']);
     expect(l.origins).toMatchObject({
       bankName: pc.builtinFile,
-      language: pc.userFile,
+      language: pc.builtinFile,
       reminderDays: pc.userFile,
       graceDays: pc.machineFile,
       proxy: 'HKLM\\Software\\Policies\\CertDesk\\proxy',
@@ -85,29 +89,51 @@ describe('policy layers', () => {
 
   it('a per-user policy alone works without admin rights; it never replaces the bank\'s endpoint or trust anchor from the built-in policy', async () => {
     const alone = windowsPc({ user: { ...BANK, trustAnchorFile: anchor } });
-    const a = await loadPolicy({ platform: 'win32', env: alone.env, resourcesPath: alone.resources, readRegistry: async () => null });
+    const a = await loadPolicy({ ...alone.win, readRegistry: async () => null });
     expect(a.policy.endpoint).toBe(BANK.endpoint);
     expect(a.managed).toEqual([]);
     expect(a.origins?.endpoint).toBe(alone.userFile);
 
     const pc = windowsPc({ builtin: { ...BANK, trustAnchorFile: anchor }, user: { endpoint: 'https://evil.example/.well-known/est', trustAnchorFile: otherAnchor, bankName: '私の銀行' } });
-    const l = await loadPolicy({ platform: 'win32', env: pc.env, resourcesPath: pc.resources, readRegistry: async () => null });
+    const l = await loadPolicy({ ...pc.win, readRegistry: async () => null });
     expect(l.policy.endpoint).toBe(BANK.endpoint);
     expect(l.policy.trustAnchorPem).toBe(readFileSync(anchor, 'utf8').trim() + '\n');
-    expect(l.policy.bankName).toBe('私の銀行');
+    expect(l.policy.bankName).toBe(BANK.bankName);
     expect(l.origins?.trustAnchorFile).toBe(pc.builtinFile);
+    expect(l.ignored).toEqual(['endpoint', 'trustAnchorFile', 'bankName'].map((field) => ({ field, file: pc.userFile, by: pc.builtinFile, reason: 'SET_BY_BANK' })));
+  });
+
+  it('the per-user file fills only fields no other layer sets: the bank\'s login page, helpdesk, key storage, stores, proxy and PKCS#11 module stay; IT\'s too', async () => {
+    const bank = { ...BANK, trustAnchorFile: anchor, bankLoginUrl: 'https://ib.bank.example/login', support: { name: 'テスト銀行 ヘルプデスク', phone: '0120-000-000' }, keyStorage: 'store', stores: ['os'], proxy: 'system', pkcs11: { module: '/usr/lib/bank-p11.so', tokenLabel: 'bank' } };
+    const user = { bankLoginUrl: 'https://phish.example/login', support: { name: 'Fake desk', phone: '0120-999-999' }, keyStorage: 'software', stores: ['os', 'firefox'], proxy: 'http://evil.example:8080', pkcs11: { module: '/home/u/evil.so', tokenLabel: 'bank' }, reminderDays: [5], graceDays: 5 };
+    const pc = windowsPc({ builtin: bank, user, machine: { graceDays: 30 } });
+    const l = await loadPolicy({ ...pc.win, readRegistry: async () => null });
+    expect(l.policy).toMatchObject({ bankLoginUrl: bank.bankLoginUrl, support: bank.support, keyStorage: 'store', stores: ['os'], proxy: 'system', pkcs11: bank.pkcs11, reminderDays: [5], graceDays: 30 });
+    expect(l.origins?.reminderDays).toBe(pc.userFile);
+    expect(l.ignored?.map((i) => [i.field, i.reason, i.by])).toEqual([
+      ['bankLoginUrl', 'SET_BY_BANK', pc.builtinFile],
+      ['support', 'SET_BY_BANK', pc.builtinFile],
+      ['keyStorage', 'SET_BY_BANK', pc.builtinFile],
+      ['stores', 'SET_BY_BANK', pc.builtinFile],
+      ['proxy', 'SET_BY_BANK', pc.builtinFile],
+      ['pkcs11', 'SET_BY_BANK', pc.builtinFile],
+      ['graceDays', 'SET_BY_IT', pc.machineFile],
+    ]);
+    const byReg = windowsPc({ builtin: { ...BANK, trustAnchorFile: anchor }, user: { proxy: 'direct' } });
+    const r = await loadPolicy({ ...byReg.win, readRegistry: async () => reg({ proxy: 'http://proxy.corp:8080' }) });
+    expect(r.ignored).toEqual([{ field: 'proxy', file: byReg.userFile, by: 'HKLM\\Software\\Policies\\CertDesk', reason: 'SET_BY_IT' }]);
   });
 
   it('the machine\'s anchor replaces the built-in one whichever of trustAnchorFile/trustAnchorPem each uses', async () => {
     const pc = windowsPc({ builtin: { ...BANK, trustAnchorFile: anchor }, machine: { trustAnchorPem: readFileSync(otherAnchor, 'utf8') } });
-    const l = await loadPolicy({ platform: 'win32', env: pc.env, resourcesPath: pc.resources, readRegistry: async () => null });
+    const l = await loadPolicy({ ...pc.win, readRegistry: async () => null });
     expect(l.policy.trustAnchorPem).toBe(readFileSync(otherAnchor, 'utf8').trim() + '\n');
     expect(l.managed).toEqual(['trustAnchorPem']);
   });
 
   it('missing everywhere is "not installed", naming each place looked and where to put it', async () => {
     const pc = windowsPc({});
-    const e = await caught(loadPolicy({ platform: 'win32', env: pc.env, resourcesPath: pc.resources, readRegistry: async () => null }));
+    const e = await caught(loadPolicy({ ...pc.win, readRegistry: async () => null }));
     expect(e.code).toBe('POLICY_INVALID');
     expect(e.detail).toMatchObject({ reason: 'NOT_INSTALLED', file: pc.machineFile });
     expect(e.message).toContain(`No policy is installed. CertDesk looked in ${pc.builtinFile}, ${pc.userFile}, ${pc.machineFile}, HKLM\\Software\\Policies\\CertDesk.`);
@@ -116,17 +142,17 @@ describe('policy layers', () => {
 
   it('a wrong field names the layer it came from: the user\'s file, the registry value', async () => {
     const pc = windowsPc({ builtin: { ...BANK, trustAnchorFile: anchor }, user: { graceDays: 'ninety' } });
-    const e = await caught(loadPolicy({ platform: 'win32', env: pc.env, resourcesPath: pc.resources, readRegistry: async () => null }));
+    const e = await caught(loadPolicy({ ...pc.win, readRegistry: async () => null }));
     expect(e.detail).toMatchObject({ field: 'graceDays', file: pc.userFile });
     const unknown = windowsPc({ user: { colour: 'red' } });
-    expect((await caught(loadPolicy({ platform: 'win32', env: unknown.env, resourcesPath: unknown.resources, readRegistry: async () => null }))).detail).toMatchObject({ field: 'colour', file: unknown.userFile });
+    expect((await caught(loadPolicy({ ...unknown.win, readRegistry: async () => null }))).detail).toMatchObject({ field: 'colour', file: unknown.userFile });
     const r = windowsPc({ builtin: { ...BANK, trustAnchorFile: anchor } });
-    const bad = await caught(loadPolicy({ platform: 'win32', env: r.env, resourcesPath: r.resources, readRegistry: async () => reg({ graceDays: 'many' }) }));
+    const bad = await caught(loadPolicy({ ...r.win, readRegistry: async () => reg({ graceDays: 'many' }) }));
     expect(bad.detail).toMatchObject({ field: 'graceDays', file: 'HKLM\\Software\\Policies\\CertDesk\\graceDays' });
     expect(bad.message).toContain('must be a REG_DWORD');
-    const json = await caught(loadPolicy({ platform: 'win32', env: r.env, resourcesPath: r.resources, readRegistry: async () => reg({ stores: 'os' }) }));
+    const json = await caught(loadPolicy({ ...r.win, readRegistry: async () => reg({ stores: 'os' }) }));
     expect(json.message).toContain('must be REG_SZ holding JSON');
-    const range = await caught(loadPolicy({ platform: 'win32', env: r.env, resourcesPath: r.resources, readRegistry: async () => reg({ graceDays: 99999 }) }));
+    const range = await caught(loadPolicy({ ...r.win, readRegistry: async () => reg({ graceDays: 99999 }) }));
     expect(range.detail).toMatchObject({ field: 'graceDays', file: 'HKLM\\Software\\Policies\\CertDesk\\graceDays' });
   });
 
@@ -134,7 +160,7 @@ describe('policy layers', () => {
     const pc = windowsPc({ builtin: { ...BANK, trustAnchorFile: anchor, graceDays: 1 }, machine: { graceDays: 2 } });
     const only = join(dir, 'only.json');
     writeFileSync(only, JSON.stringify({ ...BANK, trustAnchorFile: anchor }));
-    const l = await loadPolicy({ file: only, platform: 'win32', env: pc.env, resourcesPath: pc.resources, readRegistry: async () => reg({ graceDays: 3 }) });
+    const l = await loadPolicy({ file: only, ...pc.win, readRegistry: async () => reg({ graceDays: 3 }) });
     expect(l.policy.graceDays).toBe(90);
     expect(l.source).toBe(only);
     expect(l.managed.sort()).toEqual(['bankName', 'endpoint', 'trustAnchorFile']);
@@ -161,7 +187,7 @@ describe('reg query', () => {
     '',
   ].join('\r\n');
 
-  it('is run as reg query HKLM\\Software\\Policies\\CertDesk /s; exit 1 (no key) is no layer', async () => {
+  it('is run as reg query HKLM\\Software\\Policies\\CertDesk /s; exit 1 with nothing on stdout (no key; the words go to stderr, localised) is no layer', async () => {
     expect(REG_QUERY_ARGS).toEqual(['query', 'HKLM\\Software\\Policies\\CertDesk', '/s']);
     const calls: unknown[] = [];
     const key = await queryPolicyKey(async (args) => {
@@ -170,7 +196,35 @@ describe('reg query', () => {
     });
     expect(calls).toEqual([REG_QUERY_ARGS]);
     expect(key?.values.get('graceDays')).toEqual({ type: 'REG_DWORD', value: 90 });
-    expect(await queryPolicyKey(async () => ({ code: 1, stdout: new TextEncoder().encode('ERROR: The system was unable to find the specified registry key or value.\r\n') }))).toBeNull();
+    expect(await queryPolicyKey(async () => ({ code: 1, stdout: new Uint8Array() }))).toBeNull();
+  });
+
+  it('reg.exe runs from %SystemRoot%\\System32, never by bare name (Node searches the current folder first)', () => {
+    expect(regExe({ SystemRoot: 'C:\\WINDOWS' })).toBe('C:\\WINDOWS\\System32\\reg.exe');
+    expect(regExe({ SYSTEMROOT: 'D:\\Win\\' })).toBe('D:\\Win\\System32\\reg.exe');
+    // Not an absolute drive path (relative, a share, unset): Windows' own default, never the current folder.
+    for (const SystemRoot of [undefined, 'Windows', '.\\x', '\\\\server\\share']) expect(regExe({ SystemRoot })).toBe('C:\\Windows\\System32\\reg.exe');
+  });
+
+  it('any other failure of reg (did not run, stopped, another exit code, exit 1 after part of the key) is POLICY_INVALID, never "no policy"', async () => {
+    for (const r of [{ code: -1, stdout: new Uint8Array() }, { code: 2, stdout: new Uint8Array() }, { code: 1, stdout: new TextEncoder().encode('\r\nHKEY_LOCAL_MACHINE\\Software\\Policies\\CertDesk\r\n    graceDays    REG_DWORD    0x5\r\n') }]) {
+      const e = await caught(queryPolicyKey(async () => r));
+      expect(e.code).toBe('POLICY_INVALID');
+      expect(e.detail).toMatchObject({ reason: 'REGISTRY_UNREADABLE', file: 'HKLM\\Software\\Policies\\CertDesk' });
+      expect(e.message).toContain('ask your IT department');
+    }
+  });
+
+  it('%ProgramData% comes from the registry (ProfileList\\ProgramData, %SystemDrive% = the Windows folder\'s drive), not the environment; C:\\ProgramData when unreadable', async () => {
+    expect(PROGRAMDATA_QUERY_ARGS).toEqual(['query', 'HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\ProfileList', '/v', 'ProgramData']);
+    const out = '\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\ProfileList\r\n    ProgramData    REG_EXPAND_SZ    %SystemDrive%\\ProgramData\r\n\r\n';
+    const calls: unknown[] = [];
+    const run = async (args: readonly string[]) => (calls.push(args), { code: 0, stdout: new TextEncoder().encode(out) });
+    expect(await programDataDir(run, { SystemRoot: 'D:\\Windows', ProgramData: 'C:\\Users\\me\\fake' })).toBe('D:\\ProgramData');
+    expect(calls).toEqual([PROGRAMDATA_QUERY_ARGS]);
+    expect(await programDataDir(async () => ({ code: 1, stdout: new Uint8Array() }), { ProgramData: 'C:\\Users\\me\\fake' })).toBe('C:\\ProgramData');
+    const other = out.replace('%SystemDrive%\\ProgramData', '%USERPROFILE%\\x');
+    expect(await programDataDir(async () => ({ code: 0, stdout: new TextEncoder().encode(other) }), {})).toBe('C:\\ProgramData');
   });
 
   it('parses values with spaces, DWORDs in hex, empty strings and subkeys', () => {
@@ -192,7 +246,7 @@ describe('reg query', () => {
   });
 
   it('a subkey is refused with what to do instead', async () => {
-    const e = await caught(loadPolicy({ platform: 'win32', env: { ProgramData: join(dir, 'none'), APPDATA: join(dir, 'none2') }, readRegistry: async () => ({ values: new Map(), subkeys: ['HKEY_LOCAL_MACHINE\\Software\\Policies\\CertDesk\\support'] }) }));
+    const e = await caught(loadPolicy({ platform: 'win32', env: { APPDATA: join(dir, 'none2') }, machineFile: join(dir, 'none', 'policy.json'), runPowerShell: adminOnlyAcl, readRegistry: async () => ({ values: new Map(), subkeys: ['HKEY_LOCAL_MACHINE\\Software\\Policies\\CertDesk\\support'] }) }));
     expect(e.message).toContain('support is invalid: is a subkey');
   });
 });

@@ -118,7 +118,8 @@ describe('policy', () => {
   it("knows each OS's machine-wide location", () => {
     expect(policyPath('linux')).toBe('/etc/certdesk/policy.json');
     expect(policyPath('darwin')).toBe('/Library/Application Support/CertDesk/policy.json');
-    expect(policyPath('win32', { ProgramData: 'C:\\ProgramData' })).toBe('C:\\ProgramData\\CertDesk\\policy.json');
+    expect(policyPath('win32')).toBe('C:\\ProgramData\\CertDesk\\policy.json');
+    expect(policyPath('win32', 'D:\\ProgramData')).toBe('D:\\ProgramData\\CertDesk\\policy.json');
   });
 });
 

@@ -4,13 +4,16 @@
 //   2. per-user: %APPDATA%\CertDesk, ~/Library/Application Support/CertDesk, ~/.config/certdesk;
 //   3. machine file: policyPath() (%ProgramData%, /Library/Application Support, /etc);
 //   4. Windows registry: HKLM\Software\Policies\CertDesk (GPO).
-// The machine layers (3, 4) lock what they set: the user's file counts only for fields they
-// leave alone. The user's file never replaces the bank's endpoint or trust anchor from the
-// built-in policy (a per-user file must not redirect where keys and passwords go).
+// The per-user file fills only fields no other layer sets: the bank's choices (built-in) and
+// IT's (machine file, registry) always win over it, since a file any program of the user can
+// write must not change where keys and passwords go, which login page or helpdesk is shown,
+// or how keys are kept. What it set and was ignored is kept (doctor shows it). The machine
+// file counts only when only administrators can write it (machine-trust.ts).
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { CoreError } from '../errors';
-import { FIELDS, parsePolicy, policyPath, readPolicyDocument, type LoadedPolicy, type LoadPolicyOptions } from './policy';
-import { queryPolicyKey, REGISTRY_KEY, type RegistryKey } from './registry';
+import { assertAdminOnly } from './machine-trust';
+import { FIELDS, parsePolicy, policyPath, readPolicyDocument, type IgnoredField, type LoadedPolicy, type LoadPolicyOptions } from './policy';
+import { programDataDir, queryPolicyKey, REGISTRY_KEY, type RegistryKey } from './registry';
 
 export type LayerKind = 'builtin' | 'user' | 'machine' | 'registry';
 
@@ -37,8 +40,6 @@ export function builtinPolicyPath(resourcesPath: string | undefined): string | n
   return resourcesPath ? join(resourcesPath, 'policy.json') : null;
 }
 
-/** The fields the bank's built-in policy keeps from a per-user file. */
-const BANK_ONLY = new Set(['endpoint', 'trustAnchorFile', 'trustAnchorPem']);
 /** trustAnchorFile and trustAnchorPem are one setting: a layer that sets either replaces both. */
 const ANCHOR = ['trustAnchorFile', 'trustAnchorPem'];
 
@@ -91,17 +92,26 @@ export function registryLayer(key: RegistryKey, machineFile: string): Layer {
   return { kind: 'registry', source: REGISTRY_KEY, fields, origin };
 }
 
-/** Layers merged field by field; the later wins, except that the user's file fills only what the machine leaves. */
-export function mergeLayers(layers: Layer[]): { doc: Record<string, unknown>; origin: Record<string, string>; managed: string[] } {
+/** One setting for the precedence rule: the anchor's two forms are one. */
+const settingOf = (k: string) => (ANCHOR.includes(k) ? 'trustAnchor' : k);
+
+/** Layers merged field by field; the later wins, except that the user's file fills only what no other layer sets. */
+export function mergeLayers(layers: Layer[]): { doc: Record<string, unknown>; origin: Record<string, string>; managed: string[]; ignored: IgnoredField[] } {
   const doc: Record<string, unknown> = {};
   const origin: Record<string, string> = {};
+  const ignored: IgnoredField[] = [];
   const order: LayerKind[] = ['builtin', 'user', 'machine', 'registry'];
   const sorted = [...layers].sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
-  const builtin = layers.find((l) => l.kind === 'builtin');
-  const bankSetsTrust = builtin ? Object.keys(builtin.fields).some((k) => BANK_ONLY.has(k)) : false;
+  const setElsewhere = (k: string) => sorted.find((l) => l.kind !== 'user' && Object.keys(l.fields).some((f) => settingOf(f) === settingOf(k)));
   for (const layer of sorted) {
     for (const [k, v] of Object.entries(layer.fields)) {
-      if (layer.kind === 'user' && bankSetsTrust && BANK_ONLY.has(k)) continue;
+      if (layer.kind === 'user') {
+        const by = setElsewhere(k);
+        if (by) {
+          ignored.push({ field: k, file: layer.origin[k]!, by: by.kind === 'builtin' ? by.source : by.kind === 'registry' ? REGISTRY_KEY : by.source, reason: by.kind === 'builtin' ? 'SET_BY_BANK' : 'SET_BY_IT' });
+          continue;
+        }
+      }
       if (ANCHOR.includes(k)) for (const a of ANCHOR) {
         delete doc[a];
         delete origin[a];
@@ -111,30 +121,43 @@ export function mergeLayers(layers: Layer[]): { doc: Record<string, unknown>; or
     }
   }
   const managed = Object.keys(doc).filter((k) => sorted.some((l) => (l.kind === 'machine' || l.kind === 'registry') && k in l.fields && origin[k] === l.origin[k]));
-  return { doc, origin, managed };
+  return { doc, origin, managed, ignored };
 }
 
 export async function loadLayeredPolicy(opts: LoadPolicyOptions): Promise<LoadedPolicy> {
   const platform = opts.platform ?? process.platform;
   const env = opts.env ?? process.env;
-  const machineFile = policyPath(platform, env as NodeJS.ProcessEnv);
+  // Windows: %ProgramData% as the registry records it, not the environment's (registry.ts).
+  const machineFile = opts.machineFile ?? (platform === 'win32' ? policyPath('win32', await programDataDir(undefined, env)) : policyPath(platform));
   const userFile = userPolicyPath(platform, env);
   const builtinFile = builtinPolicyPath(opts.resourcesPath ?? (process as { resourcesPath?: string }).resourcesPath);
   const layers: Layer[] = [];
   const looked: string[] = [];
   const tryFile = async (kind: LayerKind, file: string | null) => {
-    if (!file) return;
+    if (!file) return null;
     looked.push(file);
     const doc = await readPolicyDocument(file, true);
-    if (doc !== null) layers.push(fileLayer(kind, file, doc));
+    if (doc === null) return null;
+    const layer = fileLayer(kind, file, doc);
+    layers.push(layer);
+    return layer;
   };
+  const trust = { platform, env, runPowerShell: opts.runPowerShell };
+  const anchorOf = (l: Layer | null) => (l && typeof l.fields.trustAnchorFile === 'string' ? [l.fields.trustAnchorFile] : []);
   await tryFile('builtin', builtinFile);
   await tryFile('user', userFile);
-  await tryFile('machine', machineFile);
+  const machine = await tryFile('machine', machineFile);
+  if (machine) await assertAdminOnly(machineFile, anchorOf(machine), trust);
   if (platform === 'win32') {
     looked.push(REGISTRY_KEY);
     const key = await (opts.readRegistry ?? (() => queryPolicyKey()))();
-    if (key && (key.values.size > 0 || key.subkeys.length > 0)) layers.push(registryLayer(key, machineFile));
+    if (key && (key.values.size > 0 || key.subkeys.length > 0)) {
+      const registry = registryLayer(key, machineFile);
+      layers.push(registry);
+      // The registry is admin-only; the anchor file it names must be as well.
+      const [anchorFile] = anchorOf(registry);
+      if (anchorFile) await assertAdminOnly(anchorFile, [], trust);
+    }
   }
   if (layers.length === 0) {
     throw new CoreError(
@@ -143,8 +166,8 @@ export async function loadLayeredPolicy(opts: LoadPolicyOptions): Promise<Loaded
       { field: '(file)', file: machineFile, reason: 'NOT_INSTALLED', looked: looked.join('; ') },
     );
   }
-  const { doc, origin, managed } = mergeLayers(layers);
+  const { doc, origin, managed, ignored } = mergeLayers(layers);
   const top = layers.find((l) => l.kind === 'registry') ?? layers.find((l) => l.kind === 'machine') ?? layers[layers.length - 1]!;
   const loaded = await parsePolicy(doc, top.source, (field) => origin[field] ?? top.source);
-  return { ...loaded, source: layers.map((l) => `${l.kind}: ${l.source}`).join(' < '), managed, origins: { ...origin } };
+  return { ...loaded, source: layers.map((l) => `${l.kind}: ${l.source}`).join(' < '), managed, origins: { ...origin }, ignored };
 }

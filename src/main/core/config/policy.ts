@@ -87,9 +87,9 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 type PolicyField = keyof z.input<typeof schema>;
 export const FIELDS = Object.keys(schema.shape) as PolicyField[];
 
-/** Where IT puts the policy on each OS. */
-export function policyPath(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): string {
-  if (platform === 'win32') return `${env.ProgramData ?? 'C:\\ProgramData'}\\CertDesk\\policy.json`;
+/** Where IT puts the policy on each OS (Windows: in %ProgramData%, which the loader reads from the registry). */
+export function policyPath(platform: NodeJS.Platform = process.platform, programData = 'C:\\ProgramData'): string {
+  if (platform === 'win32') return `${programData}\\CertDesk\\policy.json`;
   if (platform === 'darwin') return '/Library/Application Support/CertDesk/policy.json';
   return '/etc/certdesk/policy.json';
 }
@@ -138,6 +138,18 @@ export interface LoadedPolicy {
   managed: string[];
   /** Every field set explicitly, and the file or registry value it came from (doctor and diagnostics show them). */
   origins?: Record<string, string>;
+  /** Fields of the per-user file that another layer sets, so not used (doctor shows them). */
+  ignored?: IgnoredField[];
+}
+
+export interface IgnoredField {
+  field: string;
+  /** The user's file. */
+  file: string;
+  /** The file or registry key whose value is used instead. */
+  by: string;
+  /** SET_BY_BANK: the built-in policy sets it; SET_BY_IT: the machine file or the registry. */
+  reason: 'SET_BY_BANK' | 'SET_BY_IT';
 }
 
 /**
@@ -265,6 +277,10 @@ export interface LoadPolicyOptions {
   resourcesPath?: string;
   /** Windows: the registry key's values (tests give their own). */
   readRegistry?: () => Promise<import('./registry').RegistryKey | null>;
+  /** The machine policy file instead of the OS's place (tests). */
+  machineFile?: string;
+  /** Windows: runs the machine file's permission check (tests give their own). */
+  runPowerShell?: import('./machine-trust').PsRun;
 }
 
 /** Reads and validates the policy: `file` alone when given (the CLI's --policy), else the layers. */

@@ -2,6 +2,8 @@
 // Chrome and VS Code read theirs), read through `reg query … /s`: the parser is pure and
 // tested on reg.exe's own output; the command is checked by its exact arguments.
 import { execFile } from 'node:child_process';
+import { system32Tool } from '../../../shared/windows-tools';
+import { CoreError } from '../errors';
 
 export const REGISTRY_KEY = 'HKLM\\Software\\Policies\\CertDesk';
 /** reg.exe's arguments: the key's values (and any subkey, which CertDesk reports as unsupported). */
@@ -51,18 +53,63 @@ export function decodeRegOutput(bytes: Uint8Array): string {
   }
 }
 
+/** reg.exe's exit code (-1: it did not start, or was stopped), and what it printed on stdout. */
 export type RegRunner = (args: readonly string[]) => Promise<{ code: number; stdout: Uint8Array }>;
 
-const runReg: RegRunner = (args) =>
+/** Windows' reg.exe by full path (never one in the current folder). */
+export function regExe(env: Record<string, string | undefined> = process.env): string {
+  return system32Tool(env, 'reg.exe');
+}
+
+export const runReg: RegRunner = (args) =>
   new Promise((resolve) => {
-    execFile('reg', [...args], { encoding: 'buffer', windowsHide: true, timeout: 10_000 }, (err, stdout) => {
-      resolve({ code: err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0, stdout: stdout as Uint8Array });
+    execFile(regExe(), [...args], { encoding: 'buffer', windowsHide: true, timeout: 10_000 }, (err, stdout) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;
+      resolve({ code, stdout: (stdout as Uint8Array | undefined) ?? new Uint8Array() });
     });
   });
 
-/** The key's output, or null when the key does not exist (reg exits 1) or reg cannot run. */
+/**
+ * The key's values, or null when the key does not exist. reg exits 1 both for "not found"
+ * and for other failures, and its words are in the display language: "not found" is exit 1
+ * with nothing on stdout. Anything else (reg did not start or was stopped, another exit
+ * code, exit 1 after part of the key) is POLICY_INVALID: IT's locked values are never
+ * dropped silently.
+ */
 export async function queryPolicyKey(run: RegRunner = runReg): Promise<RegistryKey | null> {
   const r = await run(REG_QUERY_ARGS);
-  if (r.code !== 0) return null;
-  return parseRegQuery(decodeRegOutput(r.stdout));
+  if (r.code === 0) return parseRegQuery(decodeRegOutput(r.stdout));
+  if (r.code === 1 && r.stdout.length === 0) return null;
+  throw new CoreError(
+    'POLICY_INVALID',
+    `The policy key ${REGISTRY_KEY} could not be read (reg.exe ${r.code === -1 ? 'did not run' : `exited with ${r.code}`}). Restart the PC; if it stays, ask your IT department to check the key's permissions and that ${regExe()} is intact.`,
+    { field: '(registry)', file: REGISTRY_KEY, reason: 'REGISTRY_UNREADABLE' },
+  );
+}
+
+const PROFILE_LIST = 'HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\ProfileList';
+/** reg.exe's arguments for the ProgramData folder as Windows records it (REG_EXPAND_SZ "%SystemDrive%\ProgramData"). */
+export const PROGRAMDATA_QUERY_ARGS: readonly string[] = ['query', PROFILE_LIST, '/v', 'ProgramData'];
+
+/**
+ * %ProgramData% from the registry, not from the environment (which any process of the user
+ * can change): %SystemDrive% in it is the drive of the Windows folder tools run from; when
+ * the value cannot be read, C:\ProgramData. The machine policy found there is still accepted
+ * only when admin-only (machine-trust.ts): that is the gate; this keeps the place honest.
+ */
+export async function programDataDir(run: RegRunner = runReg, env: Record<string, string | undefined> = process.env): Promise<string> {
+  const fallback = 'C:\\ProgramData';
+  let r: { code: number; stdout: Uint8Array };
+  try {
+    r = await run(PROGRAMDATA_QUERY_ARGS);
+  } catch {
+    return fallback;
+  }
+  if (r.code !== 0) return fallback;
+  const v = parseRegQuery(decodeRegOutput(r.stdout), PROFILE_LIST).values.get('ProgramData');
+  if (!v || typeof v.value !== 'string') return fallback;
+  const drive = system32Tool(env, '').slice(0, 2);
+  const dir = v.value.replace(/%SystemDrive%/gi, drive).replace(/\\+$/, '');
+  // Any other variable, or not an absolute drive path: not something to trust.
+  return /^[A-Za-z]:\\[^%]*$/.test(dir) ? dir : fallback;
 }
