@@ -3,7 +3,8 @@
 // stored beside the key, and NSS (the module registered in a db, as a browser has it)
 // presents it over TLS with the PIN.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -16,6 +17,8 @@ import { makeTestPki, type TestPki } from '../store/pki-fixture';
 import { certutilList, issueFromCsr, newNssDb, opensslVerifyCsr, recordingServer, tstclnt, type RecordingServer } from './helpers';
 import type { TestToken } from './tokens';
 
+/** libengine-pkcs11-openssl (libp11), which finds the modules p11-kit registers (softhsm2, tpm2-pkcs11). */
+const PKCS11_ENGINE = '/usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so';
 const CKA_NEVER_EXTRACTABLE = 0x164;
 const CKM_AES_KEY_GEN = 0x1080;
 const CKM_AES_KEY_WRAP_PAD = 0x210a;
@@ -138,6 +141,33 @@ export function tokenSuite(o: SuiteOptions): void {
     const p12 = spawnSync('pk12util', ['-o', join(work, `${o.storage}.p12`), '-n', `${token.label}:${id.nickname}`, '-d', `sql:${db}`, '-k', pinFile, '-W', 'export-password'], { env: { ...process.env, ...token.env }, encoding: 'utf8' });
     console.log(`${o.storage}: pk12util -o exit ${p12.status}: ${(p12.stdout + p12.stderr).trim().split('\n').at(-1)}`);
     expect(p12.status).not.toBe(0);
+  });
+
+  it(`Node's own TLS (the command line's transport) presents the ${o.keyTypes[0]} certificate with the token's key through OpenSSL's pkcs11 engine`, async (ctx) => {
+    if (!existsSync(PKCS11_ENGINE)) {
+      console.warn(`skipped: ${PKCS11_ENGINE} is missing (apt-get install libengine-pkcs11-openssl)`);
+      ctx.skip();
+    }
+    const keyType = o.keyTypes[0]!;
+    const c = custodian();
+    const req = await c.createRequest({ keyType, subjectDer: subject, label: 'engine' });
+    const cert = issueFromCsr(pki, req.csrDer);
+    await c.attach({ keyId: req.keyId, certificateDer: cert, chainDer: [], friendlyName: 'CertDesk engine' });
+    // RFC 7512: the key by token label and CKA_ID; the PIN travels only inside this process.
+    const id = req.keyId.replace(/../g, '%$&');
+    const uri = `pkcs11:token=${encodeURIComponent(token.label)};id=${id};type=private;pin-value=${token.pin}`;
+    const before = server.seen.length;
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const r = httpsRequest({ host: '127.0.0.1', port: server.port, path: '/', rejectUnauthorized: false, cert: `-----BEGIN CERTIFICATE-----\n${Buffer.from(cert).toString('base64')}\n-----END CERTIFICATE-----\n`, privateKeyEngine: PKCS11_ENGINE, privateKeyIdentifier: uri, ...(keyType === 'rsa2048' && o.storage === 'tpm' ? { maxVersion: 'TLSv1.2' as const } : {}) }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode));
+      });
+      r.on('error', reject);
+      r.end();
+    });
+    expect(status).toBe(200);
+    expect(server.seen.length).toBe(before + 1);
+    expect(Buffer.from(server.seen.at(-1)!).equals(Buffer.from(cert))).toBe(true);
   });
 
   it('removes an orphan key, keeps a key its certificate uses, and names a wrong PIN', async () => {
