@@ -5,6 +5,12 @@
 ;   install folder: there certdesk.exe (the GUI program) would come first in PATHEXT's order.
 ; - A per-machine install registers the Application event log source "CertDesk", so that the
 ;   command line's eventcreate entries need no admin rights (docs/it-guide.md lists the ids).
+; - A per-machine install creates %ProgramData%\CertDesk (where IT puts policy.json) with an
+;   ACL only SYSTEM and Administrators may write, Users read: by default every standard user
+;   may create files there, and the machine policy outranks the bank's built-in one. SIDs,
+;   not names (names are localised). The loader refuses a machine file (or its folder) that a
+;   user owns or may write; the owner is left as it is, so a folder or file a user made before
+;   the install stays refused until IT looks at it (never laundered into an admin-owned one).
 ; electron-builder compiles with -WX: every function here is defined only in the build that
 ; calls it (installer or uninstaller), or makensis fails on an unreferenced function.
 !include "LogicLib.nsh"
@@ -99,6 +105,18 @@ FunctionEnd
   ${EndIf}
 !macroend
 
+; %ProgramData%\CertDesk: created, inheritance off, SYSTEM and Administrators full control,
+; Users read and execute (files and subfolders inherit). Left in place at uninstall (IT's policy).
+!macro CERTDESK_LOCK_POLICY_FOLDER
+  SetShellVarContext all
+  CreateDirectory "$APPDATA\CertDesk"
+  nsExec::ExecToLog '"$SYSDIR\icacls.exe" "$APPDATA\CertDesk" /inheritance:r /grant:r *S-1-5-18:(OI)(CI)F *S-1-5-32-544:(OI)(CI)F *S-1-5-32-545:(OI)(CI)RX'
+  Pop $R0
+  ${If} $R0 != 0
+    DetailPrint "CertDesk: could not restrict $APPDATA\CertDesk (icacls: $R0); a policy.json there is refused until only administrators can write it (docs/it-guide.md)."
+  ${EndIf}
+!macroend
+
 !ifndef BUILD_UNINSTALLER
   !insertmacro CERTDESK_PATH_WITHOUT_FUNC ""
 
@@ -109,6 +127,7 @@ FunctionEnd
       WriteRegExpandStr HKLM "${CERTDESK_EVENT_SOURCE}" "EventMessageFile" "%SystemRoot%\System32\EventCreate.exe"
       WriteRegDWORD HKLM "${CERTDESK_EVENT_SOURCE}" "TypesSupported" 7
       WriteRegDWORD HKLM "${CERTDESK_EVENT_SOURCE}" "CustomSource" 1
+      !insertmacro CERTDESK_LOCK_POLICY_FOLDER
     ${Else}
       !insertmacro CERTDESK_ADD_TO_PATH HKCU "${CERTDESK_USER_ENV}"
     ${EndIf}
