@@ -6,7 +6,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { ApiError, CertificateDetails, CertificateSummary, Language, Overview, ProgressEvent, RenewalOutcome, Result, SupportView } from '../shared/contract';
+import type { ApiError, CertificateDetails, CertificateSummary, Language, Overview, PreflightRequest, ProgressEvent, RenewalOutcome, Result, SupportView } from '../shared/contract';
 import { EXIT, exitCodeOf, type ExitCode } from '../shared/error-policy';
 import { jstDate, jstDayNumber } from '../shared/phase';
 import { CERTDESK_VERSION, toApiError } from './core/compose';
@@ -101,7 +101,8 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
     json = Boolean(o.json);
     if (!ctx) {
       const { buildContext } = await import('./cli/context');
-      ctx = await buildContext(o, io.env, { progress: onProgress }, opts.chromium, intent);
+      // Each line escaped as a value from outside: a bank's answer may be quoted in it.
+      ctx = await buildContext(o, io.env, { progress: onProgress, log: (line) => err(safe(line)) }, opts.chromium, intent);
     }
     // The policy's language when it sets one (any layer), unless --lang said otherwise.
     const origins = ctx.loaded.origins;
@@ -184,6 +185,14 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
     out(`${safe(d.keyAlgorithm)} ${d.keySize}${d.curve ? ` ${safe(d.curve)}` : ''}; EKU: ${safe(d.extendedKeyUsage.join(', ')) || '-'}`);
     if (d.facts.hasPrivateKey !== undefined) out(c.key(d.facts.hasPrivateKey));
   };
+  /** doctor: what the next request will be made of (the bank's /csrattrs against the policy). */
+  const printRequest = (q: PreflightRequest) => {
+    const c = t().request;
+    out(`${c.title}:`);
+    out(`  ${c.keyType}: ${safe(q.keyType)}  ${c.hash}: ${safe(q.hash)}`);
+    for (const h of q.honoured) out(`  ${c.honoured}: ${safe(h)}`);
+    for (const i of q.ignored) out(`  ${c.ignored}: ${safe(i)}`);
+  };
   /** An interrupted renewal that waits in the journal, and what to do about it. */
   const unfinishedNotice = (u: NonNullable<Overview['unfinished']>): string => {
     const c = t();
@@ -227,6 +236,7 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
     .option('--identity <file.p12>', '更新に使う証明書 / renewal identity (PKCS#12) when the store cannot lend its key')
     .option('--identity-password-env <var>', '上記のパスワードの環境変数 / environment variable with its password')
     .option('-y, --yes', '確認しない / do not ask for confirmation')
+    .option('--verbose', '処理の記録を標準エラーに表示 / the core\'s log lines on stderr (what the bank\'s /csrattrs asked and what was done with it)')
     .option('-V, --version', 'バージョンを表示 / print the version')
     .addHelpText('after', `\n終了コード / Exit codes:\n${EXIT_TABLE.map(([n, m]) => `  ${n}  ${m}`).join('\n')}`)
     .exitOverride()
@@ -325,6 +335,7 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
         return report(v, { ...r, policy }, () => {
           out(`${t().policyOrigins}:`);
           for (const [field, from] of Object.entries(policy.origins)) out(`  ${safe(field)}: ${safe(from)}${policy.managed.includes(field) ? ' (managed)' : ''}`);
+          if (r.request) printRequest(r.request);
           out(r.passed ? t().passed : v.state === 'broken' ? t().failed : t().passed);
         });
       }),

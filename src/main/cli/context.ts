@@ -1,6 +1,7 @@
 // The core for one command, from the composition root: the command's options become its
 // options. Only what a command needs is opened (status never touches the keychain or the network).
 import type { ProgressEvent } from '../../shared/contract';
+import { redactText } from '../../shared/redact';
 import type { ChromiumTransport, ComposedCore } from '../core/compose';
 
 export interface GlobalOptions {
@@ -10,6 +11,8 @@ export interface GlobalOptions {
   identity?: string;
   identityPasswordEnv?: string;
   yes?: boolean;
+  /** The core's log lines on stderr. */
+  verbose?: boolean;
 }
 
 export type Context = ComposedCore;
@@ -21,8 +24,18 @@ export interface ContextIntent {
   recoverOnRead?: boolean;
 }
 
+/**
+ * --verbose: each of the core's log lines on stderr, `certdesk: ` before it. The core never
+ * logs a secret; the redactor runs anyway, as for the app's log file.
+ */
+export function verboseLog(write: (line: string) => void): (line: string) => void {
+  return (line) => write(`certdesk: ${redactText(line)}`);
+}
+
 export async function buildContext(o: GlobalOptions, env: Record<string, string | undefined>, emit: {
   progress(e: ProgressEvent): void;
+  /** Where the core's log lines go (stderr with --verbose). */
+  log?: (line: string) => void;
 }, chromium?: ChromiumTransport, intent: ContextIntent = {}): Promise<Context> {
   const { composeCore } = await import('../core/compose');
   return composeCore({
@@ -37,5 +50,6 @@ export async function buildContext(o: GlobalOptions, env: Record<string, string 
     // A renewal through Node's TLS presents the store's identity: its export starts with the listing.
     prefetch: { identity: Boolean(intent.renew) },
     recoverOnRead: intent.recoverOnRead ?? true,
+    ...(o.verbose && emit.log ? { log: verboseLog(emit.log) } : {}),
   });
 }

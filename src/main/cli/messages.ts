@@ -62,6 +62,8 @@ interface Catalog {
   policyMissing: string;
   /** doctor: where each policy field came from. */
   policyOrigins: string;
+  /** doctor: the next request, from the bank's /csrattrs and the policy. */
+  request: { title: string; keyType: string; hash: string; honoured: string; ignored: string };
 }
 
 function contactLine(s: SupportView): string {
@@ -160,6 +162,7 @@ const ja: Catalog = {
   version: 'バージョン',
   policyMissing: 'ポリシー（銀行の設定ファイル）がインストールされていません。詳細に示す場所に policy.json を置いてください（銀行またはIT部門が用意します）。',
   policyOrigins: 'ポリシーの設定元',
+  request: { title: '次回の申請（銀行の csrattrs とポリシーから）', keyType: '鍵の種類', hash: '署名ハッシュ', honoured: '採用', ignored: '不採用' },
 };
 
 const en: Catalog = {
@@ -254,6 +257,7 @@ const en: Catalog = {
   version: 'Version',
   policyMissing: "No policy (the bank's settings file) is installed. Put policy.json in one of the places the detail names (the bank or your IT department provides it).",
   policyOrigins: 'Policy fields and where they come from',
+  request: { title: "The next request (the bank's /csrattrs against the policy)", keyType: 'key type', hash: 'signature hash', honoured: 'honoured', ignored: 'ignored' },
 };
 
 export const catalogs: Record<Language, Catalog> = { ja, en };
