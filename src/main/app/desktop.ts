@@ -95,6 +95,8 @@ export async function runDesktop(): Promise<void> {
     },
     chromium,
     versions: { electron: process.versions.electron ?? '-', chrome: process.versions.chrome ?? '-' },
+    // What the bank's /csrattrs asked and what was done with it: into the log file (redacted by its hook).
+    log: (line) => log.info(`core: ${line}`),
   });
   language = wiring.loaded.policy.language;
 
