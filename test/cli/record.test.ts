@@ -61,7 +61,10 @@ describe('the OS log', () => {
     const calls: Array<[string, string[]]> = [];
     const problems = await recordRun(REC, { CERTDESK_STATUS_FILE: join(dir, 'w.json') }, 'win32', async (f, a) => void calls.push([f, a]));
     expect(problems).toEqual([]);
-    expect(calls).toEqual([['eventcreate', eventCreateArgs(REC)]]);
+    // By full path (Node on Windows runs a bare name from the current folder first).
+    expect(calls).toEqual([['C:\\Windows\\System32\\eventcreate.exe', eventCreateArgs(REC)]]);
+    await recordRun(REC, { CERTDESK_STATUS_FILE: join(dir, 'w.json'), SystemRoot: 'D:\\WINNT' }, 'win32', async (f, a) => void calls.push([f, a]));
+    expect(calls[1]![0]).toBe('D:\\WINNT\\System32\\eventcreate.exe');
     const failing = await recordRun(REC, { CERTDESK_STATUS_FILE: join(dir, 'w.json') }, 'win32', async () => {
       throw new Error('ERROR: Access is denied.');
     });

@@ -170,7 +170,8 @@ describe('the custodian', () => {
   });
   const listing = (...rows: object[]) => ok(rows.length === 0 ? '' : JSON.stringify(rows.length === 1 ? rows[0] : rows));
   const expectPs = (c: Call, script: string) => {
-    expect(c.cmd).toBe('powershell.exe');
+    expect(c.cmd).toBe('C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe');
+    expect(CERTREQ).toBe('C:\\Windows\\System32\\certreq.exe');
     expect(c.args).toEqual([...PS_ARGS, script]);
   };
   /** certreq's placeholder in CurrentUser\REQUEST: a self-signed certificate with the new key. */

@@ -122,7 +122,8 @@ describe('commands', () => {
   });
   const ps51 = (rows: object[]) => (rows.length === 0 ? '' : JSON.stringify(rows.length === 1 ? rows[0] : rows, null, 4).replace(/\\\\\//g, '\\/'));
   const expectPs = (c: Call, script: string) => {
-    expect(c.cmd).toBe('powershell.exe');
+    // By full path (Node on Windows runs a bare name from the current folder first).
+    expect(c.cmd).toBe('C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe');
     expect(c.args).toEqual([...PS_ARGS, script]);
     expect(PS_ARGS).toEqual(['-NoProfile', '-NonInteractive', '-Command']);
   };
@@ -201,7 +202,7 @@ describe('commands', () => {
     r.push(() => ok(''), (c) => (pfxAlgorithms(c), ok(IMPORTPFX_OK)), () => ok(ps51([row(leaf, 'My', true)])));
     await store.install({ privateKeyPkcs8: leaf.pkcs8, certificateDer: leaf.der, chainDer: [], friendlyName: 'x' });
     const c = r.calls[1]!;
-    expect(c.cmd).toBe('certutil.exe');
+    expect(c.cmd).toBe('C:\\Windows\\System32\\certutil.exe');
     expect(c.args.slice(0, 2)).toEqual(['-user', '-p']);
     expect(c.args.slice(3, 5)).toEqual(['-importPFX', 'My']);
     expect(c.args[6]).toBe('NoExport,NoRoot');

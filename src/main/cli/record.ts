@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ErrorCode } from '../../shared/contract';
+import { system32Tool } from '../../shared/windows-tools';
 import type { HealthState } from './verdict';
 
 export interface RunRecord {
@@ -108,7 +109,8 @@ export async function recordRun(r: RunRecord, env: Record<string, string | undef
     await writeStatusFile(path, r).catch((e: NodeJS.ErrnoException) => problems.push(`status file ${path}: ${e.code ?? e.message}`));
   }
   if (platform === 'win32') {
-    await exec('eventcreate', eventCreateArgs(r)).catch((e: Error) => problems.push(`event log: ${e.message.split('\n')[0]}`));
+    // By full path: Node on Windows runs a bare name from the current folder before PATH.
+    await exec(system32Tool(env, 'eventcreate.exe'), eventCreateArgs(r)).catch((e: Error) => problems.push(`event log: ${e.message.split('\n')[0]}`));
   } else {
     // No syslog socket (a container, a minimal system) is not the user's problem: say nothing.
     await exec('logger', loggerArgs(r)).catch(() => undefined);

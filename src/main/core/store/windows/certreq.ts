@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KeyStorage } from '../../../../shared/policy';
+import { system32Tool } from '../../../../shared/windows-tools';
 import { CoreError } from '../../errors';
 import { subjectDerOf } from '../../pki';
 import { bytesEqual } from '../../pki/encoding';
@@ -22,7 +23,7 @@ import { constrainedLanguage, INSTALL_RESPONSE_SCRIPT, KEY_LIST_SCRIPT, provePai
 import { parseCertRows, type WinCertRow } from './parse';
 import { IMPORT_CA_SCRIPT, POWERSHELL, PS_ARGS, winFailure } from './store';
 
-export const CERTREQ = 'certreq.exe';
+export const CERTREQ = system32Tool(process.env, 'certreq.exe');
 
 export interface WindowsCustodianOptions {
   storage: Extract<KeyStorage, 'store' | 'tpm'>;

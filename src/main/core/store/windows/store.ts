@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
 import { win32 } from 'node:path';
+import { system32Tool } from '../../../../shared/windows-tools';
 import { CoreError } from '../../errors';
 import { buildPkcs12 } from '../../pki';
 import { certFacts, chainsToAnchor, commonNameOf, normHex, tryCertFacts, verifyTrusted } from '../certs';
@@ -24,7 +25,9 @@ export interface WindowsStoreOptions {
   timeoutMs?: number;
 }
 
-export const POWERSHELL = 'powershell.exe';
+// By full path: Node on Windows runs a bare name from the current folder before PATH.
+export const POWERSHELL = system32Tool(process.env, 'WindowsPowerShell\\v1.0\\powershell.exe');
+export const CERTUTIL = system32Tool(process.env, 'certutil.exe');
 export const PS_ARGS = ['-NoProfile', '-NonInteractive', '-Command'];
 
 export const LIST_SCRIPT = [
@@ -116,7 +119,7 @@ class WindowsStore implements CertificateStore {
         // certutil.exe takes the password only as an argument (or a prompt): visible to
         // this user and administrators for the second the import lasts. The file it
         // unlocks is 0600 in a private folder and deleted right after.
-        const r = await this.run('certutil.exe', ['-user', '-p', password, '-importPFX', 'My', file, 'NoExport,NoRoot'], { timeoutMs: this.opts.timeoutMs ?? 60_000 });
+        const r = await this.run(CERTUTIL, ['-user', '-p', password, '-importPFX', 'My', file, 'NoExport,NoRoot'], { timeoutMs: this.opts.timeoutMs ?? 60_000 });
         if (r.code !== 0 || !certutilSucceeded(r.stdout + r.stderr, 'importPFX')) throw winFailure(r, 'write', this.profile);
       } else {
         const r = await this.ps(IMPORT_SCRIPT, { CERTDESK_PFX_FILE: file, CERTDESK_PFX_PASSWORD: password });
