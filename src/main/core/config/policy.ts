@@ -116,7 +116,10 @@ function anchorCertificates(pem: string, file: string, field: string): string {
   return blocks.join('\n') + '\n';
 }
 
-/** The store a policy names: its first (CertDesk writes to one store at a time). */
+/**
+ * The primary store: the policy's first, whose certificates CertDesk lists, shows and renews.
+ * A renewal writes the new certificate into every store in `stores`, not this one alone.
+ */
 export function storeOf(policy: Policy): string {
   return policy.stores[0] ?? 'os';
 }
