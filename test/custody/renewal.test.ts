@@ -2,7 +2,8 @@
 // keychain needed (a vault that cannot be reached), nothing but the db holds the key (no
 // PKCS#12 or key file in TMPDIR), the journal names the key and never holds it, and a
 // request that fails after the key was made leaves no key behind.
-import { readFileSync, watch, mkdtempSync, rmSync, type FSWatcher } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, watch, mkdtempSync, rmSync, writeFileSync, type FSWatcher } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +12,9 @@ import { CoreError } from '../../src/main/core/errors';
 import { createNodeTransport } from '../../src/main/core/est';
 import { createRenewalService } from '../../src/main/core/renewal';
 import type { JournalRecord } from '../../src/main/core/renewal/journal';
+import { subjectFromTemplate } from '../../src/main/core/pki';
 import { openNssStore } from '../../src/main/core/store';
+import { createNssTokenCustodian } from '../../src/main/core/store/nss/custody';
 import type { Vault } from '../../src/main/core/vault';
 import { BankServer } from '../bank/server';
 import { bankCertificates, importP12, newNssDb, rm, run, tempDir, writePolicy } from '../cli/helpers';
@@ -63,7 +66,7 @@ async function setup(opts: { seedDays?: number; policy?: Record<string, unknown>
     emit: () => undefined,
     sleep: async () => undefined,
   });
-  return { db, account, service, journals };
+  return { db, account, service, journals, journalDir };
 }
 
 const keyIdsOf = (db: string) => [...certutilKeys(db).matchAll(/^<\s*\d+>\s+\w+\s+([0-9a-f]{40})/gm)].map((m) => m[1]);
@@ -123,6 +126,22 @@ describe('renewal with the key in the NSS db token', { timeout: 240_000 }, () =>
     expect(r.ok).toBe(false);
     expect(r.ok ? '' : r.error.code).toBe('VAULT_UNAVAILABLE');
     expect(keyIdsOf(s.db)).toEqual(before);
+  });
+
+  it('a kill between the key\'s making and the journal learning its ID: the next start removes the key by its working label', async () => {
+    const s = await setup({ seedDays: 15 });
+    const before = keyIdsOf(s.db);
+    const id = randomUUID();
+    const custodian = createNssTokenCustodian({ dbDir: s.db, label: 'test' });
+    const other = await custodian.createRequest({ keyType: 'ecdsaP256', subjectDer: subjectFromTemplate('CN={loginId}', 'x'), label: 'someone else' });
+    const made = await custodian.createRequest({ keyType: 'ecdsaP256', subjectDer: subjectFromTemplate('CN={loginId}', 'x'), label: `CertDesk ${id}` });
+    expect(keyIdsOf(s.db)).toContain(made.keyId);
+    // The journal as the killed run left it: at generateKey, the key's storage known, its ID not yet.
+    mkdirSync(s.journalDir, { recursive: true });
+    writeFileSync(join(s.journalDir, 'renewal-journal.json'), JSON.stringify({ version: 1, id, operation: 'renew', step: 'generateKey', startedAt: new Date().toISOString(), keyType: 'ecdsaP256', keyStorage: 'store', oldFingerprint: s.account!.fingerprint }), { mode: 0o600 });
+    const out = await s.service.recover();
+    expect(out?.outcome).toBe('rolledBack');
+    expect(keyIdsOf(s.db).sort()).toEqual([...before, other.keyId].sort());
   });
 
   it('a request the bank refuses leaves no key: the rollback removes the one made for it', async () => {

@@ -143,6 +143,19 @@ export function tokenSuite(o: SuiteOptions): void {
     expect(p12.status).not.toBe(0);
   });
 
+  it('removes an orphan key, keeps a key its certificate uses, and names a wrong PIN', async () => {
+    const c = custodian();
+    const orphan = await c.createRequest({ keyType: o.keyTypes[0]!, subjectDer: subject, label: 'orphan' });
+    await c.removeKey(orphan.keyId);
+    expect(await c.hasKey(orphan.keyId)).toBe(false);
+    await c.removeKey(orphan.keyId);
+    const wrong = createPkcs11Custodian({ storage: o.storage, module: token.module, tokenLabel: token.label, pin: '0000' });
+    await expect(wrong.hasKey(orphan.keyId)).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE', detail: { reason: 'PIN_INCORRECT' } });
+    const none = createPkcs11Custodian({ storage: o.storage, module: token.module, tokenLabel: 'No Such Token', pin: token.pin });
+    await expect(none.hasKey(orphan.keyId)).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE', detail: { reason: 'TOKEN_MISSING' } });
+  });
+  // Last: OpenSSL's engine initialises the module inside this process and keeps it (and its
+  // login) for the process's life, which the custodian's own init/finalize then shares.
   it(`Node's own TLS (the command line's transport) presents the ${o.keyTypes[0]} certificate with the token's key through OpenSSL's pkcs11 engine`, async (ctx) => {
     if (!existsSync(PKCS11_ENGINE)) {
       console.warn(`skipped: ${PKCS11_ENGINE} is missing (apt-get install libengine-pkcs11-openssl)`);
@@ -168,17 +181,5 @@ export function tokenSuite(o: SuiteOptions): void {
     expect(status).toBe(200);
     expect(server.seen.length).toBe(before + 1);
     expect(Buffer.from(server.seen.at(-1)!).equals(Buffer.from(cert))).toBe(true);
-  });
-
-  it('removes an orphan key, keeps a key its certificate uses, and names a wrong PIN', async () => {
-    const c = custodian();
-    const orphan = await c.createRequest({ keyType: o.keyTypes[0]!, subjectDer: subject, label: 'orphan' });
-    await c.removeKey(orphan.keyId);
-    expect(await c.hasKey(orphan.keyId)).toBe(false);
-    await c.removeKey(orphan.keyId);
-    const wrong = createPkcs11Custodian({ storage: o.storage, module: token.module, tokenLabel: token.label, pin: '0000' });
-    await expect(wrong.hasKey(orphan.keyId)).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE', detail: { reason: 'PIN_INCORRECT' } });
-    const none = createPkcs11Custodian({ storage: o.storage, module: token.module, tokenLabel: 'No Such Token', pin: token.pin });
-    await expect(none.hasKey(orphan.keyId)).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE', detail: { reason: 'TOKEN_MISSING' } });
   });
 }

@@ -123,7 +123,7 @@ export async function start(e: Engine, o: StartOptions): Promise<RenewalOutcome>
     // still be exported. Its ID is kept in memory at once: a failure from here on removes it.
     request = (o.shape ?? Promise.resolve(defaultShape(e.deps.policy.keyType))).then(async (shape) => {
       rec.keyType = shape.keyType;
-      const made = await custodian.createRequest({ keyType: shape.keyType, subjectDer: o.subjectDer, label: `CertDesk ${rec.id}`, hash: shape.hash, attributesDer: shape.attributesDer });
+      const made = await custodian.createRequest({ keyType: shape.keyType, subjectDer: o.subjectDer, label: keyLabel(rec), hash: shape.hash, attributesDer: shape.attributesDer });
       rec.keyId = made.keyId;
       return made;
     });
@@ -176,11 +176,22 @@ function custodianOf(e: Engine, rec: JournalRecord): KeyCustodian {
   return keyCustodianFor(e.stores.slice(0, 1), storage);
 }
 
-/** A rolled-back request's key, where it lives in a token: nothing will ever use it. */
+/** The working label of the key a journal's request makes: it names the key before the journal has its ID. */
+function keyLabel(rec: JournalRecord): string {
+  return `CertDesk ${rec.id}`;
+}
+
+/**
+ * A rolled-back request's key, where it lives in a token: nothing will ever use it. By its
+ * ID when the journal has it, else by the working label (killed between the key's making
+ * and the journal's next write).
+ */
 export async function removeOrphanKey(e: Engine, rec: JournalRecord): Promise<void> {
-  if (softwareKey(rec) || !rec.keyId) return;
+  if (softwareKey(rec)) return;
   try {
-    await custodianOf(e, rec).removeKey(rec.keyId);
+    const custodian = custodianOf(e, rec);
+    if (rec.keyId) await custodian.removeKey(rec.keyId);
+    await custodian.removeKeysLabelled?.(keyLabel(rec));
     killPoint('orphanKeyRemoved');
   } catch {
     // Best effort: an orphan key costs only room in the token; the rollback itself must not fail.

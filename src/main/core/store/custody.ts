@@ -62,6 +62,12 @@ export interface KeyCustodian {
   hasKey(keyId: string): Promise<boolean>;
   /** Removes a key that no certificate uses (an orphan after a kill); removing what is not there is not an error. */
   removeKey(keyId: string): Promise<void>;
+  /**
+   * Removes the keys made under this working label (KeyRequestSpec.label) that no certificate
+   * uses: a kill between the key's making and the journal learning its ID leaves one that
+   * only its label names. Custodians that keep nothing before attach leave it out.
+   */
+  removeKeysLabelled?(label: string): Promise<void>;
 }
 
 /**

@@ -56,6 +56,10 @@ export function createNssTokenCustodian(o: NssCustodianOptions): KeyCustodian {
       return { fingerprint: leaf.sha256, certificateDer: opts.certificateDer, hasPrivateKey: true, nickname: listed.nickname || nickname };
     },
     hasKey: (keyId) => ops.hasKey(keyId),
+    async removeKeysLabelled(label: string): Promise<void> {
+      beforeWrite();
+      await ops.removeKeysLabelled(label);
+    },
     async removeKey(keyId: string): Promise<void> {
       beforeWrite();
       await ops.removeKey(keyId);

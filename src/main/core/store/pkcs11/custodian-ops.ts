@@ -5,7 +5,7 @@ import { CoreError } from '../../errors';
 import { csrToBeSigned, certificateObjectFields } from '../../pki';
 import type { AttachOptions, KeyRequest, KeyRequestSpec } from '../custody';
 import { certFacts } from '../certs';
-import { CK, certificates, destroyQuietly, generateKeyPair, keyObjects, publicKeySpki, putCertificate, signHashed, type P11Session, type TemplateProfile, type TokenCertificate } from './objects';
+import { CK, certificates, destroyQuietly, generateKeyPair, keyIdsLabelled, keyObjects, publicKeySpki, putCertificate, signHashed, type P11Session, type TemplateProfile, type TokenCertificate } from './objects';
 
 export type { TemplateProfile } from './objects';
 
@@ -17,6 +17,7 @@ export interface TokenKeyOps {
   attach(opts: AttachOptions, labelFor: (certs: TokenCertificate[]) => string): Promise<string>;
   hasKey(keyId: string): Promise<boolean>;
   removeKey(keyId: string): Promise<void>;
+  removeKeysLabelled(label: string): Promise<void>;
 }
 
 export function createTokenKeyOps(o: { profile: TemplateProfile; where: string; run: TokenRunner }): TokenKeyOps {
@@ -61,6 +62,15 @@ export function createTokenKeyOps(o: { profile: TemplateProfile; where: string; 
       }),
 
     hasKey: (keyId) => o.run('read', (s) => keyObjects(s, keyId).privateKeys.length > 0),
+
+    removeKeysLabelled: (label) =>
+      o.run('write', (s) => {
+        for (const keyId of keyIdsLabelled(s, label)) {
+          if (certificates(s, keyId).length > 0) continue;
+          const k = keyObjects(s, keyId);
+          for (const h of [...k.privateKeys, ...k.publicKeys]) s.p11.C_DestroyObject(s.session, h);
+        }
+      }),
 
     removeKey: (keyId) =>
       o.run('write', (s) => {

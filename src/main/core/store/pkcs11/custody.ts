@@ -46,6 +46,7 @@ export function createPkcs11Custodian(o: Pkcs11CustodianOptions): KeyCustodian {
       return { fingerprint: leaf.sha256, certificateDer: opts.certificateDer, hasPrivateKey: true, nickname: label };
     },
     hasKey: (keyId) => ops.hasKey(keyId),
+    removeKeysLabelled: (label) => ops.removeKeysLabelled(label),
     removeKey: (keyId) => ops.removeKey(keyId),
   };
 }

@@ -170,6 +170,11 @@ export function keyObjects(s: P11Session, keyId: string): { privateKeys: Handle[
   };
 }
 
+/** CKA_IDs (hex) of the private keys with this CKA_LABEL. */
+export function keyIdsLabelled(s: P11Session, label: string): string[] {
+  return find(s, [{ type: CK.CKA_CLASS, value: CK.CKO_PRIVATE_KEY }, { type: CK.CKA_LABEL, value: Buffer.from(label, 'utf8') }]).map((h) => optionalAttr(s, h, CK.CKA_ID).toString('hex'));
+}
+
 export interface TokenCertificate {
   handle: Handle;
   der: Uint8Array;
