@@ -15,7 +15,7 @@ import { CERTDESK_VERSION, toApiError } from './core/compose';
 import type { Context, ContextIntent, GlobalOptions } from './cli/context';
 import type { CliIo } from './cli/io';
 import type { ChromiumTransport } from './core/compose';
-import { catalogs, type Catalog } from './cli/messages';
+import { catalogs, errorHeadline, type Catalog } from './cli/messages';
 import { describeChoice, parseFingerprint, type FingerprintArg } from './cli/fingerprint';
 import { languageFromEnv, scanEarlyFlags } from './cli/lang';
 import { askPassword, ask, confirm } from './cli/prompt';
@@ -77,7 +77,7 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
     return { ok: false, ...(result !== undefined ? { result } : {}), exitCode: exitOf(e, command), error };
   };
   const printErrorText = (e: ApiError, command?: string) => {
-    err(`${e.detail?.reason === 'NOT_INSTALLED' ? t().policyMissing : t().error[e.code]} [${safe(e.code)}]`);
+    err(`${errorHeadline(t(), e, Boolean(opts.chromium))} [${safe(e.code)}]`);
     err(`  ${t().detail}: ${safe(e.message)}`);
     if (isNewPc(e, command)) err(safeLines(t().newPc(newPcGuideUrl && safe(newPcGuideUrl))));
     err(safe(t().support(support)));
@@ -331,10 +331,15 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
         const s = overviewCache?.certificates.find((x) => x.fingerprint === target);
         note('doctor', v.state, { ...(s ? { certificate: summaryOf(s) } : {}), ...(v.error ? { lastError: v.error.code } : {}) });
         // Where each effective field came from: the built-in policy, the user's file, the machine's file or the registry.
-        const policy = { source: c.loaded.source, managed: c.loaded.managed, origins: c.loaded.origins ?? {} };
+        // The user's fields the bank's or IT's policy overrides, and keyStorage "store" that several stores make software: said, never silent.
+        const { keyStorage, stores } = c.loaded.policy;
+        const softwareKey = keyStorage === 'store' && !o.store && stores.length > 1;
+        const policy = { source: c.loaded.source, managed: c.loaded.managed, origins: c.loaded.origins ?? {}, ignored: c.loaded.ignored ?? [], ...(softwareKey ? { keyStorageEffective: 'software' } : {}) };
         return report(v, { ...r, policy }, () => {
           out(`${t().policyOrigins}:`);
           for (const [field, from] of Object.entries(policy.origins)) out(`  ${safe(field)}: ${safe(from)}${policy.managed.includes(field) ? ' (managed)' : ''}`);
+          for (const i of policy.ignored) out(`  ${t().policyIgnored(safe(i.field), safe(i.file), safe(i.by), i.reason)}`);
+          if (softwareKey) out(t().keyStorageSoftware(stores.length));
           if (r.request) printRequest(r.request);
           out(r.passed ? t().passed : v.state === 'broken' ? t().failed : t().passed);
         });

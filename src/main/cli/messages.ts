@@ -62,6 +62,12 @@ interface Catalog {
   policyMissing: string;
   /** doctor: where each policy field came from. */
   policyOrigins: string;
+  /** doctor: a field of the user's policy file that the bank's or IT's policy sets, so not used. */
+  policyIgnored: (field: string, file: string, by: string, reason: 'SET_BY_BANK' | 'SET_BY_IT') => string;
+  /** doctor: keyStorage "store" with several stores: the key is made in software (sealed), not in a store. */
+  keyStorageSoftware: (stores: number) => string;
+  /** PROXY_AUTH_REQUIRED when the request went through the app's Chromium stack (HTTPS_PROXY's credentials are not used there). */
+  proxyAuthApp: string;
   /** doctor: the next request, from the bank's /csrattrs and the policy. */
   request: { title: string; keyType: string; hash: string; honoured: string; ignored: string };
 }
@@ -162,6 +168,9 @@ const ja: Catalog = {
   version: 'バージョン',
   policyMissing: 'ポリシー（銀行の設定ファイル）がインストールされていません。詳細に示す場所に policy.json を置いてください（銀行またはIT部門が用意します）。',
   policyOrigins: 'ポリシーの設定元',
+  policyIgnored: (field, file, by, reason) => `${field}: ${file} の値は使われません（${reason === 'SET_BY_BANK' ? '銀行' : 'IT部門'}の設定 ${by} が優先されます）`,
+  keyStorageSoftware: (n) => `keyStorage は "store" ですが、証明書ストアが ${n} つあるため、新しい鍵は証明書ストア内ではなく CertDesk が暗号化して保管するソフトウェア鍵として作られ、各ストアへ書き込まれます。`,
+  proxyAuthApp: 'プロキシサーバーがユーザー名とパスワードを求めています（銀行にはまだ接続していません）。CertDesk アプリを起動してプロキシのユーザー名とパスワードを入力するか、ネットワーク管理者にお問い合わせください（環境変数 HTTPS_PROXY のユーザー名とパスワードはこの接続では使われません）。',
   request: { title: '次回の申請（銀行の csrattrs とポリシーから）', keyType: '鍵の種類', hash: '署名ハッシュ', honoured: '採用', ignored: '不採用' },
 };
 
@@ -257,8 +266,24 @@ const en: Catalog = {
   version: 'Version',
   policyMissing: "No policy (the bank's settings file) is installed. Put policy.json in one of the places the detail names (the bank or your IT department provides it).",
   policyOrigins: 'Policy fields and where they come from',
+  policyIgnored: (field, file, by, reason) => `${field}: not taken from ${file} (${reason === 'SET_BY_BANK' ? "the bank's" : "your IT department's"} ${by} sets it and wins)`,
+  keyStorageSoftware: (n) => `keyStorage is "store", but with ${n} stores the new key is made as a software key CertDesk keeps sealed, then written to each store, not made inside a store.`,
+  proxyAuthApp: "The proxy wants a user name and password (the bank was not reached yet). Start the CertDesk app and enter the proxy's user name and password there, or ask your network administrator (a user name and password in HTTPS_PROXY are not used for this connection).",
   request: { title: "The next request (the bank's /csrattrs against the policy)", keyType: 'key type', hash: 'signature hash', honoured: 'honoured', ignored: 'ignored' },
 };
 
 export const catalogs: Record<Language, Catalog> = { ja, en };
+
+/**
+ * The first line of an error: the catalog's words for its code. A proxy that wants a password
+ * gets advice for the transport that met it: Node's (the command line without the app) takes
+ * credentials from HTTPS_PROXY; the app's Chromium stack (the headless command) does not, and
+ * asks for them in the app. Node's error always carries the proxy's HTTP status
+ * (core/est/transport-errors.ts), Chromium's never does (net gives only its error code).
+ */
+export function errorHeadline(c: Catalog, e: { code: ErrorCode; detail?: Record<string, unknown> }, appTransport: boolean): string {
+  if (e.detail?.reason === 'NOT_INSTALLED') return c.policyMissing;
+  if (e.code === 'PROXY_AUTH_REQUIRED' && appTransport && typeof e.detail?.status !== 'number') return c.proxyAuthApp;
+  return c.error[e.code];
+}
 export type { Catalog };
