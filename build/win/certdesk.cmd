@@ -6,6 +6,11 @@ rem its output would go nowhere. Called from this batch file it is waited for, i
 rem to two files of a private folder (a GUI program writes to inherited file handles
 rem reliably), which are then shown, and its exit code is this script's exit code.
 rem Non-interactive (stdin is empty): renew and acquire need --yes, acquire --password-env VAR.
+rem Arguments must not hold & | < > ^ % ! or a quote inside an argument: cmd parses this
+rem file's command line when it starts it and again where %* is passed on, so a caller such
+rem as PowerShell or Node could end the command with them (BatBadBut, CVE-2024-24576). A batch
+rem file cannot look at its arguments before that parsing, so none is attempted here;
+rem docs/it-guide.md tells scripts what to pass.
 setlocal DisableDelayedExpansion
 set "CERTDESK_EXE=%~dp0..\certdesk.exe"
 if not exist "%CERTDESK_EXE%" (
