@@ -7,7 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ApiError, CertificateDetails, CertificateSummary, Language, Overview, PreflightRequest, ProgressEvent, RenewalOutcome, Result, SupportView } from '../shared/contract';
-import { EXIT, exitCodeOf, type ExitCode } from '../shared/error-policy';
+import { EXIT, exitCodeOf, validElsewhere, type ExitCode } from '../shared/error-policy';
 import { jstDate, jstDayNumber } from '../shared/phase';
 import { CERTDESK_VERSION, toApiError } from './core/compose';
 // The core (pki, EST, store, vault) loads only when a command runs: --help, usage errors
@@ -68,7 +68,7 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
    * No certificate of the bank here, or 取得 refused because the account's certificate is still
    * valid (on the old PC: RENEWAL_REQUIRED, or RENEWAL_NOT_OPEN before the window): the new-PC case.
    */
-  const isNewPc = (e: ApiError, command?: string) => exitCodeOf(e) === EXIT.newPc || (command === 'acquire' && e.code === 'RENEWAL_NOT_OPEN');
+  const isNewPc = (e: ApiError, command?: string) => exitCodeOf(e) === EXIT.newPc || validElsewhere(e, command === 'acquire' ? 'acquire' : 'renew');
   const exitOf = (e: ApiError, command?: string): ExitCode => (isNewPc(e, command) ? EXIT.newPc : exitCodeOf(e));
   /** Every error names the helpdesk (the policy's `support`, else where the bank lists it); a new PC gets both ways out. */
   const errorDocument = (e: ApiError, result?: unknown, command?: string) => {

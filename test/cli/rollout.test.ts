@@ -141,6 +141,15 @@ describe('exit codes a scheduler can trust', { timeout: 300_000 }, () => {
     }
   });
 
+  it('取得 on a new PC while the old PC\'s certificate is valid and renewable (the bank\'s RENEWAL_REQUIRED) is the new-PC exit, not a retry', async () => {
+    const empty = await pc([]);
+    const elsewhere = await bank.seedAccount(`elsewhere${n}`, 20, 'pw-elsewhere');
+    const r = await empty.certdesk(['acquire', '--login-id', elsewhere.id, '--password-env', 'CD_PW', '--yes', '--json'], { CD_PW: 'pw-elsewhere' });
+    expect(r.code, r.stdout).toBe(7);
+    expect(json(r).error?.detail?.reason).toBe('RENEWAL_REQUIRED');
+    expect(json(r).error?.guidance).toBeTruthy();
+  });
+
   it('every error names the helpdesk from the policy, text and JSON; without one, where the bank lists it', async () => {
     const named = await pc([], { support: SUPPORT });
     const r = await named.certdesk(['doctor', '--json']);
