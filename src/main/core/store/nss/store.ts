@@ -28,6 +28,7 @@ import { exportNickname, type ToolTarget } from './export';
 import type { KeyStorage } from '../../../../shared/policy';
 import type { HasKeyCustodian, KeyCustodian } from '../custody';
 import { createNssTokenCustodian } from './custody';
+import { lendPrivateKey } from './lend';
 
 export interface NssStoreOptions {
   /** Default: ~/.pki/nssdb, the database Chrome and Chromium read. */
@@ -308,6 +309,14 @@ class NssStore implements CertificateStore, HasKeyCustodian {
     }
     // The export the command line started early, when it is of this nickname on an unchanged db.
     const pre = await this.takePrefetchedIdentity(e.nickname);
+    if (!pre) {
+      // Else the key straight from the token (nss/lend): no process, no PKCS#12, no PBKDF2.
+      const lent = await lendPrivateKey(this.dbDir, e.keyId);
+      if (lent) {
+        const keyPem = lent.export({ format: 'pem', type: 'pkcs8' }).toString();
+        return { certPem: [e.facts.der, ...issuersOf(e, entries)].map((d) => derToPem(d, 'CERTIFICATE')).join(''), keyPem };
+      }
+    }
     const { pkcs12, password } = pre ?? (await exportNickname(this.target, this.dbDir, e.nickname));
     // Only the key bag is decrypted (one PBKDF2 where a TLS load of the file runs two: MAC and
     // key). The key stays in memory; the caller's TLS context checks that it matches the
@@ -378,6 +387,28 @@ function entriesOf({ certs, keyIds, trust }: Listing): Entry[] {
 /** Exactly what `certutil -t CT,,` writes: server and client auth anchor, nothing else. */
 function isEarlierClientCaTrust(t: Trust): boolean {
   return t.serverAuth === TRUSTED_DELEGATOR && t.clientAuth === TRUSTED_DELEGATOR && t.emailProtection === MUST_VERIFY && t.codeSigning === MUST_VERIFY;
+}
+
+/** The db's CA certificates above this one, issuer first (what pk12util -o adds): the chain the TLS client sends. */
+function issuersOf(e: Entry, entries: Entry[]): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let cur = e.facts;
+  for (let depth = 0; depth < 8; depth++) {
+    const up = entries.find((x) => x.facts.isCA && x.facts.sha256 !== cur.sha256 && !out.includes(x.facts.der) && cur.cert.checkIssued(x.facts.cert) && safeVerify(cur, x.facts));
+    if (!up) break;
+    out.push(up.facts.der);
+    if (up.facts.selfSigned) break;
+    cur = up.facts;
+  }
+  return out;
+}
+
+function safeVerify(child: CertFacts, issuer: CertFacts): boolean {
+  try {
+    return child.cert.verify(issuer.cert.publicKey);
+  } catch {
+    return false;
+  }
 }
 
 function identity(e: Entry): StoredIdentity {
