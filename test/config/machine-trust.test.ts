@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, win32 } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPolicy } from '../../src/main/core/config';
 import { ACL_SCRIPT, aclProblem, assertAdminOnly, ICACLS_FIX } from '../../src/main/core/config/machine-trust';
@@ -39,11 +39,12 @@ const WIN = { platform: 'win32' as const, env: { SystemRoot: 'C:\\WINDOWS' } };
 describe('Windows: owner and ACL of the machine file, its folder and its anchor', () => {
   it('runs one constant script by full path, the paths in CERTDESK_ACL_PATHS only', async () => {
     const calls: { file: string; args: string[]; env: Record<string, string> }[] = [];
-    await assertAdminOnly(FILE, ['D:\\Bank\\root.pem'], { ...WIN, runPowerShell: aclAnswer(undefined, undefined, calls) });
+    // The anchor: a file that exists (here a Linux path; its folder is taken the Windows way).
+    await assertAdminOnly(FILE, [anchor, join(dir, 'missing.pem')], { ...WIN, runPowerShell: aclAnswer(undefined, undefined, calls) });
     expect(calls).toEqual([{
       file: 'C:\\WINDOWS\\System32\\WindowsPowerShell\\v1.0\\powershell.exe',
       args: ['-NoProfile', '-NonInteractive', '-Command', ACL_SCRIPT],
-      env: { CERTDESK_ACL_PATHS: 'C:\\ProgramData\\CertDesk\\policy.json|C:\\ProgramData\\CertDesk|D:\\Bank\\root.pem|D:\\Bank' },
+      env: { CERTDESK_ACL_PATHS: ['C:\\ProgramData\\CertDesk\\policy.json', 'C:\\ProgramData\\CertDesk', anchor, win32.dirname(anchor)].join('|') },
     }]);
     expect(ACL_SCRIPT).not.toContain('ProgramData');
     expect(ACL_SCRIPT).toContain('GetAccessRules($true, $true, $sid)');
@@ -90,6 +91,15 @@ describe('Windows: owner and ACL of the machine file, its folder and its anchor'
       const e = await caught(assertAdminOnly(FILE, [], { ...WIN, runPowerShell: async () => r }));
       expect(e.detail).toMatchObject({ reason: 'PERMISSIONS_UNREADABLE' });
     }
+  });
+
+  it('a machine file naming a missing anchor file gets the policy\'s own error for it, not a permissions one', async () => {
+    const root = join(dir, 'win-missing');
+    mkdirSync(root, { recursive: true });
+    const machineFile = `${root}\\policy.json`;
+    writeFileSync(machineFile, JSON.stringify({ ...BANK, trustAnchorFile: join(root, 'nowhere.pem') }));
+    const e = await caught(loadPolicy({ platform: 'win32', env: { APPDATA: join(root, 'AppData') }, machineFile, readRegistry: async () => null, runPowerShell: aclAnswer() }));
+    expect(e.detail).toMatchObject({ field: 'trustAnchorFile', file: machineFile });
   });
 
   it('the loader refuses a user-made machine file, and an anchor file the registry names that users can write', async () => {

@@ -94,8 +94,10 @@ function refused(file: string, why: string, reason: string, fix: string): CoreEr
  * Refuses (POLICY_INVALID) unless `file` and each of `more` (the trust anchor file the
  * machine layer names), and their folders, can be written only by administrators.
  */
-export async function assertAdminOnly(file: string, more: string[], deps: MachineTrustDeps = {}): Promise<void> {
+export async function assertAdminOnly(file: string, anchors: string[], deps: MachineTrustDeps = {}): Promise<void> {
   const platform = deps.platform ?? process.platform;
+  // An anchor file that is missing is the policy's own error ("cannot be read"), said later by parsePolicy.
+  const more = (await Promise.all(anchors.map(async (f) => ((await stat(f).catch(() => null)) ? f : null)))).filter((f): f is string => f !== null);
   if (platform === 'win32') {
     const paths = [...new Set([file, ...more].flatMap((f) => [f, win32.dirname(f)]))];
     const folder = win32.dirname(file);
