@@ -69,13 +69,36 @@ async function setup(opts: { seedDays?: number; policy?: Record<string, unknown>
   return { db, account, service, journals, journalDir };
 }
 
+/** Runs `fn` with TMPDIR pointed at a fresh folder, and returns what appeared in it (any depth). */
+async function watchingTmp<T>(fn: () => Promise<T>): Promise<{ result: T; seen: string[] }> {
+  const watched = mkdtempSync(join(tmpdir(), 'certdesk-custody-tmp-'));
+  const saved = process.env.TMPDIR;
+  const seen: string[] = [];
+  let watcher: FSWatcher | undefined;
+  try {
+    process.env.TMPDIR = watched;
+    watcher = watch(watched, { recursive: true }, (_e, name) => seen.push(String(name)));
+    const result = await fn();
+    // fs.watch reports asynchronously: one more turn of the loop lets pending events in.
+    await new Promise((res) => setTimeout(res, 50));
+    return { result, seen };
+  } finally {
+    watcher?.close();
+    if (saved === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = saved;
+    rmSync(watched, { recursive: true, force: true });
+  }
+}
+
 const keyIdsOf = (db: string) => [...certutilKeys(db).matchAll(/^<\s*\d+>\s+\w+\s+([0-9a-f]{40})/gm)].map((m) => m[1]);
 
 describe('renewal with the key in the NSS db token', { timeout: 240_000 }, () => {
-  it('renews with no keychain at all: the key made in the db, the journal naming it, never holding it', async () => {
+  it('renews with no keychain at all and no PKCS#12 or key file in TMPDIR: the key made in the db, the journal naming it, never holding it', async () => {
     const s = await setup({ seedDays: 15 });
-    const r = await s.service.renew(s.account!.fingerprint);
+    const { result: r, seen } = await watchingTmp(() => s.service.renew(s.account!.fingerprint));
     expect(r.ok, JSON.stringify(r)).toBe(true);
+    // The current identity is lent from the token for mutual TLS (nss/lend), the new key never leaves it.
+    expect(seen.filter((f) => /\.(p12|pfx|key|p8)$|pw$|pkcs8/i.test(f))).toEqual([]);
     const fp = r.ok ? r.value.certificate.sha256 : '';
     const mine = await bankCertificates(s.db, bank.issuingCaPem);
     expect(mine.map((c) => c.sha256)).toEqual([fp]);
@@ -95,22 +118,7 @@ describe('renewal with the key in the NSS db token', { timeout: 240_000 }, () =>
   it('取得 writes no PKCS#12 and no key file anywhere in TMPDIR', async () => {
     const s = await setup();
     await bank.addAccount(`acq${n}`, 'pw-acq');
-    const watched = mkdtempSync(join(tmpdir(), 'certdesk-acq-tmp-'));
-    const saved = process.env.TMPDIR;
-    const seen: string[] = [];
-    let watcher: FSWatcher | undefined;
-    let r: Awaited<ReturnType<typeof s.service.acquire>>;
-    try {
-      process.env.TMPDIR = watched;
-      watcher = watch(watched, { recursive: true }, (_e, name) => seen.push(String(name)));
-      r = await s.service.acquire({ loginId: `acq${n}`, password: 'pw-acq' });
-      await new Promise((res) => setTimeout(res, 50));
-    } finally {
-      watcher?.close();
-      if (saved === undefined) delete process.env.TMPDIR;
-      else process.env.TMPDIR = saved;
-      rmSync(watched, { recursive: true, force: true });
-    }
+    const { result: r, seen } = await watchingTmp(() => s.service.acquire({ loginId: `acq${n}`, password: 'pw-acq' }));
     expect(r.ok, JSON.stringify(r)).toBe(true);
     // Only the CA and the verification's PEM certificates pass through the private folders.
     expect(seen.filter((f) => /\.(p12|pfx|key|p8)$|pw$|pkcs8/i.test(f))).toEqual([]);
