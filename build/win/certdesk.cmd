@@ -25,11 +25,13 @@ mkdir "%CERTDESK_RUN%" 2>nul || goto newfolder
 set "CERTDESK_CODE=%ERRORLEVEL%"
 rem The output is UTF-8: a console shows it in code page 65001, then gets its own back. Piped or
 rem redirected, the bytes pass through unchanged.
+rem chcp.com by full path: cmd looks for a bare name in the current folder first.
+set "CERTDESK_CHCP=%SystemRoot%\System32\chcp.com"
 set "CERTDESK_CP="
-for /f "tokens=2 delims=:" %%c in ('chcp') do set "CERTDESK_CP=%%c"
-if defined CERTDESK_CP chcp 65001 >nul
+for /f "tokens=2 delims=:" %%c in ('"%CERTDESK_CHCP%"') do set "CERTDESK_CP=%%c"
+if defined CERTDESK_CP "%CERTDESK_CHCP%" 65001 >nul
 type "%CERTDESK_RUN%\err.txt" 1>&2
 type "%CERTDESK_RUN%\out.txt"
-if defined CERTDESK_CP chcp %CERTDESK_CP: =% >nul
+if defined CERTDESK_CP "%CERTDESK_CHCP%" %CERTDESK_CP: =% >nul
 rmdir /s /q "%CERTDESK_RUN%" 2>nul
 exit /b %CERTDESK_CODE%

@@ -95,7 +95,11 @@ describe('the Windows launcher (bin\\certdesk.cmd)', () => {
   });
 
   it('shows stderr then stdout as they came (UTF-8, code page 65001 on a console, restored after), then removes the folder', () => {
-    const order = ['chcp 65001', 'type "%CERTDESK_RUN%\\err.txt" 1>&2', 'type "%CERTDESK_RUN%\\out.txt"', 'chcp %CERTDESK_CP: =%', 'rmdir /s /q "%CERTDESK_RUN%"'];
+    // chcp.com by full path (cmd runs a bare name from the current folder first).
+    expect(lines).toContain('set "CERTDESK_CHCP=%SystemRoot%\\System32\\chcp.com"');
+    expect(lines).toContain('for /f "tokens=2 delims=:" %%c in (\'"%CERTDESK_CHCP%"\') do set "CERTDESK_CP=%%c"');
+    expect(lines.filter((l) => !l.startsWith('rem') && /(^|[\s(']|\)\s)chcp\b/i.test(l))).toEqual([]);
+    const order = ['"%CERTDESK_CHCP%" 65001', 'type "%CERTDESK_RUN%\\err.txt" 1>&2', 'type "%CERTDESK_RUN%\\out.txt"', '"%CERTDESK_CHCP%" %CERTDESK_CP: =%', 'rmdir /s /q "%CERTDESK_RUN%"'];
     const at = order.map((s) => lines.findIndex((l) => l.includes(s)));
     expect(at.every((x) => x > 0)).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at);
