@@ -23,12 +23,13 @@ export function accountId(prefix: string): string {
   return `${prefix}-${process.pid}-${counter}`;
 }
 
-export function useWorld(): World {
+/** `bankShape`: a bank shaped unlike the simulator's default (e.g. a /csrattrs with content). */
+export function useWorld(bankShape: Omit<Parameters<typeof startBank>[0], 'dataDir'> = {}): World {
   const world = {} as World;
   test.beforeAll(async () => {
     keyringSession();
     world.bankDir = mkdtempSync(join(tmpdir(), 'certdesk-e2e-bank-'));
-    world.bank = await startBank({ dataDir: world.bankDir });
+    world.bank = await startBank({ ...bankShape, dataDir: world.bankDir });
   });
   test.afterAll(async () => {
     await world.bank?.stop();

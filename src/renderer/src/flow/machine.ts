@@ -19,6 +19,7 @@ import type {
   LaunchRequest,
   Overview,
   PreflightReport,
+  PreflightRequest,
   ProgressEvent,
   RenewalOutcome,
   SettingsPatch,
@@ -58,6 +59,8 @@ export interface FlowState {
   /** The settings screen says 「設定を保存しました。」 after a change the service accepted. */
   settingsSaved: boolean;
   checks: Partial<Record<CheckId, CheckState>>;
+  /** What the bank's /csrattrs asked for, from the last preflight (null: not reached, or none yet). */
+  request: PreflightRequest | null;
   steps: Steps;
   pending: { attempt: number; retryAt: string } | null;
   cancelling: boolean;
@@ -131,6 +134,7 @@ export const initialState: FlowState = {
   settings: null,
   settingsSaved: false,
   checks: {},
+  request: null,
   steps: {},
   pending: null,
   cancelling: false,
@@ -171,7 +175,7 @@ const go = (state: FlowState, screen: Screen, command: Command | null = null): S
 
 function startPreflight(state: FlowState, cert: CertificateSummary): Step {
   if (isBusy(state)) return stay(state);
-  return { state: { ...state, checks: {}, screen: { name: 'preflight', cert, failed: null } }, command: { kind: 'preflight', cert } };
+  return { state: { ...state, checks: {}, request: null, screen: { name: 'preflight', cert, failed: null } }, command: { kind: 'preflight', cert } };
 }
 
 function startIssuing(state: FlowState, command: Command): Step {
@@ -265,10 +269,11 @@ export function transition(state: FlowState, event: FlowEvent): Step {
     case 'overviewRefreshed':
       return stay({ ...state, overview: event.overview });
     case 'preflightDone': {
-      if (event.report.passed) return go(state, { name: 'start', cert: event.cert });
+      const request = event.report.request ?? null;
+      if (event.report.passed) return go({ ...state, request }, { name: 'start', cert: event.cert });
       const checks = Object.fromEntries(event.report.checks.map((c) => [c.id, c.state]));
       const failed = event.report.checks.find((c) => c.state === 'failed') ?? null;
-      return go({ ...state, checks }, { name: 'preflight', cert: event.cert, failed });
+      return go({ ...state, checks, request }, { name: 'preflight', cert: event.cert, failed });
     }
     case 'issued':
       return go(state, { name: 'done', outcome: event.outcome }, { kind: 'refreshOverview' });

@@ -96,6 +96,19 @@ export const en: typeof ja = {
     state: { pending: 'Waiting', running: 'Checking', passed: 'Passed', failed: 'Failed', skipped: 'Skipped', info: 'Note' },
     failed: 'A check failed: {{check}}',
   },
+  request: {
+    title: 'What the request will contain',
+    keyType: 'Key type',
+    hash: 'Signature',
+    source: {
+      bank: "{{value}} (the bank's choice)",
+      policy: "{{value}} (your company's setting, kept over the bank's choice)",
+      standard: '{{value}} (as set up)',
+    },
+    details: "What the bank asked for (for the helpdesk)",
+    honoured: 'Followed',
+    ignored: 'Not followed',
+  },
   start: {
     heading: 'Start certificate renewal',
     intro: 'This certificate will be renewed. Press "Renew".',

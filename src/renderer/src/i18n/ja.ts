@@ -95,6 +95,19 @@ export const ja = {
     state: { pending: '待機中', running: '確認中', passed: '完了', failed: '失敗', skipped: '省略', info: 'お知らせ' },
     failed: '確認に失敗しました：{{check}}',
   },
+  request: {
+    title: '今回の申請の内容',
+    keyType: '鍵の種類',
+    hash: '署名の方式',
+    source: {
+      bank: '{{value}}（銀行の指定）',
+      policy: '{{value}}（会社の設定。銀行の指定より優先）',
+      standard: '{{value}}（設定どおり）',
+    },
+    details: '銀行からの指定の詳細（ヘルプデスク向け）',
+    honoured: '採用した指定',
+    ignored: '採用しなかった指定',
+  },
   start: {
     heading: '電子証明書更新開始',
     intro: '次の証明書を更新します。「更新」ボタンを押してください。',

@@ -1,12 +1,13 @@
 import { useTranslation } from 'react-i18next';
-import { CHECK_IDS, type CheckId, type CheckResult, type CheckState, type ErrorCode, type Language } from '../../../shared/contract';
+import { CHECK_IDS, type CheckId, type CheckResult, type CheckState, type ErrorCode, type Language, type PreflightRequest } from '../../../shared/contract';
 import { offersAcquire } from '../../../shared/error-policy';
 import { ErrorPanel, errorVars } from '../components/ErrorPanel';
 import { Heading, StatusList, type ItemState } from '../components/common';
+import { RequestFacts } from '../components/RequestFacts';
 
 const DATE_CODES: ReadonlySet<ErrorCode> = new Set(['RENEWAL_NOT_OPEN', 'ACQUIRE_REQUIRED', 'REISSUE_REQUIRED']);
 
-export function Preflight({ checks, failed, lang, onRetry, onBack, onAcquire, onNewPc }: { checks: Partial<Record<CheckId, CheckState>>; failed: CheckResult | null; lang: Language; onRetry(): void; onBack(): void; onAcquire(): void; onNewPc(): void }) {
+export function Preflight({ checks, request, failed, lang, onRetry, onBack, onAcquire, onNewPc }: { checks: Partial<Record<CheckId, CheckState>>; request: PreflightRequest | null; failed: CheckResult | null; lang: Language; onRetry(): void; onBack(): void; onAcquire(): void; onNewPc(): void }) {
   const { t } = useTranslation();
   // The bank's dates (too early, expired, past the grace days) are not a failed check of this
   // PC: they are shown as information with the next step.
@@ -22,6 +23,7 @@ export function Preflight({ checks, failed, lang, onRetry, onBack, onAcquire, on
       <div className="card">
         <StatusList items={items} label={t('preflight.heading')} />
       </div>
+      {request && <RequestFacts request={request} />}
       {dates && (
         <div className="card card-info" role="status" data-code={dates.code}>
           <h2 className="card-title">{t(`errors.${dates.code}.title`)}</h2>

@@ -1,11 +1,12 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CertificateSummary, Language } from '../../../shared/contract';
+import type { CertificateSummary, Language, PreflightRequest } from '../../../shared/contract';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { Fact, Heading, Hex } from '../components/common';
+import { RequestFacts } from '../components/RequestFacts';
 import { formatDay, groupHex } from '../format';
 
-export function Start({ cert, lang, onConfirm, onBack }: { cert: CertificateSummary; lang: Language; onConfirm(): void; onBack(): void }) {
+export function Start({ cert, request, lang, onConfirm, onBack }: { cert: CertificateSummary; request: PreflightRequest | null; lang: Language; onConfirm(): void; onBack(): void }) {
   const { t } = useTranslation();
   const [asking, setAsking] = useState(false);
   const steps = t('start.confirmSteps', { returnObjects: true }) as string[];
@@ -31,6 +32,7 @@ export function Start({ cert, lang, onConfirm, onBack }: { cert: CertificateSumm
           </button>
         </div>
       </div>
+      {request && <RequestFacts request={request} />}
       {asking && (
         <ConfirmDialog
           title={t('start.confirmTitle')}
