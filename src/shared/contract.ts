@@ -230,6 +230,8 @@ export interface CertDeskEvents {
   reminder: ReminderEvent;
   /** A proxy wants a user name and password (the shell's sign-in dialog). */
   proxyAuth: ProxyAuthRequest;
+  /** That sign-in request ended on main's side (answered, cancelled, timed out): its dialog closes. */
+  proxyAuthClosed: ProxyAuthClosed;
   /** A certdesk: link asked for something: confirm with the user first. */
   launch: LaunchRequest;
 }
@@ -260,7 +262,7 @@ type Missing = Exclude<ApiMethod, (typeof API_METHODS)[number]>;
 const _allMethodsListed: Missing extends never ? true : Missing = true;
 void _allMethodsListed;
 
-export const API_EVENTS = ['progress', 'reminder', 'proxyAuth', 'launch'] as const satisfies readonly ApiEvent[];
+export const API_EVENTS = ['progress', 'reminder', 'proxyAuth', 'proxyAuthClosed', 'launch'] as const satisfies readonly ApiEvent[];
 
 export const channelOf = (method: ApiMethod): string => `certdesk:call:${method}`;
 export const eventChannelOf = (event: ApiEvent): string => `certdesk:event:${event}`;
@@ -357,6 +359,11 @@ export interface ProxyAuthRequest {
   realm: string;
   /** The credentials given before were refused. */
   retry: boolean;
+}
+
+export interface ProxyAuthClosed {
+  /** The ProxyAuthRequest's id. */
+  id: string;
 }
 
 /** The dialog's answer; null = cancelled (the request fails with PROXY_AUTH_REQUIRED). Kept in memory only. */

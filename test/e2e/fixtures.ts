@@ -10,10 +10,12 @@ import {
   API_EVENTS,
   API_METHODS,
   validateArgs,
+  validateProxyAuthAnswer,
   type ApiEvent,
   type ApiMethod,
   type CertDeskApi,
   type CertDeskEvents,
+  type ProxyAuthAnswer,
   type Result,
 } from '../../src/shared/contract';
 
@@ -97,6 +99,8 @@ export interface Bridge {
   cspViolations: string[];
   /** Swap the implementation behind the bridge (e.g. a fresh service after a restart). */
   setApi(api: CertDeskApi): void;
+  /** Who answerProxyAuth reaches (main's broker); none: every answer is "no such request". */
+  setProxyAuth(broker: { answer(id: string, answer: ProxyAuthAnswer | null): boolean }): void;
 }
 
 /**
@@ -105,12 +109,21 @@ export interface Bridge {
  */
 export async function installBridge(page: Page, initial: CertDeskApi): Promise<Bridge> {
   let api = initial;
+  let proxyAuth: { answer(id: string, answer: ProxyAuthAnswer | null): boolean } | null = null;
   const calls: string[] = [];
   const cspViolations: string[] = [];
   await page.exposeFunction('__certdeskCall', async (method: string, args: unknown[]) => {
     calls.push(method);
     // Structured clone across the boundary, like IPC: no prototypes, no functions.
     return JSON.parse(JSON.stringify(await dispatch(api, method, args))) as unknown;
+  });
+  // The preload's answerProxyAuth and ipc.ts's registerProxyAuthAnswer: checked, then field by field to the broker.
+  await page.exposeFunction('__certdeskProxyAuth', (args: unknown[]): Result<{ accepted: boolean }> => {
+    calls.push('answerProxyAuth');
+    const invalid = validateProxyAuthAnswer(args);
+    if (invalid) return { ok: false, error: invalid };
+    const [id, a] = args as [string, ProxyAuthAnswer | null];
+    return { ok: true, value: { accepted: proxyAuth?.answer(id, a ? { username: a.username, password: a.password, remember: a.remember } : null) ?? false } };
   });
   await page.exposeFunction('__certdeskCsp', (v: string) => {
     cspViolations.push(v);
@@ -122,11 +135,13 @@ export async function installBridge(page: Page, initial: CertDeskApi): Promise<B
       // Runs in the page; the test project has no DOM types, so the page is described here.
       const w = globalThis as unknown as Record<string, unknown> & {
         __certdeskCall(m: string, a: unknown[]): Promise<unknown>;
+        __certdeskProxyAuth(a: unknown[]): Promise<unknown>;
         __certdeskCsp(v: string): void;
         document: { addEventListener(type: 'securitypolicyviolation', fn: (e: { violatedDirective: string; blockedURI: string }) => void): void };
       };
       const bridge: Record<string, unknown> = {};
       for (const m of methods) bridge[m] = (...args: unknown[]) => w.__certdeskCall(m, args);
+      bridge.answerProxyAuth = (...args: unknown[]) => w.__certdeskProxyAuth(args);
       bridge.on = (event: string, listener: Listener) => {
         const set = listeners.get(event);
         if (!set) throw new Error(`unknown event ${event}`);
@@ -147,6 +162,9 @@ export async function installBridge(page: Page, initial: CertDeskApi): Promise<B
     cspViolations,
     setApi: (next) => {
       api = next;
+    },
+    setProxyAuth: (broker) => {
+      proxyAuth = broker;
     },
     emit: (event, payload) => {
       const clone = JSON.parse(JSON.stringify(payload)) as unknown;

@@ -221,6 +221,34 @@ describe('the proxy sign-in dialog', () => {
     expect(clock.armed()).toEqual([DIALOG_TIMEOUT_MS]);
     expect(DIALOG_TIMEOUT_MS).toBe(300_000);
   });
+
+  it('the window is told once when each request ends (answer, cancel, timeout), so its dialog closes; a failing tell ends it all the same', async () => {
+    const clock = fakeClock();
+    const closed: string[] = [];
+    let n = 0;
+    let tellFails = false;
+    const broker = createProxyAuthBroker({
+      ask: () => true,
+      closed: (id) => {
+        closed.push(id);
+        if (tellFails) throw new Error('webContents destroyed');
+      },
+      newId: () => `req-${++n}`,
+      timers: clock,
+    });
+    const answered = broker.credentialsFor(basic, 1);
+    broker.answer('req-1', { username: 'u', password: 'p', remember: false });
+    await answered;
+    const cancelled = broker.credentialsFor(basic, 1);
+    broker.answer('req-2', null);
+    broker.answer('req-2', null);
+    await cancelled;
+    tellFails = true;
+    const timedOut = broker.credentialsFor(basic, 1);
+    clock.fireAll();
+    expect(await timedOut).toBeNull();
+    expect(closed).toEqual(['req-1', 'req-2', 'req-3']);
+  });
 });
 
 /** setTimeout's stand-in: records what is armed; the test fires it (no waiting on the wall clock). */

@@ -76,6 +76,7 @@ export async function runDesktop(): Promise<void> {
   // A proxy's Basic/Digest challenge: the window's sign-in dialog, answered by id.
   const proxyAuth = createProxyAuthBroker({
     newId: randomUUID,
+    closed: (id) => sendEvent('proxyAuthClosed', { id }),
     ask: (id, prompt) => {
       if (!win || win.isDestroyed() || !proxyDialog) return false;
       focus(win);

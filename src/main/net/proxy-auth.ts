@@ -71,6 +71,8 @@ export const DIALOG_TIMEOUT_MS = 5 * 60_000;
 export interface BrokerDeps {
   /** Shows the dialog: sends the request to the window; false when there is no window to ask. */
   ask(id: string, prompt: ProxyAuthPrompt): boolean;
+  /** Request `id` has ended, however it ended: the window closes its dialog (a timeout or a cancel must not leave it open). */
+  closed?(id: string): void;
   /** A fresh unguessable id per request. */
   newId(): string;
   /** Default DIALOG_TIMEOUT_MS. */
@@ -107,6 +109,11 @@ export function createProxyAuthBroker(deps: BrokerDeps): ProxyAuthBroker {
         asking.delete(key);
         if (a?.remember) remembered.set(key, { username: a.username, password: a.password });
         resolve(a ? { username: a.username, password: a.password } : null);
+        try {
+          deps.closed?.(id);
+        } catch {
+          // A window that cannot be told has no dialog to close.
+        }
       };
     });
     pending.set(id, end);

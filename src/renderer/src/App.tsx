@@ -49,7 +49,7 @@ export function App() {
         <main id="main" className="main">
           <CurrentScreen state={state} lang={lang} dispatch={dispatch} />
         </main>
-        <ProxyAuthDialog />
+        <ProxyAuthDialog busy={isBusy(state)} />
         {state.launch && <LaunchQuestion request={state.launch} onAnswer={(yes) => dispatch({ type: 'answerLaunch', yes })} />}
       </div>
     </BankContext.Provider>
