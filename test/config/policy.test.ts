@@ -91,6 +91,8 @@ describe('policy', () => {
     [{ stores: [] }, 'stores must have at least 1 entry'],
     [{ endpoint: 'not a url' }, 'endpoint must be an https:// URL'],
     [{ bankName: undefined }, 'bankName is missing'],
+    [{ proxy: 'http://taro:secret@proxy.example:8080' }, 'proxy must not hold a user name or password'],
+    [{ proxy: 'http://proxy.example' }, 'proxy must be "system", "direct" or http://host:port'],
   ])('says in words what is wrong: %j', async (patch, words) => {
     const e = await policyError(write('words.json', { ...base, trustAnchorFile: 'root.pem', ...patch }));
     expect(e.message).toContain(words);
@@ -106,6 +108,12 @@ describe('policy', () => {
     expect(policy).toMatchObject({ keyStorage: 'pkcs11', pkcs11: { module: '/usr/lib/softhsm/libsofthsm2.so', tokenLabel: 'certdesk' }, rememberPin: true, support,
       bankLoginUrl: 'https://bank.example/ib/login', newPcGuideUrl: 'https://bank.example/ib/new-pc' });
     expect(managed).toEqual(expect.arrayContaining(['keyStorage', 'pkcs11', 'rememberPin', 'support', 'bankLoginUrl', 'newPcGuideUrl']));
+  });
+
+  it('a proxy password in the policy is refused without being repeated', async () => {
+    const e = await policyError(write('proxy-pw.json', { ...base, trustAnchorFile: 'root.pem', proxy: 'http://taro:s3cr3t-pw@proxy.example:8080' }));
+    expect(e.detail).toMatchObject({ field: 'proxy' });
+    expect(JSON.stringify({ message: e.message, detail: e.detail })).not.toContain('s3cr3t-pw');
   });
 
   it('a missing file and broken JSON are POLICY_INVALID too', async () => {

@@ -29,7 +29,12 @@ const schema = z.strictObject({
   reminderDays: z._default(z.array(whole).check(z.maxLength(10)), [30, 10]),
   removeSuperseded: z._default(z.boolean(), true),
   proxy: z._default(
-    z.string().check(z.refine((p) => p === 'system' || p === 'direct' || /^http:\/\/[^/\s]+:\d{1,5}\/?$/.test(p), 'must be "system", "direct" or http://host:port')),
+    z.string().check(
+      // A policy file is read by every user of the PC: a proxy password in it would be one
+      // everybody can read, and it would reach diagnostics. The user's own goes in HTTPS_PROXY.
+      z.refine((p) => !/^http:\/\/[^/\s]*@/.test(p), 'must not hold a user name or password (each user sets theirs in HTTPS_PROXY=http://USER:PASSWORD@host:port)'),
+      z.refine((p) => /^http:\/\/[^/\s]*@/.test(p) || p === 'system' || p === 'direct' || /^http:\/\/[^/\s@]+:\d{1,5}\/?$/.test(p), 'must be "system", "direct" or http://host:port'),
+    ),
     'system',
   ),
   language: z._default(z.enum(['ja', 'en']), 'ja'),
