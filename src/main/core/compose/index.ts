@@ -111,6 +111,7 @@ export async function composeCore(opts: ComposeOptions): Promise<ComposedCore> {
     policySource: loaded.source,
     managed: loaded.managed,
     ...(loaded.origins ? { origins: loaded.origins } : {}),
+    ...(loaded.ignored?.length ? { ignoredPolicy: loaded.ignored } : {}),
     store: store!,
     ...(others.length > 0 ? { stores: [store!, ...others] } : {}),
     readyToWrite,

@@ -5,8 +5,10 @@ import type { Policy } from '../../../shared/policy';
 import { redactText } from '../../../shared/redact';
 import { toApiError } from '../errors';
 import { sha256Hex } from '../pki';
+import { keyCustodianFor } from '../store';
 import { summarize } from './overview';
 import type { Session } from './session';
+import type { RenewalDeps } from './types';
 
 /** The policy's `support`, one fact a line; without it, where the bank names its contact. */
 export function helpdeskLines(support: Policy['support']): string[] {
@@ -15,6 +17,37 @@ export function helpdeskLines(support: Policy['support']): string[] {
   return Object.entries({ name, phone, hours, url, email })
     .filter(([, v]) => v !== undefined)
     .map(([k, v]) => `${k}: ${v}`);
+}
+
+/**
+ * Where each field came from (built-in, the user's file, the machine's file, the registry) and
+ * the user's fields that the bank's or IT's layer overrides: a helpdesk sees at once why a
+ * setting in the user's own file has no effect.
+ */
+export function policyOriginLines(origins: Record<string, string> | undefined, managed: string[], ignored: NonNullable<RenewalDeps['ignoredPolicy']>): string[] {
+  const lines: string[] = [];
+  if (origins && Object.keys(origins).length > 0) {
+    lines.push('origins:');
+    for (const [field, from] of Object.entries(origins)) lines.push(`  ${field}: ${from}${managed.includes(field) ? ' (managed)' : ''}`);
+  }
+  if (ignored.length > 0) {
+    lines.push("ignored (the user's file sets them, another layer wins):");
+    for (const i of ignored) lines.push(`  ${i.field}: ${i.file} (${i.reason === 'SET_BY_BANK' ? "the bank's" : "IT's"} ${i.by} wins)`);
+  }
+  return lines;
+}
+
+/** Who makes the renewal's key, as chosen for this policy and these stores (keyStorage "store" with several stores is software). */
+function custodyLine(session: Session): string {
+  const asked = session.deps.policy.keyStorage ?? 'store';
+  try {
+    // The same choice the renewal makes (session.ts); making the object touches no store.
+    const c = session.deps.custodian ?? keyCustodianFor(session.stores, asked);
+    return `keyStorage: ${asked}; key made by: ${c.storage} (${c.describe()})`;
+  } catch (err) {
+    const e = toApiError(err);
+    return `keyStorage: ${asked}; unavailable: ${e.code} ${e.message}`;
+  }
 }
 
 export async function diagnosticsText(session: Session): Promise<string> {
@@ -31,6 +64,8 @@ export async function diagnosticsText(session: Session): Promise<string> {
       lines.push(`trustAnchors (sha256): ${session.anchorsDer.map(sha256Hex).join(', ')}`);
     } else lines.push(`${k}: ${JSON.stringify(v)}`);
   }
+  lines.push(...policyOriginLines(deps.origins, deps.managed ?? [], deps.ignoredPolicy ?? []));
+  lines.push('', '[key custody]', custodyLine(session));
   // Every store the renewal writes, the primary (whose certificates are listed) first.
   lines.push('', '[store]', ...session.stores.map((s, i) => (i === 0 && session.stores.length > 1 ? `${s.describe()} (primary)` : s.describe())));
   try {

@@ -3,13 +3,15 @@ import type { Policy } from '../../../shared/policy';
 import type { EstTransport } from '../est';
 import type { CertificateStore, KeyCustodian } from '../store';
 import type { Vault } from '../vault';
-import type { Settings } from '../config';
+import type { LoadedPolicy, Settings } from '../config';
 import type { DueReminder } from './reminders';
 
 /** How the transport authenticates with the current certificate (renewal, mutual TLS). */
 export type TransportIdentity =
   | { pkcs12: Uint8Array; password: string }
   | { certPem: string; keyPem: string }
+  /** The key stays in its PKCS#11 token (tpm, pkcs11): OpenSSL's pkcs11 engine signs (the command line). */
+  | { certPem: string; engineKey: { keyUri: string; pin: string } }
   /** Chromium picks the key from the OS store by fingerprint (the Electron transport). */
   | { fingerprint: string };
 
@@ -26,6 +28,8 @@ export interface RenewalDeps {
    * /csrattrs only when no layer sets keyType.
    */
   origins?: Record<string, string>;
+  /** Fields of the per-user policy file that the bank's or IT's layer sets instead (diagnostics lists them). */
+  ignoredPolicy?: NonNullable<LoadedPolicy['ignored']>;
   /** The primary store: the certificates listed, shown and renewed are its own (the policy's first). */
   store: CertificateStore;
   /**

@@ -1,0 +1,108 @@
+// The diagnostics export says where each policy field came from (the bank's built-in file, the
+// user's file) and which of the user's fields another layer overrides, and who makes the
+// renewal's key (keyStorage "store" with one NSS db: its token; several stores: software;
+// tpm without a PIN: unavailable, said so). Real layered policy files on disk, real NSS dbs;
+// the deps handed over as the composition root hands them.
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadPolicy, openSettings, type LoadedPolicy } from '../../src/main/core/config';
+import { createRenewalService } from '../../src/main/core/renewal';
+import { openNssStore, type CertificateStore } from '../../src/main/core/store';
+import type { Vault } from '../../src/main/core/vault';
+
+let dir: string;
+let anchorFile: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'certdesk-diag-policy-'));
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', '/CN=Diag Policy Root', '-days', '30',
+    '-keyout', join(dir, 'root.key'), '-out', join(dir, 'root.pem')], { stdio: 'ignore' });
+  anchorFile = join(dir, 'root.pem');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const memoryVault = (): Vault => {
+  let key: Uint8Array | undefined;
+  return { getOrCreateKey: async () => (key ??= new Uint8Array(randomBytes(32))), delete: async () => void (key = undefined) };
+};
+
+async function nssDb(path: string): Promise<CertificateStore> {
+  mkdirSync(path, { recursive: true });
+  execFileSync('certutil', ['-N', '--empty-password', '-d', `sql:${path}`]);
+  return openNssStore({ dbDir: path });
+}
+
+/** A Linux PC: the bank's built-in policy in the app's resources, the user's file in ~/.config/certdesk. */
+async function layered(name: string, builtin: object, user: object): Promise<{ loaded: LoadedPolicy; userFile: string; builtinFile: string }> {
+  const root = join(dir, name);
+  const resources = join(root, 'resources');
+  const userDir = join(root, 'home', '.config', 'certdesk');
+  for (const d of [resources, userDir]) mkdirSync(d, { recursive: true });
+  const builtinFile = join(resources, 'policy.json');
+  const userFile = join(userDir, 'policy.json');
+  writeFileSync(builtinFile, JSON.stringify(builtin));
+  writeFileSync(userFile, JSON.stringify(user));
+  const loaded = await loadPolicy({ platform: 'linux', env: { HOME: join(root, 'home') }, resourcesPath: resources, machineFile: join(root, 'etc', 'policy.json') });
+  return { loaded, userFile, builtinFile };
+}
+
+async function diagnostics(loaded: LoadedPolicy, stores: CertificateStore[], journalDir: string): Promise<string> {
+  const service = createRenewalService({
+    policy: loaded.policy,
+    policySource: loaded.source,
+    managed: loaded.managed,
+    ...(loaded.origins ? { origins: loaded.origins } : {}),
+    ...(loaded.ignored?.length ? { ignoredPolicy: loaded.ignored } : {}),
+    store: stores[0]!,
+    ...(stores.length > 1 ? { stores } : {}),
+    vault: memoryVault(),
+    settings: openSettings({ dir: journalDir }),
+    journalDir,
+    transportFor: () => {
+      throw new Error('diagnostics never contacts the bank');
+    },
+    emit: () => undefined,
+  });
+  const d = await service.getDiagnostics();
+  expect(d.ok).toBe(true);
+  return d.ok ? d.value.text : '';
+}
+
+const BANK = { bankName: 'Diag Bank', endpoint: 'https://bank.invalid/.well-known/est' };
+
+describe('diagnostics: the policy layers and the key custody', { timeout: 60_000 }, () => {
+  it("each field's origin; the user's fields the bank's policy overrides are listed; one NSS db: the key is made in its token", async () => {
+    const { loaded, userFile, builtinFile } = await layered('one', { ...BANK, trustAnchorFile: anchorFile, keyStorage: 'store', support: { name: 'Bank desk' } },
+      { endpoint: 'https://phish.invalid/.well-known/est', support: { name: 'Fake desk' }, graceDays: 60 });
+    const db = join(dir, 'one', 'nssdb');
+    const text = await diagnostics(loaded, [await nssDb(db)], join(dir, 'one', 'data'));
+    expect(text).toContain(`origins:\n  bankName: ${builtinFile}\n  endpoint: ${builtinFile}\n`);
+    expect(text).toContain(`  graceDays: ${userFile}\n`);
+    expect(text).toContain("ignored (the user's file sets them, another layer wins):\n");
+    expect(text).toContain(`  endpoint: ${userFile} (the bank's ${builtinFile} wins)\n`);
+    expect(text).toContain(`  support: ${userFile} (the bank's ${builtinFile} wins)\n`);
+    // The bank's values are the ones in force; the user's never appear as settings.
+    expect(text).toContain('endpoint: "https://bank.invalid/.well-known/est"\n');
+    expect(text).not.toContain('phish.invalid/.well-known/est"');
+    expect(text).toMatch(/\[key custody\]\nkeyStorage: store; key made by: store \(NSS db .*token NSS Certificate DB\)\)\n/);
+  });
+
+  it('several stores: keyStorage "store" makes a software key, and the export says so', async () => {
+    const { loaded } = await layered('two', { ...BANK, trustAnchorFile: anchorFile }, {});
+    const stores = [await nssDb(join(dir, 'two', 'a')), await nssDb(join(dir, 'two', 'b'))];
+    const text = await diagnostics(loaded, stores, join(dir, 'two', 'data'));
+    expect(text).toContain(`[key custody]\nkeyStorage: store; key made by: software (${stores[0]!.describe()} (key made in CertDesk, imported))\n`);
+    // Nothing ignored: no such heading.
+    expect(text).not.toContain('ignored (');
+  });
+
+  it('keyStorage "tpm" where no PIN can be asked: unavailable, with the reason', async () => {
+    const { loaded } = await layered('tpm', { ...BANK, trustAnchorPem: readFileSync(anchorFile, 'utf8'), keyStorage: 'tpm' }, {});
+    const text = await diagnostics(loaded, [await nssDb(join(dir, 'tpm', 'nssdb'))], join(dir, 'tpm', 'data'));
+    expect(text).toMatch(/\[key custody\]\nkeyStorage: tpm; unavailable: STORE_UNAVAILABLE keyStorage "tpm" needs the token's PIN/);
+  });
+});
