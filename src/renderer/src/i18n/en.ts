@@ -214,7 +214,7 @@ export const en: typeof ja = {
     todo: 'What to do',
     code: 'Error code',
     copyHelpdesk: 'Copy details for the helpdesk',
-    helpdeskText: 'Details for the helpdesk',
+    helpdeskText: 'Details (for the helpdesk)',
     home: 'Back to home',
     acquire: 'Go to Obtain certificate',
   },

@@ -213,7 +213,7 @@ export const ja = {
     todo: 'どうすればよいか',
     code: 'エラーコード',
     copyHelpdesk: 'ヘルプデスク用に詳細をコピー',
-    helpdeskText: 'ヘルプデスク用の詳細',
+    helpdeskText: '詳細（ヘルプデスク向け）',
     home: 'ホームに戻る',
     acquire: '電子証明書取得へ',
   },

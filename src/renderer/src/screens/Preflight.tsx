@@ -23,7 +23,6 @@ export function Preflight({ checks, request, failed, lang, onRetry, onBack, onAc
       <div className="card">
         <StatusList items={items} label={t('preflight.heading')} />
       </div>
-      {request && <RequestFacts request={request} />}
       {dates && (
         <div className="card card-info" role="status" data-code={dates.code}>
           <h2 className="card-title">{t(`errors.${dates.code}.title`)}</h2>
@@ -47,6 +46,8 @@ export function Preflight({ checks, request, failed, lang, onRetry, onBack, onAc
           <ErrorPanel error={failed.error ?? { code: 'INTERNAL', message: 'check failed without an error' }} lang={lang} onRetry={onRetry} onHome={onBack} onAcquire={onAcquire} onNewPc={onNewPc} />
         </div>
       )}
+      {/* After the next step: the request matters once the checks pass. */}
+      {request && <RequestFacts request={request} />}
     </section>
   );
 }
