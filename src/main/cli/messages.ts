@@ -70,6 +70,8 @@ interface Catalog {
   proxyAuthApp: string;
   /** doctor: the next request, from the bank's /csrattrs and the policy. */
   request: { title: string; keyType: string; hash: string; honoured: string; ignored: string };
+  /** A failure after the bank issued that the next start finishes (detail.resumesAtStart): no advice of the code's own. */
+  resumesAtStart: string;
 }
 
 function contactLine(s: SupportView): string {
@@ -172,6 +174,8 @@ const ja: Catalog = {
   keyStorageSoftware: (n) => `keyStorage は "store" ですが、証明書ストアが ${n} つあるため、新しい鍵は証明書ストア内ではなく CertDesk が暗号化して保管するソフトウェア鍵として作られ、各ストアへ書き込まれます。`,
   proxyAuthApp: 'プロキシサーバーがユーザー名とパスワードを求めています（銀行にはまだ接続していません）。CertDesk アプリを起動してプロキシのユーザー名とパスワードを入力するか、ネットワーク管理者にお問い合わせください（環境変数 HTTPS_PROXY のユーザー名とパスワードはこの接続では使われません）。',
   request: { title: '次回の申請（銀行の csrattrs とポリシーから）', keyType: '鍵の種類', hash: '署名ハッシュ', honoured: '採用', ignored: '不採用' },
+  resumesAtStart:
+    '銀行が発行した新しい証明書のインストールがまだ完了していません。新しい証明書は CertDesk の更新記録に保存されており、次に CertDesk を起動したとき（または certdesk status --recover）に改めてインストールされます。ほかに必要な操作はありません。もう一度実行するか、アプリを再起動してください。',
 };
 
 const en: Catalog = {
@@ -270,6 +274,8 @@ const en: Catalog = {
   keyStorageSoftware: (n) => `keyStorage is "store", but with ${n} stores the new key is made as a software key CertDesk keeps sealed, then written to each store, not made inside a store.`,
   proxyAuthApp: "The proxy wants a user name and password (the bank was not reached yet). Start the CertDesk app and enter the proxy's user name and password there, or ask your network administrator (a user name and password in HTTPS_PROXY are not used for this connection).",
   request: { title: "The next request (the bank's /csrattrs against the policy)", keyType: 'key type', hash: 'signature hash', honoured: 'honoured', ignored: 'ignored' },
+  resumesAtStart:
+    "The new certificate the bank issued is not fully installed yet. CertDesk keeps it in its renewal record and installs it again at the next start (or with certdesk status --recover): nothing else is needed. Run it again, or restart the app.",
 };
 
 export const catalogs: Record<Language, Catalog> = { ja, en };
@@ -284,6 +290,7 @@ export const catalogs: Record<Language, Catalog> = { ja, en };
 export function errorHeadline(c: Catalog, e: { code: ErrorCode; detail?: Record<string, unknown> }, appTransport: boolean): string {
   if (e.detail?.reason === 'NOT_INSTALLED') return c.policyMissing;
   if (e.code === 'PROXY_AUTH_REQUIRED' && appTransport && typeof e.detail?.status !== 'number') return c.proxyAuthApp;
+  if (e.detail?.resumesAtStart === true) return c.resumesAtStart;
   return c.error[e.code];
 }
 export type { Catalog };

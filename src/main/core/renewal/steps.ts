@@ -209,7 +209,6 @@ function cancelled(): CoreError {
 export async function onFailure(e: Engine, rec: JournalRecord, err: unknown, fallbackStep: StepId): Promise<CoreError> {
   const error = err instanceof CoreError ? err : new CoreError('INTERNAL', `Unexpected failure: ${toApiError(err).message}`, undefined, { cause: err });
   const step = (rec.step === 'done' ? fallbackStep : rec.step) as StepId;
-  if (error.code !== 'JOURNAL_WRITE_FAILED') emitStep(e, rec.operation, step, 'failed', error.toApiError());
   const before = step === 'generateKey' || step === 'buildRequest';
   const rollBack =
     before ||
@@ -218,11 +217,36 @@ export async function onFailure(e: Engine, rec: JournalRecord, err: unknown, fal
     (error.code === 'VAULT_UNAVAILABLE' && (error.detail?.reason === 'UNSEAL')) ||
     // Nothing left to finish: the journal must not block every later run.
     (error.code === 'KEY_MISSING' && error.detail?.reason === 'ISSUED_LOST');
+  const told = !rollBack && (await resumesAtStart(e, rec, step, error)) ? keptForNextStart(error) : error;
+  if (told.code !== 'JOURNAL_WRITE_FAILED') emitStep(e, rec.operation, step, 'failed', told.toApiError());
   if (rollBack) {
     await removeOrphanKey(e, rec);
     await e.journal.clear().catch(() => undefined);
   }
-  return error;
+  return told;
+}
+
+/**
+ * Whether the next start will finish what this failure left: the bank issued, the journal
+ * keeps the certificate, and its key is still to be had (sealed in the journal, or in the
+ * token under the journal's ID). A full disk or a cancel has words of its own.
+ */
+async function resumesAtStart(e: Engine, rec: JournalRecord, step: StepId, error: CoreError): Promise<boolean> {
+  // At removeOld the new certificate is in and read back: the code's own words fit there.
+  if (step !== 'install' && step !== 'verifyInStore') return false;
+  if (error.code === 'JOURNAL_WRITE_FAILED' || error.code === 'CANCELLED' || !rec.issuedDer) return false;
+  if (softwareKey(rec)) return Boolean(rec.sealedKey);
+  return Boolean(rec.keyId) && (await custodianOf(e, rec).hasKey(rec.keyId!).catch(() => false));
+}
+
+/**
+ * A store's words say what it found ("the private key is not there"); only the renewal knows
+ * that the journal is kept and what happens next, so it says so, and detail.resumesAtStart
+ * lets the command line and the window lead with that instead of the code's generic advice.
+ */
+function keptForNextStart(error: CoreError): CoreError {
+  const message = `${error.message} The certificate the bank issued is kept in CertDesk's renewal record: the next start of CertDesk (or certdesk status --recover) finishes the job with it. Nothing else is needed: run it again, or restart the app.`;
+  return new CoreError(error.code, message, { ...error.detail, resumesAtStart: true }, { cause: error });
 }
 
 interface Live {
@@ -419,17 +443,28 @@ async function ensureInstalled(e: Engine, rec: JournalRecord, live: Live, caCert
 /**
  * With several stores, a store's failure names the store (message and detail.store), and the
  * others are said to be consistent: the journal is kept, so the next start finishes the job.
- * One store alone keeps its errors as they are.
+ * One store alone keeps its CoreErrors as they are. Anything else a store throws (a tool
+ * wrapper's Error, a bug's TypeError) is named with its store whatever their number: INTERNAL
+ * for a programming error, else STORE_WRITE_FAILED, the original kept as the cause.
  */
 async function inStore<T>(e: Engine, store: CertificateStore, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    if (e.stores.length < 2 || !(err instanceof CoreError) || err.code === 'CANCELLED') throw err;
     const name = store.describe();
+    if (!(err instanceof CoreError)) throw unexpectedInStore(name, err);
+    if (e.stores.length < 2 || err.code === 'CANCELLED') throw err;
     const message = err.message.includes(name) ? err.message : `${name}: ${err.message}`;
     throw new CoreError(err.code, message, { ...err.detail, store: name }, { cause: err });
   }
+}
+
+function unexpectedInStore(name: string, err: unknown): CoreError {
+  const bug = err instanceof TypeError || err instanceof RangeError || err instanceof ReferenceError || err instanceof SyntaxError;
+  const what = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return bug
+    ? new CoreError('INTERNAL', `${name}: unexpected failure (${what}).`, { store: name, reason: 'UNEXPECTED' }, { cause: err })
+    : new CoreError('STORE_WRITE_FAILED', `${name} could not be written or read (${what}).`, { store: name, reason: 'UNEXPECTED' }, { cause: err });
 }
 
 /** Several stores: each one's progress goes into the journal (diagnostics, the next start's check); a kill point after each. */

@@ -183,7 +183,7 @@ class NssStore implements CertificateStore, HasKeyCustodian {
     const entries = await this.entries();
     const e = entries.find((x) => x.facts.sha256 === fp);
     if (!e) throw new CoreError('VERIFY_FAILED', `The certificate ${fp.slice(0, 16)}… is not in ${this.describe()}.`, { reason: 'NOT_IN_STORE' });
-    if (!e.hasKey) throw new CoreError('KEY_MISSING', `The certificate is in ${this.describe()} but its private key is not: it cannot be used to log in. Renew or re-obtain it.`, { reason: 'KEY_NOT_LISTED' });
+    if (!e.hasKey) throw new CoreError('KEY_MISSING', `The certificate is in ${this.describe()} but its private key is not: it cannot be used to log in.`, { reason: 'KEY_NOT_LISTED' });
     const pool = entries.filter((x) => x.facts.isCA).map((x) => x.facts.der);
     // NSS's own verdict runs beside ours: both read the same db.
     const nss = anchorsDer.length > 0 ? this.vfychain(e.facts.der, anchorsDer) : Promise.resolve('no trust anchor');
