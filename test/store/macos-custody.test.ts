@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CoreError } from '../../src/main/core/errors';
 import { derToPem } from '../../src/main/core/pki';
 import { buildNameDer } from '../../src/main/core/pki/name';
-import { createMacStore } from '../../src/main/core/store';
+import { createMacStore, keyCustodianFor } from '../../src/main/core/store';
 import { createMacKeyCustodian, MAC_ATTRIBUTE_OIDS } from '../../src/main/core/store/macos/custodian';
 import { keychainOf, SECURITY } from '../../src/main/core/store/macos/store';
 import { ok, scriptedRunner, type Call } from './fake-runner';
@@ -170,5 +170,41 @@ describe('read-back without macOS trusting the bank (issue 17)', () => {
     // Listed without its key (no identity): KEY_MISSING.
     r.push(() => findCertificate([oneTier]), () => ok('     0 valid identities found\n'));
     expect((await caught(store.verifyInstalled(hashes(oneTier.pem).sha256, [pki.root.der]))).code).toBe('KEY_MISSING');
+  });
+});
+
+describe('the macOS store\'s key custodians (issue 16)', () => {
+  it('keyStorage software and store: the import-non-extractable custodian, no command run; store says it keeps a software key (logged)', async () => {
+    const r = scriptedRunner();
+    const store = createMacStore(r.run, { productVersion: '14.5', keychain });
+    const lines: string[] = [];
+    const sw = keyCustodianFor([store], 'software', (l) => lines.push(l));
+    expect(sw.storage).toBe('software');
+    expect(sw.describe()).toBe(`macOS keychain ${keychain} (macOS 14.5, PKCS#12 legacy); key made in CertDesk, imported non-extractable`);
+    expect(lines).toEqual([]);
+    const st = keyCustodianFor([store], 'store', (l) => lines.push(l));
+    expect(st.storage).toBe('software');
+    expect(lines).toEqual([`keyStorage "store": the new key is kept as "software" by macOS keychain ${keychain} (macOS 14.5, PKCS#12 legacy); key made in CertDesk, imported non-extractable.`]);
+    // The custodian the store gives is the one that imports with -x (its createRequest runs no command).
+    const req = await st.createRequest({ keyType: 'ecdsaP256', subjectDer: SUBJECT, label: 'x' });
+    expect(req.softwarePkcs8).toBeDefined();
+    expect(r.calls).toHaveLength(0);
+  });
+
+  it('keyStorage tpm and pkcs11: refused with what to set', () => {
+    const store = createMacStore(scriptedRunner().run, { productVersion: '14.5', keychain });
+    for (const [storage, words] of [['tpm', /Secure Enclave/], ['pkcs11', /CryptoTokenKit/]] as const) {
+      let err: unknown;
+      try {
+        keyCustodianFor([store], storage);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(CoreError);
+      expect((err as CoreError).detail).toMatchObject({ reason: 'CUSTODIAN_UNAVAILABLE', field: 'keyStorage' });
+      expect((err as CoreError).message).toMatch(words);
+      expect((err as CoreError).message).toMatch(/keyStorage "store" or "software"/);
+      expect((err as CoreError).message).toMatch(/non-extractable/);
+    }
   });
 });

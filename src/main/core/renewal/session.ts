@@ -68,7 +68,7 @@ export function openSession(deps: RenewalDeps): Session {
       // Picked when a key is made or found, not before: a policy whose custodian cannot be
       // had here (tpm without a PIN) still lists, shows and recovers a software journal.
       get custodian() {
-        custodian ??= deps.custodian ?? keyCustodianFor(stores, deps.policy.keyStorage ?? 'store');
+        custodian ??= deps.custodian ?? keyCustodianFor(stores, deps.policy.keyStorage ?? 'store', deps.log);
         return custodian;
       },
     }),

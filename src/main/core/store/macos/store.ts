@@ -2,12 +2,15 @@
 import { randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type { KeyStorage } from '../../../../shared/policy';
 import { CoreError } from '../../errors';
 import { buildPkcs12 } from '../../pki';
 import { certFacts, chainsToAnchor, commonNameOf, normHex, tryCertFacts, verifyTrusted } from '../certs';
 import { macosProfile, type Pkcs12Profile } from '../pkcs12-profile';
 import { withPrivateDir } from '../temp';
+import type { HasKeyCustodian, KeyCustodian } from '../custody';
 import type { CertificateStore, CommandRunner, InstallOptions, RunResult, StoredIdentity } from '../types';
+import { createMacKeyCustodian } from './custodian';
 import { parseFindCertificate, parseFindIdentity, parseSecurityError, type MacCertBlock } from './parse';
 
 export interface MacStoreOptions {
@@ -58,7 +61,7 @@ export async function readKeychain(sec: (args: string[]) => Promise<RunResult>, 
   });
 }
 
-class MacStore implements CertificateStore {
+class MacStore implements CertificateStore, HasKeyCustodian {
   readonly kind = 'macos' as const;
   readonly profile: Pkcs12Profile;
   readonly lockFile: string;
@@ -74,6 +77,20 @@ class MacStore implements CertificateStore {
 
   describe(): string {
     return `macOS keychain ${this.keychain} (macOS ${this.opts.productVersion}, PKCS#12 ${this.profile})`;
+  }
+
+  /**
+   * `software` and `store` alike: the key is made in CertDesk and imported non-extractable
+   * (`security import -x`, macos/custodian); the login keychain offers no way to make a key
+   * inside it through `security`. `tpm` and `pkcs11` are refused with what to set instead.
+   */
+  keyCustodian(storage: KeyStorage): KeyCustodian {
+    if (storage === 'software' || storage === 'store') return createMacKeyCustodian(this.run, this.opts);
+    const what = storage === 'tpm' ? 'CertDesk makes no keys in a Mac\'s Secure Enclave (a Mac has no TPM)' : 'CertDesk does not use PKCS#11 modules on macOS (a smart card appears in the keychain through its CryptoTokenKit driver)';
+    throw new CoreError('STORE_UNAVAILABLE', `keyStorage "${storage}" is not available on macOS. ${what}. Ask IT to set keyStorage "store" or "software" for Macs: the key is then imported into the login keychain as non-extractable.`, {
+      reason: 'CUSTODIAN_UNAVAILABLE',
+      field: 'keyStorage',
+    });
   }
 
   private sec(args: string[]): Promise<RunResult> {

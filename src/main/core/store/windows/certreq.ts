@@ -279,6 +279,22 @@ class CertreqCustodian implements WindowsKeyCustodian {
   }
 
   /**
+   * After a kill inside certreq -new (the journal saw the key being made, never its ID):
+   * the pending requests the INF named with this working label ("CertDesk <journal id>"),
+   * with their keys. Only REQUEST placeholders: an installed certificate's key is never one.
+   */
+  async removeKeysLabelled(label: string): Promise<void> {
+    if (label === '') return;
+    const labelled = (rows: WinCertRow[]) => rows.filter((r) => r.store === 'REQUEST' && r.friendlyName === label);
+    const pending = labelled(await this.rows());
+    if (pending.length === 0) return;
+    for (const row of pending) await this.removePending(row);
+    if (labelled(await this.rows()).length > 0) {
+      throw new CoreError('STORE_WRITE_FAILED', `The unused key "${label}" is still in CurrentUser\\REQUEST after removal. Close other programs that use certificates and try again.`, { reason: 'STILL_LISTED' });
+    }
+  }
+
+  /**
    * Removes the pending request and its key. A key that an installed certificate already
    * uses is not an orphan: it is left, and goes with its certificate (the store's remove).
    */

@@ -12,7 +12,11 @@ import { buildPkcs12 } from '../../pki';
 import { certFacts, chainsToAnchor, commonNameOf, normHex, tryCertFacts, verifyTrusted } from '../certs';
 import { windowsProfile, type Pkcs12Profile } from '../pkcs12-profile';
 import { withPrivateDir } from '../temp';
+import type { KeyStorage } from '../../../../shared/policy';
+import type { HasKeyCustodian, KeyCustodian } from '../custody';
+import { createSoftwareCustodian } from '../software-custody';
 import type { CertificateStore, CommandRunner, InstallOptions, RunResult, StoredIdentity } from '../types';
+import { createWindowsKeyCustodian } from './certreq';
 import { provePairing } from './key-scripts';
 import { certutilSucceeded, parseCertRows, parseCertutilFailure, type WinCertRow } from './parse';
 
@@ -60,7 +64,7 @@ export function createWindowsStore(run: CommandRunner, opts: WindowsStoreOptions
   return new WindowsStore(run, opts);
 }
 
-class WindowsStore implements CertificateStore {
+class WindowsStore implements CertificateStore, HasKeyCustodian {
   readonly kind = 'windows' as const;
   readonly profile: Pkcs12Profile;
   readonly lockFile: string;
@@ -74,6 +78,24 @@ class WindowsStore implements CertificateStore {
 
   describe(): string {
     return `Windows certificate store CurrentUser\\My (build ${this.opts.build}, PKCS#12 ${this.profile})`;
+  }
+
+  /**
+   * `store`: the software KSP, `tpm`: the Platform Crypto Provider, both through certreq
+   * (windows/certreq), key not exportable; `software`: made in CertDesk, imported by PFX.
+   * `pkcs11` is refused: Windows reaches smart cards through their minidriver in its own
+   * key storage (the Smart Card KSP), not through a PKCS#11 module CertDesk would load.
+   */
+  keyCustodian(storage: KeyStorage): KeyCustodian {
+    const { tempRoot, timeoutMs } = this.opts;
+    const timing = { ...(tempRoot ? { tempRoot } : {}), ...(timeoutMs ? { timeoutMs } : {}) };
+    if (storage === 'store' || storage === 'tpm') return createWindowsKeyCustodian(this.run, { storage, ...timing });
+    if (storage === 'software') return createSoftwareCustodian(this);
+    throw new CoreError(
+      'STORE_UNAVAILABLE',
+      'keyStorage "pkcs11" is not used on Windows: Windows keeps keys in its own key storage, and a smart card is used through its driver (minidriver) there, not through a PKCS#11 module. Ask IT to set keyStorage "store" (or "tpm") in the policy for Windows PCs.',
+      { reason: 'CUSTODIAN_UNAVAILABLE', field: 'keyStorage' },
+    );
   }
 
   private async ps(script: string, env: Record<string, string> = {}): Promise<RunResult> {
