@@ -66,6 +66,7 @@ interface Catalog {
   policyIgnored: (field: string, file: string, by: string, reason: 'SET_BY_BANK' | 'SET_BY_IT') => string;
   /** doctor: keyStorage "store" with several stores: the key is made in software (sealed), not in a store. */
   keyStorageSoftware: (stores: number) => string;
+  keyStorageSoftwareMac: string;
   /** PROXY_AUTH_REQUIRED when the request went through the app's Chromium stack (HTTPS_PROXY's credentials are not used there). */
   proxyAuthApp: string;
   /** doctor: the next request, from the bank's /csrattrs and the policy. */
@@ -171,6 +172,7 @@ const ja: Catalog = {
   policyMissing: 'ポリシー（銀行の設定ファイル）がインストールされていません。詳細に示す場所に policy.json を置いてください（銀行またはIT部門が用意します）。',
   policyOrigins: 'ポリシーの設定元',
   policyIgnored: (field, file, by, reason) => `${field}: ${file} の値は使われません（${reason === 'SET_BY_BANK' ? '銀行' : 'IT部門'}の設定 ${by} が優先されます）`,
+  keyStorageSoftwareMac: 'keyStorage は "store" ですが、macOS では新しい鍵は CertDesk が作り、ログインキーチェーンへ取り出し不可（non-extractable）として取り込みます（ソフトウェア鍵）。',
   keyStorageSoftware: (n) => `keyStorage は "store" ですが、証明書ストアが ${n} つあるため、新しい鍵は証明書ストア内ではなく CertDesk が暗号化して保管するソフトウェア鍵として作られ、各ストアへ書き込まれます。`,
   proxyAuthApp: 'プロキシサーバーがユーザー名とパスワードを求めています（銀行にはまだ接続していません）。CertDesk アプリを起動してプロキシのユーザー名とパスワードを入力するか、ネットワーク管理者にお問い合わせください（環境変数 HTTPS_PROXY のユーザー名とパスワードはこの接続では使われません）。',
   request: { title: '次回の申請（銀行の csrattrs とポリシーから）', keyType: '鍵の種類', hash: '署名ハッシュ', honoured: '採用', ignored: '不採用' },
@@ -271,6 +273,7 @@ const en: Catalog = {
   policyMissing: "No policy (the bank's settings file) is installed. Put policy.json in one of the places the detail names (the bank or your IT department provides it).",
   policyOrigins: 'Policy fields and where they come from',
   policyIgnored: (field, file, by, reason) => `${field}: not taken from ${file} (${reason === 'SET_BY_BANK' ? "the bank's" : "your IT department's"} ${by} sets it and wins)`,
+  keyStorageSoftwareMac: 'keyStorage is "store", but on macOS the new key is made in CertDesk (a software key) and imported into the login keychain as non-extractable.',
   keyStorageSoftware: (n) => `keyStorage is "store", but with ${n} stores the new key is made as a software key CertDesk keeps sealed, then written to each store, not made inside a store.`,
   proxyAuthApp: "The proxy wants a user name and password (the bank was not reached yet). Start the CertDesk app and enter the proxy's user name and password there, or ask your network administrator (a user name and password in HTTPS_PROXY are not used for this connection).",
   request: { title: "The next request (the bank's /csrattrs against the policy)", keyType: 'key type', hash: 'signature hash', honoured: 'honoured', ignored: 'ignored' },
