@@ -15,13 +15,15 @@ const T = {
 for (const lang of ['ja', 'en'] as Language[]) {
   const t = T[lang];
   test(`a certdesk: link asks first, then renews or opens 取得 with the login ID (${lang})`, async ({ page, renderer }) => {
-    await world.backend.seed(accountId(`link-${lang}`), 20);
+    const id = accountId(`link-${lang}`);
+    await world.backend.seed(id, 20);
     const bridge = await launch(page, renderer, world.backend, lang);
     const dialog = page.getByRole('dialog');
 
-    // certdesk://renew: asked; いいえ (focused first) changes nothing.
+    // certdesk://renew: asked, naming whose certificate; いいえ (focused first) changes nothing.
     bridge.emit('launch', { action: 'renew' });
     await expect(dialog.getByRole('heading', { name: t.renewTitle })).toBeVisible();
+    await expect(dialog).toContainText(id);
     await expect(dialog.getByRole('button', { name: t.no })).toBeFocused();
     await record(page, '55', 'launch-renew', lang);
     await dialog.getByRole('button', { name: t.no }).click();

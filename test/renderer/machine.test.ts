@@ -2,7 +2,7 @@
 // arrive on, the command it asks for, and what the state keeps (never the password).
 import { describe, expect, it } from 'vitest';
 import type { ApiError, CertificateSummary, Overview, PreflightReport, RenewalOutcome, SettingsView } from '../../src/shared/contract';
-import { initialState, isBusy, retryFor, transition, type Command, type FlowEvent, type FlowState, type Screen } from '../../src/renderer/src/flow/machine';
+import { initialState, isBusy, launchRenews, retryFor, transition, type Command, type FlowEvent, type FlowState, type Screen } from '../../src/renderer/src/flow/machine';
 
 const cert = { fingerprint: 'a'.repeat(64), holder: 'デモ 太郎' } as CertificateSummary;
 const overview = { bankName: 'デモ信用金庫', now: '2026-11-28T00:00:00Z', today: '2026-11-28', certificates: [cert] } as Overview;
@@ -243,6 +243,8 @@ describe('a certdesk: link (launch)', () => {
   it('いいえ does nothing; はい starts the checks of the renewable certificate', () => {
     const asked = transition(home, { type: 'launched', request: { action: 'renew' } }).state;
     expect(transition(asked, { type: 'answerLaunch', yes: false })).toEqual({ state: { ...asked, launch: null }, command: null });
+    // The question names the certificate はい renews.
+    expect(launchRenews(asked)).toEqual(renewable);
     const yes = transition(asked, { type: 'answerLaunch', yes: true });
     expect(yes.command).toEqual({ kind: 'preflight', cert: renewable });
     expect(yes.state.launch).toBeNull();
@@ -263,6 +265,7 @@ describe('a certdesk: link (launch)', () => {
 
   it('renew with nothing renewable goes home, which says what there is', () => {
     const none = on({ name: 'diagnostics', text: '', saved: null }, { launch: { action: 'renew' } });
+    expect(launchRenews(none)).toBeUndefined();
     expect(transition(none, { type: 'answerLaunch', yes: true }).command).toEqual({ kind: 'loadOverview' });
   });
 });

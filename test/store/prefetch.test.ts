@@ -84,10 +84,10 @@ describe('prefetchListing', () => {
     expect(store.describe()).toContain(b);
   });
 
-  it('for renew exports the one identity early; the store lends that export (no pk12util of its own) with the right key', async () => {
+  it('a renewal\'s identity is lent from the db\'s token (nss/lend): with the prefetched listing, no tool runs at all; the key is the certificate\'s', async () => {
     const db = dbWithIdentity('early');
-    const prefetched = prefetchListing(`nss:${db}`, { identity: true })!;
-    expect(await prefetched.identity).toMatchObject({ nickname: expect.any(String) });
+    const prefetched = prefetchListing(`nss:${db}`)!;
+    expect(Object.keys(prefetched).sort()).toEqual(['dbDir', 'listing', 'stamp']); // no early export (pk12util -o) any more
     const { run, calls } = counting();
     const store = await openNssStore({ dbDir: db, run, prefetched });
     const [id] = await store.list([pki.root.der]);
@@ -98,35 +98,18 @@ describe('prefetchListing', () => {
     expect(createPublicKey(createPrivateKey(lent.keyPem)).export({ format: 'der', type: 'spki' }).equals(leaf.publicKey.export({ format: 'der', type: 'spki' }))).toBe(true);
   });
 
-  it('for renew is not used once the db changed: the store lends the key again, from the token', async () => {
+  it('once the db changed, the store lists again and still lends the key from the token (no pk12util)', async () => {
     const db = dbWithIdentity('early-changed');
-    const prefetched = prefetchListing(`nss:${db}`, { identity: true })!;
-    await prefetched.identity;
-    const store = await openNssStore({ dbDir: db, prefetched });
-    const [id] = await store.list([pki.root.der]);
-    // A browser (or anyone) writes to the db after the early export.
+    const prefetched = prefetchListing(`nss:${db}`)!;
+    await prefetched.listing;
+    // A browser (or anyone) writes to the db after the early listing.
     writeFileSync(join(work, 'root.der'), pki.root.der);
     execFileSync('certutil', ['-A', '-n', 'a root', '-t', ',,', '-i', join(work, 'root.der'), '-d', `sql:${db}`]);
     const { run, calls } = counting();
-    const again = await openNssStore({ dbDir: db, run, prefetched: { ...prefetched, listing: Promise.resolve(null) } });
-    expect((await again.list([pki.root.der])).map((x) => x.fingerprint)).toContain(id!.fingerprint);
-    calls.length = 0;
-    const lent = await again.exportIdentity!(id!.fingerprint);
-    // nss/lend: the key wrapped by the token and unwrapped in memory, no pk12util run.
+    const store = await openNssStore({ dbDir: db, run, prefetched });
+    const [id] = await store.list([pki.root.der]);
+    const lent = await store.exportIdentity!(id!.fingerprint);
     expect(calls.filter((c) => c.startsWith('pk12util'))).toEqual([]);
-    const { createPublicKey, X509Certificate } = await import('node:crypto');
     expect(createPublicKey(lent.keyPem).export({ format: 'der', type: 'spki' }).equals(new X509Certificate(id!.certificateDer).publicKey.export({ format: 'der', type: 'spki' }))).toBe(true);
-  });
-
-  it('for renew exports nothing when the db holds two identities (which one is renewed is not known yet)', async () => {
-    const db = dbWithIdentity('two');
-    const c = pki.client({ subject: '/C=JP/O=Prefetch/CN=second holder', days: 100 });
-    writeFileSync(join(work, 'second.key'), c.keyPem, { mode: 0o600 });
-    writeFileSync(join(work, 'second.pem'), c.pem);
-    execFileSync('openssl', ['pkcs12', '-export', '-inkey', join(work, 'second.key'), '-in', join(work, 'second.pem'), '-passout', 'pass:p', '-out', join(work, 'second.p12')]);
-    execFileSync('pk12util', ['-i', join(work, 'second.p12'), '-d', `sql:${db}`, '-W', 'p']);
-    const prefetched = prefetchListing(`nss:${db}`, { identity: true })!;
-    expect(await prefetched.identity).toBeNull();
-    expect(await prefetchListing(`nss:${db}`)!.identity).toBeNull();
   });
 });

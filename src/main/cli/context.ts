@@ -47,8 +47,8 @@ export async function buildContext(o: GlobalOptions, env: Record<string, string 
     ...(o.store ? { store: o.store } : {}),
     ...(o.identity ? { identity: { file: o.identity, ...(o.identityPasswordEnv ? { passwordEnv: o.identityPasswordEnv } : {}) } } : {}),
     ...(chromium ? { chromium } : {}),
-    // A renewal through Node's TLS presents the store's identity: its export starts with the listing.
-    prefetch: { identity: Boolean(intent.renew) },
+    // The db's listing starts before the core has loaded.
+    prefetch: true,
     recoverOnRead: intent.recoverOnRead ?? true,
     ...(o.verbose && emit.log ? { log: verboseLog(emit.log) } : {}),
   });

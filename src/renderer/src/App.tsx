@@ -2,12 +2,14 @@
 // lives in flow/machine.ts.
 import { useMemo, type ReactElement } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Language } from '../../shared/contract';
+import type { CertificateSummary, Language } from '../../shared/contract';
 import { BankContext, bankInfo } from './components/bank';
 import { ConfirmDialog } from './components/ConfirmDialog';
+import { Fact } from './components/common';
 import { ProxyAuthDialog } from './components/ProxyAuthDialog';
 import { TopBar, type NavTarget } from './components/TopBar';
-import { isBusy, type FlowEvent, type FlowState } from './flow/machine';
+import { isBusy, launchRenews, type FlowEvent, type FlowState } from './flow/machine';
+import { formatDay } from './format';
 import { loginIdOf } from './flow/login-id';
 import { useFlow } from './flow/useFlow';
 import { Acquire } from './screens/Acquire';
@@ -50,7 +52,7 @@ export function App() {
           <CurrentScreen state={state} lang={lang} dispatch={dispatch} />
         </main>
         <ProxyAuthDialog busy={isBusy(state)} />
-        {state.launch && <LaunchQuestion request={state.launch} onAnswer={(yes) => dispatch({ type: 'answerLaunch', yes })} />}
+        {state.launch && <LaunchQuestion request={state.launch} renews={launchRenews(state)} lang={lang} onAnswer={(yes) => dispatch({ type: 'answerLaunch', yes })} />}
       </div>
     </BankContext.Provider>
   );
@@ -106,13 +108,20 @@ function CurrentScreen({ state, lang, dispatch }: { state: FlowState; lang: Lang
 }
 
 /** A certdesk: link's renew or 取得: asked first, いいえ (and Esc) does nothing. */
-function LaunchQuestion({ request, onAnswer }: { request: NonNullable<FlowState['launch']>; onAnswer(yes: boolean): void }) {
+function LaunchQuestion({ request, renews, lang, onAnswer }: { request: NonNullable<FlowState['launch']>; renews: CertificateSummary | undefined; lang: Language; onAnswer(yes: boolean): void }) {
   const { t } = useTranslation();
   const renew = request.action === 'renew';
   const loginId = request.action === 'acquire' ? request.loginId : undefined;
   return (
     <ConfirmDialog title={renew ? t('launch.renewTitle') : t('launch.acquireTitle')} yes={t('launch.yes')} no={t('launch.no')} onYes={() => onAnswer(true)} onNo={() => onAnswer(false)}>
       <p>{renew ? t('launch.renewBody') : loginId ? t('launch.acquireBodyId', { loginId }) : t('launch.acquireBody')}</p>
+      {/* Whose certificate はい renews, when there is one to renew. */}
+      {renew && renews && (
+        <dl className="facts">
+          <Fact label={t('home.holder')}>{renews.holder}</Fact>
+          <Fact label={t('home.expiry')}>{formatDay(renews.expiryDate, lang)}</Fact>
+        </dl>
+      )}
     </ConfirmDialog>
   );
 }

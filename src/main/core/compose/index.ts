@@ -39,10 +39,10 @@ export interface ComposeOptions {
   /** A PKCS#12 file to authenticate the renewal with (the CLI's --identity), and the variable holding its password. */
   identity?: { file: string; passwordEnv?: string };
   /**
-   * Start listing an NSS db before the core has loaded (the command line); with
-   * `identity`, its export starts too (a renewal through Node's TLS presents it).
+   * Start listing an NSS db before the core has loaded (the command line). No identity is
+   * exported early: a renewal over Node's TLS borrows the key from the db's token (nss/lend).
    */
-  prefetch?: { identity: boolean };
+  prefetch?: boolean;
   /** False: reading never finishes an interrupted renewal (status, inspect). Default true. */
   recoverOnRead?: boolean;
   /** Where the core's log lines go (what the bank's /csrattrs asked and what was done with it); none is secret. */
@@ -56,7 +56,7 @@ export interface ComposedCore {
   loaded: LoadedPolicy;
   service: CoreService;
   settings: Settings;
-  /** Waits for work started early (an identity export, the start sweep) to end: call before exiting. */
+  /** Waits for work started early (the first listing, the start sweep) to end: call before exiting. */
   settle(): Promise<void>;
 }
 
@@ -68,20 +68,16 @@ export async function composeCore(opts: ComposeOptions): Promise<ComposedCore> {
   // A store named by the caller starts at once, the policy's as soon as the policy is read.
   // Errors keep their order: a bad policy is reported before a bad store.
   const { prefetchListing } = await import('../store/prefetch');
-  const early = { ...home, identity: Boolean(opts.prefetch?.identity && !opts.identity && !opts.chromium) };
   const started: PrefetchedListing[] = [];
   const prefetch = (spec: string) => {
     if (!opts.prefetch) return undefined;
-    const p = prefetchListing(spec, early);
+    const p = prefetchListing(spec, home);
     if (p) started.push(p);
     return p;
   };
   const named = opts.store ? { spec: opts.store, prefetched: prefetch(opts.store) } : undefined;
   // Private folders a killed run left (a key beside its password): removed at every start.
   const swept = import('../store/temp-sweep').then((m) => m.sweepStaleDirs());
-  // The export starts from the first listing's answer: let that answer in before the big chunks
-  // occupy this thread for a while.
-  if (early.identity) await named?.prefetched?.started;
   const config = import('../config');
   const policyLoad = config.then((m) => m.loadPolicy(opts.policyFile ? { file: opts.policyFile } : {}));
   policyLoad.catch(() => undefined);
@@ -100,7 +96,7 @@ export async function composeCore(opts: ComposeOptions): Promise<ComposedCore> {
   const dataDir = env.CERTDESK_DATA_DIR ?? userDataDir();
   const settings = openSettings({ dir: dataDir });
   const settle = async () => {
-    await Promise.allSettled([swept, ...started.flatMap((p) => [p.listing, p.identity])]);
+    await Promise.allSettled([swept, ...started.map((p) => p.listing)]);
   };
   const loaded = await policyLoad;
   const { policy } = loaded;

@@ -204,9 +204,13 @@ function answerLaunch(state: FlowState, request: FlowState['launch']): Step {
     const id = request.loginId === undefined ? undefined : normaliseLoginId(request.loginId);
     return go(state, id !== undefined && validateLoginId(id) === null ? { name: 'acquire', loginId: id } : { name: 'acquire' });
   }
-  // The most urgent certificate whose renewal is open; none: home says what there is.
-  const cert = byUrgency(state.overview?.certificates ?? []).find((c) => c.phase === 'renewable');
+  const cert = launchRenews(state);
   return cert ? startPreflight(state, cert) : { state, command: { kind: 'loadOverview' } };
+}
+
+/** The certificate a link's renew would start with (its question names it): the most urgent whose renewal is open; none: home says what there is. */
+export function launchRenews(state: FlowState): CertificateSummary | undefined {
+  return byUrgency(state.overview?.certificates ?? []).find((c) => c.phase === 'renewable');
 }
 
 function progress(state: FlowState, e: ProgressEvent): FlowState {

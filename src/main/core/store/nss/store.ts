@@ -23,7 +23,7 @@ import { nssFailure, type NssAction } from './errors';
 import { bagsOf, keyBagFor, privateKeyOf } from './key-bag';
 import { dbStamp, readListing, type Listing, type Trust } from './listing';
 import { MUST_VERIFY, TRUSTED_DELEGATOR, withToken } from './token';
-import type { PrefetchedIdentity, PrefetchedListing } from '../prefetch';
+import type { PrefetchedListing } from '../prefetch';
 import { exportNickname, type ToolTarget } from './export';
 import type { KeyStorage } from '../../../../shared/policy';
 import type { HasKeyCustodian, KeyCustodian } from '../custody';
@@ -85,8 +85,6 @@ class NssStore implements CertificateStore, HasKeyCustodian {
    * a browser included, changes them; reading does not). Our own writes drop it as well.
    */
   private cached: { stamp: string; entries: Entry[] } | null = null;
-  /** The identity export the command line started early (prefetch), until exportIdentity takes it. */
-  private prefetchedIdentity: Promise<PrefetchedIdentity | null> | undefined;
 
   constructor(
     private readonly dbDir: string,
@@ -98,7 +96,6 @@ class NssStore implements CertificateStore, HasKeyCustodian {
   ) {
     this.db = `sql:${dbDir}`;
     this.lockFile = join(dbDir, 'certdesk-renewal.lock');
-    this.prefetchedIdentity = prefetched?.identity;
   }
 
   private get target(): ToolTarget {
@@ -307,17 +304,14 @@ class NssStore implements CertificateStore, HasKeyCustodian {
     if (entries.some((x) => x.nickname === e.nickname && x.facts.sha256 !== fp && x.facts.notBefore >= e.facts.notBefore)) {
       throw new CoreError('STORE_UNAVAILABLE', `NSS would export a newer certificate of the same holder in place of ${fp.slice(0, 16)}… from ${this.describe()}: use the newest certificate, or remove the newer one first.`, { reason: 'NOT_EXPORTABLE' });
     }
-    // The export the command line started early, when it is of this nickname on an unchanged db.
-    const pre = await this.takePrefetchedIdentity(e.nickname);
-    if (!pre) {
-      // Else the key straight from the token (nss/lend): no process, no PKCS#12, no PBKDF2.
-      const lent = await lendPrivateKey(this.dbDir, e.keyId);
-      if (lent) {
-        const keyPem = lent.export({ format: 'pem', type: 'pkcs8' }).toString();
-        return { certPem: [e.facts.der, ...issuersOf(e, entries)].map((d) => derToPem(d, 'CERTIFICATE')).join(''), keyPem };
-      }
+    // The key straight from the token (nss/lend): no process, no PKCS#12, no PBKDF2.
+    const lent = await lendPrivateKey(this.dbDir, e.keyId);
+    if (lent) {
+      const keyPem = lent.export({ format: 'pem', type: 'pkcs8' }).toString();
+      return { certPem: [e.facts.der, ...issuersOf(e, entries)].map((d) => derToPem(d, 'CERTIFICATE')).join(''), keyPem };
     }
-    const { pkcs12, password } = pre ?? (await exportNickname(this.target, this.dbDir, e.nickname));
+    // A token that will not wrap the key: pk12util -o.
+    const { pkcs12, password } = await exportNickname(this.target, this.dbDir, e.nickname);
     // Only the key bag is decrypted (one PBKDF2 where a TLS load of the file runs two: MAC and
     // key). The key stays in memory; the caller's TLS context checks that it matches the
     // certificate, which is the listed one with this exact fingerprint.
@@ -325,8 +319,7 @@ class NssStore implements CertificateStore, HasKeyCustodian {
     // It also exports the holder's older certificates of the nickname, each with its key.
     const bags = bagsOf(pkcs12);
     const bag = keyBagFor(bags, e.facts.der);
-    const early = pre?.only && Buffer.from(pre.only.keyBag).equals(Buffer.from(bag)) ? await pre.only.key : null;
-    const keyPem = (early ?? (await privateKeyOf(bag, password))).export({ format: 'pem', type: 'pkcs8' }).toString();
+    const keyPem = (await privateKeyOf(bag, password)).export({ format: 'pem', type: 'pkcs8' }).toString();
     const cas = bags.certs.filter((c) => c.localKeyId === undefined).map((c) => c.der);
     return { certPem: [e.facts.der, ...cas].map((d) => derToPem(d, 'CERTIFICATE')).join(''), keyPem };
   }
@@ -349,16 +342,6 @@ class NssStore implements CertificateStore, HasKeyCustodian {
     if (!pre || stamp === null || pre.stamp !== stamp) return null;
     const listing = await pre.listing.catch(() => null);
     return listing && this.stamp() === stamp ? listing : null;
-  }
-
-  /** The identity export started early, once, if it is of this nickname and the db is unchanged since it started. */
-  private async takePrefetchedIdentity(nickname: string): Promise<PrefetchedIdentity | null> {
-    const pending = this.prefetchedIdentity;
-    this.prefetchedIdentity = undefined;
-    if (!pending) return null;
-    const stamp = this.stamp();
-    const pre = await pending;
-    return pre && pre.nickname === nickname && stamp !== null && pre.stamp === stamp ? pre : null;
   }
 
   private stamp(): string | null {
