@@ -5,11 +5,13 @@ import { mulberry32 } from '../fuzz/seed';
 
 /**
  * The journal steps and store edits kill-points names, in the order a renewal passes them.
- * With the key in the db's token (keyStorage "store", the default): at buildRequest the key
+ * With the key in the db's token (keyStorage "store", the default): at generateKey:keyMade the
+ * key exists under its working label "CertDesk <journal id>" and the journal has no ID for it
+ * (recovery removes it by that label); at buildRequest the key
  * exists and the journal names it (recovery removes the orphan); attach:before is the key
  * there, the certificate not yet beside it (recovery attaches it).
  */
-export const POINTS = ['generateKey', 'buildRequest', 'send', 'send:response', 'verify', 'install', 'attach:before', 'verifyInStore', 'removeOld', 'removeOld:keyGone', 'done'] as const;
+export const POINTS = ['generateKey', 'generateKey:keyMade', 'buildRequest', 'send', 'send:response', 'verify', 'install', 'attach:before', 'verifyInStore', 'removeOld', 'removeOld:keyGone', 'done'] as const;
 
 /** What a whole run without a kill showed (its kill log): the basis for tool:N and timed kills. */
 export interface Calibration {
@@ -105,6 +107,42 @@ export function plan(o: PlanOptions): KillCase[] {
       for (const signal of ['SIGKILL', 'SIGKILL', 'SIGINT'] as const) timed(op, signal, 'window');
       timed(op, op === 'renew' ? 'SIGKILL' : 'SIGINT', 'random');
     }
+  }
+  return cases;
+}
+
+/**
+ * Each store's own kill points in a renewal into two dbs (after its install, read-back and
+ * removal of the old certificate). A `store:N` point is reached after store N's write.
+ */
+export const STORE_POINTS = ['install:store1', 'install:store2', 'verifyInStore:store1', 'verifyInStore:store2', 'removeOld:store1', 'removeOld:store2'] as const;
+
+/**
+ * Two dbs in the policy's `stores` (a PC with Chromium's and Firefox's dbs). With two stores
+ * the key is a software one (custodian-for.ts: a token's key cannot reach the other db), so
+ * attach:before is never passed; buildRequest is (the sealed-key path's own point).
+ * The subset: SIGKILL after the first db's install, read-back and removal, SIGINT after the
+ * first's install and removal, and a SIGKILL as the second db's removal begins to write (its
+ * key going): about ten seconds a case.
+ * The full run: every journal step and store point with both signals for 更新, the store
+ * points for 取得, and each of the second db's write transactions with both signals.
+ */
+export function planTwoDbs(o: { full: boolean; calibration: Calibration }): KillCase[] {
+  const cases: KillCase[] = [];
+  const point = (op: Operation, signal: KillSignal, at: string) => cases.push({ id: `${op}+2dbs/${signal}/point:${at}`, op, signal, kind: 'point', at, dbs: 2 });
+  const write = (signal: KillSignal, n: number) =>
+    cases.push({ id: `renew+2dbs/${signal}/db2-write:${n}(${o.calibration.writes[n - 1] ?? '?'})`, op: 'renew', signal, kind: 'write', write: n, writeDb: 2, dbs: 2 });
+  const db2Writes = o.calibration.writes.length;
+  if (o.full) {
+    const points = [...POINTS.filter((p) => p !== 'attach:before'), ...STORE_POINTS];
+    for (const signal of SIGNALS) for (const at of points) point('renew', signal, at);
+    for (const signal of SIGNALS) for (const at of STORE_POINTS) point('acquire', signal, at);
+    for (const signal of SIGNALS) for (let n = 1; n <= db2Writes; n++) write(signal, n);
+  } else {
+    for (const at of ['buildRequest', 'install:store1', 'verifyInStore:store1', 'removeOld:store1']) point('renew', 'SIGKILL', at);
+    for (const at of ['install:store1', 'removeOld:store1']) point('renew', 'SIGINT', at);
+    // The second db's removal: its key's write transaction, then its certificate's (the last two).
+    if (db2Writes >= 2) write('SIGKILL', db2Writes - 1);
   }
   return cases;
 }

@@ -1,4 +1,5 @@
-// One kill episode: a PC with one bank certificate in its own NSS db, `certdesk renew` or
+// One kill episode: a PC with one bank certificate in its own NSS db (or in two, both named
+// in the policy's `stores`, as a PC with Chromium's and Firefox's dbs), `certdesk renew` or
 // `acquire` started as a process-group leader and killed (by itself at a kill point, or by
 // the harness), then the next start's recovery and, where the first run did not finish, the
 // same command again. Each run has its own TMPDIR and data folder, so whatever is left is
@@ -30,6 +31,10 @@ export interface KillCase {
   /** The harness signals the group as the db's Nth SQLite write transaction begins (its rollback journal appears). */
   write?: number;
   delayMs?: number;
+  /** 2: two NSS dbs, both holding the old certificate, in the policy's `stores` (no --store); each judged. */
+  dbs?: 1 | 2;
+  /** Whose write transactions `write` counts: the first db's (default) or the second's. */
+  writeDb?: 1 | 2;
 }
 
 export interface World {
@@ -56,6 +61,8 @@ export interface Outcome {
   log: Array<{ ms: number; event: string }>;
   /** The db write transactions the killed run began (calibration: a whole run's). */
   writes: string[];
+  /** The same, per db (two-db episodes: the second's too). */
+  writesByDb: string[][];
 }
 
 let episodes = 0;
@@ -100,8 +107,8 @@ function parseLog(text: string): Array<{ ms: number; event: string }> {
 interface KilledRun extends Run {
   ms: number;
   hung: boolean;
-  /** The db's SQLite write transactions the run began, in order: the file whose rollback journal appeared. */
-  writes: string[];
+  /** Each db's SQLite write transactions the run began, in order: the file whose rollback journal appeared. */
+  writes: string[][];
 }
 
 /**
@@ -122,14 +129,14 @@ function watchWrites(dbDir: string, onWrite: (file: string, n: number) => void):
 }
 
 /** Starts the command as a group leader; the harness's own signal is armed as the case says. */
-function startKilled(cmd: string[], env: NodeJS.ProcessEnv, paths: { log: string; db: string }, k: KillCase | undefined): Promise<KilledRun> {
+function startKilled(cmd: string[], env: NodeJS.ProcessEnv, paths: { log: string; dbs: string[] }, k: KillCase | undefined): Promise<KilledRun> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const p = spawn(process.execPath, cmd, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let hung = false;
-    const writes: string[] = [];
+    const writes: string[][] = paths.dbs.map(() => []);
     p.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
     p.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
     const pid = p.pid!;
@@ -143,10 +150,13 @@ function startKilled(cmd: string[], env: NodeJS.ProcessEnv, paths: { log: string
       if (delayMs >= 2) setTimeout(shoot, Math.floor(delayMs) - 1);
       else shoot();
     };
-    const stopWrites = watchWrites(paths.db, (file, n) => {
-      writes.push(file);
-      if (k?.write === n) killGroup(pid, k.signal);
-    });
+    const stops = paths.dbs.map((db, i) =>
+      watchWrites(db, (file, n) => {
+        writes[i]!.push(file);
+        if (k?.write === n && (k.writeDb ?? 1) === i + 1) killGroup(pid, k.signal);
+      }),
+    );
+    const stopWrites = () => stops.forEach((stop) => stop());
     let watcher: ReturnType<typeof watch> | undefined;
     if (k?.after === 'start') fireAt(k.delayMs ?? 0);
     else if (k?.after) {
@@ -222,30 +232,38 @@ function brief(r: Run): string {
 }
 
 /** Runs one episode; `k` undefined: a whole run without a kill (calibration). */
-export async function episode(w: World, op: Operation, k: KillCase | undefined, name: string): Promise<Outcome> {
+export async function episode(w: World, op: Operation, k: KillCase | undefined, name: string, dbCount: 1 | 2 = k?.dbs ?? 1): Promise<Outcome> {
   const dir = join(w.work, `${++episodes}-${name.replace(/[^A-Za-z0-9.+-]+/g, '_')}`);
   const db = join(dir, 'nssdb');
+  // A second db (Firefox's, say) holding the same identity: the renewal writes both.
+  const dbs = dbCount === 2 ? [db, join(dir, 'nssdb2')] : [db];
   const dataDir = join(dir, 'data');
   const tmp = join(dir, 'tmp');
   const logFile = join(dir, 'kill.log');
-  await mkdir(db, { recursive: true });
+  for (const d of dbs) await mkdir(d, { recursive: true });
   await mkdir(tmp);
   await writeFile(logFile, '');
-  await newNssDb(db);
+  for (const d of dbs) await newNssDb(d);
   const id = `k${episodes}-${process.pid}`;
   const password = `pw-${id}-secret`;
   // 取得: expired five days ago, inside the grace days; 更新: inside the renewal window.
   const account = await w.bank.seedAccount(id, op === 'acquire' ? -5 : 20, password);
-  await importP12(db, account.p12Path, account.p12Password);
-  const policy = await writePolicy(dir, { bankName: 'テスト銀行', endpoint: w.bank.url, trustAnchorFile: w.bank.trustAnchorPath });
+  for (const d of dbs) await importP12(d, account.p12Path, account.p12Password);
+  const policy = await writePolicy(dir, {
+    bankName: 'テスト銀行',
+    endpoint: w.bank.url,
+    trustAnchorFile: w.bank.trustAnchorPath,
+    ...(dbs.length > 1 ? { stores: dbs.map((d) => `nss:${d}`) } : {}),
+  });
   const env: NodeJS.ProcessEnv = { ...process.env, CERTDESK_DATA_DIR: dataDir, TMPDIR: tmp, BANK_PW: password };
   for (const v of ['CERTDESK_TEST_KILL_AT', 'CERTDESK_TEST_KILL_SIGNAL', 'CERTDESK_TEST_KILL_GROUP', 'CERTDESK_TEST_KILL_LOG']) delete env[v];
   const opArgs = op === 'renew' ? ['renew', '--yes', '--json'] : ['acquire', '--login-id', id, '--password-env', 'BANK_PW', '--yes', '--json'];
-  const argv = (args: string[]) => [w.cli, ...args, '--policy', policy, '--store', `nss:${db}`];
+  // Two dbs: the policy's `stores` names them (--store would replace the list with one).
+  const argv = (args: string[]) => [w.cli, ...args, '--policy', policy, ...(dbs.length > 1 ? [] : ['--store', `nss:${db}`])];
 
   const killEnv: NodeJS.ProcessEnv = { ...env, CERTDESK_TEST_KILL_LOG: logFile };
   if (k?.at) Object.assign(killEnv, { CERTDESK_TEST_KILL_AT: k.at, CERTDESK_TEST_KILL_SIGNAL: k.signal, CERTDESK_TEST_KILL_GROUP: '1' });
-  const first = await startKilled(argv(opArgs), killEnv, { log: logFile, db }, k);
+  const first = await startKilled(argv(opArgs), killEnv, { log: logFile, dbs }, k);
   const issuedAtKill = w.bank.account(id)!.issued.length > 1;
   const log = parseLog(await readFile(logFile, 'utf8'));
   const killed = first.signal !== null || (first.code !== null && first.code >= 128);
@@ -253,7 +271,7 @@ export async function episode(w: World, op: Operation, k: KillCase | undefined, 
   const landed = !killed ? 'finished' : (step ?? (log.some((e) => e.event === 'point done') ? 'done' : 'start'));
   const lastEvent = log.at(-1)?.event ?? '(nothing logged)';
   const tmpAfterKill = await filesUnder(tmp);
-  const dbAfterKill = await filesUnder(db);
+  const dbAfterKill = (await Promise.all(dbs.map(filesUnder))).map((files, i) => (dbs.length > 1 ? `db${i + 1}: ${files.join(', ')}` : files.join(', ')));
 
   const problems: string[] = [];
   const sections: string[] = [`case ${k?.id ?? name}: killed=${killed} landed=${landed} last event "${lastEvent}" (${first.ms.toFixed(0)} ms), bank issued by then: ${issuedAtKill}`, `  first run: ${brief(first)}`];
@@ -261,7 +279,9 @@ export async function episode(w: World, op: Operation, k: KillCase | undefined, 
   if (k?.kind === 'point' && !killed) problems.push(`the kill point ${k.at} was never passed: the run finished without it`);
   // A kill point is where it says: the bank has answered from send:response on, not before.
   const issuedBy = POINTS.indexOf('send:response');
-  if (k?.kind === 'point' && killed && issuedAtKill !== POINTS.indexOf(k.at as (typeof POINTS)[number]) >= issuedBy) {
+  // A store's own point (`install:store1`) is its step's.
+  const stepOf = (at: string) => POINTS.indexOf(at.replace(/:store\d+$/, '') as (typeof POINTS)[number]);
+  if (k?.kind === 'point' && killed && issuedAtKill !== stepOf(k.at!) >= issuedBy) {
     problems.push(`killed at ${k.at}, the bank had ${issuedAtKill ? '' : 'not '}issued yet`);
   }
   if (!k && !(first.code === 0)) problems.push('a run without a kill failed');
@@ -270,15 +290,16 @@ export async function episode(w: World, op: Operation, k: KillCase | undefined, 
   const filesAfterKill = await filesOnlyUnder(tmp);
   if (killed && k?.signal === 'SIGINT' && filesAfterKill.length > 0) problems.push(`left in TMPDIR by the SIGINT'd run: ${filesAfterKill.join(', ')}`);
 
-  /** The store's state and its problems at one stage; a db NSS cannot open is a problem too. */
-  const judge = async (stage: string): Promise<StoreState | undefined> => {
+  /** A db's state and its problems at one stage; a db NSS cannot open is a problem too. Two dbs: each named (db1, db2). */
+  const judgeDb = async (stage: string, db: string, i: number): Promise<StoreState | undefined> => {
+    const where = dbs.length > 1 ? `db${i + 1}: ` : '';
     try {
       const state = await readStore(db, w.bank.issuingCaPem, w.probe);
-      sections.push(`  store ${stage}:\n${describeStore(state)}`);
+      sections.push(`  store ${where}${stage}:\n${describeStore(state)}`);
       // A key the pending journal names is the interrupted request's, kept for the run that
       // finishes it (an interrupted 取得 waits for the login ID): not an orphan.
       const kept = await journalKeyId(dataDir);
-      for (const p of storeProblems(state)) if (!(kept && p.startsWith(`orphan private key ${kept} `))) problems.push(`${stage}: ${p}`);
+      for (const p of storeProblems(state)) if (!(kept && p.startsWith(`orphan private key ${kept} `))) problems.push(`${stage}: ${where}${p}`);
       return state;
     } catch (err) {
       const message = (err as Error).message.trim();
@@ -286,13 +307,27 @@ export async function episode(w: World, op: Operation, k: KillCase | undefined, 
       // SQLite rolls a hot journal back only on a read-write open: a reader opening read-only finds the db "bad".
       const journal = files.filter((f) => f.endsWith('-journal'));
       const hint = journal.length > 0 ? `; a SQLite hot journal is left (${journal.join(', ')}), which only a read-write open rolls back` : '';
-      sections.push(`  store ${stage}: ${message}; the db folder holds ${files.join(', ')}`);
-      problems.push(`${stage}: certutil cannot read the NSS db (${/SEC_ERROR_\w+/.exec(message)?.[0] ?? 'error'})${hint}`);
+      sections.push(`  store ${where}${stage}: ${message}; the db folder holds ${files.join(', ')}`);
+      problems.push(`${stage}: ${where}certutil cannot read the NSS db (${/SEC_ERROR_\w+/.exec(message)?.[0] ?? 'error'})${hint}`);
       return undefined;
     }
   };
+  const judge = async (stage: string): Promise<Array<StoreState | undefined>> => {
+    const states: Array<StoreState | undefined> = [];
+    for (const [i, d] of dbs.entries()) states.push(await judgeDb(stage, d, i));
+    return states;
+  };
 
-  let stage1: StoreState | undefined;
+  // Killed between the key's making and the journal's learning its ID: the case tests the
+  // orphan's removal only if the key is there, under its working label, when recovery starts.
+  if (killed && k?.at === 'generateKey:keyMade' && dbs.length === 1) {
+    const keys = (await readStore(db, w.bank.issuingCaPem, w.probe).catch(() => undefined))?.keys ?? [];
+    const labelled = keys.filter((key) => !key.paired && key.label.startsWith('CertDesk '));
+    sections.push(`  keys after the kill: ${keys.map((key) => `${key.id} "${key.label}"`).join(', ')}`);
+    if (labelled.length !== 1) problems.push(`after the kill at generateKey:keyMade the db holds ${labelled.length} keys labelled "CertDesk <journal id>" (expected 1)`);
+  }
+
+  let stage1: Array<StoreState | undefined> | undefined;
   if (killed) {
     const rec = await run(process.execPath, argv([...w.recover, '--json']), { env });
     sections.push(`  recovery (${w.recover.join(' ')}): ${brief(rec)}`);
@@ -306,12 +341,12 @@ export async function episode(w: World, op: Operation, k: KillCase | undefined, 
     if (left.length > 0) problems.push(`left in TMPDIR after the next start: ${left.join(', ')}`);
   }
 
-  // The first run finished if the bank issued and that certificate is the one in the store, with no journal pending.
+  // The first run finished if the bank issued and that certificate is the one in every db, with no journal pending.
   const bankAfter = w.bank.account(id)!;
   const finishedNow =
     bankAfter.issued.length > 1 &&
     stage1 !== undefined &&
-    stage1.certificates.filter((c) => c.bankLeaf).map((c) => c.sha256).join() === bankAfter.currentFingerprint &&
+    stage1.every((state) => state !== undefined && state.certificates.filter((c) => c.bankLeaf).map((c) => c.sha256).join() === bankAfter.currentFingerprint) &&
     (await journalStep(dataDir)) === null;
   if (killed && !finishedNow) {
     const again = await run(process.execPath, argv(opArgs), { env });
@@ -321,19 +356,22 @@ export async function episode(w: World, op: Operation, k: KillCase | undefined, 
 
   const final = await judge('at the end');
   const bank = w.bank.account(id)!;
-  const leaves = final?.certificates.filter((c) => c.bankLeaf) ?? [];
   if (bank.issued.length > 2) problems.push(`the bank issued ${bank.issued.length - 1} certificates in one episode`);
   if (bank.issued.length < 2) problems.push('the bank never issued: the episode did not end renewed');
-  else if (!leaves.some((c) => c.sha256 === bank.currentFingerprint)) problems.push(`the bank's current certificate ${bank.currentFingerprint?.slice(0, 16)}… is not in the db`);
-  if (leaves.some((c) => c.sha256 === account.fingerprint)) problems.push('the superseded certificate is still in the db');
+  for (const [i, state] of final.entries()) {
+    const theDb = dbs.length > 1 ? `db${i + 1}` : 'the db';
+    const leaves = state?.certificates.filter((c) => c.bankLeaf) ?? [];
+    if (bank.issued.length >= 2 && !leaves.some((c) => c.sha256 === bank.currentFingerprint)) problems.push(`the bank's current certificate ${bank.currentFingerprint?.slice(0, 16)}… is not in ${theDb}`);
+    if (leaves.some((c) => c.sha256 === account.fingerprint)) problems.push(`the superseded certificate is still in ${theDb}`);
+  }
   const tmpEnd = await filesUnder(tmp);
   if (tmpEnd.length > 0) problems.push(`left in TMPDIR at the end: ${tmpEnd.join(', ')}`);
   const journalFiles = (await filesUnder(dataDir)).filter((f) => f.startsWith('renewal-journal.json'));
   if (journalFiles.length > 0) problems.push(`journal left in the data folder: ${journalFiles.join(', ')}`);
   sections.push(`  bank: issued ${bank.issued.map((f) => f.slice(0, 16)).join(', ')}; current ${bank.currentFingerprint?.slice(0, 16)}; seeded ${account.fingerprint.slice(0, 16)}`);
-  sections.push(`  db writes begun: ${first.writes.join(', ') || 'none'}; db folder after the kill: ${dbAfterKill.join(', ')}`);
+  sections.push(`  db writes begun: ${first.writes.map((ws) => ws.join(', ') || 'none').join(' / ')}; db folder after the kill: ${dbAfterKill.join(' / ')}`);
   sections.push(`  TMPDIR after the kill: ${tmpAfterKill.join(', ') || '(empty)'}; data folder: ${(await filesUnder(dataDir)).join(', ') || '(empty)'}`);
   sections.push(`  kill log tail: ${log.slice(-6).map((e) => `${e.ms.toFixed(1)} ${e.event}`).join(' | ')}`);
 
-  return { kase: k ?? { id: name, op, signal: 'SIGKILL', kind: 'point' }, killed, landed, lastEvent, problems, report: sections.join('\n'), runMs: first.ms, log, writes: first.writes };
+  return { kase: k ?? { id: name, op, signal: 'SIGKILL', kind: 'point' }, killed, landed, lastEvent, problems, report: sections.join('\n'), runMs: first.ms, log, writes: first.writes[0]!, writesByDb: first.writes };
 }

@@ -2,6 +2,8 @@
 // journal step, inside store-tool runs, inside the removal of the old certificate and at
 // spread-out times, with a process-group SIGKILL and with SIGINT (what Ctrl-C sends to the
 // foreground group); then the next start recovers and, where needed, the command runs again.
+// Also a renewal into two dbs named by the policy's `stores`, killed at each store's points and
+// inside the second db's removal, every db judged.
 // Every episode must end with exactly one usable bank identity with its key (the bank's
 // current certificate), no orphan key, no CA trusted for anything, no file in TMPDIR, no
 // journal, and at most one certificate issued by the bank.
@@ -18,7 +20,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startBank, type Bank } from '../bank';
 import { buildCliBundle, certutil, ensureKeyring, importP12, newNssDb, rm, run, tempDir } from '../cli/helpers';
-import { calibrationOf, plan, type Calibration } from './cases';
+import { calibrationOf, plan, planTwoDbs, type Calibration } from './cases';
 import { episode, type Operation, type Outcome, type World } from './episode';
 import { makeServerProbe, readStore, storeProblems } from './store-state';
 import { summary } from './summary';
@@ -42,6 +44,8 @@ const cleanUp = async () => {
 // A whole run of each operation, unkilled, with the kill log: how many tool runs, how wide the removal window is.
 const calibrationRuns: Outcome[] = [];
 const calibration = {} as Record<Operation, Calibration>;
+/** A whole renewal into two dbs: its writes are the second db's. */
+let calibrationTwoDbs: Calibration;
 let world: World;
 try {
   cli = process.env.CERTDESK_KILL_CLI ?? (await buildCliBundle('kill'));
@@ -54,17 +58,21 @@ try {
     calibrationRuns.push(o);
     calibration[op] = calibrationOf(o.log, o.runMs, o.writes);
   }
+  const two = await episode(world, 'renew', undefined, 'calibrate-renew+2dbs', 2);
+  calibrationRuns.push(two);
+  calibrationTwoDbs = calibrationOf(two.log, two.runMs, two.writesByDb[1] ?? []);
 } catch (err) {
   // The hooks below never run when the file fails here.
   await cleanUp();
   throw err;
 }
-const cases = plan({ seed: SEED, full: FULL, calibration }).filter((c) => !ONLY || c.id.includes(ONLY));
+const cases = [...plan({ seed: SEED, full: FULL, calibration }), ...planTwoDbs({ full: FULL, calibration: calibrationTwoDbs })].filter((c) => !ONLY || c.id.includes(ONLY));
 const header = [
   `kill harness: seed ${SEED} (CERTDESK_KILL_SEED), ${FULL ? 'full run' : 'subset (CERTDESK_KILL_FULL=1 for the full run)'}, ${cases.length} cases, recovery: certdesk ${world.recover.join(' ')}`,
   ...(['renew', 'acquire'] as const).map(
     (op) => `  ${op}: ${calibration[op].tools.length} tool runs (${calibration[op].tools.map((t, i) => `${i + 1} ${t}`).join(', ')}); ${calibration[op].writes.length} db writes (${calibration[op].writes.join(', ')}); removal window ${calibration[op].windowMs.toFixed(1)} ms, tools ${calibration[op].windowTools.join(',') || 'none'}; whole run ${calibration[op].runMs.toFixed(0)} ms`,
   ),
+  `  renew into two dbs: db2's ${calibrationTwoDbs.writes.length} writes (${calibrationTwoDbs.writes.join(', ')}); whole run ${calibrationTwoDbs.runMs.toFixed(0)} ms`,
 ].join('\n');
 console.log(header);
 

@@ -30,8 +30,8 @@ export function problemKind(p: string): string {
 
 export function summary(outcomes: Outcome[], header: string): string {
   const landed = (o: Outcome) => o.landed;
-  const kind = (o: Outcome) => `${o.kase.op} ${o.kase.kind}`;
-  const kinds = ['renew', 'acquire'].flatMap((op) => ['point', 'tool', 'write', 'window', 'random'].map((k) => `${op} ${k}`));
+  const kind = (o: Outcome) => `${o.kase.op}${o.kase.dbs === 2 ? '+2dbs' : ''} ${o.kase.kind}`;
+  const kinds = ['renew', 'acquire', 'renew+2dbs', 'acquire+2dbs'].flatMap((op) => ['point', 'tool', 'write', 'window', 'random'].map((k) => `${op} ${k}`));
   const extraLanded = [...new Set(outcomes.map(landed))].filter((l) => !LANDED_ORDER.includes(l));
   const inWindow = (s: string) => outcomes.filter((o) => o.landed === 'removeOld' && o.kase.signal === s);
   const broken = outcomes.filter((o) => o.problems.length > 0);

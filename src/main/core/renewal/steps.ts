@@ -125,6 +125,8 @@ export async function start(e: Engine, o: StartOptions): Promise<RenewalOutcome>
       rec.keyType = shape.keyType;
       const made = await custodian.createRequest({ keyType: shape.keyType, subjectDer: o.subjectDer, label: keyLabel(rec), hash: shape.hash, attributesDer: shape.attributesDer });
       rec.keyId = made.keyId;
+      // The key exists, the journal does not know its ID yet: only its working label finds it.
+      killPoint('generateKey:keyMade');
       return made;
     });
     // Only a software key is sealed, so only then is the keychain needed.
