@@ -19,6 +19,7 @@ import { catalogs, errorHeadline, type Catalog } from './cli/messages';
 import { describeChoice, parseFingerprint, type FingerprintArg } from './cli/fingerprint';
 import { languageFromEnv, scanEarlyFlags } from './cli/lang';
 import { askPassword, ask, confirm } from './cli/prompt';
+import { pinAsker } from './cli/pin';
 import { recordRun, type RunRecord } from './cli/record';
 import { safe, safeJson, safeLines } from './cli/safe-text';
 import { usageMessage } from './cli/usage';
@@ -235,6 +236,7 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
     .option('--store <spec>', '証明書ストア os / firefox / nss:DIR（既定: ポリシーの stores） / certificate store: os, firefox or nss:DIR (default: the policy\'s stores)')
     .option('--identity <file.p12>', '更新に使う証明書 / renewal identity (PKCS#12) when the store cannot lend its key')
     .option('--identity-password-env <var>', '上記のパスワードの環境変数 / environment variable with its password')
+    .option('--pin-env <var>', '鍵のトークン（TPM・ICカード）のPINの環境変数（省略時は端末で入力） / environment variable with the key token\'s PIN (else a hidden prompt)')
     .option('-y, --yes', '確認しない / do not ask for confirmation')
     .option('--verbose', '処理の記録を標準エラーに表示 / the core\'s log lines on stderr (what the bank\'s /csrattrs asked and what was done with it)')
     .option('-V, --version', 'バージョンを表示 / print the version')
@@ -358,7 +360,7 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
       action('renew', async (o) => {
         const fp = fingerprintOption(o);
         if (!o.yes && !isTTY) throw new Usage(t().usage.needYes('renew'));
-        const c = await context(o, { renew: true });
+        const c = await context(o, { renew: true, pin: pinAsker(io, o, () => lang, (m) => new Usage(m)) });
         const target = await pickCertificate(c, fp.arg, fp.text, true);
         const before = overviewCache?.certificates.find((x) => x.fingerprint === target);
         if (before) note('renew', certificateState(before), { certificate: summaryOf(before) });
@@ -391,7 +393,7 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
           throw new Usage(t().usage.needPasswordEnv);
         }
         if (!o.yes && !isTTY) throw new Usage(t().usage.needYes('acquire'));
-        const c = await context(o);
+        const c = await context(o, { pin: pinAsker(io, o, () => lang, (m) => new Usage(m)) });
         if (password === undefined) {
           password = await askPassword(io, t().passwordPrompt);
           if (password === null) {

@@ -43,7 +43,13 @@ export async function startSofthsm(dir: string, label = 'CertDesk HSM'): Promise
   return { module: SOFTHSM_MODULE, label, pin: USER_PIN, env, stop: async () => undefined };
 }
 
-export async function startSwtpm(dir: string, label = 'CertDesk TPM'): Promise<TestToken> {
+/**
+ * `broker`: tpm2-abrmd on the test's D-Bus session between the TPM and its clients, as the
+ * kernel's /dev/tpmrm0 is on a real machine. Without a resource manager swtpm has three
+ * transient object slots, which two clients of one token in one process (the custodian and
+ * OpenSSL's engine, both logged in) exhaust: "out of memory for object contexts".
+ */
+export async function startSwtpm(dir: string, label = 'CertDesk TPM', opts: { broker?: boolean } = {}): Promise<TestToken> {
   mkdirSync(join(dir, 'state'), { recursive: true });
   mkdirSync(join(dir, 'store'), { recursive: true });
   // The swtpm TCTI takes the control port to be the command port + 1.
@@ -52,7 +58,15 @@ export async function startSwtpm(dir: string, label = 'CertDesk TPM'): Promise<T
   const child: ChildProcess = spawn('swtpm', ['socket', '--tpm2', '--tpmstate', `dir=${join(dir, 'state')}`, '--server', `type=tcp,port=${port},bindaddr=127.0.0.1`, '--ctrl', `type=tcp,port=${ctrl},bindaddr=127.0.0.1`, '--flags', 'not-need-init,startup-clear'], { stdio: 'ignore' });
   // The control channel is probed: a probe of the command channel is taken for a client that left, and swtpm may then refuse the next one.
   await untilListening(ctrl, child);
-  const env = { TPM2_PKCS11_TCTI: `swtpm:host=127.0.0.1,port=${port}`, TPM2_PKCS11_STORE: join(dir, 'store'), TSS2_LOG: process.env.TSS2_LOG ?? 'all+NONE' };
+  let broker: ChildProcess | undefined;
+  let tcti = `swtpm:host=127.0.0.1,port=${port}`;
+  if (opts.broker) {
+    if (!process.env.DBUS_SESSION_BUS_ADDRESS) throw new Error('tpm2-abrmd needs a D-Bus session (run the tests through scripts/run-vitest.mjs)');
+    const busName = `com.intel.tss2.Tabrmd.certdesk${port}`;
+    broker = spawn('tpm2-abrmd', ['--session', '--allow-root', '--flush-all', `--dbus-name=${busName}`, `--tcti=${tcti}`], { stdio: 'ignore' });
+    tcti = `tabrmd:bus_name=${busName},bus_type=session`;
+  }
+  const env = { TPM2_PKCS11_TCTI: tcti, TPM2_PKCS11_STORE: join(dir, 'store'), TSS2_LOG: process.env.TSS2_LOG ?? 'all+NONE' };
   Object.assign(process.env, env);
   // swtpm opens its command port a moment after the control port (and makes its seeds on a
   // fresh state first): tpm2-pkcs11 fails to start until then, so it is tried until it can.
@@ -61,8 +75,9 @@ export async function startSwtpm(dir: string, label = 'CertDesk TPM'): Promise<T
       initToken(TPM_MODULE, label);
       break;
     } catch (err) {
-      if (attempt >= 100 || child.exitCode !== null || !/C_Initialize|CKR_GENERAL_ERROR/.test(String((err as Error).message) + String((err as { method?: string }).method))) {
+      if (attempt >= 100 || child.exitCode !== null || (broker && broker.exitCode !== null) || !/C_Initialize|CKR_GENERAL_ERROR/.test(String((err as Error).message) + String((err as { method?: string }).method))) {
         child.kill('SIGTERM');
+        broker?.kill('SIGTERM');
         throw err;
       }
       await new Promise((r) => setTimeout(r, 50));
@@ -75,6 +90,7 @@ export async function startSwtpm(dir: string, label = 'CertDesk TPM'): Promise<T
     env,
     stop: () =>
       new Promise<void>((resolve) => {
+        if (broker && broker.exitCode === null) broker.kill('SIGTERM');
         if (child.exitCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');

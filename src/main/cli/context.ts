@@ -10,6 +10,8 @@ export interface GlobalOptions {
   store?: string;
   identity?: string;
   identityPasswordEnv?: string;
+  /** The variable holding the token's PIN (keyStorage tpm / pkcs11). */
+  pinEnv?: string;
   yes?: boolean;
   /** The core's log lines on stderr. */
   verbose?: boolean;
@@ -22,6 +24,8 @@ export interface ContextIntent {
   renew?: boolean;
   /** false: status and inspect read only (no store write, no network) unless --recover. */
   recoverOnRead?: boolean;
+  /** The token's PIN (renew, acquire), asked only when the policy names a token. */
+  pin?: () => Promise<string | null>;
 }
 
 /**
@@ -50,6 +54,7 @@ export async function buildContext(o: GlobalOptions, env: Record<string, string 
     // The db's listing starts before the core has loaded.
     prefetch: true,
     recoverOnRead: intent.recoverOnRead ?? true,
+    ...(intent.pin ? { pin: intent.pin } : {}),
     ...(o.verbose && emit.log ? { log: verboseLog(emit.log) } : {}),
   });
 }

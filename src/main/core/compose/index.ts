@@ -47,6 +47,11 @@ export interface ComposeOptions {
   recoverOnRead?: boolean;
   /** Where the core's log lines go (what the bank's /csrattrs asked and what was done with it); none is secret. */
   log?: RenewalDeps['log'];
+  /**
+   * The token's user PIN for keyStorage `tpm` / `pkcs11`, asked only when the policy names a
+   * token (the CLI: --pin-env or its hidden prompt; null: not given). Never logged.
+   */
+  pin?: () => Promise<string | null>;
   /** Extra versions for diagnostics (electron, chrome). */
   versions?: Record<string, string>;
   now?: () => Date;
@@ -100,8 +105,12 @@ export async function composeCore(opts: ComposeOptions): Promise<ComposedCore> {
   };
   const loaded = await policyLoad;
   const { policy } = loaded;
-  const { stores: [store, ...others], readyToWrite } = await opened;
-  const identityFor = opts.identity ? identityFromFile(opts.identity, env) : undefined;
+  const { stores: [opened0, ...others], readyToWrite } = await opened;
+  // keyStorage tpm / pkcs11: the token's custodian, the store seeing the token, its key over Node's TLS.
+  const token = policy.keyStorage === 'tpm' || policy.keyStorage === 'pkcs11' ? (await import('./token')).wireToken(policy, [opened0!, ...others], (await opts.pin?.()) ?? undefined) : undefined;
+  const store = token?.store ?? opened0;
+  const transport = chooseTransport(policy, await storeSpec, opts.chromium);
+  const identityFor = opts.identity ? identityFromFile(opts.identity, env) : transport.identityFor ? undefined : token?.identityFor;
   const service = createRenewalService({
     policy,
     policySource: loaded.source,
@@ -115,7 +124,8 @@ export async function composeCore(opts: ComposeOptions): Promise<ComposedCore> {
     settings,
     journalDir: dataDir,
     // --identity wins; otherwise the app and its headless mode present the store's certificate through Chromium.
-    ...chooseTransport(policy, await storeSpec, opts.chromium),
+    ...transport,
+    ...(token ? { custodian: token.custodian } : {}),
     ...(identityFor ? { identityFor } : {}),
     emit: opts.emit,
     ...(opts.remind ? { remind: opts.remind } : {}),

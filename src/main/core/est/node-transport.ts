@@ -5,6 +5,9 @@ import https from 'node:https';
 import type { Agent, ClientRequest, IncomingMessage } from 'node:http';
 import tls, { type TLSSocket } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { redactText } from '../../../shared/redact';
 import { CoreError } from '../errors';
@@ -223,18 +226,51 @@ function checkedTlsOptions(opts: NodeTransportOptions): TlsOptions {
   if (id && 'pkcs12' in id) {
     ctx.pfx = Buffer.from(id.pkcs12);
     ctx.passphrase = id.password;
+  } else if (id && 'engineKey' in id) {
+    ctx.cert = id.certPem;
   } else if (id) {
     ctx.cert = id.certPem;
     ctx.key = id.keyPem;
   }
   let secureContext: tls.SecureContext;
   try {
-    secureContext = tls.createSecureContext(ctx);
+    secureContext = id && 'engineKey' in id ? withEngineKey(ctx, id.engineKey) : tls.createSecureContext(ctx);
   } catch (err) {
+    if (err instanceof CoreError) throw err;
     throw identityError(err);
   }
   if (opts.proxy !== 'system' && opts.proxy !== 'direct') proxyFor(opts.proxy, 'https://example.invalid/');
   return { secureContext, rejectUnauthorized: true };
+}
+
+/** Where Debian's libengine-pkcs11-openssl puts the engine: named by path, since Node's own OpenSSL looks for engines elsewhere. */
+const ENGINE_FILES = ['/usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so', '/usr/lib/aarch64-linux-gnu/engines-3/pkcs11.so'];
+
+/**
+ * The token's key through OpenSSL's pkcs11 engine (libp11, through p11-kit's proxy, which
+ * loads the modules registered in /usr/share/p11-kit/modules). The PIN goes into a 0600 file
+ * in a private folder for the moment the engine logs in, then the folder is removed: a
+ * `pin-value=` URI could end up in an error message or a log. The engine keeps the token
+ * logged in for the life of the process.
+ */
+function withEngineKey(ctx: tls.SecureContextOptions, key: { keyUri: string; pin: string }): tls.SecureContext {
+  if (/[;?&]pin-(?:value|source)=/i.test(key.keyUri)) throw new CoreError('INTERNAL', 'A key URI must not carry a PIN.');
+  const engine = ENGINE_FILES.find((f) => existsSync(f)) ?? 'pkcs11';
+  const dir = mkdtempSync(join(tmpdir(), 'certdesk-pin-'));
+  try {
+    chmodSync(dir, 0o700);
+    const pinFile = join(dir, 'pin');
+    writeFileSync(pinFile, key.pin, { mode: 0o600 });
+    return tls.createSecureContext({ ...ctx, privateKeyEngine: engine, privateKeyIdentifier: `${key.keyUri};pin-source=file:${pinFile}` });
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    if (/could not load the shared library|DSO support/i.test(msg)) {
+      throw new CoreError('STORE_UNAVAILABLE', "OpenSSL's PKCS#11 engine is not installed, so the key in the token cannot sign the connection to the bank. Install it (apt-get install libengine-pkcs11-openssl) and try again.", { reason: 'ENGINE_MISSING' }, { cause: err });
+    }
+    throw new CoreError('STORE_UNAVAILABLE', `The key in the token could not be used for the connection to the bank (${redactText(msg)}). Check that the token is present and its module is registered with p11-kit (/usr/share/p11-kit/modules), then try again.`, { reason: 'ENGINE_KEY' }, { cause: err });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function identityError(err: unknown): CoreError {

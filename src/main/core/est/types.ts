@@ -29,4 +29,14 @@ export interface EstTransport {
   close(): void;
 }
 
-export type EstIdentity = { pkcs12: Uint8Array; password: string } | { certPem: string; keyPem: string };
+export type EstIdentity = { pkcs12: Uint8Array; password: string } | { certPem: string; keyPem: string } | EngineIdentity;
+
+/**
+ * A key that never leaves its PKCS#11 token (keyStorage tpm / pkcs11): OpenSSL's pkcs11
+ * engine signs the handshake. `keyUri` is an RFC 7512 URI without any PIN attribute; the PIN
+ * reaches the engine through a private file (pin-source), never through a URI.
+ */
+export interface EngineIdentity {
+  certPem: string;
+  engineKey: { keyUri: string; pin: string };
+}

@@ -1,0 +1,59 @@
+// keyStorage `tpm` / `pkcs11` (Linux): the token named by policy keeps the key. Assembled
+// here because it needs the PIN, which only the entry can ask (the CLI's hidden prompt or
+// --pin-env; the app's dialog): the custodian makes keys in the token and registers its
+// module in every NSS db written, the primary store also sees the token's identities, and
+// a renewal over Node's TLS presents the token's key through OpenSSL's pkcs11 engine.
+import { basename, dirname } from 'node:path';
+import type { Policy } from '../../../shared/policy';
+import type { TransportIdentity } from '../renewal';
+import type { CertificateStore, KeyCustodian } from '../store';
+import { createPkcs11Custodian } from '../store/pkcs11/custody';
+import { moduleTargetFor } from '../store/pkcs11/target';
+import { registerModule } from '../store/nss/module-registration';
+import { withModuleView } from '../store/nss/module-view';
+import { CoreError } from '../errors';
+
+export interface TokenWiring {
+  custodian: KeyCustodian;
+  /** The primary store, seeing the token's identities too (NSS), or as it was. */
+  store: CertificateStore;
+  /** The identity for Node's mutual TLS: the token's key through the engine, else the store's lent key. */
+  identityFor(fingerprint: string): Promise<TransportIdentity>;
+}
+
+export function usesToken(policy: Policy): boolean {
+  return policy.keyStorage === 'tpm' || policy.keyStorage === 'pkcs11';
+}
+
+export function wireToken(policy: Policy, stores: CertificateStore[], pin: string | undefined): TokenWiring {
+  const target = moduleTargetFor(policy, pin);
+  const storage = policy.keyStorage as 'tpm' | 'pkcs11';
+  const base = createPkcs11Custodian({ ...target, storage });
+  const nssDbs = stores.filter((s) => s.kind === 'nss').map((s) => dirname(s.lockFile));
+  const name = `CertDesk ${basename(target.module).replace(/\.so$/, '')}`;
+  const custodian: KeyCustodian = {
+    ...base,
+    async attach(opts) {
+      // The browsers find the token through each db's module list: registered before the
+      // certificate is written, so a stored certificate is always one they can see.
+      for (const dbDir of nssDbs) await registerModule({ dbDir, name, library: target.module });
+      return base.attach(opts);
+    },
+  };
+  const primary = stores[0]!;
+  if (primary.kind !== 'nss') return { custodian, store: primary, identityFor: async (fingerprint) => ({ fingerprint }) };
+  const view = withModuleView(primary, { target, dbDir: dirname(primary.lockFile) });
+  return {
+    custodian,
+    store: view,
+    async identityFor(fingerprint) {
+      const inToken = await view.tokenIdentity(fingerprint);
+      if (inToken) {
+        if (pin === undefined) throw new CoreError('STORE_UNAVAILABLE', `The certificate's key is in the ${base.describe()}, which needs its PIN. Enter the PIN when CertDesk asks for it (the command line: a terminal, or --pin-env VAR).`, { reason: 'PIN_REQUIRED' });
+        return { certPem: inToken.certPem, engineKey: { keyUri: inToken.keyUri, pin } };
+      }
+      if (view.exportIdentity) return view.exportIdentity(fingerprint);
+      return { fingerprint };
+    },
+  };
+}
