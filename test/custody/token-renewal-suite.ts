@@ -68,7 +68,7 @@ export function tokenRenewalSuite(kind: Kind): void {
       if (work) await rm(work, { recursive: true, force: true });
     });
 
-    const compose = (pin: string): Promise<ComposedCore> =>
+    const compose = (pin: string | null): Promise<ComposedCore> =>
       composeCore({
         policyFile,
         store: `nss:${db}`,
@@ -120,9 +120,11 @@ export function tokenRenewalSuite(kind: Kind): void {
       acquired = { sha256: fp, der, nickname: mine[0]!.label, keyId: mine[0]!.keyId };
       await present(acquired.nickname, der);
       exportRefused(acquired.nickname);
-      // The status view sees it, through the module, without the PIN as well.
-      const listed = await core.service.getOverview();
-      expect(JSON.stringify(listed)).toContain(fp);
+      // The status view sees it through the module, and without the PIN too (status asks none).
+      expect(JSON.stringify(await core.service.getOverview())).toContain(fp);
+      const noPin = await compose(null);
+      expect(JSON.stringify(await noPin.service.getOverview())).toContain(fp);
+      await noPin.settle();
     });
 
     it('a wrong PIN is named and changes nothing: the identity stays in the token with its key, no journal is left', async () => {
