@@ -107,7 +107,7 @@ export async function composeCore(opts: ComposeOptions): Promise<ComposedCore> {
   const { policy } = loaded;
   const { stores: [opened0, ...others], readyToWrite } = await opened;
   // keyStorage tpm / pkcs11: the token's custodian, the store seeing the token, its key over Node's TLS.
-  const token = policy.keyStorage === 'tpm' || policy.keyStorage === 'pkcs11' ? (await import('./token')).wireToken(policy, [opened0!, ...others], (await opts.pin?.()) ?? undefined) : undefined;
+  const token = policy.keyStorage === 'tpm' || policy.keyStorage === 'pkcs11' ? await import('./token').then(async (t) => t.wireToken(policy, [opened0!, ...others], await t.tokenPin(policy, opts.pin))) : undefined;
   const store = token?.store ?? opened0;
   const transport = chooseTransport(policy, await storeSpec, opts.chromium);
   const identityFor = opts.identity ? identityFromFile(opts.identity, env) : transport.identityFor ? undefined : token?.identityFor;

@@ -12,6 +12,8 @@ import { moduleTargetFor } from '../store/pkcs11/target';
 import { registerModule } from '../store/nss/module-registration';
 import { withModuleView } from '../store/nss/module-view';
 import { CoreError } from '../errors';
+import { withModuleToken } from '../store/pkcs11/module';
+import { createKeytarPinStore, type PinStore } from '../vault';
 
 export interface TokenWiring {
   custodian: KeyCustodian;
@@ -56,4 +58,32 @@ export function wireToken(policy: Policy, stores: CertificateStore[], pin: strin
       return { fingerprint };
     },
   };
+}
+
+/**
+ * The PIN for this run. Without rememberPin: asked (the entry's prompt or dialog), never kept.
+ * With it: the keychain's, if the token still takes it (a PIN changed since is forgotten and
+ * asked again), else asked, tried on the token and only then kept. A keychain that cannot be
+ * reached only means asking.
+ */
+export async function tokenPin(policy: Policy, ask: (() => Promise<string | null>) | undefined, o: { store?: PinStore } = {}): Promise<string | undefined> {
+  if (!policy.rememberPin) return (await ask?.()) ?? undefined;
+  const target = moduleTargetFor(policy, undefined);
+  const store = o.store ?? createKeytarPinStore(target);
+  const check = (pin: string) => withModuleToken({ ...target, pin }, 'read', () => undefined);
+  const kept = await store.get().catch(() => null);
+  if (kept !== null) {
+    try {
+      await check(kept);
+      return kept;
+    } catch (err) {
+      if (!(err instanceof CoreError && err.detail?.reason === 'PIN_INCORRECT')) throw err;
+      await store.delete().catch(() => undefined);
+    }
+  }
+  const asked = (await ask?.()) ?? undefined;
+  if (asked === undefined) return undefined;
+  await check(asked);
+  await store.set(asked).catch(() => undefined);
+  return asked;
 }
