@@ -106,8 +106,9 @@ export async function composeCore(opts: ComposeOptions): Promise<ComposedCore> {
   const loaded = await policyLoad;
   const { policy } = loaded;
   const { stores: [opened0, ...others], readyToWrite } = await opened;
-  // keyStorage tpm / pkcs11: the token's custodian, the store seeing the token, its key over Node's TLS.
-  const token = policy.keyStorage === 'tpm' || policy.keyStorage === 'pkcs11' ? await import('./token').then(async (t) => t.wireToken(policy, [opened0!, ...others], await t.tokenPin(policy, opts.pin))) : undefined;
+  // keyStorage tpm / pkcs11 into NSS (Linux): the token's custodian, the store seeing the token, its key
+  // over Node's TLS. Windows' and macOS's stores offer their own custodians (keyCustodianFor).
+  const token = (policy.keyStorage === 'tpm' || policy.keyStorage === 'pkcs11') && opened0!.kind === 'nss' ? await import('./token').then(async (t) => t.wireToken(policy, [opened0!, ...others], await t.tokenPin(policy, opts.pin))) : undefined;
   const store = token?.store ?? opened0;
   const transport = chooseTransport(policy, await storeSpec, opts.chromium);
   const identityFor = opts.identity ? identityFromFile(opts.identity, env) : transport.identityFor ? undefined : token?.identityFor;

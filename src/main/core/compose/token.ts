@@ -43,7 +43,7 @@ export function wireToken(policy: Policy, stores: CertificateStore[], pin: strin
     },
   };
   const primary = stores[0]!;
-  if (primary.kind !== 'nss') return { custodian, store: primary, identityFor: async (fingerprint) => ({ fingerprint }) };
+  if (primary.kind !== 'nss') throw new CoreError('INTERNAL', 'A PKCS#11 token is wired to an NSS store only.');
   const view = withModuleView(primary, { target, dbDir: dirname(primary.lockFile) });
   return {
     custodian,
