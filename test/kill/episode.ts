@@ -320,7 +320,8 @@ export async function episode(w: World, op: Operation, k: KillCase | undefined, 
 
   // Killed between the key's making and the journal's learning its ID: the case tests the
   // orphan's removal only if the key is there, under its working label, when recovery starts.
-  if (killed && k?.at === 'generateKey:keyMade' && dbs.length === 1) {
+  // (A SIGINT'd run may remove it itself as it cancels: either way is right.)
+  if (killed && k?.at === 'generateKey:keyMade' && k.signal === 'SIGKILL' && dbs.length === 1) {
     const keys = (await readStore(db, w.bank.issuingCaPem, w.probe).catch(() => undefined))?.keys ?? [];
     const labelled = keys.filter((key) => !key.paired && key.label.startsWith('CertDesk '));
     sections.push(`  keys after the kill: ${keys.map((key) => `${key.id} "${key.label}"`).join(', ')}`);
