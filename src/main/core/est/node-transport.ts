@@ -256,6 +256,9 @@ const ENGINE_FILES = ['/usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so', '/usr/lib
 function withEngineKey(ctx: tls.SecureContextOptions, key: { keyUri: string; pin: string }): tls.SecureContext {
   if (/[;?&]pin-(?:value|source)=/i.test(key.keyUri)) throw new CoreError('INTERNAL', 'A key URI must not carry a PIN.');
   const engine = ENGINE_FILES.find((f) => existsSync(f)) ?? 'pkcs11';
+  // p11-kit's proxy starts every module it knows, tpm2-pkcs11 too, whose TPM stack writes a
+  // dozen TCTI errors on stderr where there is no TPM: its log is off unless the user set one.
+  process.env.TSS2_LOG ??= 'all+NONE';
   const dir = mkdtempSync(join(tmpdir(), 'certdesk-pin-'));
   try {
     chmodSync(dir, 0o700);
