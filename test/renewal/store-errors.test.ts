@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiError } from '../../src/shared/contract';
 import { catalogs, errorHeadline } from '../../src/main/cli/messages';
 import { openSettings, parsePolicy } from '../../src/main/core/config';
+import { CoreError } from '../../src/main/core/errors';
 import { createNodeTransport } from '../../src/main/core/est';
 import { createRenewalService } from '../../src/main/core/renewal';
 import type { JournalRecord } from '../../src/main/core/renewal/journal';
@@ -169,6 +170,17 @@ describe('a read-back that finds the new key gone says what happens next', { tim
     const done = await (await renewWith(w)).recover();
     expect(done).toMatchObject({ outcome: 'resumed', fingerprint: rec.newFingerprint });
     expect(existsSync(join(w.journalDir, 'renewal-journal.json'))).toBe(false);
+  });
+
+  it('a read-back verdict that would come back the same (the store rejects the chain) promises nothing: the code keeps its own words', async () => {
+    const w = await world(1, 'software');
+    const rejected = new CoreError('VERIFY_FAILED', 'The certificate in the store does not chain to the bank\'s trust anchor.', { reason: 'UNTRUSTED_CHAIN' });
+    const r = await (await renewWith(w, { index: 0, fn: (s) => throwingOnce(s, rejected) })).renew(w.oldFp);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error).toMatchObject({ code: 'VERIFY_FAILED', detail: { reason: 'UNTRUSTED_CHAIN' } });
+    expect(r.error.detail?.resumesAtStart).toBeUndefined();
+    expect(errorHeadline(catalogs.en, r.error, false)).toBe(catalogs.en.error.VERIFY_FAILED);
   });
 
   it("key in the db's token, deleted before the read-back: no promise to install again (the key cannot come back); the next start says the issued certificate is lost and rolls back", async () => {

@@ -12,7 +12,7 @@
 // only then is the old one removed from each; a resumed run checks every store again.
 import { randomUUID } from 'node:crypto';
 import type { ApiError, RenewalOutcome, StepId } from '../../../shared/contract';
-import { keepsJournalAtSend } from '../../../shared/error-policy';
+import { keepsJournalAtSend, retryMakesSense } from '../../../shared/error-policy';
 import { CoreError, toApiError } from '../errors';
 import { EstClient, type EstTransport } from '../est';
 import { defaultShape, type RequestShape } from '../est/csrattrs';
@@ -237,6 +237,10 @@ async function resumesAtStart(e: Engine, rec: JournalRecord, step: StepId, error
   // At removeOld the new certificate is in and read back: the code's own words fit there.
   if (step !== 'install' && step !== 'verifyInStore') return false;
   if (error.code === 'JOURNAL_WRITE_FAILED' || error.code === 'CANCELLED' || !rec.issuedDer) return false;
+  // The resumed run installs again what the store lost (ensureInstalled); a verdict on what is
+  // there (a chain the store rejects) would come back the same, so only a passing trouble counts.
+  const lost = (error.code === 'KEY_MISSING' && error.detail?.reason === 'KEY_NOT_LISTED') || (error.code === 'VERIFY_FAILED' && error.detail?.reason === 'NOT_IN_STORE');
+  if (!lost && !retryMakesSense(error)) return false;
   if (softwareKey(rec)) return Boolean(rec.sealedKey);
   return Boolean(rec.keyId) && (await custodianOf(e, rec).hasKey(rec.keyId!).catch(() => false));
 }
