@@ -119,7 +119,7 @@ export async function composeCore(opts: ComposeOptions): Promise<ComposedCore> {
     ...(loaded.origins ? { origins: loaded.origins } : {}),
     ...(loaded.ignored?.length ? { ignoredPolicy: loaded.ignored } : {}),
     store: store!,
-    ...(others.length > 0 ? { stores: [store!, ...others] } : {}),
+    ...(others.length > 0 ? { stores: token?.stores ?? [store!, ...others] } : {}),
     readyToWrite,
     vault: lazyVault(),
     settings,

@@ -10,15 +10,17 @@ import type { CertificateStore, KeyCustodian } from '../store';
 import { createPkcs11Custodian } from '../store/pkcs11/custody';
 import { moduleTargetFor } from '../store/pkcs11/target';
 import { registerModule } from '../store/nss/module-registration';
-import { withModuleView } from '../store/nss/module-view';
+import { withModuleView, type ModuleView } from '../store/nss/module-view';
 import { CoreError } from '../errors';
 import { withModuleToken } from '../store/pkcs11/module';
 import { createKeytarPinStore, type PinStore } from '../vault';
 
 export interface TokenWiring {
   custodian: KeyCustodian;
-  /** The primary store, seeing the token's identities too (NSS), or as it was. */
+  /** The primary store, seeing the token's identities too. */
   store: CertificateStore;
+  /** Every store written, primary first; each NSS db sees the token (its module registered there). */
+  stores: CertificateStore[];
   /** The identity for Node's mutual TLS: the token's key through the engine, else the store's lent key. */
   identityFor(fingerprint: string): Promise<TransportIdentity>;
 }
@@ -44,10 +46,12 @@ export function wireToken(policy: Policy, stores: CertificateStore[], pin: strin
   };
   const primary = stores[0]!;
   if (primary.kind !== 'nss') throw new CoreError('INTERNAL', 'A PKCS#11 token is wired to an NSS store only.');
-  const view = withModuleView(primary, { target, dbDir: dirname(primary.lockFile) });
+  const views = stores.map((s) => (s.kind === 'nss' ? withModuleView(s, { target, dbDir: dirname(s.lockFile) }) : s));
+  const view = views[0] as ModuleView;
   return {
     custodian,
     store: view,
+    stores: views,
     async identityFor(fingerprint) {
       const inToken = await view.tokenIdentity(fingerprint);
       if (inToken) {
