@@ -122,7 +122,8 @@ describe('renewal service', { timeout: 240_000 }, () => {
   });
 
   it('diagnostics hold the store listing and the policy, and nothing secret', async () => {
-    const s = await setup(20, { proxy: 'http://alice:s3cret@proxy.example:3128' });
+    // The policy refuses a proxy with credentials (each user's go in HTTPS_PROXY); the redactor's own test covers them.
+    const s = await setup(20, { proxy: 'http://proxy.example:3128' });
     await s.service.renew('0'.repeat(64));
     const d = await s.service.getDiagnostics();
     const text = d.ok ? d.value.text : '';
@@ -131,10 +132,7 @@ describe('renewal service', { timeout: 240_000 }, () => {
     expect(text).toContain('trustAnchors (sha256)');
     expect(text).not.toContain('BEGIN');
     expect(text).not.toContain('pw-svc');
-    // The one redactor covers the proxy's credentials too.
     expect(text).toContain('proxy.example:3128');
-    expect(text).not.toContain('s3cret');
-    expect(text).not.toContain('alice');
   });
 
   it('settings: the language is the user\'s unless the policy sets it', async () => {
