@@ -23,6 +23,7 @@ const cases: Case[] = [
   { name: 'csr', runs: 21, go: async (n) => (await import('./cases/crypto')).csr(n) },
   { name: 'renew', runs: 11, go: async (n) => (await import('./cases/renewal')).renewal(n) },
   { name: 'renew-software', runs: 11, go: async (n) => (await import('./cases/renewal')).renewalSoftware(n) },
+  { name: 'renew-nss-tools', runs: 11, go: async (n) => (await import('./cases/renewal')).renewalNssFloor(n) },
   { name: 'status', runs: 11, go: async (n) => (await import('./cases/renewal')).status(n) },
   // status-db100/500 and renew-db100/500: a crowded db against the one-identity db.
   { name: 'crowded', runs: 7, go: async (n) => (await import('./cases/renewal')).crowded(n) },

@@ -60,7 +60,9 @@ async function crowd(w: World, n: number): Promise<string> {
 
 /** A fresh NSS db (empty, or a copy of a crowd of `crowded` certificates) holding a freshly seeded identity 20 days before expiry (renewable). */
 async function slot(w: World, crowded = 0): Promise<Slot> {
-  const account = `bench-${process.pid}-${w.n++}`;
+  // An underscore keeps certutil -R's CN a UTF8String, as the bank wrote it (an ID of letters,
+  // digits and '-' alone it would write as PrintableString, which the bank refuses: SUBJECT_MISMATCH).
+  const account = `bench_${process.pid}_${w.n++}`;
   const dir = join(w.dir, account);
   const db = join(dir, 'nssdb');
   const dataDir = join(dir, 'data');
@@ -100,6 +102,29 @@ certutil -F -k "$OLDKEY" -d "$DB"
 `;
 
 /**
+ * The floor: the same renewal with NSS's own tools keeping the key in the db. certutil -R
+ * makes the key in the db's token and signs the request there; tstclnt does the EST call
+ * with the db's key (client-authenticated TLS; -o: the server certificate is not checked);
+ * certutil -A adds the certificate (read from the PKCS#7 the bank returns); certutil -F
+ * removes the old key with its certificate. No PKCS#12, no PBKDF2, no openssl.
+ */
+const NSS_FLOOR = String.raw`
+cd "$WORK"
+DB="sql:$DBDIR"
+OLDKEY=$(certutil -K -d "$DB" | sed -n 's/^<[ 0-9]*> [a-z]* *\([0-9a-f]*\).*/\1/p' | head -n1)
+head -c 64 /dev/urandom > noise
+certutil -R -s "CN=$ACCOUNT,OU=法人IB,O=デモ信用金庫,C=JP" -k rsa -g 2048 -Z SHA256 -z noise -d "$DB" -o req.der >/dev/null 2>&1
+base64 -w 64 req.der > req.b64
+printf 'POST %s/simplereenroll HTTP/1.1\r\nHost: %s:%s\r\nContent-Type: application/pkcs10\r\nContent-Transfer-Encoding: base64\r\nContent-Length: %s\r\nConnection: close\r\n\r\n' "$ESTPATH" "$HOST" "$PORT" "$(wc -c < req.b64)" > http
+cat req.b64 >> http
+tstclnt -h "$HOST" -p "$PORT" -d "$DB" -n "$NICK" -o < http > resp 2>/dev/null
+head -n1 resp | grep -q ' 200 '
+sed '1,/^\r$/d' resp | base64 -d > chain.p7
+certutil -A -n "$ACCOUNT" -t ',,' -i chain.p7 -d "$DB"
+certutil -F -k "$OLDKEY" -d "$DB"
+`;
+
+/**
  * How to start the CLI: plain node, or for finding where the time goes (not for timing)
  * BENCH_CPU_PROF=DIR adds --cpu-prof and BENCH_STRACE=DIR records child processes.
  */
@@ -122,7 +147,7 @@ export async function renewalSoftware(runs: number): Promise<BenchRow> {
   return renewalRow(runs, 'renewal-software', (w) => w.softwarePolicy, 'ours: `certdesk renew` with keyStorage "software" (WebCrypto key, sealed in the journal with the keychain\'s key, temporary PKCS#12 + pk12util -i); ref: the same shell pipeline as renewal-whole.');
 }
 
-async function renewalRow(runs: number, name: string, policyOf: (w: World) => string, note: string): Promise<BenchRow> {
+async function renewalRow(runs: number, name: string, policyOf: (w: World) => string, note: string, pipeline = PIPELINE): Promise<BenchRow> {
   const w = await getWorld();
   const r = await compare<Slot>({
     runs,
@@ -138,16 +163,29 @@ async function renewalRow(runs: number, name: string, policyOf: (w: World) => st
     ref: async (s) => {
       const work = join(s.dir, 'pipeline');
       mkdirSync(work);
-      await sh(PIPELINE, { ...w.env, WORK: work, DBDIR: s.db, NICK: s.nickname, ACCOUNT: s.account, PW: 'bench-pw', ANCHOR: w.bank.trustAnchorPath, URL: w.bank.url });
+      const url = new URL(w.bank.url);
+      await sh(pipeline, { ...w.env, WORK: work, DBDIR: s.db, NICK: s.nickname, ACCOUNT: s.account, PW: 'bench-pw', ANCHOR: w.bank.trustAnchorPath, URL: w.bank.url, HOST: url.hostname, PORT: url.port, ESTPATH: url.pathname });
     },
     teardown: async (s) => {
       // Both sides must leave exactly one identity (the new one) with its key.
       const keys = (await run('certutil', ['-K', '-d', `sql:${s.db}`], { allowFail: true })).stdout.split('\n').filter((l) => /^<\s*\d+>/.test(l));
+      const certs = keys.length === 1 ? '' : (await run('certutil', ['-L', '-d', `sql:${s.db}`], { allowFail: true })).stdout;
       rmSync(s.dir, { recursive: true, force: true });
-      if (keys.length !== 1) throw new Error(`after renewal the db holds ${keys.length} keys, expected 1`);
+      if (keys.length !== 1) throw new Error(`after renewal the db holds ${keys.length} keys, expected 1:\n${keys.join('\n')}\n${certs}`);
     },
   });
   return row(name, r.ours, r.ref, runs, note);
+}
+
+/** The whole renewal against NSS's own tools with the key kept in the db (the floor the issue names). */
+export async function renewalNssFloor(runs: number): Promise<BenchRow> {
+  return renewalRow(
+    runs,
+    'renewal-vs-nss-tools',
+    (w) => w.policy,
+    'ours: the same `certdesk renew` as renewal-whole (keyStorage "store"); ref: NSS\'s own tools keeping the key in the db: certutil -K (old key id), certutil -R (key made in the db, request signed there), tstclnt with the db\'s key POSTing simplereenroll (server certificate not checked: -o), certutil -A of the returned PKCS#7, certutil -F of the old key (no verification at all). Account IDs hold "_" so certutil writes the CN as UTF8String, as the bank does.',
+    NSS_FLOOR,
+  );
 }
 
 export async function status(runs: number): Promise<BenchRow> {
