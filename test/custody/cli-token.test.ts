@@ -52,6 +52,13 @@ const why = missing('softhsm2');
     expect(wrong.stdout + wrong.stderr).not.toContain('0000');
     expect((await bankCertificates(db, bank.issuingCaPem)).map((c) => c.sha256)).toEqual([account.fingerprint]);
 
+    // A script that gives no PIN (no terminal to ask on): named, with the way to give it.
+    const none = await certdesk(['renew', '--yes', '--json']);
+    expect(none.code).not.toBe(0);
+    expect(JSON.parse(none.stdout).error).toMatchObject({ code: 'STORE_UNAVAILABLE', detail: { reason: 'PIN_REQUIRED' } });
+    expect(JSON.parse(none.stdout).error.message).toContain('--pin-env');
+    expect((await bankCertificates(db, bank.issuingCaPem)).map((c) => c.sha256)).toEqual([account.fingerprint]);
+
     const t0 = Date.now();
     const ok = await certdesk(['renew', '--yes', '--json', '--pin-env', 'TOKEN_PIN'], { TOKEN_PIN: token.pin });
     console.log(`cli renew into softhsm2: ${Date.now() - t0} ms (process included)`);

@@ -107,7 +107,7 @@ function login(p11: Pkcs11, session: Handle, t: ModuleTarget, flags: number, whe
     throw new CoreError('STORE_UNAVAILABLE', `The ${where} has no user PIN yet. Initialise it (softhsm2-util --init-token, tpm2_ptool, or the card's tool), then try again.`, { reason: 'PIN_NOT_SET' });
   }
   if (t.pin === undefined) {
-    throw new CoreError('STORE_UNAVAILABLE', `The ${where} needs its PIN. Enter the PIN when CertDesk asks for it.`, { reason: 'PIN_REQUIRED' });
+    throw new CoreError('STORE_UNAVAILABLE', `The ${where} needs its PIN. Enter the PIN when CertDesk asks for it (the command line asks in a terminal; a script gives --pin-env VAR).`, { reason: 'PIN_REQUIRED' });
   }
   try {
     p11.C_Login(session, CKU_USER, t.pin);
