@@ -14,6 +14,15 @@ export function errorVars(error: ApiError, lang: Language): Record<string, strin
   return out;
 }
 
+/**
+ * The catalog key of "what to do": the code's own, unless the core says the next start finishes
+ * the job (`detail.resumesAtStart`: the bank issued, the key is kept), where the code's words
+ * (e.g. KEY_MISSING's "use the PC that obtained it") would send the user the wrong way.
+ */
+export function todoKey(error: Pick<ApiError, 'code' | 'detail'>): string {
+  return error.detail?.resumesAtStart === true ? 'error.resumesAtStart' : `errors.${error.code}.todo`;
+}
+
 interface Props {
   error: ApiError;
   lang: Language;
@@ -47,7 +56,7 @@ export function ErrorPanel({ error, lang, onRetry, onHome, onAcquire, onNewPc, t
         <h3 className="card-title">{t('error.happened')}</h3>
         <p>{t(`${key}.happened`, vars)}</p>
         <h3 className="card-title">{t('error.todo')}</h3>
-        <p className="todo">{t(`${key}.todo`, vars)}</p>
+        <p className="todo">{t(todoKey(error), vars)}</p>
         <p className="muted">
           {t('error.code')}: <code>{error.code}</code>
           {typeof error.detail?.reason === 'string' && (

@@ -215,6 +215,7 @@ export const en: typeof ja = {
     code: 'Error code',
     copyHelpdesk: 'Copy details for the helpdesk',
     helpdeskText: 'Details (for the helpdesk)',
+    resumesAtStart: 'The certificate the bank issued is not lost. Press “Back to home” or start CertDesk again, and it finishes the job by itself. Nothing else is needed.',
     home: 'Back to home',
     acquire: 'Go to Obtain certificate',
   },

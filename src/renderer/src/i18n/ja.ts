@@ -214,6 +214,7 @@ export const ja = {
     code: 'エラーコード',
     copyHelpdesk: 'ヘルプデスク用に詳細をコピー',
     helpdeskText: '詳細（ヘルプデスク向け）',
+    resumesAtStart: '銀行が発行した証明書は失われていません。「ホームに戻る」を押すか、CertDesk を起動し直すと、続きから自動で完了します。ほかの操作は必要ありません。',
     home: 'ホームに戻る',
     acquire: '電子証明書取得へ',
   },

@@ -1,0 +1,22 @@
+// The error panel's "what to do" line when the core promises that the next start finishes the
+// job: the promise, never the code's own advice (KEY_MISSING's would send the user to another PC).
+import { describe, expect, it } from 'vitest';
+import { todoKey } from '../../src/renderer/src/components/ErrorPanel';
+import { en } from '../../src/renderer/src/i18n/en';
+import { ja } from '../../src/renderer/src/i18n/ja';
+
+describe('todoKey', () => {
+  it("is the code's own advice by default", () => {
+    expect(todoKey({ code: 'KEY_MISSING' })).toBe('errors.KEY_MISSING.todo');
+    expect(todoKey({ code: 'KEY_MISSING', detail: { resumesAtStart: false } })).toBe('errors.KEY_MISSING.todo');
+  });
+  it('is the resume promise when the core says the next start finishes the job', () => {
+    expect(todoKey({ code: 'KEY_MISSING', detail: { resumesAtStart: true, store: 'NSS db /x' } })).toBe('error.resumesAtStart');
+    expect(todoKey({ code: 'STORE_WRITE_FAILED', detail: { resumesAtStart: true } })).toBe('error.resumesAtStart');
+  });
+  it('has the words in both languages', () => {
+    expect(ja.error.resumesAtStart).toContain('ホームに戻る');
+    expect(ja.error.home).toBe('ホームに戻る');
+    expect(en.error.resumesAtStart).toContain(en.error.home);
+  });
+});
