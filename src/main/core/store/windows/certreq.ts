@@ -45,9 +45,9 @@ export interface PendingKey {
 
 export interface WindowsKeyCustodian extends KeyCustodian {
   /**
-   * Every pending request of the user, CertDesk's or not: for a recovery whose journal saw a
-   * key being made but not its ID (a kill inside certreq -new). Match on the subject, then
-   * removeKey.
+   * Every pending request of the user, CertDesk's or not, for diagnostics. Recovery after a
+   * kill inside certreq -new (the journal saw the key being made, not its ID) uses
+   * removeKeysLabelled: the INF named the placeholder "CertDesk <journal id>".
    */
   listPending(): Promise<PendingKey[]>;
 }
