@@ -6,6 +6,7 @@ import {
   API_EVENTS,
   channelOf,
   eventChannelOf,
+  PIN_ANSWER_CHANNEL,
   PROXY_AUTH_ANSWER_CHANNEL,
   type AcquireRequest,
   type BankPage,
@@ -14,6 +15,7 @@ import {
   type CertDeskApi,
   type CertDeskBridge,
   type CertDeskEvents,
+  type PinAnswer,
   type ProxyAuthAnswer,
   type Result,
   type SettingsPatch,
@@ -39,6 +41,8 @@ const bridge: CertDeskBridge = {
   // Field by field: nothing else the page puts on the object crosses to main.
   answerProxyAuth: (id: string, answer: ProxyAuthAnswer | null) =>
     ipcRenderer.invoke(PROXY_AUTH_ANSWER_CHANNEL, id, answer ? { username: answer.username, password: answer.password, remember: answer.remember } : null) as Promise<Result<{ accepted: boolean }>>,
+  answerPin: (id: string, answer: PinAnswer | null) =>
+    ipcRenderer.invoke(PIN_ANSWER_CHANNEL, id, answer ? { pin: answer.pin, remember: answer.remember } : null) as Promise<Result<{ accepted: boolean }>>,
   on<E extends ApiEvent>(event: E, listener: (payload: CertDeskEvents[E]) => void) {
     if (!(API_EVENTS as readonly string[]).includes(event)) throw new Error(`unknown event ${String(event)}`);
     const wrapped = (_e: IpcRendererEvent, payload: CertDeskEvents[E]) => listener(payload);

@@ -234,6 +234,10 @@ export interface CertDeskEvents {
   proxyAuthClosed: ProxyAuthClosed;
   /** A certdesk: link asked for something: confirm with the user first. */
   launch: LaunchRequest;
+  /** A renewal or 取得 needs the PIN of the key's token (the shell's PIN dialog). */
+  pinRequest: PinRequest;
+  /** That PIN request ended on main's side (answered, cancelled, timed out): its dialog closes. */
+  pinClosed: PinClosed;
 }
 export type ApiEvent = keyof CertDeskEvents;
 
@@ -242,6 +246,8 @@ export type CertDeskBridge = CertDeskApi & {
   on<E extends ApiEvent>(event: E, listener: (payload: CertDeskEvents[E]) => void): () => void;
   /** The proxy sign-in dialog's answer (the preload has it; a bridge without it has no dialog). */
   answerProxyAuth?(id: string, answer: ProxyAuthAnswer | null): Promise<Result<{ accepted: boolean }>>;
+  /** The PIN dialog's answer (the preload has it; a bridge without it has no dialog). */
+  answerPin?(id: string, answer: PinAnswer | null): Promise<Result<{ accepted: boolean }>>;
 };
 
 /** Every method, once. `satisfies` makes a missing or extra name a type error. */
@@ -262,7 +268,7 @@ type Missing = Exclude<ApiMethod, (typeof API_METHODS)[number]>;
 const _allMethodsListed: Missing extends never ? true : Missing = true;
 void _allMethodsListed;
 
-export const API_EVENTS = ['progress', 'reminder', 'proxyAuth', 'proxyAuthClosed', 'launch'] as const satisfies readonly ApiEvent[];
+export const API_EVENTS = ['progress', 'reminder', 'proxyAuth', 'proxyAuthClosed', 'launch', 'pinRequest', 'pinClosed'] as const satisfies readonly ApiEvent[];
 
 export const channelOf = (method: ApiMethod): string => `certdesk:call:${method}`;
 export const eventChannelOf = (event: ApiEvent): string => `certdesk:event:${event}`;
@@ -403,5 +409,48 @@ export function validateProxyAuthAnswer(args: unknown[]): ApiError | null {
     return invalid('password', 'The proxy password is up to 256 characters, without control characters.');
   }
   if (typeof remember !== 'boolean') return invalid('remember', 'remember is true or false.');
+  return null;
+}
+
+/** A renewal or 取得 needs the PIN of the token that keeps the key (policy keyStorage tpm / pkcs11). */
+export interface PinRequest {
+  /** Answer with this id (answerPin); unguessable, one per dialog. */
+  id: string;
+  /** The token's label, as the browser will name it when it asks the same PIN at login. */
+  tokenLabel: string;
+  /** The PIN given before was wrong (「PINが違います」). */
+  retry: boolean;
+  /** The policy lets CertDesk keep the PIN in the OS keychain: the dialog offers the box. */
+  offerRemember: boolean;
+}
+
+export interface PinClosed {
+  /** The PinRequest's id. */
+  id: string;
+}
+
+/** The PIN dialog's answer; null = cancelled (the operation fails, nothing changed). Held in memory for that operation only. */
+export interface PinAnswer {
+  pin: string;
+  /** Keep it in the OS keychain (honoured only when the request offered it). */
+  remember: boolean;
+}
+
+/** The channel of the PIN dialog's answer: invoked like a contract method, checked the same way. */
+export const PIN_ANSWER_CHANNEL = 'certdesk:pin:answer';
+
+/** Printable ASCII, 4–64: what tokens and the browser's PIN prompt accept; no control characters. */
+const PIN_TEXT = /^[\x20-\x7e]{4,64}$/;
+
+/** Checks [id, answer | null] from the renderer. */
+export function validatePinAnswer(args: unknown[]): ApiError | null {
+  const [id, answer] = args;
+  if (args.length !== 2 || typeof id !== 'string' || !PROXY_AUTH_ID.test(id)) return invalid('id', 'Expected the id of a pending PIN request.');
+  if (answer === null) return null;
+  if (!isPlainObject(answer)) return invalid('answer', 'Expected { pin, remember } or null.');
+  const extra = Object.keys(answer).filter((k) => k !== 'pin' && k !== 'remember');
+  if (extra.length > 0) return invalid(extra[0]!, `Unexpected field ${extra[0]}.`);
+  if (typeof answer.pin !== 'string' || !PIN_TEXT.test(answer.pin)) return invalid('pin', 'The PIN is 4–64 printable ASCII characters (letters, digits, symbols), without control characters.');
+  if (typeof answer.remember !== 'boolean') return invalid('remember', 'remember is true or false.');
   return null;
 }

@@ -10,7 +10,8 @@ import { createProxyAuthBroker } from '../net/proxy-auth';
 import { proxyAuthWindow, type ProxyAuthWindow } from '../net/proxy-auth-window';
 import { composeCoreOrFailing } from '../core/compose';
 import { createDesktopApi } from './desktop-api';
-import { emit, registerApi, registerProxyAuthAnswer } from './ipc';
+import { emit, registerApi, registerPinAnswer, registerProxyAuthAnswer } from './ipc';
+import { createPinBroker, type PinPrompt } from './pin-broker';
 import { launchLinks } from './launch';
 import { linkInArgs } from './launch-link';
 import { setupLogging } from './logging';
@@ -40,6 +41,8 @@ export async function runDesktop(): Promise<void> {
   let win: BrowserWindow | null = null;
   // The proxy sign-in dialog of the window now open (its pending requests end with it).
   let proxyDialog: ProxyAuthWindow | null = null;
+  // The token PIN dialog of that window, the same way.
+  let pinDialog: ProxyAuthWindow<PinPrompt> | null = null;
   let tray: TrayHandle | null = null;
   let language: Language = 'ja';
   const strings = () => stringsFor(language);
@@ -53,6 +56,7 @@ export async function runDesktop(): Promise<void> {
       win = createMainWindow({ preload: PRELOAD, title: strings().appTitle, icon: ICON, show: true });
       const target = win.webContents;
       proxyDialog = proxyAuthWindow(win, (id, prompt) => emit(target, 'proxyAuth', { id, ...prompt }), (id) => proxyAuth.answer(id, null));
+      pinDialog = proxyAuthWindow<PinPrompt>(win, (id, prompt) => emit(target, 'pinRequest', { id, ...prompt }), (id) => pinBroker.answer(id, null));
       win.on('closed', () => {
         win = null;
       });
@@ -83,6 +87,16 @@ export async function runDesktop(): Promise<void> {
       return proxyDialog.ask(id, prompt);
     },
   });
+  // keyStorage tpm / pkcs11: the token's PIN, asked in the window when a renewal or 取得 starts.
+  const pinBroker = createPinBroker({
+    newId: randomUUID,
+    closed: (id) => sendEvent('pinClosed', { id }),
+    ask: (id, prompt) => {
+      if (!win || win.isDestroyed() || !pinDialog) return false;
+      focus(win);
+      return pinDialog.ask(id, prompt);
+    },
+  });
   const chromium = createChromiumTransport({ proxyAuth });
   const wiring = await composeCoreOrFailing({
     // `npm run demo` points an unpackaged app at its demo policy; a packaged app reads
@@ -95,6 +109,10 @@ export async function runDesktop(): Promise<void> {
       sendEvent('reminder', { fingerprint: r.fingerprint, threshold: r.threshold, daysLeft: r.daysLeft });
     },
     chromium,
+    // Asked per operation; a wrong PIN is asked again, at most 3 asks per operation (each wrong
+    // one counts towards the token's own lockout, which ends it sooner with PIN_LOCKED).
+    pin: async (q) => pinBroker.ask({ tokenLabel: q.tokenLabel, retry: q.retry, offerRemember: q.offerRemember }),
+    pinPerOperation: { asks: 3 },
     versions: { electron: process.versions.electron ?? '-', chrome: process.versions.chrome ?? '-' },
     // What the bank's /csrattrs asked and what was done with it: into the log file (redacted by its hook).
     log: (line) => log.info(`core: ${line}`),
@@ -117,6 +135,7 @@ export async function runDesktop(): Promise<void> {
   const senderCheck = createSenderCheck(() => (win && !win.isDestroyed() ? win.webContents : null));
   registerApi(ipcMain, api, senderCheck);
   registerProxyAuthAnswer(ipcMain, proxyAuth, senderCheck);
+  registerPinAnswer(ipcMain, pinBroker, senderCheck);
 
   const applySettings = (view: SettingsView) => {
     language = view.language;

@@ -7,11 +7,14 @@ import {
   channelOf,
   eventChannelOf,
   validateArgs,
+  validatePinAnswer,
   validateProxyAuthAnswer,
+  PIN_ANSWER_CHANNEL,
   PROXY_AUTH_ANSWER_CHANNEL,
   type ApiEvent,
   type CertDeskApi,
   type CertDeskEvents,
+  type PinAnswer,
   type ProxyAuthAnswer,
   type Result,
 } from '../../shared/contract';
@@ -64,4 +67,24 @@ export function registerProxyAuthAnswer(
     return { ok: true, value: { accepted: broker.answer(id, copy) } };
   });
   return () => ipcMain.removeHandler(PROXY_AUTH_ANSWER_CHANNEL);
+}
+
+/** The PIN dialog's answer: checked like the proxy sign-in's, then to the PIN broker. */
+export function registerPinAnswer(
+  ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>,
+  broker: { answer(id: string, answer: PinAnswer | null): boolean },
+  isTrustedSender: SenderCheck,
+): () => void {
+  ipcMain.handle(PIN_ANSWER_CHANNEL, (event, ...args: unknown[]): Result<{ accepted: boolean }> => {
+    if (!isTrustedSender(event)) {
+      return { ok: false, error: { code: 'INVALID_INPUT', message: 'Refused: the call did not come from CertDesk\'s own window.', detail: { field: 'sender' } } };
+    }
+    // The error names the field, never echoes the value: a PIN must not reach a message or a log.
+    const invalid = validatePinAnswer(args);
+    if (invalid) return { ok: false, error: invalid };
+    const [id, answer] = args as [string, PinAnswer | null];
+    const copy = answer ? { pin: answer.pin, remember: answer.remember } : null;
+    return { ok: true, value: { accepted: broker.answer(id, copy) } };
+  });
+  return () => ipcMain.removeHandler(PIN_ANSWER_CHANNEL);
 }

@@ -1,4 +1,5 @@
-// The window's side of the proxy sign-in: sends the broker's requests to the page, and
+// The window's side of the proxy sign-in (and of the PIN dialog, pin-broker.ts: the same
+// prompt-agnostic rules): sends the broker's requests to the page, and
 // answers "cancelled" for them when the page can no longer answer (the window closed, its
 // renderer gone, the page reloaded or navigated away). Without this, a request whose dialog
 // vanished would wait for the timeout, and every challenge from that proxy with it.
@@ -17,24 +18,24 @@ export interface DialogWindow {
   };
 }
 
-export interface ProxyAuthWindow {
+export interface ProxyAuthWindow<P = ProxyAuthPrompt> {
   /** Shows request `id` in this window (once its page has loaded); false when the window is gone. */
-  ask(id: string, prompt: ProxyAuthPrompt): boolean;
+  ask(id: string, prompt: P): boolean;
 }
 
 /**
  * `send` delivers the request to the page; `cancel` answers request `id` with "cancelled"
  * (the broker's answer(id, null)), which fails its request with PROXY_AUTH_REQUIRED.
  */
-export function proxyAuthWindow(
+export function proxyAuthWindow<P = ProxyAuthPrompt>(
   win: DialogWindow,
-  send: (id: string, prompt: ProxyAuthPrompt) => void,
+  send: (id: string, prompt: P) => void,
   cancel: (id: string) => void,
-): ProxyAuthWindow {
+): ProxyAuthWindow<P> {
   // Sent to the page now showing: lost with it.
   const shown = new Set<string>();
   // Asked while the page was loading: sent when it has loaded (an event sent earlier is lost).
-  const waiting = new Map<string, ProxyAuthPrompt>();
+  const waiting = new Map<string, P>();
   let gone = false;
 
   const cancelShown = () => {
@@ -49,7 +50,7 @@ export function proxyAuthWindow(
     waiting.clear();
     ids.forEach(cancel);
   };
-  const show = (id: string, prompt: ProxyAuthPrompt) => {
+  const show = (id: string, prompt: P) => {
     shown.add(id);
     send(id, prompt);
   };

@@ -15,8 +15,10 @@ import type { CoreService, Emitter, RenewalDeps, TransportIdentity } from '../re
 import type { PrefetchedListing } from '../store/prefetch';
 import type { Vault } from '../vault';
 import type { ChromiumTransport } from './transport';
+import type { PinAsk } from './token';
 
 export type { ChromiumTransport } from './transport';
+export type { PinAsk, PinQuestion, PinReply } from './token';
 export type { CoreService, DueReminder, Emitter, RecoveryOutcome } from '../renewal';
 export type { LoadedPolicy } from '../config';
 export { msUntilNextCheck } from '../renewal/reminders';
@@ -51,7 +53,13 @@ export interface ComposeOptions {
    * The token's user PIN for keyStorage `tpm` / `pkcs11`, asked only when the policy names a
    * token (the CLI: --pin-env or its hidden prompt; null: not given). Never logged.
    */
-  pin?: () => Promise<string | null>;
+  pin?: PinAsk;
+  /**
+   * The app: the PIN is asked when a renewal or 取得 starts (its dialog, asked again when the
+   * token refuses it, up to this many times) and forgotten when it ends; never at start.
+   * Unset (the CLI): asked once while the core is assembled.
+   */
+  pinPerOperation?: { asks: number };
   /** Extra versions for diagnostics (electron, chrome). */
   versions?: Record<string, string>;
   now?: () => Date;
@@ -108,11 +116,15 @@ export async function composeCore(opts: ComposeOptions): Promise<ComposedCore> {
   const { stores: [opened0, ...others], readyToWrite } = await opened;
   // keyStorage tpm / pkcs11 into NSS (Linux): the token's custodian, the store seeing the token, its key
   // over Node's TLS. Windows' and macOS's stores offer their own custodians (keyCustodianFor).
-  const token = (policy.keyStorage === 'tpm' || policy.keyStorage === 'pkcs11') && opened0!.kind === 'nss' ? await import('./token').then(async (t) => t.wireToken(policy, [opened0!, ...others], await t.tokenPin(policy, opts.pin))) : undefined;
+  const tokenModule = (policy.keyStorage === 'tpm' || policy.keyStorage === 'pkcs11') && opened0!.kind === 'nss' ? await import('./token') : undefined;
+  // The app's PIN lives only while its operation runs (pinPerOperation); the CLI's for the run.
+  const operationPin: { value?: string } = {};
+  const perOperation = opts.pinPerOperation;
+  const token = tokenModule?.wireToken(policy, [opened0!, ...others], perOperation ? () => operationPin.value : await tokenModule.tokenPin(policy, opts.pin));
   const store = token?.store ?? opened0;
   const transport = chooseTransport(policy, await storeSpec, opts.chromium);
   const identityFor = opts.identity ? identityFromFile(opts.identity, env) : transport.identityFor ? undefined : token?.identityFor;
-  const service = createRenewalService({
+  const renewal = createRenewalService({
     policy,
     policySource: loaded.source,
     managed: loaded.managed,
@@ -135,7 +147,39 @@ export async function composeCore(opts: ComposeOptions): Promise<ComposedCore> {
     recoverOnRead: opts.recoverOnRead ?? true,
     ...(opts.now ? { now: opts.now } : {}),
   });
+  const service = tokenModule && perOperation ? withOperationPin(renewal, () => tokenModule.tokenPin(policy, opts.pin, { asks: perOperation.asks }), operationPin) : renewal;
   return { loaded, service, settings, settle };
+}
+
+/**
+ * Renewal and 取得 with the token's PIN asked as they start and dropped as they end. A
+ * second call while one runs is not asked (the service answers it BUSY). Not given (the
+ * dialog cancelled, closed, timed out) fails before anything is done.
+ */
+function withOperationPin(service: CoreService, askPin: () => Promise<string | undefined>, holder: { value?: string }): CoreService {
+  let running = false;
+  const during = async <T,>(run: () => Promise<Result<T>>): Promise<Result<T>> => {
+    if (running) return run();
+    running = true;
+    try {
+      let pin: string | undefined;
+      try {
+        pin = await askPin();
+      } catch (err) {
+        const e = toApiError(err);
+        return fail(e.code, e.message, e.detail);
+      }
+      if (pin === undefined) {
+        return fail('STORE_UNAVAILABLE', 'The PIN of the key\'s token was not entered (the dialog was cancelled or closed, or 5 minutes passed). Nothing was changed. Start again and enter the PIN.', { reason: 'PIN_REQUIRED' });
+      }
+      holder.value = pin;
+      return await run();
+    } finally {
+      delete holder.value;
+      running = false;
+    }
+  };
+  return { ...service, renew: (fp) => during(() => service.renew(fp)), acquire: (request) => during(() => service.acquire(request)) };
 }
 
 /**

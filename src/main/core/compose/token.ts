@@ -12,7 +12,7 @@ import { moduleTargetFor } from '../store/pkcs11/target';
 import { registerModule } from '../store/nss/module-registration';
 import { withModuleView, type ModuleView } from '../store/nss/module-view';
 import { CoreError } from '../errors';
-import { withModuleToken } from '../store/pkcs11/module';
+import { describeTarget, withModuleToken, type ModuleTarget } from '../store/pkcs11/module';
 import { createKeytarPinStore, type PinStore } from '../vault';
 
 export interface TokenWiring {
@@ -29,10 +29,18 @@ export function usesToken(policy: Policy): boolean {
   return policy.keyStorage === 'tpm' || policy.keyStorage === 'pkcs11';
 }
 
-export function wireToken(policy: Policy, stores: CertificateStore[], pin: string | undefined): TokenWiring {
-  const target = moduleTargetFor(policy, pin);
+/**
+ * `pin`: the run's PIN, or (the app) a reader of the PIN of the operation now running, read at
+ * each use of the token: the app asks it per renewal, not once at start.
+ */
+export function wireToken(policy: Policy, stores: CertificateStore[], pin: string | undefined | (() => string | undefined)): TokenWiring {
+  const pinNow = typeof pin === 'function' ? pin : () => pin;
+  const { module, tokenLabel } = moduleTargetFor(policy, undefined);
+  // A live `pin` property, never copied (a spread would freeze it at wiring time).
+  const live = <T extends object>(o: T): T & ModuleTarget => Object.defineProperty({ ...o, module, tokenLabel }, 'pin', { get: pinNow, enumerable: true }) as T & ModuleTarget;
+  const target = live({});
   const storage = policy.keyStorage as 'tpm' | 'pkcs11';
-  const base = createPkcs11Custodian({ ...target, storage });
+  const base = createPkcs11Custodian(live({ storage }));
   const nssDbs = stores.filter((s) => s.kind === 'nss').map((s) => dirname(s.lockFile));
   const name = `CertDesk ${basename(target.module).replace(/\.so$/, '')}`;
   const custodian: KeyCustodian = {
@@ -55,6 +63,7 @@ export function wireToken(policy: Policy, stores: CertificateStore[], pin: strin
     async identityFor(fingerprint) {
       const inToken = await view.tokenIdentity(fingerprint);
       if (inToken) {
+        const pin = pinNow();
         if (pin === undefined) throw new CoreError('STORE_UNAVAILABLE', `The certificate's key is in the ${base.describe()}, which needs its PIN. Enter the PIN when CertDesk asks for it (the command line: a terminal, or --pin-env VAR).`, { reason: 'PIN_REQUIRED' });
         return { certPem: inToken.certPem, engineKey: { keyUri: inToken.keyUri, pin } };
       }
@@ -64,30 +73,62 @@ export function wireToken(policy: Policy, stores: CertificateStore[], pin: strin
   };
 }
 
+/** What the entry is asked: the token, and whether the last PIN was refused (the app's dialog says so). */
+export interface PinQuestion {
+  /** The token as errors name it ("token "CertDesk" of /usr/lib/…/libtpm2_pkcs11.so"). */
+  token: string;
+  tokenLabel: string;
+  /** The PIN given before was wrong. */
+  retry: boolean;
+  /** The policy lets the PIN be kept in the keychain (the app offers a "remember" box). */
+  offerRemember: boolean;
+}
+/** A PIN (kept when rememberPin, the CLI's), a PIN with the user's choice (the app's dialog), or null: not given. */
+export type PinReply = string | { pin: string; remember: boolean } | null;
+export type PinAsk = (q: PinQuestion) => Promise<PinReply>;
+
+const isReason = (err: unknown, reason: string) => err instanceof CoreError && err.detail?.reason === reason;
+
 /**
  * The PIN for this run. Without rememberPin: asked (the entry's prompt or dialog), never kept.
  * With it: the keychain's, if the token still takes it (a PIN changed since is forgotten and
  * asked again), else asked, tried on the token and only then kept. A keychain that cannot be
- * reached only means asking.
+ * reached only means asking. `asks` > 1 (the app's dialog): the asked PIN is tried on the
+ * token first and a wrong one asked again, up to `asks` times (the CLI asks once: its answer
+ * would not change, and each wrong try counts towards the token's lockout).
  */
-export async function tokenPin(policy: Policy, ask: (() => Promise<string | null>) | undefined, o: { store?: PinStore } = {}): Promise<string | undefined> {
-  if (!policy.rememberPin) return (await ask?.()) ?? undefined;
+export async function tokenPin(policy: Policy, ask: PinAsk | undefined, o: { store?: PinStore; asks?: number } = {}): Promise<string | undefined> {
   const target = moduleTargetFor(policy, undefined);
-  const store = o.store ?? createKeytarPinStore(target);
+  const asks = o.asks ?? 1;
+  const question = (retry: boolean): PinQuestion => ({ token: describeTarget(target), tokenLabel: target.tokenLabel, retry, offerRemember: policy.rememberPin });
+  if (!policy.rememberPin && asks <= 1) return pinOf(await ask?.(question(false)))?.pin;
   const check = (pin: string) => withModuleToken({ ...target, pin }, 'read', () => undefined);
-  const kept = await store.get().catch(() => null);
-  if (kept !== null) {
+  const store = policy.rememberPin ? (o.store ?? createKeytarPinStore(target)) : undefined;
+  const kept = store ? await store.get().catch(() => null) : null;
+  if (store && kept !== null) {
     try {
       await check(kept);
       return kept;
     } catch (err) {
-      if (!(err instanceof CoreError && err.detail?.reason === 'PIN_INCORRECT')) throw err;
+      if (!isReason(err, 'PIN_INCORRECT')) throw err;
       await store.delete().catch(() => undefined);
     }
   }
-  const asked = (await ask?.()) ?? undefined;
-  if (asked === undefined) return undefined;
-  await check(asked);
-  await store.set(asked).catch(() => undefined);
-  return asked;
+  for (let n = 1; ; n++) {
+    const asked = pinOf(await ask?.(question(n > 1)));
+    if (asked === undefined) return undefined;
+    try {
+      await check(asked.pin);
+    } catch (err) {
+      if (n < asks && isReason(err, 'PIN_INCORRECT')) continue;
+      throw err;
+    }
+    if (store && asked.remember) await store.set(asked.pin).catch(() => undefined);
+    return asked.pin;
+  }
+}
+
+function pinOf(reply: PinReply | undefined): { pin: string; remember: boolean } | undefined {
+  if (reply === null || reply === undefined) return undefined;
+  return typeof reply === 'string' ? { pin: reply, remember: true } : reply;
 }

@@ -1,0 +1,100 @@
+// The app's question for the PIN of the key's token (keyStorage tpm / pkcs11): CertDesk's
+// own dialog in the window, through a pending request the renderer answers by a random id.
+// The PIN is handed to the one operation that asked and kept nowhere here: the core drops
+// it when that operation ends, and only the core's pin-store (policy rememberPin, the user's
+// tick) keeps it, in the OS keychain, after the token took it.
+//
+// One dialog at a time: a second question waits for the first to end. No question waits
+// forever: each ends with the user's answer, a cancel from the window's side (closed,
+// reloaded, renderer gone: proxy-auth-window.ts), or PIN_DIALOG_TIMEOUT_MS; the operation
+// then fails with PIN_REQUIRED and can be started again.
+
+/** What the window is asked (the contract's PinRequest, without the id). */
+export interface PinPrompt {
+  /** The token's label (CK_TOKEN_INFO.label): the dialog names it. */
+  tokenLabel: string;
+  /** The PIN given before was wrong: the dialog says so. */
+  retry: boolean;
+  /** The policy lets the PIN be kept in the keychain: the dialog offers the box. */
+  offerRemember: boolean;
+}
+
+export interface PinAnswer {
+  pin: string;
+  /** Keep it in the keychain (only honoured when the prompt offered it). */
+  remember: boolean;
+}
+
+export interface PinBroker {
+  /** The user's PIN for one question; null when cancelled, timed out, or no window can ask. */
+  ask(prompt: PinPrompt): Promise<PinAnswer | null>;
+  /** The renderer's answer to request `id` (null: cancelled); false when no such request is pending. */
+  answer(id: string, answer: PinAnswer | null): boolean;
+}
+
+/** As long as the proxy sign-in waits (proxy-auth.ts): time to fetch the card, not a hang. */
+export const PIN_DIALOG_TIMEOUT_MS = 5 * 60_000;
+
+export interface PinBrokerDeps {
+  /** Shows the dialog: sends the request to the window; false when there is no window to ask. */
+  ask(id: string, prompt: PinPrompt): boolean;
+  /** Request `id` has ended, however it ended: the window closes its dialog. */
+  closed?(id: string): void;
+  /** A fresh unguessable id per request. */
+  newId(): string;
+  /** Default PIN_DIALOG_TIMEOUT_MS. */
+  dialogTimeoutMs?: number;
+  /** Default the global setTimeout/clearTimeout (tests pass a clock they drive). */
+  timers?: { set(fire: () => void, ms: number): unknown; clear(handle: unknown): void };
+}
+
+const realTimers = {
+  set: (fire: () => void, ms: number): unknown => setTimeout(fire, ms),
+  clear: (handle: unknown) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+export function createPinBroker(deps: PinBrokerDeps): PinBroker {
+  const timers = deps.timers ?? realTimers;
+  const timeoutMs = deps.dialogTimeoutMs ?? PIN_DIALOG_TIMEOUT_MS;
+  const pending = new Map<string, (a: PinAnswer | null) => void>();
+  // The dialog now up (or none): the next question starts when it has ended.
+  let line: Promise<unknown> = Promise.resolve();
+
+  const show = (prompt: PinPrompt): Promise<PinAnswer | null> =>
+    new Promise((resolve) => {
+      const id = deps.newId();
+      const end = (a: PinAnswer | null) => {
+        if (!pending.delete(id)) return;
+        timers.clear(timer);
+        resolve(a && { pin: a.pin, remember: prompt.offerRemember && a.remember });
+        try {
+          deps.closed?.(id);
+        } catch {
+          // A window that cannot be told has no dialog to close.
+        }
+      };
+      pending.set(id, end);
+      const timer = timers.set(() => end(null), timeoutMs);
+      let shown: boolean;
+      try {
+        shown = deps.ask(id, prompt);
+      } catch {
+        shown = false;
+      }
+      if (!shown) end(null);
+    });
+
+  return {
+    ask(prompt) {
+      const p = line.then(() => show(prompt));
+      line = p.catch(() => undefined);
+      return p;
+    },
+    answer(id, a) {
+      const end = pending.get(id);
+      if (!end) return false;
+      end(a);
+      return true;
+    },
+  };
+}
