@@ -10,11 +10,13 @@ import {
   API_EVENTS,
   API_METHODS,
   validateArgs,
+  validatePinAnswer,
   validateProxyAuthAnswer,
   type ApiEvent,
   type ApiMethod,
   type CertDeskApi,
   type CertDeskEvents,
+  type PinAnswer,
   type ProxyAuthAnswer,
   type Result,
 } from '../../src/shared/contract';
@@ -101,6 +103,8 @@ export interface Bridge {
   setApi(api: CertDeskApi): void;
   /** Who answerProxyAuth reaches (main's broker); none: every answer is "no such request". */
   setProxyAuth(broker: { answer(id: string, answer: ProxyAuthAnswer | null): boolean }): void;
+  /** Who answerPin reaches (main's PIN broker); none: every answer is "no such request". */
+  setPin(broker: { answer(id: string, answer: PinAnswer | null): boolean }): void;
 }
 
 /**
@@ -110,6 +114,7 @@ export interface Bridge {
 export async function installBridge(page: Page, initial: CertDeskApi): Promise<Bridge> {
   let api = initial;
   let proxyAuth: { answer(id: string, answer: ProxyAuthAnswer | null): boolean } | null = null;
+  let pinBroker: { answer(id: string, answer: PinAnswer | null): boolean } | null = null;
   const calls: string[] = [];
   const cspViolations: string[] = [];
   await page.exposeFunction('__certdeskCall', async (method: string, args: unknown[]) => {
@@ -125,6 +130,14 @@ export async function installBridge(page: Page, initial: CertDeskApi): Promise<B
     const [id, a] = args as [string, ProxyAuthAnswer | null];
     return { ok: true, value: { accepted: proxyAuth?.answer(id, a ? { username: a.username, password: a.password, remember: a.remember } : null) ?? false } };
   });
+  // The preload's answerPin and ipc.ts's registerPinAnswer: checked, then field by field to the PIN broker.
+  await page.exposeFunction('__certdeskPin', (args: unknown[]): Result<{ accepted: boolean }> => {
+    calls.push('answerPin');
+    const invalid = validatePinAnswer(args);
+    if (invalid) return { ok: false, error: invalid };
+    const [id, a] = args as [string, PinAnswer | null];
+    return { ok: true, value: { accepted: pinBroker?.answer(id, a ? { pin: a.pin, remember: a.remember } : null) ?? false } };
+  });
   await page.exposeFunction('__certdeskCsp', (v: string) => {
     cspViolations.push(v);
   });
@@ -136,12 +149,14 @@ export async function installBridge(page: Page, initial: CertDeskApi): Promise<B
       const w = globalThis as unknown as Record<string, unknown> & {
         __certdeskCall(m: string, a: unknown[]): Promise<unknown>;
         __certdeskProxyAuth(a: unknown[]): Promise<unknown>;
+        __certdeskPin(a: unknown[]): Promise<unknown>;
         __certdeskCsp(v: string): void;
         document: { addEventListener(type: 'securitypolicyviolation', fn: (e: { violatedDirective: string; blockedURI: string }) => void): void };
       };
       const bridge: Record<string, unknown> = {};
       for (const m of methods) bridge[m] = (...args: unknown[]) => w.__certdeskCall(m, args);
       bridge.answerProxyAuth = (...args: unknown[]) => w.__certdeskProxyAuth(args);
+      bridge.answerPin = (...args: unknown[]) => w.__certdeskPin(args);
       bridge.on = (event: string, listener: Listener) => {
         const set = listeners.get(event);
         if (!set) throw new Error(`unknown event ${event}`);
@@ -165,6 +180,9 @@ export async function installBridge(page: Page, initial: CertDeskApi): Promise<B
     },
     setProxyAuth: (broker) => {
       proxyAuth = broker;
+    },
+    setPin: (broker) => {
+      pinBroker = broker;
     },
     emit: (event, payload) => {
       const clone = JSON.parse(JSON.stringify(payload)) as unknown;

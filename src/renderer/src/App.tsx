@@ -7,6 +7,7 @@ import { BankContext, bankInfo } from './components/bank';
 import { ConfirmDialog } from './components/ConfirmDialog';
 import { Fact } from './components/common';
 import { ProxyAuthDialog } from './components/ProxyAuthDialog';
+import { PinDialog } from './components/PinDialog';
 import { TopBar, type NavTarget } from './components/TopBar';
 import { isBusy, launchRenews, type FlowEvent, type FlowState } from './flow/machine';
 import { formatDay } from './format';
@@ -52,6 +53,7 @@ export function App() {
           <CurrentScreen state={state} lang={lang} dispatch={dispatch} />
         </main>
         <ProxyAuthDialog busy={isBusy(state)} />
+        <PinDialog busy={isBusy(state)} />
         {state.launch && <LaunchQuestion request={state.launch} renews={launchRenews(state)} lang={lang} onAnswer={(yes) => dispatch({ type: 'answerLaunch', yes })} />}
       </div>
     </BankContext.Provider>

@@ -230,6 +230,17 @@ export const en: typeof ja = {
     ok: 'Sign in',
     cancel: 'Cancel',
   },
+  pin: {
+    title: "PIN of the key's token",
+    body: 'The key of your certificate is inside the token “{{token}}” (a TPM or a smart card). To continue, enter the PIN of this token.',
+    browser: 'Your browser will ask for the same PIN when you log in to internet banking.',
+    retry: 'The PIN is wrong. Enter it again. After several wrong PINs the token locks itself.',
+    label: 'PIN',
+    hint: '4 to 64 characters: letters, digits and symbols (ASCII)',
+    remember: "Save this PIN in this PC's credential store and skip this question next time",
+    ok: 'Continue',
+    cancel: 'Cancel',
+  },
   errors: {
     RENEWAL_NOT_OPEN: {
       title: 'Renewal is not open yet',
