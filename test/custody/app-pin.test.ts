@@ -61,7 +61,11 @@ const why = missing('softhsm2');
   it('a wrong PIN is asked again saying so; the right one does the 取得; listing after it asks none', async () => {
     const d = dialog(['0000', token.pin]);
     const core = await compose(d);
-    const r = await core.service.acquire({ loginId: 'pin1', password: 'pw-pin1' });
+    const running = core.service.acquire({ loginId: 'pin1', password: 'pw-pin1' });
+    // A second operation while the first waits for its PIN: BUSY, not asked.
+    const second = await core.service.renew('0'.repeat(64));
+    expect(second.ok ? null : second.error.code).toBe('BUSY');
+    const r = await running;
     expect(r.ok, JSON.stringify(r)).toBe(true);
     expect(d.asked.map((q) => q.retry)).toEqual([false, true]);
     // Listing after the operation needs no PIN and asks none.

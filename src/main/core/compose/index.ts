@@ -153,13 +153,13 @@ export async function composeCore(opts: ComposeOptions): Promise<ComposedCore> {
 
 /**
  * Renewal and 取得 with the token's PIN asked as they start and dropped as they end. A
- * second call while one runs is not asked (the service answers it BUSY). Not given (the
+ * second call while one runs (or waits for its PIN) is BUSY, never asked. Not given (the
  * dialog cancelled, closed, timed out) fails before anything is done.
  */
 function withOperationPin(service: CoreService, askPin: () => Promise<string | undefined>, holder: { value?: string }): CoreService {
   let running = false;
   const during = async <T,>(run: () => Promise<Result<T>>): Promise<Result<T>> => {
-    if (running) return run();
+    if (running) return fail('BUSY', 'A renewal is already running. Wait for it to finish.');
     running = true;
     try {
       let pin: string | undefined;
