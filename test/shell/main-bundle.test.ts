@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { API_METHODS, channelOf, PROXY_AUTH_ANSWER_CHANNEL } from '../../src/shared/contract';
+import { API_METHODS, channelOf, PIN_ANSWER_CHANNEL, PROXY_AUTH_ANSWER_CHANNEL } from '../../src/shared/contract';
 import { EXIT } from '../../src/shared/error-policy';
 import { CONTENT_SECURITY_POLICY } from '../../src/main/app/security';
 
@@ -88,7 +88,7 @@ describe('the built main bundle under plain Node', () => {
     expect(appEvents).toEqual(expect.arrayContaining(['web-contents-created', 'select-client-certificate', 'second-instance', 'open-url']));
     expect(appEvents).not.toContain('certificate-error');
     const channels = run.events.filter((e) => e.e === 'ipc.handle').map((e) => e.channel);
-    expect(channels.sort()).toEqual([...API_METHODS.map(channelOf), PROXY_AUTH_ANSWER_CHANNEL].sort());
+    expect(channels.sort()).toEqual([...API_METHODS.map(channelOf), PROXY_AUTH_ANSWER_CHANNEL, PIN_ANSWER_CHANNEL].sort());
     const win = run.events.find((e) => e.e === 'BrowserWindow') as unknown as { webPreferences: Record<string, unknown>; title: string };
     expect(win.title).toBe('CertDesk 電子証明書');
     expect(win.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, preload: join(root, 'out/preload/index.cjs') });
