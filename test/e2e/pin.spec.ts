@@ -7,13 +7,13 @@ import type { Language } from '../../src/shared/contract';
 import { createPinBroker } from '../../src/main/app/pin-broker';
 import { expect, test, type Bridge } from './fixtures';
 import { expectNoCspViolation, launch, record } from './app';
-import { useWorld } from './setup';
+import { accountId, useWorld } from './setup';
 
 const world = useWorld();
 
 const T = {
-  ja: { title: '鍵のトークンのPIN', pin: 'PIN', ok: '続ける', cancel: 'キャンセル', retry: 'PINが違います', browser: 'ブラウザーが同じPINを尋ねます', remember: 'このPINをパソコンの資格情報の保管場所に保存し、次回から入力を省く', hint: '4〜64文字' },
-  en: { title: "PIN of the key's token", pin: 'PIN', ok: 'Continue', cancel: 'Cancel', retry: 'The PIN is wrong', browser: 'will ask for the same PIN', remember: "Save this PIN in this PC's credential store and skip this question next time", hint: '4 to 64 characters' },
+  ja: { link: '電子証明書の更新はこちら', start: '電子証明書更新開始', title: '鍵のトークンのPIN', pin: 'PIN', ok: '続ける', cancel: 'キャンセル', retry: 'PINが違います', browser: 'ブラウザーが同じPINを尋ねます', remember: 'このPINをパソコンの資格情報の保管場所に保存し、次回から入力を省く', hint: '4〜64文字' },
+  en: { link: 'Renew your certificate here', start: 'Start certificate renewal', title: "PIN of the key's token", pin: 'PIN', ok: 'Continue', cancel: 'Cancel', retry: 'The PIN is wrong', browser: 'will ask for the same PIN', remember: "Save this PIN in this PC's credential store and skip this question next time", hint: '4 to 64 characters' },
 } as const;
 
 /** Main's broker wired to the page as desktop.ts wires it to the window; its timers fired by the test. */
@@ -113,6 +113,27 @@ for (const lang of ['ja', 'en'] as Language[]) {
     await expect(dialog).toHaveCount(0);
     // A late answer for it finds nothing in main.
     expect(broker.answer('00000000-0000-0000-0000-000000000000', null)).toBe(false);
+    expectNoCspViolation(bridge);
+  });
+
+  test(`the PIN dialog of a run that ended closes, and main hears the cancel (${lang})`, async ({ page, renderer }) => {
+    await world.backend.seed(accountId(`pin-${lang}`), 20);
+    const bridge = await launch(page, renderer, world.backend, lang);
+    const { broker } = mainBroker(bridge);
+    const dialog = page.getByRole('dialog', { name: t.title });
+    // The run's checks wait here while a PIN is asked, then end: the dialog must not outlive them.
+    let letGo!: () => void;
+    const gate = new Promise<void>((ok) => (letGo = ok));
+    bridge.setApi({ ...world.backend.api, runPreflight: async (fp) => (await gate, world.backend.api.runPreflight(fp)) });
+    await page.getByRole('link', { name: t.link }).first().click();
+    await expect(page.locator('[data-screen="preflight"]')).toBeVisible();
+    const during = broker.ask({ tokenLabel: 'CertDesk', retry: false, offerRemember: false });
+    await expect(dialog).toBeVisible();
+    letGo();
+    await expect(page.getByRole('heading', { name: t.start })).toBeVisible({ timeout: 60_000 });
+    await expect(dialog).toHaveCount(0);
+    expect(await during).toBeNull();
+    expect(bridge.calls.filter((c) => c === 'answerPin')).toHaveLength(1);
     expectNoCspViolation(bridge);
   });
 }
