@@ -5,7 +5,7 @@
 // recovers to "nothing to do".
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,7 +55,7 @@ function memoryVault(): Vault {
 
 interface Case { dir: string; db: string; journalDir: string; tempRoot: string; fingerprint: string; store: CertificateStore; service: CoreService }
 
-async function makeCase(opts: { run?: CommandRunner; journalDir?: string; beforeOpen?: (db: string) => void; days?: number; noIdentity?: boolean } = {}): Promise<Case> {
+async function makeCase(opts: { run?: CommandRunner; journalDir?: string; beforeOpen?: (db: string) => void; days?: number; noIdentity?: boolean; keyStorage?: 'software' | 'store' } = {}): Promise<Case> {
   const dir = join(root, `case-${n++}`);
   const db = join(dir, 'nssdb');
   const journalDir = opts.journalDir ?? join(dir, 'journal');
@@ -69,7 +69,7 @@ async function makeCase(opts: { run?: CommandRunner; journalDir?: string; before
   if (!opts.noIdentity) execFileSync('pk12util', ['-i', seeded.p12Path, '-d', `sql:${db}`, '-W', seeded.p12Password], { stdio: 'ignore' });
   opts.beforeOpen?.(db);
   const store = await openNssStore({ dbDir: db, run: opts.run ?? realRun, tempRoot, timeoutMs: 4000 });
-  const { policy } = await parsePolicy({ bankName: 'Fault Bank', endpoint: hostile.url, trustAnchorPem: bank.trustAnchorPem, language: 'en', keyType: 'ecdsaP256', connectTimeoutMs: 2000, requestTimeoutMs: 2500, pendingMaxAttempts: 1 }, join(dir, 'policy.json'));
+  const { policy } = await parsePolicy({ bankName: 'Fault Bank', endpoint: hostile.url, trustAnchorPem: bank.trustAnchorPem, language: 'en', keyType: 'ecdsaP256', ...(opts.keyStorage ? { keyStorage: opts.keyStorage } : {}), connectTimeoutMs: 2000, requestTimeoutMs: 2500, pendingMaxAttempts: 1 }, join(dir, 'policy.json'));
   const service = createRenewalService({
     policy, store, vault: memoryVault(), settings: openSettings({ dir: journalDir }), journalDir,
     transportFor: (identity) => createNodeTransport({ anchorsPem: policy.trustAnchorPem, ...(identity && !('fingerprint' in identity) ? { identity } : {}), proxy: 'direct', connectTimeoutMs: 2000, requestTimeoutMs: 2500 }),
@@ -79,9 +79,25 @@ async function makeCase(opts: { run?: CommandRunner; journalDir?: string; before
   return { dir, db, journalDir, tempRoot, fingerprint: seeded.fingerprint, store, service };
 }
 
-function keyCount(db: string): number {
+function keyLines(db: string): string[] {
   const r = (() => { try { return execFileSync('certutil', ['-K', '-d', `sql:${db}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }); } catch { return ''; } })();
-  return r.split('\n').filter((l) => /^<\s*\d+>/.test(l)).length;
+  return r.split('\n').filter((l) => /^<\s*\d+>/.test(l));
+}
+
+function keyCount(db: string): number {
+  return keyLines(db).length;
+}
+
+/**
+ * The key a kept journal names: with keyStorage "store" the request's key lives in the db's
+ * token from the start, and stays beside the old one while the journal may still collect the
+ * certificate (the next start attaches it, or rolls back and removes it).
+ */
+function journalKeyId(journalDir: string): string | undefined {
+  const f = join(journalDir, 'renewal-journal.json');
+  if (!existsSync(f)) return undefined;
+  const rec = JSON.parse(readFileSync(f, 'utf8')) as { keyStorage?: string; keyId?: string };
+  return rec.keyStorage !== 'software' ? rec.keyId : undefined;
 }
 
 function filesUnder(dir: string): string[] {
@@ -95,7 +111,10 @@ async function expectOldIntact(c: Case): Promise<void> {
   expect(ids.map((i) => i.fingerprint)).toEqual([c.fingerprint]);
   expect(ids[0]!.hasPrivateKey).toBe(true);
   await reader.verifyInstalled(c.fingerprint, anchorsDer);
-  expect(keyCount(c.db)).toBe(1);
+  // The old key, and the kept journal's key if there is one (certutil -K shows CKA_ID in hex): nothing else.
+  const pendingKey = journalKeyId(c.journalDir);
+  expect(keyCount(c.db)).toBe(pendingKey ? 2 : 1);
+  if (pendingKey) expect(keyLines(c.db).some((l) => l.toLowerCase().includes(pendingKey.toLowerCase()))).toBe(true);
   const listing = execFileSync('certutil', ['-L', '-d', `sql:${c.db}`], { encoding: 'utf8' });
   expect(listing).toMatch(/u,u,u/);
   expect(filesUnder(c.tempRoot)).toEqual([]);
@@ -182,9 +201,10 @@ describe('the store and the disk fail', () => {
   const failingInstall = (fault: CommandRunner): CommandRunner => (cmd, args, opts) =>
     cmd === 'pk12util' && args.includes('-i') ? fault(cmd, args, opts) : realRun(cmd, args, opts);
 
+  // pk12util -i installs only a software key (keyStorage "software"); a key made in the token has no import.
   it('pk12util exits non-zero on install: STORE_WRITE_FAILED, the old certificate untouched', async () => {
     hostile.mode = 'good';
-    const c = await makeCase({ run: failingInstall(async () => ({ code: 255, stdout: '', stderr: 'pk12util: PKCS12 decode import bags failed: SEC_ERROR_IO: An I/O error occurred during security authorization.' })) });
+    const c = await makeCase({ keyStorage: 'software', run: failingInstall(async () => ({ code: 255, stdout: '', stderr: 'pk12util: PKCS12 decode import bags failed: SEC_ERROR_IO: An I/O error occurred during security authorization.' })) });
     await renewFails(c, 'STORE_WRITE_FAILED');
     await expectOldIntact(c);
   });
@@ -192,7 +212,7 @@ describe('the store and the disk fail', () => {
   it('pk12util hangs on install: the store timeout ends it with a store error', async () => {
     hostile.mode = 'good';
     // The real runner's timeout, on a real process that never finishes.
-    const c = await makeCase({ run: failingInstall((_cmd, _args, opts) => realRun('sleep', ['600'], opts)) });
+    const c = await makeCase({ keyStorage: 'software', run: failingInstall((_cmd, _args, opts) => realRun('sleep', ['600'], opts)) });
     const r = await c.service.renew(c.fingerprint);
     // The store reports a tool that does not finish as STORE_UNAVAILABLE (a browser holding the db).
     expect(r.ok ? 'succeeded' : r.error.code).toMatch(/^STORE_(WRITE_FAILED|UNAVAILABLE)$/);
