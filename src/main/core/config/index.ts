@@ -1,2 +1,3 @@
-export { fallbackPolicy, loadPolicy, parsePolicy, policyPath, storeOf, type LoadedPolicy } from './policy';
+export { fallbackPolicy, parsePolicy, policyPath, storeOf, type LoadedPolicy } from './policy';
+export { loadPolicy } from './load';
 export { openSettings, userDataDir, type Settings } from './settings';

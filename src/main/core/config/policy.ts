@@ -290,13 +290,3 @@ export interface LoadPolicyOptions {
   /** Windows: runs the machine file's permission check (tests give their own). */
   runPowerShell?: import('./machine-trust').PsRun;
 }
-
-/** Reads and validates the policy: `file` alone when given (the CLI's --policy), else the layers. */
-export async function loadPolicy(opts: LoadPolicyOptions = {}): Promise<LoadedPolicy> {
-  if (opts.file) {
-    const file = resolve(opts.file);
-    return parsePolicy(await readPolicyDocument(file), file);
-  }
-  const { loadLayeredPolicy } = await import('./policy-layers');
-  return loadLayeredPolicy(opts);
-}
