@@ -195,8 +195,14 @@ describe('private folders across runs', { timeout: 240_000 }, () => {
     expect(readdirSync(p.tmp)).toEqual([`certdesk-${process.pid}-${start}-Living`]);
   });
 
-  it.each(['tool:1', 'tool:2'])('Ctrl-C (SIGINT) at %s of a renewal leaves no key file in TMPDIR', async (at) => {
-    const p = await pc();
+  // keyStorage "software" runs pk12util -i (a temporary PKCS#12) then vfychain; "store" only
+  // vfychain (the key never leaves the db's token). Each tool run of each custody is a kill.
+  it.each([
+    ['software', 'tool:1'],
+    ['software', 'tool:2'],
+    ['store', 'tool:1'],
+  ])('Ctrl-C (SIGINT) with keyStorage %s at %s of a renewal leaves no key file in TMPDIR', async (keyStorage, at) => {
+    const p = await pc({ keyStorage });
     const account = await bank.seedAccount(`sigint-${n}`, 20, 'pw-sigint');
     await importP12(p.db, account.p12Path, account.p12Password);
     const r = await p.certdesk(['renew', '--yes', '--json'], { CERTDESK_TEST_KILL_AT: at, CERTDESK_TEST_KILL_SIGNAL: 'SIGINT' });
