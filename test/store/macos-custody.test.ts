@@ -12,9 +12,13 @@ import { derToPem } from '../../src/main/core/pki';
 import { buildNameDer } from '../../src/main/core/pki/name';
 import { createMacStore, keyCustodianFor } from '../../src/main/core/store';
 import { createMacKeyCustodian, MAC_ATTRIBUTE_OIDS } from '../../src/main/core/store/macos/custodian';
-import { keychainOf, SECURITY } from '../../src/main/core/store/macos/store';
+import { keychainOf, SECURITY, type MacStoreOptions } from '../../src/main/core/store/macos/store';
+import type { CommandRunner } from '../../src/main/core/store';
 import { ok, scriptedRunner, type Call } from './fake-runner';
 import { makeTestPki, type TestCert, type TestPki } from './pki-fixture';
+
+/** The custodian as the keychain's store offers it (the store it imports through). */
+const macCustodian = (run: CommandRunner, opts: MacStoreOptions) => createMacKeyCustodian(run, opts, createMacStore(run, opts));
 
 const UNTRUSTED = readFileSync(join(__dirname, '..', 'fixtures', 'macos', 'find-identity-untrusted.txt'), 'utf8');
 const keychain = '/Users/taro/Library/Keychains/login.keychain-db';
@@ -58,7 +62,7 @@ describe('macOS key custody (software, imported non-extractable)', () => {
 
   it('createRequest: the key and request made in CertDesk, no command run; the subject kept byte for byte', async () => {
     const r = scriptedRunner();
-    const cust = createMacKeyCustodian(r.run, { productVersion: '15.1', keychain, tempRoot });
+    const cust = macCustodian(r.run, { productVersion: '15.1', keychain, tempRoot });
     expect(cust.storage).toBe('software');
     expect(cust.describe()).toContain(keychain);
     const req = await cust.createRequest({ keyType: 'ecdsaP256', subjectDer: SUBJECT, label: 'x' });
@@ -73,7 +77,7 @@ describe('macOS key custody (software, imported non-extractable)', () => {
 
   it('attach: security import <0600 file> -k <keychain> -f pkcs12 -x -P <random>, the file removed, read back as an identity', async () => {
     const r = scriptedRunner();
-    const cust = createMacKeyCustodian(r.run, { productVersion: '15.1', keychain, tempRoot });
+    const cust = macCustodian(r.run, { productVersion: '15.1', keychain, tempRoot });
     const req = await cust.createRequest({ keyType: 'rsa2048', subjectDer: SUBJECT, label: 'x' });
     const leaf = pki.client({ subject: '/C=JP/O=テスト銀行/CN=山田 太郎', days: 300, keyPem: derToPem(req.softwarePkcs8!, 'PRIVATE KEY') });
     let file = '';
@@ -109,7 +113,7 @@ describe('macOS key custody (software, imported non-extractable)', () => {
 
   it('attach refusals, before any command: no key from the journal, a certificate for another key', async () => {
     const r = scriptedRunner();
-    const cust = createMacKeyCustodian(r.run, { productVersion: '14.4', keychain, tempRoot });
+    const cust = macCustodian(r.run, { productVersion: '14.4', keychain, tempRoot });
     const req = await cust.createRequest({ keyType: 'rsa2048', subjectDer: SUBJECT, label: 'x' });
     const other = pki.client({ subject: '/CN=Other', days: 30 });
     expect((await caught(cust.attach({ keyId: req.keyId, certificateDer: other.der, chainDer: [], friendlyName: 'x' }))).detail?.reason).toBe('NO_SOFTWARE_KEY');
@@ -122,7 +126,7 @@ describe('macOS key custody (software, imported non-extractable)', () => {
 
   it('hasKey: an identity in the keychain with that public key; removeKey runs nothing', async () => {
     const r = scriptedRunner();
-    const cust = createMacKeyCustodian(r.run, { productVersion: '14.4', keychain, tempRoot });
+    const cust = macCustodian(r.run, { productVersion: '14.4', keychain, tempRoot });
     const req = await cust.createRequest({ keyType: 'rsa2048', subjectDer: SUBJECT, label: 'x' });
     const leaf = pki.client({ subject: '/CN=Yamada', days: 30, keyPem: derToPem(req.softwarePkcs8!, 'PRIVATE KEY') });
     r.push(() => findCertificate([leaf]), () => findIdentity([leaf]), () => findCertificate([leaf]), () => findIdentity([]));

@@ -10,8 +10,8 @@ import { CoreError } from '../../errors';
 import { buildCsr, exportPkcs8, generateKeyPair, sha256Hex } from '../../pki';
 import { certFacts } from '../certs';
 import type { AttachOptions, KeyCustodian, KeyRequest, KeyRequestSpec } from '../custody';
-import type { CommandRunner, StoredIdentity } from '../types';
-import { createMacStore, keychainOf, readKeychain, SECURITY, type MacStoreOptions } from './store';
+import type { CertificateStore, CommandRunner, StoredIdentity } from '../types';
+import { keychainOf, readKeychain, SECURITY, type MacStoreOptions } from './keychain';
 
 /** Request attributes this custodian can carry: none (buildCsr writes none). */
 export const MAC_ATTRIBUTE_OIDS: readonly string[] = [];
@@ -24,8 +24,8 @@ function spkiOfCert(der: Uint8Array): Uint8Array {
   return new Uint8Array(certFacts(der).cert.publicKey.export({ format: 'der', type: 'spki' }));
 }
 
-export function createMacKeyCustodian(run: CommandRunner, opts: MacStoreOptions): KeyCustodian {
-  const store = createMacStore(run, opts);
+/** `store` is the keychain's adapter the key is imported through (the store that offers this custodian). */
+export function createMacKeyCustodian(run: CommandRunner, opts: MacStoreOptions, store: CertificateStore): KeyCustodian {
   const sec = (args: string[]) => run(SECURITY, args, { timeoutMs: opts.timeoutMs ?? 60_000 });
   return {
     storage: 'software',

@@ -1,64 +1,21 @@
 // The macOS adapter: the login keychain through /usr/bin/security.
 import { randomBytes } from 'node:crypto';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import type { KeyStorage } from '../../../../shared/policy';
 import { CoreError } from '../../errors';
 import { buildPkcs12 } from '../../pki';
-import { certFacts, chainsToAnchor, commonNameOf, normHex, tryCertFacts, verifyTrusted } from '../certs';
+import { certFacts, chainsToAnchor, commonNameOf, normHex, verifyTrusted } from '../certs';
 import { macosProfile, type Pkcs12Profile } from '../pkcs12-profile';
 import { withPrivateDir } from '../temp';
 import type { HasKeyCustodian, KeyCustodian } from '../custody';
 import type { CertificateStore, CommandRunner, InstallOptions, RunResult, StoredIdentity } from '../types';
 import { createMacKeyCustodian } from './custodian';
-import { parseFindCertificate, parseFindIdentity, parseSecurityError, type MacCertBlock } from './parse';
+import { keychainOf, macFailure, readKeychain, SECURITY, type Item, type MacStoreOptions } from './keychain';
 
-export interface MacStoreOptions {
-  /** `sw_vers -productVersion`: picks the PKCS#12 profile. */
-  productVersion: string;
-  /** Default: ~/Library/Keychains/login.keychain-db. */
-  keychain?: string;
-  tempRoot?: string;
-  timeoutMs?: number;
-}
-
-export const SECURITY = '/usr/bin/security';
-
-/** The keychain an adapter works on: the policy's, else the user's login keychain. */
-export function keychainOf(opts: Pick<MacStoreOptions, 'keychain'>): string {
-  return opts.keychain ?? join(homedir(), 'Library', 'Keychains', 'login.keychain-db');
-}
+// Where tests and callers have always found them.
+export { keychainOf, macFailure, readKeychain, SECURITY, type Item, type MacStoreOptions };
 
 export function createMacStore(run: CommandRunner, opts: MacStoreOptions): CertificateStore {
   return new MacStore(run, opts);
-}
-
-export interface Item {
-  block: MacCertBlock;
-  sha256: string; // lowercase
-  hasKey: boolean;
-  label?: string;
-}
-
-/**
- * Every certificate of the keychain and whether it is an identity (paired with its private
- * key). find-identity without -v lists an identity whether or not macOS trusts its chain
- * ("Matching identities", with CSSMERR_TP_NOT_TRUSTED appended): the pairing is macOS's
- * own, by the key's public-key hash; trust is never asked of macOS.
- */
-export async function readKeychain(sec: (args: string[]) => Promise<RunResult>, keychain: string): Promise<Item[]> {
-  // -Z prints the hashes (it does not select by one, fixtures §8.1): filter here.
-  const certs = await sec(['find-certificate', '-a', '-Z', '-p', keychain]);
-  if (certs.code !== 0) throw macFailure(certs, 'read', keychain);
-  const ids = await sec(['find-identity', keychain]);
-  if (ids.code !== 0) throw macFailure(ids, 'read', keychain);
-  const identities = new Map(parseFindIdentity(ids.stdout).map((i) => [i.sha1, i]));
-  return parseFindCertificate(certs.stdout).flatMap((block) => {
-    const facts = tryCertFacts(block.der);
-    if (!facts) return [];
-    const id = identities.get(block.sha1);
-    return [{ block, sha256: facts.sha256, hasKey: id !== undefined, ...(id ? { label: id.label } : {}) }];
-  });
 }
 
 class MacStore implements CertificateStore, HasKeyCustodian {
@@ -85,7 +42,7 @@ class MacStore implements CertificateStore, HasKeyCustodian {
    * inside it through `security`. `tpm` and `pkcs11` are refused with what to set instead.
    */
   keyCustodian(storage: KeyStorage): KeyCustodian {
-    if (storage === 'software' || storage === 'store') return createMacKeyCustodian(this.run, this.opts);
+    if (storage === 'software' || storage === 'store') return createMacKeyCustodian(this.run, this.opts, this);
     const what = storage === 'tpm' ? 'CertDesk makes no keys in a Mac\'s Secure Enclave (a Mac has no TPM)' : 'CertDesk does not use PKCS#11 modules on macOS (a smart card appears in the keychain through its CryptoTokenKit driver)';
     throw new CoreError('STORE_UNAVAILABLE', `keyStorage "${storage}" is not available on macOS. ${what}. Ask IT to set keyStorage "store" or "software" for Macs: the key is then imported into the login keychain as non-extractable.`, {
       reason: 'CUSTODIAN_UNAVAILABLE',
@@ -179,26 +136,4 @@ class MacStore implements CertificateStore, HasKeyCustodian {
 
 function toIdentity(i: Item): StoredIdentity {
   return { fingerprint: i.sha256, certificateDer: i.block.der, hasPrivateKey: i.hasKey, ...(i.label ? { nickname: i.label } : {}) };
-}
-
-export function macFailure(r: RunResult, action: 'read' | 'write', keychain: string, profile?: Pkcs12Profile): CoreError {
-  const e = parseSecurityError(r.stderr);
-  const msg = e?.message ?? (r.stderr.trim().split(/\r?\n/)[0] ?? '');
-  const detail = (reason: string) => ({ reason, exitCode: r.code, ...(e ? { function: e.fn } : {}) });
-  if (/MAC verification failed|passphrase you entered is not correct/i.test(msg)) {
-    const hint = profile === 'legacy' ? '' : ' If this Mac runs a macOS older than it reports, it cannot read AES-encrypted PKCS#12.';
-    return new CoreError('STORE_WRITE_FAILED', `macOS refused the temporary PKCS#12 file ("${msg}").${hint} Export diagnostics and contact support.`, detail('PKCS12_REJECTED'));
-  }
-  if (/User interaction is not allowed|keychain is locked|interaction/i.test(msg)) {
-    return new CoreError('STORE_UNAVAILABLE', 'The login keychain is locked. Unlock it (Keychain Access, or log in again), then try again.', detail('KEYCHAIN_LOCKED'));
-  }
-  if (/keychain could not be found|No such keychain/i.test(msg)) {
-    return new CoreError('STORE_UNAVAILABLE', `The keychain ${keychain} does not exist. Check the keychain set in policy, or repair it in Keychain Access.`, detail('KEYCHAIN_MISSING'));
-  }
-  if (/Unable to decode|Unknown format|format unsupported/i.test(msg)) {
-    return new CoreError('STORE_WRITE_FAILED', `macOS could not read the certificate data ("${msg}"). Export diagnostics and contact support.`, detail('BAD_DER'));
-  }
-  return action === 'write'
-    ? new CoreError('STORE_WRITE_FAILED', `Writing into ${keychain} failed: ${msg || `exit code ${r.code}`}. Unlock the login keychain and try again.`, detail('TOOL_ERROR'))
-    : new CoreError('STORE_UNAVAILABLE', `Reading ${keychain} failed: ${msg || `exit code ${r.code}`}. Unlock the login keychain and try again.`, detail('TOOL_ERROR'));
 }

@@ -21,7 +21,7 @@ import { buildInf, infBytes, KSP_SOFTWARE, KSP_TPM } from './certreq-inf';
 import { certKeyId, keyTypeOf, readRequestFile, spkiKeyId } from './certreq-request';
 import { constrainedLanguage, INSTALL_RESPONSE_SCRIPT, KEY_LIST_SCRIPT, provePairing, REMOVE_PENDING_SCRIPT } from './key-scripts';
 import { parseCertRows, type WinCertRow } from './parse';
-import { IMPORT_CA_SCRIPT, POWERSHELL, PS_ARGS, winFailure } from './store';
+import { IMPORT_CA_SCRIPT, POWERSHELL, PS_ARGS, winFailure } from './powershell';
 
 export const CERTREQ = system32Tool(process.env, 'certreq.exe');
 

@@ -6,7 +6,6 @@
 import { randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
 import { win32 } from 'node:path';
-import { system32Tool } from '../../../../shared/windows-tools';
 import { CoreError } from '../../errors';
 import { buildPkcs12 } from '../../pki';
 import { certFacts, chainsToAnchor, commonNameOf, normHex, tryCertFacts, verifyTrusted } from '../certs';
@@ -18,7 +17,11 @@ import { createSoftwareCustodian } from '../software-custody';
 import type { CertificateStore, CommandRunner, InstallOptions, RunResult, StoredIdentity } from '../types';
 import { createWindowsKeyCustodian } from './certreq';
 import { provePairing } from './key-scripts';
-import { certutilSucceeded, parseCertRows, parseCertutilFailure, type WinCertRow } from './parse';
+import { certutilSucceeded, parseCertRows, type WinCertRow } from './parse';
+import { CERTUTIL, IMPORT_CA_SCRIPT, POWERSHELL, PS_ARGS, winFailure } from './powershell';
+
+// Where tests and callers have always found them.
+export { CERTUTIL, IMPORT_CA_SCRIPT, POWERSHELL, PS_ARGS, winFailure };
 
 export interface WindowsStoreOptions {
   /** Windows build number (os.release() "10.0.<build>"): picks the PKCS#12 profile. */
@@ -28,11 +31,6 @@ export interface WindowsStoreOptions {
   tempRoot?: string;
   timeoutMs?: number;
 }
-
-// By full path: Node on Windows runs a bare name from the current folder before PATH.
-export const POWERSHELL = system32Tool(process.env, 'WindowsPowerShell\\v1.0\\powershell.exe');
-export const CERTUTIL = system32Tool(process.env, 'certutil.exe');
-export const PS_ARGS = ['-NoProfile', '-NonInteractive', '-Command'];
 
 export const LIST_SCRIPT = [
   "$ErrorActionPreference = 'Stop'",
@@ -53,11 +51,6 @@ export const IMPORT_SCRIPT = [
 export const REMOVE_SCRIPT = [
   "$ErrorActionPreference = 'Stop'",
   "Remove-Item -Path ('Cert:\\CurrentUser\\My\\' + $env:CERTDESK_THUMBPRINT) -DeleteKey",
-].join('; ');
-
-export const IMPORT_CA_SCRIPT = [
-  "$ErrorActionPreference = 'Stop'",
-  "Import-Certificate -FilePath $env:CERTDESK_CERT_FILE -CertStoreLocation ('Cert:\\CurrentUser\\' + $env:CERTDESK_STORE) | Out-Null",
 ].join('; ');
 
 export function createWindowsStore(run: CommandRunner, opts: WindowsStoreOptions): CertificateStore {
@@ -201,32 +194,4 @@ class WindowsStore implements CertificateStore, HasKeyCustodian {
 
 function toIdentity(r: WinCertRow, sha256: string): StoredIdentity {
   return { fingerprint: sha256, certificateDer: r.rawDer ?? new Uint8Array(), hasPrivateKey: r.hasPrivateKey, nickname: r.friendlyName || undefined };
-}
-
-/** Keys on HRESULTs and English .NET/PowerShell texts; certutil's second line is localised and not read. */
-export function winFailure(r: RunResult, action: 'read' | 'write', profile?: Pkcs12Profile): CoreError {
-  const text = `${r.stderr}\n${r.stdout}`;
-  const cu = parseCertutilFailure(text);
-  const hresult = cu?.hresult ?? /0x[0-9a-fA-F]{8}/.exec(text)?.[0]?.toLowerCase();
-  const detail = (reason: string) => ({ reason, ...(hresult ? { hresult } : {}), exitCode: r.code });
-  if (hresult === '0x80070056' || /different password|network password is not correct|ERROR_INVALID_PASSWORD/i.test(text)) {
-    const hint = profile === 'modern' ? ' This Windows may be older than it reports and not read AES-encrypted PKCS#12: update Windows, or ask IT.' : '';
-    return new CoreError('STORE_WRITE_FAILED', `Windows refused the temporary PKCS#12 file ("wrong password").${hint} Export diagnostics and contact support.`, detail('PKCS12_REJECTED'));
-  }
-  if (hresult === '0x80070005' || /Access is denied|UnauthorizedAccess/i.test(text)) {
-    return new CoreError('STORE_WRITE_FAILED', 'Windows denied access to the certificate store. Sign in as the user who uses the bank, or ask IT to check the store permissions.', detail('ACCESS_DENIED'));
-  }
-  if (hresult === '0x80092002' || /encode or decode|CRYPT_E_BAD_ENCODE/i.test(text)) {
-    return new CoreError('STORE_WRITE_FAILED', 'Windows could not decode the certificate data. Export diagnostics and contact support.', detail('BAD_DER'));
-  }
-  if (hresult === '0x80092007' || /CRYPT_E_SELF_SIGNED/.test(text)) {
-    return new CoreError('STORE_WRITE_FAILED', 'Windows refused a self-signed certificate in this store. Export diagnostics and contact support.', detail('SELF_SIGNED'));
-  }
-  if (/is not recognized as|CommandNotFoundException/i.test(text)) {
-    return new CoreError('STORE_UNAVAILABLE', 'A PowerShell command CertDesk needs (PKI module) is missing on this Windows. Ask IT to restore Windows PowerShell 5.1 with its PKI module.', detail('TOOL_MISSING'));
-  }
-  const line = (r.stderr.trim() || r.stdout.trim()).split(/\r?\n/)[0]?.slice(0, 200) ?? '';
-  return action === 'write'
-    ? new CoreError('STORE_WRITE_FAILED', `Writing into the Windows certificate store failed: ${line || `exit code ${r.code}`}. Try again; if it persists, export diagnostics.`, detail('TOOL_ERROR'))
-    : new CoreError('STORE_UNAVAILABLE', `Reading the Windows certificate store failed: ${line || `exit code ${r.code}`}. Try again; if it persists, export diagnostics.`, detail('TOOL_ERROR'));
 }
