@@ -1,7 +1,7 @@
 // The error panel's "what to do" line when the core promises that the next start finishes the
 // job: the promise, never the code's own advice (KEY_MISSING's would send the user to another PC).
 import { describe, expect, it } from 'vitest';
-import { todoKey } from '../../src/renderer/src/components/ErrorPanel';
+import { textKey, todoKey } from '../../src/renderer/src/components/ErrorPanel';
 import { en } from '../../src/renderer/src/i18n/en';
 import { ja } from '../../src/renderer/src/i18n/ja';
 
@@ -18,5 +18,15 @@ describe('todoKey', () => {
     expect(ja.error.resumesAtStart).toContain('ホームに戻る');
     expect(ja.error.home).toBe('ホームに戻る');
     expect(en.error.resumesAtStart).toContain(en.error.home);
+  });
+  it('a token PIN reason has its own words, not the store code\'s "cannot be opened"', () => {
+    const pin = { code: 'STORE_UNAVAILABLE' as const, detail: { reason: 'PIN_REQUIRED' } };
+    expect(textKey(pin)).toBe('errorReasons.PIN_REQUIRED');
+    expect(todoKey(pin)).toBe('errorReasons.PIN_REQUIRED.todo');
+    expect(textKey({ code: 'STORE_UNAVAILABLE', detail: { reason: 'TOOL_MISSING' } })).toBe('errors.STORE_UNAVAILABLE');
+    for (const r of ['PIN_REQUIRED', 'PIN_INCORRECT', 'PIN_LOCKED'] as const) {
+      for (const cat of [ja, en]) expect(Object.values(cat.errorReasons[r]).every((v) => v.length > 0)).toBe(true);
+    }
+    expect(ja.errorReasons.PIN_REQUIRED.happened).toContain('何も変更していません');
   });
 });

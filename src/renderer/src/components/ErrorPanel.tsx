@@ -20,7 +20,16 @@ export function errorVars(error: ApiError, lang: Language): Record<string, strin
  * (e.g. KEY_MISSING's "use the PC that obtained it") would send the user the wrong way.
  */
 export function todoKey(error: Pick<ApiError, 'code' | 'detail'>): string {
-  return error.detail?.resumesAtStart === true ? 'error.resumesAtStart' : `errors.${error.code}.todo`;
+  return error.detail?.resumesAtStart === true ? 'error.resumesAtStart' : `${textKey(error)}.todo`;
+}
+
+/** Reasons whose words differ from their code's: a token's PIN is not "the store cannot be opened". */
+const REASONS_WITH_OWN_WORDS: readonly string[] = ['PIN_REQUIRED', 'PIN_INCORRECT', 'PIN_LOCKED'];
+
+/** The catalog entry (title, happened, todo): the reason's own where it has one, else the code's. */
+export function textKey(error: Pick<ApiError, 'code' | 'detail'>): string {
+  const reason = error.detail?.reason;
+  return typeof reason === 'string' && REASONS_WITH_OWN_WORDS.includes(reason) ? `errorReasons.${reason}` : `errors.${error.code}`;
 }
 
 interface Props {
@@ -42,7 +51,7 @@ interface Props {
 export function ErrorPanel({ error, lang, onRetry, onHome, onAcquire, onNewPc, titleAsHeading = false }: Props) {
   const { t } = useTranslation();
   const vars = errorVars(error, lang);
-  const key = `errors.${error.code}`;
+  const key = textKey(error);
   const helpdesk = [
     `CertDesk ${t('error.code')}: ${error.code}`,
     `${t(`${key}.title`)}`,

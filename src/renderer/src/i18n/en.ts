@@ -208,6 +208,23 @@ export const en: typeof ja = {
     managed: 'Managed by your organisation',
     saved: 'Settings saved.',
   },
+  errorReasons: {
+    PIN_REQUIRED: {
+      title: 'No PIN was entered',
+      happened: 'The PIN of the device (token) that keeps the certificate\'s key was not entered, so CertDesk stopped. Nothing was changed.',
+      todo: 'Start again and enter the PIN. If you do not know it, ask your IT staff.',
+    },
+    PIN_INCORRECT: {
+      title: 'The PIN is wrong',
+      happened: 'The PIN entered does not match the PIN of the device (token) that keeps the key. Nothing was changed.',
+      todo: 'Check the PIN and start again. Repeated wrong PINs may lock the device; if unsure, ask your IT staff.',
+    },
+    PIN_LOCKED: {
+      title: 'The PIN is locked',
+      happened: 'The PIN of the device (token) that keeps the key is locked after repeated wrong entries. Nothing was changed.',
+      todo: 'Ask your IT staff to unlock the PIN, then start again.',
+    },
+  },
   error: {
     heading: 'Error',
     happened: 'What happened',
