@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { API_EVENTS, type ApiEvent, type CertDeskEvents, type Language, type SettingsView } from '../../shared/contract';
 import { serveRenderer } from './protocol';
 import { createChromiumTransport } from '../net/chromium-transport';
-import { createProxyAuthBroker } from '../net/proxy-auth';
+import { createProxyAuthBroker, type ProxyAuthPrompt } from '../net/proxy-auth';
 import { proxyAuthWindow, type ProxyAuthWindow } from '../net/proxy-auth-window';
 import { composeCoreOrFailing } from '../core/compose';
 import { createDesktopApi } from './desktop-api';
@@ -39,10 +39,32 @@ export async function runDesktop(): Promise<void> {
   protocol.handle(APP_SCHEME, (request) => serveRenderer(RENDERER, request));
 
   let win: BrowserWindow | null = null;
-  // The proxy sign-in dialog of the window now open (its pending requests end with it).
-  let proxyDialog: ProxyAuthWindow | null = null;
-  // The token PIN dialog of that window, the same way.
-  let pinDialog: ProxyAuthWindow<PinPrompt> | null = null;
+  // A dialog of the window now open, asked by a broker (the proxy sign-in, the token PIN): the
+  // broker's deps, and `attach` for each new window (its pending requests end with it).
+  const windowDialog = <P>(
+    show: (target: BrowserWindow['webContents'], id: string, prompt: P) => void,
+    closedEvent: 'proxyAuthClosed' | 'pinClosed',
+    cancel: (id: string) => void,
+  ) => {
+    let dialog: ProxyAuthWindow<P> | null = null;
+    return {
+      attach(w: BrowserWindow) {
+        const target = w.webContents;
+        dialog = proxyAuthWindow<P>(w, (id, prompt) => show(target, id, prompt), cancel);
+      },
+      newId: randomUUID,
+      closed: (id: string) => sendEvent(closedEvent, { id }),
+      ask(id: string, prompt: P) {
+        if (!win || win.isDestroyed() || !dialog) return false;
+        focus(win);
+        return dialog.ask(id, prompt);
+      },
+    };
+  };
+  // A proxy's Basic/Digest challenge: the window's sign-in dialog, answered by id.
+  const proxyDialog = windowDialog<ProxyAuthPrompt>((to, id, prompt) => emit(to, 'proxyAuth', { id, ...prompt }), 'proxyAuthClosed', (id) => proxyAuth.answer(id, null));
+  // keyStorage tpm / pkcs11: the token's PIN, asked in the window when a renewal or 取得 starts.
+  const pinDialog = windowDialog<PinPrompt>((to, id, prompt) => emit(to, 'pinRequest', { id, ...prompt }), 'pinClosed', (id) => pinBroker.answer(id, null));
   let tray: TrayHandle | null = null;
   let language: Language = 'ja';
   const strings = () => stringsFor(language);
@@ -54,9 +76,8 @@ export async function runDesktop(): Promise<void> {
   const showWindow = () => {
     if (!win || win.isDestroyed()) {
       win = createMainWindow({ preload: PRELOAD, title: strings().appTitle, icon: ICON, show: true });
-      const target = win.webContents;
-      proxyDialog = proxyAuthWindow(win, (id, prompt) => emit(target, 'proxyAuth', { id, ...prompt }), (id) => proxyAuth.answer(id, null));
-      pinDialog = proxyAuthWindow<PinPrompt>(win, (id, prompt) => emit(target, 'pinRequest', { id, ...prompt }), (id) => pinBroker.answer(id, null));
+      proxyDialog.attach(win);
+      pinDialog.attach(win);
       win.on('closed', () => {
         win = null;
       });
@@ -77,26 +98,8 @@ export async function runDesktop(): Promise<void> {
     },
   });
 
-  // A proxy's Basic/Digest challenge: the window's sign-in dialog, answered by id.
-  const proxyAuth = createProxyAuthBroker({
-    newId: randomUUID,
-    closed: (id) => sendEvent('proxyAuthClosed', { id }),
-    ask: (id, prompt) => {
-      if (!win || win.isDestroyed() || !proxyDialog) return false;
-      focus(win);
-      return proxyDialog.ask(id, prompt);
-    },
-  });
-  // keyStorage tpm / pkcs11: the token's PIN, asked in the window when a renewal or 取得 starts.
-  const pinBroker = createPinBroker({
-    newId: randomUUID,
-    closed: (id) => sendEvent('pinClosed', { id }),
-    ask: (id, prompt) => {
-      if (!win || win.isDestroyed() || !pinDialog) return false;
-      focus(win);
-      return pinDialog.ask(id, prompt);
-    },
-  });
+  const proxyAuth = createProxyAuthBroker(proxyDialog);
+  const pinBroker = createPinBroker(pinDialog);
   const chromium = createChromiumTransport({ proxyAuth });
   const wiring = await composeCoreOrFailing({
     // `npm run demo` points an unpackaged app at its demo policy; a packaged app reads

@@ -11,6 +11,7 @@ import {
   validateProxyAuthAnswer,
   PIN_ANSWER_CHANNEL,
   PROXY_AUTH_ANSWER_CHANNEL,
+  type ApiError,
   type ApiEvent,
   type CertDeskApi,
   type CertDeskEvents,
@@ -47,44 +48,46 @@ export function emit<E extends ApiEvent>(target: Pick<WebContents, 'send' | 'isD
 }
 
 /**
- * The proxy sign-in dialog's answer: the same two checks as a contract call (CertDesk's own
- * frame; an id and an answer of the right shape), then to the broker, which knows the id.
+ * A window dialog's answer channel: the same two checks as a contract call (CertDesk's own
+ * frame; an id and an answer of the right shape, whose error names the field and never echoes
+ * the value), then a field-by-field copy (nothing else from the renderer's object) to the
+ * broker, which knows the id.
  */
+function registerAnswer<A>(
+  ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>,
+  channel: string,
+  validate: (args: unknown[]) => ApiError | null,
+  copy: (answer: A) => A,
+  broker: { answer(id: string, answer: A | null): boolean },
+  isTrustedSender: SenderCheck,
+): () => void {
+  ipcMain.handle(channel, (event, ...args: unknown[]): Result<{ accepted: boolean }> => {
+    if (!isTrustedSender(event)) {
+      return { ok: false, error: { code: 'INVALID_INPUT', message: 'Refused: the call did not come from CertDesk\'s own window.', detail: { field: 'sender' } } };
+    }
+    const invalid = validate(args);
+    if (invalid) return { ok: false, error: invalid };
+    const [id, answer] = args as [string, A | null];
+    return { ok: true, value: { accepted: broker.answer(id, answer ? copy(answer) : null) } };
+  });
+  return () => ipcMain.removeHandler(channel);
+}
+
+/** The proxy sign-in dialog's answer, to the proxy-auth broker. */
 export function registerProxyAuthAnswer(
   ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>,
   broker: { answer(id: string, answer: ProxyAuthAnswer | null): boolean },
   isTrustedSender: SenderCheck,
 ): () => void {
-  ipcMain.handle(PROXY_AUTH_ANSWER_CHANNEL, (event, ...args: unknown[]): Result<{ accepted: boolean }> => {
-    if (!isTrustedSender(event)) {
-      return { ok: false, error: { code: 'INVALID_INPUT', message: 'Refused: the call did not come from CertDesk\'s own window.', detail: { field: 'sender' } } };
-    }
-    const invalid = validateProxyAuthAnswer(args);
-    if (invalid) return { ok: false, error: invalid };
-    const [id, answer] = args as [string, ProxyAuthAnswer | null];
-    // Copied field by field: nothing else from the renderer's object reaches the broker.
-    const copy = answer ? { username: answer.username, password: answer.password, remember: answer.remember } : null;
-    return { ok: true, value: { accepted: broker.answer(id, copy) } };
-  });
-  return () => ipcMain.removeHandler(PROXY_AUTH_ANSWER_CHANNEL);
+  const copy = (a: ProxyAuthAnswer): ProxyAuthAnswer => ({ username: a.username, password: a.password, remember: a.remember });
+  return registerAnswer(ipcMain, PROXY_AUTH_ANSWER_CHANNEL, validateProxyAuthAnswer, copy, broker, isTrustedSender);
 }
 
-/** The PIN dialog's answer: checked like the proxy sign-in's, then to the PIN broker. */
+/** The PIN dialog's answer, to the PIN broker (a PIN must not reach a message or a log). */
 export function registerPinAnswer(
   ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>,
   broker: { answer(id: string, answer: PinAnswer | null): boolean },
   isTrustedSender: SenderCheck,
 ): () => void {
-  ipcMain.handle(PIN_ANSWER_CHANNEL, (event, ...args: unknown[]): Result<{ accepted: boolean }> => {
-    if (!isTrustedSender(event)) {
-      return { ok: false, error: { code: 'INVALID_INPUT', message: 'Refused: the call did not come from CertDesk\'s own window.', detail: { field: 'sender' } } };
-    }
-    // The error names the field, never echoes the value: a PIN must not reach a message or a log.
-    const invalid = validatePinAnswer(args);
-    if (invalid) return { ok: false, error: invalid };
-    const [id, answer] = args as [string, PinAnswer | null];
-    const copy = answer ? { pin: answer.pin, remember: answer.remember } : null;
-    return { ok: true, value: { accepted: broker.answer(id, copy) } };
-  });
-  return () => ipcMain.removeHandler(PIN_ANSWER_CHANNEL);
+  return registerAnswer(ipcMain, PIN_ANSWER_CHANNEL, validatePinAnswer, (a: PinAnswer): PinAnswer => ({ pin: a.pin, remember: a.remember }), broker, isTrustedSender);
 }

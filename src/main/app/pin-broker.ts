@@ -9,6 +9,8 @@
 // reloaded, renderer gone: proxy-auth-window.ts), or PIN_DIALOG_TIMEOUT_MS; the operation
 // then fails with PIN_REQUIRED and can be started again.
 
+import { createWindowQuestions, type Timers } from '../net/window-question';
+
 /** What the window is asked (the contract's PinRequest, without the id). */
 export interface PinPrompt {
   /** The token's label (CK_TOKEN_INFO.label): the dialog names it. */
@@ -45,56 +47,14 @@ export interface PinBrokerDeps {
   /** Default PIN_DIALOG_TIMEOUT_MS. */
   dialogTimeoutMs?: number;
   /** Default the global setTimeout/clearTimeout (tests pass a clock they drive). */
-  timers?: { set(fire: () => void, ms: number): unknown; clear(handle: unknown): void };
+  timers?: Timers;
 }
 
-const realTimers = {
-  set: (fire: () => void, ms: number): unknown => setTimeout(fire, ms),
-  clear: (handle: unknown) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
-
 export function createPinBroker(deps: PinBrokerDeps): PinBroker {
-  const timers = deps.timers ?? realTimers;
-  const timeoutMs = deps.dialogTimeoutMs ?? PIN_DIALOG_TIMEOUT_MS;
-  const pending = new Map<string, (a: PinAnswer | null) => void>();
-  // The dialog now up (or none): the next question starts when it has ended.
-  let line: Promise<unknown> = Promise.resolve();
-
-  const show = (prompt: PinPrompt): Promise<PinAnswer | null> =>
-    new Promise((resolve) => {
-      const id = deps.newId();
-      const end = (a: PinAnswer | null) => {
-        if (!pending.delete(id)) return;
-        timers.clear(timer);
-        resolve(a && { pin: a.pin, remember: prompt.offerRemember && a.remember });
-        try {
-          deps.closed?.(id);
-        } catch {
-          // A window that cannot be told has no dialog to close.
-        }
-      };
-      pending.set(id, end);
-      const timer = timers.set(() => end(null), timeoutMs);
-      let shown: boolean;
-      try {
-        shown = deps.ask(id, prompt);
-      } catch {
-        shown = false;
-      }
-      if (!shown) end(null);
-    });
-
+  const questions = createWindowQuestions<PinPrompt, PinAnswer>({ ...deps, timeoutMs: deps.dialogTimeoutMs ?? PIN_DIALOG_TIMEOUT_MS });
   return {
-    ask(prompt) {
-      const p = line.then(() => show(prompt));
-      line = p.catch(() => undefined);
-      return p;
-    },
-    answer(id, a) {
-      const end = pending.get(id);
-      if (!end) return false;
-      end(a);
-      return true;
-    },
+    // The box is honoured only when the prompt offered it.
+    ask: (prompt) => questions.inTurn(prompt).then((a) => a && { pin: a.pin, remember: prompt.offerRemember && a.remember }),
+    answer: (id, a) => questions.answer(id, a),
   };
 }

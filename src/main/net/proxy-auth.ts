@@ -8,6 +8,8 @@
 // answer, a cancel from the window's side (closed, reloaded, navigated, renderer gone:
 // proxy-auth-window.ts), or DIALOG_TIMEOUT_MS; a challenge after that asks again.
 
+import { createWindowQuestions, type Timers } from './window-question';
+
 /** What Chromium says about the challenge (Electron's AuthInfo). */
 export interface ProxyChallenge {
   isProxy: boolean;
@@ -78,54 +80,30 @@ export interface BrokerDeps {
   /** Default DIALOG_TIMEOUT_MS. */
   dialogTimeoutMs?: number;
   /** Default the global setTimeout/clearTimeout (tests pass a clock they drive). */
-  timers?: { set(fire: () => void, ms: number): unknown; clear(handle: unknown): void };
+  timers?: Timers;
 }
 
-const realTimers = {
-  set: (fire: () => void, ms: number): unknown => setTimeout(fire, ms),
-  clear: (handle: unknown) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
-
 export function createProxyAuthBroker(deps: BrokerDeps): ProxyAuthBroker {
-  const timers = deps.timers ?? realTimers;
-  const timeoutMs = deps.dialogTimeoutMs ?? DIALOG_TIMEOUT_MS;
+  const questions = createWindowQuestions<ProxyAuthPrompt, ProxyAuthAnswer>({ ...deps, timeoutMs: deps.dialogTimeoutMs ?? DIALOG_TIMEOUT_MS });
   const remembered = new Map<string, ProxyCredentials>();
-  // Each pending request's one way to end (answer, cancel or timeout), by id.
-  const pending = new Map<string, (a: ProxyAuthAnswer | null) => void>();
   // Parallel requests to one proxy share one dialog.
   const asking = new Map<string, Promise<ProxyCredentials | null>>();
 
   const ask = (key: string, prompt: ProxyAuthPrompt): Promise<ProxyCredentials | null> => {
     const running = asking.get(key);
     if (running) return running;
-    const id = deps.newId();
-    let end!: (a: ProxyAuthAnswer | null) => void;
-    const p = new Promise<ProxyCredentials | null>((resolve) => {
-      end = (a) => {
-        // Whichever comes first ends it; everything it held is released at once, so the next
-        // challenge (even one in the same tick) opens a new dialog instead of this finished one.
-        if (!pending.delete(id)) return;
-        timers.clear(timer);
+    let ended = false;
+    const p = questions
+      .open(prompt, (a) => {
+        // Released as it ends, so the next challenge (even one in the same tick) opens a new
+        // dialog instead of this finished one.
+        ended = true;
         asking.delete(key);
         if (a?.remember) remembered.set(key, { username: a.username, password: a.password });
-        resolve(a ? { username: a.username, password: a.password } : null);
-        try {
-          deps.closed?.(id);
-        } catch {
-          // A window that cannot be told has no dialog to close.
-        }
-      };
-    });
-    pending.set(id, end);
-    asking.set(key, p);
-    const timer = timers.set(() => end(null), timeoutMs);
-    let shown: boolean;
-    try {
-      shown = deps.ask(id, prompt);
-    } catch {
-      shown = false;
-    }
-    if (!shown) end(null);
+      })
+      .then((a) => (a ? { username: a.username, password: a.password } : null));
+    // No window to ask ends it at once: nothing to share then.
+    if (!ended) asking.set(key, p);
     return p;
   };
 
@@ -139,11 +117,6 @@ export function createProxyAuthBroker(deps: BrokerDeps): ProxyAuthBroker {
       return ask(key, { host: challenge.host, port: challenge.port, realm: challenge.realm, retry: attempt > 1 });
     },
     remembers: () => remembered.size > 0,
-    answer(id, a) {
-      const end = pending.get(id);
-      if (!end) return false;
-      end(a);
-      return true;
-    },
+    answer: (id, a) => questions.answer(id, a),
   };
 }
