@@ -1,4 +1,4 @@
-// `npm run bench [-- --json] [--runs N] [--only a,b] [--rebuild]`: CertDesk against the tools a
+// `npm run bench [-- --json] [--runs N] [--only a,b] [--rebuild]` (--only takes case names: see `cases`): CertDesk against the tools a
 // user would otherwise script. Prints a table (or one JSON object per line with --json):
 // {name, ours_ms, ref_ms, ratio, runs}, medians of the same run, warm-up excluded.
 import { parseArgs } from 'node:util';
@@ -11,6 +11,7 @@ const { values } = parseArgs({
     runs: { type: 'string' },
     only: { type: 'string' },
     rebuild: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
   },
 });
 const runsOverride = values.runs ? Number(values.runs) : undefined;
@@ -23,12 +24,20 @@ const cases: Case[] = [
   { name: 'csr', runs: 21, go: async (n) => (await import('./cases/crypto')).csr(n) },
   { name: 'renew', runs: 11, go: async (n) => (await import('./cases/renewal')).renewal(n) },
   { name: 'renew-software', runs: 11, go: async (n) => (await import('./cases/renewal')).renewalSoftware(n) },
+  // The key in a token: softhsm2 (pkcs11) and swtpm behind tpm2-abrmd (tpm), each against the same shell pipeline.
+  { name: 'renew-pkcs11', runs: 11, go: async (n) => (await import('./cases/renewal')).renewalToken(n, 'pkcs11') },
+  { name: 'renew-tpm', runs: 11, go: async (n) => (await import('./cases/renewal')).renewalToken(n, 'tpm') },
   { name: 'renew-nss-tools', runs: 11, go: async (n) => (await import('./cases/renewal')).renewalNssFloor(n) },
   { name: 'status', runs: 11, go: async (n) => (await import('./cases/renewal')).status(n) },
   // status-db100/500 and renew-db100/500: a crowded db against the one-identity db.
   { name: 'crowded', runs: 7, go: async (n) => (await import('./cases/renewal')).crowded(n) },
   { name: 'renderer', runs: 9, go: async (n) => (await import('./cases/renderer')).renderer(n, { rebuild: values.rebuild }) },
 ];
+
+if (values.help) {
+  console.log(`npm run bench [-- --json] [--runs N] [--only NAME,NAME] [--rebuild]\n  --only runs the named cases: ${cases.map((c) => c.name).join(', ')}\n  --runs N overrides each case's run count (warm-up excluded)`);
+  process.exit(0);
+}
 
 // The CLI's vault needs a Secret Service: run inside a private D-Bus session with an
 // unlocked gnome-keyring and a private HOME, as scripts/run-vitest.mjs does for the tests

@@ -2,17 +2,22 @@
 // would script with openssl, curl and the NSS tools. One bank simulator; a fresh account
 // (inside the renewal window) and a fresh NSS db holding its identity for every run and side.
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startBank, type Bank } from '../../test/bank';
 import { fillDb, makeBigDb } from '../../test/store/big-db';
+import { composeCore } from '../../src/main/core/compose';
+import { withModuleToken } from '../../src/main/core/store/pkcs11/module';
+import { certificates, keyObjects } from '../../src/main/core/store/pkcs11/objects';
+import { missing, startSofthsm, startSwtpm, type TestToken } from '../../test/custody/tokens';
 import { compare, row, run, sh, type BenchRow } from '../lib';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const CLI = join(ROOT, 'bin/certdesk.js');
 
 interface World { bank: Bank; dir: string; policy: string; softwarePolicy: string; env: NodeJS.ProcessEnv; n: number; crowds: Map<number, string> }
-interface Slot { dir: string; db: string; dataDir: string; nickname: string; account: string }
+interface Slot { dir: string; db: string; dataDir: string; nickname: string; account: string; password: string }
 
 let world: World | undefined;
 
@@ -59,7 +64,7 @@ async function crowd(w: World, n: number): Promise<string> {
 }
 
 /** A fresh NSS db (empty, or a copy of a crowd of `crowded` certificates) holding a freshly seeded identity 20 days before expiry (renewable). */
-async function slot(w: World, crowded = 0): Promise<Slot> {
+async function slot(w: World, crowded = 0, withIdentity = true): Promise<Slot> {
   // An underscore keeps certutil -R's CN a UTF8String, as the bank wrote it (an ID of letters,
   // digits and '-' alone it would write as PrintableString, which the bank refuses: SUBJECT_MISMATCH).
   const account = `bench_${process.pid}_${w.n++}`;
@@ -75,10 +80,10 @@ async function slot(w: World, crowded = 0): Promise<Slot> {
   } else {
     await run('certutil', ['-N', '--empty-password', '-d', `sql:${db}`]);
   }
-  await run('pk12util', ['-i', seeded.p12Path, '-d', `sql:${db}`, '-W', seeded.p12Password]);
+  if (withIdentity) await run('pk12util', ['-i', seeded.p12Path, '-d', `sql:${db}`, '-W', seeded.p12Password]);
   // The simulator names the PKCS#12 after the account (its friendly name): NSS keeps that nickname.
   const nickname = account;
-  return { dir, db, dataDir, nickname, account };
+  return { dir, db, dataDir, nickname, account, password: seeded.password };
 }
 
 /** The same work as `certdesk renew`, as a shell pipeline: less checking (no chain, key, EKU or subject verification). */
@@ -160,21 +165,111 @@ async function renewalRow(runs: number, name: string, policyOf: (w: World) => st
       const doc = JSON.parse(res.stdout || '{}') as { ok?: boolean; result?: { removedOld?: boolean } };
       if (res.code !== 0 || !doc.ok || !doc.result?.removedOld) throw new Error(`certdesk renew failed (${res.code}): ${res.stdout}${res.stderr}`);
     },
-    ref: async (s) => {
-      const work = join(s.dir, 'pipeline');
-      mkdirSync(work);
-      const url = new URL(w.bank.url);
-      await sh(pipeline, { ...w.env, WORK: work, DBDIR: s.db, NICK: s.nickname, ACCOUNT: s.account, PW: 'bench-pw', ANCHOR: w.bank.trustAnchorPath, URL: w.bank.url, HOST: url.hostname, PORT: url.port, ESTPATH: url.pathname });
-    },
+    ref: (s) => pipelineOnce(w, s, pipeline),
     teardown: async (s) => {
-      // Both sides must leave exactly one identity (the new one) with its key.
-      const keys = (await run('certutil', ['-K', '-d', `sql:${s.db}`], { allowFail: true })).stdout.split('\n').filter((l) => /^<\s*\d+>/.test(l));
-      const certs = keys.length === 1 ? '' : (await run('certutil', ['-L', '-d', `sql:${s.db}`], { allowFail: true })).stdout;
-      rmSync(s.dir, { recursive: true, force: true });
-      if (keys.length !== 1) throw new Error(`after renewal the db holds ${keys.length} keys, expected 1:\n${keys.join('\n')}\n${certs}`);
+      try {
+        await oneKeyLeft(s);
+      } finally {
+        rmSync(s.dir, { recursive: true, force: true });
+      }
     },
   });
   return row(name, r.ours, r.ref, runs, note);
+}
+
+const DAY = 86_400_000;
+
+/** A token of its own (softhsm2, or swtpm + tpm2-pkcs11 behind tpm2-abrmd), an empty NSS db, and the identity obtained (取得) into the token. */
+interface TokenSlot extends Slot { token?: TestToken; tokenDir?: string }
+
+const TOKEN_KINDS = {
+  pkcs11: { tool: 'softhsm2', start: (d: string) => startSofthsm(d, 'CertDesk Card') },
+  // The tpm policy names no token: Debian's tpm2-pkcs11 and the label "CertDesk" are the defaults.
+  tpm: { tool: 'tpm', start: (d: string) => startSwtpm(d, 'CertDesk', { broker: true }) },
+} as const;
+
+/**
+ * Our side's untimed setup: a fresh token and NSS db, and 取得 (the core's acquire) of a seeded
+ * account (the IB administrator revoked its certificate, so 取得 is allowed) into the token,
+ * the bank's clock 355 days back so the certificate is inside its renewal window now. Each run
+ * has a token of its own: the bank renews only inside the window, and a renewed certificate is
+ * valid a year, so one identity cannot be renewed run after run.
+ */
+async function tokenSlot(w: World, storage: 'pkcs11' | 'tpm', policy: string): Promise<TokenSlot> {
+  const s: TokenSlot = await slot(w, 0, false);
+  s.tokenDir = join(s.dir, 'token');
+  s.token = await TOKEN_KINDS[storage].start(s.tokenDir);
+  await w.bank.revokeByAdmin(s.account);
+  // In this process, as test/custody's token-renewal-suite does: the command line checks its
+  // clock against the bank's Date (at most a day apart), so it cannot obtain a year back.
+  const clock = new Date(Date.now() - 355 * DAY);
+  w.bank.setClock(clock);
+  try {
+    const core = await composeCore({ policyFile: policy, store: `nss:${s.db}`, env: { ...process.env, CERTDESK_DATA_DIR: s.dataDir }, emit: () => undefined, pin: async () => s.token!.pin, now: () => clock });
+    const r = await core.service.acquire({ loginId: s.account, password: s.password });
+    await core.settle();
+    if (!r.ok) throw new Error(`取得 into the ${storage} token failed: ${JSON.stringify(r.error)}`);
+  } finally {
+    w.bank.setClock(null);
+  }
+  return s;
+}
+
+/** The whole renewal with the key in a PKCS#11 token (softhsm2) or a TPM (swtpm), against the same shell pipeline as renewal-whole. */
+export async function renewalToken(runs: number, storage: 'pkcs11' | 'tpm'): Promise<BenchRow> {
+  const why = missing(TOKEN_KINDS[storage].tool);
+  if (why) throw new Error(`keyStorage ${storage} cannot run here: ${why}`);
+  const w = await getWorld();
+  const policy = join(w.dir, `policy-${storage}.json`);
+  const pkcs11 = storage === 'pkcs11' ? { pkcs11: { module: '/usr/lib/softhsm/libsofthsm2.so', tokenLabel: 'CertDesk Card' } } : {};
+  writeFileSync(policy, JSON.stringify({ bankName: 'ベンチ銀行', endpoint: w.bank.url, trustAnchorFile: w.bank.trustAnchorPath, language: 'en', keyStorage: storage, ...pkcs11 }));
+  const r = await compare<TokenSlot>({
+    runs,
+    setup: () => slot(w),
+    setupOurs: () => tokenSlot(w, storage, policy),
+    ours: async (s) => {
+      const res = await run2(cliCommand(s.account), [CLI, 'renew', '--policy', policy, '--store', `nss:${s.db}`, '--pin-env', 'BENCH_PIN', '--yes', '--json'], {
+        env: { ...w.env, ...s.token!.env, CERTDESK_DATA_DIR: s.dataDir, BENCH_PIN: s.token!.pin },
+        allowFail: true,
+      });
+      const doc = JSON.parse(res.stdout || '{}') as { ok?: boolean; result?: { removedOld?: boolean } };
+      if (res.code !== 0 || !doc.ok || !doc.result?.removedOld) throw new Error(`certdesk renew (${storage}) failed (${res.code}): ${res.stdout}${res.stderr}`);
+    },
+    ref: (s) => pipelineOnce(w, s, PIPELINE),
+    teardown: async (s) => {
+      try {
+        if (s.token) {
+          // Our side must leave exactly one identity in the token (the new one) with its key, and no key in the db.
+          const t = s.token;
+          const mine = await withModuleToken({ module: t.module, tokenLabel: t.label, pin: t.pin }, 'read', (x) =>
+            certificates(x).filter((c) => !new X509Certificate(c.der).ca).map((c) => keyObjects(x, c.keyId).privateKeys.length));
+          if (mine.length !== 1 || mine[0] !== 1) throw new Error(`after renewal the ${storage} token holds ${mine.length} identities (keys: ${mine.join(',')}), expected 1 with its key`);
+        } else {
+          await oneKeyLeft(s);
+        }
+      } finally {
+        await s.token?.stop();
+        rmSync(s.dir, { recursive: true, force: true });
+      }
+    },
+  });
+  return row(`renewal-${storage}`, r.ours, r.ref, runs, `ours: \`certdesk renew --pin-env\` with keyStorage "${storage}" (${storage === 'tpm' ? 'swtpm + tpm2-pkcs11 behind tpm2-abrmd' : 'softhsm2'}; key made in the token, CSR signed there, EST simplereenroll over TLS with the token's key through OpenSSL's pkcs11 engine, verification, certificate written beside the key, module registered in the NSS db, old identity removed from the token); setup (untimed): a fresh token and db, 取得 into it (in-process, clocks 355 days back); ref: the same shell pipeline as renewal-whole on a fresh seeded NSS db. Default key type (RSA 2048) on both sides.`);
+}
+
+/** The administrator's shell pipeline on the slot's db (the reference side of the renewal rows). */
+async function pipelineOnce(w: World, s: Slot, pipeline: string): Promise<void> {
+  const work = join(s.dir, 'pipeline');
+  mkdirSync(work);
+  const url = new URL(w.bank.url);
+  await sh(pipeline, { ...w.env, WORK: work, DBDIR: s.db, NICK: s.nickname, ACCOUNT: s.account, PW: 'bench-pw', ANCHOR: w.bank.trustAnchorPath, URL: w.bank.url, HOST: url.hostname, PORT: url.port, ESTPATH: url.pathname });
+}
+
+/** Both sides must leave exactly one identity (the new one) with its key in the db. */
+async function oneKeyLeft(s: Slot): Promise<void> {
+  const keys = (await run('certutil', ['-K', '-d', `sql:${s.db}`], { allowFail: true })).stdout.split('\n').filter((l) => /^<\s*\d+>/.test(l));
+  if (keys.length === 1) return;
+  const certs = (await run('certutil', ['-L', '-d', `sql:${s.db}`], { allowFail: true })).stdout;
+  throw new Error(`after renewal the db holds ${keys.length} keys, expected 1:\n${keys.join('\n')}\n${certs}`);
 }
 
 /** The whole renewal against NSS's own tools with the key kept in the db (the floor the issue names). */
