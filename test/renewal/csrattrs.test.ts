@@ -3,61 +3,37 @@
 // MAC address, SHA-256). A policy that leaves keyType at its default gets the bank's key type;
 // one that sets keyType keeps it. The log says what was honoured and ignored; the preflight
 // shows it. Real NSS db, bank simulator, Node's transport.
-import { execFileSync } from 'node:child_process';
-import { randomBytes, X509Certificate } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSettings, parsePolicy } from '../../src/main/core/config';
-import { createNodeTransport } from '../../src/main/core/est';
+import { parsePolicy } from '../../src/main/core/config';
 import { pemToDer } from '../../src/main/core/pki';
-import { createRenewalService } from '../../src/main/core/renewal';
 import type { PreflightWithRequest } from '../../src/main/core/renewal/preflight';
 import { openNssStore } from '../../src/main/core/store';
-import type { Vault } from '../../src/main/core/vault';
-import { startBank, type Bank } from '../bank';
+import type { Bank } from '../bank';
+import { bankInTemp, endBankInTemp, memoryVault, nssDbHolding } from './bank-world';
+import { nodeService } from './node-service';
 
 let root: string;
 let bank: Bank;
 let n = 0;
 
-beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'certdesk-csrattrs-renewal-'));
-  bank = await startBank({ dataDir: join(root, 'bank'), port: 0, csrAttrs: 'rich' });
-});
-afterAll(async () => {
-  await bank?.stop();
-  rmSync(root, { recursive: true, force: true });
-});
-
-function memoryVault(): Vault {
-  let key: Uint8Array | undefined;
-  return { getOrCreateKey: async () => (key ??= new Uint8Array(randomBytes(32))), delete: async () => void (key = undefined) };
-}
+beforeAll(async () => void ({ root, bank } = await bankInTemp('certdesk-csrattrs-renewal-', { csrAttrs: 'rich' })));
+afterAll(() => endBankInTemp(root, bank));
 
 async function renewWith(policyDoc: Record<string, unknown>) {
   const dir = join(root, `w${++n}`);
   const db = join(dir, 'nssdb');
-  mkdirSync(db, { recursive: true });
   const seeded = await bank.seedAccount(`csrattrs${n}`, 15, undefined, { keyType: 'rsa2048' });
-  execFileSync('certutil', ['-N', '--empty-password', '-d', `sql:${db}`]);
-  execFileSync('pk12util', ['-i', seeded.p12Path, '-d', `sql:${db}`, '-W', seeded.p12Password], { stdio: 'ignore' });
+  nssDbHolding(db, seeded);
   const loaded = await parsePolicy({ bankName: 'Attrs Bank', endpoint: bank.url, trustAnchorPem: bank.trustAnchorPem, language: 'en', ...policyDoc }, join(dir, 'policy.json'));
   const log: string[] = [];
-  const store = await openNssStore({ dbDir: db });
-  const service = createRenewalService({
-    policy: loaded.policy,
-    managed: loaded.managed,
-    store,
+  const service = nodeService({
+    loaded: { policy: loaded.policy, managed: loaded.managed },
+    store: await openNssStore({ dbDir: db }),
     vault: memoryVault(),
-    settings: openSettings({ dir: join(dir, 'data') }),
     journalDir: join(dir, 'data'),
-    transportFor: (identity) =>
-      createNodeTransport({ anchorsPem: loaded.policy.trustAnchorPem, ...(identity && !('fingerprint' in identity) ? { identity } : {}), proxy: 'direct', connectTimeoutMs: 5000, requestTimeoutMs: 20000 }),
-    emit: () => undefined,
     log: (line) => log.push(line),
-    sleep: async () => undefined,
   });
   const pre = await service.runPreflight(seeded.fingerprint);
   const r = await service.renew(seeded.fingerprint);

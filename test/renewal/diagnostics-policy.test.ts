@@ -3,8 +3,6 @@
 // renewal's key (keyStorage "store" with one NSS db: its token; several stores: software;
 // tpm without a PIN: unavailable, said so). Real layered policy files on disk, real NSS dbs;
 // the deps handed over as the composition root hands them.
-import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,27 +10,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPolicy, openSettings, type LoadedPolicy } from '../../src/main/core/config';
 import { createRenewalService } from '../../src/main/core/renewal';
 import { openNssStore, type CertificateStore } from '../../src/main/core/store';
-import type { Vault } from '../../src/main/core/vault';
+import { memoryVault, nssDbHolding, selfSignedRoot } from './bank-world';
 
 let dir: string;
 let anchorFile: string;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'certdesk-diag-policy-'));
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', '/CN=Diag Policy Root', '-days', '30',
-    '-keyout', join(dir, 'root.key'), '-out', join(dir, 'root.pem')], { stdio: 'ignore' });
-  anchorFile = join(dir, 'root.pem');
+  anchorFile = selfSignedRoot(dir, 'Diag Policy Root');
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const memoryVault = (): Vault => {
-  let key: Uint8Array | undefined;
-  return { getOrCreateKey: async () => (key ??= new Uint8Array(randomBytes(32))), delete: async () => void (key = undefined) };
-};
-
 async function nssDb(path: string): Promise<CertificateStore> {
-  mkdirSync(path, { recursive: true });
-  execFileSync('certutil', ['-N', '--empty-password', '-d', `sql:${path}`]);
+  nssDbHolding(path);
   return openNssStore({ dbDir: path });
 }
 

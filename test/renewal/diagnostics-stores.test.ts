@@ -1,9 +1,7 @@
 // The diagnostics export with several stores: each store is named (the primary marked), and
 // an interrupted renewal's journal says how far each store got (storeProgress), including a
 // store not written yet. Two real NSS dbs; the journal written by the journal itself.
-import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,30 +9,20 @@ import { openSettings, parsePolicy } from '../../src/main/core/config';
 import { createRenewalService } from '../../src/main/core/renewal';
 import { Journal } from '../../src/main/core/renewal/journal';
 import { openNssStore } from '../../src/main/core/store';
-import type { Vault } from '../../src/main/core/vault';
+import { memoryVault, nssDbHolding, selfSignedRoot } from './bank-world';
 
 let dir: string;
 let anchorPem: string;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'certdesk-diag-stores-'));
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', '/CN=Diag Root', '-days', '30',
-    '-keyout', join(dir, 'root.key'), '-out', join(dir, 'root.pem')], { stdio: 'ignore' });
-  anchorPem = readFileSync(join(dir, 'root.pem'), 'utf8');
+  anchorPem = readFileSync(selfSignedRoot(dir, 'Diag Root'), 'utf8');
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const memoryVault = (): Vault => {
-  let key: Uint8Array | undefined;
-  return { getOrCreateKey: async () => (key ??= new Uint8Array(randomBytes(32))), delete: async () => void (key = undefined) };
-};
-
 async function serviceWithTwoStores(name: string) {
   const dbs = ['first', 'second'].map((d) => join(dir, name, d));
-  for (const db of dbs) {
-    mkdirSync(db, { recursive: true });
-    execFileSync('certutil', ['-N', '--empty-password', '-d', `sql:${db}`]);
-  }
+  for (const db of dbs) nssDbHolding(db);
   const [a, b] = await Promise.all(dbs.map((dbDir) => openNssStore({ dbDir })));
   const loaded = await parsePolicy({ bankName: 'Diag Bank', endpoint: 'https://bank.invalid/.well-known/est', trustAnchorPem: anchorPem }, join(dir, name, 'policy.json'));
   const journalDir = join(dir, name, 'data');

@@ -4,20 +4,20 @@
 // Firefox's profile lock does) is named in the error, leaves the other consistent, and the
 // next start finishes the job from the journal.
 import { execFileSync } from 'node:child_process';
-import { createHash, randomBytes, X509Certificate } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createHash, X509Certificate } from 'node:crypto';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSettings, parsePolicy } from '../../src/main/core/config';
+import { parsePolicy } from '../../src/main/core/config';
 import { CoreError } from '../../src/main/core/errors';
-import { createNodeTransport } from '../../src/main/core/est';
 import { pemToDer } from '../../src/main/core/pki';
-import { createRenewalService, type CoreService } from '../../src/main/core/renewal';
+import type { CoreService } from '../../src/main/core/renewal';
 import type { JournalRecord } from '../../src/main/core/renewal/journal';
 import { openNssStore, type CertificateStore } from '../../src/main/core/store';
 import type { Vault } from '../../src/main/core/vault';
-import { startBank, type Bank } from '../bank';
+import type { Bank } from '../bank';
+import { bankInTemp, endBankInTemp, memoryVault, nssDbHolding } from './bank-world';
+import { nodeService } from './node-service';
 
 let root: string;
 let bank: Bank;
@@ -25,19 +25,10 @@ let anchorsDer: Uint8Array[];
 let n = 0;
 
 beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'certdesk-multistore-'));
-  bank = await startBank({ dataDir: join(root, 'bank'), port: 0 });
+  ({ root, bank } = await bankInTemp('certdesk-multistore-'));
   anchorsDer = pemToDer(bank.trustAnchorPem, 'CERTIFICATE');
 });
-afterAll(async () => {
-  await bank?.stop();
-  rmSync(root, { recursive: true, force: true });
-});
-
-function memoryVault(): Vault {
-  let key: Uint8Array | undefined;
-  return { getOrCreateKey: async () => (key ??= new Uint8Array(randomBytes(32))), delete: async () => void (key = undefined) };
-}
+afterAll(() => endBankInTemp(root, bank));
 
 interface World {
   dbs: [string, string];
@@ -52,11 +43,7 @@ async function world(opts: { secondHoldsOld?: boolean } = {}): Promise<World> {
   const dir = join(root, `w${++n}`);
   const dbs: [string, string] = [join(dir, 'first'), join(dir, 'second')];
   const seeded = await bank.seedAccount(`multi${n}`, 15, undefined, { keyType: 'ecdsaP256' });
-  for (const [i, db] of dbs.entries()) {
-    mkdirSync(db, { recursive: true });
-    execFileSync('certutil', ['-N', '--empty-password', '-d', `sql:${db}`]);
-    if (i === 0 || opts.secondHoldsOld !== false) execFileSync('pk12util', ['-i', seeded.p12Path, '-d', `sql:${db}`, '-W', seeded.p12Password], { stdio: 'ignore' });
-  }
+  for (const [i, db] of dbs.entries()) nssDbHolding(db, i === 0 || opts.secondHoldsOld !== false ? seeded : undefined);
   const { policy } = await parsePolicy(
     { bankName: 'Multi Bank', endpoint: bank.url, trustAnchorPem: bank.trustAnchorPem, language: 'en', keyType: 'ecdsaP256', keyStorage: 'software', stores: dbs.map((d) => `nss:${d}`) },
     join(dir, 'policy.json'),
@@ -106,18 +93,7 @@ async function serviceOf(w: World, opts: Options | Guard = {}): Promise<{ servic
     },
   });
   const stores = [first, second].map((st, i) => (o.wrap?.index === i ? o.wrap.fn(st) : st));
-  const service = createRenewalService({
-    policy: w.policy,
-    store: stores[0]!,
-    ...(o.single ? {} : { stores }),
-    vault: w.vault,
-    settings: openSettings({ dir: w.journalDir }),
-    journalDir: w.journalDir,
-    transportFor: (identity) =>
-      createNodeTransport({ anchorsPem: w.policy.trustAnchorPem, ...(identity && !('fingerprint' in identity) ? { identity } : {}), proxy: 'direct', connectTimeoutMs: 5000, requestTimeoutMs: 20000 }),
-    emit: () => undefined,
-    sleep: async () => undefined,
-  });
+  const service = nodeService({ loaded: { policy: w.policy }, store: stores[0]!, ...(o.single ? {} : { stores }), vault: w.vault, journalDir: w.journalDir });
   return { service, stores };
 }
 

@@ -3,30 +3,45 @@
 // share. The app and the command line assemble theirs through core/compose.
 import type { LoadedPolicy } from '../../src/main/core/config';
 import { openSettings } from '../../src/main/core/config';
-import { createNodeTransport } from '../../src/main/core/est';
+import { createNodeTransport, type EstTransport } from '../../src/main/core/est';
 import { createRenewalService, type CoreService, type RenewalDeps } from '../../src/main/core/renewal';
 import type { CertificateStore } from '../../src/main/core/store';
 import { createKeytarVault } from '../../src/main/core/vault';
 
-export function nodeService(o: { loaded: LoadedPolicy; store: CertificateStore; journalDir: string } & Partial<Pick<RenewalDeps, 'emit' | 'remind'>>): CoreService {
+export interface NodeServiceOptions extends Partial<Pick<RenewalDeps, 'emit' | 'remind' | 'log' | 'stores' | 'vault' | 'recoverOnRead'>> {
+  /** The policy; `source` and `managed` are passed on only when given (a test's bare policy has neither). */
+  loaded: Pick<LoadedPolicy, 'policy'> & Partial<Pick<LoadedPolicy, 'source' | 'managed'>>;
+  store: CertificateStore;
+  journalDir: string;
+  /** Sees (and may wrap) each transport the service makes. Default: none. */
+  onTransport?: (t: EstTransport) => EstTransport;
+}
+
+export function nodeService(o: NodeServiceOptions): CoreService {
+  const { loaded, onTransport } = o;
   return createRenewalService({
-    policy: o.loaded.policy,
-    policySource: o.loaded.source,
-    managed: o.loaded.managed,
+    policy: loaded.policy,
+    ...(loaded.source !== undefined ? { policySource: loaded.source } : {}),
+    ...(loaded.managed !== undefined ? { managed: loaded.managed } : {}),
     store: o.store,
-    vault: createKeytarVault({ service: 'CertDesk test' }),
+    ...(o.stores ? { stores: o.stores } : {}),
+    vault: o.vault ?? createKeytarVault({ service: 'CertDesk test' }),
     settings: openSettings({ dir: o.journalDir }),
     journalDir: o.journalDir,
-    transportFor: (identity) =>
-      createNodeTransport({
-        anchorsPem: o.loaded.policy.trustAnchorPem,
+    transportFor: (identity) => {
+      const t = createNodeTransport({
+        anchorsPem: loaded.policy.trustAnchorPem,
         ...(identity && !('fingerprint' in identity) ? { identity } : {}),
         proxy: 'direct',
         connectTimeoutMs: 5000,
         requestTimeoutMs: 20000,
-      }),
+      });
+      return onTransport ? onTransport(t) : t;
+    },
     emit: o.emit ?? (() => undefined),
     ...(o.remind ? { remind: o.remind } : {}),
+    ...(o.log ? { log: o.log } : {}),
+    ...(o.recoverOnRead !== undefined ? { recoverOnRead: o.recoverOnRead } : {}),
     sleep: async () => undefined,
   });
 }

@@ -4,21 +4,21 @@
 // that step can leave (the new certificate missing, the old one back) and lets a new service
 // recover: exactly one bank identity with its key must come out, the one the bank issued.
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Overview } from '../../src/shared/contract';
-import { openSettings, parsePolicy } from '../../src/main/core/config';
-import { createNodeTransport, type EstTransport } from '../../src/main/core/est';
+import { parsePolicy } from '../../src/main/core/config';
+import type { EstTransport } from '../../src/main/core/est';
 import { pemToDer, sha256Hex } from '../../src/main/core/pki';
-import { createRenewalService, type CoreService } from '../../src/main/core/renewal';
+import type { CoreService } from '../../src/main/core/renewal';
 import type { JournalRecord } from '../../src/main/core/renewal/journal';
 import { openNssStore, type CertificateStore } from '../../src/main/core/store';
 import type { Vault } from '../../src/main/core/vault';
-import { startBank, type Bank } from '../bank';
+import type { Bank } from '../bank';
 import { dbCertificates } from '../cli/helpers';
+import { bankInTemp, endBankInTemp, memoryVault, nssDbHolding } from './bank-world';
+import { nodeService } from './node-service';
 
 let root: string;
 let bank: Bank;
@@ -26,19 +26,10 @@ let anchorsDer: Uint8Array[];
 let n = 0;
 
 beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'certdesk-recovery-'));
-  bank = await startBank({ dataDir: join(root, 'bank'), port: 0 });
+  ({ root, bank } = await bankInTemp('certdesk-recovery-'));
   anchorsDer = pemToDer(bank.trustAnchorPem, 'CERTIFICATE');
 });
-afterAll(async () => {
-  await bank?.stop();
-  rmSync(root, { recursive: true, force: true });
-});
-
-function memoryVault(): Vault {
-  let key: Uint8Array | undefined;
-  return { getOrCreateKey: async () => (key ??= new Uint8Array(randomBytes(32))), delete: async () => void (key = undefined) };
-}
+afterAll(() => endBankInTemp(root, bank));
 
 const STORE_CALLS = ['list', 'install', 'verifyInstalled', 'remove', 'installCaCertificates', 'exportIdentity'] as const;
 type StoreCall = (typeof STORE_CALLS)[number];
@@ -75,10 +66,8 @@ async function world(extra: Record<string, unknown> = {}): Promise<World> {
   const dir = join(root, `w${++n}`);
   const db = join(dir, 'nssdb');
   const journalDir = join(dir, 'data');
-  mkdirSync(db, { recursive: true });
   const seeded = await bank.seedAccount(`rec${n}`, 15, undefined, { keyType: 'ecdsaP256' });
-  execFileSync('certutil', ['-N', '--empty-password', '-d', `sql:${db}`]);
-  execFileSync('pk12util', ['-i', seeded.p12Path, '-d', `sql:${db}`, '-W', seeded.p12Password], { stdio: 'ignore' });
+  nssDbHolding(db, seeded);
   // software: these cases take the new certificate out with its key and expect it back from
   // the sealed key; a key kept in the db's token is recovered in test/custody/renewal.test.ts.
   const { policy } = await parsePolicy({ bankName: 'Recovery Bank', endpoint: bank.url, trustAnchorPem: bank.trustAnchorPem, language: 'en', keyType: 'ecdsaP256', keyStorage: 'software', ...extra }, join(dir, 'policy.json'));
@@ -91,19 +80,15 @@ async function world(extra: Record<string, unknown> = {}): Promise<World> {
 
 async function serviceOf(w: World, opts: { store?: (s: CertificateStore) => CertificateStore; recoverOnRead?: boolean; onTransport?: (t: EstTransport) => EstTransport } = {}): Promise<CoreService> {
   const store = await openNssStore({ dbDir: w.db });
-  return createRenewalService({
-    policy: w.policy,
+  return nodeService({
+    loaded: { policy: w.policy },
     store: opts.store ? opts.store(store) : store,
     vault: w.vault,
-    settings: openSettings({ dir: w.journalDir }),
     journalDir: w.journalDir,
-    transportFor: (identity) => {
+    onTransport: (t) => {
       w.transports++;
-      const t = createNodeTransport({ anchorsPem: w.policy.trustAnchorPem, ...(identity && !('fingerprint' in identity) ? { identity } : {}), proxy: 'direct', connectTimeoutMs: 5000, requestTimeoutMs: 20000 });
       return opts.onTransport ? opts.onTransport(t) : t;
     },
-    emit: () => undefined,
-    sleep: async () => undefined,
     ...(opts.recoverOnRead !== undefined ? { recoverOnRead: opts.recoverOnRead } : {}),
   });
 }

@@ -5,39 +5,27 @@
 // and the words say so (message, detail.resumesAtStart, the command line's headline); with a
 // token key that is gone, no such promise is made. Real NSS dbs, the bank simulator.
 import { execFileSync } from 'node:child_process';
-import { createHash, randomBytes, X509Certificate } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createHash, X509Certificate } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiError } from '../../src/shared/contract';
 import { catalogs, errorHeadline } from '../../src/main/cli/messages';
-import { openSettings, parsePolicy } from '../../src/main/core/config';
+import { parsePolicy } from '../../src/main/core/config';
 import { CoreError } from '../../src/main/core/errors';
-import { createNodeTransport } from '../../src/main/core/est';
-import { createRenewalService } from '../../src/main/core/renewal';
 import type { JournalRecord } from '../../src/main/core/renewal/journal';
 import { openNssStore, type CertificateStore } from '../../src/main/core/store';
 import type { Vault } from '../../src/main/core/vault';
-import { startBank, type Bank } from '../bank';
+import type { Bank } from '../bank';
+import { bankInTemp, endBankInTemp, memoryVault, nssDbHolding } from './bank-world';
+import { nodeService } from './node-service';
 
 let root: string;
 let bank: Bank;
 let n = 0;
 
-beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'certdesk-store-errors-'));
-  bank = await startBank({ dataDir: join(root, 'bank'), port: 0 });
-});
-afterAll(async () => {
-  await bank?.stop();
-  rmSync(root, { recursive: true, force: true });
-});
-
-function memoryVault(): Vault {
-  let key: Uint8Array | undefined;
-  return { getOrCreateKey: async () => (key ??= new Uint8Array(randomBytes(32))), delete: async () => void (key = undefined) };
-}
+beforeAll(async () => void ({ root, bank } = await bankInTemp('certdesk-store-errors-')));
+afterAll(() => endBankInTemp(root, bank));
 
 interface World {
   dbs: string[];
@@ -52,11 +40,7 @@ async function world(count: 1 | 2, keyStorage: 'software' | 'store'): Promise<Wo
   const dir = join(root, `w${++n}`);
   const dbs = Array.from({ length: count }, (_, i) => join(dir, `db${i + 1}`));
   const seeded = await bank.seedAccount(`errors${n}`, 15, undefined, { keyType: 'ecdsaP256' });
-  for (const db of dbs) {
-    mkdirSync(db, { recursive: true });
-    execFileSync('certutil', ['-N', '--empty-password', '-d', `sql:${db}`]);
-    execFileSync('pk12util', ['-i', seeded.p12Path, '-d', `sql:${db}`, '-W', seeded.p12Password], { stdio: 'ignore' });
-  }
+  for (const db of dbs) nssDbHolding(db, seeded);
   const { policy } = await parsePolicy(
     { bankName: 'Errors Bank', endpoint: bank.url, trustAnchorPem: bank.trustAnchorPem, language: 'en', keyType: 'ecdsaP256', keyStorage, stores: dbs.map((d) => `nss:${d}`) },
     join(dir, 'policy.json'),
@@ -67,19 +51,7 @@ async function world(count: 1 | 2, keyStorage: 'software' | 'store'): Promise<Wo
 async function renewWith(w: World, wrap?: { index: number; fn: (s: CertificateStore) => CertificateStore }) {
   const stores = await Promise.all(w.dbs.map((dbDir) => openNssStore({ dbDir })));
   const used = stores.map((s, i) => (wrap?.index === i ? wrap.fn(s) : s));
-  const service = createRenewalService({
-    policy: w.policy,
-    store: used[0]!,
-    ...(used.length > 1 ? { stores: used } : {}),
-    vault: w.vault,
-    settings: openSettings({ dir: w.journalDir }),
-    journalDir: w.journalDir,
-    transportFor: (identity) =>
-      createNodeTransport({ anchorsPem: w.policy.trustAnchorPem, ...(identity && !('fingerprint' in identity) ? { identity } : {}), proxy: 'direct', connectTimeoutMs: 5000, requestTimeoutMs: 20000 }),
-    emit: () => undefined,
-    sleep: async () => undefined,
-  });
-  return service;
+  return nodeService({ loaded: { policy: w.policy }, store: used[0]!, ...(used.length > 1 ? { stores: used } : {}), vault: w.vault, journalDir: w.journalDir });
 }
 
 /** The store whose verifyInstalled first runs `before` (once). */
