@@ -15,6 +15,7 @@ import { createMacKeyCustodian, MAC_ATTRIBUTE_OIDS } from '../../src/main/core/s
 import { keychainOf, SECURITY, type MacStoreOptions } from '../../src/main/core/store/macos/store';
 import type { CommandRunner } from '../../src/main/core/store';
 import { ok, scriptedRunner, type Call } from './fake-runner';
+import { caught } from './scripted';
 import { makeTestPki, type TestCert, type TestPki } from './pki-fixture';
 
 /** The custodian as the keychain's store offers it (the store it imports through). */
@@ -40,15 +41,6 @@ const findIdentity = (certs: { pem: string }[]) =>
 const expectListing = (c1: Call, c2: Call) => {
   expect([c1.cmd, ...c1.args]).toEqual([SECURITY, 'find-certificate', '-a', '-Z', '-p', keychain]);
   expect([c2.cmd, ...c2.args]).toEqual([SECURITY, 'find-identity', keychain]);
-};
-const caught = async (p: Promise<unknown>): Promise<CoreError> => {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(CoreError);
-    return e as CoreError;
-  }
-  throw new Error('expected a failure');
 };
 
 describe('macOS key custody (software, imported non-extractable)', () => {

@@ -17,8 +17,9 @@ import { hresultOf } from '../../src/main/core/store/windows/certreq-errors';
 import { buildInf, infBytes, infString, subjectToX500 } from '../../src/main/core/store/windows/certreq-inf';
 import { readRequestFile } from '../../src/main/core/store/windows/certreq-request';
 import { INSTALL_RESPONSE_SCRIPT, KEY_LIST_SCRIPT, PAIR_SCRIPT, REMOVE_PENDING_SCRIPT } from '../../src/main/core/store/windows/key-scripts';
-import { IMPORT_CA_SCRIPT, PS_ARGS } from '../../src/main/core/store/windows/store';
+import { IMPORT_CA_SCRIPT } from '../../src/main/core/store/windows/store';
 import { fail, ok, scriptedRunner, type Call } from './fake-runner';
+import { caught, expectPs, listing, row, thumbOf } from './scripted';
 import { makeTestPki, type TestPki } from './pki-fixture';
 
 const FIX = join(__dirname, '..', 'fixtures', 'windows');
@@ -159,21 +160,6 @@ describe('the custodian', () => {
   let tempRoot: string;
   let scratch: string;
 
-  const thumbOf = (der: Uint8Array) => createHash('sha1').update(der).digest('hex').toUpperCase();
-  const row = (der: Uint8Array, store: string, hasKey: boolean, friendlyName = '') => ({
-    Store: store,
-    Thumbprint: thumbOf(der),
-    HasPrivateKey: hasKey,
-    FriendlyName: friendlyName,
-    NotAfter: '\\/Date(1745634978000)\\/',
-    Raw: Buffer.from(der).toString('base64'),
-  });
-  const listing = (...rows: object[]) => ok(rows.length === 0 ? '' : JSON.stringify(rows.length === 1 ? rows[0] : rows));
-  const expectPs = (c: Call, script: string) => {
-    expect(c.cmd).toBe('C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe');
-    expect(CERTREQ).toBe('C:\\Windows\\System32\\certreq.exe');
-    expect(c.args).toEqual([...PS_ARGS, script]);
-  };
   /** certreq's placeholder in CurrentUser\REQUEST: a self-signed certificate with the new key. */
   const placeholder = (keyPem: string, subject = '/CN=placeholder'): Uint8Array => {
     const keyFile = join(scratch, `k${Math.random().toString(36).slice(2)}.pem`);
@@ -188,6 +174,7 @@ describe('the custodian', () => {
   /** The fake certreq: checks the INF it is given and writes the request where asked. */
   const certreqWrites = (reqText: string | null, out: string, code = 0, expectInf?: string) => (c: Call) => {
     expect(c.cmd).toBe(CERTREQ);
+    expect(CERTREQ).toBe('C:\\Windows\\System32\\certreq.exe');
     expect(c.args.slice(0, 3)).toEqual(['-new', '-q', '-user']);
     const [infFile, reqFile] = c.args.slice(3);
     expect(c.args).toHaveLength(5);
@@ -198,15 +185,6 @@ describe('the custodian', () => {
     if (expectInf !== undefined) expect(readFileSync(infFile!)).toEqual(Buffer.from(infBytes(expectInf)));
     if (reqText !== null) writeFileSync(reqFile!, reqText);
     return { code, stdout: out, stderr: '' };
-  };
-  const caught = async (p: Promise<unknown>): Promise<CoreError> => {
-    try {
-      await p;
-    } catch (e) {
-      expect(e).toBeInstanceOf(CoreError);
-      return e as CoreError;
-    }
-    throw new Error('expected a failure');
   };
 
   beforeAll(() => {

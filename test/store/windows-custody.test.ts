@@ -16,8 +16,9 @@ import type { JournalRecord } from '../../src/main/core/renewal/journal';
 import { createWindowsStore, keyCustodianFor } from '../../src/main/core/store';
 import { CERTREQ, type WindowsKeyCustodian } from '../../src/main/core/store/windows/certreq';
 import { INSTALL_RESPONSE_SCRIPT, KEY_LIST_SCRIPT, PAIR_SCRIPT, REMOVE_PENDING_SCRIPT } from '../../src/main/core/store/windows/key-scripts';
-import { IMPORT_CA_SCRIPT, LIST_SCRIPT, PS_ARGS, POWERSHELL } from '../../src/main/core/store/windows/store';
-import { ok, scriptedRunner, type Call } from './fake-runner';
+import { IMPORT_CA_SCRIPT, LIST_SCRIPT, PS_ARGS } from '../../src/main/core/store/windows/store';
+import { ok, scriptedRunner } from './fake-runner';
+import { caught, expectPs, listing, row, thumbOf } from './scripted';
 import { makeTestPki, type TestPki } from './pki-fixture';
 
 const SUBJECT = buildNameDer([
@@ -27,32 +28,7 @@ const SUBJECT = buildNameDer([
 ]);
 const LABEL = 'CertDesk 0b6a1e2f-3a4b-4c6d-9e8f-7f3c2a105d4e';
 
-const thumbOf = (der: Uint8Array) => createHash('sha1').update(der).digest('hex').toUpperCase();
-const row = (der: Uint8Array, store: string, hasKey: boolean, friendlyName = '') => ({
-  Store: store,
-  Thumbprint: thumbOf(der),
-  HasPrivateKey: hasKey,
-  FriendlyName: friendlyName,
-  NotAfter: '\\/Date(1745634978000)\\/',
-  Raw: Buffer.from(der).toString('base64'),
-});
-const listing = (...rows: object[]) => ok(rows.length === 0 ? '' : JSON.stringify(rows.length === 1 ? rows[0] : rows));
-const expectPs = (c: Call, script: string, env?: Record<string, string>) => {
-  expect(c.cmd).toBe('C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe');
-  expect(c.cmd).toBe(POWERSHELL);
-  expect(c.args).toEqual([...PS_ARGS, script]);
-  if (env) expect(c.opts?.env).toEqual(env);
-};
 const freshKeyPem = async () => derToPem(await exportPkcs8((await generateKeyPair('ecdsaP256')).privateKey), 'PRIVATE KEY');
-const caught = async (p: Promise<unknown>): Promise<CoreError> => {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(CoreError);
-    return e as CoreError;
-  }
-  throw new Error('expected a failure');
-};
 
 describe('the Windows store and its key custodians', () => {
   let pki: TestPki;
