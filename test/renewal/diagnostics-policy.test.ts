@@ -7,10 +7,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadPolicy, openSettings, type LoadedPolicy } from '../../src/main/core/config';
-import { createRenewalService } from '../../src/main/core/renewal';
+import { loadPolicy, type LoadedPolicy } from '../../src/main/core/config';
 import { openNssStore, type CertificateStore } from '../../src/main/core/store';
 import { memoryVault, nssDbHolding, selfSignedRoot } from './bank-world';
+import { offlineService } from './node-service';
 
 let dir: string;
 let anchorFile: string;
@@ -41,22 +41,7 @@ async function layered(name: string, builtin: object, user: object): Promise<{ l
 }
 
 async function diagnostics(loaded: LoadedPolicy, stores: CertificateStore[], journalDir: string): Promise<string> {
-  const service = createRenewalService({
-    policy: loaded.policy,
-    policySource: loaded.source,
-    managed: loaded.managed,
-    ...(loaded.origins ? { origins: loaded.origins } : {}),
-    ...(loaded.ignored?.length ? { ignoredPolicy: loaded.ignored } : {}),
-    store: stores[0]!,
-    ...(stores.length > 1 ? { stores } : {}),
-    vault: memoryVault(),
-    settings: openSettings({ dir: journalDir }),
-    journalDir,
-    transportFor: () => {
-      throw new Error('diagnostics never contacts the bank');
-    },
-    emit: () => undefined,
-  });
+  const service = offlineService({ loaded, stores, vault: memoryVault(), journalDir });
   const d = await service.getDiagnostics();
   expect(d.ok).toBe(true);
   return d.ok ? d.value.text : '';

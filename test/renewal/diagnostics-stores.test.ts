@@ -5,11 +5,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSettings, parsePolicy } from '../../src/main/core/config';
-import { createRenewalService } from '../../src/main/core/renewal';
+import { parsePolicy } from '../../src/main/core/config';
 import { Journal } from '../../src/main/core/renewal/journal';
 import { openNssStore } from '../../src/main/core/store';
 import { memoryVault, nssDbHolding, selfSignedRoot } from './bank-world';
+import { offlineService } from './node-service';
 
 let dir: string;
 let anchorPem: string;
@@ -26,18 +26,7 @@ async function serviceWithTwoStores(name: string) {
   const [a, b] = await Promise.all(dbs.map((dbDir) => openNssStore({ dbDir })));
   const loaded = await parsePolicy({ bankName: 'Diag Bank', endpoint: 'https://bank.invalid/.well-known/est', trustAnchorPem: anchorPem }, join(dir, name, 'policy.json'));
   const journalDir = join(dir, name, 'data');
-  const service = createRenewalService({
-    policy: loaded.policy,
-    store: a!,
-    stores: [a!, b!],
-    vault: memoryVault(),
-    settings: openSettings({ dir: journalDir }),
-    journalDir,
-    transportFor: () => {
-      throw new Error('diagnostics never contacts the bank');
-    },
-    emit: () => undefined,
-  });
+  const service = offlineService({ loaded: { policy: loaded.policy }, stores: [a!, b!], vault: memoryVault(), journalDir });
   return { service, journal: new Journal(journalDir), names: [a!.describe(), b!.describe()] };
 }
 

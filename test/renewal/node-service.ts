@@ -6,7 +6,7 @@ import { openSettings } from '../../src/main/core/config';
 import { createNodeTransport, type EstTransport } from '../../src/main/core/est';
 import { createRenewalService, type CoreService, type RenewalDeps } from '../../src/main/core/renewal';
 import type { CertificateStore } from '../../src/main/core/store';
-import { createKeytarVault } from '../../src/main/core/vault';
+import { createKeytarVault, type Vault } from '../../src/main/core/vault';
 
 export interface NodeServiceOptions extends Partial<Pick<RenewalDeps, 'emit' | 'remind' | 'log' | 'stores' | 'vault' | 'recoverOnRead'>> {
   /** The policy; `source` and `managed` are passed on only when given (a test's bare policy has neither). */
@@ -43,5 +43,29 @@ export function nodeService(o: NodeServiceOptions): CoreService {
     ...(o.log ? { log: o.log } : {}),
     ...(o.recoverOnRead !== undefined ? { recoverOnRead: o.recoverOnRead } : {}),
     sleep: async () => undefined,
+  });
+}
+
+/**
+ * A service for what never reaches the bank (diagnostics): any transport it asks for throws.
+ * The policy's source, managed fields, origins and ignored fields are passed on when given.
+ */
+export function offlineService(o: { loaded: Pick<LoadedPolicy, 'policy'> & Partial<LoadedPolicy>; stores: CertificateStore[]; vault: Vault; journalDir: string }): CoreService {
+  const { loaded, stores } = o;
+  return createRenewalService({
+    policy: loaded.policy,
+    ...(loaded.source !== undefined ? { policySource: loaded.source } : {}),
+    ...(loaded.managed !== undefined ? { managed: loaded.managed } : {}),
+    ...(loaded.origins ? { origins: loaded.origins } : {}),
+    ...(loaded.ignored?.length ? { ignoredPolicy: loaded.ignored } : {}),
+    store: stores[0]!,
+    ...(stores.length > 1 ? { stores } : {}),
+    vault: o.vault,
+    settings: openSettings({ dir: o.journalDir }),
+    journalDir: o.journalDir,
+    transportFor: () => {
+      throw new Error('diagnostics never contacts the bank');
+    },
+    emit: () => undefined,
   });
 }
