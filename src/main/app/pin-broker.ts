@@ -9,7 +9,7 @@
 // reloaded, renderer gone: proxy-auth-window.ts), or PIN_DIALOG_TIMEOUT_MS; the operation
 // then fails with PIN_REQUIRED and can be started again.
 
-import { createWindowQuestions, type Timers } from '../net/window-question';
+import { createWindowQuestions, type BrokerDepsOf } from '../net/window-question';
 
 /** What the window is asked (the contract's PinRequest, without the id). */
 export interface PinPrompt {
@@ -37,18 +37,8 @@ export interface PinBroker {
 /** As long as the proxy sign-in waits (proxy-auth.ts): time to fetch the card, not a hang. */
 export const PIN_DIALOG_TIMEOUT_MS = 5 * 60_000;
 
-export interface PinBrokerDeps {
-  /** Shows the dialog: sends the request to the window; false when there is no window to ask. */
-  ask(id: string, prompt: PinPrompt): boolean;
-  /** Request `id` has ended, however it ended: the window closes its dialog. */
-  closed?(id: string): void;
-  /** A fresh unguessable id per request. */
-  newId(): string;
-  /** Default PIN_DIALOG_TIMEOUT_MS. */
-  dialogTimeoutMs?: number;
-  /** Default the global setTimeout/clearTimeout (tests pass a clock they drive). */
-  timers?: Timers;
-}
+/** The window question's deps; the timeout defaults to PIN_DIALOG_TIMEOUT_MS. */
+export type PinBrokerDeps = BrokerDepsOf<PinPrompt>;
 
 export function createPinBroker(deps: PinBrokerDeps): PinBroker {
   const questions = createWindowQuestions<PinPrompt, PinAnswer>({ ...deps, timeoutMs: deps.dialogTimeoutMs ?? PIN_DIALOG_TIMEOUT_MS });

@@ -8,7 +8,7 @@
 // answer, a cancel from the window's side (closed, reloaded, navigated, renderer gone:
 // proxy-auth-window.ts), or DIALOG_TIMEOUT_MS; a challenge after that asks again.
 
-import { createWindowQuestions, type Timers } from './window-question';
+import { createWindowQuestions, type BrokerDepsOf } from './window-question';
 
 /** What Chromium says about the challenge (Electron's AuthInfo). */
 export interface ProxyChallenge {
@@ -70,18 +70,8 @@ export interface ProxyAuthBroker {
  */
 export const DIALOG_TIMEOUT_MS = 5 * 60_000;
 
-export interface BrokerDeps {
-  /** Shows the dialog: sends the request to the window; false when there is no window to ask. */
-  ask(id: string, prompt: ProxyAuthPrompt): boolean;
-  /** Request `id` has ended, however it ended: the window closes its dialog (a timeout or a cancel must not leave it open). */
-  closed?(id: string): void;
-  /** A fresh unguessable id per request. */
-  newId(): string;
-  /** Default DIALOG_TIMEOUT_MS. */
-  dialogTimeoutMs?: number;
-  /** Default the global setTimeout/clearTimeout (tests pass a clock they drive). */
-  timers?: Timers;
-}
+/** The window question's deps; the timeout defaults to DIALOG_TIMEOUT_MS. */
+export type BrokerDeps = BrokerDepsOf<ProxyAuthPrompt>;
 
 export function createProxyAuthBroker(deps: BrokerDeps): ProxyAuthBroker {
   const questions = createWindowQuestions<ProxyAuthPrompt, ProxyAuthAnswer>({ ...deps, timeoutMs: deps.dialogTimeoutMs ?? DIALOG_TIMEOUT_MS });

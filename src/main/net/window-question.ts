@@ -21,6 +21,9 @@ export interface WindowQuestionDeps<P> {
   timers?: Timers;
 }
 
+/** What a broker over it takes: the same, with a default timeout (`dialogTimeoutMs`). */
+export type BrokerDepsOf<P> = Omit<WindowQuestionDeps<P>, 'timeoutMs'> & { dialogTimeoutMs?: number };
+
 export interface WindowQuestions<P, A> {
   /**
    * Shows one dialog now; null when cancelled, timed out, or no window can ask. `onEnd` runs
