@@ -1,12 +1,12 @@
 // The PIN dialog's way back from the window: only CertDesk's own frame, only an id and a PIN
 // of printable ASCII (4–64), copied field by field to the broker; an error names the field
 // and never carries the PIN; the redactor keeps a PIN answer out of the log.
-import type { IpcMainInvokeEvent, WebContents } from 'electron';
 import { describe, expect, it, vi } from 'vitest';
 import { PIN_ANSWER_CHANNEL, validatePinAnswer } from '../../src/shared/contract';
 import { redact } from '../../src/shared/redact';
 
 vi.mock('electron', () => import('./electron-stub'));
+const { answerChannel } = await import('./answer-channel');
 const { FakeWebContents } = await import('./electron-stub');
 const { registerPinAnswer } = await import('../../src/main/app/ipc');
 const { createSenderCheck } = await import('../../src/main/app/security');
@@ -40,17 +40,7 @@ describe('validatePinAnswer', () => {
 });
 
 describe('registerPinAnswer', () => {
-  const setup = () => {
-    const main = new FakeWebContents();
-    const handlers = new Map<string, (event: unknown, ...args: unknown[]) => unknown>();
-    const ipc = { handle: (c: string, h: (event: unknown, ...args: unknown[]) => unknown) => void handlers.set(c, h), removeHandler: (c: string) => void handlers.delete(c) };
-    const answers: unknown[][] = [];
-    const broker = { answer: (id: string, a: unknown) => (answers.push([id, a]), id === ID) };
-    const unregister = registerPinAnswer(ipc as never, broker as never, createSenderCheck(() => main as unknown as WebContents));
-    const call = (sender: InstanceType<typeof FakeWebContents>, ...args: unknown[]) =>
-      handlers.get(PIN_ANSWER_CHANNEL)!({ sender, senderFrame: sender.mainFrame } as unknown as IpcMainInvokeEvent, ...args);
-    return { main, handlers, answers, unregister, call };
-  };
+  const setup = () => answerChannel(registerPinAnswer as never, PIN_ANSWER_CHANNEL, createSenderCheck as never, ID);
 
   it('the main frame\'s answer reaches the broker, copied field by field', () => {
     const s = setup();

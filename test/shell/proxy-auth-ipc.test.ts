@@ -1,11 +1,11 @@
 // The proxy sign-in's way back from the window: only CertDesk's own frame, only an id and an
 // answer of the contract's shape, copied field by field to the broker; and the desktop's
 // chromium transport forgets unremembered credentials when the operation ends.
-import type { IpcMainInvokeEvent, WebContents } from 'electron';
 import { describe, expect, it, vi } from 'vitest';
 import { PROXY_AUTH_ANSWER_CHANNEL, validateProxyAuthAnswer } from '../../src/shared/contract';
 
 vi.mock('electron', () => import('./electron-stub'));
+const { answerChannel } = await import('./answer-channel');
 const { FakeWebContents } = await import('./electron-stub');
 const { registerProxyAuthAnswer } = await import('../../src/main/app/ipc');
 const { createSenderCheck } = await import('../../src/main/app/security');
@@ -33,17 +33,7 @@ describe('validateProxyAuthAnswer', () => {
 });
 
 describe('registerProxyAuthAnswer', () => {
-  const setup = () => {
-    const main = new FakeWebContents();
-    const handlers = new Map<string, (event: unknown, ...args: unknown[]) => unknown>();
-    const ipc = { handle: (c: string, h: (event: unknown, ...args: unknown[]) => unknown) => void handlers.set(c, h), removeHandler: (c: string) => void handlers.delete(c) };
-    const answers: unknown[][] = [];
-    const broker = { answer: (id: string, a: unknown) => (answers.push([id, a]), id === ID) };
-    const unregister = registerProxyAuthAnswer(ipc as never, broker as never, createSenderCheck(() => main as unknown as WebContents));
-    const call = (sender: InstanceType<typeof FakeWebContents>, ...args: unknown[]) =>
-      handlers.get(PROXY_AUTH_ANSWER_CHANNEL)!({ sender, senderFrame: sender.mainFrame } as unknown as IpcMainInvokeEvent, ...args);
-    return { main, handlers, answers, unregister, call };
-  };
+  const setup = () => answerChannel(registerProxyAuthAnswer as never, PROXY_AUTH_ANSWER_CHANNEL, createSenderCheck as never, ID);
 
   it('the main frame\'s answer reaches the broker, copied field by field', () => {
     const s = setup();
