@@ -10,7 +10,7 @@ import { join, win32 } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPolicy } from '../../src/main/core/config';
 import { ACL_SCRIPT, aclProblem, assertAdminOnly, ICACLS_FIX } from '../../src/main/core/config/machine-trust';
-import { CoreError } from '../../src/main/core/errors';
+import { caught } from '../caught';
 import { aclAnswer, INSTALLER_ACL, RIGHTS, USER_SID, type Ace } from './acl-fixture';
 
 let dir: string;
@@ -22,15 +22,6 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function caught(p: Promise<unknown>): Promise<CoreError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(CoreError);
-    return e as CoreError;
-  }
-  throw new Error('expected a CoreError');
-}
 
 const BANK = { bankName: 'テスト銀行', endpoint: 'https://est.bank.example/.well-known/est' };
 const FILE = 'C:\\ProgramData\\CertDesk\\policy.json';

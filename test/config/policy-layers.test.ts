@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPolicy } from '../../src/main/core/config';
 import { decodeRegOutput, parseRegQuery, PROGRAMDATA_QUERY_ARGS, programDataDir, queryPolicyKey, REG_QUERY_ARGS, regExe, type RegistryKey } from '../../src/main/core/config/registry';
-import { CoreError } from '../../src/main/core/errors';
+import { caught } from '../caught';
 import { adminOnlyAcl } from './acl-fixture';
 
 let dir: string;
@@ -54,15 +54,6 @@ const reg = (values: Record<string, string | number>): RegistryKey => ({
 
 const BANK = { bankName: 'テスト銀行', endpoint: 'https://est.bank.example/.well-known/est', trustAnchorFile: '' };
 
-async function caught(p: Promise<unknown>): Promise<CoreError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(CoreError);
-    return e as CoreError;
-  }
-  throw new Error('expected a CoreError');
-}
 
 describe('policy layers', () => {
   it('built-in < per-user < machine file < registry, field by field; managed = the machine\'s fields; each field says where it came from', async () => {

@@ -3,7 +3,6 @@
 // that script, and the CoreError a call must end in.
 import { createHash } from 'node:crypto';
 import { expect } from 'vitest';
-import { CoreError } from '../../src/main/core/errors';
 import { PS_ARGS, POWERSHELL } from '../../src/main/core/store/windows/store';
 import { ok, type Call } from './fake-runner';
 
@@ -31,13 +30,4 @@ export const expectPs = (c: Call, script: string, env?: Record<string, string>) 
   if (env) expect(c.opts?.env).toEqual(env);
 };
 
-/** The CoreError `p` rejects with; fails the test if it resolves or throws anything else. */
-export const caught = async (p: Promise<unknown>): Promise<CoreError> => {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(CoreError);
-    return e as CoreError;
-  }
-  throw new Error('expected a failure');
-};
+export { caught } from '../caught';
