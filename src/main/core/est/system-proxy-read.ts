@@ -5,7 +5,7 @@
 // that fails means no proxy from it: the request goes direct and, if that fails, the
 // error says to set the policy's proxy.
 import { execFile } from 'node:child_process';
-import { win32 } from 'node:path';
+import { system32Tool } from '../../../shared/windows-tools';
 import { NO_SYSTEM_PROXY, parseIeRegistry, parseNetshWinhttp, parseScutilProxy, proxyFromEnv, type SystemProxy } from './system-proxy';
 
 /** Runs a program, resolves its standard output (or rejects). */
@@ -41,10 +41,9 @@ export async function readSystemProxy(deps: SystemProxyDeps = {}): Promise<Syste
   };
   if (platform === 'win32') {
     // By full path: a reg.exe or netsh.exe earlier on PATH must not decide where the bank's traffic goes.
-    const system32 = win32.join(env.SystemRoot ?? env.SYSTEMROOT ?? 'C:\\Windows', 'System32');
-    const user = await attempt(win32.join(system32, 'reg.exe'), ['query', IE_SETTINGS_KEY], parseIeRegistry);
+    const user = await attempt(system32Tool(env, 'reg.exe'), ['query', IE_SETTINGS_KEY], parseIeRegistry);
     if (user?.https) return user;
-    const winhttp = await attempt(win32.join(system32, 'netsh.exe'), ['winhttp', 'show', 'proxy'], parseNetshWinhttp);
+    const winhttp = await attempt(system32Tool(env, 'netsh.exe'), ['winhttp', 'show', 'proxy'], parseNetshWinhttp);
     if (winhttp?.https) return winhttp;
     return user?.pac ? { ...NO_SYSTEM_PROXY, pac: user.pac } : NO_SYSTEM_PROXY;
   }
