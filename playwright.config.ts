@@ -11,7 +11,8 @@ export default defineConfig({
   // One: two workers were only ~10% faster here (errors.spec.ts runs serially and dominates)
   // and, under load, exposed a race in the settings screen (fixed since).
   workers: 1,
-  reporter: [['list']],
+  // Under scripts/test.mjs also a JSON report, which the summary line counts.
+  reporter: process.env.CERTDESK_TEST_REPORTS ? [['list'], ['json', { outputFile: `${process.env.CERTDESK_TEST_REPORTS}/playwright.json` }]] : [['list']],
   use: {
     launchOptions: {
       executablePath: chromiumPath,

@@ -7,9 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const extra = process.argv.slice(2);
+// Under scripts/test.mjs each vitest run also writes its JSON report there, for the summary line.
+const reports = process.env.CERTDESK_TEST_REPORTS;
+const report = (name) => (reports ? ['--reporter=default', '--reporter=json', `--outputFile.json=${join(reports, `vitest-${name}.json`)}`] : []);
 const home = mkdtempSync(join(tmpdir(), 'certdesk-home-'));
 const env = { ...process.env, HOME: home, TZ: 'UTC', XDG_DATA_HOME: join(home, '.local/share'), XDG_CONFIG_HOME: join(home, '.config') };
-const vitest = ['node_modules/.bin/vitest', 'run', ...extra].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+const vitest = ['node_modules/.bin/vitest', 'run', ...report('main'), ...extra].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
 const inner = `printf 'certdesk-test' | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec ${vitest}`;
 
 function run(cmd, args, runEnv) {
@@ -27,7 +30,7 @@ if (haveDbus) {
 }
 if (status === 0 && extra.length === 0) {
   for (const tz of ['Asia/Tokyo', 'Pacific/Honolulu', 'Pacific/Kiritimati']) {
-    status = run('node_modules/.bin/vitest', ['run', 'test/shared'], { ...env, TZ: tz });
+    status = run('node_modules/.bin/vitest', ['run', ...report(`tz-${tz.replace('/', '-')}`), 'test/shared'], { ...env, TZ: tz });
     if (status !== 0) break;
   }
 }

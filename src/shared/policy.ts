@@ -76,6 +76,12 @@ export interface Policy {
   bankLoginUrl?: string;
   /** The bank's page on revoking the old PC's certificate before 取得 on a new PC. */
   newPcGuideUrl?: string;
+  /** The scheduled check (`certdesk check`) renews by itself when the renewal window is open; default off. */
+  autoRenew: boolean;
+  /** When the daily scheduled check runs, local time "HH:MM" (the schedule adds a random delay); default 10:00. */
+  checkTime: string;
+  /** Whether the scheduled check also runs at each login (and the reminders show then); default on. */
+  remindersAtLogin: boolean;
 }
 
 /** The attribute names a subject may be written with, and their OIDs (pki shows names with the same table). */

@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { commandPath } from '../support/required';
 import { ICACLS_FIX } from '../../src/main/core/config/machine-trust';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -24,7 +25,7 @@ describe('the installer\'s policy folder', () => {
     expect(all).toContain('!insertmacro CERTDESK_LOCK_POLICY_FOLDER');
   });
 
-  const makensis = ['/usr/bin/makensis', '/usr/local/bin/makensis'].find((p) => existsSync(p));
+  const makensis = commandPath('makensis', 'nsis', 'the NSIS include compile');
   it.skipIf(!makensis)('compiles with -WX with the per-machine branch', () => {
     const script = ['Unicode true', 'Var installMode', `OutFile "${join(dir, 'm.exe')}"`, 'RequestExecutionLevel admin', `!include "${join(ROOT, 'build/installer.nsh')}"`,
       'Section', '  StrCpy $installMode "all"', '  !insertmacro customInstall', 'SectionEnd'].join('\n');

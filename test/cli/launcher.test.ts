@@ -8,6 +8,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { commandPath } from '../support/required';
 import { ROOT, run } from './helpers';
 
 const dir = mkdtempSync(join(tmpdir(), 'certdesk-launcher-'));
@@ -121,7 +122,7 @@ describe('the NSIS include (build/installer.nsh)', () => {
     expect(nsh).toContain('SendMessage ${HWND_BROADCAST} ${WM_SETTINGCHANGE} 0 "STR:Environment" /TIMEOUT=5000');
   });
 
-  const makensis = ['/usr/bin/makensis', '/usr/local/bin/makensis'].find((p) => existsSync(p));
+  const makensis = commandPath('makensis', 'nsis', 'the NSIS include compile');
   it.skipIf(!makensis)('compiles with -WX (as electron-builder runs makensis) for the installer and the uninstaller', () => {
     const include = join(ROOT, 'build/installer.nsh');
     const installer = ['Unicode true', 'Var installMode', `OutFile "${join(dir, 'i.exe')}"`, 'RequestExecutionLevel user', `!include "${include}"`,

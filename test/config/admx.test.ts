@@ -47,7 +47,7 @@ const settings: Setting[] = [...admx.matchAll(/<policy name="([^"]+)"[\s\S]*?<\/
 const TEXT: Record<string, string> = {
   bankName: 'テスト銀行', endpoint: 'https://est.bank.example/.well-known/est', reminderDays: '[30,10]', proxy: 'direct', stores: '["os","firefox"]',
   bankSiteUrl: 'https://bank.example/', bankLoginUrl: 'https://bank.example/login', newPcGuideUrl: 'https://bank.example/newpc', support: '{"name":"EBヘルプデスク","phone":"0120-000-000"}',
-  acquireSubject: 'CN={loginId}', pkcs11: '{"module":"/usr/lib/softhsm/libsofthsm2.so","tokenLabel":"certdesk"}',
+  acquireSubject: 'CN={loginId}', checkTime: '09:30', pkcs11: '{"module":"/usr/lib/softhsm/libsofthsm2.so","tokenLabel":"certdesk"}',
 };
 const reg = (values: Record<string, RegistryValue>): RegistryKey => ({ values: new Map(Object.entries(values)), subkeys: [] });
 const sz = (value: string): RegistryValue => ({ type: 'REG_SZ', value });

@@ -42,7 +42,7 @@ describe('policy', () => {
     expect(source).toBe(f);
     expect(policy.trustAnchorPem).toContain('BEGIN CERTIFICATE');
     expect(policy).toMatchObject({ keyType: 'rsa2048', renewWindowDays: 30, graceDays: 90, reminderDays: [30, 10], removeSuperseded: true,
-      proxy: 'system', language: 'ja', stores: ['os'], maxClockSkewSeconds: 300, keyStorage: 'store', rememberPin: false });
+      proxy: 'system', language: 'ja', stores: ['os'], maxClockSkewSeconds: 300, keyStorage: 'store', rememberPin: false, autoRenew: false, checkTime: '10:00', remindersAtLogin: true });
     expect(managed.sort()).toEqual(['bankName', 'endpoint', 'trustAnchorFile']);
   });
 

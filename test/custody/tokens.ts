@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { join } from 'node:path';
 import * as pkcs11js from 'pkcs11js';
+import { required } from '../support/required';
 
 export const SOFTHSM_MODULE = '/usr/lib/softhsm/libsofthsm2.so';
 export const TPM_MODULE = ['/usr/lib/x86_64-linux-gnu/pkcs11/libtpm2_pkcs11.so', '/usr/lib/aarch64-linux-gnu/pkcs11/libtpm2_pkcs11.so'].find((p) => existsSync(p)) ?? '/usr/lib/x86_64-linux-gnu/pkcs11/libtpm2_pkcs11.so';
@@ -27,6 +28,10 @@ export interface TestToken {
 
 /** Why a token kind cannot run here, or null when its binaries are present. */
 export function missing(kind: 'softhsm2' | 'tpm'): string | null {
+  return required(missingPackage(kind));
+}
+
+function missingPackage(kind: 'softhsm2' | 'tpm'): string | null {
   const need = kind === 'softhsm2' ? [['softhsm2-util'], [SOFTHSM_MODULE]] : [['swtpm'], [TPM_MODULE]];
   for (const bin of need[0]!) if (spawnSync('sh', ['-c', `command -v ${bin}`]).status !== 0) return `${bin} is not installed (apt-get install ${kind === 'tpm' ? 'swtpm libtpm2-pkcs11-1' : 'softhsm2'})`;
   for (const file of need[1]!) if (!existsSync(file)) return `${file} is missing (apt-get install ${kind === 'tpm' ? 'libtpm2-pkcs11-1' : 'softhsm2'})`;

@@ -4,7 +4,7 @@
 // user's first start. The server reports the fingerprint of the certificate the handshake
 // carried. Skipped, with the reason printed, only where firefox-esr is not installed (CI
 // installs it: .ci/run).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
@@ -12,13 +12,13 @@ import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commandPath } from '../support/required';
 import { startBank, type Bank } from '../bank';
 import { buildCliBundle, certutil, dbCertificates, ensureKeyring, importP12, newNssDb, rm, run, tempDir, writePolicy } from '../cli/helpers';
 import { makeTestPki, type TestPki } from '../store/pki-fixture';
 import { defaultFirefoxProfile, firefoxRoots } from '../../src/main/core/store/nss/firefox';
 
-const FIREFOX = spawnSync('sh', ['-c', 'command -v firefox-esr'], { encoding: 'utf8' }).stdout.trim();
-if (!FIREFOX) console.warn('test/firefox: firefox-esr is not installed (apt-get install firefox-esr): the real Firefox test is skipped.');
+const FIREFOX = commandPath('firefox-esr', 'firefox-esr', 'test/firefox (the real Firefox)');
 
 let work: string;
 let home: string;

@@ -3,15 +3,15 @@
 // CertDesk finds through lsof. The Windows and macOS probes are faked (their OS is absent
 // here); the macOS rule is also run with the real lsof against a real process that holds the
 // file open, where lsof is installed.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdtempSync, openSync, closeSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, win32 } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commandPath } from '../support/required';
 import { assertFirefoxProfileFree, type FirefoxProfile, type LockProbe } from '../../src/main/core/store/nss/firefox';
 
-const LSOF = spawnSync('sh', ['-c', 'command -v lsof'], { encoding: 'utf8' }).stdout.trim();
-if (!LSOF) console.warn('test/firefox: lsof is not installed (apt-get install lsof): the real macOS lock probe is skipped.');
+const LSOF = commandPath('lsof', 'lsof', 'test/firefox (the real macOS lock probe)');
 
 let dir: string;
 beforeAll(() => {

@@ -10,7 +10,7 @@ import type { Policy } from '../../src/shared/policy';
 const policy = {
   bankName: 'Test', endpoint: 'https://127.0.0.1:1/.well-known/est', trustAnchorPem: '', keyType: 'rsa2048', renewWindowDays: 30, graceDays: 90,
   reminderDays: [30, 10], removeSuperseded: true, proxy: 'direct', language: 'ja', stores: ['os'], connectTimeoutMs: 1000, requestTimeoutMs: 1000,
-  pendingMaxAttempts: 1, maxClockSkewSeconds: 300, keyStorage: 'store', rememberPin: false,
+  pendingMaxAttempts: 1, maxClockSkewSeconds: 300, keyStorage: 'store', rememberPin: false, autoRenew: false, checkTime: '10:00', remindersAtLogin: true,
 } satisfies Policy;
 
 function recordingChromium() {

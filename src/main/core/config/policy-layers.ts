@@ -56,7 +56,7 @@ function fileLayer(kind: LayerKind, file: string, doc: unknown): Layer {
 }
 
 const NUMBER_FIELDS = new Set(['renewWindowDays', 'graceDays', 'connectTimeoutMs', 'requestTimeoutMs', 'pendingMaxAttempts', 'maxClockSkewSeconds']);
-const BOOLEAN_FIELDS = new Set(['removeSuperseded', 'rememberPin']);
+const BOOLEAN_FIELDS = new Set(['removeSuperseded', 'rememberPin', 'autoRenew', 'remindersAtLogin']);
 const JSON_FIELDS = new Set(['reminderDays', 'stores', 'pkcs11', 'support']);
 
 /** The registry's values as policy fields: numbers and booleans as REG_DWORD, lists and objects as REG_SZ JSON. */

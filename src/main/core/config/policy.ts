@@ -67,6 +67,9 @@ const schema = z.strictObject({
   ),
   bankLoginUrl: z.optional(httpsUrl),
   newPcGuideUrl: z.optional(httpsUrl),
+  autoRenew: z._default(z.boolean(), false),
+  checkTime: z._default(z.string().check(z.refine((t) => /^([01]\d|2[0-3]):[0-5]\d$/.test(t), 'must be a time of day HH:MM (24-hour)')), '10:00'),
+  remindersAtLogin: z._default(z.boolean(), true),
 });
 
 /** What IT reads in POLICY_INVALID: our words for each kind of zod issue (zod/mini ships none). */
