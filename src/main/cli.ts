@@ -20,7 +20,7 @@ import { describeChoice, parseFingerprint, type FingerprintArg } from './cli/fin
 import { languageFromEnv, scanEarlyFlags } from './cli/lang';
 import { askPassword, ask, confirm } from './cli/prompt';
 import { pinAsker } from './cli/pin';
-import { recordRun, type RunRecord } from './cli/record';
+import { recordRun, stateFolderRefusal, type RunRecord } from './cli/record';
 import { safe, safeJson, safeLines } from './cli/safe-text';
 import { usageMessage } from './cli/usage';
 import { certificateState, doctorVerdict, statusVerdict, type HealthState, type Verdict } from './cli/verdict';
@@ -253,6 +253,8 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
       const o = cmd.optsWithGlobals() as GlobalOptions & Record<string, unknown>;
       if (name !== 'inspect') ran = name;
       try {
+        // A status folder another user controls: refused before anything is done, not after a renewal.
+        if (name !== 'inspect') await stateFolderRefusal(io.env, opts.platform);
         code = await fn(o);
       } catch (e) {
         if (e instanceof Usage) {

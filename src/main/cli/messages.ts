@@ -60,6 +60,8 @@ interface Catalog {
   version: string;
   /** POLICY_INVALID with reason NOT_INSTALLED: no layer has a policy. */
   policyMissing: string;
+  /** The status file's folder belongs to another user (sudo with HOME kept): nothing was done. */
+  stateFolderNotOwned: string;
   /** doctor: where each policy field came from. */
   policyOrigins: string;
   /** doctor: a field of the user's policy file that the bank's or IT's policy sets, so not used. */
@@ -170,6 +172,7 @@ const ja: Catalog = {
   choosePrompt: (n) => `どの証明書ですか？ 番号（1〜${n}）を入力してください: `,
   version: 'バージョン',
   policyMissing: 'ポリシー（銀行の設定ファイル）がインストールされていません。詳細に示す場所に policy.json を置いてください（銀行またはIT部門が用意します）。',
+  stateFolderNotOwned: '状態ファイルのフォルダーが別のユーザーのものなので、何も実行しませんでした。そのフォルダーの持ち主のユーザーで実行するか（sudo では -H を付ける）、CERTDESK_STATUS_FILE で自分のフォルダーのファイルを指定してください。',
   policyOrigins: 'ポリシーの設定元',
   policyIgnored: (field, file, by, reason) => `${field}: ${file} の値は使われません（${reason === 'SET_BY_BANK' ? '銀行' : 'IT部門'}の設定 ${by} が優先されます）`,
   keyStorageSoftwareMac: 'keyStorage は "store" ですが、macOS では新しい鍵は CertDesk が作り、ログインキーチェーンへ取り出し不可（non-extractable）として取り込みます（ソフトウェア鍵）。',
@@ -271,6 +274,7 @@ const en: Catalog = {
   choosePrompt: (n) => `Which certificate? Enter its number (1-${n}): `,
   version: 'Version',
   policyMissing: "No policy (the bank's settings file) is installed. Put policy.json in one of the places the detail names (the bank or your IT department provides it).",
+  stateFolderNotOwned: 'The folder of the status file belongs to another user, so nothing was done. Run CertDesk as the user who owns that folder (with sudo, add -H), or set CERTDESK_STATUS_FILE to a file in a folder of yours.',
   policyOrigins: 'Policy fields and where they come from',
   policyIgnored: (field, file, by, reason) => `${field}: not taken from ${file} (${reason === 'SET_BY_BANK' ? "the bank's" : "your IT department's"} ${by} sets it and wins)`,
   keyStorageSoftwareMac: 'keyStorage is "store", but on macOS the new key is made in CertDesk (a software key) and imported into the login keychain as non-extractable.',
@@ -292,6 +296,7 @@ export const catalogs: Record<Language, Catalog> = { ja, en };
  */
 export function errorHeadline(c: Catalog, e: { code: ErrorCode; detail?: Record<string, unknown> }, appTransport: boolean): string {
   if (e.detail?.reason === 'NOT_INSTALLED') return c.policyMissing;
+  if (e.detail?.reason === 'STATE_FOLDER_NOT_OWNED') return c.stateFolderNotOwned;
   if (e.code === 'PROXY_AUTH_REQUIRED' && appTransport && typeof e.detail?.status !== 'number') return c.proxyAuthApp;
   if (e.detail?.resumesAtStart === true) return c.resumesAtStart;
   return c.error[e.code];

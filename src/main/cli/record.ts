@@ -3,7 +3,9 @@
 // (Windows: the Application event log through eventcreate; Linux and macOS: syslog through
 // logger). Neither holds a secret: codes, dates and fingerprints only.
 import { execFile } from 'node:child_process';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { lstat, mkdir, open, realpath, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ErrorCode } from '../../shared/contract';
 import { system32Tool } from '../../shared/windows-tools';
@@ -31,12 +33,78 @@ export function statusFilePath(env: Record<string, string | undefined>, platform
   return join(env.XDG_STATE_HOME || join(env.HOME, '.local', 'state'), 'certdesk', 'status.json');
 }
 
-/** Written beside the target and renamed over it: rename is atomic on one volume. */
+/**
+ * Why the folder of the status file is unsafe to write in, or null. Another user who owns it
+ * (or any folder above it: it could swap the folder) could plant links there that turn
+ * root's write into a write of a file of root's (`sudo certdesk` with HOME kept). The folder
+ * and every folder up to `/` must belong to this user or to root, and none may be writable by
+ * others unless sticky (/tmp). A folder not made yet is judged by the nearest existing one.
+ * Windows has no uid: its per-user folders are the profile's, and the check is skipped.
+ */
+export async function unsafeStateFolder(dir: string, uid: number | undefined = process.getuid?.()): Promise<string | null> {
+  if (uid === undefined) return null;
+  let at = dir;
+  let real: string | undefined;
+  for (;;) {
+    try {
+      real = await realpath(at);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(at) === at) throw err;
+      at = dirname(at);
+    }
+  }
+  for (let d = real; ; d = dirname(d)) {
+    const st = await lstat(d);
+    if (st.uid !== uid && st.uid !== 0) return `${d} belongs to uid ${st.uid}, not to this user (uid ${uid})`;
+    if ((st.mode & 0o022) !== 0 && (st.mode & 0o1000) === 0 && st.uid !== uid) return `${d} can be changed by other users (mode ${(st.mode & 0o7777).toString(8)})`;
+    if (dirname(d) === d) return null;
+  }
+}
+
+/** A status folder another user controls: nothing is written there. */
+export class UnsafeStateFolder extends Error {
+  readonly code = 'STATE_FOLDER_NOT_OWNED';
+  constructor(readonly folder: string, readonly why: string) {
+    super(`The folder of the status file ${folder} is not safe to write in: ${why}. Run CertDesk as the user who owns it (sudo -H or su - keep root's own HOME), or set CERTDESK_STATUS_FILE to a file in a folder of yours.`);
+  }
+}
+
+/**
+ * Before a command runs: its status folder, if another user controls it, refuses the command
+ * (exit 1, INVALID_INPUT with reason STATE_FOLDER_NOT_OWNED), so that nothing is done that the
+ * record could not then report. A folder that cannot be judged (unreadable) is left to the
+ * write, whose failure is a warning.
+ */
+export async function stateFolderRefusal(env: Record<string, string | undefined>, platform: NodeJS.Platform = process.platform): Promise<void> {
+  const path = statusFilePath(env, platform);
+  if (!path || platform === 'win32') return;
+  const why = await unsafeStateFolder(dirname(path)).catch(() => null);
+  if (!why) return;
+  const e = new UnsafeStateFolder(dirname(path), why);
+  throw Object.assign(e, { api: { code: 'INVALID_INPUT' as const, message: e.message, detail: { reason: 'STATE_FOLDER_NOT_OWNED', folder: dirname(path) } } });
+}
+
+/**
+ * Written beside the target under a random name, created new (O_EXCL, which also refuses a
+ * planted link in its place) and never through a link (O_NOFOLLOW), then renamed over it:
+ * rename is atomic on one volume and replaces a link at the target rather than following it.
+ */
 export async function writeStatusFile(path: string, record: RunRecord): Promise<void> {
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  const tmp = `${path}.${process.pid}.tmp`;
+  const dir = dirname(path);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const why = await unsafeStateFolder(dir);
+  if (why) throw new UnsafeStateFolder(dir, why);
+  const tmp = `${path}.${randomBytes(8).toString('hex')}.tmp`;
+  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
   try {
-    await writeFile(tmp, JSON.stringify(record, null, 2) + '\n', { mode: 0o600 });
+    const fh = await open(tmp, flags, 0o600);
+    try {
+      await fh.writeFile(JSON.stringify(record, null, 2) + '\n', 'utf8');
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
     await rename(tmp, path);
   } catch (err) {
     await rm(tmp, { force: true });
@@ -106,7 +174,7 @@ export async function recordRun(r: RunRecord, env: Record<string, string | undef
   const problems: string[] = [];
   const path = statusFilePath(env, platform);
   if (path) {
-    await writeStatusFile(path, r).catch((e: NodeJS.ErrnoException) => problems.push(`status file ${path}: ${e.code ?? e.message}`));
+    await writeStatusFile(path, r).catch((e: NodeJS.ErrnoException) => problems.push(e instanceof UnsafeStateFolder ? e.message : `status file ${path}: ${e.code ?? e.message}`));
   }
   if (platform === 'win32') {
     // By full path: Node on Windows runs a bare name from the current folder before PATH.
