@@ -25,10 +25,6 @@ export interface TokenWiring {
   identityFor(fingerprint: string): Promise<TransportIdentity>;
 }
 
-export function usesToken(policy: Policy): boolean {
-  return policy.keyStorage === 'tpm' || policy.keyStorage === 'pkcs11';
-}
-
 /**
  * `pin`: the run's PIN, or (the app) a reader of the PIN of the operation now running, read at
  * each use of the token: the app asks it per renewal, not once at start.

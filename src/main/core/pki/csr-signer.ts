@@ -61,8 +61,3 @@ export function csrToBeSigned(opts: Omit<SignedCsrOptions, 'sign'>): { tbs: Uint
     },
   };
 }
-
-export async function buildCsrWithSigner(opts: SignedCsrOptions): Promise<{ der: Uint8Array; pem: string }> {
-  const { tbs, complete } = csrToBeSigned(opts);
-  return complete(await opts.sign(tbs));
-}

@@ -4,7 +4,7 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { CoreError } from '../errors';
-import { children, parseDer } from './asn1';
+import { parseDer } from './asn1';
 import { parseCertificate } from './certificate';
 import { u8 } from './encoding';
 
@@ -69,13 +69,6 @@ const DIGEST_INFO_PREFIX = {
 /** DigestInfo around a hash: what CKM_RSA_PKCS signs to make a PKCS#1 v1.5 signature. */
 export function digestInfo(hashName: keyof typeof DIGEST_INFO_PREFIX, hash: Uint8Array): Uint8Array {
   return Uint8Array.from([...Buffer.from(DIGEST_INFO_PREFIX[hashName], 'hex'), ...hash]);
-}
-
-/** The unused-bits-free content of a certificate's or SPKI's subjectPublicKey (the raw point, or RSAPublicKey). */
-export function spkiKeyBits(spkiDer: Uint8Array): Uint8Array {
-  const [, bits] = children(parseDer(spkiDer, 'public key', 'INVALID_INPUT'));
-  if (!(bits instanceof asn1js.BitString)) throw new CoreError('INVALID_INPUT', 'The public key has no BIT STRING.', { reason: 'BAD_KEY' });
-  return u8(bits.valueBlock.valueHexView);
 }
 
 /** The attributes PKCS#11 keeps beside a certificate's bytes: subject, issuer (exact DER) and the serial number as a DER INTEGER. */

@@ -1,32 +1,26 @@
-// PKCS#12 for the OS stores and for loading an identity: two write profiles (modern AES /
-// legacy 3DES, because older Windows and macOS import only the latter) and a reader for both
-// and for what openssl, Windows and NSS write.
-import { createCipheriv, createDecipheriv, createHmac, createPrivateKey, createPublicKey, pbkdf2, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
+// PKCS#12 for the OS stores: two write profiles (modern AES / legacy 3DES, because older
+// Windows and macOS import only the latter), and the PBES2 key decryption NSS's key bags need.
+// No PKCS#12 reader: identities are read by OpenSSL, so a hand-written reader had no caller.
+import { createCipheriv, createDecipheriv, createHmac, createPrivateKey, createPublicKey, pbkdf2, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import * as asn1js from 'asn1js';
 import { CoreError } from '../errors';
-import { children, isContext, isUniversal, oidOf, parseDer, type Asn1 } from './asn1';
+import { children, isUniversal, oidOf, parseDer, type Asn1 } from './asn1';
 import { parseCertificate } from './certificate';
 import { bytesEqual, concat, der, sha1Hex, tlv } from './encoding';
-import { rc2CbcDecrypt } from './rc2';
 import { KDF_IV, KDF_KEY, KDF_MAC, bmpPassword, pkcs12Kdf, type Pkcs12Hash } from './pkcs12-kdf';
 
 const OID = {
   data: '1.2.840.113549.1.7.1',
   encryptedData: '1.2.840.113549.1.7.6',
-  keyBag: '1.2.840.113549.1.12.10.1.1',
   shroudedKeyBag: '1.2.840.113549.1.12.10.1.2',
   certBag: '1.2.840.113549.1.12.10.1.3',
-  safeContentsBag: '1.2.840.113549.1.12.10.1.6',
   x509Certificate: '1.2.840.113549.1.9.22.1',
   friendlyName: '1.2.840.113549.1.9.20',
   localKeyId: '1.2.840.113549.1.9.21',
   pbes2: '1.2.840.113549.1.5.13',
   pbkdf2: '1.2.840.113549.1.5.12',
   pbeSha3Des: '1.2.840.113549.1.12.1.3',
-  pbeSha2Des: '1.2.840.113549.1.12.1.4',
-  pbeShaRc2_128: '1.2.840.113549.1.12.1.5',
-  pbeShaRc2_40: '1.2.840.113549.1.12.1.6',
   hmacSha256: '1.2.840.113549.2.9',
   aes256cbc: '2.16.840.1.101.3.4.1.42',
   sha1: '1.3.14.3.2.26',
@@ -46,13 +40,6 @@ const CIPHERS: Record<string, { name: string; keyLength: number }> = {
   '2.16.840.1.101.3.4.1.42': { name: 'aes-256-cbc', keyLength: 32 },
   '1.2.840.113549.3.7': { name: 'des-ede3-cbc', keyLength: 24 },
 };
-const MAC_HASHES: Record<string, Pkcs12Hash> = {
-  '1.3.14.3.2.26': 'sha1',
-  '2.16.840.1.101.3.4.2.1': 'sha256',
-  '2.16.840.1.101.3.4.2.2': 'sha384',
-  '2.16.840.1.101.3.4.2.3': 'sha512',
-};
-
 /** openssl's default; the file lives only for one import with a random password. */
 const ITERATIONS = 2048;
 /** Bounds what a hostile file can make us compute. */
@@ -149,6 +136,8 @@ export async function buildPkcs12(opts: BuildPkcs12Options): Promise<Uint8Array>
 // ---- reading ----
 
 const malformed = (what: string) => invalid('MALFORMED', `The PKCS#12 file is damaged or not a PKCS#12 file (${what}).`);
+const unsupported = (alg: string) =>
+  invalid('UNSUPPORTED_ALGORITHM', `The encrypted key uses an encryption CertDesk does not read (${alg}).`);
 const badPassword = () => invalid('BAD_PASSWORD', 'The PKCS#12 password is wrong.');
 
 /** Content octets of a primitive or (BER) constructed string, implicit tags included. */
@@ -175,11 +164,6 @@ function inner(bytes: Uint8Array, what: string): Asn1 {
   } catch {
     throw malformed(what);
   }
-}
-
-interface ReadContext {
-  password: string;
-  macVerified: boolean;
 }
 
 interface Pbes2 { salt: Uint8Array; iterations: number; prf: string; cipher: string; keyLength: number; iv: Uint8Array }
@@ -222,161 +206,4 @@ export async function decryptPbes2PrivateKey(encryptedKeyInfo: Uint8Array, passw
   } finally {
     key.fill(0);
   }
-}
-
-function decrypt(algId: Asn1 | undefined, ctx: ReadContext, ciphertext: Uint8Array): Uint8Array {
-  const { password } = ctx;
-  const [oidBlock, params] = algId ? children(algId) : [];
-  const alg = oidOf(oidBlock);
-  let cipher: string;
-  let key: Uint8Array;
-  let iv: Uint8Array;
-  if (alg === OID.pbes2) {
-    const p = pbes2Of(params);
-    cipher = p.cipher;
-    iv = p.iv;
-    key = pbkdf2Sync(Buffer.from(password, 'utf8'), p.salt, p.iterations, p.keyLength, p.prf);
-  } else if (alg === OID.pbeSha3Des || alg === OID.pbeSha2Des) {
-    const [saltBlock, iterBlock] = params ? children(params) : [];
-    const salt = octets(saltBlock, 'PBE salt');
-    const iterations = smallInt(iterBlock, 'PBE iterations');
-    const bmp = bmpPassword(password);
-    key = pkcs12Kdf('sha1', bmp, salt, KDF_KEY, iterations, alg === OID.pbeSha3Des ? 24 : 16);
-    if (alg === OID.pbeSha2Des) key = concat([key, key.subarray(0, 8)]);
-    iv = pkcs12Kdf('sha1', bmp, salt, KDF_IV, iterations, 8);
-    cipher = 'des-ede3-cbc';
-  } else if (alg === OID.pbeShaRc2_40 || alg === OID.pbeShaRc2_128) {
-    const [saltBlock, iterBlock] = params ? children(params) : [];
-    const salt = octets(saltBlock, 'PBE salt');
-    const iterations = smallInt(iterBlock, 'PBE iterations');
-    const bmp = bmpPassword(password);
-    const bits = alg === OID.pbeShaRc2_40 ? 40 : 128;
-    const plain = rc2CbcDecrypt(pkcs12Kdf('sha1', bmp, salt, KDF_KEY, iterations, bits / 8), bits, pkcs12Kdf('sha1', bmp, salt, KDF_IV, iterations, 8), ciphertext);
-    if (!plain) throw ctx.macVerified ? malformed('decryption failed although the MAC matched') : badPassword();
-    return plain;
-  } else {
-    throw unsupported(alg ?? 'unknown');
-  }
-  try {
-    const d = createDecipheriv(cipher, key, iv);
-    return concat([d.update(ciphertext), d.final()]);
-  } catch {
-    // A padding failure: with a verified MAC the file is corrupt; without one, the password is wrong.
-    throw ctx.macVerified ? malformed('decryption failed although the MAC matched') : badPassword();
-  }
-}
-
-const unsupported = (alg: string) =>
-  invalid('UNSUPPORTED_ALGORITHM', `The PKCS#12 file uses an encryption CertDesk does not read (${alg}). Export it again with AES or 3DES.`);
-
-function checkMac(macData: Asn1, password: string, authSafe: Uint8Array): void {
-  const [digestInfo, saltBlock, iterBlock] = children(macData);
-  const [algBlock, digestBlock] = digestInfo ? children(digestInfo) : [];
-  const hash = MAC_HASHES[oidOf(algBlock ? children(algBlock)[0] : undefined) ?? ''];
-  if (!hash) throw unsupported(`MAC ${oidOf(algBlock ? children(algBlock)[0] : undefined) ?? '?'}`);
-  const salt = octets(saltBlock, 'MAC salt');
-  const iterations = iterBlock ? smallInt(iterBlock, 'MAC iterations') : 1;
-  const expected = octets(digestBlock, 'MAC');
-  const size = { sha1: 20, sha256: 32, sha384: 48, sha512: 64 }[hash];
-  // An empty password is written either as an empty BMPString with its terminator or as nothing.
-  const candidates = password === '' ? [bmpPassword(''), new Uint8Array(0)] : [bmpPassword(password)];
-  for (const pw of candidates) {
-    const mac = createHmac(hash, pkcs12Kdf(hash, pw, salt, KDF_MAC, iterations, size)).update(authSafe).digest();
-    if (mac.length === expected.length && timingSafeEqual(mac, expected)) return;
-  }
-  throw badPassword();
-}
-
-interface Bags {
-  keys: Array<{ pkcs8: Uint8Array; localKeyId?: Uint8Array }>;
-  certs: Array<{ der: Uint8Array; localKeyId?: Uint8Array }>;
-}
-
-function readSafeContents(block: Asn1, ctx: ReadContext, bags: Bags, depth: number): void {
-  if (!isUniversal(block, 16) || depth > 4) throw malformed('SafeContents');
-  for (const bag of children(block)) {
-    const [idBlock, wrapped, attrSet] = children(bag);
-    const value = wrapped && isContext(wrapped, 0) ? children(wrapped)[0] : undefined;
-    if (!value) throw malformed('SafeBag');
-    let localKeyId: Uint8Array | undefined;
-    for (const attr of attrSet ? children(attrSet) : []) {
-      const [t, vals] = children(attr);
-      if (oidOf(t) === OID.localKeyId && vals) localKeyId = octets(children(vals)[0], 'localKeyID');
-    }
-    switch (oidOf(idBlock)) {
-      case OID.keyBag:
-        bags.keys.push({ pkcs8: value.valueBeforeDecodeView, localKeyId });
-        break;
-      case OID.shroudedKeyBag: {
-        const [algId, enc] = children(value);
-        bags.keys.push({ pkcs8: decrypt(algId, ctx, octets(enc, 'encrypted key')), localKeyId });
-        break;
-      }
-      case OID.certBag: {
-        const [certType, certWrapped] = children(value);
-        if (oidOf(certType) !== OID.x509Certificate) break; // SDSI certificates: not ours
-        const certValue = certWrapped && isContext(certWrapped, 0) ? children(certWrapped)[0] : undefined;
-        bags.certs.push({ der: octets(certValue, 'certificate').slice(), localKeyId });
-        break;
-      }
-      case OID.safeContentsBag:
-        readSafeContents(value, ctx, bags, depth + 1);
-        break;
-      default:
-        break; // CRL and secret bags carry nothing an identity needs
-    }
-  }
-}
-
-export async function readPkcs12(bytes: Uint8Array, password: string): Promise<{ privateKeyPkcs8: Uint8Array; certificateDer: Uint8Array; chainDer: Uint8Array[] }> {
-  if (typeof password !== 'string') throw new CoreError('INVALID_INPUT', 'The PKCS#12 password must be a string.', { field: 'password' });
-  if (!(bytes instanceof Uint8Array)) throw malformed('not bytes');
-  const pfx = inner(bytes, 'PFX');
-  const [version, authSafeInfo, macData] = children(pfx);
-  if (!isUniversal(pfx, 16) || !(version instanceof asn1js.Integer) || version.valueBlock.valueDec !== 3 || !authSafeInfo) throw malformed('PFX header');
-  const [typeBlock, contentWrapped] = children(authSafeInfo);
-  if (oidOf(typeBlock) !== OID.data) throw unsupported(`public-key integrity mode (${oidOf(typeBlock) ?? '?'})`);
-  const authSafeBytes = octets(contentWrapped && isContext(contentWrapped, 0) ? children(contentWrapped)[0] : undefined, 'authSafe');
-  if (macData) checkMac(macData, password, authSafeBytes);
-  const ctx: ReadContext = { password, macVerified: macData !== undefined };
-
-  const bags: Bags = { keys: [], certs: [] };
-  const authSafe = inner(authSafeBytes, 'AuthenticatedSafe');
-  for (const info of children(authSafe)) {
-    const [t, w] = children(info);
-    const content = w && isContext(w, 0) ? children(w)[0] : undefined;
-    if (!content) throw malformed('ContentInfo');
-    const type = oidOf(t);
-    if (type === OID.data) {
-      readSafeContents(inner(octets(content, 'data'), 'SafeContents'), ctx, bags, 0);
-    } else if (type === OID.encryptedData) {
-      const eci = children(content)[1];
-      const [, algId, encContent] = eci ? children(eci) : [];
-      if (!encContent) continue; // nothing encrypted inside
-      readSafeContents(inner(decrypt(algId, ctx, octets(encContent, 'encrypted content')), 'SafeContents'), ctx, bags, 0);
-    } else {
-      throw unsupported(`content type ${type ?? '?'} (envelope)`);
-    }
-  }
-  return pickIdentity(bags);
-}
-
-function pickIdentity(bags: Bags): { privateKeyPkcs8: Uint8Array; certificateDer: Uint8Array; chainDer: Uint8Array[] } {
-  if (bags.keys.length === 0) throw invalid('NO_KEY', 'The PKCS#12 file holds no private key.');
-  const certs = bags.certs.map((c, i) => {
-    try {
-      return { ...c, spki: parseCertificate(c.der, `certificate #${i + 1}`, 'INVALID_INPUT').spkiDer };
-    } catch {
-      throw malformed(`certificate #${i + 1}`);
-    }
-  });
-  for (const key of bags.keys) {
-    inner(key.pkcs8, 'private key');
-    const spki = spkiOfPrivateKey(key.pkcs8);
-    const leaf = certs.find((c) => bytesEqual(c.spki, spki));
-    if (leaf) {
-      return { privateKeyPkcs8: key.pkcs8.slice(), certificateDer: leaf.der, chainDer: certs.filter((c) => c !== leaf).map((c) => c.der) };
-    }
-  }
-  throw invalid('NO_CERTIFICATE', 'The PKCS#12 file holds a private key but not its certificate.');
 }
