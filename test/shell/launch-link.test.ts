@@ -3,7 +3,7 @@
 // event the window confirms); the window comes to the front; macOS's early links wait.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { linkInArgs, parseLaunchLink } from '../../src/main/app/launch-link';
+import { parseLaunchLink } from '../../src/main/app/launch-link';
 import { createLaunchLinks, registerLinkScheme } from '../../src/main/app/launch';
 import type { LaunchRequest } from '../../src/shared/contract';
 import { fuzzParams } from '../fuzz/seed';
@@ -16,6 +16,8 @@ describe('parseLaunchLink', () => {
     expect(parseLaunchLink('CERTDESK://RENEW')).toEqual({ ok: true, request: { action: 'renew' } });
     expect(parseLaunchLink('certdesk://acquire')).toEqual({ ok: true, request: { action: 'acquire' } });
     expect(parseLaunchLink('certdesk://acquire?loginId=TARO.k_01%40corp')).toEqual({ ok: true, request: { action: 'acquire', loginId: 'TARO.k_01@corp' } });
+    expect(parseLaunchLink('certdesk://acquire/?loginId=a@b')).toEqual({ ok: true, request: { action: 'acquire', loginId: 'a@b' } });
+    expect(parseLaunchLink('certdesk://renew?')).toEqual({ ok: true, request: { action: 'renew' } });
   });
 
   it('refuses everything else, saying why', () => {
@@ -42,29 +44,52 @@ describe('parseLaunchLink', () => {
       [`certdesk://open?${'a'.repeat(300)}`, 'TOO_LONG'],
       ['certdesk://', 'ACTION'],
       ['', 'CHARACTERS'],
+      // Non-canonical forms that WHATWG URL would normalise into an accepted one (issue 23 item 9).
+      ['certdesk://renew/../', 'PATH'],
+      ['certdesk://renew/..', 'PATH'],
+      ['certdesk://renew/%2e%2e/', 'PATH'],
+      ['certdesk://renew/%2E%2E', 'PATH'],
+      ['certdesk://renew/./', 'PATH'],
+      ['certdesk://open//', 'PATH'],
+      ['certdesk://acquire?%6coginId=K1', 'QUERY'],
+      ['certdesk://acquire?loginid=K1', 'QUERY'],
+      ['certdesk://acquire?loginId=%61dmin', 'LOGIN_ID'],
+      ['certdesk://acquire?loginId=%2540', 'LOGIN_ID'],
+      ['certdesk://acquire?loginId=K1&', 'QUERY'],
+      ['certdesk://acquire?loginId=K1=', 'QUERY'],
+      ['certdesk://acquire?&loginId=K1', 'QUERY'],
+      ['certdesk://acquire?loginId=K1;x=1', 'QUERY'],
+      ['certdesk://acquire?+loginId=K1', 'QUERY'],
+      ['certdesk://renew?loginId=K1', 'QUERY'],
+      ['certdesk://%6fpen', 'ACTION'],
+      ['certdesk://renew.', 'ACTION'],
+      ['certdesk:///renew', 'ACTION'],
+      ['certdesk://renew@', 'PARTS'],
+      ['certdesk://renew:', 'PARTS'],
+      ['certdesk://renew#', 'PARTS'],
     ];
     for (const [link, reason] of refused) expect([link, parseLaunchLink(link)]).toEqual([link, { ok: false, reason }]);
   });
 
   it('fuzzed: any string either is refused or is one of the three, with a login ID the app accepts', () => {
-    const piece = fc.constantFrom('certdesk:', '//', 'open', 'renew', 'acquire', '?', 'loginId=', '&', '#', '%', '%40', '/', '@', ':', 'A', '1', ' ', '\u0000', 'ｒ', '..', '=');
+    const piece = fc.constantFrom('certdesk:', '//', 'open', 'renew', 'acquire', '?', 'loginId=', '&', '#', '%', '%40', '/', '@', ':', 'A', '1', ' ', '\u0000', 'ｒ', '..', '=', '%2e', '%2E', '%6c', '%6f', '%61', '%25', '../', './', 'l', 'ogin', 'Id=', '.', ';', '+');
     const link = fc.array(piece, { maxLength: 10 }).map((a) => a.join(''));
     fc.assert(
       fc.property(fc.oneof(link, fc.string({ maxLength: 80 })), (raw) => {
         const v = parseLaunchLink(raw);
         if (!v.ok) return;
-        expect(raw.toLowerCase().startsWith('certdesk://')).toBe(true);
+        // Only the documented forms, letter for letter (an oracle independent of the parser's steps).
+        expect(raw).toMatch(/^certdesk:\/\/(open|renew|acquire)\/?(\?(loginId=([A-Za-z0-9._@-]|%40)+)?)?$/i);
+        if (raw.includes('loginId=')) expect(raw.toLowerCase().startsWith('certdesk://acquire')).toBe(true);
+        // The login ID is the raw text's, only %40 decoded.
+        if (v.request.action === 'acquire' && v.request.loginId !== undefined) expect(raw.slice(raw.indexOf('loginId=') + 8).replace(/%40/g, '@')).toBe(v.request.loginId);
+        expect(raw).not.toMatch(/%(?!40)|\.\./);
         expect(['open', 'renew', 'acquire']).toContain(v.request.action);
         if (v.request.action === 'acquire' && v.request.loginId !== undefined) expect(v.request.loginId).toMatch(/^[A-Za-z0-9._@-]{1,64}$/);
         expect(Object.keys(v.request).every((k) => k === 'action' || k === 'loginId')).toBe(true);
       }),
       fuzzParams('certdesk: links', 2000),
     );
-  });
-
-  it('finds the link among a launch\'s arguments (Windows and Linux pass it as one)', () => {
-    expect(linkInArgs(['C:\\Program Files\\CertDesk\\CertDesk.exe', '--allow-file-access-from-files', 'certdesk://renew'])).toBe('certdesk://renew');
-    expect(linkInArgs(['/opt/CertDesk/certdesk', '--background'])).toBeNull();
   });
 });
 

@@ -112,6 +112,23 @@ describe('the built main bundle under plain Node', () => {
     expect(bad.stderr + JSON.stringify(bad.events)).not.toContain('hunter2');
   });
 
+  it('a link that injects switches after `--` (Windows\' "%1" closed by a quote): refused before the lock, nothing opened or run; at a second launch too', () => {
+    const injected = ['--', 'certdesk://open', '--headless', 'renew', '--policy', '\\\\evil\\s\\p.json', '--yes'];
+    const first = start(injected, env);
+    expect(first.status, first.stderr).toBe(2);
+    const names = first.events.map((e) => e.e);
+    for (const never of ['singleInstanceLock', 'whenReady', 'BrowserWindow', 'Tray']) expect(names).not.toContain(never);
+    expect(first.stderr).toContain('a launch was refused (AFTER_DASHDASH, ');
+    expect(first.stderr).not.toContain('evil');
+    const second = start([], { ...env, STUB_SECOND_INSTANCE: JSON.stringify(['C:\\CertDesk\\certdesk.exe', '--allow-file-access-from-files', ...injected]) });
+    expect(second.status, second.stderr).toBe(0);
+    expect(second.events.filter((e) => e.e === 'send' && e.channel === 'certdesk:event:launch')).toEqual([]);
+    expect(second.stderr).toContain('a launch was refused (AFTER_DASHDASH');
+    // The same link quoted properly: one launch event, as before.
+    const fine = start([], { ...env, STUB_SECOND_INSTANCE: JSON.stringify(['C:\\CertDesk\\certdesk.exe', '--allow-file-access-from-files', '--', 'certdesk://renew']) });
+    expect(fine.events.filter((e) => e.e === 'send' && e.channel === 'certdesk:event:launch').map((e) => e.payload)).toEqual([{ action: 'renew' }]);
+  });
+
   it('keeps DevTools off in the production build, whatever NODE_ENV says at run time', () => {
     // Decided when electron-vite built the bundle: no chunk reads NODE_ENV or the mode at run time.
     const chunks = [entry, ...readdirSync(join(root, 'out/main/chunks')).map((f) => join(root, 'out/main/chunks', f))];

@@ -13,7 +13,7 @@ import { createDesktopApi } from './desktop-api';
 import { emit, registerApi, registerPinAnswer, registerProxyAuthAnswer } from './ipc';
 import { createPinBroker, type PinPrompt } from './pin-broker';
 import { launchLinks } from './launch';
-import { linkInArgs } from './launch-link';
+import { readLaunchArgs, refusedLaunchLine } from './headless-args';
 import { setupLogging } from './logging';
 import { menuTemplate } from './menu';
 import { createNotifier, startReminderClock } from './notifier';
@@ -26,10 +26,10 @@ import { createMainWindow, focus } from './window';
 // from this file: the bundler puts this module in a chunk folder.
 const fromRoot = (...parts: string[]) => join(app.getAppPath(), ...parts);
 
-export async function runDesktop(): Promise<void> {
+export async function runDesktop(launch: { background: boolean; link: string | null }): Promise<void> {
   const log = setupLogging(app.getPath('logs'));
   // Started at login by the login item: tray and reminders only, the window on demand.
-  const background = process.argv.includes('--background');
+  const { background } = launch;
   await app.whenReady();
   const PRELOAD = fromRoot('out', 'preload', 'index.cjs');
   const RENDERER = fromRoot('out', 'renderer');
@@ -161,10 +161,12 @@ export async function runDesktop(): Promise<void> {
   settingsHook = applySettings;
 
   // A second launch (a certdesk: link on Windows and Linux comes this way): this window, to the front.
+  // Its arguments read as at a first launch (app/headless-args): a refused one opens nothing.
   app.on('second-instance', (_event, argv) => {
-    const link = linkInArgs(argv);
-    if (link) launchLinks.receive(link);
-    else showWindow();
+    const second = readLaunchArgs(argv);
+    if (second.mode === 'refused') log.warn(refusedLaunchLine(second, argv));
+    else if (second.mode === 'desktop' && second.link) launchLinks.receive(second.link);
+    else if (second.mode === 'desktop') showWindow();
   });
   app.on('window-all-closed', () => {
     // With the tray the app keeps reminding; without it, closing the window ends it.
@@ -194,7 +196,6 @@ export async function runDesktop(): Promise<void> {
     },
     warn: (message) => log.warn(message),
   });
-  const firstLink = linkInArgs(process.argv);
-  if (firstLink) launchLinks.receive(firstLink);
+  if (launch.link) launchLinks.receive(launch.link);
   log.info(`certdesk: started (${background ? 'background' : 'window'}), policy ${wiring.loaded.source}`);
 }

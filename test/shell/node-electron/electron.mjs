@@ -75,7 +75,9 @@ export class BrowserWindow extends EventEmitter {
     const body = res ? await res.text() : '';
     out({ e: 'loadURL', url, status: res?.status ?? null, csp: res?.headers.get('content-security-policy') ?? null, hasRoot: body.includes('id="root"') });
     // A second launch while this one runs, as Electron reports it: the other process's argv.
-    if (process.env.STUB_SECOND_INSTANCE) app.emit('second-instance', {}, ['/opt/CertDesk/certdesk', process.env.STUB_SECOND_INSTANCE], '/');
+    // A JSON array is the whole argv (a Windows launch with `--`); else one link after the binary.
+    const second = process.env.STUB_SECOND_INSTANCE;
+    if (second) app.emit('second-instance', {}, second.startsWith('[') ? JSON.parse(second) : ['/opt/CertDesk/certdesk', second], '/');
     // The app is up: window created, page served. Give pending logs a moment, then end.
     setTimeout(() => process.exit(0), 50);
   }
