@@ -5,7 +5,7 @@
 // (a launcher that lets a `"` through closes the quote); Linux's .desktop `Exec=… %U`
 // (xdg-open) passes the link as one argument; macOS sends open-url and no argument at all.
 import { describe, expect, it } from 'vitest';
-import { readLaunchArgs, refusedLaunchLine } from '../../src/main/app/headless-args';
+import { policyOptionRefusal, readLaunchArgs, refusedLaunchLine } from '../../src/main/app/headless-args';
 import { createLaunchLinks, registerLinkScheme } from '../../src/main/app/launch';
 import type { LaunchRequest } from '../../src/shared/contract';
 
@@ -128,5 +128,29 @@ describe('macOS open-url with injected switches', () => {
     listeners.get('open-url')!({ preventDefault: () => undefined }, 'certdesk://open%22%20--headless%20renew');
     expect(sent).toEqual([]);
     expect(warned).toHaveLength(2);
+  });
+});
+
+describe('policyOptionRefusal (the installed app\'s headless --policy)', () => {
+  const none = async () => [] as string[];
+  it('no --policy: nothing asked', async () => {
+    let asked = 0;
+    expect(await policyOptionRefusal(['renew', '--yes'], async () => (asked++, ['machine']))).toBeNull();
+    expect(asked).toBe(0);
+  });
+  it('a network or device path is refused, however it is written', async () => {
+    for (const p of ['\\\\evil\\s\\p.json', '//evil/s/p.json', '\\/evil\\s', '\\\\?\\UNC\\evil\\s\\p.json', '\\\\.\\pipe\\x']) {
+      expect([p, await policyOptionRefusal(['renew', '--policy', p], none)]).toEqual([p, expect.stringContaining('network path')]);
+      expect([p, await policyOptionRefusal(['renew', `--policy=${p}`], none)]).toEqual([p, expect.stringContaining('network path')]);
+    }
+  });
+  it('over a built-in, machine or registry policy: refused, in ja and en; over a user file alone or none: allowed', async () => {
+    for (const layers of [['builtin'], ['user', 'machine'], ['registry'], ['unreadable']]) {
+      const r = await policyOptionRefusal(['status', '--policy', 'C:\\Users\\u\\p.json'], async () => layers);
+      expect(r).toContain('--policy is refused');
+      expect(r).toContain('--policy は使えません');
+    }
+    expect(await policyOptionRefusal(['status', '--policy', 'C:\\Users\\u\\p.json'], async () => ['user'])).toBeNull();
+    expect(await policyOptionRefusal(['status', '--policy', '/tmp/p.json'], none)).toBeNull();
   });
 });

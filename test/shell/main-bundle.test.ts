@@ -129,6 +129,28 @@ describe('the built main bundle under plain Node', () => {
     expect(fine.events.filter((e) => e.e === 'send' && e.channel === 'certdesk:event:launch').map((e) => e.payload)).toEqual([{ action: 'renew' }]);
   });
 
+  it('the installed app\'s headless --policy: never a network path; never over the bank\'s built-in policy; a PC without one keeps it', () => {
+    const policy = join(dir, 'own-policy.json');
+    writeFileSync(policy, JSON.stringify({ bankName: 'Test Bank', endpoint: 'https://127.0.0.1:9/.well-known/est', trustAnchorFile: policy }));
+    const packaged = { ...env, STUB_PACKAGED: '1' };
+    const unc = start(['--headless', 'status', '--json', '--policy', '\\\\evil\\s\\p.json'], packaged);
+    expect(unc.status, unc.stderr).toBe(EXIT.usage);
+    expect(unc.stderr).toContain('--policy cannot name a network path');
+    const resources = join(dir, 'resources');
+    spawnSync('mkdir', ['-p', resources]);
+    const anchor = join(resources, 'anchor.pem');
+    expect(spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(dir, 'r.key'), '-out', anchor, '-subj', '/CN=Bank Root', '-days', '30']).status).toBe(0);
+    writeFileSync(join(resources, 'policy.json'), JSON.stringify({ bankName: 'Bank', endpoint: 'https://bank.example/.well-known/est', trustAnchorFile: anchor }));
+    const managed = start(['--headless', 'status', '--json', `--policy=${policy}`], { ...packaged, STUB_RESOURCES: resources });
+    expect(managed.status, managed.stderr).toBe(EXIT.usage);
+    expect(managed.stderr).toContain("--policy is refused: this PC has the bank's or IT's policy (builtin)");
+    expect(managed.stdout).toBe('');
+    // No built-in, machine or registry policy here: the installed app reads the file (and finds it wrong: the anchor is no PEM).
+    const unmanaged = start(['--headless', 'status', '--json', '--policy', policy], packaged);
+    expect(unmanaged.stderr).not.toContain('--policy is refused');
+    expect(JSON.parse(unmanaged.stdout)).toMatchObject({ ok: false, error: { code: 'POLICY_INVALID' } });
+  });
+
   it('keeps DevTools off in the production build, whatever NODE_ENV says at run time', () => {
     // Decided when electron-vite built the bundle: no chunk reads NODE_ENV or the mode at run time.
     const chunks = [entry, ...readdirSync(join(root, 'out/main/chunks')).map((f) => join(root, 'out/main/chunks', f))];

@@ -57,3 +57,28 @@ export function headlessArgs(argv: readonly string[]): string[] | null {
 export function refusedLaunchLine(launch: { reason: string }, argv: readonly string[]): string {
   return `certdesk: a launch was refused (${launch.reason}, ${argv.length - 1} arguments): after "--" only one certdesk: link is accepted; nothing was opened`;
 }
+
+/**
+ * `--policy FILE` in the packaged app's headless mode (the `certdesk` command IT runs on
+ * every OS). That option replaces every policy layer: endpoint, anchor, stores. So:
+ * - a UNC or device path (`\\host\share\p.json`, `//host/…`, `\\?\…`) is always refused: merely
+ *   opening it sends the user's NTLM credentials to that host;
+ * - where the bank's built-in policy, IT's machine file or the registry is installed, any
+ *   --policy is refused: that PC's policy is IT's, and who may write a file cannot be judged
+ *   without a race (IT tries a policy on a PC without one, or as the machine file).
+ * The command line under Node (tests, development) keeps --policy as it is.
+ */
+export async function policyOptionRefusal(args: readonly string[], installedLayers: () => Promise<string[]>): Promise<string | null> {
+  const files: string[] = [];
+  args.forEach((a, i) => {
+    if (a === '--policy') files.push(args[i + 1] ?? '');
+    else if (a.startsWith('--policy=')) files.push(a.slice('--policy='.length));
+  });
+  if (files.length === 0) return null;
+  if (files.some((f) => /^[\\/]{2}/.test(f))) {
+    return 'certdesk: --policy にネットワーク上のパス（\\\\server\\share…）は使えません。ポリシーファイルをこの PC に置いてください。 / --policy cannot name a network path (\\\\server\\share…): put the policy file on this PC.';
+  }
+  const installed = (await installedLayers()).filter((l) => l !== 'user');
+  if (installed.length === 0) return null;
+  return `certdesk: この PC には銀行または IT 部門のポリシー（${installed.join(', ')}）があるため、--policy は使えません。 / --policy is refused: this PC has the bank's or IT's policy (${installed.join(', ')}); change that policy instead.`;
+}

@@ -3,6 +3,9 @@
 import { app } from 'electron';
 import { createChromiumTransport } from '../net/chromium-transport';
 import { runCli } from '../cli';
+import { installedPolicyLayers } from '../core/compose';
+import { policyOptionRefusal } from './headless-args';
+import { EXIT } from '../../shared/error-policy';
 
 export async function runHeadless(args: string[]): Promise<void> {
   // No dock icon, no window: a command line that happens to live in the app bundle.
@@ -10,8 +13,11 @@ export async function runHeadless(args: string[]): Promise<void> {
   await app.whenReady();
   let code: number;
   try {
+    // --policy in the installed app: no network path, none over the bank's or IT's policy (headless-args).
+    const refusal = app.isPackaged ? await policyOptionRefusal(args, installedPolicyLayers) : null;
+    if (refusal) process.stderr.write(`${refusal}\n`);
     // Chromium's stack: keys the OS will not export still sign the TLS handshake.
-    code = await runCli(args, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }, { chromium: createChromiumTransport() });
+    code = refusal ? EXIT.usage : await runCli(args, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }, { chromium: createChromiumTransport() });
   } catch (err) {
     process.stderr.write(`certdesk: ${err instanceof Error ? err.message : String(err)}\n`);
     code = 1;

@@ -15,8 +15,10 @@ const out = (event) => {
 
 const handlers = new Map();
 
+// STUB_PACKAGED=1: the installed app (its resources folder STUB_RESOURCES, where the bank's built-in policy lives).
+if (process.env.STUB_RESOURCES) process.resourcesPath = process.env.STUB_RESOURCES;
 export const app = Object.assign(new EventEmitter(), {
-  isPackaged: false,
+  isPackaged: process.env.STUB_PACKAGED === '1',
   dock: undefined,
   requestSingleInstanceLock: () => (out({ e: 'singleInstanceLock' }), true),
   enableSandbox: () => out({ e: 'enableSandbox' }),

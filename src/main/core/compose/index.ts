@@ -73,6 +73,22 @@ export interface ComposedCore {
   settle(): Promise<void>;
 }
 
+/**
+ * The policy layers installed on this PC, as a load without --policy finds them: 'builtin',
+ * 'user', 'machine', 'registry'; none installed → []. A layer that is there but cannot be read
+ * counts ('unreadable'). For the packaged headless mode's --policy rule (app/headless-args).
+ */
+export async function installedPolicyLayers(): Promise<string[]> {
+  const { loadPolicy } = await import('../config');
+  try {
+    const loaded = await loadPolicy({});
+    return loaded.source.split(' < ').map((s) => s.slice(0, s.indexOf(':')));
+  } catch (err) {
+    if (err instanceof CoreError && err.detail && (err.detail as { reason?: unknown }).reason === 'NOT_INSTALLED') return [];
+    return ['unreadable'];
+  }
+}
+
 /** Assembles the core; a policy or store that cannot be opened is thrown as its CoreError. */
 export async function composeCore(opts: ComposeOptions): Promise<ComposedCore> {
   const env = opts.env ?? process.env;
