@@ -17,10 +17,18 @@ if not exist "%CERTDESK_EXE%" (
   echo certdesk: "%CERTDESK_EXE%" is missing: reinstall CertDesk. 1>&2
   exit /b 1
 )
-rem A private folder per run: mkdir fails when the name is taken (another run), then try again.
+rem A private folder per run: mkdir fails when the name is taken (another run), then try again;
+rem at most 10 times, so a missing, read-only or full %TEMP% ends with a message and exit 1
+rem instead of a scheduled run that never ends.
+set "CERTDESK_TRY=0"
 :newfolder
+set /a CERTDESK_TRY+=1
 set "CERTDESK_RUN=%TEMP%\certdesk-%RANDOM%%RANDOM%%RANDOM%"
-mkdir "%CERTDESK_RUN%" 2>nul || goto newfolder
+mkdir "%CERTDESK_RUN%" 2>nul && goto madefolder
+if %CERTDESK_TRY% lss 10 goto newfolder
+echo certdesk: could not create a folder in "%TEMP%" (10 tries): check that TEMP names a folder that exists, that you may write and that has free space. 1>&2
+exit /b 1
+:madefolder
 "%CERTDESK_EXE%" --headless %* >"%CERTDESK_RUN%\out.txt" 2>"%CERTDESK_RUN%\err.txt" <nul
 set "CERTDESK_CODE=%ERRORLEVEL%"
 rem The output is UTF-8: a console shows it in code page 65001, then gets its own back. Piped or

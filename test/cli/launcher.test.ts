@@ -1,14 +1,13 @@
 // `certdesk` as installed (issue 19): the Unix launcher run for real through the deb's
 // symlink and the macOS layout (arguments, output, input and exit code are the app's own);
 // the Windows launcher (it cannot run here) checked line by line; the deb's after-install
-// script equal to electron-builder's but for the link; the NSIS include compiled by makensis
-// with -WX, as electron-builder does, for the installer and the uninstaller.
+// script equal to electron-builder's but for the link; the NSIS include's main lines
+// (its run and its makensis compile: test/installer/nsis-include.test.ts).
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { commandPath } from '../support/required';
 import { ROOT, run } from './helpers';
 
 const dir = mkdtempSync(join(tmpdir(), 'certdesk-launcher-'));
@@ -92,7 +91,53 @@ describe('the Windows launcher (bin\\certdesk.cmd)', () => {
     expect(lines.filter((l) => l.trim() !== '').at(-1)).toBe('exit /b %CERTDESK_CODE%');
     // No `start`: cmd waits for a GUI program called from a batch file, and start would not.
     expect(lines.filter((l) => !l.startsWith('rem') && /\bstart\b/i.test(l))).toEqual([]);
-    expect(lines).toContain('mkdir "%CERTDESK_RUN%" 2>nul || goto newfolder');
+  });
+
+  // cmd cannot run here: the folder loop is read line by line (issue 24 item 6) and then run
+  // through a model of exactly those lines (set, set /a, mkdir … && goto, if … lss … goto, echo,
+  // exit /b), any other line being an error.
+  it('a private folder: at most 10 tries, then a message on stderr and exit 1 (a missing, read-only or full %TEMP% never loops forever)', () => {
+    const from = lines.indexOf('set "CERTDESK_TRY=0"');
+    const to = lines.indexOf(':madefolder');
+    expect(lines.slice(from, to + 1)).toEqual([
+      'set "CERTDESK_TRY=0"',
+      ':newfolder',
+      'set /a CERTDESK_TRY+=1',
+      'set "CERTDESK_RUN=%TEMP%\\certdesk-%RANDOM%%RANDOM%%RANDOM%"',
+      'mkdir "%CERTDESK_RUN%" 2>nul && goto madefolder',
+      'if %CERTDESK_TRY% lss 10 goto newfolder',
+      'echo certdesk: could not create a folder in "%TEMP%" (10 tries): check that TEMP names a folder that exists, that you may write and that has free space. 1>&2',
+      'exit /b 1',
+      ':madefolder',
+    ]);
+    // The only jump back is the counted one.
+    expect(lines.filter((l) => /goto\s+newfolder/i.test(l))).toEqual(['if %CERTDESK_TRY% lss 10 goto newfolder']);
+    expect(lines.findIndex((l) => l.includes('"%CERTDESK_EXE%" --headless'))).toBeGreaterThan(to);
+
+    const run = (mkdirWorks: (attempt: number) => boolean) => {
+      const body = lines.slice(from, to + 1);
+      const env = new Map<string, string>([['TEMP', 'C:\\T']]);
+      const expand = (s: string) => s.replace(/%([A-Z_]+)%/g, (_m, v: string) => (v === 'RANDOM' ? '7' : env.get(v) ?? ''));
+      let pc = 0;
+      let mkdirs = 0;
+      const stderr: string[] = [];
+      for (let steps = 0; steps < 1000; steps++) {
+        const l = body[pc]!;
+        let m: RegExpExecArray | null;
+        if (l.startsWith(':')) pc++;
+        else if ((m = /^set "([A-Z_]+)=(.*)"$/.exec(l))) { env.set(m[1]!, expand(m[2]!)); pc++; }
+        else if ((m = /^set \/a ([A-Z_]+)\+=1$/.exec(l))) { env.set(m[1]!, String(Number(env.get(m[1]!)) + 1)); pc++; }
+        else if ((m = /^mkdir ".*" 2>nul && goto (\w+)$/.exec(l))) pc = mkdirWorks(++mkdirs) ? body.indexOf(`:${m[1]}`) : pc + 1;
+        else if ((m = /^if (%\w+%) lss (\d+) goto (\w+)$/.exec(l))) pc = Number(expand(m[1]!)) < Number(m[2]) ? body.indexOf(`:${m[3]}`) : pc + 1;
+        else if ((m = /^echo (.*) 1>&2$/.exec(l))) { stderr.push(expand(m[1]!)); pc++; }
+        else if ((m = /^exit \/b (\d+)$/.exec(l))) return { exit: Number(m[1]), mkdirs, stderr };
+        else throw new Error(`not modelled: ${l}`);
+        if (pc === body.length - 1) return { exit: null, mkdirs, stderr, folder: env.get('CERTDESK_RUN') };
+      }
+      throw new Error('endless loop');
+    };
+    expect(run(() => false)).toEqual({ exit: 1, mkdirs: 10, stderr: ['certdesk: could not create a folder in "C:\\T" (10 tries): check that TEMP names a folder that exists, that you may write and that has free space.'] });
+    expect(run((n) => n === 3)).toEqual({ exit: null, mkdirs: 3, stderr: [], folder: 'C:\\T\\certdesk-777' });
   });
 
   it('shows stderr then stdout as they came (UTF-8, code page 65001 on a console, restored after), then removes the folder', () => {
@@ -108,32 +153,20 @@ describe('the Windows launcher (bin\\certdesk.cmd)', () => {
 });
 
 describe('the NSIS include (build/installer.nsh)', () => {
+  // Run line by line for both modes, and compiled by makensis -WX: test/installer/nsis-include.test.ts.
   const nsh = readFileSync(join(ROOT, 'build/installer.nsh'), 'utf8');
 
   it('puts <install folder>\\bin on the user\'s or the machine\'s PATH, registers the event source per machine, and undoes both', () => {
-    expect(nsh).toContain('!insertmacro CERTDESK_ADD_TO_PATH HKCU "${CERTDESK_USER_ENV}"');
-    expect(nsh).toContain('!insertmacro CERTDESK_ADD_TO_PATH HKLM "${CERTDESK_MACHINE_ENV}"');
-    expect(nsh).toContain('!define CERTDESK_MACHINE_ENV "SYSTEM\\CurrentControlSet\\Control\\Session Manager\\Environment"');
-    expect(nsh).toContain('StrCpy $R2 "$R2;$INSTDIR\\bin"');
+    expect(nsh).toContain('!define CERTDESK_ENV_HKLM "SYSTEM\\CurrentControlSet\\Control\\Session Manager\\Environment"');
+    expect(nsh).toContain('!insertmacro CERTDESK_ADD_TO_PATH HKLM');
+    expect(nsh).toContain('!insertmacro CERTDESK_ADD_TO_PATH HKCU');
+    expect(nsh).toContain('!insertmacro CERTDESK_REMOVE_FROM_PATH HKLM');
+    expect(nsh).toContain('!insertmacro CERTDESK_REMOVE_FROM_PATH HKCU');
     expect(nsh).toContain('WriteRegExpandStr HKLM "${CERTDESK_EVENT_SOURCE}" "EventMessageFile" "%SystemRoot%\\System32\\EventCreate.exe"');
-    expect(nsh).toContain('!define CERTDESK_EVENT_SOURCE "SYSTEM\\CurrentControlSet\\Services\\EventLog\\Application\\CertDesk"');
     expect(nsh).toContain('DeleteRegKey HKLM "${CERTDESK_EVENT_SOURCE}"');
-    expect(nsh).toContain('!insertmacro CERTDESK_REMOVE_FROM_PATH HKCU "${CERTDESK_USER_ENV}"');
     expect(nsh).toContain('SendMessage ${HWND_BROADCAST} ${WM_SETTINGCHANGE} 0 "STR:Environment" /TIMEOUT=5000');
-  });
-
-  const makensis = commandPath('makensis', 'nsis', 'the NSIS include compile');
-  it.skipIf(!makensis)('compiles with -WX (as electron-builder runs makensis) for the installer and the uninstaller', () => {
-    const include = join(ROOT, 'build/installer.nsh');
-    const installer = ['Unicode true', 'Var installMode', `OutFile "${join(dir, 'i.exe')}"`, 'RequestExecutionLevel user', `!include "${include}"`,
-      'Section', '  StrCpy $installMode "CurrentUser"', '  !insertmacro customInstall', 'SectionEnd'].join('\n');
-    const uninstaller = ['Unicode true', '!define BUILD_UNINSTALLER', 'Var installMode', `OutFile "${join(dir, 'u.exe')}"`, 'RequestExecutionLevel user', `!include "${include}"`,
-      'Section', '  WriteUninstaller "$TEMP\\u.exe"', 'SectionEnd', 'Section "Uninstall"', '  StrCpy $installMode "all"', '  !insertmacro customUnInstall', 'SectionEnd'].join('\n');
-    for (const [name, script] of [['i.nsi', installer], ['u.nsi', uninstaller]] as const) {
-      writeFileSync(join(dir, name), script);
-      execFileSync(makensis!, ['-WX', '-V2', join(dir, name)], { stdio: 'pipe' });
-    }
-    expect(existsSync(join(dir, 'i.exe')) && existsSync(join(dir, 'u.exe'))).toBe(true);
+    // The value is never deleted (issue 24 item 1).
+    expect(nsh).not.toMatch(/DeleteRegValue[^\n]*"Path"/);
   });
 });
 
@@ -143,10 +176,11 @@ describe('macOS packaging files', () => {
     expect([...plist.matchAll(/<key>([^<]+)<\/key>/g)].map((m) => m[1])).toEqual(['com.apple.security.cs.allow-jit']);
   });
 
-  it('the pkg postinstall links /usr/local/bin/certdesk to the launcher and never replaces a file that is not a link', () => {
+  it('the pkg postinstall links /usr/local/bin/certdesk to the launcher', () => {
     const post = readFileSync(join(ROOT, 'build/pkg-scripts/postinstall'), 'utf8');
-    expect(post).toContain('target="$app/Contents/Resources/bin/certdesk"');
-    expect(post).toContain('if [ ! -e /usr/local/bin/certdesk ] || [ -L /usr/local/bin/certdesk ]; then');
+    expect(post).toContain('cli="$app/Contents/Resources/bin/certdesk"');
+    // Run as root with planted links: test/installer/pkg-postinstall.test.ts.
+    expect(post).toContain('ln -sfn "$cli" "$link"');
     expect(execFileSync('stat', ['-c', '%a', join(ROOT, 'build/pkg-scripts/postinstall')]).toString().trim()).toBe('755');
   });
 });
