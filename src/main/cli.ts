@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 import type { ApiError, CertificateDetails, CertificateSummary, Language, Overview, PreflightRequest, ProgressEvent, RenewalOutcome, Result, SupportView } from '../shared/contract';
 import { EXIT, exitCodeOf, validElsewhere, type ExitCode } from '../shared/error-policy';
 import { jstDate, jstDayNumber } from '../shared/phase';
+import { factLines } from '../shared/cert-facts';
+import { formatDay, formatInstant, groupHex } from '../shared/format';
 import { CERTDESK_VERSION, toApiError } from './core/compose';
 // The core (pki, EST, store, vault) loads only when a command runs: --help, usage errors
 // and bad arguments answer without it.
@@ -78,7 +80,7 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
     return { ok: false, ...(result !== undefined ? { result } : {}), exitCode: exitOf(e, command), error };
   };
   const printErrorText = (e: ApiError, command?: string) => {
-    err(`${errorHeadline(t(), e, Boolean(opts.chromium))} [${safe(e.code)}]`);
+    err(`${errorHeadline(t(), e, Boolean(opts.chromium), command === 'acquire' && validElsewhere(e, 'acquire'))} [${safe(e.code)}]`);
     err(`  ${t().detail}: ${safe(e.message)}`);
     if (isNewPc(e, command)) err(safeLines(t().newPc(newPcGuideUrl && safe(newPcGuideUrl))));
     err(safe(t().support(support)));
@@ -89,12 +91,23 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
     return exitOf(e, command);
   };
 
+  // The window's lines: its check names, its five step lines for the seven steps (a line already
+  // printed is not printed again), a check that passed with a note says it.
+  let lastStepLine = '';
   const onProgress = (p: ProgressEvent) => {
     if (json) return;
     const c = t();
-    if (p.kind === 'check' && p.state !== 'running') err(`  ${p.state === 'passed' ? '✓' : p.state === 'skipped' ? '-' : '✗'} ${c.check[p.check]}${p.error ? `: ${safe(p.error.message)}` : ''}`);
-    if (p.kind === 'step' && p.state !== 'running') err(`  ${p.state === 'done' ? '✓' : p.state === 'skipped' ? '-' : '✗'} ${c.step[p.step]}`);
-    if (p.kind === 'pending') err(`  … (${p.attempt}) ${safe(p.retryAt)}`);
+    if (p.kind === 'check' && p.state !== 'running') {
+      const mark = p.state === 'passed' ? '✓' : p.state === 'skipped' ? '-' : '✗';
+      const why = p.note ? `: ${c.notYetDue(formatDay(p.note.opensOn, lang))}` : p.state === 'skipped' ? `（${c.skipped}）` : p.error ? ` [${safe(p.error.code)}]` : '';
+      err(`  ${mark} ${c.check[p.check]}${why}`);
+    }
+    if (p.kind === 'step' && p.state !== 'running') {
+      const line = `  ${p.state === 'done' ? '✓' : p.state === 'skipped' ? '-' : '✗'} ${c.step[p.step]}`;
+      if (line !== lastStepLine) err(line);
+      lastStepLine = line;
+    }
+    if (p.kind === 'pending') err(`  ${c.pending(p.attempt, formatInstant(p.retryAt, lang))}`);
   };
 
   let ctx: Context | undefined;
@@ -118,7 +131,7 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
   };
   let overviewCache: Overview | undefined;
   const overviewOf = async (c: Context): Promise<Overview> => (overviewCache ??= unwrap(await c.service.getOverview()));
-  const listing = (certs: CertificateSummary[]) => certs.map((s, i) => `  ${i + 1}. ${safe(describeChoice(s, t().phase[s.phase]))}`).join('\n');
+  const listing = (certs: CertificateSummary[]) => certs.map((s, i) => `  ${i + 1}. ${safe(describeChoice(s, t().phase[s.phase], lang))}`).join('\n');
   const noCertificate = (): never => {
     throw Object.assign(new Error(), { api: { code: 'NO_CERTIFICATE', message: 'No certificate of the bank is in the store.' } as ApiError });
   };
@@ -175,16 +188,9 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
     if (o.replaced) out(c.replaced(o.removedOld));
     out(c.closeBrowser);
   };
+  /** The certificate's facts as the window's details screen shows them (src/shared/cert-facts.ts). */
   const printDetails = (d: CertificateDetails) => {
-    const c = t();
-    out(`${c.holder}: ${safe(d.subject.text)}`);
-    out(`Issuer: ${safe(d.issuer.text)}`);
-    out(`Serial: ${safe(d.serialHex)}`);
-    out(`${c.expires}: ${safe(d.notBefore)} – ${safe(d.notAfter)}`);
-    out(`${c.fingerprint}: ${safe(d.sha256)}`);
-    out(`SHA-1: ${safe(d.sha1)}`);
-    out(`${safe(d.keyAlgorithm)} ${d.keySize}${d.curve ? ` ${safe(d.curve)}` : ''}; EKU: ${safe(d.extendedKeyUsage.join(', ')) || '-'}`);
-    if (d.facts.hasPrivateKey !== undefined) out(c.key(d.facts.hasPrivateKey));
+    for (const line of factLines(d, lang)) out(safe(line));
   };
   /** doctor: what the next request will be made of (the bank's /csrattrs against the policy). */
   const printRequest = (q: PreflightRequest) => {
@@ -197,20 +203,20 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
   /** An interrupted renewal that waits in the journal, and what to do about it. */
   const unfinishedNotice = (u: NonNullable<Overview['unfinished']>): string => {
     const c = t();
-    return c.unfinished(u.operation, c.step[u.step] ?? safe(u.step), safe(u.startedAt), recovering);
+    return c.unfinished(u.operation, c.step[u.step] ?? safe(u.step), formatInstant(safe(u.startedAt), lang), recovering);
   };
   const printOverview = (ov: Overview) => {
     const c = t();
-    out(`${safe(ov.bankName)} (${safe(ov.today)} JST)`);
+    out(`${safe(ov.bankName)}（${c.today}: ${formatDay(safe(ov.today), lang)}）`);
     if (ov.recovered) out(c.recovered(ov.recovered.outcome));
     if (ov.unfinished) out(unfinishedNotice(ov.unfinished));
     if (ov.certificates.length === 0) out(c.none);
     for (const s of ov.certificates) {
       out('');
       out(`${c.holder}: ${safe(s.holder)}${s.organisation ? ` (${safe(s.organisation)})` : ''}`);
-      out(`  ${c.expires}: ${safe(s.expiryDate)} (${c.daysLeft(s.daysLeft)}) — ${c.phase[s.phase]}`);
-      out(`  ${c.opensOn}: ${safe(s.renewalOpensOn)}  ${c.graceEndsOn}: ${safe(s.graceEndsOn)}`);
-      out(`  ${c.fingerprint}: ${safe(s.fingerprint)}`);
+      out(`  ${c.expires}: ${formatDay(safe(s.expiryDate), lang)}（${c.daysLeft(s.daysLeft)}） — ${c.phase[s.phase]}`);
+      out(`  ${c.opensOn}: ${formatDay(safe(s.renewalOpensOn), lang)}  ${c.graceEndsOn}: ${formatDay(safe(s.graceEndsOn), lang)}`);
+      out(`  ${c.fingerprint}: ${groupHex(safe(s.fingerprint))}`);
       out(`  ${c.key(s.hasPrivateKey)}`);
       if (s.noticeDue) out(`  【重要なお知らせ】${c.notice}`);
     }

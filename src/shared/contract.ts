@@ -108,9 +108,24 @@ export interface CheckResult {
   id: CheckId;
   state: CheckState;
   error?: ApiError;
+  /** What a passed check found worth saying: the identity check of a certificate not yet due says when renewal opens. */
+  note?: CheckNote;
+}
+
+/** A passed check's finding: nothing is wrong, nothing is due yet (dates are YYYY-MM-DD, JST). */
+export interface CheckNote {
+  code: 'NOT_YET_DUE';
+  opensOn: string;
+  expiryDate: string;
+  daysLeft: number;
 }
 
 export interface PreflightReport {
+  /**
+   * True when no check failed: nothing is wrong on this PC or on the way to the bank. A
+   * certificate not yet due passes (its identity check carries the `note` with the opening
+   * date); one that has expired fails with ACQUIRE_REQUIRED or REISSUE_REQUIRED.
+   */
   passed: boolean;
   checks: CheckResult[];
   /**
@@ -151,7 +166,7 @@ export interface RenewalOutcome {
 }
 
 export type ProgressEvent =
-  | { kind: 'check'; operation: 'preflight'; check: CheckId; state: CheckState; error?: ApiError }
+  | { kind: 'check'; operation: 'preflight'; check: CheckId; state: CheckState; error?: ApiError; note?: CheckNote }
   | { kind: 'step'; operation: 'renew' | 'acquire'; step: StepId; state: StepState; error?: ApiError }
   | {
       kind: 'pending';

@@ -173,7 +173,7 @@ describe('certdesk end to end', { timeout: 240_000 }, () => {
       'policy:passed', 'store:passed', 'identity:passed', 'endpoint:passed', 'cacerts:passed', 'clock:passed',
     ]);
     const human = await u.certdesk(['doctor']);
-    expect(human.stderr).toContain("✓ Bank's CA certificates");
+    expect(human.stderr).toContain("✓ The bank's certificate issuer");
     const i = await u.certdesk(['inspect', '--json']);
     expect(json(i).result.sha256).toBe(u.account.fingerprint);
     const pem = await u.certdesk(['inspect', '--pem', '--fingerprint', u.account.fingerprint.toUpperCase()]);

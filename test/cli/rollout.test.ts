@@ -185,10 +185,12 @@ describe('choosing the certificate', { timeout: 300_000 }, () => {
     // Several and no --fingerprint: inspect cannot guess; the usage error lists them.
     const which = await p.certdesk(['inspect', '--json']);
     expect(which.code).toBe(2);
-    for (const a of p.accounts) expect(json(which).error?.message).toContain(a.fingerprint);
+    // Each listed as the window shows fingerprints: upper-case colon pairs (any form is accepted back).
+    const shown = (hex: string) => hex.toUpperCase().match(/../g)!.join(':');
+    for (const a of p.accounts) expect(json(which).error?.message).toContain(shown(a.fingerprint));
     const absent = await p.certdesk(['doctor', '--fingerprint', 'ab'.repeat(20)]);
     expect(absent.code).toBe(2);
-    expect(absent.stderr).toContain(notDue!.fingerprint);
+    expect(absent.stderr).toContain(shown(notDue!.fingerprint));
 
     // renew: the only certificate due is the one renewed.
     const r = await p.certdesk(['renew', '--yes', '--json']);
@@ -198,7 +200,7 @@ describe('choosing the certificate', { timeout: 300_000 }, () => {
     const none = await p.certdesk(['renew', '--yes']);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('--fingerprint');
-    expect(none.stderr).toContain(notDue!.fingerprint);
+    expect(none.stderr).toContain(shown(notDue!.fingerprint));
   });
 });
 

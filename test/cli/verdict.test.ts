@@ -13,6 +13,12 @@ describe('doctor', () => {
   it('healthy outside the window is 0; inside 6; expired 4; past grace 5', () => {
     expect(doctorVerdict(report(check('policy'), check('identity', 'RENEWAL_NOT_OPEN'), check('endpoint')))).toEqual({ state: 'ok', exit: 0 });
     expect(doctorVerdict(report(check('policy'), check('identity'), check('endpoint')))).toEqual({ state: 'renewalOpen', exit: 6 });
+    // Not yet due: the identity check passed with the opening date; the report passed.
+    const notDue: CheckResult = { id: 'identity', state: 'passed', note: { code: 'NOT_YET_DUE', opensOn: '2027-05-26', expiryDate: '2027-06-25', daysLeft: 200 } };
+    expect(report(check('policy'), notDue, check('endpoint')).passed).toBe(true);
+    expect(doctorVerdict(report(check('policy'), notDue, check('endpoint')))).toEqual({ state: 'ok', exit: 0 });
+    // Not due, and the bank unreachable: the one ✗ is the network's.
+    expect(doctorVerdict(report(notDue, check('endpoint', 'NETWORK')))).toMatchObject({ state: 'broken', exit: 1, error: { code: 'NETWORK' } });
     expect(doctorVerdict(report(check('identity', 'ACQUIRE_REQUIRED'))).exit).toBe(4);
     expect(doctorVerdict(report(check('identity', 'REISSUE_REQUIRED'))).exit).toBe(5);
   });

@@ -85,6 +85,14 @@ describe('更新: preflight, start, issuing, done', () => {
     expect(play(state, { type: 'renew', cert }).commands).toEqual([{ kind: 'preflight', cert }]);
   });
 
+  it('a certificate not yet due passes every check and stays on preflight with its opening date (not 更新)', () => {
+    const identity = { id: 'identity', state: 'passed', note: { code: 'NOT_YET_DUE', opensOn: '2027-05-26', expiryDate: '2027-06-25', daysLeft: 200 } } as const;
+    const report: PreflightReport = { passed: true, checks: [{ id: 'policy', state: 'passed' }, identity, { id: 'clock', state: 'passed' }] };
+    const { state } = play(on({ name: 'preflight', cert, failed: null }), { type: 'preflightDone', cert, report });
+    expect(state.screen).toEqual({ name: 'preflight', cert, failed: identity });
+    expect(isBusy(state)).toBe(false);
+  });
+
   it('one run at a time: 更新 and 取得 are ignored while checking or issuing', () => {
     for (const busy of [on({ name: 'preflight', cert, failed: null }), on({ name: 'issuing' })]) {
       expect(isBusy(busy)).toBe(true);

@@ -1,6 +1,7 @@
 // --fingerprint as the helpdesk reads it out: SHA-256 (as CertDesk shows it) or SHA-1 (the
 // 拇印 that Windows' certmgr shows), with or without colons or spaces, in either case.
-import type { CertificateSummary } from '../../shared/contract';
+import type { CertificateSummary, Language } from '../../shared/contract';
+import { formatDay, groupHex } from '../../shared/format';
 
 export interface FingerprintArg {
   algorithm: 'sha256' | 'sha1';
@@ -21,6 +22,6 @@ export function withColons(hex: string): string {
 }
 
 /** One line per certificate, for a list to choose from: holder, expiry, phase, fingerprint. */
-export function describeChoice(s: CertificateSummary, phaseWord: string): string {
-  return `${s.holder}${s.organisation ? ` (${s.organisation})` : ''}  ${s.expiryDate}  ${phaseWord}  ${s.fingerprint}`;
+export function describeChoice(s: CertificateSummary, phaseWord: string, lang: Language): string {
+  return `${s.holder}${s.organisation ? ` (${s.organisation})` : ''}  ${formatDay(s.expiryDate, lang)}  ${phaseWord}  ${groupHex(s.fingerprint)}`;
 }

@@ -1,7 +1,9 @@
 // Human output of the command line, in the policy's language (Japanese by default). Every
 // error code has its words in both languages: a code without them does not compile.
 import type { CheckId, ErrorCode, Language, Phase, StepId, SupportView } from '../../shared/contract';
+import { formatDay } from '../../shared/format';
 import { PHASE_WORDS } from '../../shared/phase-words';
+import { CHECK_WORDS, STEP_WORDS } from '../../shared/words';
 import type { HealthState } from './verdict';
 
 /** Usage errors, in the chosen language: commander's own are re-worded from its error code. */
@@ -23,9 +25,10 @@ interface UsageWords {
 }
 
 interface Catalog {
+  lang: Language;
   phase: { readonly [P in Phase]: string };
-  check: Record<CheckId, string>;
-  step: Record<StepId, string>;
+  check: { readonly [C in CheckId]: string };
+  step: { readonly [S in StepId]: string };
   error: { readonly [C in ErrorCode]: string };
   none: string;
   holder: string;
@@ -50,6 +53,17 @@ interface Catalog {
   unfinished: (operation: 'renew' | 'acquire', step: string, startedAt: string, tried: boolean) => string;
   detail: string;
   usage: UsageWords;
+  /** doctor: the identity check passed, the certificate is not due yet. */
+  notYetDue: (opensOn: string) => string;
+  /** A check not run because one before it failed. */
+  skipped: string;
+  /** The bank keeps the request pending: which try, and when the next one is. */
+  pending: (attempt: number, at: string) => string;
+  today: string;
+  /** RENEWAL_NOT_OPEN with the date the bank or the phase rules gave. */
+  opensOn_: (date: string) => string;
+  /** 取得 refused: the certificate is still valid on another PC (new PC); waiting does not help. */
+  validElsewhere: string;
   /** What a status or doctor run found, one line (the exit code says the same). */
   state: { readonly [S in HealthState]: string };
   /** The bank's helpdesk, or where to find it when the policy names none. */
@@ -82,9 +96,10 @@ function contactLine(s: SupportView): string {
 }
 
 const ja: Catalog = {
+  lang: 'ja',
   phase: PHASE_WORDS.ja,
-  check: { policy: 'ポリシー', store: '証明書ストア', identity: '現在の証明書と秘密鍵', endpoint: '銀行の接続先', cacerts: '銀行のCA証明書', clock: 'PCの時計' },
-  step: { generateKey: '鍵の生成', buildRequest: '証明書要求の作成', send: '銀行への送信', verify: '発行された証明書の検証', install: 'インストール', verifyInStore: 'ストアでの確認', removeOld: '古い証明書の削除' },
+  check: CHECK_WORDS.ja,
+  step: STEP_WORDS.ja,
   error: {
     RENEWAL_NOT_OPEN: '更新期間はまだ始まっていません。更新開始日（certdesk status で確認できます）以降にもう一度実行してください。',
     ACQUIRE_REQUIRED: '証明書の有効期限が切れています。ログインIDとパスワードで取得してください（certdesk acquire）。',
@@ -137,6 +152,12 @@ const ja: Catalog = {
       ? `中断していた${op === 'renew' ? '更新' : '取得'}（「${step}」の段階、${at} 開始）はまだ完了できません。しばらくしてから certdesk status --recover をもう一度実行してください。`
       : `中断した${op === 'renew' ? '更新' : '取得'}（「${step}」の段階、${at} 開始）が残っています。certdesk status --recover で完了させてください（certdesk ${op} でも完了します）。`,
   detail: '詳細',
+  notYetDue: (d) => `更新期間前です（更新は${d}から）。今は何もする必要はありません。`,
+  skipped: '前の確認が終わらなかったため省略',
+  pending: (n, at) => `銀行で発行手続き中です（${n}回目の確認）。${at}に再確認します。`,
+  today: '本日',
+  opensOn_: (d) => `更新期間はまだ始まっていません。${d}以降にもう一度実行してください。`,
+  validElsewhere: 'このログインIDの電子証明書は、以前のパソコンでまだ有効です。同じ証明書を2台のパソコンで使うことはできないため、このパソコンでは取得できません。もう一度実行しても結果は変わりません。',
   usage: {
     unknownCommand: (c, g) => `「${c}」というコマンドはありません。${g ? `「${g}」のことですか？ ` : ''}certdesk --help で使い方を確かめてください。`,
     unknownOption: (o, g) => `「${o}」というオプションはありません。${g ? `「${g}」のことですか？ ` : ''}certdesk --help で使い方を確かめてください。`,
@@ -184,9 +205,10 @@ const ja: Catalog = {
 };
 
 const en: Catalog = {
+  lang: 'en',
   phase: PHASE_WORDS.en,
-  check: { policy: 'Policy', store: 'Certificate store', identity: 'Current certificate and key', endpoint: "Bank's endpoint", cacerts: "Bank's CA certificates", clock: "PC's clock" },
-  step: { generateKey: 'Generate key', buildRequest: 'Build request', send: 'Send to the bank', verify: 'Verify issued certificate', install: 'Install', verifyInStore: 'Verify in store', removeOld: 'Remove old certificate' },
+  check: CHECK_WORDS.en,
+  step: STEP_WORDS.en,
   error: {
     RENEWAL_NOT_OPEN: 'Renewal is not open yet. Run it again on or after the day renewal opens (certdesk status shows it).',
     ACQUIRE_REQUIRED: 'The certificate has expired. Obtain a new one with your login ID and password (certdesk acquire).',
@@ -239,6 +261,12 @@ const en: Catalog = {
       ? `The interrupted ${op === 'renew' ? 'renewal' : 'acquisition'} (stopped at "${step}", started ${at}) could not be finished yet. Run certdesk status --recover again later.`
       : `An interrupted ${op === 'renew' ? 'renewal' : 'acquisition'} (stopped at "${step}", started ${at}) is waiting. Finish it with certdesk status --recover (certdesk ${op} finishes it too).`,
   detail: 'Detail',
+  notYetDue: (d) => `Not due yet (renewal opens on ${d}). Nothing to do now.`,
+  skipped: 'skipped: an earlier check did not pass',
+  pending: (n, at) => `The bank is still processing (check ${n}). Next check at ${at}.`,
+  today: 'today',
+  opensOn_: (d) => `Renewal is not open yet. Run it again on or after ${d}.`,
+  validElsewhere: "This login ID's certificate is still valid on the previous PC. One certificate cannot be used on two PCs, so it cannot be obtained on this PC; running it again changes nothing.",
   usage: {
     unknownCommand: (c, g) => `There is no command "${c}".${g ? ` Did you mean "${g}"?` : ''} See certdesk --help.`,
     unknownOption: (o, g) => `There is no option "${o}".${g ? ` Did you mean "${g}"?` : ''} See certdesk --help.`,
@@ -294,9 +322,11 @@ export const catalogs: Record<Language, Catalog> = { ja, en };
  * asks for them in the app. Node's error always carries the proxy's HTTP status
  * (core/est/transport-errors.ts), Chromium's never does (net gives only its error code).
  */
-export function errorHeadline(c: Catalog, e: { code: ErrorCode; detail?: Record<string, unknown> }, appTransport: boolean): string {
+export function errorHeadline(c: Catalog, e: { code: ErrorCode; detail?: Record<string, unknown> }, appTransport: boolean, validElsewhere = false): string {
+  if (validElsewhere) return c.validElsewhere;
   if (e.detail?.reason === 'NOT_INSTALLED') return c.policyMissing;
   if (e.detail?.reason === 'STATE_FOLDER_NOT_OWNED') return c.stateFolderNotOwned;
+  if (e.code === 'RENEWAL_NOT_OPEN' && typeof e.detail?.opensOn === 'string') return c.opensOn_(formatDay(e.detail.opensOn, c.lang));
   if (e.code === 'PROXY_AUTH_REQUIRED' && appTransport && typeof e.detail?.status !== 'number') return c.proxyAuthApp;
   if (e.detail?.resumesAtStart === true) return c.resumesAtStart;
   return c.error[e.code];

@@ -61,7 +61,8 @@ export function doctorVerdict(report: PreflightReport): Verdict {
     return exitCodeOf(e) === EXIT.newPc ? verdict('newPc', e) : verdict('broken', e);
   }
   const date = failed.find((c) => DATE_CODES.has(c.error!.code))?.error;
-  if (!date) return verdict('renewalOpen');
+  // Not yet due: the identity check passed and says when renewal opens.
+  if (!date) return report.checks.some((c) => c.note?.code === 'NOT_YET_DUE') ? verdict('ok') : verdict('renewalOpen');
   if (date.code === 'RENEWAL_NOT_OPEN') return verdict('ok');
   return verdict(date.code === 'ACQUIRE_REQUIRED' ? 'acquireRequired' : 'reissueRequired', date);
 }

@@ -1,6 +1,6 @@
 // 更新前処理: each check reported as it runs. One GET of cacerts serves three checks
 // (endpoint reachable and trusted, cacerts chains to the anchor, clock against Date).
-import type { ApiError, CheckId, CheckResult, PreflightReport } from '../../../shared/contract';
+import type { ApiError, CheckId, CheckNote, CheckResult, PreflightReport } from '../../../shared/contract';
 import { blamedCheck } from '../../../shared/error-policy';
 import { computePhase } from '../../../shared/phase';
 import { CoreError, toApiError } from '../errors';
@@ -19,6 +19,7 @@ export function phaseError(s: StoredIdentity, e: Engine, now: Date): CoreError |
     return new CoreError('RENEWAL_NOT_OPEN', `Renewal opens on ${p.renewalOpensOn} (JST); the certificate is valid until ${p.expiryDate}. Nothing to do yet.`, {
       opensOn: p.renewalOpensOn,
       daysLeft: p.daysLeft,
+      expiryDate: p.expiryDate,
     });
   }
   if (p.phase === 'acquirable') {
@@ -36,12 +37,12 @@ export function phaseError(s: StoredIdentity, e: Engine, now: Date): CoreError |
 
 export async function preflight(e: Engine, fingerprint: string, now: Date): Promise<PreflightWithRequest> {
   const checks: CheckResult[] = [];
-  const run = async (id: CheckId, fn: () => Promise<void>): Promise<boolean> => {
+  const run = async (id: CheckId, fn: () => Promise<CheckNote | void>): Promise<boolean> => {
     e.deps.emit('progress', { kind: 'check', operation: 'preflight', check: id, state: 'running' });
     try {
-      await fn();
-      checks.push({ id, state: 'passed' });
-      e.deps.emit('progress', { kind: 'check', operation: 'preflight', check: id, state: 'passed' });
+      const note = await fn();
+      checks.push({ id, state: 'passed', ...(note ? { note } : {}) });
+      e.deps.emit('progress', { kind: 'check', operation: 'preflight', check: id, state: 'passed', ...(note ? { note } : {}) });
       return true;
     } catch (err) {
       const error: ApiError = toApiError(err);
@@ -78,7 +79,13 @@ export async function preflight(e: Engine, fingerprint: string, now: Date): Prom
       const s = listed.find((x) => x.fingerprint === fingerprint);
       if (!s) throw new CoreError('NO_CERTIFICATE', `No certificate of the bank with fingerprint ${fingerprint} is in ${e.deps.store.describe()}.`);
       if (!s.hasPrivateKey) throw new CoreError('KEY_MISSING', 'The certificate is installed but its private key is not. Obtain a new certificate (取得) or ask the branch.');
+      // Not yet due is healthy: the check passes and says when renewal opens (a renewal
+      // asked for now still fails RENEWAL_NOT_OPEN, in operations.ts).
       const pe = phaseError(s, e, now);
+      if (pe?.code === 'RENEWAL_NOT_OPEN') {
+        const { opensOn, daysLeft, expiryDate } = pe.detail as { opensOn: string; daysLeft: number; expiryDate: string };
+        return { code: 'NOT_YET_DUE', opensOn, daysLeft, expiryDate };
+      }
       if (pe) throw pe;
     });
   } else skip('identity');

@@ -14,9 +14,9 @@ export function Heading({ children }: { children: ReactNode }) {
 }
 
 /** One label and its value in a `dl.facts`. */
-export function Fact({ label, className, children }: { label: string; className?: string | undefined; children: ReactNode }) {
+export function Fact({ label, className, fact, children }: { label: string; className?: string | undefined; fact?: string; children: ReactNode }) {
   return (
-    <div>
+    <div data-fact={fact}>
       <dt>{label}</dt>
       <dd className={className}>{children}</dd>
     </div>

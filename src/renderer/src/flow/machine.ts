@@ -39,6 +39,7 @@ export type Retry =
 export type Screen =
   | { name: 'loading' }
   | { name: 'home' }
+  /** `failed`: the check the run stopped at (a failed one, or the identity check of a certificate not yet due). */
   | { name: 'preflight'; cert: CertificateSummary; failed: CheckResult | null }
   | { name: 'start'; cert: CertificateSummary }
   | { name: 'issuing' }
@@ -274,9 +275,12 @@ export function transition(state: FlowState, event: FlowEvent): Step {
       return stay({ ...state, overview: event.overview });
     case 'preflightDone': {
       const request = event.report.request ?? null;
-      if (event.report.passed) return go({ ...state, request }, { name: 'start', cert: event.cert });
+      // Not yet due: every check passed, and the identity check says when renewal opens; the
+      // screen stops there with that date instead of going on to 更新.
+      const notDue = event.report.checks.find((c) => c.note?.code === 'NOT_YET_DUE') ?? null;
+      if (event.report.passed && !notDue) return go({ ...state, request }, { name: 'start', cert: event.cert });
       const checks = Object.fromEntries(event.report.checks.map((c) => [c.id, c.state]));
-      const failed = event.report.checks.find((c) => c.state === 'failed') ?? null;
+      const failed = event.report.checks.find((c) => c.state === 'failed') ?? notDue;
       return go({ ...state, checks, request }, { name: 'preflight', cert: event.cert, failed });
     }
     case 'issued':

@@ -1,4 +1,5 @@
 import { PHASE_WORDS } from '../../../shared/phase-words';
+import { CHECK_WORDS, FACT_LABELS, FACT_VALUES, STEP_WORDS } from '../../../shared/words';
 import type { ErrorCatalog } from './errors';
 import type { ja } from './ja';
 
@@ -85,14 +86,7 @@ export const en: typeof ja = {
   preflight: {
     heading: 'Preparing the renewal',
     intro: 'Checking this PC and the connection to the bank. The next screen opens by itself when all checks pass.',
-    check: {
-      policy: 'Settings',
-      store: 'Where certificates are kept (certificate store)',
-      identity: 'Current certificate and private key',
-      endpoint: 'Connection to the bank',
-      cacerts: "The bank's certificate issuer (certificate authority)",
-      clock: "This PC's clock",
-    },
+    check: CHECK_WORDS.en,
     state: { pending: 'Waiting', running: 'Checking', passed: 'Passed', failed: 'Failed', skipped: 'Skipped', info: 'Note' },
     failed: 'A check failed: {{check}}',
   },
@@ -128,15 +122,7 @@ export const en: typeof ja = {
     heading: 'Issuing the certificate',
     intro: 'The certificate is being issued. The next screen opens by itself when it is done.',
     progress: 'Progress',
-    step: {
-      generateKey: 'Generate key',
-      buildRequest: 'Send certificate request',
-      send: 'Send certificate request',
-      verify: 'Receive and verify certificate',
-      install: 'Install',
-      verifyInStore: 'Install',
-      removeOld: 'Remove old certificate',
-    },
+    step: STEP_WORDS.en,
     state: { pending: 'Waiting', running: 'In progress', done: 'Done', failed: 'Failed', skipped: 'Skipped' },
     pending: 'The bank is still processing (check {{attempt}}). Next check at {{time}}.',
     cancel: 'Cancel',
@@ -169,27 +155,9 @@ export const en: typeof ja = {
   details: {
     heading: 'Certificate details',
     intro: 'Read these to the helpdesk when asked.',
-    subject: 'Subject',
-    issuer: 'Issuer',
-    serial: 'Serial number',
-    notBefore: 'Valid from',
-    notAfter: 'Valid until',
-    sha256: 'SHA-256 fingerprint',
-    sha1: 'SHA-1 thumbprint (as Windows shows it)',
-    key: 'Key',
-    keyUsage: 'Key usage',
-    eku: 'Extended key usage',
-    san: 'Subject alternative names',
-    isCA: 'CA certificate',
-    clientAuth: 'Usable for client authentication',
-    selfSigned: 'Self-signed',
-    hasKey: 'Private key present',
-    chain: 'Chain complete',
+    ...FACT_LABELS.en,
     pem: 'Certificate (PEM)',
-    yes: 'Yes',
-    no: 'No',
-    unknown: 'Unknown',
-    none: 'None',
+    ...FACT_VALUES.en,
     copyAll: 'Copy all',
   },
   diagnostics: {

@@ -1,5 +1,6 @@
 // Japanese is the first language: the seed's own words wherever the seed names a screen.
 import { PHASE_WORDS } from '../../../shared/phase-words';
+import { CHECK_WORDS, FACT_LABELS, FACT_VALUES, STEP_WORDS } from '../../../shared/words';
 import type { ErrorCatalog } from './errors';
 
 export const ja = {
@@ -84,14 +85,7 @@ export const ja = {
   preflight: {
     heading: '電子証明書更新前処理中',
     intro: '更新の前に、このパソコンと銀行との接続を確認しています。確認が終わると自動的に次の画面に進みます。',
-    check: {
-      policy: '設定の確認',
-      store: '証明書の保存場所（証明書ストア）の確認',
-      identity: '現在の証明書と秘密鍵の確認',
-      endpoint: '銀行への接続',
-      cacerts: '銀行の証明書の発行元（認証局）の確認',
-      clock: 'パソコンの時刻の確認',
-    },
+    check: CHECK_WORDS.ja,
     state: { pending: '待機中', running: '確認中', passed: '完了', failed: '失敗', skipped: '省略', info: 'お知らせ' },
     failed: '確認に失敗しました：{{check}}',
   },
@@ -127,15 +121,7 @@ export const ja = {
     heading: '電子証明書発行処理中',
     intro: '電子証明書を発行しています。完了すると自動的に次の画面に進みます。',
     progress: '進捗',
-    step: {
-      generateKey: '鍵の生成',
-      buildRequest: '証明書要求の送信',
-      send: '証明書要求の送信',
-      verify: '証明書の受信と検証',
-      install: 'インストール',
-      verifyInStore: 'インストール',
-      removeOld: '古い証明書の削除',
-    },
+    step: STEP_WORDS.ja,
     state: { pending: '待機中', running: '処理中', done: '完了', failed: '失敗', skipped: '省略' },
     pending: '銀行で発行手続き中です（{{attempt}}回目の確認）。{{time}}に再確認します。',
     cancel: '中止',
@@ -168,27 +154,9 @@ export const ja = {
   details: {
     heading: '証明書の詳細',
     intro: 'ヘルプデスクへのお問い合わせの際にお伝えください。',
-    subject: 'サブジェクト',
-    issuer: '発行者',
-    serial: 'シリアル番号',
-    notBefore: '有効期間の開始',
-    notAfter: '有効期間の終了',
-    sha256: 'SHA-256 フィンガープリント',
-    sha1: 'SHA-1 拇印（Windows の表示）',
-    key: '鍵',
-    keyUsage: '鍵の用途',
-    eku: '拡張鍵の用途',
-    san: 'サブジェクト代替名',
-    isCA: '発行元（認証局）の証明書',
-    clientAuth: 'クライアント認証に使用可能',
-    selfSigned: '自己署名',
-    hasKey: '秘密鍵がある',
-    chain: '証明書チェーンが揃っている',
+    ...FACT_LABELS.ja,
     pem: '証明書（PEM）',
-    yes: 'はい',
-    no: 'いいえ',
-    unknown: '不明',
-    none: 'なし',
+    ...FACT_VALUES.ja,
     copyAll: 'すべてコピー',
   },
   diagnostics: {

@@ -1,11 +1,12 @@
 import { useTranslation } from 'react-i18next';
 import type { CertificateDetails, Language } from '../../../shared/contract';
-import { CertFacts, detailRows } from '../components/CertFacts';
+import { factLines } from '../../../shared/cert-facts';
+import { CertFacts } from '../components/CertFacts';
 import { CopyButton, Heading } from '../components/common';
 
 export function Details({ details, lang, onBack }: { details: CertificateDetails; lang: Language; onBack(): void }) {
   const { t } = useTranslation();
-  const text = [...detailRows(details, lang, t).map(([k, v]) => `${k}: ${v}`), '', details.pem].join('\n');
+  const text = [...factLines(details, lang), '', details.pem].join('\n');
   return (
     <section className="screen" data-screen="details">
       <Heading>{t('details.heading')}</Heading>

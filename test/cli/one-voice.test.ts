@@ -1,0 +1,73 @@
+// The command line in the window's voice (issue 26): `inspect` prints the facts the details
+// screen shows — the shared formatter's lines for the certificate its --json gives, line for
+// line, in both languages (the window's side: test/renderer/cert-facts.test.ts); `doctor` calls
+// a certificate that is not yet due healthy.
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBank, type Bank } from '../bank';
+import { factLines } from '../../src/shared/cert-facts';
+import { ensureKeyring, importP12, newNssDb, ROOT, rm, run, tempDir, writePolicy } from './helpers';
+
+let bank: Bank;
+let work: string;
+
+beforeAll(async () => {
+  await ensureKeyring();
+  work = await tempDir('certdesk-cli-facts-');
+  const built = await run(process.execPath, [join(ROOT, 'scripts/build-cli.mjs')]);
+  expect(built.code, built.stderr).toBe(0);
+  bank = await startBank({ dataDir: join(work, 'bank') });
+});
+afterAll(async () => {
+  await bank?.stop();
+  await rm(work, { recursive: true, force: true });
+});
+
+/** A PC whose certificate expires in 200 days. */
+async function notDue(name: string) {
+  const dir = join(work, name);
+  const db = join(dir, 'nssdb');
+  await run('mkdir', ['-p', db]);
+  await newNssDb(db);
+  const account = await bank.seedAccount(name, 200);
+  await importP12(db, account.p12Path, account.p12Password);
+  const policy = await writePolicy(dir, { bankName: 'テスト銀行', endpoint: bank.url, trustAnchorFile: bank.trustAnchorPath });
+  const env = { ...process.env, CERTDESK_DATA_DIR: join(dir, 'data'), XDG_STATE_HOME: join(dir, 'state') };
+  return { account, certdesk: (args: string[]) => run(process.execPath, [join(ROOT, 'bin/certdesk.js'), ...args, '--policy', policy, '--store', `nss:${db}`], { env }) };
+}
+
+describe('one voice', { timeout: 120_000 }, () => {
+  it('doctor: a certificate not yet due is healthy — every check ✓, the opening date beside it, passed: true, exit 0', async () => {
+    const { certdesk } = await notDue('doctor');
+    const j = await certdesk(['doctor', '--json', '--lang', 'ja']);
+    expect(j.code, j.stdout).toBe(0);
+    const doc = JSON.parse(j.stdout);
+    expect(doc).toMatchObject({ ok: true, exitCode: 0, state: 'ok', result: { passed: true } });
+    expect(doc.result.checks.map((c: { state: string }) => c.state)).toEqual(['passed', 'passed', 'passed', 'passed', 'passed', 'passed']);
+    expect(doc.result.checks[2]).toMatchObject({ id: 'identity', note: { code: 'NOT_YET_DUE', opensOn: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) } });
+    for (const [lang, line] of [['ja', /✓ 現在の証明書と秘密鍵の確認: 更新期間前です（更新は\d{4}年\d{1,2}月\d{1,2}日から）/], ['en', /✓ Current certificate and private key: Not due yet \(renewal opens on [A-Z][a-z]{2} \d{1,2}, \d{4}\)/]] as const) {
+      const r = await certdesk(['doctor', '--lang', lang]);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(line);
+      expect(r.stderr).not.toContain('✗');
+    }
+  });
+
+  it('inspect prints every fact of the window, in its words and formats', async () => {
+    const { account, certdesk: run_ } = await notDue('facts');
+    const certdesk = (args: string[]) => run_(['inspect', ...args]);
+    const details = JSON.parse((await certdesk(['--json'])).stdout).result;
+    for (const lang of ['ja', 'en'] as const) {
+      const r = await certdesk(['--lang', lang]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout.trimEnd().split('\n')).toEqual(factLines(details, lang));
+    }
+    const ja = (await certdesk(['--lang', 'ja'])).stdout;
+    // Chain complete, key usage and CA: in the text, not only in --json.
+    expect(ja).toMatch(/証明書チェーンが揃っている: はい/);
+    expect(ja).toMatch(/鍵の用途: デジタル署名/);
+    expect(ja).toMatch(/発行元（認証局）の証明書: いいえ/);
+    expect(ja).toMatch(/有効期間の開始: \d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}:\d{2} JST/);
+    expect(ja).toContain(`SHA-256 フィンガープリント: ${account.fingerprint.toUpperCase().match(/../g)!.join(':')}`);
+  });
+});
