@@ -2,7 +2,7 @@
 // options. Only what a command needs is opened (status never touches the keychain or the network).
 import type { ProgressEvent } from '../../shared/contract';
 import { redactText } from '../../shared/redact';
-import type { ChromiumTransport, ComposedCore } from '../core/compose';
+import type { ChromiumTransport, ComposedCore, ComposeOptions } from '../core/compose';
 
 export interface GlobalOptions {
   json?: boolean;
@@ -26,6 +26,8 @@ export interface ContextIntent {
   recoverOnRead?: boolean;
   /** The token's PIN (renew, acquire), asked only when the policy names a token. */
   pin?: () => Promise<string | null>;
+  /** `check`: the due reminders are taken (recorded as shown) and handed here. */
+  remind?: ComposeOptions['remind'];
 }
 
 /**
@@ -55,6 +57,7 @@ export async function buildContext(o: GlobalOptions, env: Record<string, string 
     prefetch: true,
     recoverOnRead: intent.recoverOnRead ?? true,
     ...(intent.pin ? { pin: intent.pin } : {}),
+    ...(intent.remind ? { remind: intent.remind } : {}),
     ...(o.verbose && emit.log ? { log: verboseLog(emit.log) } : {}),
   });
 }

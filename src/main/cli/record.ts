@@ -15,7 +15,7 @@ export interface RunRecord {
   version: string;
   /** ISO instant the run ended. */
   time: string;
-  command: 'status' | 'doctor' | 'renew' | 'acquire';
+  command: 'status' | 'doctor' | 'renew' | 'acquire' | 'check';
   exitCode: number;
   state: HealthState | 'renewed' | 'acquired';
   /** The certificate the command acted on (status: the most urgent). */

@@ -11,7 +11,7 @@ import { version } from '../../../../package.json';
 import { fail, type ApiError, type Result } from '../../../shared/contract';
 import type { LoadedPolicy, Settings } from '../config';
 import { CoreError, toApiError } from '../errors';
-import type { CoreService, Emitter, RenewalDeps, TransportIdentity } from '../renewal';
+import type { CheckDeps, CheckReport, CoreService, Emitter, RenewalDeps, TransportIdentity } from '../renewal';
 import type { PrefetchedListing } from '../store/prefetch';
 import type { Vault } from '../vault';
 import type { ChromiumTransport } from './transport';
@@ -22,6 +22,7 @@ export type { PinAsk, PinQuestion, PinReply } from './token';
 export type { CoreService, DueReminder, Emitter, RecoveryOutcome } from '../renewal';
 export type { LoadedPolicy } from '../config';
 export { msUntilNextCheck } from '../renewal/reminders';
+export type { AutoRenewal, CheckItem, CheckNotice, CheckReport, CheckState } from '../renewal';
 export { CoreError, toApiError } from '../errors';
 
 export const CERTDESK_VERSION: string = version;
@@ -71,6 +72,10 @@ export interface ComposedCore {
   settings: Settings;
   /** Waits for work started early (the first listing, the start sweep) to end: call before exiting. */
   settle(): Promise<void>;
+  /** The data folder (journal, settings, the scheduled check's ledger). */
+  dataDir?: string;
+  /** The keys live in a token and this run has no PIN for it (not remembered, not given): nothing can be renewed unasked. */
+  pinMissing?: boolean;
 }
 
 /**
@@ -136,7 +141,8 @@ export async function composeCore(opts: ComposeOptions): Promise<ComposedCore> {
   // The app's PIN lives only while its operation runs (pinPerOperation); the CLI's for the run.
   const operationPin: { value?: string } = {};
   const perOperation = opts.pinPerOperation;
-  const token = tokenModule?.wireToken(policy, [opened0!, ...others], perOperation ? () => operationPin.value : await tokenModule.tokenPin(policy, opts.pin));
+  const runPin = tokenModule && !perOperation ? await tokenModule.tokenPin(policy, opts.pin) : undefined;
+  const token = tokenModule?.wireToken(policy, [opened0!, ...others], perOperation ? () => operationPin.value : runPin);
   const store = token?.store ?? opened0;
   const transport = chooseTransport(policy, await storeSpec, opts.chromium);
   const identityFor = opts.identity ? identityFromFile(opts.identity, env) : transport.identityFor ? undefined : token?.identityFor;
@@ -164,7 +170,20 @@ export async function composeCore(opts: ComposeOptions): Promise<ComposedCore> {
     ...(opts.now ? { now: opts.now } : {}),
   });
   const service = tokenModule && perOperation ? withOperationPin(renewal, () => tokenModule.tokenPin(policy, opts.pin, { asks: perOperation.asks }), operationPin) : renewal;
-  return { loaded, service, settings, settle };
+  return { loaded, service, settings, settle, dataDir, pinMissing: Boolean(tokenModule && !perOperation && runPin === undefined) };
+}
+
+/** The policy alone (`certdesk schedule`: its checkTime and remindersAtLogin), without opening any store. */
+export async function loadPolicyOnly(policyFile?: string): Promise<LoadedPolicy> {
+  const { loadPolicy } = await import('../config');
+  return loadPolicy(policyFile ? { file: policyFile } : {});
+}
+
+/** `certdesk check` on an assembled core (src/main/core/renewal/check.ts). */
+export async function runScheduledCheck(core: ComposedCore, o: Pick<CheckDeps, 'takenReminders' | 'sleep' | 'busyWaitsMs' | 'now'>): Promise<CheckReport> {
+  const { runCheck } = await import('../renewal');
+  const { userDataDir } = await import('../config');
+  return runCheck({ ...o, service: core.service, policy: core.loaded.policy, dataDir: core.dataDir ?? userDataDir(), ...(core.pinMissing ? { pinMissing: true } : {}) });
 }
 
 /**
