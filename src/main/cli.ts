@@ -50,6 +50,10 @@ export interface CliOptions {
   platform?: NodeJS.Platform;
   /** For tests: runs eventcreate. */
   exec?: (file: string, args: string[]) => Promise<void>;
+  /** For tests: `check`'s notifier and lock waits. */
+  checkHooks?: Partial<Pick<import('./cli/check').CheckCommandHooks, 'spawner' | 'busyWaitsMs'>>;
+  /** For tests: `schedule`'s tool runner, file root, program and launchd offset. */
+  scheduleEnv?: import('./cli/schedule/cli').ScheduleTestEnv;
 }
 
 type CommandName = RunRecord['command'];
@@ -254,10 +258,10 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
   let code: ExitCode = EXIT.done;
   let ran: CommandName | undefined;
   const action =
-    (name: CommandName | 'inspect', fn: (o: GlobalOptions & Record<string, unknown>) => Promise<ExitCode>) =>
+    (name: CommandName | 'inspect' | 'schedule', fn: (o: GlobalOptions & Record<string, unknown>) => Promise<ExitCode>) =>
     async (_a: unknown, cmd: Command) => {
       const o = cmd.optsWithGlobals() as GlobalOptions & Record<string, unknown>;
-      if (name !== 'inspect') ran = name;
+      if (name !== 'inspect' && name !== 'schedule') ran = name;
       try {
         // A status folder another user controls: refused before anything is done, not after a renewal.
         if (name !== 'inspect') await stateFolderRefusal(io.env, opts.platform);
@@ -270,7 +274,7 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
         }
         const api = (e as { api?: ApiError }).api ?? toApiError(e);
         code = printError(api, name);
-        if (name !== 'inspect') note(name, isNewPc(api, name) ? 'newPc' : stateOfError(api), { lastError: api.code });
+        if (name !== 'inspect' && name !== 'schedule') note(name, isNewPc(api, name) ? 'newPc' : stateOfError(api), { lastError: api.code });
       } finally {
         // An identity export started early still has its temporary folder: let it finish and remove it.
         await ctx?.settle();
@@ -418,6 +422,41 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
         return succeed(outcome, () => printOutcome(outcome));
       }),
     );
+
+  // The scheduled check and its schedule (issue 27): the bulk is in cli/check.ts and cli/schedule/.
+  program
+    .command('check')
+    .description('定期確認（スケジューラー用）：リマインダーと、ポリシーで許可されていれば自動更新。何も尋ねず、取得はしない / the scheduled check: reminders, and automatic renewal where the policy allows; never asks, never 取得')
+    .option('--no-notify', 'OSの通知を出さない / no OS notification')
+    .action(
+      action('check', async (o) => {
+        const { checkCommand } = await import('./cli/check');
+        return (await checkCommand({
+          io, lang: () => lang, support: () => support, context, out, err, report, platform: opts.platform ?? process.platform,
+          note: (state, extra) => note('check', state, extra),
+          ...(opts.checkHooks ?? {}),
+        }, o)) as ExitCode;
+      }),
+    );
+  const scheduleCmd = program.command('schedule').description('定期確認のスケジュール（タスク スケジューラー、LaunchAgent、systemd タイマー） / the scheduled check: Task Scheduler, LaunchAgent, systemd timer');
+  for (const [sub, words] of [
+    ['install', '登録（何度実行しても同じ） / install (idempotent)'],
+    ['remove', '削除 / remove'],
+    ['status', '登録状況 / what is installed'],
+  ] as const) {
+    scheduleCmd
+      .command(sub)
+      .description(words)
+      .option('--all-users', 'このPCの全ユーザー（インストーラー用、管理者） / every user of this PC (installers, as administrator or root)')
+      .action(
+        action('schedule', async (o) => {
+          json = Boolean(o.json);
+          const { scheduleCommand } = await import('./cli/schedule/cli');
+          return (await scheduleCommand(sub, o, { env: io.env, platform: opts.platform ?? process.platform, out, err, json, ja: () => lang === 'ja', ...(opts.scheduleEnv ?? {}) })) as ExitCode;
+        }),
+      );
+    scheduleCmd.commands.at(-1)!.exitOverride().configureOutput(commanderOutput);
+  }
 
   for (const cmd of program.commands) {
     cmd.exitOverride().configureOutput(commanderOutput);

@@ -1,0 +1,362 @@
+// `certdesk schedule install|remove|status` (issue 27): each OS's files generated and checked
+// exactly, validated with what exists here (python3's xml.etree for the task, plistlib for the
+// LaunchAgent, `systemd-analyze verify` for the units), and the OS tools each OS needs
+// (schtasks, launchctl, systemctl) checked by their exact arguments through the CLI itself.
+// Install twice = once; remove twice = once.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/main/cli';
+import { launchAgentPlist } from '../../src/main/cli/schedule/launchd';
+import type { ScheduleSpec } from '../../src/main/cli/schedule/spec';
+import { autostartEntry, serviceUnit, timerUnit } from '../../src/main/cli/schedule/systemd';
+import { taskXml, utf16le, windowsCommandLine } from '../../src/main/cli/schedule/windows-task';
+
+const work = mkdtempSync(join(tmpdir(), 'certdesk-schedule-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const spec = (o: Partial<ScheduleSpec> = {}): ScheduleSpec => ({
+  program: 'C:\\Program Files\\CertDesk\\certdesk.exe', args: ['--headless', 'check'], checkTime: '10:00', atLogin: true, allUsers: false, randomDelayMinutes: 60, ...o,
+});
+
+function python(code: string, input: Buffer | string): string {
+  return execFileSync('python3', ['-c', code], { input, encoding: 'utf8' });
+}
+
+const TASK_XML_USER = `<?xml version="1.0" encoding="UTF-16"?>
+<Task version="1.2" xmlns="http://schemas.microsoft.com/windows/2004/02/mit/task">
+  <RegistrationInfo>
+    <Author>CertDesk</Author>
+    <Description>CertDesk: checks the bank certificate, shows reminders and renews it where the bank's policy allows (certdesk check).</Description>
+  </RegistrationInfo>
+  <Triggers>
+    <LogonTrigger>
+      <Enabled>true</Enabled>
+      <UserId>CORP\\yamada</UserId>
+      <Delay>PT2M</Delay>
+    </LogonTrigger>
+    <CalendarTrigger>
+      <StartBoundary>2020-01-01T10:00:00</StartBoundary>
+      <Enabled>true</Enabled>
+      <RandomDelay>PT60M</RandomDelay>
+      <ScheduleByDay>
+        <DaysInterval>1</DaysInterval>
+      </ScheduleByDay>
+    </CalendarTrigger>
+  </Triggers>
+  <Principals>
+    <Principal id="Author">
+      <UserId>CORP\\yamada</UserId>
+      <LogonType>InteractiveToken</LogonType>
+      <RunLevel>LeastPrivilege</RunLevel>
+    </Principal>
+  </Principals>
+  <Settings>
+    <MultipleInstancesPolicy>IgnoreNew</MultipleInstancesPolicy>
+    <DisallowStartIfOnBatteries>false</DisallowStartIfOnBatteries>
+    <StopIfGoingOnBatteries>false</StopIfGoingOnBatteries>
+    <StartWhenAvailable>true</StartWhenAvailable>
+    <RunOnlyIfNetworkAvailable>true</RunOnlyIfNetworkAvailable>
+    <Enabled>true</Enabled>
+    <ExecutionTimeLimit>PT30M</ExecutionTimeLimit>
+  </Settings>
+  <Actions Context="Author">
+    <Exec>
+      <Command>C:\\Program Files\\CertDesk\\certdesk.exe</Command>
+      <Arguments>--headless check</Arguments>
+    </Exec>
+  </Actions>
+</Task>
+`.replace(/\n/g, '\r\n');
+
+/** The task as Task Scheduler reads it: namespace-qualified elements, parsed from the UTF-16 bytes. */
+const PARSE_TASK = `
+import sys, json, xml.etree.ElementTree as ET
+ns = {'t': 'http://schemas.microsoft.com/windows/2004/02/mit/task'}
+root = ET.fromstring(sys.stdin.buffer.read())
+g = lambda p: [e.text for e in root.findall(p, ns)]
+print(json.dumps({
+  'logon': g('t:Triggers/t:LogonTrigger/t:UserId') + g('t:Triggers/t:LogonTrigger/t:Delay'),
+  'logonTriggers': len(root.findall('t:Triggers/t:LogonTrigger', ns)),
+  'calendar': g('t:Triggers/t:CalendarTrigger/t:StartBoundary') + g('t:Triggers/t:CalendarTrigger/t:RandomDelay'),
+  'principal': g('t:Principals/t:Principal/t:UserId') + g('t:Principals/t:Principal/t:GroupId') + g('t:Principals/t:Principal/t:LogonType'),
+  'network': g('t:Settings/t:RunOnlyIfNetworkAvailable'),
+  'exec': g('t:Actions/t:Exec/t:Command') + g('t:Actions/t:Exec/t:Arguments'),
+}))`;
+
+describe('Windows Task Scheduler task', () => {
+  it('per user: exact XML, UTF-16LE with BOM, parsed by an XML parser: logon + daily with RandomDelay, network only, InteractiveToken as the user', () => {
+    const xml = taskXml(spec(), 'CORP\\yamada');
+    expect(xml).toBe(TASK_XML_USER);
+    const bytes = utf16le(xml);
+    expect([...bytes.subarray(0, 2)]).toEqual([0xff, 0xfe]);
+    expect(JSON.parse(python(PARSE_TASK, bytes))).toEqual({
+      logon: ['CORP\\yamada', 'PT2M'], logonTriggers: 1, calendar: ['2020-01-01T10:00:00', 'PT60M'],
+      principal: ['CORP\\yamada', 'InteractiveToken'], network: ['true'], exec: ['C:\\Program Files\\CertDesk\\certdesk.exe', '--headless check'],
+    });
+  });
+
+  it('all users: the Users group (never SYSTEM), no user on the logon trigger; remindersAtLogin off: no logon trigger; checkTime from the policy', () => {
+    const xml = taskXml(spec({ allUsers: true, atLogin: false, checkTime: '07:45' }));
+    const parsed = JSON.parse(python(PARSE_TASK, utf16le(xml)));
+    expect(parsed).toMatchObject({ logonTriggers: 0, calendar: ['2020-01-01T07:45:00', 'PT60M'], principal: ['S-1-5-32-545'] });
+    expect(xml).not.toMatch(/SYSTEM|S-1-5-18/);
+    const withLogon = JSON.parse(python(PARSE_TASK, utf16le(taskXml(spec({ allUsers: true })))));
+    expect(withLogon).toMatchObject({ logon: ['PT2M'], logonTriggers: 1 });
+  });
+
+  it('arguments with spaces and quotes become one CreateProcess command line; XML special characters escaped', () => {
+    expect(windowsCommandLine(['C:\\a b\\cli.js', 'check', 'x"y', 'end\\'])).toBe('"C:\\a b\\cli.js" check "x\\"y" end\\');
+    const xml = taskXml(spec({ program: 'C:\\R&D <x>\\node.exe', args: ['C:\\a b\\cli.js', 'check'] }), 'CORP\\o\'brien');
+    expect(xml).toContain('<Command>C:\\R&amp;D &lt;x&gt;\\node.exe</Command>');
+    expect(xml).toContain('<Arguments>&quot;C:\\a b\\cli.js&quot; check</Arguments>');
+    expect(JSON.parse(python(PARSE_TASK, utf16le(xml))).exec).toEqual(['C:\\R&D <x>\\node.exe', '"C:\\a b\\cli.js" check']);
+  });
+});
+
+const PLIST = `<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
+<plist version="1.0">
+<dict>
+  <key>Label</key>
+  <string>jp.co.certdesk.check</string>
+  <key>ProgramArguments</key>
+  <array>
+    <string>/Applications/CertDesk 電子証明書.app/Contents/MacOS/certdesk</string>
+    <string>--headless</string>
+    <string>check</string>
+  </array>
+  <key>StartCalendarInterval</key>
+  <dict>
+    <key>Hour</key>
+    <integer>10</integer>
+    <key>Minute</key>
+    <integer>37</integer>
+  </dict>
+  <key>RunAtLoad</key>
+  <true/>
+  <key>ProcessType</key>
+  <string>Background</string>
+  <key>LimitLoadToSessionType</key>
+  <string>Aqua</string>
+</dict>
+</plist>
+`;
+const macSpec = (o: Partial<ScheduleSpec> = {}) => spec({ program: '/Applications/CertDesk 電子証明書.app/Contents/MacOS/certdesk', ...o });
+const PARSE_PLIST = 'import sys, json, plistlib; print(json.dumps(plistlib.loads(sys.stdin.buffer.read())))';
+
+describe('macOS LaunchAgent', () => {
+  it('exact plist with the minute offset baked in, read by plistlib', () => {
+    const text = launchAgentPlist(macSpec(), 37);
+    expect(text).toBe(PLIST);
+    expect(JSON.parse(python(PARSE_PLIST, text))).toEqual({
+      Label: 'jp.co.certdesk.check',
+      ProgramArguments: ['/Applications/CertDesk 電子証明書.app/Contents/MacOS/certdesk', '--headless', 'check'],
+      StartCalendarInterval: { Hour: 10, Minute: 37 },
+      RunAtLoad: true,
+      ProcessType: 'Background',
+      LimitLoadToSessionType: 'Aqua',
+    });
+  });
+
+  it('the offset wraps past midnight; remindersAtLogin off: RunAtLoad false', () => {
+    const parsed = JSON.parse(python(PARSE_PLIST, launchAgentPlist(macSpec({ checkTime: '23:30', atLogin: false }), 45)));
+    expect(parsed.StartCalendarInterval).toEqual({ Hour: 0, Minute: 15 });
+    expect(parsed.RunAtLoad).toBe(false);
+  });
+});
+
+describe('systemd user units and XDG autostart', () => {
+  const linuxSpec = (o: Partial<ScheduleSpec> = {}) => spec({ program: process.execPath, args: ['/opt/CertDesk 電子証明書/cli 100%.js', 'check'], ...o });
+
+  it('exact service and timer, accepted by systemd-analyze verify without a warning', () => {
+    const service = serviceUnit(linuxSpec());
+    expect(service).toBe(`[Unit]
+Description=CertDesk: check the bank certificate (reminders, automatic renewal)
+Documentation=https://github.com/certdesk/certdesk/blob/main/docs/it-guide.md
+
+[Service]
+Type=oneshot
+ExecStart=${process.execPath} "/opt/CertDesk 電子証明書/cli 100%%.js" check
+# 4 取得, 5 再発行, 6 renewal open, 7 new PC: the person is told; not a failure of the unit.
+SuccessExitStatus=4 5 6 7
+TimeoutStartSec=30min
+
+[Install]
+WantedBy=default.target
+`);
+    const timer = timerUnit(linuxSpec({ checkTime: '09:05' }));
+    expect(timer).toBe(`[Unit]
+Description=CertDesk: daily check of the bank certificate
+
+[Timer]
+OnCalendar=*-*-* 09:05:00
+RandomizedDelaySec=3600
+Persistent=true
+Unit=certdesk-check.service
+
+[Install]
+WantedBy=timers.target
+`);
+    const dir = mkdtempSync(join(work, 'units-'));
+    writeFileSync(join(dir, 'certdesk-check.service'), service);
+    writeFileSync(join(dir, 'certdesk-check.timer'), timer);
+    const r = execFileSync('sh', ['-c', 'systemd-analyze verify --man=no ./certdesk-check.service ./certdesk-check.timer 2>&1; echo "rc=$?"'], { cwd: dir, encoding: 'utf8' });
+    expect(r).toBe('rc=0\n');
+    // remindersAtLogin off: the service is not wanted at login.
+    expect(serviceUnit(linuxSpec({ atLogin: false }))).not.toContain('[Install]');
+  });
+
+  it('systemd-analyze verify catches a broken unit (the check is not vacuous)', () => {
+    const dir = mkdtempSync(join(work, 'bad-'));
+    writeFileSync(join(dir, 'certdesk-check.service'), serviceUnit(linuxSpec({ program: '/nonexistent/certdesk' })));
+    const r = execFileSync('sh', ['-c', 'systemd-analyze verify --man=no ./certdesk-check.service 2>&1; echo "rc=$?"'], { cwd: dir, encoding: 'utf8' });
+    expect(r).not.toBe('rc=0\n');
+  });
+
+  it('exact autostart entry, Exec quoted per the Desktop Entry Specification', () => {
+    expect(autostartEntry(linuxSpec({ program: '/usr/bin/certdesk', args: ['--headless', 'check'] }))).toBe(`[Desktop Entry]
+Type=Application
+Name=CertDesk check
+Comment=Checks the bank certificate at login (reminders, automatic renewal)
+Exec=/usr/bin/certdesk --headless check
+Terminal=false
+NoDisplay=true
+X-GNOME-Autostart-enabled=true
+`);
+    expect(autostartEntry(linuxSpec({ program: '/opt/a b/certdesk', args: ['$HOME', '50%'] }))).toContain('Exec="/opt/a b/certdesk" "\\\\$HOME" 50%%\n');
+  });
+});
+
+// ---- through the command line, each OS's tools mocked by exact arguments ----
+
+interface Call { file: string; args: string[]; xml?: string }
+
+async function cli(args: string[], platform: NodeJS.Platform, env: Record<string, string>, calls: Call[], extra: Record<string, unknown> = {}, answer: (c: Call) => number = () => 0) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d: Buffer) => (out += d.toString()));
+  stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const run = async (file: string, a: string[]) => {
+    const c: Call = { file, args: a };
+    // The task file exists only while schtasks runs: read it then.
+    if (a[0] === '/Create') c.xml = readFileSync(a[2]!).subarray(2).toString('utf16le');
+    calls.push(c);
+    return { code: answer(c), stdout: '', stderr: '' };
+  };
+  const code = await runCli([...args, '--json'], { stdout, stderr, stdin: Object.assign(new PassThrough(), { isTTY: false }) as never, env }, { platform, scheduleEnv: { run, ...extra } });
+  return { code, json: JSON.parse(out) as { ok: boolean; result: Record<string, unknown> }, err };
+}
+
+describe('certdesk schedule through the command line', () => {
+  const policyDir = mkdtempSync(join(work, 'policy-'));
+  const anchor = execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', '/dev/null', '-subj', '/CN=Test Root', '-days', '30'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  writeFileSync(join(policyDir, 'policy.json'), JSON.stringify({ bankName: 'テスト銀行', endpoint: 'https://bank.example/.well-known/est', trustAnchorPem: anchor, checkTime: '08:30', remindersAtLogin: false }));
+  const policy = ['--policy', join(policyDir, 'policy.json')];
+
+  it('Windows: schtasks /Create /XML file /TN name /F with the policy\'s time, by System32 path; /Delete and /Query', async () => {
+    const calls: Call[] = [];
+    const env = { SystemRoot: 'C:\\Windows', USERDOMAIN: 'CORP', USERNAME: 'yamada' };
+    const program = { program: 'C:\\Program Files\\CertDesk\\certdesk.exe', args: ['--headless', 'check'] };
+    const root = mkdtempSync(join(work, 'win-'));
+    const r = await cli(['schedule', 'install', ...policy], 'win32', env, calls, { root, program });
+    expect(r.code, r.err).toBe(0);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.file).toBe('C:\\Windows\\System32\\schtasks.exe');
+    expect(calls[0]!.args).toEqual(['/Create', '/XML', expect.stringMatching(/certdesk-task-.*\.xml$/), '/TN', 'CertDesk Check (CORP_yamada)', '/F']);
+    expect(calls[0]!.xml).toBe(taskXml(spec({ checkTime: '08:30', atLogin: false }), 'CORP\\yamada'));
+    expect(existsSync(calls[0]!.args[2]!)).toBe(false);
+    expect(r.json.result).toMatchObject({ kind: 'task', installed: true, checkTime: '08:30', atLogin: false });
+
+    calls.length = 0;
+    expect((await cli(['schedule', 'install', '--all-users', ...policy], 'win32', env, calls, { root, program })).code).toBe(0);
+    expect(calls[0]!.args.slice(3)).toEqual(['/TN', 'CertDesk Check', '/F']);
+    expect(calls[0]!.xml).toContain('<GroupId>S-1-5-32-545</GroupId>');
+
+    calls.length = 0;
+    const removed = await cli(['schedule', 'remove'], 'win32', env, calls, { root, program }, () => 1);
+    expect(removed.code).toBe(0);
+    expect(calls.map((c) => c.args)).toEqual([['/Delete', '/TN', 'CertDesk Check (CORP_yamada)', '/F'], ['/Query', '/TN', 'CertDesk Check (CORP_yamada)', '/XML']]);
+    calls.length = 0;
+    expect((await cli(['schedule', 'status'], 'win32', env, calls, { root, program }, () => 1)).json.result).toMatchObject({ kind: 'task', installed: false });
+  });
+
+  it('macOS: the plist in ~/Library/LaunchAgents, launchctl bootout then bootstrap gui/<uid>; twice = once; remove; --all-users into /Library without launchctl', async () => {
+    const root = mkdtempSync(join(work, 'mac-'));
+    const env = { HOME: '/Users/yamada' };
+    const program = { program: '/Applications/CertDesk.app/Contents/MacOS/certdesk', args: ['--headless', 'check'] };
+    const file = join(root, '/Users/yamada/Library/LaunchAgents/jp.co.certdesk.check.plist');
+    for (let i = 0; i < 2; i++) {
+      const calls: Call[] = [];
+      const r = await cli(['schedule', 'install', ...policy], 'darwin', env, calls, { root, program, uid: 501, offsetMinutes: 12 });
+      expect(r.code, r.err).toBe(0);
+      expect(calls).toEqual([
+        { file: '/bin/launchctl', args: ['bootout', 'gui/501/jp.co.certdesk.check'] },
+        { file: '/bin/launchctl', args: ['bootstrap', 'gui/501', file] },
+      ]);
+      expect(readFileSync(file, 'utf8')).toBe(launchAgentPlist({ ...program, checkTime: '08:30', atLogin: false, allUsers: false, randomDelayMinutes: 60 }, 12));
+    }
+    expect((await cli(['schedule', 'status'], 'darwin', env, [], { root, program, uid: 501 })).json.result).toMatchObject({ kind: 'launchagent', installed: true, where: [file] });
+    const calls: Call[] = [];
+    expect((await cli(['schedule', 'remove'], 'darwin', env, calls, { root, program, uid: 501 })).code).toBe(0);
+    expect(calls).toEqual([{ file: '/bin/launchctl', args: ['bootout', 'gui/501/jp.co.certdesk.check'] }]);
+    expect(existsSync(file)).toBe(false);
+    expect((await cli(['schedule', 'remove'], 'darwin', env, [], { root, program, uid: 501 })).code).toBe(0);
+
+    const all: Call[] = [];
+    expect((await cli(['schedule', 'install', '--all-users', ...policy], 'darwin', env, all, { root, program, offsetMinutes: 3 })).code).toBe(0);
+    expect(all).toEqual([]);
+    expect(JSON.parse(python(PARSE_PLIST, readFileSync(join(root, 'Library/LaunchAgents/jp.co.certdesk.check.plist'))))).toMatchObject({ StartCalendarInterval: { Hour: 8, Minute: 33 }, RunAtLoad: false });
+  });
+
+  it('Linux with a systemd user session: units in ~/.config/systemd/user, daemon-reload, enable --now; --all-users: /etc/systemd/user and systemctl --global enable', async () => {
+    const root = mkdtempSync(join(work, 'linux-'));
+    const env = { HOME: '/home/yamada' };
+    const program = { program: '/opt/CertDesk/certdesk', args: ['--headless', 'check'] };
+    const calls: Call[] = [];
+    const r = await cli(['schedule', 'install', ...policy], 'linux', env, calls, { root, program, systemd: true });
+    expect(r.code, r.err).toBe(0);
+    expect(calls.map((c) => [c.file, ...c.args])).toEqual([
+      ['systemctl', '--user', 'daemon-reload'],
+      ['systemctl', '--user', 'enable', '--now', 'certdesk-check.timer'],
+      ['systemctl', '--user', 'disable', 'certdesk-check.service'],
+    ]);
+    const unitDir = join(root, '/home/yamada/.config/systemd/user');
+    expect(readFileSync(join(unitDir, 'certdesk-check.timer'), 'utf8')).toContain('OnCalendar=*-*-* 08:30:00\n');
+    expect(readFileSync(join(unitDir, 'certdesk-check.service'), 'utf8')).toContain('ExecStart=/opt/CertDesk/certdesk --headless check\n');
+
+    calls.length = 0;
+    expect((await cli(['schedule', 'status'], 'linux', env, calls, { root, program, systemd: true })).json.result).toMatchObject({ kind: 'systemd', installed: true });
+    expect(calls.map((c) => c.args)).toEqual([['--user', 'is-enabled', 'certdesk-check.timer']]);
+    calls.length = 0;
+    expect((await cli(['schedule', 'remove'], 'linux', env, calls, { root, program, systemd: true })).code).toBe(0);
+    expect(calls.map((c) => c.args)).toEqual([['--user', 'disable', '--now', 'certdesk-check.timer', 'certdesk-check.service'], ['--user', 'daemon-reload']]);
+    expect(existsSync(join(unitDir, 'certdesk-check.timer'))).toBe(false);
+
+    calls.length = 0;
+    mkdirSync(join(root, 'etc'), { recursive: true });
+    expect((await cli(['schedule', 'install', '--all-users'], 'linux', env, calls, { root, program, systemd: true })).code).toBe(0);
+    expect(calls.map((c) => c.args)).toEqual([['--global', 'enable', 'certdesk-check.timer', 'certdesk-check.service']]);
+    expect(existsSync(join(root, 'etc/systemd/user/certdesk-check.timer'))).toBe(true);
+  });
+
+  it('Linux without a systemd user session: an XDG autostart entry, said to run at login only; removed again', async () => {
+    const root = mkdtempSync(join(work, 'xdg-'));
+    const env = { HOME: '/home/yamada' };
+    const program = { program: '/opt/CertDesk/certdesk', args: ['--headless', 'check'] };
+    const calls: Call[] = [];
+    const r = await cli(['schedule', 'install'], 'linux', env, calls, { root, program, systemd: false });
+    expect(r.code, r.err).toBe(0);
+    expect(calls).toEqual([]);
+    const file = join(root, '/home/yamada/.config/autostart/certdesk-check.desktop');
+    expect(readFileSync(file, 'utf8')).toBe(autostartEntry({ ...program, checkTime: '10:00', atLogin: true, allUsers: false, randomDelayMinutes: 60 }));
+    expect(r.json.result).toMatchObject({ kind: 'autostart', installed: true, note: expect.stringContaining('login only') });
+    expect((await cli(['schedule', 'remove'], 'linux', env, [], { root, program, systemd: false })).json.result).toMatchObject({ installed: false });
+    expect(existsSync(file)).toBe(false);
+  });
+});
