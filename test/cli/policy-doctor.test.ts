@@ -99,8 +99,9 @@ describe('doctor and the policy layers', () => {
     // The packaged app's resources folder (process.resourcesPath) holding the bank's built-in policy.
     const resources = join(p.dir, 'resources');
     await run('mkdir', ['-p', resources, join(p.env.XDG_CONFIG_HOME, 'certdesk')]);
-    const builtin = await writePolicy(resources, { bankName: 'テスト銀行', endpoint: bank.url, trustAnchorFile: bank.trustAnchorPath, bankLoginUrl: 'https://ib.bank.example/login', stores: [`nss:${p.db}`, `nss:${db2}`] });
-    const userPolicy = await writePolicy(join(p.env.XDG_CONFIG_HOME, 'certdesk'), { bankLoginUrl: 'https://phish.example/login', reminderDays: [5] });
+    const builtin = await writePolicy(resources, { bankName: 'テスト銀行', endpoint: bank.url, trustAnchorFile: bank.trustAnchorPath, language: 'ja', stores: [`nss:${p.db}`, `nss:${db2}`] });
+    // The per-user file holds only preferences (issue 23); the bank's language wins over the user's.
+    const userPolicy = await writePolicy(join(p.env.XDG_CONFIG_HOME, 'certdesk'), { language: 'en', reminderDays: [5] });
     // The core reads the layers' places from the process (the headless app's own environment).
     const proc = process as { resourcesPath?: string };
     const xdg = process.env.XDG_CONFIG_HOME;
@@ -110,11 +111,11 @@ describe('doctor and the policy layers', () => {
       const d = await certdesk(['doctor', '--json'], p.env);
       expect(d.code, d.stdout + d.stderr).toBe(0);
       const doc = JSON.parse(d.stdout) as { result: { policy: { ignored: unknown[]; keyStorageEffective?: string; origins: Record<string, string> } } };
-      expect(doc.result.policy.ignored).toEqual([{ field: 'bankLoginUrl', file: userPolicy, by: builtin, reason: 'SET_BY_BANK' }]);
-      expect(doc.result.policy.origins).toMatchObject({ bankLoginUrl: builtin, reminderDays: userPolicy, stores: builtin });
+      expect(doc.result.policy.ignored).toEqual([{ field: 'language', file: userPolicy, by: builtin, reason: 'SET_BY_BANK' }]);
+      expect(doc.result.policy.origins).toMatchObject({ language: builtin, reminderDays: userPolicy, stores: builtin });
       expect(doc.result.policy.keyStorageEffective).toBe('software');
       const text = await certdesk(['doctor', '--lang', 'en'], p.env);
-      expect(text.stdout).toContain(`  ${catalogs.en.policyIgnored('bankLoginUrl', userPolicy, builtin, 'SET_BY_BANK')}\n`);
+      expect(text.stdout).toContain(`  ${catalogs.en.policyIgnored('language', userPolicy, builtin, 'SET_BY_BANK')}\n`);
       expect(text.stdout).toContain(catalogs.en.keyStorageSoftware(2));
       const one = await certdesk(['doctor', '--json', '--store', `nss:${p.db}`], p.env);
       expect((JSON.parse(one.stdout) as typeof doc).result.policy.keyStorageEffective).toBeUndefined();

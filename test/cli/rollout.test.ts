@@ -246,18 +246,17 @@ describe('the command line itself', { timeout: 120_000 }, () => {
     expect((await p.certdesk(['status', '--lang', 'ja'])).stdout).toContain('正常です');
   });
 
-  it("without --policy: a per-user policy alone works, and doctor says where each field came from; none anywhere is 'not installed' with where to put it", async () => {
+  it("without --policy: the bank's policy in the per-user file is refused naming the field and the file; none anywhere is 'not installed' with where to put it", async () => {
     const p = await pc([100]);
     const config = join(p.dir, 'xdg');
     await run('mkdir', ['-p', join(config, 'certdesk')]);
     const userPolicy = join(config, 'certdesk', 'policy.json');
     await run('cp', [p.policy, userPolicy]);
     const env = { ...p.env, XDG_CONFIG_HOME: config };
-    const d = await run(process.execPath, [cli, 'doctor', '--json', '--store', `nss:${p.db}`], { env });
-    expect(d.code, d.stdout + d.stderr).toBe(0);
-    expect(json(d).result.policy).toMatchObject({ managed: [], origins: { bankName: userPolicy, endpoint: userPolicy, trustAnchorFile: userPolicy } });
-    const text = await run(process.execPath, [cli, 'doctor', '--store', `nss:${p.db}`], { env });
-    expect(text.stdout).toContain(`endpoint: ${userPolicy}`);
+    // The per-user file holds only the user's preferences (issue 23): the bank's fields there are refused.
+    const d = await run(process.execPath, [cli, 'status', '--json', '--store', `nss:${p.db}`], { env });
+    expect(d.code, d.stdout + d.stderr).toBe(1);
+    expect(json(d).error).toMatchObject({ code: 'POLICY_INVALID', detail: { file: userPolicy, reason: 'USER_FIELD_NOT_ALLOWED' } });
 
     const none = { ...p.env, XDG_CONFIG_HOME: join(p.dir, 'empty') };
     const missing = await run(process.execPath, [cli, 'status', '--json', '--store', `nss:${p.db}`], { env: none });

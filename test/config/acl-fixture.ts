@@ -4,7 +4,7 @@ export const USER_SID = 'S-1-5-21-1004336348-1177238915-682003330-1001';
 /** FileSystemRights: FullControl, ReadAndExecute + Synchronize, Modify + Synchronize, AppendData alone. */
 export const RIGHTS = { full: 2032127, readExecute: 1179817, modify: 1245631, append: 4 } as const;
 
-export interface Ace { Sid: string; Rights: number; Type: 'Allow' | 'Deny' }
+export interface Ace { Sid: string; Rights: number; Type: 'Allow' | 'Deny'; InheritOnly?: boolean }
 /** The folder the installer made (icacls /inheritance:r, SYSTEM and Administrators full, Users read). */
 export const INSTALLER_ACL: Ace[] = [
   { Sid: 'S-1-5-18', Rights: RIGHTS.full, Type: 'Allow' },

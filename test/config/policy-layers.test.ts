@@ -1,6 +1,6 @@
 // The policy's layers (issue 19): built-in < per-user < machine file < registry, field by
-// field; the machine's fields locked (managed); the bank's endpoint and anchor kept from a
-// per-user file; a policy missing everywhere reported as not installed, with where to put
+// field; the machine's fields locked (managed); a per-user file that sets anything but the
+// user's preferences refused (issue 23); a policy missing everywhere reported as not installed, with where to put
 // it; reg.exe's output parsed (UTF-8 and CP932) and the command checked by its arguments.
 // Windows is simulated by its paths (%ProgramData%, %APPDATA% made of temp folders) and a
 // registry reader; everything else is real files.
@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPolicy } from '../../src/main/core/config';
+import { FIELDS } from '../../src/main/core/config/policy';
+import { USER_FIELDS } from '../../src/main/core/config/policy-layers';
 import { decodeRegOutput, parseRegQuery, PROGRAMDATA_QUERY_ARGS, programDataDir, queryPolicyKey, REG_QUERY_ARGS, regExe, type RegistryKey } from '../../src/main/core/config/registry';
 import { caught } from '../caught';
 import { adminOnlyAcl } from './acl-fixture';
@@ -59,11 +61,11 @@ describe('policy layers', () => {
   it('built-in < per-user < machine file < registry, field by field; managed = the machine\'s fields; each field says where it came from', async () => {
     const pc = windowsPc({
       builtin: { ...BANK, trustAnchorFile: anchor, graceDays: 60, language: 'ja', renewWindowDays: 20 },
-      user: { language: 'en', graceDays: 10, reminderDays: [7] },
+      user: { language: 'en', reminderDays: [7] },
       machine: { graceDays: 45, proxy: 'direct' },
     });
     const l = await loadPolicy({ ...pc.win, readRegistry: async () => reg({ proxy: 'http://proxy.corp:8080', renewWindowDays: 25, stores: '["os","firefox"]', removeSuperseded: 0 }) });
-    // The user's language and graceDays are the bank's and IT's to set: ignored, and said so.
+    // The user's language is the bank's here: ignored, and said so.
     expect(l.policy).toMatchObject({ bankName: 'テスト銀行', language: 'ja', graceDays: 45, renewWindowDays: 25, reminderDays: [7], proxy: 'http://proxy.corp:8080', stores: ['os', 'firefox'], removeSuperseded: false });
     expect(l.policy.trustAnchorPem).toBe(readFileSync(anchor, 'utf8').trim() + '\n');
     expect(l.managed.sort()).toEqual(['graceDays', 'proxy', 'removeSuperseded', 'renewWindowDays', 'stores']);
@@ -78,41 +80,57 @@ describe('policy layers', () => {
     expect(l.source).toBe(`builtin: ${pc.builtinFile} < user: ${pc.userFile} < machine: ${pc.machineFile} < registry: HKLM\\Software\\Policies\\CertDesk`);
   });
 
-  it('a per-user policy alone works without admin rights; it never replaces the bank\'s endpoint or trust anchor from the built-in policy', async () => {
-    const alone = windowsPc({ user: { ...BANK, trustAnchorFile: anchor } });
-    const a = await loadPolicy({ ...alone.win, readRegistry: async () => null });
-    expect(a.policy.endpoint).toBe(BANK.endpoint);
-    expect(a.managed).toEqual([]);
-    expect(a.origins?.endpoint).toBe(alone.userFile);
-
-    const pc = windowsPc({ builtin: { ...BANK, trustAnchorFile: anchor }, user: { endpoint: 'https://evil.example/.well-known/est', trustAnchorFile: otherAnchor, bankName: '私の銀行' } });
-    const l = await loadPolicy({ ...pc.win, readRegistry: async () => null });
-    expect(l.policy.endpoint).toBe(BANK.endpoint);
-    expect(l.policy.trustAnchorPem).toBe(readFileSync(anchor, 'utf8').trim() + '\n');
-    expect(l.policy.bankName).toBe(BANK.bankName);
-    expect(l.origins?.trustAnchorFile).toBe(pc.builtinFile);
-    expect(l.ignored).toEqual(['endpoint', 'trustAnchorFile', 'bankName'].map((field) => ({ field, file: pc.userFile, by: pc.builtinFile, reason: 'SET_BY_BANK' })));
+  it('the per-user file may hold only the user\'s preferences: any other field is POLICY_INVALID naming it, the file and who may set it', async () => {
+    const bank = { ...BANK, trustAnchorFile: anchor };
+    // Each field a program of the user could use against them, set alone in the user's file
+    // while the bank's built-in policy leaves it out (schema defaults do not count as set).
+    const hostile: Record<string, unknown> = {
+      bankName: '私の銀行', endpoint: 'https://evil.example/.well-known/est', trustAnchorFile: otherAnchor, trustAnchorPem: readFileSync(otherAnchor, 'utf8'),
+      keyStorage: 'software', keyType: 'rsa2048', pkcs11: { module: '/home/u/evil.so', tokenLabel: 'bank' }, proxy: 'http://evil.example:8080', stores: ['os', 'nss:/home/u/db'],
+      bankLoginUrl: 'https://phish.example/login', bankSiteUrl: 'https://phish.example/', newPcGuideUrl: 'https://phish.example/new', support: { name: 'Fake desk', phone: '0120-999-999' },
+      removeSuperseded: false, rememberPin: true, acquireSubject: 'CN={loginId}', autoRenew: true, checkTime: '03:00', remindersAtLogin: false,
+      renewWindowDays: 200, graceDays: 5, connectTimeoutMs: 300_000, requestTimeoutMs: 600_000, pendingMaxAttempts: 1000, maxClockSkewSeconds: 86_400,
+    };
+    expect(Object.keys(hostile).sort()).toEqual(FIELDS.filter((f) => !USER_FIELDS.includes(f)).sort());
+    for (const [field, value] of Object.entries(hostile)) {
+      const pc = windowsPc({ builtin: bank, user: { language: 'en', [field]: value } });
+      const e = await caught(loadPolicy({ ...pc.win, readRegistry: async () => null }));
+      expect(e.code, field).toBe('POLICY_INVALID');
+      expect(e.detail, field).toMatchObject({ field, file: pc.userFile, reason: 'USER_FIELD_NOT_ALLOWED' });
+      expect(e.message).toContain(`The policy ${pc.userFile} sets ${field}, which only the bank's built-in policy (its CertDesk installer), the machine policy ${pc.machineFile} or the registry HKLM\\Software\\Policies\\CertDesk may set`);
+      expect(e.message).toContain(`Remove ${field} from ${pc.userFile} (it may hold only language and reminderDays)`);
+    }
+    // Also when the bank's policy sets the same field (it was silently ignored before).
+    const both = windowsPc({ builtin: { ...bank, proxy: 'system' }, user: { proxy: 'direct' } });
+    expect((await caught(loadPolicy({ ...both.win, readRegistry: async () => null }))).detail).toMatchObject({ field: 'proxy', file: both.userFile });
+    // The preferences are taken.
+    const prefs = windowsPc({ builtin: bank, user: { language: 'en', reminderDays: [14, 3] } });
+    const l = await loadPolicy({ ...prefs.win, readRegistry: async () => null });
+    expect(l.policy).toMatchObject({ language: 'en', reminderDays: [14, 3], endpoint: BANK.endpoint });
+    expect(l.origins).toMatchObject({ language: prefs.userFile, reminderDays: prefs.userFile, endpoint: prefs.builtinFile });
   });
 
-  it('the per-user file fills only fields no other layer sets: the bank\'s login page, helpdesk, key storage, stores, proxy and PKCS#11 module stay; IT\'s too', async () => {
-    const bank = { ...BANK, trustAnchorFile: anchor, bankLoginUrl: 'https://ib.bank.example/login', support: { name: 'テスト銀行 ヘルプデスク', phone: '0120-000-000' }, keyStorage: 'store', stores: ['os'], proxy: 'system', pkcs11: { module: '/usr/lib/bank-p11.so', tokenLabel: 'bank' } };
-    const user = { bankLoginUrl: 'https://phish.example/login', support: { name: 'Fake desk', phone: '0120-999-999' }, keyStorage: 'software', stores: ['os', 'firefox'], proxy: 'http://evil.example:8080', pkcs11: { module: '/home/u/evil.so', tokenLabel: 'bank' }, reminderDays: [5], graceDays: 5 };
-    const pc = windowsPc({ builtin: bank, user, machine: { graceDays: 30 } });
+  it('a per-user file alone is no policy: the bank\'s comes with its installer or from IT', async () => {
+    const alone = windowsPc({ user: { ...BANK, trustAnchorFile: anchor } });
+    const a = await caught(loadPolicy({ ...alone.win, readRegistry: async () => null }));
+    expect(a.detail).toMatchObject({ field: 'bankName', file: alone.userFile, reason: 'USER_FIELD_NOT_ALLOWED' });
+    const prefsOnly = windowsPc({ user: { language: 'en' } });
+    const p = await caught(loadPolicy({ ...prefsOnly.win, readRegistry: async () => null }));
+    expect(p.detail).toMatchObject({ reason: 'NOT_INSTALLED' });
+    expect(p.message).toContain(`${prefsOnly.userFile} holds only your own preferences (language, reminderDays)`);
+  });
+
+  it('a preference the bank or IT sets is theirs: the user\'s is listed as ignored', async () => {
+    const pc = windowsPc({ builtin: { ...BANK, trustAnchorFile: anchor, language: 'ja' }, user: { language: 'en', reminderDays: [5] }, machine: { reminderDays: [20] } });
     const l = await loadPolicy({ ...pc.win, readRegistry: async () => null });
-    expect(l.policy).toMatchObject({ bankLoginUrl: bank.bankLoginUrl, support: bank.support, keyStorage: 'store', stores: ['os'], proxy: 'system', pkcs11: bank.pkcs11, reminderDays: [5], graceDays: 30 });
-    expect(l.origins?.reminderDays).toBe(pc.userFile);
-    expect(l.ignored?.map((i) => [i.field, i.reason, i.by])).toEqual([
-      ['bankLoginUrl', 'SET_BY_BANK', pc.builtinFile],
-      ['support', 'SET_BY_BANK', pc.builtinFile],
-      ['keyStorage', 'SET_BY_BANK', pc.builtinFile],
-      ['stores', 'SET_BY_BANK', pc.builtinFile],
-      ['proxy', 'SET_BY_BANK', pc.builtinFile],
-      ['pkcs11', 'SET_BY_BANK', pc.builtinFile],
-      ['graceDays', 'SET_BY_IT', pc.machineFile],
+    expect(l.policy).toMatchObject({ language: 'ja', reminderDays: [20] });
+    expect(l.ignored).toEqual([
+      { field: 'language', file: pc.userFile, by: pc.builtinFile, reason: 'SET_BY_BANK' },
+      { field: 'reminderDays', file: pc.userFile, by: pc.machineFile, reason: 'SET_BY_IT' },
     ]);
-    const byReg = windowsPc({ builtin: { ...BANK, trustAnchorFile: anchor }, user: { proxy: 'direct' } });
-    const r = await loadPolicy({ ...byReg.win, readRegistry: async () => reg({ proxy: 'http://proxy.corp:8080' }) });
-    expect(r.ignored).toEqual([{ field: 'proxy', file: byReg.userFile, by: 'HKLM\\Software\\Policies\\CertDesk', reason: 'SET_BY_IT' }]);
+    const byReg = windowsPc({ builtin: { ...BANK, trustAnchorFile: anchor }, user: { language: 'en' } });
+    const r = await loadPolicy({ ...byReg.win, readRegistry: async () => reg({ language: 'ja' }) });
+    expect(r.ignored).toEqual([{ field: 'language', file: byReg.userFile, by: 'HKLM\\Software\\Policies\\CertDesk', reason: 'SET_BY_IT' }]);
   });
 
   it('the machine\'s anchor replaces the built-in one whichever of trustAnchorFile/trustAnchorPem each uses', async () => {
@@ -128,13 +146,13 @@ describe('policy layers', () => {
     expect(e.code).toBe('POLICY_INVALID');
     expect(e.detail).toMatchObject({ reason: 'NOT_INSTALLED', file: pc.machineFile });
     expect(e.message).toContain(`No policy is installed. CertDesk looked in ${pc.builtinFile}, ${pc.userFile}, ${pc.machineFile}, HKLM\\Software\\Policies\\CertDesk.`);
-    expect(e.message).toContain(`or at ${pc.userFile} (this user only, no admin rights needed)`);
+    expect(e.message).toContain(`The bank's policy comes with the bank's CertDesk installer, or IT puts it at ${pc.machineFile} (for every user of this PC); ${pc.userFile} holds only your own preferences`);
   });
 
   it('a wrong field names the layer it came from: the user\'s file, the registry value', async () => {
-    const pc = windowsPc({ builtin: { ...BANK, trustAnchorFile: anchor }, user: { graceDays: 'ninety' } });
+    const pc = windowsPc({ builtin: { ...BANK, trustAnchorFile: anchor }, user: { reminderDays: 'soon' } });
     const e = await caught(loadPolicy({ ...pc.win, readRegistry: async () => null }));
-    expect(e.detail).toMatchObject({ field: 'graceDays', file: pc.userFile });
+    expect(e.detail).toMatchObject({ field: 'reminderDays', file: pc.userFile });
     const unknown = windowsPc({ user: { colour: 'red' } });
     expect((await caught(loadPolicy({ ...unknown.win, readRegistry: async () => null }))).detail).toMatchObject({ field: 'colour', file: unknown.userFile });
     const r = windowsPc({ builtin: { ...BANK, trustAnchorFile: anchor } });
@@ -160,9 +178,11 @@ describe('policy layers', () => {
   it.skipIf(process.platform !== 'linux')('Linux: ~/.config/certdesk/policy.json (XDG_CONFIG_HOME) is the per-user layer', async () => {
     const home = join(dir, 'home');
     mkdirSync(join(home, 'cfg', 'certdesk'), { recursive: true });
-    writeFileSync(join(home, 'cfg', 'certdesk', 'policy.json'), JSON.stringify({ ...BANK, trustAnchorFile: anchor }));
-    const l = await loadPolicy({ platform: 'linux', env: { HOME: home, XDG_CONFIG_HOME: join(home, 'cfg') } });
-    expect(l.origins?.endpoint).toBe(join(home, 'cfg', 'certdesk', 'policy.json'));
+    writeFileSync(join(home, 'cfg', 'certdesk', 'policy.json'), JSON.stringify({ language: 'en' }));
+    mkdirSync(join(home, 'res'));
+    writeFileSync(join(home, 'res', 'policy.json'), JSON.stringify({ ...BANK, trustAnchorFile: anchor }));
+    const l = await loadPolicy({ platform: 'linux', env: { HOME: home, XDG_CONFIG_HOME: join(home, 'cfg') }, resourcesPath: join(home, 'res'), machineFile: join(home, 'none.json') });
+    expect(l.origins?.language).toBe(join(home, 'cfg', 'certdesk', 'policy.json'));
   });
 });
 

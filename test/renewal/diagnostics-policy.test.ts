@@ -51,18 +51,16 @@ const BANK = { bankName: 'Diag Bank', endpoint: 'https://bank.invalid/.well-know
 
 describe('diagnostics: the policy layers and the key custody', { timeout: 60_000 }, () => {
   it("each field's origin; the user's fields the bank's policy overrides are listed; one NSS db: the key is made in its token", async () => {
-    const { loaded, userFile, builtinFile } = await layered('one', { ...BANK, trustAnchorFile: anchorFile, keyStorage: 'store', support: { name: 'Bank desk' } },
-      { endpoint: 'https://phish.invalid/.well-known/est', support: { name: 'Fake desk' }, graceDays: 60 });
+    const { loaded, userFile, builtinFile } = await layered('one', { ...BANK, trustAnchorFile: anchorFile, keyStorage: 'store', support: { name: 'Bank desk' }, language: 'ja' },
+      { language: 'en', reminderDays: [60] });
     const db = join(dir, 'one', 'nssdb');
     const text = await diagnostics(loaded, [await nssDb(db)], join(dir, 'one', 'data'));
     expect(text).toContain(`origins:\n  bankName: ${builtinFile}\n  endpoint: ${builtinFile}\n`);
-    expect(text).toContain(`  graceDays: ${userFile}\n`);
+    expect(text).toContain(`  reminderDays: ${userFile}\n`);
     expect(text).toContain("ignored (the user's file sets them, another layer wins):\n");
-    expect(text).toContain(`  endpoint: ${userFile} (the bank's ${builtinFile} wins)\n`);
-    expect(text).toContain(`  support: ${userFile} (the bank's ${builtinFile} wins)\n`);
-    // The bank's values are the ones in force; the user's never appear as settings.
+    expect(text).toContain(`  language: ${userFile} (the bank's ${builtinFile} wins)\n`);
+    // The bank's values are the ones in force.
     expect(text).toContain('endpoint: "https://bank.invalid/.well-known/est"\n');
-    expect(text).not.toContain('phish.invalid/.well-known/est"');
     expect(text).toMatch(/\[key custody\]\nkeyStorage: store; key made by: store \(NSS db .*token NSS Certificate DB\)\)\n/);
   });
 

@@ -1,6 +1,6 @@
 // The request's key type against the bank's /csrattrs when the policy comes in layers: a
-// keyType set by any layer (the bank's built-in policy, the user's file; the machine's is
-// managed) is kept and the bank's other wish named as ignored; only a keyType no layer sets follows the
+// keyType set by any layer (the bank's built-in policy; the machine's is managed; the user's
+// file may not set it) is kept and the bank's other wish named as ignored; only a keyType no layer sets follows the
 // bank. `managed` lists the machine's fields alone, so it cannot tell. Real loader on real
 // files (a Windows PC simulated by its folders, no machine file, no registry); the bank's answer is the
 // simulator's RFC 7030 example (it asks for EC P-256).
@@ -56,12 +56,9 @@ describe('csrattrs key type and the policy layers', () => {
     expect(log).toContain('csrattrs: ignored key type ecdsaP256: the policy sets keyType rsa3072');
   });
 
-  it('keyType in the user\'s file: kept', async () => {
-    const loaded = await load({ builtin: bank(), user: { keyType: 'rsa2048' } });
-    expect(loaded.managed).not.toContain('keyType');
-    const { shape } = await shapeFor(loaded);
-    expect(shape.keyType).toBe('rsa2048');
-    expect(shape.ignored).toContain('key type ecdsaP256: the policy sets keyType rsa2048');
+  it('keyType in the user\'s file: refused (only the bank and IT choose keys; issue 23)', async () => {
+    const e = await load({ builtin: bank(), user: { keyType: 'rsa2048' } }).catch((err: unknown) => err as { code: string; detail: Record<string, unknown> });
+    expect(e).toMatchObject({ code: 'POLICY_INVALID', detail: { field: 'keyType', reason: 'USER_FIELD_NOT_ALLOWED' } });
   });
 
   it('keyType set by no layer: the bank\'s P-256, said in the log', async () => {

@@ -122,9 +122,11 @@ describe('opening', () => {
     expect(e.message).toMatch(/install libnss3-tools/);
   });
 
-  it('no NSS softoken: STORE_UNAVAILABLE/SOFTOKN_MISSING saying to install libnss3', () => {
+  it('no NSS softoken: STORE_UNAVAILABLE/SOFTOKN_MISSING saying to install libnss3', async () => {
+    const { softoknCandidates } = await import('../../src/main/core/store/nss/token');
     const child = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'store-child.ts'), 'list', newDb('nosoftokn')], {
-      env: { ...process.env, CERTDESK_SOFTOKN: join(work, 'no', 'libsoftokn3.so') },
+      // One of the system's places that has no softoken here (any other path is refused: test/config/user-writable-code.test.ts).
+      env: { ...process.env, CERTDESK_SOFTOKN: softoknCandidates().find((p) => !existsSync(p))! },
       encoding: 'utf8',
     });
     expect(child.status, child.stderr).toBe(1);

@@ -3,7 +3,8 @@
 // without blocking, checked to be a regular file on the opened descriptor (no race with a
 // swap between a stat and the open), read up to a cap with a timeout, decoded as strict UTF-8.
 import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
+import { CoreError } from '../errors';
 
 export const POLICY_MAX_BYTES = 1024 * 1024;
 export const READ_TIMEOUT_MS = 5_000;
@@ -60,11 +61,14 @@ export function firstInvalidUtf8(b: Uint8Array): number {
   return -1;
 }
 
-async function readCapped(path: string, cap: number): Promise<Uint8Array> {
+/** A check of the opened file before it is read (machine-trust.ts: who can have written it); throws a CoreError to refuse it. */
+export type OpenedCheck = (fh: FileHandle) => Promise<void>;
+
+async function readCapped(path: string, cap: number, check?: OpenedCheck, flags = 0): Promise<Uint8Array> {
   let fh;
   try {
     // O_NONBLOCK: opening a FIFO must not wait for a writer (Windows has no such flag, nor FIFOs to open).
-    fh = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    fh = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | flags);
   } catch (err) {
     const errno = (err as NodeJS.ErrnoException).code ?? 'error';
     throw new BoundedReadError({ reason: errno === 'ENOENT' || errno === 'ENOTDIR' ? 'MISSING' : 'UNREADABLE', errno });
@@ -73,6 +77,8 @@ async function readCapped(path: string, cap: number): Promise<Uint8Array> {
     const st = await fh.stat();
     if (!st.isFile()) throw new BoundedReadError({ reason: 'NOT_A_FILE', kind: kindOf(st) });
     if (st.size > cap) throw new BoundedReadError({ reason: 'TOO_LARGE', bytes: st.size });
+    // Checked and read through this one descriptor: what was checked is what is read.
+    if (check) await check(fh);
     // cap + 1: a file that grew since the stat is caught too.
     const buf = new Uint8Array(cap + 1);
     let got = 0;
@@ -84,7 +90,7 @@ async function readCapped(path: string, cap: number): Promise<Uint8Array> {
     }
     return buf.subarray(0, got);
   } catch (err) {
-    if (err instanceof BoundedReadError) throw err;
+    if (err instanceof BoundedReadError || err instanceof CoreError) throw err;
     throw new BoundedReadError({ reason: 'UNREADABLE', errno: (err as NodeJS.ErrnoException).code ?? 'error' });
   } finally {
     await fh.close().catch(() => undefined);
@@ -92,15 +98,25 @@ async function readCapped(path: string, cap: number): Promise<Uint8Array> {
 }
 
 /** The file's text (a leading BOM removed), or a BoundedReadError saying what is wrong with it. */
-export async function readTextBounded(path: string, opts: { maxBytes?: number; timeoutMs?: number } = {}): Promise<string> {
+export async function readTextBounded(path: string, opts: { maxBytes?: number; timeoutMs?: number; check?: OpenedCheck; flags?: number } = {}): Promise<string> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    // A stalled network share: we stop waiting (the read itself cannot be cancelled).
-    timer = setTimeout(() => reject(new BoundedReadError({ reason: 'TIMEOUT' })), opts.timeoutMs ?? READ_TIMEOUT_MS);
+  let fail: (e: Error) => void = () => undefined;
+  const timeout = new Promise<never>((_, reject) => (fail = reject));
+  // A stalled network share: we stop waiting (the read itself cannot be cancelled).
+  const arm = () => (timer = setTimeout(() => fail(new BoundedReadError({ reason: 'TIMEOUT' })), opts.timeoutMs ?? READ_TIMEOUT_MS));
+  // The check has its own limits (a PowerShell run may take seconds on a cold PC): not counted as reading.
+  const check: OpenedCheck | undefined = opts.check && (async (fh) => {
+    clearTimeout(timer);
+    try {
+      await opts.check!(fh);
+    } finally {
+      arm();
+    }
   });
+  arm();
   let bytes: Uint8Array;
   try {
-    bytes = await Promise.race([readCapped(path, opts.maxBytes ?? POLICY_MAX_BYTES), timeout]);
+    bytes = await Promise.race([readCapped(path, opts.maxBytes ?? POLICY_MAX_BYTES, check, opts.flags), timeout]);
   } finally {
     clearTimeout(timer);
   }

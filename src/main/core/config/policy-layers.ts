@@ -4,14 +4,19 @@
 //   2. per-user: %APPDATA%\CertDesk, ~/Library/Application Support/CertDesk, ~/.config/certdesk;
 //   3. machine file: policyPath() (%ProgramData%, /Library/Application Support, /etc);
 //   4. Windows registry: HKLM\Software\Policies\CertDesk (GPO).
-// The per-user file fills only fields no other layer sets: the bank's choices (built-in) and
-// IT's (machine file, registry) always win over it, since a file any program of the user can
-// write must not change where keys and passwords go, which login page or helpdesk is shown,
-// or how keys are kept. What it set and was ignored is kept (doctor shows it). The machine
-// file counts only when only administrators can write it (machine-trust.ts).
+// The per-user file holds only the user's own preferences (USER_FIELDS): any program the user
+// runs can write it, so a field there that says where keys go, which module is loaded, what
+// is trusted, where CertDesk connects, who the helpdesk is, which page is opened, whether
+// the old certificate is removed or a PIN remembered, is refused (POLICY_INVALID naming the
+// field, the file and who may set it), never taken and never silently dropped. Those fields
+// come from the bank's built-in policy, the machine file or the registry, or keep their
+// defaults. A preference the bank or IT also sets is theirs; the user's is then listed as
+// ignored (doctor shows it). The machine file and the anchor it names count only when only
+// administrators can write them (machine-trust.ts).
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { CoreError } from '../errors';
-import { assertAdminOnly } from './machine-trust';
+import { readAdminOnly } from './machine-trust';
+import { readTextBounded } from './bounded-read';
 import { FIELDS, parsePolicy, policyPath, readPolicyDocument, type IgnoredField, type LoadedPolicy, type LoadPolicyOptions } from './policy';
 import { programDataDir, queryPolicyKey, REGISTRY_KEY, type RegistryKey } from './registry';
 
@@ -39,6 +44,14 @@ export function userPolicyPath(platform: NodeJS.Platform, env: Record<string, st
 export function builtinPolicyPath(resourcesPath: string | undefined): string | null {
   return resourcesPath ? join(resourcesPath, 'policy.json') : null;
 }
+
+/**
+ * What the per-user file may set: the language the user reads, and the days before expiry
+ * at which the desktop reminder appears. Nothing else: renewWindowDays/graceDays are the
+ * bank's rules, timeouts and retries decide how long a renewal holds the store's lock,
+ * autoRenew/checkTime/remindersAtLogin are IT's scheduling.
+ */
+export const USER_FIELDS: readonly string[] = ['language', 'reminderDays'];
 
 /** trustAnchorFile and trustAnchorPem are one setting: a layer that sets either replaces both. */
 const ANCHOR = ['trustAnchorFile', 'trustAnchorPem'];
@@ -124,6 +137,18 @@ export function mergeLayers(layers: Layer[]): { doc: Record<string, unknown>; or
   return { doc, origin, managed, ignored };
 }
 
+/** POLICY_INVALID for the first field of the per-user file that is not a preference. */
+function refuseUserSecurityFields(user: Layer, machineFile: string, platform: NodeJS.Platform): void {
+  const field = Object.keys(user.fields).find((k) => !USER_FIELDS.includes(k));
+  if (!field) return;
+  const where = `the bank's built-in policy (its CertDesk installer), the machine policy ${machineFile}${platform === 'win32' ? ` or the registry ${REGISTRY_KEY}` : ''}`;
+  throw new CoreError(
+    'POLICY_INVALID',
+    `The policy ${user.source} sets ${field}, which only ${where} may set: a file any program of this user can write must not choose it. Remove ${field} from ${user.source} (it may hold only ${USER_FIELDS.join(' and ')}), or ask your IT department to set it for this PC.`,
+    { field, file: user.source, reason: 'USER_FIELD_NOT_ALLOWED', allowed: USER_FIELDS.join(', ') },
+  );
+}
+
 export async function loadLayeredPolicy(opts: LoadPolicyOptions): Promise<LoadedPolicy> {
   const platform = opts.platform ?? process.platform;
   const env = opts.env ?? process.env;
@@ -133,41 +158,39 @@ export async function loadLayeredPolicy(opts: LoadPolicyOptions): Promise<Loaded
   const builtinFile = builtinPolicyPath(opts.resourcesPath ?? (process as { resourcesPath?: string }).resourcesPath);
   const layers: Layer[] = [];
   const looked: string[] = [];
-  const tryFile = async (kind: LayerKind, file: string | null) => {
+  const trust = { platform, env, runPowerShell: opts.runPowerShell };
+  const tryFile = async (kind: LayerKind, file: string | null, read?: (f: string) => Promise<string>) => {
     if (!file) return null;
     looked.push(file);
-    const doc = await readPolicyDocument(file, true);
+    const doc = await readPolicyDocument(file, true, read);
     if (doc === null) return null;
     const layer = fileLayer(kind, file, doc);
     layers.push(layer);
     return layer;
   };
-  const trust = { platform, env, runPowerShell: opts.runPowerShell };
-  const anchorOf = (l: Layer | null) => (l && typeof l.fields.trustAnchorFile === 'string' ? [l.fields.trustAnchorFile] : []);
   await tryFile('builtin', builtinFile);
-  await tryFile('user', userFile);
-  const machine = await tryFile('machine', machineFile);
-  if (machine) await assertAdminOnly(machineFile, anchorOf(machine), trust);
+  const user = await tryFile('user', userFile);
+  if (user) refuseUserSecurityFields(user, machineFile, platform);
+  // The machine file, and below the anchor file it or the registry names: checked as they are read (machine-trust.ts).
+  await tryFile('machine', machineFile, (f) => readAdminOnly(f, { policy: f }, trust));
   if (platform === 'win32') {
     looked.push(REGISTRY_KEY);
     const key = await (opts.readRegistry ?? (() => queryPolicyKey()))();
-    if (key && (key.values.size > 0 || key.subkeys.length > 0)) {
-      const registry = registryLayer(key, machineFile);
-      layers.push(registry);
-      // The registry is admin-only; the anchor file it names must be as well.
-      const [anchorFile] = anchorOf(registry);
-      if (anchorFile) await assertAdminOnly(anchorFile, [], trust);
-    }
+    if (key && (key.values.size > 0 || key.subkeys.length > 0)) layers.push(registryLayer(key, machineFile));
   }
-  if (layers.length === 0) {
+  if (!layers.some((l) => l.kind !== 'user')) {
     throw new CoreError(
       'POLICY_INVALID',
-      `No policy is installed. CertDesk looked in ${looked.join(', ')}. Put the bank's policy.json at ${machineFile} (IT, for every user of this PC)${userFile ? ` or at ${userFile} (this user only, no admin rights needed)` : ''}; the bank or your IT department provides it.`,
+      `No policy is installed. CertDesk looked in ${looked.join(', ')}. The bank's policy comes with the bank's CertDesk installer, or IT puts it at ${machineFile} (for every user of this PC)${userFile ? `; ${userFile} holds only your own preferences (${USER_FIELDS.join(', ')})` : ''}. Ask the bank or your IT department.`,
       { field: '(file)', file: machineFile, reason: 'NOT_INSTALLED', looked: looked.join('; ') },
     );
   }
   const { doc, origin, managed, ignored } = mergeLayers(layers);
   const top = layers.find((l) => l.kind === 'registry') ?? layers.find((l) => l.kind === 'machine') ?? layers[layers.length - 1]!;
-  const loaded = await parsePolicy(doc, top.source, (field) => origin[field] ?? top.source);
+  const anchorBy = origin.trustAnchorFile;
+  const anchorLayer = layers.find((l) => l.origin.trustAnchorFile === anchorBy && anchorBy !== undefined);
+  const readAnchor = (path: string) =>
+    anchorLayer?.kind === 'machine' || anchorLayer?.kind === 'registry' ? readAdminOnly(path, { anchor: path, by: anchorBy! }, trust) : readTextBounded(path);
+  const loaded = await parsePolicy(doc, top.source, (field) => origin[field] ?? top.source, readAnchor);
   return { ...loaded, source: layers.map((l) => `${l.kind}: ${l.source}`).join(' < '), managed, origins: { ...origin }, ignored };
 }

@@ -167,7 +167,7 @@ export interface IgnoredField {
  * Validates a parsed policy document; `file` names it in errors and anchors relative paths.
  * `originOf` names, for a merged document, the file or registry value a field came from.
  */
-export async function parsePolicy(doc: unknown, file: string, originOf: (field: string) => string = () => file): Promise<LoadedPolicy> {
+export async function parsePolicy(doc: unknown, file: string, originOf: (field: string) => string = () => file, readAnchor: (path: string) => Promise<string> = (p) => readTextBounded(p)): Promise<LoadedPolicy> {
   const invalid = (_f: string, field: string, what: string) => invalidIn(originOf(field.split('.')[0]!), field, what);
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw invalid(file, '(document)', 'is not a JSON object');
   const r = z.safeParse(schema, doc, { reportInput: true });
@@ -191,8 +191,10 @@ export async function parsePolicy(doc: unknown, file: string, originOf: (field: 
     const path = isAbsolute(v.trustAnchorFile) ? v.trustAnchorFile : resolve(dirname(file), v.trustAnchorFile);
     let text: string;
     try {
-      text = await readTextBounded(path);
+      text = await readAnchor(path);
     } catch (err) {
+      // Refused by a check of who can have written it (machine-trust.ts): said as it is.
+      if (err instanceof CoreError) throw err;
       throw invalid(file, 'trustAnchorFile', `names ${path}, which ${anchorProblem(err)}`);
     }
     trustAnchorPem = anchorCertificates(text, originOf('trustAnchorFile'), 'trustAnchorFile');
@@ -257,12 +259,13 @@ function anchorProblem(err: unknown): string {
   }
 }
 
-/** One policy file's JSON document; null when the file does not exist and `optional`. */
-export async function readPolicyDocument(file: string, optional = false): Promise<unknown> {
+/** One policy file's JSON document; null when the file does not exist and `optional`. `read` may check the file as it reads it. */
+export async function readPolicyDocument(file: string, optional = false, read: (file: string) => Promise<string> = (f) => readTextBounded(f)): Promise<unknown> {
   let text: string;
   try {
-    text = await readTextBounded(file);
+    text = await read(file);
   } catch (err) {
+    if (err instanceof CoreError) throw err;
     if (optional && err instanceof BoundedReadError && err.failure.reason === 'MISSING') return null;
     throw unreadable(file, err);
   }

@@ -99,7 +99,10 @@ export function withToken<T>(dbDir: string, access: TokenAccess, fn: (t: TokenSe
   return next;
 }
 
-/** The folders where distributions put NSS's libraries (libnss3 and libsoftokn3 side by side). */
+/**
+ * The folders where distributions put NSS's libraries (libnss3 and libsoftokn3 side by side),
+ * all owned by root: the only places a softoken is loaded from (softoknPath).
+ */
 export function softoknCandidates(arch: string = process.arch): string[] {
   const triplet = ({ x64: 'x86_64-linux-gnu', arm64: 'aarch64-linux-gnu', arm: 'arm-linux-gnueabihf', ia32: 'i386-linux-gnu', ppc64: 'powerpc64le-linux-gnu', s390x: 's390x-linux-gnu', riscv64: 'riscv64-linux-gnu' } as Record<string, string>)[arch];
   const dirs = [
@@ -110,9 +113,29 @@ export function softoknCandidates(arch: string = process.arch): string[] {
     '/usr/lib64/nss',
     '/usr/lib',
     '/usr/lib/nss',
-    '/usr/local/lib',
+    // Not /usr/local/lib: Debian makes /usr/local group-writable by "staff" (2775 root:staff).
   ];
   return dirs.map((d) => join(d, 'libsoftokn3.so'));
+}
+
+/**
+ * The softoken to load: the first system one that exists, or CERTDESK_SOFTOKN when it names
+ * one of the system's places (softoknCandidates: root-owned library folders of Debian/Ubuntu
+ * multiarch, Fedora/RHEL/openSUSE lib64, Arch and Alpine /usr/lib), to pick one where several
+ * are installed (a multiarch PC). Any other path is refused: the library is dlopen()ed into
+ * CertDesk, so a variable any program of the user can set must not choose code to run there.
+ */
+export function softoknPath(requested: string | undefined, arch: string = process.arch): string | undefined {
+  const candidates = softoknCandidates(arch);
+  if (requested === undefined || requested === '') return candidates.find((p) => existsSync(p));
+  if (!candidates.includes(requested)) {
+    throw new CoreError(
+      'STORE_UNAVAILABLE',
+      `CERTDESK_SOFTOKN names ${requested}, which is not one of the system's NSS softoken places (${candidates.join(', ')}); CertDesk loads NSS's softoken only from there. Unset CERTDESK_SOFTOKN, or ${SOFTOKN_HINT}.`,
+      { reason: 'SOFTOKN_REFUSED' },
+    );
+  }
+  return requested;
 }
 
 async function load(): Promise<Pkcs11> {
@@ -124,8 +147,7 @@ async function load(): Promise<Pkcs11> {
   } catch (err) {
     throw new CoreError('STORE_UNAVAILABLE', 'The PKCS#11 module of CertDesk (pkcs11js) could not be loaded, so the NSS database cannot be read. Reinstall CertDesk.', { reason: 'PKCS11_MISSING' }, { cause: err });
   }
-  // CERTDESK_SOFTOKN names the library where a distribution keeps it elsewhere.
-  const path = process.env.CERTDESK_SOFTOKN ?? softoknCandidates().find((p) => existsSync(p));
+  const path = softoknPath(process.env.CERTDESK_SOFTOKN);
   if (!path || !existsSync(path)) {
     throw new CoreError('STORE_UNAVAILABLE', `NSS's softoken (${path ?? 'libsoftokn3.so'}) was not found, so the NSS database cannot be read: ${SOFTOKN_HINT}.`, { reason: 'SOFTOKN_MISSING' });
   }
