@@ -22,7 +22,7 @@ export const CORE_LAYERS = {
 const coreModulesOutside = (layer, below) => Object.keys(CORE_LAYERS).filter((m) => m !== layer && !below.includes(m));
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist-cli/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.demo/**', '.bank-data/**'] },
+  { ignores: ['out/**', 'dist-cli/**', 'node_modules/**', '.tsc/**', 'test-results/**', 'playwright-report/**', '.demo/**', '.bank-data/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
