@@ -2,41 +2,46 @@
 // `npx certdesk` works right after `npm install` (run by `prepare`). The CLI tests and the kill harness build
 // the same bundle into a folder of their own through `buildCli`.
 import { build } from 'esbuild';
-import { existsSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(fileURLToPath(import.meta.url), '..', '..');
 
-/** Builds the CLI bundle into `outdir` (cleared first: chunk names carry a hash). */
+/**
+ * Builds the CLI into `outdir` (cleared first): certdesk.cjs, one CommonJS bundle, and cli.js,
+ * the loader that runs it through V8's code cache (scripts/cli-loader.mjs says why and how).
+ */
 export async function buildCli(outdir) {
   rmSync(outdir, { recursive: true, force: true });
   await build({
-    entryPoints: { cli: join(ROOT, 'src/main/cli.ts') },
+    entryPoints: { certdesk: join(ROOT, 'src/main/cli.ts') },
     outdir,
+    outExtension: { '.js': '.cjs' },
     bundle: true,
     platform: 'node',
     target: 'node20',
-    format: 'esm',
-    // The core is imported lazily by cli.ts (import()); splitting puts it in its own chunks so
-    // that --help and usage errors load only commander and the messages.
-    splitting: true,
-    chunkNames: 'chunks/[name]-[hash]',
+    // One CommonJS file, not ES chunks: V8's code cache (vm.Script cachedData) takes a script,
+    // and with the cache a single bundle starts faster than chunks loaded on demand did.
+    format: 'cjs',
+    // import() of the external addons becomes require(): a vm.Script has no module loader of its
+    // own for import() on Node 20 without an experimental flag (and its warning).
+    supported: { 'dynamic-import': false },
     // Pure-JS dependencies are bundled: resolving and compiling them file by file from
     // node_modules cost about a fifth of a `certdesk renew`. Only the native addons stay
     // external, each loaded lazily: keytar (the vault) and pkcs11js (the NSS db's token);
     // conf is required at run time by config/settings (createRequire), which esbuild leaves alone.
     external: ['keytar', 'pkcs11js'],
-    // Bundled CommonJS (https-proxy-agent, debug, …) calls require() for node built-ins,
-    // which an ES module does not have.
-    banner: { js: "import { createRequire as __certdeskCreateRequire } from 'node:module'; const require = __certdeskCreateRequire(import.meta.url);" },
-    // Minified: less to parse at every start (the pkijs chunk goes from 840 to ~450 kB).
-    // keepNames keeps class and function names for error names and stack traces.
+    // The loader passes its own URL: the bundle's entry check and createRequire see cli.js.
+    define: { 'import.meta.url': '__certdeskUrl' },
+    // Minified: less to parse and to cache. keepNames keeps class and function names for error
+    // names and stack traces.
     minify: true,
     keepNames: true,
     sourcemap: true,
     logLevel: 'warning',
   });
+  copyFileSync(join(ROOT, 'scripts/cli-loader.mjs'), join(outdir, 'cli.js'));
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

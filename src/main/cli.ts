@@ -545,7 +545,9 @@ if (isEntry()) {
   process.on('unhandledRejection', (e) => {
     process.stderr.write(safeLines(`certdesk: internal error (please report): ${safe(e instanceof Error ? e.message : String(e))}\n`));
   });
-  const code = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env });
-  // Let stdout drain into a pipe before exiting; exit explicitly so no idle handle keeps us alive.
-  process.stdout.write('', () => process.exit(code));
+  // No top-level await: the bundle is also built as CommonJS, which V8's code cache loads (scripts/cli-loader.mjs).
+  void runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }).then((code) => {
+    // Let stdout drain into a pipe before exiting; exit explicitly so no idle handle keeps us alive.
+    process.stdout.write('', () => process.exit(code));
+  });
 }
