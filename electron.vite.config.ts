@@ -6,7 +6,9 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve('src/main/index.ts') } },
+      // Two entries: main (windows, dialogs, Chromium's net) and the core's own process
+      // (PKCS#11, NSS tools, vault, Node's TLS), which main starts as a utilityProcess.
+      rollupOptions: { input: { index: resolve('src/main/index.ts'), 'core-process': resolve('src/main/core-process/index.ts') } },
       // keytar and pkcs11js are native addons: loaded from node_modules at run time, never bundled.
       externalizeDeps: true,
     },

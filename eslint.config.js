@@ -75,6 +75,19 @@ export default tseslint.config(
     },
   },
   {
+    // The core's process entry (src/main/core-process): the shell's rule, and no electron — it runs under plain Node too.
+    files: ['src/main/core-process/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [noElectron, noKeytar],
+        patterns: [
+          { group: ['electron/*'], message: noElectron.message },
+          { group: ['**/core/*', '!**/core/compose', '**/core/*/**', '!**/core/compose/**'], message: 'The core\'s process entry imports from the core only its composition root (src/main/core/compose).' },
+        ],
+      }],
+    },
+  },
+  {
     files: ['src/shared/**/*.ts'],
     languageOptions: { globals: {} },
     rules: {

@@ -31,6 +31,7 @@ describe('lint holds the layers', { timeout: 60_000 }, () => {
     ['src/main/net/probe.ts', '../core/est', '../core/compose/transport', 'only its composition root'],
     ['src/main/cli/probe.ts', '../core/config', '../core/compose', 'only its composition root'],
     ['src/main/probe.ts', './core/errors', './core/compose', 'only its composition root'],
+    ['src/main/core-process/probe.ts', '../core/store', '../core/compose', 'only its composition root'],
   ])('%s: %s fails, %s passes', async (file, bad, good, words) => {
     const refused = await restricted(file, bad);
     expect(refused).toHaveLength(1);
@@ -41,6 +42,8 @@ describe('lint holds the layers', { timeout: 60_000 }, () => {
   it('keeps the rules that were there: no electron in the core, keytar only in the vault, the renderer apart', async () => {
     expect(await restricted('src/main/core/errors-probe.ts', 'electron')).toHaveLength(1);
     expect(await restricted('src/main/core/renewal/probe.ts', 'electron')).toHaveLength(1);
+    // The core's process entry runs under plain Node too (issue 25).
+    expect(await restricted('src/main/core-process/probe.ts', 'electron')).toHaveLength(1);
     expect(await restricted('src/main/core/pki/probe.ts', 'keytar')).toHaveLength(1);
     expect(await restricted('src/main/core/vault/probe.ts', 'keytar')).toEqual([]);
     expect(await restricted('src/main/app/probe.ts', 'keytar')).toHaveLength(1);

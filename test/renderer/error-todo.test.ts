@@ -29,4 +29,16 @@ describe('todoKey', () => {
     }
     expect(ja.errorReasons.PIN_REQUIRED.happened).toContain('何も変更していません');
   });
+  it('the core\'s process stopping has its own words: not resent, the journal decides, what to press (ja, en)', () => {
+    const stopped = { code: 'INTERNAL' as const, detail: { reason: 'CORE_STOPPED', operation: 'renew' } };
+    expect(textKey(stopped)).toBe('errorReasons.CORE_STOPPED');
+    expect(todoKey(stopped)).toBe('errorReasons.CORE_STOPPED.todo');
+    expect(textKey({ code: 'INTERNAL' })).toBe('errors.INTERNAL');
+    expect(ja.errorReasons.CORE_STOPPED.happened).toContain('二度送ることはありません');
+    expect(ja.errorReasons.CORE_STOPPED.todo).toContain(ja.error.home);
+    expect(ja.errorReasons.CORE_STOPPED.todo).toContain('ジャーナル');
+    expect(en.errorReasons.CORE_STOPPED.happened).toContain('Nothing is sent to the bank twice');
+    expect(en.errorReasons.CORE_STOPPED.todo).toContain(en.error.home);
+    expect(en.errorReasons.CORE_STOPPED.todo).toContain('journal');
+  });
 });

@@ -4,34 +4,16 @@
 // out/renderer with the CSP, IPC, menu, tray, window) and its headless command line.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { API_METHODS, channelOf, PIN_ANSWER_CHANNEL, PROXY_AUTH_ANSWER_CHANNEL } from '../../src/shared/contract';
 import { EXIT } from '../../src/shared/error-policy';
 import { CONTENT_SECURITY_POLICY } from '../../src/main/app/security';
+import { ensureBuilt } from './built';
 
 const root = process.cwd();
 const entry = join(root, 'out/main/index.js');
-
-function newestIn(dir: string): number {
-  let newest = 0;
-  for (const name of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, name.name);
-    newest = Math.max(newest, name.isDirectory() ? newestIn(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-/** out/ is reused when it is newer than every source file; else built (one build at a time). */
-function ensureBuilt(): string {
-  const sources = Math.max(newestIn(join(root, 'src')), statSync(join(root, 'electron.vite.config.ts')).mtimeMs);
-  const outputs = ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html'].map((f) => join(root, f));
-  if (outputs.every((f) => existsSync(f) && statSync(f).mtimeMs > sources)) return 'reused';
-  const r = spawnSync('flock', ['/tmp/certdesk-electron-vite.lock', 'npx', 'electron-vite', 'build'], { cwd: root, encoding: 'utf8', timeout: 300_000 });
-  if (r.status !== 0) throw new Error(`electron-vite build failed:\n${r.stdout}\n${r.stderr}`);
-  return 'built';
-}
 
 interface Run {
   status: number | null;
@@ -95,6 +77,10 @@ describe('the built main bundle under plain Node', () => {
     expect(existsSync(win.webPreferences.preload as string)).toBe(true);
     expect(run.events.find((e) => e.e === 'loadURL')).toEqual({ e: 'loadURL', url: 'app://certdesk/index.html', status: 200, csp: CONTENT_SECURITY_POLICY, hasRoot: true });
     expect(run.events.find((e) => e.e === 'menu')).toEqual({ e: 'menu', labels: ['ファイル', '編集', '表示', 'ヘルプ'] });
+    // The core in its own process (issue 25): the built entry beside index.js, started once, before the window.
+    const forks = run.events.filter((e) => e.e === 'utilityProcess.fork');
+    expect(forks).toEqual([{ e: 'utilityProcess.fork', modulePath: join(root, 'out/main/core-process.js'), serviceName: 'CertDesk core' }]);
+    expect(names.indexOf('utilityProcess.fork')).toBeLessThan(names.indexOf('BrowserWindow'));
   });
 
   it('a certdesk: link, at launch or from a second launch, becomes one launch event to the window; a bad one only a redacted warning', () => {
@@ -181,6 +167,8 @@ describe('the built main bundle under plain Node', () => {
     expect(status.status, status.stderr).toBe(EXIT.newPc);
     expect(JSON.parse(status.stdout)).toMatchObject({ ok: true, result: { bankName: 'Demo Bank', certificates: [] } });
     expect(status.events.at(-1)).toEqual({ e: 'exit', code: EXIT.newPc });
+    // The command ran in the core's process, not in main (issue 25).
+    expect(status.events.filter((e) => e.e === 'utilityProcess.fork')).toHaveLength(1);
 
     const bad = start(['--headless', 'status', '--json', '--policy', join(dir, 'missing.json')], env);
     expect(bad.status).toBe(1);

@@ -1,5 +1,9 @@
-// The desktop app: logging, policy, the app:// protocol, the hardened session, the
-// window, IPC, client-certificate selection, reminders and the tray.
+// The desktop app: logging, the app:// protocol, the hardened session, the window, IPC,
+// client-certificate selection, reminders and the tray. The core (policy, stores, PKCS#11,
+// NSS tools, vault, the bank over Node's TLS) runs in its own utilityProcess (core-spawn.ts),
+// reached through core-client.ts; this process keeps what needs Electron: the window and its
+// dialogs (PIN, proxy sign-in), notifications, the tray, the scheme and Chromium's network
+// stack, which the core asks for when the OS store's key must sign the TLS handshake.
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell } from 'electron';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -8,7 +12,8 @@ import { serveRenderer } from './protocol';
 import { createChromiumTransport } from '../net/chromium-transport';
 import { createProxyAuthBroker, type ProxyAuthPrompt } from '../net/proxy-auth';
 import { proxyAuthWindow, type ProxyAuthWindow } from '../net/proxy-auth-window';
-import { composeCoreOrFailing } from '../core/compose';
+import { startCoreClient } from './core-client';
+import { spawnCoreProcess } from './core-spawn';
 import { createDesktopApi } from './desktop-api';
 import { emit, registerApi, registerPinAnswer, registerProxyAuthAnswer } from './ipc';
 import { createPinBroker, type PinPrompt } from './pin-broker';
@@ -101,34 +106,47 @@ export async function runDesktop(launch: { background: boolean; link: string | n
   const proxyAuth = createProxyAuthBroker(proxyDialog);
   const pinBroker = createPinBroker(pinDialog);
   const chromium = createChromiumTransport({ proxyAuth });
-  const wiring = await composeCoreOrFailing({
-    // `npm run demo` points an unpackaged app at its demo policy; a packaged app reads
-    // only the machine-wide policy that IT placed.
-    ...(!app.isPackaged && process.env.CERTDESK_POLICY ? { policyFile: process.env.CERTDESK_POLICY } : {}),
-    emit: sendEvent,
-    // The OS notification, and the banner of a window already open.
-    remind: (r) => {
-      notify(r);
-      sendEvent('reminder', { fingerprint: r.fingerprint, threshold: r.threshold, daysLeft: r.daysLeft });
+  const core = startCoreClient(
+    () => spawnCoreProcess(fromRoot('out', 'main', 'core-process.js')),
+    {
+      mode: 'desktop',
+      // `npm run demo` points an unpackaged app at its demo policy; a packaged app reads
+      // only the machine-wide policy that IT placed.
+      ...(!app.isPackaged && process.env.CERTDESK_POLICY ? { policyFile: process.env.CERTDESK_POLICY } : {}),
+      // Asked per operation; a wrong PIN is asked again, at most 3 asks per operation (each wrong
+      // one counts towards the token's own lockout, which ends it sooner with PIN_LOCKED).
+      pinAsks: 3,
+      chromium: true,
+      versions: { electron: process.versions.electron ?? '-', chrome: process.versions.chrome ?? '-' },
     },
-    chromium,
-    // Asked per operation; a wrong PIN is asked again, at most 3 asks per operation (each wrong
-    // one counts towards the token's own lockout, which ends it sooner with PIN_LOCKED).
-    pin: async (q) => pinBroker.ask({ tokenLabel: q.tokenLabel, retry: q.retry, offerRemember: q.offerRemember }),
-    pinPerOperation: { asks: 3 },
-    versions: { electron: process.versions.electron ?? '-', chrome: process.versions.chrome ?? '-' },
-    // What the bank's /csrattrs asked and what was done with it: into the log file (redacted by its hook).
-    log: (line) => log.info(`core: ${line}`),
-  });
-  language = wiring.loaded.policy.language;
+    {
+      event: sendEvent,
+      // The OS notification, and the banner of a window already open.
+      remind: (r) => {
+        notify(r);
+        sendEvent('reminder', { fingerprint: r.fingerprint, threshold: r.threshold, daysLeft: r.daysLeft });
+      },
+      askPin: (q) => pinBroker.ask(q),
+      chromium,
+      // What the bank's /csrattrs asked and what was done with it: into the log file (redacted by its hook).
+      log: (line) => log.info(`core: ${line}`),
+      stopped: (s) => log.warn(`core: process ${s.pid ?? '?'} ended (code ${s.code}) during ${s.interrupted.join(', ') || 'no call'}; a new one was started`),
+    },
+  );
+  app.on('will-quit', () => core.stop());
+  const ready = await core.ready;
+  if (ready) {
+    language = ready.language;
+    log.info(`certdesk: core process ready in ${ready.startMs.toFixed(0)} ms`);
+  }
 
   let settingsHook: (view: SettingsView) => void = () => undefined;
   const api = createDesktopApi({
-    core: wiring.service,
-    bankSiteUrl: wiring.loaded.policy.bankSiteUrl,
-    bankLoginUrl: wiring.loaded.policy.bankLoginUrl,
-    newPcGuideUrl: wiring.loaded.policy.newPcGuideUrl,
-    supportUrl: wiring.loaded.policy.support?.url,
+    core: core.service,
+    bankSiteUrl: ready?.bankSiteUrl,
+    bankLoginUrl: ready?.bankLoginUrl,
+    newPcGuideUrl: ready?.newPcGuideUrl,
+    supportUrl: ready?.supportUrl,
     dialog,
     shell,
     window: () => win,
@@ -173,13 +191,13 @@ export async function runDesktop(launch: { background: boolean; link: string | n
     if (!tray) app.quit();
   });
 
-  const settings = await wiring.service.getSettings();
+  const settings = await core.service.getSettings();
   applySettings(settings.ok ? settings.value : { language, endpoint: '', bankName: '', remindersAtLogin: false, managed: [] });
 
   tray = createTray({ icon: ICON, strings, onOpen: showWindow, onQuit: () => app.quit() });
   // Each listing takes the reminders due (the core's ledger) and updates the tray.
   startReminderClock(async () => {
-    const overview = await wiring.service.getOverview();
+    const overview = await core.service.getOverview();
     if (!overview.ok) return;
     const days = overview.value.certificates.map((c) => c.daysLeft);
     tray?.update(days.length ? Math.min(...days) : null);
@@ -197,5 +215,5 @@ export async function runDesktop(launch: { background: boolean; link: string | n
     warn: (message) => log.warn(message),
   });
   if (launch.link) launchLinks.receive(launch.link);
-  log.info(`certdesk: started (${background ? 'background' : 'window'}), policy ${wiring.loaded.source}`);
+  log.info(`certdesk: started (${background ? 'background' : 'window'}), policy ${ready?.policySource ?? '(core not ready)'}`);
 }

@@ -1,11 +1,11 @@
 // The packaged app run as `CertDesk --headless <command> …`: the command line of
-// src/main/cli.ts with the process's own streams, then exit with its code.
+// src/main/cli.ts, run in the core's own process (as the window's core is: no PKCS#11 module
+// in this one), with this process's terminal and Chromium's network stack, then exit with its code.
 import { app } from 'electron';
+import { join } from 'node:path';
 import { createChromiumTransport } from '../net/chromium-transport';
-import { runCli } from '../cli';
-import { installedPolicyLayers } from '../core/compose';
-import { policyOptionRefusal } from './headless-args';
-import { EXIT } from '../../shared/error-policy';
+import { runCliOverCore } from './headless-core';
+import { spawnCoreProcess } from './core-spawn';
 
 export async function runHeadless(args: string[]): Promise<void> {
   // No dock icon, no window: a command line that happens to live in the app bundle.
@@ -13,11 +13,9 @@ export async function runHeadless(args: string[]): Promise<void> {
   await app.whenReady();
   let code: number;
   try {
-    // --policy in the installed app: no network path, none over the bank's or IT's policy (headless-args).
-    const refusal = app.isPackaged ? await policyOptionRefusal(args, installedPolicyLayers) : null;
-    if (refusal) process.stderr.write(`${refusal}\n`);
     // Chromium's stack: keys the OS will not export still sign the TLS handshake.
-    code = refusal ? EXIT.usage : await runCli(args, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }, { chromium: createChromiumTransport() });
+    const entry = join(app.getAppPath(), 'out', 'main', 'core-process.js');
+    code = await runCliOverCore(() => spawnCoreProcess(entry), args, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }, { chromium: createChromiumTransport(), packaged: app.isPackaged });
   } catch (err) {
     process.stderr.write(`certdesk: ${err instanceof Error ? err.message : String(err)}\n`);
     code = 1;

@@ -3,7 +3,7 @@
 // (the overview takes the due reminders); a click opens the renewal in the main window.
 import { Notification } from 'electron';
 import type { ReminderEvent } from '../../shared/contract';
-import { msUntilNextCheck, type DueReminder } from '../core/compose';
+import { msUntilNextCheck, type DueReminder } from '../core/compose/shell';
 import type { Strings } from './strings';
 
 export interface NotifierDeps {

@@ -2,6 +2,7 @@
 // It reports what the app does as JSON lines on fd 3 (or stderr), serves the first
 // app:// page through the app's own protocol handler, and ends the process when the
 // app has shown its window (desktop) or called app.exit (headless).
+import { fork } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { writeSync } from 'node:fs';
 
@@ -123,6 +124,24 @@ export const nativeImage = { createFromPath: (p) => p };
 export const dialog = { showSaveDialog: async () => ({ canceled: true }) };
 export const shell = { openExternal: async () => undefined };
 export const net = { request: () => { throw new Error('the stand-in has no network'); } };
+// Electron's utilityProcess as child_process.fork (the core's entry speaks both: parentPort or process.send).
+export const utilityProcess = {
+  fork(modulePath, args, options) {
+    out({ e: 'utilityProcess.fork', modulePath, serviceName: options?.serviceName });
+    const child = fork(modulePath, args ?? [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--import', new URL('./utility.mjs', import.meta.url).href] });
+    const handle = Object.assign(new EventEmitter(), {
+      get pid() {
+        return child.pid;
+      },
+      postMessage: (m) => child.connected && child.send(m, () => undefined),
+      kill: () => child.kill('SIGKILL'),
+    });
+    child.on('message', (m) => handle.emit('message', m));
+    child.on('exit', (code) => handle.emit('exit', code));
+    child.on('error', () => undefined);
+    return handle;
+  },
+};
 export const contextBridge = {};
 export const ipcRenderer = {};
-export default { app, protocol, session, ipcMain, BrowserWindow, Notification, Tray, Menu, nativeImage, dialog, shell, net };
+export default { app, protocol, session, ipcMain, BrowserWindow, Notification, Tray, Menu, nativeImage, dialog, shell, net, utilityProcess };

@@ -23,8 +23,11 @@ export function todoKey(error: Pick<ApiError, 'code' | 'detail'>): string {
   return error.detail?.resumesAtStart === true ? 'error.resumesAtStart' : `${textKey(error)}.todo`;
 }
 
-/** Reasons whose words differ from their code's: a token's PIN is not "the store cannot be opened". */
-const REASONS_WITH_OWN_WORDS: readonly string[] = ['PIN_REQUIRED', 'PIN_INCORRECT', 'PIN_LOCKED'];
+/**
+ * Reasons whose words differ from their code's: a token's PIN is not "the store cannot be
+ * opened"; the core's process stopping (main's CORE_STOPPED) is not "an unexpected error".
+ */
+const REASONS_WITH_OWN_WORDS: readonly string[] = ['PIN_REQUIRED', 'PIN_INCORRECT', 'PIN_LOCKED', 'CORE_STOPPED'];
 
 /** The catalog entry (title, happened, todo): the reason's own where it has one, else the code's. */
 export function textKey(error: Pick<ApiError, 'code' | 'detail'>): string {

@@ -192,6 +192,11 @@ export const en: typeof ja = {
       happened: 'The PIN of the device (token) that keeps the key is locked after repeated wrong entries. Nothing was changed.',
       todo: 'Ask your IT staff to unlock the PIN, then start again.',
     },
+    CORE_STOPPED: {
+      title: 'CertDesk stopped in the middle of the operation',
+      happened: 'The part of CertDesk that does the certificate work (its core process) stopped during the operation. Nothing is sent to the bank twice.',
+      todo: 'CertDesk has started that part again. Press "Back to home": if a renewal was under way, its record (the journal) decides — when the bank had already issued the certificate, the renewal is finished; otherwise everything is put back as it was. The home screen shows the result. If this happens again, save the diagnostics and contact your helpdesk.',
+    },
   },
   error: {
     heading: 'Error',
