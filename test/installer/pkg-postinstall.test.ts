@@ -14,7 +14,7 @@ import { required } from '../support/required';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const SCRIPT = join(ROOT, 'build/pkg-scripts/postinstall');
-const APP = 'CertDesk 電子証明書.app';
+const APP = 'certdesk.app';
 const CLI = `/Applications/${APP}/Contents/Resources/bin/certdesk`;
 const base = mkdtempSync(join(tmpdir(), 'certdesk-pkg-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
@@ -102,7 +102,8 @@ describe.skipIf(why)('pkg postinstall, as root, with planted links', () => {
   it('a link to an older CertDesk (dangling) is updated; a file that is not a link is left', () => {
     const old = world('older', ({ local }) => {
       mkdirSync(join(local, 'bin'), { mode: 0o755 });
-      symlinkSync(`/Applications/Old/${APP}/Contents/Resources/bin/certdesk`, join(local, 'bin/certdesk'));
+      // The name earlier scripts gave the bundle (productName).
+      symlinkSync('/Applications/CertDesk 電子証明書.app/Contents/Resources/bin/certdesk', join(local, 'bin/certdesk'));
     });
     expect(old.run()).toEqual({ code: 0, stderr: '' });
     expect(linkOf(join(old.local, 'bin/certdesk'))).toBe(CLI);
