@@ -4,6 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 import { builtinModules } from 'node:module';
+import coreWalls from './scripts/eslint-core-walls.mjs';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 const noElectron = { name: 'electron', message: 'src/main/core and src/shared run without Electron: keep electron in the thin wiring of src/main.' };
@@ -34,8 +35,11 @@ export default tseslint.config(
   },
   {
     files: ['src/main/core/**/*.ts'],
+    plugins: { 'core-walls': coreWalls },
     rules: {
       'no-restricted-imports': ['error', { paths: [noElectron], patterns: [{ group: ['electron/*'], message: noElectron.message }] }],
+      // A module's files other than index.ts are private to it (scripts/eslint-core-walls.mjs).
+      'core-walls/module-surface': 'error',
     },
   },
   {

@@ -51,6 +51,35 @@ describe('lint holds the layers', { timeout: 60_000 }, () => {
   });
 });
 
+/** The core-walls messages for one import (static, re-export or dynamic) written in a file at `file`. */
+async function walls(file: string, code: string): Promise<string[]> {
+  const [r] = await eslint.lintText(code, { filePath: join(ROOT, file) });
+  return r!.messages.filter((x) => x.ruleId === 'core-walls/module-surface').map((x) => x.message);
+}
+
+describe("lint holds the walls: another core module only through its index", { timeout: 60_000 }, () => {
+  it.each([
+    // [file, a private file of another module, the module's front door]
+    ['src/main/core/renewal/probe.ts', '../est/csrattrs', '../est'],
+    ['src/main/core/store/nss/probe.ts', '../../pki/asn1', '../../pki'],
+    ['src/main/core/compose/probe.ts', '../store/pkcs11/module', '../store/index'],
+    ['src/main/core/compose/probe.ts', '../renewal/steps', '../renewal'],
+  ])('%s: %s fails, %s passes', async (file, bad, good) => {
+    for (const form of [`import * as m from '${bad}';\nexport const n = m;\n`, `export { x } from '${bad}';\n`, `export const p = import('${bad}');\n`]) {
+      const refused = await walls(file, form);
+      expect(refused, form).toHaveLength(1);
+      expect(refused[0]).toContain('a file private to core/');
+    }
+    expect(await walls(file, `import * as m from '${good}';\nexport const n = m;\n`)).toEqual([]);
+  });
+
+  it('a module\'s own files, the files under core itself and the lazy entries are open', async () => {
+    expect(await walls('src/main/core/store/nss/probe.ts', "import * as m from '../pkcs11/module';\nexport const n = m;\n")).toEqual([]);
+    expect(await walls('src/main/core/renewal/probe.ts', "import * as m from '../errors';\nexport const n = m;\n")).toEqual([]);
+    expect(await walls('src/main/core/compose/probe.ts', "export const p = import('../store/prefetch');\n")).toEqual([]);
+  });
+});
+
 /** Every relative import of every source file, resolved to a file. */
 function importGraph(): Map<string, string[]> {
   const files: string[] = [];

@@ -7,12 +7,8 @@ import { basename, dirname } from 'node:path';
 import type { Policy } from '../../../shared/policy';
 import type { TransportIdentity } from '../renewal';
 import type { CertificateStore, KeyCustodian } from '../store';
-import { createPkcs11Custodian } from '../store/pkcs11/custody';
-import { moduleTargetFor } from '../store/pkcs11/target';
-import { registerModule } from '../store/nss/module-registration';
-import { withModuleView, type ModuleView } from '../store/nss/module-view';
+import { createPkcs11Custodian, describeTarget, moduleTargetFor, registerModule, withModuleToken, withModuleView, type ModuleTarget, type ModuleView } from '../store';
 import { CoreError } from '../errors';
-import { describeTarget, withModuleToken, type ModuleTarget } from '../store/pkcs11/module';
 import { createKeytarPinStore, type PinStore } from '../vault';
 
 export interface TokenWiring {

@@ -5,4 +5,4 @@ export type { NodeTransportOptions } from './node-transport';
 export { EstClient } from './client';
 export type { EstClientOptions } from './client';
 export { createBodyCollector, MAX_BODY, type BodyCollector } from './body';
-export { readCsrAttrs, type CsrAttrsWishes, type SignatureHash } from './csrattrs';
+export { readCsrAttrs, defaultShape, requestShapeOf, type CsrAttrsWishes, type RequestShape, type SignatureHash } from './csrattrs';

@@ -1,5 +1,7 @@
 // The pki module's surface (docs/core-modules.md); everything else in this folder is private.
-export { pemToDer, derToPem, sha256Hex, sha1Hex } from './encoding';
+export { pemToDer, derToPem, sha256Hex, sha1Hex, bytesEqual, decodeBase64 } from './encoding';
+// DER reading for the stores' own formats (NSS key bags, certreq's files): the same parser, bounded as pki's.
+export { children, isContext, isUniversal, oidOf, parseDer, rawOf, type Asn1 } from './asn1';
 export { parseCertsOnly, buildCertsOnly } from './cms';
 export { inspectCertificate, type CertificateInspection } from './inspect';
 export { subjectDerOf } from './certificate';

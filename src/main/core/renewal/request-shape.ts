@@ -3,10 +3,10 @@
 // gets the policy's request: csrattrs only ever adjusts it, it never stops a renewal.
 import { toApiError } from '../errors';
 import type { EstClient } from '../est';
-import { defaultShape, readCsrAttrs, requestShapeOf, type RequestShape } from '../est/csrattrs';
+import { defaultShape, readCsrAttrs, requestShapeOf, type RequestShape } from '../est';
 import type { RenewalDeps } from './types';
 
-export type { RequestShape } from '../est/csrattrs';
+export type { RequestShape } from '../est';
 
 /**
  * Whether a policy layer sets keyType itself, the bank's built-in policy and the user's file

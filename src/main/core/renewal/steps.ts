@@ -15,7 +15,7 @@ import type { ApiError, RenewalOutcome, StepId } from '../../../shared/contract'
 import { keepsJournalAtSend, retryMakesSense } from '../../../shared/error-policy';
 import { CoreError, toApiError } from '../errors';
 import { EstClient, type EstTransport } from '../est';
-import { defaultShape, type RequestShape } from '../est/csrattrs';
+import { defaultShape, type RequestShape } from '../est';
 import { inspectCertificate, screenCaCertificates, sha256Hex, verifyIssued } from '../pki';
 import { createSoftwareCustodian, keyCustodianFor, type CertificateStore, type KeyCustodian, type KeyRequest, type StoredIdentity } from '../store';
 import { detailsOf } from './details';

@@ -4,6 +4,10 @@ export type { KeyCustodian, KeyRequestSpec, KeyRequest, AttachOptions, HasKeyCus
 export { keyCustodianFor } from './custodian-for';
 export { createSoftwareCustodian } from './software-custody';
 export { createPkcs11Custodian, type Pkcs11CustodianOptions } from './pkcs11/custody';
+export { moduleTargetFor } from './pkcs11/target';
+export { describeTarget, withModuleToken, type ModuleTarget } from './pkcs11/module';
+export { registerModule } from './nss/module-registration';
+export { withModuleView, type ModuleView } from './nss/module-view';
 export { createCommandRunner, type RunnerOptions } from './runner';
 export { openNssStore, defaultNssDbDir, type NssStoreOptions } from './nss/store';
 export { findFirefoxProfileDbs } from './nss/firefox';

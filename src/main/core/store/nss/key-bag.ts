@@ -5,8 +5,7 @@
 // context that loads the pair checks that the key belongs to it.
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { CoreError } from '../../errors';
-import { decryptPbes2PrivateKey } from '../../pki';
-import { children, isContext, oidOf, parseDer, type Asn1 } from '../../pki/asn1';
+import { children, decryptPbes2PrivateKey, isContext, oidOf, parseDer, type Asn1 } from '../../pki';
 
 const OID_DATA = '1.2.840.113549.1.7.1';
 const OID_SHROUDED_KEY_BAG = '1.2.840.113549.1.12.10.1.2';

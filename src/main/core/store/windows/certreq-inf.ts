@@ -8,7 +8,7 @@
 // (certreq.ts): the prediction only avoids making a key that would be thrown away.
 import type { KeyStorage, KeyType } from '../../../../shared/policy';
 import { CoreError } from '../../errors';
-import { children, isUniversal, oidOf, parseDer } from '../../pki/asn1';
+import { children, isUniversal, oidOf, parseDer } from '../../pki';
 
 /** CertStrToName flags (wincrypt.h), documented for certreq's X500NameFlags. */
 export const CERT_NAME_STR_ENABLE_UTF8_UNICODE_FLAG = 0x40000;

@@ -4,8 +4,7 @@
 import { X509Certificate, createHash, createPublicKey, verify } from 'node:crypto';
 import type { KeyType } from '../../../../shared/policy';
 import { CoreError } from '../../errors';
-import { children, parseDer, rawOf } from '../../pki/asn1';
-import { decodeBase64 } from '../../pki/encoding';
+import { children, decodeBase64, parseDer, rawOf } from '../../pki';
 
 export interface ParsedRequest {
   der: Uint8Array;
