@@ -111,7 +111,7 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
       if (line !== lastStepLine) err(line);
       lastStepLine = line;
     }
-    if (p.kind === 'pending') err(`  ${c.pending(p.attempt, formatInstant(p.retryAt, lang))}`);
+    if (p.kind === 'pending') err(`  ${c.pending(p.attempt, p.waitSeconds, formatInstant(p.retryAt, lang))}`);
   };
 
   let ctx: Context | undefined;

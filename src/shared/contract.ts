@@ -174,6 +174,8 @@ export type ProgressEvent =
       attempt: number;
       /** ISO instant of the next try. */
       retryAt: string;
+      /** Seconds until then (the bank's Retry-After, at least 5, at most 600): what the user is told. */
+      waitSeconds: number;
     };
 
 export interface ReminderEvent {

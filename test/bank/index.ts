@@ -9,8 +9,8 @@ export interface Bank {
   seedAccount(id: string, days: number, password?: string /* default random, returned */, opts?: { keyType?: 'rsa2048' | 'ecdsaP256' })
     : Promise<{ id: string; password: string; p12Path: string; p12Password: string; certPem: string; keyPem: string /* PKCS#8 */; fingerprint: string /* sha256 hex of DER */ }>;
   setClock(at: Date | null): void;       // null = real time
-  /** The next n new requests answer 202 + Retry-After `rounds` times (default 1) before the identical resend is issued. */
-  setPending(n: number, retryAfterSeconds?: number, rounds?: number): void;
+  /** The next n new requests answer 202 + Retry-After `rounds` times (default 1) before the identical resend is issued; `form` 'date': Retry-After as an HTTP date. */
+  setPending(n: number, retryAfterSeconds?: number, rounds?: number, form?: 'seconds' | 'date'): void;
   revoke(fingerprint: string): void;
   /** The company's IB administrator revokes the account's current certificate (a new PC): 取得 is allowed at any time after. */
   revokeByAdmin(accountId: string): Promise<void>;

@@ -72,6 +72,8 @@ export class BankServer {
   private fixedClock: Date | null;
   private pendingLeft: number;
   private retryAfterSeconds = 1;
+  /** Retry-After as delay-seconds, or as an HTTP date (RFC 9110 §10.2.3) beside the answer's own Date. */
+  private retryAfterForm: 'seconds' | 'date' = 'seconds';
   /** Requests answered 202: the identical request is approved the next time it comes. */
   /** Held requests and how many more 202 answers each gets before it is approved. */
   private readonly held = new Map<string, number>();
@@ -124,13 +126,14 @@ export class BankServer {
   now(): Date { return this.fixedClock ? new Date(this.fixedClock) : new Date(); }
   setClock(at: Date | null): void { this.fixedClock = at ? new Date(at) : null; }
 
-  setPending(n: number, retryAfterSeconds = 1, rounds = 1): void {
+  setPending(n: number, retryAfterSeconds = 1, rounds = 1, form: 'seconds' | 'date' = 'seconds'): void {
     if (!Number.isInteger(n) || n < 0) throw new RangeError('pending must be a whole number ≥ 0');
     if (!Number.isInteger(retryAfterSeconds) || retryAfterSeconds < 0) throw new RangeError('retryAfterSeconds must be a whole number ≥ 0');
     if (!Number.isInteger(rounds) || rounds < 1) throw new RangeError('rounds must be a whole number ≥ 1');
     this.pendingLeft = n;
     this.retryAfterSeconds = retryAfterSeconds;
     this.pendingRounds = rounds;
+    this.retryAfterForm = form;
   }
 
   revoke(fingerprint: string): void {
@@ -385,7 +388,9 @@ export class BankServer {
       this.held.set(key, left - 1);
     }
     ctx.reason = 'PENDING';
-    this.sendJson(res, 202, { reason: 'PENDING_APPROVAL', message: `The request awaits approval; send the same request again after ${this.retryAfterSeconds} s.` }, { 'Retry-After': String(this.retryAfterSeconds) });
+    const now = this.now();
+    const retryAfter: Record<string, string> = this.retryAfterForm === 'date' ? { Date: now.toUTCString(), 'Retry-After': new Date(now.getTime() + this.retryAfterSeconds * 1000).toUTCString() } : { 'Retry-After': String(this.retryAfterSeconds) };
+    this.sendJson(res, 202, { reason: 'PENDING_APPROVAL', message: `The request awaits approval; send the same request again after ${this.retryAfterSeconds} s.` }, retryAfter);
     return true;
   }
 

@@ -10,6 +10,7 @@ import { createNodeTransport, EstClient, type EstTransport } from '../../src/mai
 import type { NodeTransportOptions } from '../../src/main/core/est';
 import { buildCsr, generateKeyPair, pemToDer, subjectDerOf, verifyIssued } from '../../src/main/core/pki';
 import { CoreError } from '../../src/main/core/errors';
+import { PENDING_DEADLINE_MS } from '../../src/main/core/est/client';
 import { startBank, type Bank } from '../bank/index';
 import { deadPort, startConnectProxy, startKillingRelay, startTlsServer } from './support/servers';
 
@@ -98,7 +99,7 @@ describe('operations', () => {
   it('202, wait, identical resend, 200 — twice in a row (two held requests)', async () => {
     const a = await seeded('PEND-1', 10);
     const b = await seeded('PEND-1B', 10);
-    bank.setPending(2, 3);
+    bank.setPending(2, 7);
     const waits: number[] = [];
     const attempts: number[] = [];
     const est = client(transport({ identity: a }), { sleep: async (ms) => { waits.push(ms); }, onPending: (p) => attempts.push(p.attempt), pendingMaxAttempts: 2 });
@@ -107,7 +108,7 @@ describe('operations', () => {
     const est2 = client(transport({ identity: b }), { sleep: async (ms) => { waits.push(ms); }, onPending: (p) => attempts.push(p.attempt), pendingMaxAttempts: 2 });
     const [issued2] = await est2.simplereenroll(b.csr);
     expect(issued2?.[0]).toBe(0x30);
-    expect(waits).toEqual([3000, 3000]);
+    expect(waits).toEqual([7000, 7000]);
     expect(attempts).toEqual([1, 1]);
     const held = log.filter((l) => /PEND-1B? /.test(l) || /reason=PENDING/.test(l)).map((l) => / (\d{3}) /.exec(l)?.[1]);
     expect(held.slice(-4)).toEqual(['202', '200', '202', '200']);
@@ -115,7 +116,7 @@ describe('operations', () => {
 
   it('202 twice, then 200: one request resent identically until the bank approves it', async () => {
     const a = await seeded('PEND-3', 10);
-    bank.setPending(1, 2, 2);
+    bank.setPending(1, 6, 2);
     const waits: number[] = [];
     const attempts: number[] = [];
     const from = log.length;
@@ -124,10 +125,73 @@ describe('operations', () => {
       const [issued] = await est.simplereenroll(a.csr);
       expect(issued?.[0]).toBe(0x30);
     } finally { bank.setPending(0); }
-    expect(waits).toEqual([2000, 2000]);
+    expect(waits).toEqual([6000, 6000]);
     expect(attempts).toEqual([1, 2]);
     const statuses = log.slice(from).filter((l) => l.includes('/simplereenroll')).map((l) => / (\d{3}) /.exec(l)?.[1]);
     expect(statuses).toEqual(['202', '202', '200']);
+  });
+
+  // Issue 23 item 8: the bank's Retry-After is obeyed within limits. A fake clock that the fake
+  // sleep moves on: no real waiting, no timing in the assertions.
+  const fakeClock = (start: number) => {
+    let t = start;
+    const waits: number[] = [];
+    const told: Array<{ attempt: number; waitMs: number; retryAt: string }> = [];
+    return {
+      waits,
+      told,
+      opts: {
+        now: () => t,
+        sleep: async (ms: number) => { waits.push(ms); t += ms; },
+        onPending: (p: { attempt: number; retryAt: Date; waitMs: number }) => void told.push({ attempt: p.attempt, waitMs: p.waitMs, retryAt: p.retryAt.toISOString() }),
+      },
+    };
+  };
+  const statusesSince = (from: number) => log.slice(from).filter((l) => l.includes('/simplereenroll')).map((l) => / (\d{3}) /.exec(l)?.[1]);
+
+  it('Retry-After: 0 does not flood the bank: every wait is at least 5 s, and the user is told each one', async () => {
+    const a = await seeded('PEND-ZERO', 10);
+    bank.setPending(1, 0, 5);
+    const c = fakeClock(Date.parse('2026-06-01T00:00:00Z'));
+    const from = log.length;
+    try {
+      const [issued] = await client(transport({ identity: a }), { ...c.opts, pendingMaxAttempts: 10 }).simplereenroll(a.csr);
+      expect(issued?.[0]).toBe(0x30);
+    } finally { bank.setPending(0); }
+    expect(c.waits).toEqual([5000, 5000, 5000, 5000, 5000]);
+    expect(c.told.map((x) => [x.attempt, x.waitMs])).toEqual([[1, 5000], [2, 5000], [3, 5000], [4, 5000], [5, 5000]]);
+    expect(c.told[0]!.retryAt).toBe('2026-06-01T00:00:05.000Z');
+    expect(statusesSince(from)).toEqual(['202', '202', '202', '202', '202', '200']);
+  });
+
+  it('Retry-After: 1000000000 does not stall: 10 minutes a wait, 30 minutes in all, then PENDING_TIMEOUT (whatever pendingMaxAttempts says)', async () => {
+    const a = await seeded('PEND-HUGE', 10);
+    bank.setPending(1, 1_000_000_000, 50);
+    const c = fakeClock(Date.parse('2026-06-01T00:00:00Z'));
+    const from = log.length;
+    try {
+      const err = await failure(client(transport({ identity: a }), { ...c.opts, pendingMaxAttempts: 1000 }).simplereenroll(a.csr));
+      expect(err.code).toBe('PENDING_TIMEOUT');
+      expect(err.detail).toMatchObject({ reason: 'DEADLINE', attempts: 4, waitSeconds: 600 });
+      expect(err.message).toContain('Try again later');
+    } finally { bank.setPending(0); }
+    expect(c.waits).toEqual([600_000, 600_000, 600_000]);
+    expect(c.waits.reduce((x, y) => x + y, 0)).toBeLessThanOrEqual(PENDING_DEADLINE_MS);
+    // The fourth 202 is not waited for: nothing more is sent.
+    expect(statusesSince(from)).toEqual(['202', '202', '202', '202']);
+  });
+
+  it('Retry-After as an HTTP date counts from the bank\'s own Date, not from the PC\'s clock', async () => {
+    const a = await seeded('PEND-DATE', 10);
+    bank.setPending(1, 42, 1, 'date');
+    // The PC's clock is four years off: the wait is still the bank's 42 seconds.
+    const c = fakeClock(Date.parse('2030-01-01T00:00:00Z'));
+    try {
+      const [issued] = await client(transport({ identity: a }), { ...c.opts, pendingMaxAttempts: 3 }).simplereenroll(a.csr);
+      expect(issued?.[0]).toBe(0x30);
+    } finally { bank.setPending(0); }
+    expect(c.waits).toEqual([42_000]);
+    expect(c.told).toEqual([{ attempt: 1, waitMs: 42_000, retryAt: '2030-01-01T00:00:42.000Z' }]);
   });
 
   it('PENDING_TIMEOUT when the bank stays pending beyond the policy limit', async () => {

@@ -41,7 +41,7 @@ describe('start', () => {
 
 describe('更新: preflight, start, issuing, done', () => {
   it('walks the whole renewal, clearing the checks and the steps of the run before', () => {
-    const stale = on({ name: 'home' }, { checks: { clock: 'failed' }, steps: { send: 'failed' }, pending: { attempt: 3, retryAt: 'x' }, cancelling: true });
+    const stale = on({ name: 'home' }, { checks: { clock: 'failed' }, steps: { send: 'failed' }, pending: { attempt: 3, retryAt: 'x', waitSeconds: 5 }, cancelling: true });
     const report: PreflightReport = { passed: true, checks: [] };
     let r = play(stale, { type: 'renew', cert });
     expect(r.state.screen).toEqual({ name: 'preflight', cert, failed: null });
@@ -57,11 +57,11 @@ describe('更新: preflight, start, issuing, done', () => {
     r = play(
       r.state,
       { type: 'progress', event: { kind: 'step', operation: 'renew', step: 'send', state: 'running' } },
-      { type: 'progress', event: { kind: 'pending', operation: 'renew', attempt: 1, retryAt: '2026-11-28T00:00:02Z' } },
+      { type: 'progress', event: { kind: 'pending', operation: 'renew', attempt: 1, retryAt: '2026-11-28T00:00:02Z', waitSeconds: 5 } },
       { type: 'issued', outcome },
     );
     expect(r.state.steps).toEqual({ send: 'running' });
-    expect(r.state.pending).toEqual({ attempt: 1, retryAt: '2026-11-28T00:00:02Z' });
+    expect(r.state.pending).toEqual({ attempt: 1, retryAt: '2026-11-28T00:00:02Z', waitSeconds: 5 });
     expect(r.state.screen).toEqual({ name: 'done', outcome });
     r = play(r.state, { type: 'home' }, { type: 'overviewLoaded', overview });
     expect(r.commands).toEqual([{ kind: 'loadOverview' }]);

@@ -57,8 +57,6 @@ interface Catalog {
   notYetDue: (opensOn: string) => string;
   /** A check not run because one before it failed. */
   skipped: string;
-  /** The bank keeps the request pending: which try, and when the next one is. */
-  pending: (attempt: number, at: string) => string;
   today: string;
   /** RENEWAL_NOT_OPEN with the date the bank or the phase rules gave. */
   opensOn_: (date: string) => string;
@@ -89,6 +87,8 @@ interface Catalog {
   request: { title: string; keyType: string; hash: string; honoured: string; ignored: string };
   /** A failure after the bank issued that the next start finishes (detail.resumesAtStart): no advice of the code's own. */
   resumesAtStart: string;
+  /** The bank answered "pending" (202): which check this was, how long until the next, and when. */
+  pending: (attempt: number, waitSeconds: number, at: string) => string;
 }
 
 function contactLine(s: SupportView): string {
@@ -154,7 +154,6 @@ const ja: Catalog = {
   detail: '詳細',
   notYetDue: (d) => `更新期間前です（更新は${d}から）。今は何もする必要はありません。`,
   skipped: '前の確認が終わらなかったため省略',
-  pending: (n, at) => `銀行で発行手続き中です（${n}回目の確認）。${at}に再確認します。`,
   today: '本日',
   opensOn_: (d) => `更新期間はまだ始まっていません。${d}以降にもう一度実行してください。`,
   validElsewhere: 'このログインIDの電子証明書は、以前のパソコンでまだ有効です。同じ証明書を2台のパソコンで使うことはできないため、このパソコンでは取得できません。もう一度実行しても結果は変わりません。',
@@ -202,6 +201,7 @@ const ja: Catalog = {
   request: { title: '次回の申請（銀行の csrattrs とポリシーから）', keyType: '鍵の種類', hash: '署名ハッシュ', honoured: '採用', ignored: '不採用' },
   resumesAtStart:
     '銀行が発行した新しい証明書のインストールがまだ完了していません。新しい証明書は CertDesk の更新記録に保存されており、次に CertDesk を起動したとき（または certdesk status --recover）に改めてインストールされます。ほかに必要な操作はありません。もう一度実行するか、アプリを再起動してください。',
+  pending: (attempt, s, at) => `銀行で発行手続き中です（${attempt}回目の確認）。${s < 60 ? `${s}秒` : `${Math.ceil(s / 60)}分`}後（${at}）に再確認します（待つのは合計30分までです）。`,
 };
 
 const en: Catalog = {
@@ -263,7 +263,6 @@ const en: Catalog = {
   detail: 'Detail',
   notYetDue: (d) => `Not due yet (renewal opens on ${d}). Nothing to do now.`,
   skipped: 'skipped: an earlier check did not pass',
-  pending: (n, at) => `The bank is still processing (check ${n}). Next check at ${at}.`,
   today: 'today',
   opensOn_: (d) => `Renewal is not open yet. Run it again on or after ${d}.`,
   validElsewhere: "This login ID's certificate is still valid on the previous PC. One certificate cannot be used on two PCs, so it cannot be obtained on this PC; running it again changes nothing.",
@@ -311,6 +310,7 @@ const en: Catalog = {
   request: { title: "The next request (the bank's /csrattrs against the policy)", keyType: 'key type', hash: 'signature hash', honoured: 'honoured', ignored: 'ignored' },
   resumesAtStart:
     "The new certificate the bank issued is not fully installed yet. CertDesk keeps it in its renewal record and installs it again at the next start (or with certdesk status --recover): nothing else is needed. Run it again, or restart the app.",
+  pending: (attempt, s, at) => `The bank is still processing (check ${attempt}). Checking again in ${s < 60 ? `${s} seconds` : `${Math.ceil(s / 60)} min`}, at ${at} (CertDesk waits 30 minutes at most in all).`,
 };
 
 export const catalogs: Record<Language, Catalog> = { ja, en };

@@ -11,14 +11,27 @@ export interface EstClientOptions {
   transport: EstTransport;
   anchorsDer: Uint8Array[];
   pendingMaxAttempts: number;
-  onPending?: (p: { attempt: number; retryAt: Date }) => void;
+  /** Each wait for a 202: its number, when the next try is, and how long until then. */
+  onPending?: (p: { attempt: number; retryAt: Date; waitMs: number }) => void;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** The clock the pending deadline is kept by (tests drive it with their sleep). */
+  now?: () => number;
+  /** Overrides of the pending limits below (tests; no policy field sets them). */
+  pending?: { minDelayMs?: number; deadlineMs?: number };
 }
 
 /** A Retry-After longer than this is the bank's mistake, not a reason to hang for a day. */
 export const MAX_RETRY_AFTER_MS = 10 * 60 * 1000;
 /** RFC 7030 requires Retry-After with 202; when it is missing, wait this long. */
 export const DEFAULT_RETRY_AFTER_MS = 10 * 1000;
+/** `Retry-After: 0` (or 1) would resend as fast as the bank answers: never sooner than this. */
+export const MIN_PENDING_DELAY_MS = 5 * 1000;
+/**
+ * All the waiting for one request, however many 202s and whatever pendingMaxAttempts says:
+ * the renewal lock is held meanwhile. A wait that would end later is not started; the user
+ * is told to try again then (the request is kept and resent, RFC 7030 §4.2.3).
+ */
+export const PENDING_DEADLINE_MS = 30 * 60 * 1000;
 
 const PKCS7 = 'application/pkcs7-mime';
 /**
@@ -135,16 +148,34 @@ export class EstClient {
     return certsFrom(res, op);
   }
 
-  /** Sends, and while the bank answers 202, waits Retry-After and resends the identical request. */
+  /**
+   * Sends, and while the bank answers 202, waits Retry-After (at least MIN_PENDING_DELAY_MS,
+   * at most MAX_RETRY_AFTER_MS) and resends the identical request, until pendingMaxAttempts
+   * waits or PENDING_DEADLINE_MS of waiting, whichever comes first.
+   */
   private async pendingLoop(req: EstRequest, op: string): Promise<EstResponse> {
+    const now = this.opts.now ?? Date.now;
+    const minDelay = this.opts.pending?.minDelayMs ?? MIN_PENDING_DELAY_MS;
+    const deadlineMs = this.opts.pending?.deadlineMs ?? PENDING_DEADLINE_MS;
+    let deadline: number | null = null;
     for (let attempt = 1; ; attempt++) {
       const res = await this.exchange(req, op);
       if (res.status !== 202) return res;
+      deadline ??= now() + deadlineMs;
       if (attempt > this.opts.pendingMaxAttempts) {
-        throw new CoreError('PENDING_TIMEOUT', `The bank is still processing the request after ${this.opts.pendingMaxAttempts} waits. Try again later; the request will be resumed.`, { attempts: attempt });
+        throw new CoreError('PENDING_TIMEOUT', `The bank is still processing the request after ${this.opts.pendingMaxAttempts} waits. Try again later; the request will be resumed.`, { attempts: attempt, reason: 'MAX_ATTEMPTS' });
       }
-      const ms = retryAfterMs(res);
-      this.opts.onPending?.({ attempt, retryAt: new Date(Date.now() + ms) });
+      const ms = Math.max(retryAfterMs(res, now()), minDelay);
+      const retryAt = now() + ms;
+      if (retryAt > deadline) {
+        const minutes = Math.ceil(ms / 60_000);
+        throw new CoreError(
+          'PENDING_TIMEOUT',
+          `The bank is still processing the request and asks to wait ${minutes} more minute(s), beyond the ${Math.round(deadlineMs / 60_000)} minutes CertDesk waits in all. Try again later; the request will be resumed.`,
+          { attempts: attempt, reason: 'DEADLINE', waitSeconds: Math.ceil(ms / 1000) },
+        );
+      }
+      this.opts.onPending?.({ attempt, retryAt: new Date(retryAt), waitMs: ms });
       await (this.opts.sleep ?? abortableSleep)(ms, req.signal);
       if (req.signal?.aborted) throw cancelled();
     }
@@ -216,15 +247,19 @@ function wrongType(op: string, res: EstResponse): CoreError {
   return new CoreError('BAD_RESPONSE', `The bank answered ${op} with Content-Type "${res.headers['content-type'] ?? ''}", not an EST answer. Check the endpoint in the policy.`, { reason: 'WRONG_CONTENT_TYPE' });
 }
 
-/** Retry-After as delay-seconds or an HTTP date (relative to the bank's Date when it sent one). */
-export function retryAfterMs(res: EstResponse): number {
+/**
+ * Retry-After as delay-seconds or an HTTP date (relative to the bank's Date when it sent one,
+ * so a PC clock that is off does not matter), capped at MAX_RETRY_AFTER_MS; the floor is the caller's.
+ */
+export function retryAfterMs(res: EstResponse, nowMs: number = Date.now()): number {
   const v = (res.headers['retry-after'] ?? '').trim();
   let ms: number;
-  if (/^\d+$/.test(v)) ms = Number(v) * 1000;
+  // Digits only; a huge number is just long (capped below), never NaN or Infinity.
+  if (/^\d+$/.test(v)) ms = v.length > 9 ? MAX_RETRY_AFTER_MS : Number(v) * 1000;
   else {
-    const at = Date.parse(v);
+    const at = /[a-z]/i.test(v) ? Date.parse(v) : NaN;
     const ref = res.headers['date'] ? Date.parse(res.headers['date']) : NaN;
-    ms = Number.isNaN(at) ? DEFAULT_RETRY_AFTER_MS : at - (Number.isNaN(ref) ? Date.now() : ref);
+    ms = Number.isNaN(at) ? DEFAULT_RETRY_AFTER_MS : at - (Number.isNaN(ref) ? nowMs : ref);
   }
   return Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS);
 }

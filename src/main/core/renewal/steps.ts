@@ -57,7 +57,7 @@ export function newClient(e: Engine, transport: EstTransport, op: JournalRecord[
     transport,
     anchorsDer: e.anchorsDer,
     pendingMaxAttempts: e.deps.policy.pendingMaxAttempts,
-    onPending: (p) => e.deps.emit('progress', { kind: 'pending', operation: op, attempt: p.attempt, retryAt: p.retryAt.toISOString() }),
+    onPending: (p) => e.deps.emit('progress', { kind: 'pending', operation: op, attempt: p.attempt, retryAt: p.retryAt.toISOString(), waitSeconds: Math.ceil(p.waitMs / 1000) }),
     ...(e.deps.sleep ? { sleep: e.deps.sleep } : {}),
   });
 }

@@ -63,7 +63,7 @@ export interface FlowState {
   /** What the bank's /csrattrs asked for, from the last preflight (null: not reached, or none yet). */
   request: PreflightRequest | null;
   steps: Steps;
-  pending: { attempt: number; retryAt: string } | null;
+  pending: { attempt: number; retryAt: string; waitSeconds: number } | null;
   cancelling: boolean;
   reminder: { daysLeft: number; fingerprint: string } | null;
   /** A certdesk: link asked to renew or to 取得: nothing happens until the user says yes. */
@@ -217,7 +217,7 @@ export function launchRenews(state: FlowState): CertificateSummary | undefined {
 function progress(state: FlowState, e: ProgressEvent): FlowState {
   if (e.kind === 'check') return { ...state, checks: { ...state.checks, [e.check]: e.state } };
   if (e.kind === 'step') return { ...state, steps: { ...state.steps, [e.step]: e.state } };
-  return { ...state, pending: { attempt: e.attempt, retryAt: e.retryAt } };
+  return { ...state, pending: { attempt: e.attempt, retryAt: e.retryAt, waitSeconds: e.waitSeconds } };
 }
 
 export function transition(state: FlowState, event: FlowEvent): Step {

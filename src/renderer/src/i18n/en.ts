@@ -124,7 +124,10 @@ export const en: typeof ja = {
     progress: 'Progress',
     step: STEP_WORDS.en,
     state: { pending: 'Waiting', running: 'In progress', done: 'Done', failed: 'Failed', skipped: 'Skipped' },
-    pending: 'The bank is still processing (check {{attempt}}). Next check at {{time}}.',
+    pending: 'The bank is still processing (check {{attempt}}). Checking again in {{wait}}, at {{time}} (CertDesk waits 30 minutes at most in all).',
+    // Never under 5 seconds (est/client's floor); minutes from 60 seconds up, rounded up.
+    waitSeconds: '{{count}} seconds',
+    waitMinutes: '{{count}} min',
     cancel: 'Cancel',
     cancelling: 'Cancelling…',
     cancelNote: 'Once installation has started it cannot be cancelled.',

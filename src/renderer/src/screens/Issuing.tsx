@@ -12,7 +12,7 @@ export function Issuing({
   onCancel,
 }: {
   steps: Steps;
-  pending: { attempt: number; retryAt: string } | null;
+  pending: { attempt: number; retryAt: string; waitSeconds: number } | null;
   lang: Language;
   cancelling: boolean;
   onCancel(): void;
@@ -33,7 +33,11 @@ export function Issuing({
         <StatusList items={items} label={t('issuing.heading')} />
         {pending && (
           <p className="banner banner-info" role="status" data-testid="pending">
-            {t('issuing.pending', { attempt: pending.attempt, time: formatInstant(pending.retryAt, lang) })}
+            {t('issuing.pending', {
+              attempt: pending.attempt,
+              wait: pending.waitSeconds < 60 ? t('issuing.waitSeconds', { count: pending.waitSeconds }) : t('issuing.waitMinutes', { count: Math.ceil(pending.waitSeconds / 60) }),
+              time: formatInstant(pending.retryAt, lang),
+            })}
           </p>
         )}
         <div className="actions">
