@@ -47,14 +47,12 @@ beforeEach(() => {
   requests.length = 0;
 });
 
-/** One request through the transport: the proxy challenges it once and the dialog answers keiri/pw. */
-async function throughProxy(remember: boolean, proxy: Policy['proxy']) {
-  const broker = createProxyAuthBroker({ newId: () => 'id-1', ask: () => true });
-  const chromium = createChromiumTransport({ proxyAuth: broker });
+/** One request through the transport: the proxy challenges it once and the dialog (or the broker's memory) answers. */
+async function oneOperation(chromium: ReturnType<typeof createChromiumTransport>, broker: ReturnType<typeof createProxyAuthBroker>, remember: boolean, proxy: Policy['proxy']) {
   const t = chromium.open(policy(proxy));
   const p = t.send({ method: 'GET', url: 'https://est.bank.example/.well-known/est/cacerts', headers: {} });
   await tick();
-  const { options, req } = requests[0]!;
+  const { options, req } = requests.at(-1)!;
   const answers: unknown[][] = [];
   req.emit('login', basic, (...a: unknown[]) => answers.push(a));
   broker.answer('id-1', { username: 'keiri', password: 'pw', remember });
@@ -67,6 +65,11 @@ async function throughProxy(remember: boolean, proxy: Policy['proxy']) {
   return { options, answers };
 }
 
+async function throughProxy(remember: boolean, proxy: Policy['proxy']) {
+  const broker = createProxyAuthBroker({ newId: () => 'id-1', ask: () => true });
+  return oneOperation(createChromiumTransport({ proxyAuth: broker }), broker, remember, proxy);
+}
+
 describe('the Chromium transport', () => {
   it('an in-memory EST session with the policy\'s fixed proxy; the request on it; credentials dropped at close when not remembered', async () => {
     const { options, answers } = await throughProxy(false, 'http://proxy.corp.example:8080/');
@@ -75,8 +78,50 @@ describe('the Chromium transport', () => {
     expect(answers).toEqual([['keiri', 'pw']]);
   });
 
-  it('"remember for this session": Chromium keeps them until CertDesk quits (no clearAuthCache); `system` leaves the proxy to Chromium (no setProxy)', async () => {
-    await throughProxy(true, 'system');
-    expect(sessionCalls).toEqual([['fromPartition', 'certdesk-est']]);
+  it('"remember for this session": Chromium\'s cache is still cleared at the end; the next operation gets them from the broker, no dialog; `system` leaves the proxy to Chromium (no setProxy)', async () => {
+    let asked = 0;
+    const broker = createProxyAuthBroker({ newId: () => 'id-1', ask: () => (asked++, true) });
+    const chromium = createChromiumTransport({ proxyAuth: broker });
+    await oneOperation(chromium, broker, true, 'system');
+    expect(sessionCalls).toEqual([['fromPartition', 'certdesk-est'], ['clearAuthCache']]);
+    const second = await oneOperation(chromium, broker, false, 'system');
+    expect(second.answers).toEqual([['keiri', 'pw']]);
+    expect(asked).toBe(1);
+    expect(sessionCalls).toEqual([['fromPartition', 'certdesk-est'], ['clearAuthCache'], ['clearAuthCache']]);
+  });
+
+  it('once a proxy is remembered, another proxy\'s one-operation password is still cleared at that operation\'s end (issue 24 item 3)', async () => {
+    const broker = createProxyAuthBroker({ newId: () => 'id-1', ask: () => true });
+    const chromium = createChromiumTransport({ proxyAuth: broker });
+    await oneOperation(chromium, broker, true, 'system');
+    expect(broker.remembers()).toBe(true);
+    sessionCalls.length = 0;
+    const t = chromium.open(policy('system'));
+    const p = t.send({ method: 'GET', url: 'https://est.bank.example/.well-known/est/cacerts', headers: {} });
+    await tick();
+    const other = { ...basic, host: 'proxy2.corp.example' };
+    const answers: unknown[][] = [];
+    requests.at(-1)!.req.emit('login', other, (...a: unknown[]) => answers.push(a));
+    broker.answer('id-1', { username: 'soumu', password: 'once', remember: false });
+    await tick();
+    const res = Object.assign(new EventEmitter(), { statusCode: 200, headers: {} });
+    requests.at(-1)!.req.emit('response', res);
+    res.emit('end');
+    await p;
+    expect(answers).toEqual([['soumu', 'once']]);
+    t.close();
+    expect(sessionCalls).toEqual([['clearAuthCache']]);
+  });
+
+  it('overlapping operations: cleared when the last one ends, once per close', () => {
+    const chromium = createChromiumTransport({ proxyAuth: createProxyAuthBroker({ newId: () => 'id-1', ask: () => true }) });
+    const a = chromium.open(policy('system'));
+    const b = chromium.open(policy('system'));
+    sessionCalls.length = 0;
+    a.close();
+    a.close();
+    expect(sessionCalls).toEqual([]);
+    b.close();
+    expect(sessionCalls).toEqual([['clearAuthCache']]);
   });
 });

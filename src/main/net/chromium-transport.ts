@@ -15,6 +15,8 @@ export function createChromiumTransport(opts: { proxyAuth?: ProxyAuthBroker } = 
   let estSession: Session | null = null;
   let origin = '';
   let renewing: string | null = null;
+  // Operations open now: Chromium's proxy credentials are cleared when the last one ends.
+  let open = 0;
   app.on('select-client-certificate', createClientCertSelector(() => ({ origin, fingerprint: renewing })));
   // No 'certificate-error' listener on purpose: without one Chromium refuses the
   // certificate, and nothing in the app may ever turn a TLS error into trust.
@@ -23,13 +25,20 @@ export function createChromiumTransport(opts: { proxyAuth?: ProxyAuthBroker } = 
       origin = new URL(policy.endpoint).origin;
       const est = (estSession ??= openEstSession(policy));
       const transport = createNetTransport({ net, session: est, requestTimeoutMs: policy.requestTimeoutMs, ...(opts.proxyAuth ? { proxyAuth: opts.proxyAuth } : {}) });
+      open += 1;
+      let closed = false;
       return {
         send: (req) => transport.send(req),
         close() {
           transport.close();
-          // Chromium keeps a proxy's credentials in the session's memory: unless the user
-          // chose "remember for this session", they last this one operation.
-          if (opts.proxyAuth && !opts.proxyAuth.remembers()) void est.clearAuthCache();
+          if (closed) return;
+          closed = true;
+          open -= 1;
+          // Chromium keeps a proxy's credentials in the session's memory, for every proxy
+          // and until quit: they last only while an operation runs. What the user chose to
+          // "remember for this session" the broker keeps in its own map and gives Chromium
+          // again at the next operation's challenge (no dialog).
+          if (open === 0) void est.clearAuthCache();
         },
       };
     },

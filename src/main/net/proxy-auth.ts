@@ -53,7 +53,7 @@ export interface ProxyAuthBroker {
    * Null when the user cancelled (or no window can ask).
    */
   credentialsFor(challenge: ProxyChallenge, attempt: number): Promise<ProxyCredentials | null>;
-  /** Whether anything is remembered for the session (else the operation's credentials are dropped when it ends). */
+  /** Whether anything is remembered for the session (served from this broker's map; Chromium's own cache is cleared after every operation). */
   remembers(): boolean;
   /**
    * The renderer's answer to request `id` (null: cancelled, also what the window's side
