@@ -91,6 +91,8 @@ export interface Overview {
    * stopped at and when it started.
    */
   unfinished?: { operation: 'renew' | 'acquire'; step: StepId; startedAt: string };
+  /** The scheduled check (`certdesk check`, policy autoRenew) renewed this certificate by itself in the last 14 days. */
+  autoRenewed?: { at: string; fingerprint: string; expiryDate: string };
 }
 
 export type CheckId =

@@ -32,6 +32,8 @@ interface Pc {
   status(): Promise<Record<string, unknown>>;
   account: Awaited<ReturnType<Bank['seedAccount']>>;
   check(extraEnv?: NodeJS.ProcessEnv): ReturnType<typeof run>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the CLI's JSON is checked field by field
+  statusJson(): Promise<{ result: any }>;
 }
 
 /** A PC with one bank certificate expiring in `days`, its policy, and a notify-send that writes its arguments down. */
@@ -56,6 +58,7 @@ async function pc(days: number, policyExtra: Record<string, unknown> = {}): Prom
     notified: async () => (await readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean).map((l) => l.split('\x1f')),
     status: async () => JSON.parse(await readFile(join(dir, 'state', 'certdesk', 'status.json'), 'utf8')) as Record<string, unknown>,
     check: (extraEnv = {}) => run(process.execPath, [cli, 'check', '--json', '--policy', policy, '--store', `nss:${db}`], { env: { ...env, ...extraEnv } }),
+    statusJson: async () => JSON.parse((await run(process.execPath, [cli, 'status', '--json', '--policy', policy, '--store', `nss:${db}`], { env })).stdout),
   };
 }
 
@@ -94,6 +97,10 @@ describe('certdesk check', { timeout: 240_000 }, () => {
         `新しい有効期限: ${item.renewed.expiryDate}。次にログインする前に、ブラウザをいったんすべて閉じてください。`],
     ]);
     expect(await p.status()).toMatchObject({ command: 'check', exitCode: 0, state: 'renewed', certificate: { fingerprint: item.renewed.fingerprint } });
+
+    // The overview (the app's home screen, status --json) says the check renewed by itself.
+    const status = await p.statusJson();
+    expect(status.result.autoRenewed).toEqual({ at: expect.any(String), fingerprint: item.renewed.fingerprint, expiryDate: item.renewed.expiryDate });
 
     const again = await p.check();
     expect(again.code, again.stderr).toBe(0);

@@ -1,5 +1,7 @@
 // The home screen with data that came through the contract from the real renewal service
 // (bank simulator + NSS db): one certificate in each phase, as cards, in both languages.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Language } from '../../src/shared/contract';
 import { expect, test } from './fixtures';
 import { expectNoCspViolation, launch, record } from './app';
@@ -78,6 +80,21 @@ for (const lang of ['ja', 'en'] as Language[]) {
     // A reminder for a certificate without a notice is still shown (the banner works).
     await remind(valid.fingerprint);
     await expect(page.getByText(t.reminder)).toHaveCount(1);
+    expectNoCspViolation(bridge);
+  });
+
+  test(`home: says the scheduled check renewed by itself, with the new expiry and the browser advice (${lang})`, async ({ page, renderer }) => {
+    const s = await world.backend.seed(accountId('autorenewed'), 365);
+    const overview = await world.backend.api.getOverview();
+    const expiryDate = overview.ok ? overview.value.certificates[0]!.expiryDate : '';
+    mkdirSync(world.backend.journalDir, { recursive: true });
+    // What `certdesk check` leaves in the data folder after an automatic renewal (renewal/check-ledger.ts).
+    writeFileSync(join(world.backend.journalDir, 'auto-renew.json'), JSON.stringify({ failures: {}, told: {}, lastRenewal: { at: new Date().toISOString(), replaced: 'old', fingerprint: s.fingerprint, notAfter: '', expiryDate } }));
+    const bridge = await launch(page, renderer, world.backend, lang);
+    const banner = page.locator('[data-notice="auto-renewed"]');
+    await expect(banner).toHaveText(lang === 'ja'
+      ? `電子証明書を自動更新しました（新しい有効期限: ${expiryDate}）。次にログインする前に、ブラウザをいったんすべて閉じてください。`
+      : `Your certificate was renewed automatically (new expiry: ${expiryDate}). Close all browser windows once before you next log in.`);
     expectNoCspViolation(bridge);
   });
 

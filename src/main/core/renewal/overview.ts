@@ -11,6 +11,10 @@ import type { StoredIdentity } from '../store';
 import type { Recovery } from './recovery';
 import type { ReminderLedger } from './reminders';
 import type { Session } from './session';
+import { readCheckLedger } from './check-ledger';
+
+/** How long the home screen says that the scheduled check renewed by itself. */
+const AUTO_RENEWED_SHOWN_MS = 14 * 86_400_000;
 
 export function summarize(s: StoredIdentity, policy: Policy, now: Date): CertificateSummary {
   const d = inspectCertificate(s.certificateDer);
@@ -51,6 +55,10 @@ export async function readOverview(session: Session, recovery: Recovery, reminde
   // Whatever still waits in the journal: not finished here (read-only) or not finishable yet.
   const waiting = await journal.read().catch(() => null);
   if (waiting && waiting.step !== 'done') overview.unfinished = { operation: waiting.operation, step: waiting.step, startedAt: waiting.startedAt };
+  const auto = (await readCheckLedger(deps.journalDir)).lastRenewal;
+  if (auto && certificates.some((c) => c.fingerprint === auto.fingerprint) && t.getTime() - Date.parse(auto.at) < AUTO_RENEWED_SHOWN_MS) {
+    overview.autoRenewed = { at: auto.at, fingerprint: auto.fingerprint, expiryDate: auto.expiryDate };
+  }
   reminders.take(certificates, t);
   return overview;
 }

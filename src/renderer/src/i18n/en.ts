@@ -46,6 +46,7 @@ export const en: typeof ja = {
     renew: 'Renew certificate',
     acquire: 'Obtain certificate',
     details: 'Details',
+    autoRenewed: 'Your certificate was renewed automatically (new expiry: {{date}}). Close all browser windows once before you next log in.',
     recoveredResumed: 'An interrupted renewal was resumed and completed.',
     recoveredRolledBack: 'An interrupted renewal was undone. Your current certificate is unchanged.',
     reminder: 'The certificate of {{holder}} expires in {{count}} days.',

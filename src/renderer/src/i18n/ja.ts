@@ -45,6 +45,7 @@ export const ja = {
     renew: '証明書更新',
     acquire: '電子証明書取得',
     details: '詳細',
+    autoRenewed: '電子証明書を自動更新しました（新しい有効期限: {{date}}）。次にログインする前に、ブラウザをいったんすべて閉じてください。',
     recoveredResumed: '前回中断した更新処理を再開し、完了しました。',
     recoveredRolledBack: '前回中断した更新処理を取り消しました。現在の証明書はそのままお使いいただけます。',
     reminder: '{{holder}}の電子証明書の有効期限まであと{{count}}日です。',

@@ -32,6 +32,11 @@ export function Home({ overview, lang, reminder, onRenew, onAcquire, onNewPc, on
           {overview.recovered.outcome === 'resumed' ? t('home.recoveredResumed') : t('home.recoveredRolledBack')}
         </p>
       )}
+      {overview.autoRenewed && (
+        <p className="banner banner-info" role="status" data-notice="auto-renewed">
+          {t('home.autoRenewed', { date: overview.autoRenewed.expiryDate })}
+        </p>
+      )}
       {showReminder && (
         <p className="banner banner-warn" role="status">
           {t('home.reminder', { count: reminder.daysLeft, holder: reminderCert.holder })}
