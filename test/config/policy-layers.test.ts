@@ -5,6 +5,7 @@
 // Windows is simulated by its paths (%ProgramData%, %APPDATA% made of temp folders) and a
 // registry reader; everything else is real files.
 import { execFileSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPolicy } from '../../src/main/core/config';
 import { FIELDS } from '../../src/main/core/config/policy';
 import { USER_FIELDS } from '../../src/main/core/config/policy-layers';
-import { decodeRegOutput, parseRegQuery, PROGRAMDATA_QUERY_ARGS, programDataDir, queryPolicyKey, REG_QUERY_ARGS, regExe, type RegistryKey } from '../../src/main/core/config/registry';
+import { decodeRegOutput, parseRegQuery, PROGRAMDATA_QUERY_ARGS, programDataDir, queryPolicyKey, REG_PS_ARGS, REG_SCRIPT, regExe, type RegistryKey } from '../../src/main/core/config/registry';
 import { caught } from '../caught';
 import { adminOnlyAcl } from './acl-fixture';
 
@@ -198,16 +199,70 @@ describe('reg query', () => {
     '',
   ].join('\r\n');
 
-  it('is run as reg query HKLM\\Software\\Policies\\CertDesk /s; exit 1 with nothing on stdout (no key; the words go to stderr, localised) is no layer', async () => {
-    expect(REG_QUERY_ARGS).toEqual(['query', 'HKLM\\Software\\Policies\\CertDesk', '/s']);
-    const calls: unknown[] = [];
-    const key = await queryPolicyKey(async (args) => {
-      calls.push(args);
-      return { code: 0, stdout: new TextEncoder().encode(OUTPUT) };
+  /** What REG_SCRIPT prints (Windows PowerShell 5.1, ConvertTo-Json -Compress, then every character above ASCII as \uXXXX). */
+  const psJson = (values: { Name: string; Kind: string; Value: unknown }[], subkeys: string[] = []) =>
+    JSON.stringify({ Exists: true, Values: values, Subkeys: subkeys }).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) + '\r\n';
+  const PS_OUTPUT = psJson([
+    { Name: 'bankName', Kind: 'String', Value: '〇〇銀行 法人IB' },
+    { Name: 'graceDays', Kind: 'DWord', Value: 90 },
+    { Name: 'stores', Kind: 'String', Value: '["os", "firefox"]' },
+    { Name: 'proxy', Kind: 'String', Value: 'http://proxy.corp:8080' },
+    { Name: 'empty', Kind: 'String', Value: '' },
+    { Name: 'big', Kind: 'DWord', Value: -1 },
+    { Name: 'list', Kind: 'MultiString', Value: ['a', 'b'] },
+    { Name: 'bin', Kind: 'Binary', Value: null },
+  ]);
+
+  it('is read by one constant Windows PowerShell script by full path, nothing from outside; names, kinds and values come as JSON, ASCII only', async () => {
+    const calls: { file: string; args: string[]; env: Record<string, string> }[] = [];
+    const key = await queryPolicyKey(async (file, args, env) => (calls.push({ file, args, env }), { code: 0, stdout: PS_OUTPUT }), { SystemRoot: 'C:\\WINDOWS' });
+    expect(calls).toEqual([{ file: 'C:\\WINDOWS\\System32\\WindowsPowerShell\\v1.0\\powershell.exe', args: ['-NoProfile', '-NonInteractive', '-Command', REG_SCRIPT], env: {} }]);
+    expect(REG_PS_ARGS).toEqual(['-NoProfile', '-NonInteractive', '-Command', REG_SCRIPT]);
+    expect(PS_OUTPUT).toMatch(/^[\x20-\x7e\r\n]+$/);
+    expect(Object.fromEntries(key!.values)).toEqual({
+      bankName: { type: 'REG_SZ', value: '〇〇銀行 法人IB' },
+      graceDays: { type: 'REG_DWORD', value: 90 },
+      stores: { type: 'REG_SZ', value: '["os", "firefox"]' },
+      proxy: { type: 'REG_SZ', value: 'http://proxy.corp:8080' },
+      empty: { type: 'REG_SZ', value: '' },
+      big: { type: 'REG_DWORD', value: 0xffffffff },
+      list: { type: 'REG_MULTI_SZ', value: '["a","b"]' },
+      bin: { type: 'REG_BINARY', value: '' },
     });
-    expect(calls).toEqual([REG_QUERY_ARGS]);
-    expect(key?.values.get('graceDays')).toEqual({ type: 'REG_DWORD', value: 90 });
-    expect(await queryPolicyKey(async () => ({ code: 1, stdout: new Uint8Array() }))).toBeNull();
+    // The script: the key is a constant, only cmdlets and core types (Constrained Language Mode), output escaped to ASCII.
+    expect(REG_SCRIPT).toContain("$p = 'HKLM:\\Software\\Policies\\CertDesk'");
+    expect(REG_SCRIPT).not.toMatch(/\$env:|\[Microsoft\.Win32|\[System\.|\[Console\]|::/);
+    expect(REG_SCRIPT).toContain("'\\u{0:x4}' -f [int]$_");
+    expect(await queryPolicyKey(async () => ({ code: 0, stdout: '{"Exists":false}\r\n' }))).toBeNull();
+    const sub = await queryPolicyKey(async () => ({ code: 0, stdout: psJson([], ['support']) }));
+    expect(sub?.subkeys).toEqual(['HKLM\\Software\\Policies\\CertDesk\\support']);
+  });
+
+  it('a REG_SZ holding a line break and a value line stays one value, and is refused where a field cannot hold one', async () => {
+    const injected = 'テスト銀行\r\n    endpoint    REG_SZ    https://evil.example/.well-known/est';
+    const key = await queryPolicyKey(async () => ({ code: 0, stdout: psJson([
+      { Name: 'bankName', Kind: 'String', Value: injected },
+      { Name: 'graceDays', Kind: 'DWord', Value: 45 },
+    ]) }));
+    expect([...key!.values.keys()]).toEqual(['bankName', 'graceDays']);
+    expect(key!.values.get('bankName')).toEqual({ type: 'REG_SZ', value: injected });
+    const pc = windowsPc({ builtin: { ...BANK, trustAnchorFile: anchor } });
+    const e = await caught(loadPolicy({ ...pc.win, readRegistry: async () => key }));
+    expect(e.detail).toMatchObject({ field: 'bankName', file: 'HKLM\\Software\\Policies\\CertDesk\\bankName' });
+    expect(e.message).toContain('bankName is invalid: holds a line break (CR/LF); it must be one line');
+    for (const field of ['endpoint', 'proxy', 'bankLoginUrl', 'acquireSubject', 'trustAnchorFile', 'checkTime', 'keyStorage']) {
+      const r = await caught(loadPolicy({ ...pc.win, readRegistry: async () => reg({ [field]: 'x\ny' }) }));
+      expect(r.detail, field).toMatchObject({ field, file: `HKLM\\Software\\Policies\\CertDesk\\${field}` });
+      expect(r.message).toContain('holds a line break');
+    }
+    // The anchor's PEM and JSON pasted over several lines are fine.
+    const pem = readFileSync(otherAnchor, 'utf8').replace(/\n/g, '\r\n');
+    const ok = await loadPolicy({ ...pc.win, readRegistry: async () => reg({ trustAnchorPem: pem, stores: '[\r\n  "os",\r\n  "firefox"\r\n]', support: '{\r\n "name": "IT"\r\n}' }) });
+    expect(ok.policy).toMatchObject({ stores: ['os', 'firefox'], support: { name: 'IT' } });
+    expect(new X509Certificate(ok.policy.trustAnchorPem).fingerprint256).toBe(new X509Certificate(readFileSync(otherAnchor)).fingerprint256);
+    // A kind that is not REG_SZ where a string belongs.
+    const multi = await caught(loadPolicy({ ...pc.win, readRegistry: async () => ({ values: new Map([['proxy', { type: 'REG_MULTI_SZ', value: '["direct"]' }]]), subkeys: [] }) }));
+    expect(multi.message).toContain('proxy is invalid: must be a REG_SZ (it is REG_MULTI_SZ)');
   });
 
   it('reg.exe runs from %SystemRoot%\\System32, never by bare name (Node searches the current folder first)', () => {
@@ -217,12 +272,13 @@ describe('reg query', () => {
     for (const SystemRoot of [undefined, 'Windows', '.\\x', '\\\\server\\share']) expect(regExe({ SystemRoot })).toBe('C:\\Windows\\System32\\reg.exe');
   });
 
-  it('any other failure of reg (did not run, stopped, another exit code, exit 1 after part of the key) is POLICY_INVALID, never "no policy"', async () => {
-    for (const r of [{ code: -1, stdout: new Uint8Array() }, { code: 2, stdout: new Uint8Array() }, { code: 1, stdout: new TextEncoder().encode('\r\nHKEY_LOCAL_MACHINE\\Software\\Policies\\CertDesk\r\n    graceDays    REG_DWORD    0x5\r\n') }]) {
-      const e = await caught(queryPolicyKey(async () => r));
+  it('any failure of PowerShell (did not run, an exit code, an answer that is not the script\'s) is POLICY_INVALID, never "no policy"', async () => {
+    for (const r of [{ code: -1, stdout: '' }, { code: 1, stdout: '' }, { code: 0, stdout: '' }, { code: 0, stdout: 'Cannot invoke method. Method invocation is supported only on core types in this language mode.' }, { code: 0, stdout: '{"Exists":true}' }]) {
+      const e = await caught(queryPolicyKey(async () => r, { SystemRoot: 'C:\\WINDOWS' }));
       expect(e.code).toBe('POLICY_INVALID');
       expect(e.detail).toMatchObject({ reason: 'REGISTRY_UNREADABLE', file: 'HKLM\\Software\\Policies\\CertDesk' });
       expect(e.message).toContain('ask your IT department');
+      expect(e.message).toContain('C:\\WINDOWS\\System32\\WindowsPowerShell\\v1.0\\powershell.exe');
     }
   });
 
@@ -238,7 +294,7 @@ describe('reg query', () => {
     expect(await programDataDir(async () => ({ code: 0, stdout: new TextEncoder().encode(other) }), {})).toBe('C:\\ProgramData');
   });
 
-  it('parses values with spaces, DWORDs in hex, empty strings and subkeys', () => {
+  it('reg query\'s text (still read for ProfileList\\ProgramData): values with spaces, DWORDs in hex, empty strings and subkeys', () => {
     const k = parseRegQuery(OUTPUT + 'HKEY_LOCAL_MACHINE\\Software\\Policies\\CertDesk\\support\r\n    name    REG_SZ    x\r\n');
     expect(Object.fromEntries(k.values)).toEqual({
       bankName: { type: 'REG_SZ', value: '〇〇銀行 法人IB' },

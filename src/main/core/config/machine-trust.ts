@@ -86,7 +86,8 @@ export function aclProblem(report: AclReport, ancestors: ReadonlySet<string> = n
 
 export type PsRun = (file: string, args: string[], env: Record<string, string>) => Promise<{ code: number; stdout: string }>;
 
-const runPs: PsRun = (file, args, env) =>
+/** Runs Windows PowerShell (by full path) with extra environment; the exit code (-1: did not start or was stopped) and stdout. */
+export const runPs: PsRun = (file, args, env) =>
   new Promise((resolve) => {
     execFile(file, args, { env: { ...process.env, ...env }, windowsHide: true, timeout: 30_000, maxBuffer: 4 * 1024 * 1024 }, (err, stdout) => {
       resolve({ code: err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0, stdout: String(stdout ?? '') });

@@ -71,8 +71,10 @@ function fileLayer(kind: LayerKind, file: string, doc: unknown): Layer {
 const NUMBER_FIELDS = new Set(['renewWindowDays', 'graceDays', 'connectTimeoutMs', 'requestTimeoutMs', 'pendingMaxAttempts', 'maxClockSkewSeconds']);
 const BOOLEAN_FIELDS = new Set(['removeSuperseded', 'rememberPin', 'autoRenew', 'remindersAtLogin']);
 const JSON_FIELDS = new Set(['reminderDays', 'stores', 'pkcs11', 'support']);
+/** The PEM text is lines by nature; JSON fields may be pasted over several lines (JSON.parse takes them as whitespace, and a line break inside a JSON string is an error). */
+const MULTILINE_FIELDS = new Set(['trustAnchorPem', ...JSON_FIELDS]);
 
-/** The registry's values as policy fields: numbers and booleans as REG_DWORD, lists and objects as REG_SZ JSON. */
+/** The registry's values as policy fields: numbers and booleans as REG_DWORD, lists and objects as REG_SZ JSON, the rest REG_SZ on one line. */
 export function registryLayer(key: RegistryKey, machineFile: string): Layer {
   const fields: Record<string, unknown> = {};
   const origin: Record<string, string> = {};
@@ -87,14 +89,17 @@ export function registryLayer(key: RegistryKey, machineFile: string): Layer {
       if (!Number.isInteger(n)) throw bad(name, `must be a REG_DWORD${BOOLEAN_FIELDS.has(name) ? ' (0 or 1)' : ''}`);
       if (BOOLEAN_FIELDS.has(name) && n !== 0 && n !== 1) throw bad(name, 'must be 0 or 1');
       value = BOOLEAN_FIELDS.has(name) ? n === 1 : n;
-    } else if (typeof v.value !== 'string') {
-      throw bad(name, 'must be a REG_SZ');
+    } else if ((v.type !== 'REG_SZ' && v.type !== 'REG_EXPAND_SZ') || typeof v.value !== 'string') {
+      throw bad(name, `must be a REG_SZ (it is ${v.type})`);
     } else if (JSON_FIELDS.has(name)) {
       try {
         value = JSON.parse(v.value);
       } catch {
         throw bad(name, 'must be REG_SZ holding JSON (e.g. ["os"])');
       }
+    } else if (!MULTILINE_FIELDS.has(name) && /[\r\n]/.test(v.value)) {
+      // A value pasted from several lines: never one setting plus something else.
+      throw bad(name, 'holds a line break (CR/LF); it must be one line');
     } else {
       value = v.value;
     }
@@ -175,7 +180,7 @@ export async function loadLayeredPolicy(opts: LoadPolicyOptions): Promise<Loaded
   await tryFile('machine', machineFile, (f) => readAdminOnly(f, { policy: f }, trust));
   if (platform === 'win32') {
     looked.push(REGISTRY_KEY);
-    const key = await (opts.readRegistry ?? (() => queryPolicyKey()))();
+    const key = await (opts.readRegistry ?? (() => queryPolicyKey(undefined, env)))();
     if (key && (key.values.size > 0 || key.subkeys.length > 0)) layers.push(registryLayer(key, machineFile));
   }
   if (!layers.some((l) => l.kind !== 'user')) {

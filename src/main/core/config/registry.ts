@@ -1,15 +1,64 @@
 // The Windows registry's policy key (HKLM\Software\Policies\CertDesk, where GPO writes, as
-// Chrome and VS Code read theirs), read through `reg query … /s`: the parser is pure and
-// tested on reg.exe's own output; the command is checked by its exact arguments.
+// Chrome and VS Code read theirs), read by one constant Windows PowerShell script that prints
+// each value's name, kind and data as JSON: structured, so a value holding a line break stays
+// one value (reg query's text, parsed line by line, let "\r\n    endpoint    REG_SZ    …" inside
+// a REG_SZ read as another value). The command is checked by its exact arguments. reg.exe's
+// text is still read for one value of a key only admins write (ProgramData, below).
 import { execFile } from 'node:child_process';
 import { system32Tool } from '../../../shared/windows-tools';
 import { CoreError } from '../errors';
+import { ACL_PS_ARGS, POWERSHELL_EXE, runPs, type PsRun } from './machine-trust';
 
 export const REGISTRY_KEY = 'HKLM\\Software\\Policies\\CertDesk';
-/** reg.exe's arguments: the key's values (and any subkey, which CertDesk reports as unsupported). */
-export const REG_QUERY_ARGS: readonly string[] = ['query', REGISTRY_KEY, '/s'];
+
+/**
+ * The policy key's values and subkeys as JSON ({"Exists":false} when there is no key). Only
+ * cmdlets, operators and core types, so that it runs in Constrained Language Mode (AppLocker,
+ * WDAC), where the guide sends IT when the machine file's ACL cannot be read. The kind comes
+ * from the .NET type Get-ItemProperty gives (string, int = REG_DWORD, long = REG_QWORD,
+ * string[] = REG_MULTI_SZ, byte[] = REG_BINARY). Every character above ASCII is written as
+ * \uXXXX, so the console's code page (CP932 on Japanese Windows) cannot change a byte.
+ */
+export const REG_SCRIPT = [
+  "$ErrorActionPreference = 'Stop'",
+  "$p = 'HKLM:\\Software\\Policies\\CertDesk'",
+  "if (-not (Test-Path -LiteralPath $p)) { '{\"Exists\":false}'; exit 0 }",
+  '$k = Get-Item -LiteralPath $p',
+  '$v = Get-ItemProperty -LiteralPath $p',
+  "$rows = @(foreach ($n in $k.Property) { $x = $v.$n; $t = if ($x -is [string]) { 'String' } elseif ($x -is [int]) { 'DWord' } elseif ($x -is [long]) { 'QWord' } elseif ($x -is [string[]]) { 'MultiString' } elseif ($x -is [byte[]]) { 'Binary' } else { 'Other' }; [pscustomobject]@{ Name = [string]$n; Kind = $t; Value = $(if ($t -eq 'Binary' -or $t -eq 'Other') { $null } else { $x }) } })",
+  '$subs = @(foreach ($s in @(Get-ChildItem -LiteralPath $p)) { [string]$s.PSChildName })',
+  '$j = ConvertTo-Json -InputObject ([pscustomobject]@{ Exists = $true; Values = $rows; Subkeys = $subs }) -Depth 4 -Compress',
+  "-join ($j.ToCharArray() | ForEach-Object { if ([int]$_ -gt 126) { '\\u{0:x4}' -f [int]$_ } else { [string]$_ } })",
+].join('; ');
 
 export type RegistryValue = { type: 'REG_SZ' | 'REG_EXPAND_SZ'; value: string } | { type: 'REG_DWORD' | 'REG_QWORD'; value: number } | { type: string; value: string };
+
+const KINDS: Record<string, string> = { String: 'REG_SZ', DWord: 'REG_DWORD', QWord: 'REG_QWORD', MultiString: 'REG_MULTI_SZ', Binary: 'REG_BINARY' };
+
+/** REG_SCRIPT's output as the key; null when there is no key; undefined when it is not what the script prints. */
+export function parseRegScriptOutput(stdout: string): RegistryKey | null | undefined {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(stdout.replace(/^\uFEFF/, '').trim());
+  } catch {
+    return undefined;
+  }
+  const d = doc as { Exists?: unknown; Values?: unknown; Subkeys?: unknown };
+  if (typeof d !== 'object' || d === null) return undefined;
+  if (d.Exists === false) return null;
+  if (d.Exists !== true || !Array.isArray(d.Values) || !Array.isArray(d.Subkeys)) return undefined;
+  const values = new Map<string, RegistryValue>();
+  for (const row of d.Values as { Name?: unknown; Kind?: unknown; Value?: unknown }[]) {
+    if (typeof row?.Name !== 'string' || typeof row.Kind !== 'string') return undefined;
+    const type = KINDS[row.Kind] ?? 'REG_NONE';
+    // A REG_DWORD comes as a signed Int32: 0xffffffff is -1.
+    if ((type === 'REG_DWORD' || type === 'REG_QWORD') && typeof row.Value === 'number') values.set(row.Name, { type, value: type === 'REG_DWORD' ? row.Value >>> 0 : row.Value });
+    else if (type === 'REG_SZ' && typeof row.Value === 'string') values.set(row.Name, { type, value: row.Value });
+    else values.set(row.Name, { type, value: type === 'REG_MULTI_SZ' ? JSON.stringify(row.Value) : '' });
+  }
+  const subkeys = (d.Subkeys as unknown[]).filter((s): s is string => typeof s === 'string').map((s) => `${REGISTRY_KEY}\\${s}`);
+  return { values, subkeys };
+}
 
 export interface RegistryKey {
   /** Values directly under the policy key, by name. */
@@ -69,20 +118,21 @@ export const runReg: RegRunner = (args) =>
     });
   });
 
+/** Windows PowerShell's arguments for the policy key (REG_SCRIPT takes nothing from outside). */
+export const REG_PS_ARGS: readonly string[] = [...ACL_PS_ARGS, REG_SCRIPT];
+
 /**
- * The key's values, or null when the key does not exist. reg exits 1 both for "not found"
- * and for other failures, and its words are in the display language: "not found" is exit 1
- * with nothing on stdout. Anything else (reg did not start or was stopped, another exit
- * code, exit 1 after part of the key) is POLICY_INVALID: IT's locked values are never
+ * The key's values, or null when the key does not exist. Anything else (PowerShell did not
+ * start, failed, or printed something else) is POLICY_INVALID: IT's locked values are never
  * dropped silently.
  */
-export async function queryPolicyKey(run: RegRunner = runReg): Promise<RegistryKey | null> {
-  const r = await run(REG_QUERY_ARGS);
-  if (r.code === 0) return parseRegQuery(decodeRegOutput(r.stdout));
-  if (r.code === 1 && r.stdout.length === 0) return null;
+export async function queryPolicyKey(run: PsRun = runPs, env: Record<string, string | undefined> = process.env): Promise<RegistryKey | null> {
+  const r = await run(POWERSHELL_EXE(env), [...REG_PS_ARGS], {});
+  const key = r.code === 0 ? parseRegScriptOutput(r.stdout) : undefined;
+  if (key !== undefined) return key;
   throw new CoreError(
     'POLICY_INVALID',
-    `The policy key ${REGISTRY_KEY} could not be read (reg.exe ${r.code === -1 ? 'did not run' : `exited with ${r.code}`}). Restart the PC; if it stays, ask your IT department to check the key's permissions and that ${regExe()} is intact.`,
+    `The policy key ${REGISTRY_KEY} could not be read (Windows PowerShell ${r.code === -1 ? 'did not run' : r.code === 0 ? 'gave an answer CertDesk does not understand' : `exited with ${r.code}`}). Restart the PC; if it stays, ask your IT department to check the key's permissions and that ${POWERSHELL_EXE(env)} is intact.`,
     { field: '(registry)', file: REGISTRY_KEY, reason: 'REGISTRY_UNREADABLE' },
   );
 }
