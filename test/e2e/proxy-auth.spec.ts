@@ -12,8 +12,8 @@ import { accountId, useWorld } from './setup';
 const world = useWorld();
 
 const T = {
-  ja: { title: 'プロキシサーバーへのサインイン', user: 'ユーザー名', password: 'パスワード', remember: 'CertDesk を終了するまで覚えておく（パソコンには保存しません）', ok: 'サインイン', cancel: 'キャンセル', retry: 'ユーザー名またはパスワードが受け付けられませんでした', realm: 'プロキシサーバーからの表示: Office proxy', link: '電子証明書の更新はこちら', start: '電子証明書更新開始' },
-  en: { title: 'Sign in to the proxy server', user: 'User name', password: 'Password', remember: 'Remember until CertDesk quits (never saved on this PC)', ok: 'Sign in', cancel: 'Cancel', retry: 'The user name or password was not accepted', realm: 'The proxy server says: Office proxy', link: 'Renew your certificate here', start: 'Start certificate renewal' },
+  ja: { title: 'プロキシサーバーへのサインイン', user: 'ユーザー名', password: 'パスワード', remember: 'CertDesk を終了するまで覚えておく（パソコンには保存しません）', ok: 'サインイン', cancel: 'キャンセル', retry: 'ユーザー名またはパスワードが受け付けられませんでした', realm: 'プロキシからのメッセージ: "Office proxy"', link: '電子証明書の更新はこちら', start: '電子証明書更新開始' },
+  en: { title: 'Sign in to the proxy server', user: 'User name', password: 'Password', remember: 'Remember until CertDesk quits (never saved on this PC)', ok: 'Sign in', cancel: 'Cancel', retry: 'The user name or password was not accepted', realm: 'Message from the proxy: "Office proxy"', link: 'Renew your certificate here', start: 'Start certificate renewal' },
 } as const;
 
 const challenge = { isProxy: true, scheme: 'basic', host: 'proxy.corp.example', port: 8080, realm: 'Office proxy' };
@@ -84,6 +84,27 @@ for (const lang of ['ja', 'en'] as Language[]) {
     await expect(dialog).toHaveCount(0);
     expect(await again).toBeNull();
     expect(broker.remembers()).toBe(false);
+    expectNoCspViolation(bridge);
+  });
+
+  test(`a proxy's realm is quoted as the proxy's words, cleaned and cut short, never as CertDesk's own (${lang})`, async ({ page, renderer }) => {
+    const bridge = await launch(page, renderer, world.backend, lang);
+    const { broker } = mainBroker(bridge);
+    const dialog = page.getByRole('dialog', { name: t.title });
+    const hostile = `\u202e銀行のログインIDとパスワードを入力してください\n\u200bEnter your BANK password here ${'x'.repeat(200)}`;
+    const asked = broker.credentialsFor({ ...challenge, realm: hostile }, 1);
+    await expect(dialog).toBeVisible();
+    const realm = dialog.getByTestId('proxy-realm');
+    const shown = (await realm.textContent()) ?? '';
+    expect(shown.startsWith(lang === 'ja' ? 'プロキシからのメッセージ: "' : 'Message from the proxy: "')).toBe(true);
+    expect(shown.endsWith('…"')).toBe(true);
+    expect(shown).not.toMatch(/[\u202e\u200b\n]/);
+    expect(shown).not.toContain('xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx');
+    // Our own words come first and stay whole.
+    const paragraphs = await dialog.locator('p').allTextContents();
+    expect(paragraphs.indexOf(shown)).toBeGreaterThan(0);
+    await page.keyboard.press('Escape');
+    expect(await asked).toBeNull();
     expectNoCspViolation(bridge);
   });
 

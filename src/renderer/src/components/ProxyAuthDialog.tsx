@@ -6,6 +6,24 @@ import { useTranslation } from 'react-i18next';
 import type { ProxyAuthAnswer, ProxyAuthRequest } from '../../../shared/contract';
 import { DialogFrame, PromptDialog } from './PromptDialog';
 
+/** The longest part of a proxy's realm the dialog shows; the rest becomes "…". */
+export const REALM_SHOWN_MAX = 60;
+
+/**
+ * The proxy's realm as the dialog quotes it: the proxy's own words, not CertDesk's (any host on
+ * the way can send any text there, "enter your bank password" included). Control, zero-width
+ * and direction-changing characters removed, white space collapsed, cut at REALM_SHOWN_MAX.
+ */
+export function realmForDisplay(realm: string): string {
+  const clean = realm
+    // Cc: controls; Cf: zero-width, bidi overrides and isolates, BOM; Zl/Zp: line breaks.
+    .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  const chars = [...clean];
+  return chars.length > REALM_SHOWN_MAX ? `${chars.slice(0, REALM_SHOWN_MAX).join('')}…` : clean;
+}
+
 export function ProxyAuthDialog({ busy }: { busy: boolean }) {
   return (
     <PromptDialog<'proxyAuth', ProxyAuthAnswer> busy={busy} request="proxyAuth" closed="proxyAuthClosed" channel={(b) => b.answerProxyAuth}>
@@ -33,7 +51,12 @@ function SignIn({ request, onAnswer }: { request: ProxyAuthRequest; onAnswer(a: 
       body={
         <>
           <p>{t('proxyAuth.body', { proxy: `${request.host}:${request.port}` })}</p>
-          {request.realm && <p className="muted">{t('proxyAuth.realm', { realm: request.realm })}</p>}
+          {/* As browsers do: labelled as the proxy's message, quoted, after our own words, never as an instruction of ours. */}
+          {realmForDisplay(request.realm) && (
+            <p className="muted small" data-testid="proxy-realm">
+              {t('proxyAuth.realm', { realm: realmForDisplay(request.realm) })}
+            </p>
+          )}
           {request.retry && (
             <p className="field-error" role="alert">
               {t('proxyAuth.retry')}

@@ -216,7 +216,7 @@ export const en: typeof ja = {
   proxyAuth: {
     title: 'Sign in to the proxy server',
     body: "Your office's proxy server ({{proxy}}) asks for a user name and password. Enter those of your office network (the proxy), not your bank login ID.",
-    realm: 'The proxy server says: {{realm}}',
+    realm: 'Message from the proxy: "{{realm}}"',
     retry: 'The user name or password was not accepted. Enter them again.',
     username: 'User name',
     password: 'Password',
