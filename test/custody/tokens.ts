@@ -38,14 +38,15 @@ function missingPackage(kind: 'softhsm2' | 'tpm'): string | null {
   return null;
 }
 
-export async function startSofthsm(dir: string, label = 'CertDesk HSM'): Promise<TestToken> {
+/** `pin`: another user PIN than USER_PIN (a distinctive one, for tests that search the disk for it). */
+export async function startSofthsm(dir: string, label = 'CertDesk HSM', pin = USER_PIN): Promise<TestToken> {
   mkdirSync(join(dir, 'tokens'), { recursive: true });
   const conf = join(dir, 'softhsm2.conf');
   writeFileSync(conf, `directories.tokendir = ${join(dir, 'tokens')}\nobjectstore.backend = file\nlog.level = ERROR\n`);
   const env = { SOFTHSM2_CONF: conf };
   Object.assign(process.env, env);
-  initToken(SOFTHSM_MODULE, label);
-  return { module: SOFTHSM_MODULE, label, pin: USER_PIN, env, stop: async () => undefined };
+  initToken(SOFTHSM_MODULE, label, pin);
+  return { module: SOFTHSM_MODULE, label, pin, env, stop: async () => undefined };
 }
 
 /**
@@ -104,7 +105,7 @@ export async function startSwtpm(dir: string, label = 'CertDesk TPM', opts: { br
 }
 
 /** The first free slot's token initialised with a label, an SO PIN and the user PIN, through PKCS#11. */
-function initToken(module: string, label: string): void {
+function initToken(module: string, label: string, pin = USER_PIN): void {
   const p = new pkcs11js.PKCS11();
   p.load(module);
   p.C_Initialize();
@@ -118,7 +119,7 @@ function initToken(module: string, label: string): void {
     const ready = p.C_GetSlotList(true).find((s) => p.C_GetTokenInfo(s).label.trim() === label)!;
     const s = p.C_OpenSession(ready, CKF_SERIAL_SESSION | CKF_RW_SESSION);
     p.C_Login(s, CKU_SO, SO_PIN);
-    p.C_InitPIN(s, USER_PIN);
+    p.C_InitPIN(s, pin);
     p.C_Logout(s);
     p.C_CloseSession(s);
   } finally {

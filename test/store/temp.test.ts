@@ -126,6 +126,26 @@ describe('private folders and signals', { timeout: 30_000 }, () => {
     expect((await sweepStaleDirs(root)).removed.sort()).toEqual([other, stale].sort());
   });
 
+  it("an older version's PIN folder (certdesk-pin-XXXXXX, the token's PIN in a file) is removed whatever its age; another user's and a link are not", async () => {
+    const root = freshRoot('pin');
+    const young = join(root, 'certdesk-pin-Ab12Cd');
+    mkdirSync(young, { mode: 0o700 });
+    writeFileSync(join(young, 'pin'), '5678', { mode: 0o600 });
+    const target = join(work, 'pin-link-target');
+    mkdirSync(target);
+    writeFileSync(join(target, 'keep'), 'x');
+    const link = join(root, 'certdesk-pin-Linked');
+    symlinkSync(target, link);
+    const theirs = join(root, 'certdesk-pin-Theirs');
+    mkdirSync(theirs, { mode: 0o700 });
+    const uid = process.getuid?.();
+    if (uid === 0) chownSync(theirs, 65534, 65534);
+    const r = await sweepStaleDirs(root);
+    expect(r.removed.sort()).toEqual((uid === 0 ? [young] : [theirs, young]).sort());
+    expect(r.kept.sort()).toEqual((uid === 0 ? [link, theirs] : [link]).sort());
+    expect(existsSync(join(target, 'keep'))).toBe(true);
+  });
+
   it("another user's folder, a symlink and names not ours are left alone; an old unowned folder is removed, a young one kept", async () => {
     const root = freshRoot('mixed');
     const dead = await deadPid();

@@ -57,7 +57,7 @@ export function wireToken(policy: Policy, stores: CertificateStore[], pin: strin
       if (inToken) {
         const pin = pinNow();
         if (pin === undefined) throw new CoreError('STORE_UNAVAILABLE', `The certificate's key is in the ${base.describe()}, which needs its PIN. Enter the PIN when CertDesk asks for it (the command line: a terminal, or --pin-env VAR).`, { reason: 'PIN_REQUIRED' });
-        return { certPem: inToken.certPem, engineKey: { keyUri: inToken.keyUri, pin } };
+        return { certPem: inToken.certPem, engineKey: { keyUri: inToken.keyUri, pin, module: target.module } };
       }
       if (view.exportIdentity) return view.exportIdentity(fingerprint);
       return { fingerprint };

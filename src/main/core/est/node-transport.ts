@@ -5,18 +5,17 @@ import https from 'node:https';
 import type { Agent, ClientRequest, IncomingMessage } from 'node:http';
 import tls, { type TLSSocket } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { redactText } from '../../../shared/redact';
 import { CoreError } from '../errors';
+import { killPoint } from '../kill-points';
 import { createBodyCollector } from './body';
 import { proxyFor, proxyHost, withEnvCredentials } from './proxy';
 import type { SystemProxy } from './system-proxy';
 import { readSystemProxy } from './system-proxy-read';
 import { mapNodeError, networkError, proxyAuthRequired, proxyFailed } from './transport-errors';
-import type { EstIdentity, EstRequest, EstResponse, EstTransport, ProxySetting } from './types';
+import type { EngineIdentity, EstIdentity, EstRequest, EstResponse, EstTransport, ProxySetting } from './types';
 
 export interface NodeTransportOptions {
   anchorsPem: string;
@@ -246,34 +245,63 @@ function checkedTlsOptions(opts: NodeTransportOptions): TlsOptions {
 /** Where Debian's libengine-pkcs11-openssl puts the engine: named by path, since Node's own OpenSSL looks for engines elsewhere. */
 const ENGINE_FILES = ['/usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so', '/usr/lib/aarch64-linux-gnu/engines-3/pkcs11.so'];
 
+/** libp11 0.4.12 takes at most 32 bytes of PIN (MAX_PIN_LENGTH). */
+const ENGINE_MAX_PIN_BYTES = 32;
+
 /**
- * The token's key through OpenSSL's pkcs11 engine (libp11, through p11-kit's proxy, which
- * loads the modules registered in /usr/share/p11-kit/modules). The PIN goes into a 0600 file
- * in a private folder for the moment the engine logs in, then the folder is removed: a
- * `pin-value=` URI could end up in an error message or a log. The engine keeps the token
- * logged in for the life of the process.
+ * Secure contexts holding a token's key, kept for the life of the process: dropping one
+ * finishes its engine, and libp11 then calls C_Finalize on the module, which would end the
+ * sessions (and the login) of everything else in the process using that module.
  */
-function withEngineKey(ctx: tls.SecureContextOptions, key: { keyUri: string; pin: string }): tls.SecureContext {
+const engineContexts = new Set<tls.SecureContext>();
+
+/**
+ * The token's key through OpenSSL's pkcs11 engine (libp11). The PIN rides in the key URI
+ * (RFC 7512 `pin-value`), a string in this process's memory only: never a file, which a
+ * SIGKILL during the engine's login would leave behind. The URI with the PIN is never put in
+ * an error, a log or a detail. libp11 itself prints the whole URI on stderr when the key
+ * cannot be loaded after logging in ("The private key was not found at: …"); the caller
+ * (compose/token.ts) has just logged in with this PIN and found the key, so that is reached
+ * only when the token changes in between.
+ * The engine loads exactly the policy's module (libp11 reads PKCS11_MODULE_PATH when the
+ * engine is bound, at each createSecureContext), not p11-kit's proxy, which would start every
+ * module registered on the system (tpm2-pkcs11 writes TPM errors on stderr where there is none).
+ * The variable is set only for that synchronous call, so the tools CertDesk runs never inherit it.
+ */
+function withEngineKey(ctx: tls.SecureContextOptions, key: EngineIdentity['engineKey']): tls.SecureContext {
   if (/[;?&]pin-(?:value|source)=/i.test(key.keyUri)) throw new CoreError('INTERNAL', 'A key URI must not carry a PIN.');
-  const engine = ENGINE_FILES.find((f) => existsSync(f)) ?? 'pkcs11';
-  // p11-kit's proxy starts every module it knows, tpm2-pkcs11 too, whose TPM stack writes a
-  // dozen TCTI errors on stderr where there is no TPM: its log is off unless the user set one.
-  process.env.TSS2_LOG ??= 'all+NONE';
-  const dir = mkdtempSync(join(tmpdir(), 'certdesk-pin-'));
-  try {
-    chmodSync(dir, 0o700);
-    const pinFile = join(dir, 'pin');
-    writeFileSync(pinFile, key.pin, { mode: 0o600 });
-    return tls.createSecureContext({ ...ctx, privateKeyEngine: engine, privateKeyIdentifier: `${key.keyUri};pin-source=file:${pinFile}` });
-  } catch (err) {
-    const msg = err instanceof Error ? err.message : String(err);
-    if (/could not load the shared library|DSO support/i.test(msg)) {
-      throw new CoreError('STORE_UNAVAILABLE', "OpenSSL's PKCS#11 engine is not installed, so the key in the token cannot sign the connection to the bank. Install it (apt-get install libengine-pkcs11-openssl) and try again.", { reason: 'ENGINE_MISSING' }, { cause: err });
-    }
-    throw new CoreError('STORE_UNAVAILABLE', `The key in the token could not be used for the connection to the bank (${redactText(msg)}). Check that the token is present and its module is registered with p11-kit (/usr/share/p11-kit/modules), then try again.`, { reason: 'ENGINE_KEY' }, { cause: err });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  if (Buffer.byteLength(key.pin, 'utf8') > ENGINE_MAX_PIN_BYTES) {
+    throw new CoreError('STORE_UNAVAILABLE', `The token's PIN is longer than the ${ENGINE_MAX_PIN_BYTES} characters OpenSSL's PKCS#11 engine accepts, so the command line cannot present the token's key to the bank. Renew in the CertDesk app, or change the PIN to ${ENGINE_MAX_PIN_BYTES} characters or fewer.`, { reason: 'PIN_TOO_LONG' });
   }
+  const engine = ENGINE_FILES.find((f) => existsSync(f)) ?? 'pkcs11';
+  const before = process.env.PKCS11_MODULE_PATH;
+  killPoint('engineKey');
+  try {
+    process.env.PKCS11_MODULE_PATH = key.module;
+    const sc = tls.createSecureContext({ ...ctx, privateKeyEngine: engine, privateKeyIdentifier: `${key.keyUri};pin-value=${pinValue(key.pin)}` });
+    engineContexts.add(sc);
+    killPoint('engineKey:loggedIn');
+    return sc;
+  } catch (err) {
+    // OpenSSL's message names the engine's failure ("PIN incorrect"), never the identifier;
+    // redacted all the same. The Node error itself is not kept as the cause: nothing that
+    // held the URI goes further than this function.
+    const msg = err instanceof Error ? err.message : String(err);
+    const code = (err as { code?: unknown }).code;
+    const detail: Record<string, string> = { reason: 'ENGINE_KEY', ...(typeof code === 'string' ? { opensslCode: code } : {}) };
+    if (/could not load the shared library|DSO support/i.test(msg)) {
+      throw new CoreError('STORE_UNAVAILABLE', "OpenSSL's PKCS#11 engine is not installed, so the key in the token cannot sign the connection to the bank. Install it (apt-get install libengine-pkcs11-openssl) and try again.", { reason: 'ENGINE_MISSING' });
+    }
+    throw new CoreError('STORE_UNAVAILABLE', `The key in the token could not be used for the connection to the bank (${redactText(msg)}). Check that the token is present and its module (${key.module}) works, then try again.`, detail);
+  } finally {
+    if (before === undefined) delete process.env.PKCS11_MODULE_PATH;
+    else process.env.PKCS11_MODULE_PATH = before;
+  }
+}
+
+/** RFC 7512 pk-aval: every byte but the unreserved ones percent-encoded (a `;` in a PIN would end the attribute). */
+function pinValue(pin: string): string {
+  return [...Buffer.from(pin, 'utf8')].map((b) => (/[A-Za-z0-9\-._~]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).padStart(2, '0')}`)).join('');
 }
 
 function identityError(err: unknown): CoreError {

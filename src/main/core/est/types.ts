@@ -33,10 +33,11 @@ export type EstIdentity = { pkcs12: Uint8Array; password: string } | { certPem: 
 
 /**
  * A key that never leaves its PKCS#11 token (keyStorage tpm / pkcs11): OpenSSL's pkcs11
- * engine signs the handshake. `keyUri` is an RFC 7512 URI without any PIN attribute; the PIN
- * reaches the engine through a private file (pin-source), never through a URI.
+ * engine signs the handshake. `keyUri` is an RFC 7512 URI without any PIN attribute; the
+ * transport adds the PIN (`pin-value`) in memory for the engine alone, never to a file, a log
+ * or an error. `module` is the policy's PKCS#11 module, the only one the engine loads.
  */
 export interface EngineIdentity {
   certPem: string;
-  engineKey: { keyUri: string; pin: string };
+  engineKey: { keyUri: string; pin: string; module: string };
 }

@@ -11,7 +11,7 @@ export type TransportIdentity =
   | { pkcs12: Uint8Array; password: string }
   | { certPem: string; keyPem: string }
   /** The key stays in its PKCS#11 token (tpm, pkcs11): OpenSSL's pkcs11 engine signs (the command line). */
-  | { certPem: string; engineKey: { keyUri: string; pin: string } }
+  | { certPem: string; engineKey: { keyUri: string; pin: string; module: string } }
   /** Chromium picks the key from the OS store by fingerprint (the Electron transport). */
   | { fingerprint: string };
 
