@@ -22,6 +22,10 @@ export const PROBE_PIN = 'Qv7-pin-probe-4821';
 
 export interface EngineEpisode {
   dir: string;
+  pin: string;
+  /** The bank certificate in the token (PEM, with its issuing CA) and its key's RFC 7512 URI (no PIN). */
+  certPem: string;
+  keyUri: string;
   tmp: string;
   data: string;
   token: TestToken;
@@ -32,27 +36,29 @@ export interface EngineEpisode {
 
 let count = 0;
 
-export async function engineEpisode(o: { cli: string; bank: BankServer; work: string; name: string }): Promise<EngineEpisode> {
+export async function engineEpisode(o: { cli: string; bank: BankServer; work: string; name: string; pin?: string }): Promise<EngineEpisode> {
+  const pin = o.pin ?? PROBE_PIN;
   const dir = join(o.work, `${++count}-${o.name.replace(/[^A-Za-z0-9.+-]+/g, '_')}`);
   const tmp = join(dir, 'tmp');
   const data = join(dir, 'data');
   mkdirSync(tmp, { recursive: true });
   const db = newNssDb(dir, 'nssdb');
-  const token = await startSofthsm(join(dir, 'token'), 'PIN Card', PROBE_PIN);
+  const token = await startSofthsm(join(dir, 'token'), 'PIN Card', pin);
   const accountId = `eng${count}-${process.pid}`;
   const account = await o.bank.seedAccount(accountId, 20, undefined, { keyType: 'ecdsaP256' });
-  await putIdentity(token, account.certPem, account.keyPem, o.bank.issuingCaPem);
+  const keyId = await putIdentity(token, account.certPem, account.keyPem, o.bank.issuingCaPem);
   const policy = await writePolicy(dir, { bankName: 'テスト銀行', endpoint: o.bank.url, trustAnchorFile: o.bank.trustAnchorPath, keyStorage: 'pkcs11', pkcs11: { module: token.module, tokenLabel: token.label }, keyType: 'ecdsaP256' });
-  const env: NodeJS.ProcessEnv = { ...process.env, ...token.env, CERTDESK_DATA_DIR: data, TMPDIR: tmp, TOKEN_PIN: PROBE_PIN };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...token.env, CERTDESK_DATA_DIR: data, TMPDIR: tmp, TOKEN_PIN: pin };
   for (const v of ['CERTDESK_TEST_KILL_AT', 'CERTDESK_TEST_KILL_SIGNAL', 'CERTDESK_TEST_KILL_GROUP', 'CERTDESK_TEST_KILL_LOG', 'PKCS11_MODULE_PATH']) delete env[v];
   const argv = (args: string[]) => [o.cli, ...args, '--policy', policy, '--store', `nss:${db}`];
-  return { dir, tmp, data, token, accountId, env, argv };
+  const keyUri = `pkcs11:token=PIN%20Card;id=${keyId.replace(/../g, '%$&')};type=private`;
+  return { dir, pin, certPem: account.certPem + o.bank.issuingCaPem, keyUri, tmp, data, token, accountId, env, argv };
 }
 
 const P256 = Buffer.from('06082a8648ce3d030107', 'hex');
 
 /** The certificate and its P-256 key as token objects (private, sensitive; public; certificate: one CKA_ID), and the issuing CA. */
-async function putIdentity(token: TestToken, certPem: string, keyPem: string, caPem: string): Promise<void> {
+async function putIdentity(token: TestToken, certPem: string, keyPem: string, caPem: string): Promise<string> {
   const jwk = createPrivateKey(keyPem).export({ format: 'jwk' });
   const point = Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x!, 'base64url'), Buffer.from(jwk.y!, 'base64url')]);
   const id = createHash('sha1').update(point).digest();
@@ -72,6 +78,7 @@ async function putIdentity(token: TestToken, certPem: string, keyPem: string, ca
     // The bank's issuing CA beside it, as CertDesk keeps the chain: the token's identities are listed only when they chain to the anchor.
     putCertificate(s, new X509Certificate(caPem).raw, '', 'bank CA');
   });
+  return id.toString('hex');
 }
 
 export interface WatchedRun extends Run {
@@ -86,7 +93,7 @@ export interface WatchedRun extends Run {
 export function watchedRun(ep: EngineEpisode, args: string[], extraEnv: NodeJS.ProcessEnv = {}, hooks: { onEntry?: (rel: string, pid: number) => void; onStart?: (pid: number) => void } = {}): Promise<WatchedRun> {
   return new Promise((resolve, reject) => {
     const child: { pid?: number } = {};
-    const watch = watchForSecret(ep.tmp, PROBE_PIN, () => child.pid, hooks.onEntry);
+    const watch = watchForSecret(ep.tmp, ep.pin, () => child.pid, hooks.onEntry);
     const p = spawn(process.execPath, ep.argv(args), { env: { ...ep.env, ...extraEnv }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     const pid = (child.pid = p.pid);
     let stdout = '';

@@ -3,11 +3,16 @@
 // bank, and no file under TMPDIR holds the PIN at any moment (every change there is read with
 // the process stopped, see pin-watch.ts) nor anywhere in the episode's folders afterwards; the
 // engine loads only the policy's module, so stderr carries no line of tpm2-pkcs11 or of its
-// D-Bus TCTI; a PIN folder an older CertDesk left behind is removed at the next start.
+// D-Bus TCTI; a PIN folder an older CertDesk left behind is removed at the next start; a PIN
+// with ; % & ? reaches the engine whole (percent-encoded in the URI); an engine failure names
+// no PIN in the error; a PIN longer than libp11 takes is refused before the engine.
 // The kills while the engine logs in are the kill harness's (test/kill/token-kill.test.ts).
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNodeTransport } from '../../src/main/core/est';
+import { CoreError } from '../../src/main/core/errors';
+import { redactText } from '../../src/shared/redact';
 import { BankServer } from '../bank/server';
 import { buildCliBundle, rm, run, tempDir } from '../cli/helpers';
 import { engineEpisode, PROBE_PIN, tokenContents, watchedRun, type EngineEpisode, type WatchedRun } from './engine-episode';
@@ -59,5 +64,46 @@ const why = missing('softhsm2');
     expect([0, 6], status.stdout + status.stderr).toContain(status.code);
     expect(existsSync(stale)).toBe(false);
     expect(filesHolding(ep.dir, PROBE_PIN)).toEqual([]);
+  });
+
+  it('a PIN with ; % & ? and a space reaches the engine whole: the renewal through it succeeds, and no file holds that PIN', async () => {
+    const pin = 'Qv7;pin%25 probe&4821?';
+    const odd = await engineEpisode({ cli, bank, work, name: 'odd-pin', pin });
+    const r = await watchedRun(odd, ['renew', '--yes', '--json', '--pin-env', 'TOKEN_PIN']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.watch.held).toEqual([]);
+    expect(filesHolding(odd.dir, pin)).toEqual([]);
+  });
+
+  it("an engine failure names no PIN: a wrong PIN given straight to the engine, and the error's every field", () => {
+    const wrong = 'Wrong-pin-probe-7734';
+    Object.assign(process.env, ep.token.env);
+    let caught: unknown;
+    try {
+      createNodeTransport({ anchorsPem: bank.trustAnchorPem, identity: { certPem: ep.certPem, engineKey: { keyUri: ep.keyUri, pin: wrong, module: ep.token.module } }, proxy: 'direct', connectTimeoutMs: 5000, requestTimeoutMs: 5000 });
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(CoreError);
+    const e = caught as CoreError;
+    expect({ code: e.code, reason: e.detail?.reason }).toEqual({ code: 'STORE_UNAVAILABLE', reason: 'ENGINE_KEY' });
+    expect(e.message).toContain('PIN incorrect');
+    expect(JSON.stringify({ message: e.message, detail: e.detail, stack: e.stack, cause: String(e.cause) })).not.toContain(wrong);
+    // The variable naming the module was set for the engine's load only.
+    expect(process.env.PKCS11_MODULE_PATH).toBeUndefined();
+    // The redactor, should a URI with its PIN ever reach a log.
+    expect(redactText(`${ep.keyUri};pin-value=${wrong}`)).not.toContain(wrong);
+  });
+
+  it("a PIN longer than the engine's 32 bytes is refused before the engine, without the PIN in the words", () => {
+    const long = 'L'.repeat(33);
+    let caught: unknown;
+    try {
+      createNodeTransport({ anchorsPem: bank.trustAnchorPem, identity: { certPem: ep.certPem, engineKey: { keyUri: ep.keyUri, pin: long, module: ep.token.module } }, proxy: 'direct', connectTimeoutMs: 5000, requestTimeoutMs: 5000 });
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toMatchObject({ code: 'STORE_UNAVAILABLE', detail: { reason: 'PIN_TOO_LONG' } });
+    expect((caught as Error).message).not.toContain(long);
   });
 });
