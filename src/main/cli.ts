@@ -448,6 +448,7 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
       .command(sub)
       .description(words)
       .option('--all-users', 'このPCの全ユーザー（インストーラー用、管理者） / every user of this PC (installers, as administrator or root)')
+      .addOption(new Option('--first-start', 'the app\'s first start: install once, not beside an all-users schedule').hideHelp())
       .action(
         action('schedule', async (o) => {
           json = Boolean(o.json);

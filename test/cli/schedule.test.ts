@@ -359,4 +359,48 @@ describe('certdesk schedule through the command line', () => {
     expect((await cli(['schedule', 'remove'], 'linux', env, [], { root, program, systemd: false })).json.result).toMatchObject({ installed: false });
     expect(existsSync(file)).toBe(false);
   });
+
+  it('--first-start (the app): installs once, marked in the data folder; not beside an all-users schedule', async () => {
+    const program = { program: '/opt/CertDesk/certdesk', args: ['--headless', 'check'] };
+    const root = mkdtempSync(join(work, 'first-'));
+    const env = { HOME: '/home/yamada', CERTDESK_DATA_DIR: join(root, 'data') };
+    const calls: Call[] = [];
+    expect((await cli(['schedule', 'install', '--first-start'], 'linux', env, calls, { root, program, systemd: true })).code).toBe(0);
+    expect(calls.map((c) => c.args)).toEqual([['--user', 'daemon-reload'], ['--user', 'enable', '--now', 'certdesk-check.timer', 'certdesk-check.service']]);
+    expect(existsSync(join(root, 'data', 'schedule-installed'))).toBe(true);
+    calls.length = 0;
+    const again = await cli(['schedule', 'install', '--first-start'], 'linux', env, calls, { root, program, systemd: true });
+    expect(again.code).toBe(0);
+    expect(again.json.result).toEqual({ skipped: 'earlier' });
+    expect(calls).toEqual([]);
+
+    // The installer put one there for every user: the app adds none.
+    const other = mkdtempSync(join(work, 'first-machine-'));
+    mkdirSync(join(other, 'etc/systemd/user'), { recursive: true });
+    writeFileSync(join(other, 'etc/systemd/user/certdesk-check.timer'), '[Timer]\n');
+    const env2 = { HOME: '/home/sato', CERTDESK_DATA_DIR: join(other, 'data') };
+    const calls2: Call[] = [];
+    const machine = await cli(['schedule', 'install', '--first-start'], 'linux', env2, calls2, { root: other, program, systemd: true });
+    expect(machine.json.result).toEqual({ skipped: 'allUsers' });
+    expect(calls2.map((c) => c.args)).toEqual([['--global', 'is-enabled', 'certdesk-check.timer']]);
+    expect(existsSync(join(other, 'home/sato/.config/systemd/user/certdesk-check.timer'))).toBe(false);
+    expect(existsSync(join(other, 'data', 'schedule-installed'))).toBe(true);
+  });
+});
+
+describe('the app\'s first-start hook', () => {
+  it('runs its own headless schedule install --first-start, detached, never waited for', async () => {
+    const { installScheduleOnFirstStart } = await import('../../src/main/app/schedule-hook');
+    const dir = mkdtempSync(join(work, 'hook-'));
+    const exe = join(dir, 'certdesk');
+    const out = join(dir, 'args');
+    writeFileSync(exe, `#!/bin/sh\nprintf '%s\\n' "$@" > '${out}.tmp' && mv '${out}.tmp' '${out}'\n`, { mode: 0o755 });
+    const warnings: string[] = [];
+    installScheduleOnFirstStart(exe, (l) => warnings.push(l));
+    await expect.poll(() => existsSync(out)).toBe(true);
+    expect(readFileSync(out, 'utf8')).toBe('--headless\nschedule\ninstall\n--first-start\n');
+    installScheduleOnFirstStart(join(dir, 'missing'), (l) => warnings.push(l));
+    await expect.poll(() => warnings.length).toBe(1);
+    expect(warnings[0]).toContain('schedule install at first start');
+  });
 });

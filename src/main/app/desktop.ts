@@ -26,6 +26,7 @@ import { APP_SCHEME, createSenderCheck, denyAllPermissions } from './security';
 import { stringsFor } from './strings';
 import { createTray, type TrayHandle } from './tray';
 import { createMainWindow, focus } from './window';
+import { installScheduleOnFirstStart } from './schedule-hook';
 
 // From the app's root (the asar archive when packaged, the project in development), not
 // from this file: the bundler puts this module in a chunk folder.
@@ -215,5 +216,6 @@ export async function runDesktop(launch: { background: boolean; link: string | n
     warn: (message) => log.warn(message),
   });
   if (launch.link) launchLinks.receive(launch.link);
+  if (app.isPackaged) installScheduleOnFirstStart(process.execPath, (line) => log.warn(line));
   log.info(`certdesk: started (${background ? 'background' : 'window'}), policy ${ready?.policySource ?? '(core not ready)'}`);
 }

@@ -179,6 +179,12 @@ export async function loadPolicyOnly(policyFile?: string): Promise<LoadedPolicy>
   return loadPolicy(policyFile ? { file: policyFile } : {});
 }
 
+/** The data folder (journal, settings, the check's ledger) for this environment. */
+export async function dataDirOf(env: Record<string, string | undefined> = process.env): Promise<string> {
+  const { userDataDir } = await import('../config');
+  return env.CERTDESK_DATA_DIR ?? userDataDir();
+}
+
 /** `certdesk check` on an assembled core (src/main/core/renewal/check.ts). */
 export async function runScheduledCheck(core: ComposedCore, o: Pick<CheckDeps, 'takenReminders' | 'sleep' | 'busyWaitsMs' | 'now'>): Promise<CheckReport> {
   const { runCheck } = await import('../renewal');
