@@ -1,9 +1,14 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import { builtinDigests } from './src/main/core/config/builtin-integrity';
 
 export default defineConfig({
   main: {
+    // The SHA-256 of the bank's built-in policy and anchors (build/bank, packed beside the asar by
+    // extraResources), compiled into the main bundle inside the asar: the core refuses a built-in
+    // file that is not the one built (src/main/core/config/builtin-integrity.ts).
+    define: { __CERTDESK_BUILTIN_DIGESTS__: JSON.stringify(builtinDigests(resolve('build/bank'))) },
     build: {
       outDir: 'out/main',
       // Two entries: main (windows, dialogs, Chromium's net) and the core's own process

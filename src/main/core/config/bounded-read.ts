@@ -98,7 +98,7 @@ async function readCapped(path: string, cap: number, check?: OpenedCheck, flags 
 }
 
 /** The file's text (a leading BOM removed), or a BoundedReadError saying what is wrong with it. */
-export async function readTextBounded(path: string, opts: { maxBytes?: number; timeoutMs?: number; check?: OpenedCheck; flags?: number } = {}): Promise<string> {
+export async function readTextBounded(path: string, opts: { maxBytes?: number; timeoutMs?: number; check?: OpenedCheck; flags?: number; verify?: (bytes: Uint8Array) => void } = {}): Promise<string> {
   let timer: NodeJS.Timeout | undefined;
   let fail: (e: Error) => void = () => undefined;
   const timeout = new Promise<never>((_, reject) => (fail = reject));
@@ -120,6 +120,8 @@ export async function readTextBounded(path: string, opts: { maxBytes?: number; t
   } finally {
     clearTimeout(timer);
   }
+  // The bytes as read (builtin-integrity.ts hashes them): what is checked is what is parsed.
+  opts.verify?.(bytes);
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {

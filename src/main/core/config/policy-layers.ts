@@ -17,6 +17,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { CoreError } from '../errors';
 import { readAdminOnly } from './machine-trust';
 import { readTextBounded } from './bounded-read';
+import { builtinVerifier, packagedDigests } from './builtin-integrity';
 import { FIELDS, parsePolicy, policyPath, readPolicyDocument, type IgnoredField, type LoadedPolicy, type LoadPolicyOptions } from './policy';
 import { programDataDir, queryPolicyKey, REGISTRY_KEY, type RegistryKey } from './registry';
 
@@ -173,7 +174,10 @@ export async function loadLayeredPolicy(opts: LoadPolicyOptions): Promise<Loaded
     layers.push(layer);
     return layer;
   };
-  await tryFile('builtin', builtinFile);
+  // The built-in files are hashed as they are read and must be the ones the build packed (builtin-integrity.ts).
+  const digests = opts.builtinDigests !== undefined ? opts.builtinDigests : packagedDigests();
+  const resources = builtinFile ? dirname(builtinFile) : '';
+  await tryFile('builtin', builtinFile, digests ? (f) => readTextBounded(f, { verify: builtinVerifier(f, resources, digests) }) : undefined);
   const user = await tryFile('user', userFile);
   if (user) refuseUserSecurityFields(user, machineFile, platform);
   // The machine file, and below the anchor file it or the registry names: checked as they are read (machine-trust.ts).
@@ -194,8 +198,11 @@ export async function loadLayeredPolicy(opts: LoadPolicyOptions): Promise<Loaded
   const top = layers.find((l) => l.kind === 'registry') ?? layers.find((l) => l.kind === 'machine') ?? layers[layers.length - 1]!;
   const anchorBy = origin.trustAnchorFile;
   const anchorLayer = layers.find((l) => l.origin.trustAnchorFile === anchorBy && anchorBy !== undefined);
-  const readAnchor = (path: string) =>
-    anchorLayer?.kind === 'machine' || anchorLayer?.kind === 'registry' ? readAdminOnly(path, { anchor: path, by: anchorBy! }, trust) : readTextBounded(path);
+  const readAnchor = (path: string) => {
+    if (anchorLayer?.kind === 'machine' || anchorLayer?.kind === 'registry') return readAdminOnly(path, { anchor: path, by: anchorBy! }, trust);
+    if (anchorLayer?.kind === 'builtin' && digests) return readTextBounded(path, { verify: builtinVerifier(path, resources, digests, anchorBy) });
+    return readTextBounded(path);
+  };
   const loaded = await parsePolicy(doc, top.source, (field) => origin[field] ?? top.source, readAnchor);
   return { ...loaded, source: layers.map((l) => `${l.kind}: ${l.source}`).join(' < '), managed, origins: { ...origin }, ignored };
 }

@@ -291,6 +291,8 @@ export interface LoadPolicyOptions {
   resourcesPath?: string;
   /** Windows: the registry key's values (tests give their own). */
   readRegistry?: () => Promise<import('./registry').RegistryKey | null>;
+  /** The SHA-256 of the built-in files as the build packed them (tests; default: compiled into the packaged app, null elsewhere). */
+  builtinDigests?: Record<string, string> | null;
   /** The machine policy file instead of the OS's place (tests). */
   machineFile?: string;
   /** Windows: runs the machine file's permission check (tests give their own). */
