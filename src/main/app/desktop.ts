@@ -13,6 +13,7 @@ import { createChromiumTransport } from '../net/chromium-transport';
 import { createProxyAuthBroker, type ProxyAuthPrompt } from '../net/proxy-auth';
 import { proxyAuthWindow, type ProxyAuthWindow } from '../net/proxy-auth-window';
 import { startCoreClient } from './core-client';
+import { createWindowRecord } from './window-record';
 import { spawnCoreProcess } from './core-spawn';
 import { createDesktopApi } from './desktop-api';
 import { emit, registerApi, registerPinAnswer, registerProxyAuthAnswer } from './ipc';
@@ -142,8 +143,10 @@ export async function runDesktop(launch: { background: boolean; link: string | n
   }
 
   let settingsHook: (view: SettingsView) => void = () => undefined;
+  // The status file and the OS log entry after each renewal, 取得 and daily check, as the CLI leaves them.
+  const record = createWindowRecord({ version: app.getVersion(), env: process.env, warn: (line) => log.warn(line) });
   const api = createDesktopApi({
-    core: core.service,
+    core: record.wrap(core.service),
     bankSiteUrl: ready?.bankSiteUrl,
     bankLoginUrl: ready?.bankLoginUrl,
     newPcGuideUrl: ready?.newPcGuideUrl,
@@ -199,6 +202,7 @@ export async function runDesktop(launch: { background: boolean; link: string | n
   // Each listing takes the reminders due (the core's ledger) and updates the tray.
   startReminderClock(async () => {
     const overview = await core.service.getOverview();
+    await record.check(overview);
     if (!overview.ok) return;
     const days = overview.value.certificates.map((c) => c.daysLeft);
     tray?.update(days.length ? Math.min(...days) : null);

@@ -26,6 +26,7 @@ export const app = Object.assign(new EventEmitter(), {
   whenReady: () => (out({ e: 'whenReady' }), Promise.resolve()),
   getPath: (name) => `${process.env.STUB_DIR}/${name}`,
   getAppPath: () => process.cwd(),
+  getVersion: () => '0.0.0-stub',
   quit: () => (out({ e: 'quit' }), process.exit(0)),
   exit: (code) => (out({ e: 'exit', code }), process.exit(code)),
   setLoginItemSettings: (s) => out({ e: 'loginItem', s }),
