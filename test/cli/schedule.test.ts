@@ -176,7 +176,6 @@ describe('systemd user units and XDG autostart', () => {
     const service = serviceUnit(linuxSpec());
     expect(service).toBe(`[Unit]
 Description=CertDesk: check the bank certificate (reminders, automatic renewal)
-Documentation=https://github.com/certdesk/certdesk/blob/main/docs/it-guide.md
 
 [Service]
 Type=oneshot
@@ -341,7 +340,7 @@ describe('certdesk schedule through the command line', () => {
     calls.length = 0;
     mkdirSync(join(root, 'etc'), { recursive: true });
     expect((await cli(['schedule', 'install', '--all-users'], 'linux', env, calls, { root, program, systemd: true })).code).toBe(0);
-    expect(calls.map((c) => c.args)).toEqual([['--global', 'enable', 'certdesk-check.timer', 'certdesk-check.service']]);
+    expect(calls.map((c) => c.args)).toEqual([['--global', 'enable', 'certdesk-check.timer'], ['--global', 'enable', 'certdesk-check.service']]);
     expect(existsSync(join(root, 'etc/systemd/user/certdesk-check.timer'))).toBe(true);
   });
 
@@ -366,7 +365,7 @@ describe('certdesk schedule through the command line', () => {
     const env = { HOME: '/home/yamada', CERTDESK_DATA_DIR: join(root, 'data') };
     const calls: Call[] = [];
     expect((await cli(['schedule', 'install', '--first-start'], 'linux', env, calls, { root, program, systemd: true })).code).toBe(0);
-    expect(calls.map((c) => c.args)).toEqual([['--user', 'daemon-reload'], ['--user', 'enable', '--now', 'certdesk-check.timer', 'certdesk-check.service']]);
+    expect(calls.map((c) => c.args)).toEqual([['--user', 'daemon-reload'], ['--user', 'enable', '--now', 'certdesk-check.timer'], ['--user', 'enable', 'certdesk-check.service']]);
     expect(existsSync(join(root, 'data', 'schedule-installed'))).toBe(true);
     calls.length = 0;
     const again = await cli(['schedule', 'install', '--first-start'], 'linux', env, calls, { root, program, systemd: true });

@@ -143,8 +143,10 @@ async function linux(action: 'install' | 'remove' | 'status', spec: ScheduleSpec
       await rm(desktop, { force: true });
       if (!spec.allUsers) await must(o, 'systemctl', ['--user', 'daemon-reload']);
       // --global only links the units for every user's manager; the user's own starts the timer now.
-      await must(o, 'systemctl', [...scope, 'enable', ...(spec.allUsers ? [] : ['--now']), `${UNIT}.timer`, ...(spec.atLogin ? [`${UNIT}.service`] : [])]);
-      if (!spec.atLogin) await o.run('systemctl', [...scope, 'disable', `${UNIT}.service`]);
+      // The service is only enabled (wanted at login), never started here: a oneshot start would
+      // wait for a whole check.
+      await must(o, 'systemctl', [...scope, 'enable', ...(spec.allUsers ? [] : ['--now']), `${UNIT}.timer`]);
+      await must(o, 'systemctl', [...scope, spec.atLogin ? 'enable' : 'disable', `${UNIT}.service`]);
       return { kind: 'systemd', allUsers: spec.allUsers, installed: true, where: [service, timer] };
     }
     await writeScheduleFile(desktop, autostartEntry(spec));

@@ -19,7 +19,6 @@ export function serviceUnit(spec: ScheduleSpec): string {
   const exec = [spec.program, ...spec.args].map(systemdWord).join(' ');
   return `[Unit]
 Description=CertDesk: check the bank certificate (reminders, automatic renewal)
-Documentation=https://github.com/certdesk/certdesk/blob/main/docs/it-guide.md
 
 [Service]
 Type=oneshot
