@@ -7,7 +7,7 @@
 // with ; % & ? reaches the engine whole (percent-encoded in the URI); an engine failure names
 // no PIN in the error; a PIN longer than libp11 takes is refused before the engine.
 // The kills while the engine logs in are the kill harness's (test/kill/token-kill.test.ts).
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeTransport } from '../../src/main/core/est';
@@ -17,7 +17,7 @@ import { BankServer } from '../bank/server';
 import { buildCliBundle, rm, run, tempDir } from '../cli/helpers';
 import { engineEpisode, PROBE_PIN, tokenContents, watchedRun, type EngineEpisode, type WatchedRun } from './engine-episode';
 import { filesHolding } from './pin-watch';
-import { missing } from './tokens';
+import { missing, startSofthsm } from './tokens';
 
 const why = missing('softhsm2');
 (why ? describe.skip : describe)('the PIN given to OpenSSL pkcs11 engine', { timeout: 240_000 }, () => {
@@ -105,5 +105,19 @@ const why = missing('softhsm2');
     }
     expect(caught).toMatchObject({ code: 'STORE_UNAVAILABLE', detail: { reason: 'PIN_TOO_LONG' } });
     expect((caught as Error).message).not.toContain(long);
+  });
+
+  it('two tokens with the label the policy names: refused before the engine (which would print its key URI, PIN and all, on stderr), nothing changed', async () => {
+    const twin = await engineEpisode({ cli, bank, work, name: 'twin-label' });
+    await startSofthsm(join(twin.dir, 'token'), twin.token.label, twin.pin);
+    // Objects are files in softhsm2's store: the same names after, none made, none removed.
+    const objects = () => readdirSync(join(twin.dir, 'token', 'tokens'), { recursive: true }).map(String).filter((f) => f.endsWith('.object')).sort();
+    const before = objects();
+    const r = await watchedRun(twin, ['renew', '--yes', '--json', '--pin-env', 'TOKEN_PIN']);
+    expect(r.code, r.stdout + r.stderr).not.toBe(0);
+    expect(r.stdout + r.stderr).not.toContain(twin.pin);
+    expect(JSON.parse(r.stdout).error).toMatchObject({ code: 'STORE_UNAVAILABLE', detail: { reason: 'TOKEN_AMBIGUOUS' } });
+    expect(objects()).toEqual(before);
+    expect(bank.account(twin.accountId)!.issued).toHaveLength(1);
   });
 });

@@ -74,7 +74,7 @@ function onToken<T>(p11: Pkcs11, t: ModuleTarget, access: 'read' | 'write', fn: 
     owner = false;
   }
   try {
-    const slot = findSlot(p11, t.tokenLabel);
+    const slot = findSlot(p11, t);
     if (!slot) {
       throw new CoreError('STORE_UNAVAILABLE', `There is no token labelled "${t.tokenLabel}" in ${t.module}. Insert the card or check the token's label (pkcs11.tokenLabel in policy; p11tool --list-tokens shows them).`, { reason: 'TOKEN_MISSING' });
     }
@@ -98,8 +98,17 @@ function onToken<T>(p11: Pkcs11, t: ModuleTarget, access: 'read' | 'write', fn: 
   }
 }
 
-function findSlot(p11: Pkcs11, label: string): Handle | undefined {
-  return p11.C_GetSlotList(true).find((s) => p11.C_GetTokenInfo(s).label.replace(/[\s\0]+$/, '') === label);
+/**
+ * The one token with this label. Two (two cards of one kind, a copied softhsm2 token) are
+ * refused: which of them holds the key is not CertDesk's guess, and OpenSSL's pkcs11 engine
+ * refuses them too after printing its key URI, the PIN in it, on stderr.
+ */
+function findSlot(p11: Pkcs11, t: ModuleTarget): Handle | undefined {
+  const found = p11.C_GetSlotList(true).filter((s) => p11.C_GetTokenInfo(s).label.replace(/[\s\0]+$/, '') === t.tokenLabel);
+  if (found.length > 1) {
+    throw new CoreError('STORE_UNAVAILABLE', `${found.length} tokens are labelled "${t.tokenLabel}" in ${t.module}, so CertDesk cannot tell which one holds the key. Remove the other card (or relabel the other token), then try again.`, { reason: 'TOKEN_AMBIGUOUS' });
+  }
+  return found[0];
 }
 
 function login(p11: Pkcs11, session: Handle, t: ModuleTarget, flags: number, where: string): void {
