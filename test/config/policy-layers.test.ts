@@ -232,6 +232,7 @@ describe('reg query', () => {
     // The script: the key is a constant, only cmdlets and core types (Constrained Language Mode), output escaped to ASCII.
     expect(REG_SCRIPT).toContain("$p = 'HKLM:\\Software\\Policies\\CertDesk'");
     expect(REG_SCRIPT).not.toMatch(/\$env:|\[Microsoft\.Win32|\[System\.|\[Console\]|::/);
+    expect(REG_SCRIPT).not.toContain('"');
     expect(REG_SCRIPT).toContain("'\\u{0:x4}' -f [int]$_");
     expect(await queryPolicyKey(async () => ({ code: 0, stdout: '{"Exists":false}\r\n' }))).toBeNull();
     const sub = await queryPolicyKey(async () => ({ code: 0, stdout: psJson([], ['support']) }));

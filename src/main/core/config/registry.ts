@@ -22,7 +22,8 @@ export const REGISTRY_KEY = 'HKLM\\Software\\Policies\\CertDesk';
 export const REG_SCRIPT = [
   "$ErrorActionPreference = 'Stop'",
   "$p = 'HKLM:\\Software\\Policies\\CertDesk'",
-  "if (-not (Test-Path -LiteralPath $p)) { '{\"Exists\":false}'; exit 0 }",
+  // No double quote anywhere in the script: it passes through Windows' command-line quoting unchanged.
+  'if (-not (Test-Path -LiteralPath $p)) { ConvertTo-Json -InputObject ([pscustomobject]@{ Exists = $false }) -Compress; exit 0 }',
   '$k = Get-Item -LiteralPath $p',
   '$v = Get-ItemProperty -LiteralPath $p',
   "$rows = @(foreach ($n in $k.Property) { $x = $v.$n; $t = if ($x -is [string]) { 'String' } elseif ($x -is [int]) { 'DWord' } elseif ($x -is [long]) { 'QWord' } elseif ($x -is [string[]]) { 'MultiString' } elseif ($x -is [byte[]]) { 'Binary' } else { 'Other' }; [pscustomobject]@{ Name = [string]$n; Kind = $t; Value = $(if ($t -eq 'Binary' -or $t -eq 'Other') { $null } else { $x }) } })",
