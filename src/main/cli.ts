@@ -190,6 +190,7 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
     out(c.done);
     printDetails(o.certificate);
     if (o.replaced) out(c.replaced(o.removedOld));
+    for (const w of o.othersChanged ?? []) err(c.othersChanged(safe(w)));
     out(c.closeBrowser);
   };
   /** The certificate's facts as the window's details screen shows them (src/shared/cert-facts.ts). */
@@ -214,6 +215,7 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
     out(`${safe(ov.bankName)}（${c.today}: ${formatDay(safe(ov.today), lang)}）`);
     if (ov.recovered) out(c.recovered(ov.recovered.outcome));
     if (ov.unfinished) out(unfinishedNotice(ov.unfinished));
+    for (const where of new Set((ov.keysToRemove ?? []).map((k) => k.where))) out(c.keysToRemove(ov.keysToRemove!.filter((k) => k.where === where).length, safe(where)));
     if (ov.certificates.length === 0) out(c.none);
     for (const s of ov.certificates) {
       out('');
@@ -359,6 +361,7 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
           if (severalStores) out(t().keyStorageSoftware(stores.length));
           else if (macSoftware) out(t().keyStorageSoftwareMac);
           if (r.request) printRequest(r.request);
+          for (const k of r.keysWithoutCertificate ?? []) out(t().keyWithoutCertificate(safe(k.label), safe(k.keyId), k.ours));
           out(r.passed ? t().passed : v.state === 'broken' ? t().failed : t().passed);
         });
       }),

@@ -93,6 +93,12 @@ export interface Overview {
   unfinished?: { operation: 'renew' | 'acquire'; step: StepId; startedAt: string };
   /** The scheduled check (`certdesk check`, policy autoRenew) renewed this certificate by itself in the last 14 days. */
   autoRenewed?: { at: string; fingerprint: string; expiryDate: string };
+  /**
+   * Keys an interrupted or failed renewal left in a token that CertDesk could not remove yet
+   * (no PIN at that run, a full disk): each with where it is. The next renewal (or start with
+   * the PIN) removes them.
+   */
+  keysToRemove?: Array<{ label: string; where: string; since: string }>;
 }
 
 export type CheckId =
@@ -136,6 +142,13 @@ export interface PreflightReport {
    * was not reached.
    */
   request?: PreflightRequest;
+  /**
+   * Private keys in the store that no certificate carries (the identity check's finding; it
+   * does not fail the check, so the renewal that removes CertDesk's own is never blocked).
+   * `ours`: left by CertDesk (its working label, or recorded to be removed): the next renewal
+   * removes it. Others are the helpdesk's to judge (certutil -F -k <keyId>).
+   */
+  keysWithoutCertificate?: Array<{ keyId: string; label: string; ours: boolean }>;
 }
 
 export interface PreflightRequest {
@@ -165,6 +178,11 @@ export interface RenewalOutcome {
   replaced?: string;
   /** Whether the replaced certificate was removed from the store. */
   removedOld: boolean;
+  /**
+   * A warning, not a failure: certificates another program (a browser, certutil) removed or
+   * changed in the store while CertDesk removed the replaced one, each as "<store>: <what>".
+   */
+  othersChanged?: string[];
 }
 
 export type ProgressEvent =

@@ -49,6 +49,12 @@ interface Catalog {
   passed: string;
   failed: string;
   recovered: (outcome: string) => string;
+  /** Keys an interrupted renewal left in a token, still to be removed (no PIN at that run, a full disk). */
+  keysToRemove: (count: number, where: string) => string;
+  /** A warning after a renewal: another program changed the store meanwhile (not CertDesk). */
+  othersChanged: (what: string) => string;
+  /** doctor: a private key no certificate carries; `ours`: CertDesk left it and the next renewal removes it. */
+  keyWithoutCertificate: (label: string, keyId: string, ours: boolean) => string;
   /** An interrupted renewal waits: which, where it stopped, since when; `tried`: --recover ran and could not finish it. */
   unfinished: (operation: 'renew' | 'acquire', step: string, startedAt: string, tried: boolean) => string;
   detail: string;
@@ -146,6 +152,9 @@ const ja: Catalog = {
   replaced: (r) => (r ? '古い証明書は削除しました。' : '古い証明書は残しています。'),
   passed: 'OK',
   failed: '失敗',
+  othersChanged: (what) => `注意: 古い証明書を削除している間に、別のプログラムが証明書ストアを変更しました（CertDesk の操作ではありません）: ${what}`,
+  keyWithoutCertificate: (label, id, ours) => `証明書のない秘密鍵: 「${label}」（ID ${id}）${ours ? ' — CertDesk が残したものです。次の更新で削除されます。' : ' — 不要なら certutil -F -k でヘルプデスクが削除できます。'}`,
+  keysToRemove: (n, where) => `中断した更新の鍵が ${n} 個、${where} に残っています。PIN を入力して次に更新（または certdesk status --recover --pin-env）を実行すると削除されます。`,
   recovered: (o) => (o === 'resumed' ? '中断していた更新を完了しました。' : o === 'rolledBack' ? '中断していた更新を取り消しました（元の証明書のままです）。' : '中断していた更新は未完了です。'),
   unfinished: (op, step, at, tried) =>
     tried
@@ -255,6 +264,9 @@ const en: Catalog = {
   replaced: (r) => (r ? 'The old certificate was removed.' : 'The old certificate was kept.'),
   passed: 'OK',
   failed: 'FAILED',
+  othersChanged: (what) => `Note: while the old certificate was being removed, another program changed the certificate store (not CertDesk): ${what}`,
+  keyWithoutCertificate: (label, id, ours) => `Private key without a certificate: "${label}" (ID ${id})${ours ? ' — left by CertDesk; the next renewal removes it.' : ' — if it is not needed, the helpdesk can remove it with certutil -F -k.'}`,
+  keysToRemove: (n, where) => `${n} key${n === 1 ? '' : 's'} of an interrupted renewal ${n === 1 ? 'is' : 'are'} still in ${where}. The next renewal with the token's PIN (or certdesk status --recover with the PIN) removes ${n === 1 ? 'it' : 'them'}.`,
   recovered: (o) => (o === 'resumed' ? 'An interrupted renewal was finished.' : o === 'rolledBack' ? 'An interrupted renewal was rolled back (the previous certificate stays).' : 'An interrupted renewal is still unfinished.'),
   unfinished: (op, step, at, tried) =>
     tried

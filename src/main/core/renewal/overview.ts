@@ -8,6 +8,7 @@ import { CoreError } from '../errors';
 import { detailsOf } from './details';
 import { inspectCertificate } from '../pki';
 import type { StoredIdentity } from '../store';
+import { OrphanLedger } from './orphan-keys';
 import type { Recovery } from './recovery';
 import type { ReminderLedger } from './reminders';
 import type { Session } from './session';
@@ -59,6 +60,9 @@ export async function readOverview(session: Session, recovery: Recovery, reminde
   if (auto && certificates.some((c) => c.fingerprint === auto.fingerprint) && t.getTime() - Date.parse(auto.at) < AUTO_RENEWED_SHOWN_MS) {
     overview.autoRenewed = { at: auto.at, fingerprint: auto.fingerprint, expiryDate: auto.expiryDate };
   }
+  // Keys still to remove (the ledger beside the journal): said, never forgotten.
+  const left = await new OrphanLedger(journal.dir).read().catch(() => []);
+  if (left.length > 0) overview.keysToRemove = left.map((k) => ({ label: k.label ?? `ID ${k.keyId}`, where: k.where, since: k.since }));
   reminders.take(certificates, t);
   return overview;
 }

@@ -6,6 +6,7 @@ import { computePhase } from '../../../shared/phase';
 import { CoreError, toApiError } from '../errors';
 import { inspectCertificate } from '../pki';
 import type { StoredIdentity } from '../store';
+import { OrphanLedger, WORKING_LABEL } from './orphan-keys';
 import { readRequestShape } from './request-shape';
 import { checkClock, newClient, type Engine } from './steps';
 
@@ -74,7 +75,9 @@ export async function preflight(e: Engine, fingerprint: string, now: Date): Prom
     listed = primary;
     await e.deps.readyToWrite?.();
   });
+  let keysWithoutCertificate: PreflightReport['keysWithoutCertificate'];
   if (storeOk) {
+    keysWithoutCertificate = await strayKeys(e);
     await run('identity', async () => {
       const s = listed.find((x) => x.fingerprint === fingerprint);
       if (!s) throw new CoreError('NO_CERTIFICATE', `No certificate of the bank with fingerprint ${fingerprint} is in ${e.deps.store.describe()}.`);
@@ -130,5 +133,19 @@ export async function preflight(e: Engine, fingerprint: string, now: Date): Prom
   } finally {
     transport.close();
   }
-  return { passed: checks.every((c) => c.state === 'passed'), checks, ...(request ? { request } : {}) };
+  return { passed: checks.every((c) => c.state === 'passed'), checks, ...(request ? { request } : {}), ...(keysWithoutCertificate?.length ? { keysWithoutCertificate } : {}) };
+}
+
+/**
+ * Private keys of the primary store without a certificate, and those the ledger still names
+ * (a token's, which a store listing without the PIN cannot see): a full disk or a kill left
+ * them. Read only; undefined where the store cannot tell.
+ */
+async function strayKeys(e: Engine): Promise<PreflightReport['keysWithoutCertificate']> {
+  const ledger = await new OrphanLedger(e.journal.dir).read().catch(() => []);
+  const listed = (await e.deps.store.keysWithoutCertificate?.().catch(() => undefined)) ?? [];
+  const out = listed.map((k) => ({ keyId: k.keyId, label: k.label, ours: WORKING_LABEL.test(k.label) || ledger.some((l) => l.keyId === k.keyId || (l.label !== undefined && l.label === k.label)) }));
+  for (const l of ledger) if (!out.some((k) => (l.keyId && k.keyId === l.keyId) || (l.label && k.label === l.label))) out.push({ keyId: l.keyId ?? '', label: l.label ?? '', ours: true });
+  if (out.length > 0) e.deps.log?.(`${e.deps.store.describe()}: ${out.length} private key(s) without a certificate: ${out.map((k) => `"${k.label}" (ID ${k.keyId.slice(0, 16) || '?'}…)${k.ours ? ', left by CertDesk: the next renewal removes it' : ''}`).join('; ')}.`);
+  return out;
 }

@@ -1,7 +1,8 @@
 // Recovery of an interrupted renewal: finishes or rolls back what the journal holds, before
 // any other method runs. Cheap when there is nothing to do: no lock, no store, no network.
 import type { Session } from './session';
-import { advance, newClient, onFailure, removeOrphanKey, type Credentials } from './steps';
+import { OrphanLedger } from './orphan-keys';
+import { advance, newClient, onFailure, removeOrphanKey, sweepOrphanKeys, type Credentials } from './steps';
 import type { RecoveryOutcome, RenewalDeps } from './types';
 
 export interface Recovery {
@@ -20,8 +21,11 @@ export function createRecovery(session: Session): Recovery {
     const e = session.engine(signal);
     const op = rec.operation;
     if (rec.step === 'generateKey' || rec.step === 'buildRequest' || rec.step === 'done') {
-      // Killed before the request went out: its key (if the token made it) is no one's.
-      if (rec.step !== 'done') await removeOrphanKey(e, rec);
+      // Killed before the request went out: its key (if the token made it) is no one's. The
+      // journal goes only once that key is gone or in the ledger of keys to remove.
+      if (rec.step !== 'done' && !(await removeOrphanKey(e, rec))) {
+        return { outcome: 'pending', operation: op, error: { code: 'JOURNAL_WRITE_FAILED', message: 'The interrupted renewal was not rolled back yet: its key could not be removed from the token nor recorded for later. Free some disk space, then run CertDesk again.' } };
+      }
       await journal.clear();
       return { outcome: 'rolledBack', operation: op };
     }
@@ -44,8 +48,7 @@ export function createRecovery(session: Session): Recovery {
           const listed = await deps.store.list(session.anchorsDer);
           if (!listed.some((s) => s.fingerprint === old && s.hasPrivateKey)) {
             // The authenticating certificate is gone: the request cannot be resent, and nothing was installed.
-            await removeOrphanKey(e, rec);
-            await journal.clear();
+            if (await removeOrphanKey(e, rec)) await journal.clear();
             return {
               outcome: 'rolledBack',
               operation: op,
@@ -73,8 +76,15 @@ export function createRecovery(session: Session): Recovery {
   return {
     async recover(opts = {}) {
       if (session.busy()) return null;
-      if (!(await journal.read())) return null;
-      const r = await session.exclusive((signal) => recoverLocked(signal, opts.credentials));
+      const ledger = new OrphanLedger(journal.dir);
+      const waiting = (await ledger.read().catch(() => [])).length > 0;
+      if (!(await journal.read()) && !waiting) return null;
+      const r = await session.exclusive(async (signal) => {
+        const out = await recoverLocked(signal, opts.credentials);
+        // Keys earlier runs could not remove: removed where this run can (it has the PIN), else kept in the ledger.
+        await sweepOrphanKeys(session.engine(signal));
+        return out;
+      });
       if (r) lastRecovery = r;
       return r;
     },

@@ -20,6 +20,7 @@ import { inspectCertificate, screenCaCertificates, sha256Hex, verifyIssued } fro
 import { createSoftwareCustodian, keyCustodianFor, type CertificateStore, type KeyCustodian, type KeyRequest, type StoredIdentity } from '../store';
 import { detailsOf } from './details';
 import { Journal, killPoint, openSealedKey, sealKey, type JournalRecord, type StoreProgress } from './journal';
+import { OrphanLedger, sameKey, WORKING_LABEL, type OrphanKey } from './orphan-keys';
 import type { RenewalDeps } from './types';
 
 export interface Engine {
@@ -108,6 +109,8 @@ export async function start(e: Engine, o: StartOptions): Promise<RenewalOutcome>
   const software = custodian.storage === 'software';
   rec.keyStorage = custodian.storage;
   let request: Promise<KeyRequest> | undefined;
+  // Keys earlier runs could not remove (no PIN then, a full disk) go first: this run can log in.
+  await sweepOrphanKeys(e, { scan: true });
   try {
     await record(e, rec, 'generateKey');
     emitStep(e, o.operation, 'generateKey', 'running');
@@ -186,18 +189,84 @@ function keyLabel(rec: JournalRecord): string {
 /**
  * A rolled-back request's key, where it lives in a token: nothing will ever use it. By its
  * ID when the journal has it, else by the working label (killed between the key's making
- * and the journal's next write).
+ * and the journal's next write). The removal is read back; a key still there (no PIN at
+ * this run, a full disk) is recorded in the ledger of keys to remove (orphan-keys.ts) before
+ * the caller clears the journal, and the next run that can log in removes it.
+ * Resolves true when the journal may go (the key is gone or recorded), false when it must stay.
  */
-export async function removeOrphanKey(e: Engine, rec: JournalRecord): Promise<void> {
-  if (softwareKey(rec)) return;
+export async function removeOrphanKey(e: Engine, rec: JournalRecord): Promise<boolean> {
+  if (softwareKey(rec)) return true;
+  const entry: OrphanKey = { keyStorage: rec.keyStorage!, ...(rec.keyId ? { keyId: rec.keyId } : {}), label: keyLabel(rec), where: '', since: new Date().toISOString(), reason: '' };
   try {
-    const custodian = custodianOf(e, rec);
-    if (rec.keyId) await custodian.removeKey(rec.keyId);
-    await custodian.removeKeysLabelled?.(keyLabel(rec));
+    await removeRecorded(e, entry);
     killPoint('orphanKeyRemoved');
-  } catch {
-    // Best effort: an orphan key costs only room in the token; the rollback itself must not fail.
+    return true;
+  } catch (err) {
+    try {
+      await new OrphanLedger(e.journal.dir).add({ ...entry, where: whereOf(e, entry), reason: toApiError(err).message });
+      e.deps.log?.(`The key of the interrupted renewal ("${entry.label}") is still in ${whereOf(e, entry)} (${toApiError(err).message}); CertDesk removes it at the next renewal.`);
+      return true;
+    } catch {
+      return false;
+    }
   }
+}
+
+/** Removes one recorded key by its ID and working label, read back; throws while it is still there. */
+async function removeRecorded(e: Engine, k: Pick<OrphanKey, 'keyStorage' | 'keyId' | 'label'>): Promise<void> {
+  const custodian = custodianOf(e, { keyStorage: k.keyStorage } as JournalRecord);
+  if (custodian.storage !== k.keyStorage || (k.label && !k.keyId && !custodian.removeKeysLabelled)) {
+    throw new CoreError('STORE_UNAVAILABLE', `No way to reach the ${k.keyStorage} key store from this run.`, { reason: 'CUSTODIAN_UNAVAILABLE' });
+  }
+  if (k.keyId) await custodian.removeKey(k.keyId);
+  if (k.label) await custodian.removeKeysLabelled?.(k.label);
+}
+
+function whereOf(e: Engine, k: Pick<OrphanKey, 'keyStorage'>): string {
+  try {
+    return custodianOf(e, { keyStorage: k.keyStorage } as JournalRecord).describe();
+  } catch {
+    return e.stores[0]!.describe();
+  }
+}
+
+/**
+ * The keys CertDesk still has to remove, removed where this run can (it has the PIN, the disk
+ * has room): the ledger's, and with `scan` any key of the primary NSS db under a working label
+ * ("CertDesk <uuid>", which only a request's key has before its certificate is attached) that
+ * no certificate carries and no pending journal names. Resolves the ones still left (kept in
+ * the ledger). Never throws: what cannot be removed now waits for the next run.
+ */
+export async function sweepOrphanKeys(e: Engine, o: { scan?: boolean } = {}): Promise<OrphanKey[]> {
+  const ledger = new OrphanLedger(e.journal.dir);
+  const listed = await ledger.read().catch(() => [] as OrphanKey[]);
+  const pending = await e.journal.read().catch(() => null);
+  const mine = (k: Pick<OrphanKey, 'keyId' | 'label'>) => pending !== null && ((k.keyId !== undefined && k.keyId === pending.keyId) || k.label === keyLabel(pending));
+  const found = [...listed];
+  if (o.scan) {
+    const strays = (await e.deps.store.keysWithoutCertificate?.().catch(() => undefined)) ?? [];
+    for (const k of strays) {
+      const entry: OrphanKey = { keyStorage: 'store', keyId: k.keyId, label: k.label, where: e.deps.store.describe(), since: new Date().toISOString(), reason: 'a key under a working label without a certificate' };
+      if (WORKING_LABEL.test(k.label) && !mine(k) && !found.some((f) => sameKey(f, entry))) found.push(entry);
+    }
+  }
+  if (found.length === 0) return [];
+  const left: OrphanKey[] = [];
+  for (const k of found) {
+    if (mine(k)) {
+      left.push(k);
+      continue;
+    }
+    try {
+      await removeRecorded(e, k);
+      e.deps.log?.(`Removed a key an interrupted renewal left (${k.label ?? k.keyId}) from ${k.where}.`);
+    } catch (err) {
+      left.push({ ...k, reason: toApiError(err).message });
+    }
+  }
+  // Written only when something changed: a run without the PIN finds the same keys each time.
+  if (JSON.stringify(left) !== JSON.stringify(listed)) await ledger.write(left).catch(() => undefined);
+  return left;
 }
 
 function cancelled(): CoreError {
@@ -221,10 +290,8 @@ export async function onFailure(e: Engine, rec: JournalRecord, err: unknown, fal
     (error.code === 'KEY_MISSING' && error.detail?.reason === 'ISSUED_LOST');
   const told = !rollBack && (await resumesAtStart(e, rec, step, error)) ? keptForNextStart(error) : error;
   if (told.code !== 'JOURNAL_WRITE_FAILED') emitStep(e, rec.operation, step, 'failed', told.toApiError());
-  if (rollBack) {
-    await removeOrphanKey(e, rec);
-    await e.journal.clear().catch(() => undefined);
-  }
+  // The journal goes only once the request's key is gone or recorded in the ledger: it may be the key's only record.
+  if (rollBack && (await removeOrphanKey(e, rec))) await e.journal.clear().catch(() => undefined);
   return told;
 }
 
@@ -283,6 +350,8 @@ export async function advance(e: Engine, rec: JournalRecord, live: Live): Promis
   }
   let installed: StoredIdentity | undefined;
   let removedOld = false;
+  /** Another writer's changes seen while the old certificate was removed: a warning in the outcome. */
+  const othersChanged: string[] = [];
   for (;;) {
     switch (rec.step) {
       case 'generateKey':
@@ -362,7 +431,7 @@ export async function advance(e: Engine, rec: JournalRecord, live: Live): Promis
           for (const [i, store] of stores.entries()) {
             await inStore(e, store, async () => {
               const still = live.resuming ? (await store.list(e.anchorsDer)).some((s) => s.fingerprint === old) : true;
-              if (still) await store.remove(old);
+              if (still) othersChanged.push(...(await removeSuperseded(e, store, old)));
             });
             await progress(e, rec, store, i, 'removedOld');
           }
@@ -378,9 +447,30 @@ export async function advance(e: Engine, rec: JournalRecord, live: Live): Promis
       }
       case 'done': {
         const der = installed?.certificateDer ?? unb64(rec.issuedDer!);
-        return { certificate: detailsOf({ certificateDer: der, hasPrivateKey: true }), ...(rec.oldFingerprint ? { replaced: rec.oldFingerprint } : {}), removedOld };
+        return { certificate: detailsOf({ certificateDer: der, hasPrivateKey: true }), ...(rec.oldFingerprint ? { replaced: rec.oldFingerprint } : {}), removedOld, ...(othersChanged.length > 0 ? { othersChanged } : {}) };
       }
     }
+  }
+}
+
+/**
+ * The superseded certificate's removal. Another writer's changes to the store meanwhile (a
+ * browser, a certutil loop) are a warning in the log, not this renewal's failure. A key the
+ * store kept after its certificate went (a full disk) is recorded in the ledger for the next
+ * run before the error goes up; the journal, kept at removeOld, redoes the rest.
+ */
+async function removeSuperseded(e: Engine, store: CertificateStore, old: string): Promise<string[]> {
+  try {
+    const report = await store.remove(old);
+    const lines = (report?.changedByOthers ?? []).map((line) => `${store.describe()}: ${line}`);
+    for (const line of lines) e.deps.log?.(`While CertDesk removed the superseded certificate, another program changed the store: ${line}. CertDesk did not do that.`);
+    return lines;
+  } catch (err) {
+    const keyId = err instanceof CoreError && err.detail?.reason === 'KEY_NOT_REMOVED' && err.detail.certificateGone === true ? err.detail.keyId : undefined;
+    if (typeof keyId === 'string') {
+      await new OrphanLedger(e.journal.dir).add({ keyStorage: 'store', keyId, where: store.describe(), since: new Date().toISOString(), reason: (err as CoreError).message }).catch(() => undefined);
+    }
+    throw err;
   }
 }
 

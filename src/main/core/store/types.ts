@@ -17,6 +17,12 @@ export interface InstallOptions {
   friendlyName: string;
 }
 
+/** What a removal saw besides its own work. */
+export interface RemoveReport {
+  /** Certificates another writer removed or changed while this removal ran (a warning, not a failure). */
+  changedByOthers?: string[];
+}
+
 export interface CertificateStore {
   readonly kind: 'nss' | 'windows' | 'macos';
   /** For diagnostics, e.g. "NSS db /home/u/.pki/nssdb". */
@@ -32,8 +38,13 @@ export interface CertificateStore {
   /** Installs and reads back: resolves only once the store lists it with its key. */
   install(opts: InstallOptions): Promise<StoredIdentity>;
   verifyInstalled(fingerprint: string, anchorsDer: Uint8Array[]): Promise<StoredIdentity>;
-  /** Removes the certificate and its private key. Removing what is not there is not an error. */
-  remove(fingerprint: string): Promise<void>;
+  /**
+   * Removes the certificate and its private key, each read back. Removing what is not there
+   * is not an error. Stores that can tell report what another writer changed meanwhile.
+   */
+  remove(fingerprint: string): Promise<RemoveReport | void>;
+  /** Private keys no certificate of the store carries (NSS: by CKA_ID), for doctor and the orphan sweep. */
+  keysWithoutCertificate?(): Promise<Array<{ keyId: string; label: string }>>;
   /**
    * The bank's CA certificates, as chain material only: never a trust anchor, never trusted
    * for a server. A self-signed root is not stored (the pinned anchor lives in policy).

@@ -7,6 +7,7 @@ import { CoreError } from '../../errors';
 import { certFacts, chainChecker, normHex, tryCertFacts, verifyTrusted } from '../certs';
 import { certificates, keyObjects, type TokenCertificate } from '../pkcs11/objects';
 import { describeTarget, withModuleToken, type ModuleTarget } from '../pkcs11/module';
+import type { HasKeyCustodian } from '../custody';
 import type { CertificateStore, StoredIdentity } from '../types';
 import { isModuleRegistered } from './module-registration';
 
@@ -103,8 +104,9 @@ export function withModuleView(base: CertificateStore, o: ModuleViewOptions): Mo
           s.p11.C_DestroyObject(s.session, c.handle);
         }
       });
-      await base.remove(fingerprint);
+      const report = await base.remove(fingerprint);
       if ((await find(fp)).e) throw new CoreError('STORE_WRITE_FAILED', `The certificate could not be removed from the ${where}. Check the token and try again.`, { reason: 'STILL_LISTED' });
+      return report;
     },
     async tokenIdentity(fingerprint) {
       const { entries, e } = await find(fingerprint);
@@ -115,6 +117,10 @@ export function withModuleView(base: CertificateStore, o: ModuleViewOptions): Mo
     },
   };
   if (base.exportIdentity) view.exportIdentity = (fp) => base.exportIdentity!(fp);
+  if (base.keysWithoutCertificate) view.keysWithoutCertificate = () => base.keysWithoutCertificate!();
+  // The db's own token stays reachable (keyStorage "store" keys an earlier policy made there, to be removed).
+  const own = (base as Partial<HasKeyCustodian>).keyCustodian;
+  if (own) (view as ModuleView & Partial<HasKeyCustodian>).keyCustodian = (storage) => own.call(base, storage);
   return view;
 }
 

@@ -18,7 +18,7 @@ import { buildPkcs12, derToPem } from '../../pki';
 import { certFacts, chainChecker, commonNameOf, normHex, verifyTrusted, readableName, tryCertFacts, type CertFacts } from '../certs';
 import { createCommandRunner } from '../runner';
 import { withPrivateDir } from '../temp';
-import type { CertificateStore, CommandRunner, InstallOptions, StoredIdentity } from '../types';
+import type { CertificateStore, CommandRunner, InstallOptions, RemoveReport, StoredIdentity } from '../types';
 import { nssFailure, type NssAction } from './errors';
 import { bagsOf, keyBagFor, privateKeyOf } from './key-bag';
 import { dbStamp, readListing, type Listing, type Trust } from './listing';
@@ -218,22 +218,41 @@ class NssStore implements CertificateStore, HasKeyCustodian {
    * and the certificate. Any state a kill leaves in between is a certificate without its
    * key, which the listing still shows and a second remove(fingerprint) finishes. A key
    * whose CKA_ID another certificate of the db uses stays. No other object is touched.
+   *
+   * Every removal is read back from the db opened anew: on a full disk the softoken can
+   * accept a destroy that key4.db never records (issue 23). A key still there stops the
+   * removal before the certificate goes, so the pair stays usable and the renewal's journal
+   * (kept at removeOld) finishes the job on the next run.
+   *
+   * What else changed meanwhile is told apart from what this removal destroyed: another
+   * writer (a browser, certutil) adding or deleting certificates beside a renewal is reported
+   * in `changedByOthers`, never blamed on CertDesk; only a certificate or key this removal
+   * itself destroyed beyond its target is COLLATERAL.
    */
-  async remove(fingerprint: string): Promise<void> {
+  async remove(fingerprint: string): Promise<RemoveReport> {
     this.naming.beforeWrite();
     const fp = normHex(fingerprint);
     const entries = await this.entries();
     const target = entries.find((e) => e.facts.sha256 === fp);
-    if (!target) return;
+    if (!target) return {};
     const der = Buffer.from(target.facts.der);
     this.cached = null;
+    /** CKA_IDs whose key objects this removal destroyed, and the certificates (by SHA-256) it destroyed. */
+    const destroyedKeys = new Set<string>();
+    const destroyedCerts = new Set<string>();
     if (target.hasKey) {
-      await withToken(this.dbDir, 'write', (t) => {
+      const destroyed = await withToken(this.dbDir, 'write', (t) => {
         const certs = t.certificates();
-        if (certs.some((c) => c.keyId === target.keyId && !der.equals(c.der))) return;
+        if (certs.some((c) => c.keyId === target.keyId && !der.equals(c.der))) return false;
         const keys = t.keysWithId(target.keyId);
         for (const h of [...keys.privateKeys, ...keys.publicKeys]) t.destroy(h);
+        return true;
       });
+      if (destroyed) {
+        destroyedKeys.add(target.keyId);
+        const left = await withToken(this.dbDir, 'read', (t) => t.keysWithId(target.keyId).privateKeys.length);
+        if (left > 0) throw keyNotRemoved(this.describe(), target.keyId, false);
+      }
       killPoint('removeOld:keyGone');
       // A signal the process handles arrives between the two sessions, as it would in a real
       // kill at this point (promise callbacks alone never let it in).
@@ -242,17 +261,41 @@ class NssStore implements CertificateStore, HasKeyCustodian {
     await withToken(this.dbDir, 'write', (t) => {
       const sha1 = target.facts.sha1;
       for (const tr of t.trustObjects()) if (tr.certSha1 === sha1) t.destroy(tr.handle);
-      for (const c of t.certificates()) if (der.equals(c.der)) t.destroy(c.handle);
+      for (const c of t.certificates()) {
+        if (!der.equals(c.der)) continue;
+        t.destroy(c.handle);
+        destroyedCerts.add(fp);
+      }
     });
-    const after = await this.entries();
+    const listing = await readListing(this.dbDir);
+    const after = entriesOf(listing);
     if (after.some((e) => e.facts.sha256 === fp)) throw new CoreError('STORE_WRITE_FAILED', `The certificate could not be removed from ${this.describe()}. Close all browsers and try again.`, { reason: 'STILL_LISTED' });
+    // The key read back once more: a certificate gone with its key still there would be an orphan no listing shows.
+    if (destroyedKeys.has(target.keyId) && listing.keyIds.has(target.keyId) && !after.some((e) => e.keyId === target.keyId)) throw keyNotRemoved(this.describe(), target.keyId, true);
+    const changedByOthers: string[] = [];
     for (const e of entries) {
       if (e.facts.sha256 === fp) continue;
       const now = after.find((a) => a.facts.sha256 === e.facts.sha256);
-      if (!now || (e.hasKey && !now.hasKey)) {
+      const lostKey = e.hasKey && now !== undefined && !now.hasKey;
+      if (now && !lostKey) continue;
+      // Ours only if this removal destroyed it: the target's certificate bytes or key ID.
+      if (destroyedCerts.has(e.facts.sha256) || (lostKey && destroyedKeys.has(e.keyId))) {
         throw new CoreError('STORE_WRITE_FAILED', `Removing one certificate disturbed another in ${this.describe()} (${e.nickname}). Re-install it with CertDesk.`, { reason: 'COLLATERAL' });
       }
+      changedByOthers.push(`"${e.nickname}" (sha256 ${e.facts.sha256.slice(0, 16)}…) ${now ? 'lost its private key' : 'was removed'}`);
     }
+    return changedByOthers.length > 0 ? { changedByOthers } : {};
+  }
+
+  /**
+   * Private keys whose CKA_ID no certificate of the db carries (doctor reports them; a
+   * renewal removes those CertDesk left: its working label, or a key its journal or ledger names).
+   */
+  async keysWithoutCertificate(): Promise<Array<{ keyId: string; label: string }>> {
+    return withToken(this.dbDir, 'read', (t) => {
+      const used = new Set(t.certificates().map((c) => c.keyId));
+      return [...t.privateKeyIds()].filter((id) => !used.has(id)).map((keyId) => ({ keyId, label: t.keyLabel(keyId) }));
+    });
   }
 
   /**
@@ -419,6 +462,13 @@ function assertKeyMatches(pkcs8: Uint8Array, certDer: Uint8Array): void {
   if (!ours.equals(theirs)) {
     throw new CoreError('INVALID_INPUT', 'The private key does not belong to the certificate, so they were not installed. This is a bug: export diagnostics and contact support.', { reason: 'KEY_MISMATCH' });
   }
+}
+
+function keyNotRemoved(where: string, keyId: string, certificateGone: boolean): CoreError {
+  const state = certificateGone
+    ? 'The certificate is gone but its private key is still there; CertDesk removes that key at the next renewal.'
+    : 'The certificate and its key were both left in place, and the next run removes them.';
+  return new CoreError('STORE_WRITE_FAILED', `The private key (ID ${keyId.slice(0, 16)}…) could not be deleted from ${where}: the db did not record the deletion (is its disk full?). ${state} Free some disk space and run CertDesk again.`, { reason: 'KEY_NOT_REMOVED', keyId, certificateGone });
 }
 
 function nssRejected(where: string, output: string): CoreError {

@@ -67,6 +67,8 @@ export interface TokenSession {
   certificates(): TokenCert[];
   /** CKA_IDs (lowercase hex) of the private keys. */
   privateKeyIds(): Set<string>;
+  /** CKA_LABEL of the private key with this CKA_ID ('' when it has none). */
+  keyLabel(keyId: string): string;
   trustObjects(): TrustObject[];
   /** Handles of the key objects (private and public) with this CKA_ID. */
   keysWithId(keyId: string): { privateKeys: Handle[]; publicKeys: Handle[] };
@@ -298,6 +300,15 @@ function sessionOf(p11: Pkcs11, session: Handle, dbDir: string): TokenSession {
         return { handle, nickname: (label ?? Buffer.alloc(0)).toString('utf8'), der: new Uint8Array(value ?? Buffer.alloc(0)), keyId: (id ?? Buffer.alloc(0)).toString('hex') };
       }),
     privateKeyIds: () => new Set(find([{ type: CKA_CLASS, value: CKO_PRIVATE_KEY }]).map((h) => (attrs(h, [CKA_ID])[0] ?? Buffer.alloc(0)).toString('hex'))),
+    keyLabel: (keyId) => {
+      const h = find([{ type: CKA_CLASS, value: CKO_PRIVATE_KEY }, { type: CKA_ID, value: Buffer.from(keyId, 'hex') }])[0];
+      if (!h) return '';
+      try {
+        return (attrs(h, [CKA_LABEL])[0] ?? Buffer.alloc(0)).toString('utf8');
+      } catch {
+        return '';
+      }
+    },
     trustObjects: () =>
       find([{ type: CKA_CLASS, value: CKO_NSS_TRUST }]).map((handle) => {
         const [sha1, server, client, email, code] = attrs(handle, [CKA_CERT_SHA1_HASH, CKA_TRUST_SERVER_AUTH, CKA_TRUST_CLIENT_AUTH, CKA_TRUST_EMAIL_PROTECTION, CKA_TRUST_CODE_SIGNING]);

@@ -63,23 +63,47 @@ export function createTokenKeyOps(o: { profile: TemplateProfile; where: string; 
 
     hasKey: (keyId) => o.run('read', (s) => keyObjects(s, keyId).privateKeys.length > 0),
 
-    removeKeysLabelled: (label) =>
-      o.run('write', (s) => {
+    async removeKeysLabelled(label) {
+      const ids = await o.run('write', (s) => {
+        const gone: string[] = [];
         for (const keyId of keyIdsLabelled(s, label)) {
           if (certificates(s, keyId).length > 0) continue;
           const k = keyObjects(s, keyId);
           for (const h of [...k.privateKeys, ...k.publicKeys]) s.p11.C_DestroyObject(s.session, h);
+          gone.push(keyId);
         }
-      }),
+        return gone;
+      });
+      await readBackGone(o, ids, label);
+    },
 
-    removeKey: (keyId) =>
-      o.run('write', (s) => {
+    async removeKey(keyId) {
+      const destroyed = await o.run('write', (s) => {
         // A key that a certificate uses is no orphan: it stays.
-        if (certificates(s, keyId).length > 0) return;
+        if (certificates(s, keyId).length > 0) return false;
         const k = keyObjects(s, keyId);
         for (const h of [...k.privateKeys, ...k.publicKeys]) s.p11.C_DestroyObject(s.session, h);
-      }),
+        return true;
+      });
+      if (destroyed) await readBackGone(o, [keyId], undefined);
+    },
   };
+}
+
+/**
+ * A removal read back in a session of its own (the NSS softoken opened anew from its files):
+ * on a full disk the token can accept C_DestroyObject and keep the key. Still there: an error
+ * that names it, so that the caller keeps its record of the key (journal, ledger).
+ */
+async function readBackGone(o: { where: string; run: TokenRunner }, keyIds: string[], label: string | undefined): Promise<void> {
+  const left = await o.run('read', (s) => {
+    const ids = new Set(keyIds.filter((id) => keyObjects(s, id).privateKeys.length > 0 && certificates(s, id).length === 0));
+    if (label) for (const id of keyIdsLabelled(s, label)) if (certificates(s, id).length === 0) ids.add(id);
+    return [...ids];
+  });
+  if (left.length > 0) {
+    throw new CoreError('STORE_WRITE_FAILED', `A key CertDesk made${label ? ` ("${label}")` : ''} could not be deleted from ${o.where}: it is still there after its removal (is the disk full?). CertDesk keeps a record of it and removes it at the next run.`, { reason: 'KEY_NOT_REMOVED', keyId: left[0]! });
+  }
 }
 
 function relabel(s: P11Session, keyId: string, label: string): void {
