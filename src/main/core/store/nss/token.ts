@@ -40,6 +40,7 @@ const CKF_RW_SESSION = 0x2;
 const CKF_SERIAL_SESSION = 0x4;
 const CKF_LOGIN_REQUIRED = 0x4;
 const CKR_CRYPTOKI_ALREADY_INITIALIZED = 0x191;
+const CKR_OBJECT_HANDLE_INVALID = 0x82;
 
 const TOKEN_LABEL = 'NSS Certificate DB';
 
@@ -293,13 +294,28 @@ function sessionOf(p11: Pkcs11, session: Handle, dbDir: string): TokenSession {
   };
   const attrs = (h: Handle, types: number[]): Buffer[] => p11.C_GetAttributeValue(session, h, types.map((type) => ({ type }))).map((a) => a.value as Buffer);
   const ulong = (b: Buffer | undefined): number => (b && b.length >= 4 ? b.readUInt32LE(0) : 0);
+  /**
+   * Each found object read, skipping one another writer (a browser, certutil) deleted between
+   * the search and the read: CKR_OBJECT_HANDLE_INVALID is their change, not a broken db.
+   */
+  const each = <T,>(handles: Handle[], read: (h: Handle) => T): T[] => {
+    const out: T[] = [];
+    for (const h of handles) {
+      try {
+        out.push(read(h));
+      } catch (err) {
+        if (codeOf(err) !== CKR_OBJECT_HANDLE_INVALID) throw err;
+      }
+    }
+    return out;
+  };
   return {
     certificates: () =>
-      find([{ type: CKA_CLASS, value: CKO_CERTIFICATE }]).map((handle) => {
+      each(find([{ type: CKA_CLASS, value: CKO_CERTIFICATE }]), (handle) => {
         const [label, value, id] = attrs(handle, [CKA_LABEL, CKA_VALUE, CKA_ID]);
         return { handle, nickname: (label ?? Buffer.alloc(0)).toString('utf8'), der: new Uint8Array(value ?? Buffer.alloc(0)), keyId: (id ?? Buffer.alloc(0)).toString('hex') };
       }),
-    privateKeyIds: () => new Set(find([{ type: CKA_CLASS, value: CKO_PRIVATE_KEY }]).map((h) => (attrs(h, [CKA_ID])[0] ?? Buffer.alloc(0)).toString('hex'))),
+    privateKeyIds: () => new Set(each(find([{ type: CKA_CLASS, value: CKO_PRIVATE_KEY }]), (h) => (attrs(h, [CKA_ID])[0] ?? Buffer.alloc(0)).toString('hex'))),
     keyLabel: (keyId) => {
       const h = find([{ type: CKA_CLASS, value: CKO_PRIVATE_KEY }, { type: CKA_ID, value: Buffer.from(keyId, 'hex') }])[0];
       if (!h) return '';
@@ -310,7 +326,7 @@ function sessionOf(p11: Pkcs11, session: Handle, dbDir: string): TokenSession {
       }
     },
     trustObjects: () =>
-      find([{ type: CKA_CLASS, value: CKO_NSS_TRUST }]).map((handle) => {
+      each(find([{ type: CKA_CLASS, value: CKO_NSS_TRUST }]), (handle) => {
         const [sha1, server, client, email, code] = attrs(handle, [CKA_CERT_SHA1_HASH, CKA_TRUST_SERVER_AUTH, CKA_TRUST_CLIENT_AUTH, CKA_TRUST_EMAIL_PROTECTION, CKA_TRUST_CODE_SIGNING]);
         return { handle, certSha1: (sha1 ?? Buffer.alloc(0)).toString('hex'), serverAuth: ulong(server), clientAuth: ulong(client), emailProtection: ulong(email), codeSigning: ulong(code) };
       }),
