@@ -5,13 +5,12 @@
 // whose /opt and /etc are the test's, in a private mount namespace; the app's command line is a
 // stub that records its arguments. The desktop file's x-scheme-handler/certdesk is checked with
 // electron-builder's own writer in test/shell/builder-config.test.ts.
-import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { required } from '../support/required';
+import { chrootUnavailable, makeRoot, runInChroot } from './chroot';
 
 const require = createRequire(import.meta.url);
 const yaml = require('js-yaml') as { load(text: string): unknown };
@@ -43,19 +42,12 @@ describe('the deb\'s scripts, as configured', () => {
   });
 });
 
-function canChroot(): string | null {
-  if (process.getuid?.() !== 0) return 'the deb script test runs as root (chroot, mount)';
-  const r = spawnSync('unshare', ['-m', 'sh', '-c', `mount --bind ${base} ${base}`], { encoding: 'utf8' });
-  return r.status === 0 ? null : `unshare -m / mount failed (${r.stderr.trim()}): the deb script test needs a mount namespace`;
-}
-const why = required(canChroot());
-if (why) console.warn(`${why}; skipped.`);
+const why = chrootUnavailable(base, 'the deb script test');
 
 /** A chroot with this machine's /usr (read-only), the app's launcher stub in /opt, an empty /etc. */
 function world(name: string, setup?: (root: string) => void) {
   const root = join(base, name);
-  mkdirSync(join(root, 'usr'), { recursive: true });
-  for (const d of ['bin', 'lib', 'lib64', 'sbin']) symlinkSync(`usr/${d}`, join(root, d));
+  makeRoot(root);
   mkdirSync(join(root, 'etc'), { mode: 0o755 });
   const cli = join(root, OPT, 'bin/certdesk');
   mkdirSync(join(cli, '..'), { recursive: true });
@@ -65,9 +57,7 @@ function world(name: string, setup?: (root: string) => void) {
     root,
     run(shell: string, script: string, args: string[]) {
       writeFileSync(join(root, 'script'), script);
-      const mounts = `mount --rbind /usr '${root}/usr' && mount -o remount,bind,ro '${root}/usr'`;
-      const r = spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', `${mounts} && exec chroot '${root}' ${shell} /script ${args.join(' ')}`], { encoding: 'utf8' });
-      return { code: r.status, stderr: r.stderr };
+      return runInChroot(root, [shell, '/script', ...args]);
     },
     cliArgs: () => (existsSync(join(root, 'cli-args')) ? readFileSync(join(root, 'cli-args'), 'utf8').trim().split('\n') : null),
   };

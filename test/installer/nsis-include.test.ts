@@ -20,7 +20,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const MACHINE_ENV = 'SYSTEM\\CurrentControlSet\\Control\\Session Manager\\Environment';
 const USER_ENV = 'Environment';
-const INSTDIR = { all: 'C:\\Program Files\\CertDesk 電子証明書', CurrentUser: 'C:\\Users\\u\\AppData\\Local\\Programs\\certdesk' } as const;
+const INSTDIR = { all: 'C:\\Program Files\\certdesk', CurrentUser: 'C:\\Users\\山田\\AppData\\Local\\Programs\\certdesk' } as const;
 type Mode = keyof typeof INSTDIR;
 const envKey = (mode: Mode) => (mode === 'all' ? (['HKLM', MACHINE_ENV] as const) : (['HKCU', USER_ENV] as const));
 

@@ -204,7 +204,7 @@ export function runMacro(text: string, macro: string, o: RunOptions): RunResult 
   const main: Ins[] = [];
   compiler.feed([`!insertmacro ${macro}`], main);
 
-  const vars = new Map<string, string>(Object.entries({ INSTDIR: 'C:\\Program Files\\CertDesk 電子証明書', SYSDIR: 'C:\\Windows\\System32', TEMP: 'C:\\Users\\u\\AppData\\Local\\Temp', ...o.vars }));
+  const vars = new Map<string, string>(Object.entries({ INSTDIR: 'C:\\Program Files\\certdesk', SYSDIR: 'C:\\Windows\\System32', TEMP: 'C:\\Users\\u\\AppData\\Local\\Temp', ...o.vars }));
   for (let i = 0; i < 10; i++) { vars.set(`R${i}`, vars.get(`R${i}`) ?? ''); vars.set(String(i), vars.get(String(i)) ?? ''); }
   const result: RunResult = { details: [], execs: [], dirs: [], broadcasts: 0, context: 'current' };
   const stack: string[] = [];

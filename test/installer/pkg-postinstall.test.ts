@@ -5,12 +5,12 @@
 // readlink, ln -sfn, mkdir, chown), so Linux's run is macOS's; the app's command line is a stub
 // that records its arguments. Planted links: to a folder (/etc/sudoers.d), to a folder named like
 // CertDesk's launcher, a user's /usr/local/bin, a group-writable one, one that is a link.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { required } from '../support/required';
+import { chrootUnavailable, makeRoot, runInChroot } from './chroot';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const SCRIPT = join(ROOT, 'build/pkg-scripts/postinstall');
@@ -19,13 +19,7 @@ const CLI = `/Applications/${APP}/Contents/Resources/bin/certdesk`;
 const base = mkdtempSync(join(tmpdir(), 'certdesk-pkg-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
-function canChroot(): string | null {
-  if (process.getuid?.() !== 0) return 'the pkg postinstall test runs as root (chroot, mount)';
-  const r = spawnSync('unshare', ['-m', 'sh', '-c', `mount --bind ${base} ${base}`], { encoding: 'utf8' });
-  return r.status === 0 ? null : `unshare -m / mount failed (${r.stderr.trim()}): the pkg postinstall test needs a mount namespace`;
-}
-const why = required(canChroot());
-if (why) console.warn(`${why}; skipped.`);
+const why = chrootUnavailable(base, 'the pkg postinstall test');
 
 interface World { root: string; local: string; run(): { code: number | null; stderr: string }; cliArgs(): string[] | null }
 
@@ -36,8 +30,7 @@ function world(name: string, setup: (w: { root: string; local: string }) => void
   mkdirSync(root, { recursive: true });
   mkdirSync(local, { mode: 0o755 });
   chmodSync(local, 0o755);
-  for (const d of ['bin', 'lib', 'lib64', 'sbin']) symlinkSync(`usr/${d}`, join(root, d));
-  mkdirSync(join(root, 'usr'));
+  makeRoot(root);
   mkdirSync(join(root, 'etc/sudoers.d'), { recursive: true });
   mkdirSync(join(root, 'Library/Application Support'), { recursive: true, mode: 0o755 });
   const cli = join(root, CLI);
@@ -48,12 +41,8 @@ function world(name: string, setup: (w: { root: string; local: string }) => void
   return {
     root,
     local,
-    run() {
-      const mounts = `mount --rbind /usr '${root}/usr' && mount -o remount,bind,ro '${root}/usr' && mount --bind '${local}' '${root}/usr/local'`;
-      // Installer's arguments: the package, the install location, the target volume.
-      const r = spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', `${mounts} && exec chroot '${root}' /bin/sh /postinstall /tmp/CertDesk.pkg /Applications /`], { encoding: 'utf8' });
-      return { code: r.status, stderr: r.stderr };
-    },
+    // Installer's arguments: the package, the install location, the target volume.
+    run: () => runInChroot(root, ['/bin/sh', '/postinstall', '/tmp/CertDesk.pkg', '/Applications', '/'], [[local, 'usr/local']]),
     cliArgs: () => (existsSync(join(root, 'cli-args')) ? readFileSync(join(root, 'cli-args'), 'utf8').trim().split('\n') : null),
   };
 }
