@@ -6,7 +6,7 @@
 // tests run as root).
 import { execFileSync } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,7 +38,7 @@ beforeAll(() => {
 const asPolicy = (f: string) => ({ policy: f });
 
 describe('Windows: owner and ACL of the machine file, its folder and its anchor', () => {
-  it('runs one constant script by full path, the file and every folder above it in CERTDESK_ACL_PATHS only, and reads the file it held open', async () => {
+  it('runs one constant script by full path, the file and every folder above it in CERTDESK_ACL_PATHS only, and reads the file it holds open', async () => {
     const calls: { file: string; args: string[]; env: Record<string, string> }[] = [];
     const text = await readAdminOnly(FILE, asPolicy(FILE), { ...WIN, runPowerShell: aclAnswer(undefined, undefined, calls) });
     expect(JSON.parse(text)).toEqual(BANK);
@@ -52,6 +52,20 @@ describe('Windows: owner and ACL of the machine file, its folder and its anchor'
     expect(ACL_SCRIPT).not.toContain('ProgramData');
     expect(ACL_SCRIPT).toContain('GetAccessRules($true, $true, $sid)');
     expect(ACL_SCRIPT).toContain('InheritOnly = (([int]$r.PropagationFlags -band 2) -ne 0)');
+  });
+
+  it('a file swapped at its path while the permissions are read is refused: the path must still lead to the file held open', async () => {
+    const swapped = join(dir, 'swap.json');
+    writeFileSync(swapped, JSON.stringify(BANK));
+    writeFileSync(join(dir, 'evil.json'), JSON.stringify({ ...BANK, endpoint: 'https://evil.example/.well-known/est' }));
+    const answer = aclAnswer();
+    const e = await caught(readAdminOnly(swapped, asPolicy(swapped), { ...WIN, runPowerShell: async (f, a, env) => {
+      // During the PowerShell run, another file is renamed over the one CertDesk opened.
+      renameSync(join(dir, 'evil.json'), swapped);
+      return answer(f, a, env);
+    } }));
+    expect(e.detail).toMatchObject({ reason: 'WRITABLE_BY_USERS', file: swapped });
+    expect(e.message).toContain(`${swapped} was replaced while CertDesk read it`);
   });
 
   it('a missing file is not checked and not read: the read error, never a later read', async () => {

@@ -64,11 +64,11 @@ export function firstInvalidUtf8(b: Uint8Array): number {
 /** A check of the opened file before it is read (machine-trust.ts: who can have written it); throws a CoreError to refuse it. */
 export type OpenedCheck = (fh: FileHandle) => Promise<void>;
 
-async function readCapped(path: string, cap: number, check?: OpenedCheck, flags = 0): Promise<Uint8Array> {
+async function readCapped(path: string, cap: number, check?: OpenedCheck): Promise<Uint8Array> {
   let fh;
   try {
     // O_NONBLOCK: opening a FIFO must not wait for a writer (Windows has no such flag, nor FIFOs to open).
-    fh = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | flags);
+    fh = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (err) {
     const errno = (err as NodeJS.ErrnoException).code ?? 'error';
     throw new BoundedReadError({ reason: errno === 'ENOENT' || errno === 'ENOTDIR' ? 'MISSING' : 'UNREADABLE', errno });
@@ -98,7 +98,7 @@ async function readCapped(path: string, cap: number, check?: OpenedCheck, flags 
 }
 
 /** The file's text (a leading BOM removed), or a BoundedReadError saying what is wrong with it. */
-export async function readTextBounded(path: string, opts: { maxBytes?: number; timeoutMs?: number; check?: OpenedCheck; flags?: number; verify?: (bytes: Uint8Array) => void } = {}): Promise<string> {
+export async function readTextBounded(path: string, opts: { maxBytes?: number; timeoutMs?: number; check?: OpenedCheck; verify?: (bytes: Uint8Array) => void } = {}): Promise<string> {
   let timer: NodeJS.Timeout | undefined;
   let fail: (e: Error) => void = () => undefined;
   const timeout = new Promise<never>((_, reject) => (fail = reject));
@@ -116,7 +116,7 @@ export async function readTextBounded(path: string, opts: { maxBytes?: number; t
   arm();
   let bytes: Uint8Array;
   try {
-    bytes = await Promise.race([readCapped(path, opts.maxBytes ?? POLICY_MAX_BYTES, check, opts.flags), timeout]);
+    bytes = await Promise.race([readCapped(path, opts.maxBytes ?? POLICY_MAX_BYTES, check), timeout]);
   } finally {
     clearTimeout(timer);
   }

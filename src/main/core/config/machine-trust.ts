@@ -4,13 +4,13 @@
 // The same goes for the trust anchor file it (or the registry) names. Each is opened once,
 // checked, and read through that same open file, so nothing can be swapped between the check
 // and the read (a missing file is never "skipped" at the check and read later). Windows: the
-// file held open without sharing (no one can write, rename or delete it meanwhile), and the
-// owner and ACL of it and of every folder up to the drive's root read by one constant
-// PowerShell script (the paths reach it through an environment variable); macOS and Linux:
+// owner and ACL of the file and of every folder up to the drive's root read by one constant
+// PowerShell script (the paths reach it through an environment variable), then the path must
+// still name the file held open (same volume and file index); macOS and Linux:
 // the opened file owned by root and not writable by group or others, and every folder on
 // its path from / (through each symbolic link) the same, the path ending at that very file.
 import { execFile } from 'node:child_process';
-import { constants, type Stats } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { lstat, readlink, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, join, resolve, win32 } from 'node:path';
 import { system32Tool } from '../../../shared/windows-tools';
@@ -121,8 +121,12 @@ export function windowsFolders(file: string): string[] {
   return out;
 }
 
-/** Windows: the owner and ACL of the (held open) file and every folder above it. */
-async function windowsCheck(file: string, what: Trusted, deps: MachineTrustDeps): Promise<void> {
+/**
+ * Windows: the owner and ACL of the file and every folder above it, by path; then the path
+ * must still lead to the file held open. (Not an exclusive open: a second CertDesk reading the
+ * policy at the same moment, the app and its core process, would fail with a sharing violation.)
+ */
+async function windowsCheck(file: string, what: Trusted, deps: MachineTrustDeps, fh: FileHandle): Promise<void> {
   const folders = windowsFolders(file);
   const paths = [file, ...folders];
   const folder = folders[0]!;
@@ -140,6 +144,8 @@ async function windowsCheck(file: string, what: Trusted, deps: MachineTrustDeps)
   if (!report) throw refused(file, what, 'its permissions could not be read (Windows PowerShell did not answer; is it in Constrained Language Mode?)', 'PERMISSIONS_UNREADABLE', `allow CertDesk to read the permissions with Windows PowerShell, or ${fix}`);
   const why = aclProblem(report, new Set(folders.slice(1)));
   if (why) throw refused(file, what, why, 'WRITABLE_BY_USERS', fix);
+  const [held, named] = await Promise.all([fh.stat({ bigint: true }), stat(file, { bigint: true }).catch(() => null)]);
+  if (!named || held.dev !== named.dev || held.ino !== named.ino) throw refused(file, what, `${file} was replaced while CertDesk read it`, 'WRITABLE_BY_USERS', fix);
 }
 
 /** A folder on the path: root's, and not writable by others unless sticky (then only its owner's entries can be renamed). */
@@ -209,9 +215,6 @@ async function unixCheck(file: string, what: Trusted, fh: FileHandle): Promise<v
  */
 export async function readAdminOnly(file: string, what: Trusted, deps: MachineTrustDeps = {}): Promise<string> {
   const platform = deps.platform ?? process.platform;
-  if (platform === 'win32') {
-    // UV_FS_O_EXLOCK: no sharing while it is open, so it cannot be written, renamed or deleted under the check.
-    return readTextBounded(file, { flags: (constants as { UV_FS_O_EXLOCK?: number }).UV_FS_O_EXLOCK ?? 0, check: () => windowsCheck(file, what, deps) });
-  }
+  if (platform === 'win32') return readTextBounded(file, { check: (fh) => windowsCheck(file, what, deps, fh) });
   return readTextBounded(file, { check: (fh) => unixCheck(file, what, fh) });
 }
