@@ -215,6 +215,12 @@ describe('what each install mode does (docs/it-guide.md, "What each installer do
     expect(reg.key('HKLM', `${SCHEME}\\shell\\open\\command`)).toBeUndefined();
   });
 
+  it('certdesk: is registered as the app registers it at its start (Electron writes "<exe>" "--" "%1" for the arguments [\'--\'])', () => {
+    const launch = readFileSync(join(ROOT, 'src/main/app/launch.ts'), 'utf8');
+    expect(launch).toContain("app.setAsDefaultProtocolClient(LINK_SCHEME, execPath, ['--'])");
+    expect(nsh).toContain(`WriteRegStr \${ROOT} "\${CERTDESK_SCHEME}\\shell\\open\\command" "" '"$INSTDIR\\certdesk.exe" "--" "%1"'`);
+  });
+
   it('per user: the user\'s PATH, certdesk: for that user, the user\'s schedule; nothing under HKLM', () => {
     const reg = registryWith('CurrentUser', undefined);
     const exe = `"${INSTDIR.CurrentUser}\\certdesk.exe"`;
