@@ -10,6 +10,8 @@ import type { ApiError, CertificateDetails, CertificateSummary, Language, Overvi
 import { EXIT, exitCodeOf, validElsewhere, type ExitCode } from '../shared/error-policy';
 import { jstDate, jstDayNumber } from '../shared/phase';
 import { factLines } from '../shared/cert-facts';
+import { errorDetailText } from '../shared/error-detail';
+import { keyTypeName, requestNoteText } from '../shared/request-notes';
 import { formatDay, formatInstant, groupHex } from '../shared/format';
 import { CERTDESK_VERSION, toApiError } from './core/compose';
 // The core (pki, EST, store, vault) loads only when a command runs: --help, usage errors
@@ -80,12 +82,14 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
   /** Every error names the helpdesk (the policy's `support`, else where the bank lists it); a new PC gets both ways out. */
   const errorDocument = (e: ApiError, result?: unknown, command?: string) => {
     const guidance = isNewPc(e, command) ? { guidance: t().newPc(newPcGuideUrl) } : {};
-    const error = { code: e.code, message: e.message, ...(e.detail ? { detail: e.detail } : {}), ...guidance, support: { text: t().support(support), ...(support ? { contact: support } : {}) } };
+    // In Japanese the message is the headline and the detail in words; in English the core's sentence.
+    const message = lang === 'en' ? e.message : `${errorHeadline(t(), e, Boolean(opts.chromium), command === 'acquire' && validElsewhere(e, 'acquire'))} ${errorDetailText(e, lang)}`;
+    const error = { code: e.code, message, ...(e.detail ? { detail: e.detail } : {}), ...guidance, support: { text: t().support(support), ...(support ? { contact: support } : {}) } };
     return { ok: false, ...(result !== undefined ? { result } : {}), exitCode: exitOf(e, command), error };
   };
   const printErrorText = (e: ApiError, command?: string) => {
     err(`${errorHeadline(t(), e, Boolean(opts.chromium), command === 'acquire' && validElsewhere(e, 'acquire'))} [${safe(e.code)}]`);
-    err(`  ${t().detail}: ${safe(e.message)}`);
+    err(`  ${t().detail}: ${safe(errorDetailText(e, lang))}`);
     if (isNewPc(e, command)) err(safeLines(t().newPc(newPcGuideUrl && safe(newPcGuideUrl))));
     err(safe(t().support(support)));
   };
@@ -155,8 +159,11 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
       return found.fingerprint;
     }
     if (certs.length === 1) return certs[0]!.fingerprint;
+    // A superseded certificate (置き換え済み) is never the one meant: the newer one beside it is.
+    const current = certs.filter((x) => !x.supersededBy);
+    if (current.length === 1) return current[0]!.fingerprint;
     if (preferDue) {
-      const due = certs.filter((x) => x.phase === 'renewable');
+      const due = current.filter((x) => x.phase === 'renewable');
       if (due.length === 1) return due[0]!.fingerprint;
     }
     if (isTTY && !json) {
@@ -201,9 +208,12 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
   const printRequest = (q: PreflightRequest) => {
     const c = t().request;
     out(`${c.title}:`);
-    out(`  ${c.keyType}: ${safe(q.keyType)}  ${c.hash}: ${safe(q.hash)}`);
-    for (const h of q.honoured) out(`  ${c.honoured}: ${safe(h)}`);
-    for (const i of q.ignored) out(`  ${c.ignored}: ${safe(i)}`);
+    out(`  ${c.keyType}: ${safe(keyTypeName(q.keyType))}  ${c.hash}: ${safe(q.hash)}`);
+    // The notes in the reader's language; a core without them (an older app's process) gives its lines.
+    const honoured = q.notes ? q.notes.honoured.map((n) => requestNoteText(n, lang)) : q.honoured;
+    const ignored = q.notes ? q.notes.ignored.map((n) => requestNoteText(n, lang)) : q.ignored;
+    for (const h of honoured) out(`  ${c.honoured}: ${safe(h)}`);
+    for (const i of ignored) out(`  ${c.ignored}: ${safe(i)}`);
   };
   /** An interrupted renewal that waits in the journal, and what to do about it. */
   const unfinishedNotice = (u: NonNullable<Overview['unfinished']>): string => {
@@ -216,11 +226,13 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
     if (ov.recovered) out(c.recovered(ov.recovered.outcome));
     if (ov.unfinished) out(unfinishedNotice(ov.unfinished));
     for (const where of new Set((ov.keysToRemove ?? []).map((k) => k.where))) out(c.keysToRemove(ov.keysToRemove!.filter((k) => k.where === where).length, safe(where)));
+    for (const fp of ov.removedSuperseded ?? []) out(c.removedSuperseded(groupHex(safe(fp))));
     if (ov.certificates.length === 0) out(c.none);
     for (const s of ov.certificates) {
       out('');
       out(`${c.holder}: ${safe(s.holder)}${s.organisation ? ` (${safe(s.organisation)})` : ''}`);
-      out(`  ${c.expires}: ${formatDay(safe(s.expiryDate), lang)}（${c.daysLeft(s.daysLeft)}） — ${c.phase[s.phase]}`);
+      out(`  ${c.expires}: ${formatDay(safe(s.expiryDate), lang)}（${c.daysLeft(s.daysLeft)}） — ${s.supersededBy ? c.superseded : c.phase[s.phase]}`);
+      if (s.supersededBy) out(`  ${c.supersededHelp(groupHex(safe(s.supersededBy)))}`);
       out(`  ${c.opensOn}: ${formatDay(safe(s.renewalOpensOn), lang)}  ${c.graceEndsOn}: ${formatDay(safe(s.graceEndsOn), lang)}`);
       out(`  ${c.fingerprint}: ${groupHex(safe(s.fingerprint))}`);
       out(`  ${c.key(s.hasPrivateKey)}`);
@@ -356,7 +368,7 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
         const policy = { source: c.loaded.source, managed: c.loaded.managed, origins: c.loaded.origins ?? {}, ignored: c.loaded.ignored ?? [], ...(softwareKey ? { keyStorageEffective: 'software' } : {}) };
         return report(v, { ...r, policy }, () => {
           out(`${t().policyOrigins}:`);
-          for (const [field, from] of Object.entries(policy.origins)) out(`  ${safe(field)}: ${safe(from)}${policy.managed.includes(field) ? ' (managed)' : ''}`);
+          for (const [field, from] of Object.entries(policy.origins)) out(`  ${safe(field)}: ${safe(from)}${policy.managed.includes(field) ? `（${t().managed}）` : ''}`);
           for (const i of policy.ignored) out(`  ${t().policyIgnored(safe(i.field), safe(i.file), safe(i.by), i.reason)}`);
           if (severalStores) out(t().keyStorageSoftware(stores.length));
           else if (macSoftware) out(t().keyStorageSoftwareMac);

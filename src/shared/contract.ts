@@ -99,6 +99,8 @@ export interface Overview {
    * the PIN) removes them.
    */
   keysToRemove?: Array<{ label: string; where: string; since: string }>;
+  /** Superseded certificates (置き換え済み) this call removed, where the policy says removeSuperseded. */
+  removedSuperseded?: string[];
 }
 
 export type CheckId =
@@ -151,11 +153,28 @@ export interface PreflightReport {
   keysWithoutCertificate?: Array<{ keyId: string; label: string; ours: boolean }>;
 }
 
+/** One thing the bank's /csrattrs asked and what CertDesk did with it, as a code with parameters (words: request-notes.ts). */
+export type RequestNote =
+  | { code: 'KEY_TYPE'; keyType: string; policyDefault?: boolean }
+  | { code: 'HASH'; hash: string }
+  | { code: 'EXTENSION'; extension: 'keyUsage' | 'extKeyUsage' }
+  | { code: 'KEY_TYPE_SET_BY_POLICY'; asked: string; policy: string }
+  | { code: 'CHALLENGE_PASSWORD' }
+  | { code: 'HASH_UNSUPPORTED'; name: string }
+  | { code: 'NOT_ADDED'; name: string }
+  | { code: 'EC_CURVE'; curve: string }
+  | { code: 'RSA_SIZE'; bits: string }
+  | { code: 'EXTENSION_UNKNOWN'; names: string }
+  | { code: 'CSRATTRS_UNREADABLE'; error: string };
+
 export interface PreflightRequest {
   keyType: string;
   hash: string;
+  /** For logs: the core's lines in English. */
   honoured: string[];
   ignored: string[];
+  /** The same as codes with parameters: what the front ends show, in the reader's language. */
+  notes?: { honoured: RequestNote[]; ignored: RequestNote[] };
 }
 
 export type StepId = 'generateKey' | 'buildRequest' | 'send' | 'verify' | 'install' | 'verifyInStore' | 'removeOld';

@@ -70,4 +70,9 @@ export interface CertificateSummary {
   /** True from the window's start: show 「電子証明書の更新をお願いします」. */
   noticeDue: boolean;
   hasPrivateKey: boolean;
+  /**
+   * 置き換え済み: the SHA-256 of a newer certificate of the same holder beside it (phase.ts's
+   * supersededBy). Then nothing is due for this one: no notice, no reminder, never renewed.
+   */
+  supersededBy?: string;
 }

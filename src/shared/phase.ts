@@ -85,3 +85,32 @@ export function computePhase(notAfter: Date, now: Date, policy: PhasePolicy = DE
     noticeDue: phase === 'renewable',
   };
 }
+
+/** What the superseded rule needs of a certificate in the store (the bank's, chained to its anchor). */
+export interface HeldCertificate {
+  fingerprint: string;
+  /** The subject as one line: the same holder has the same subject (a renewal repeats it exactly). */
+  subject: string;
+  notBefore: string; // ISO instant
+  notAfter: string; // ISO instant
+  hasPrivateKey: boolean;
+}
+
+/**
+ * 置き換え済み: a certificate is superseded when a newer certificate of the same holder from the
+ * same bank (the store lists only those chained to its anchor) stands beside it, unexpired and
+ * with its private key — a restored backup, a hand import or an older tool left the old one. A
+ * superseded certificate is not due, shows no notice, gets no reminder and is never renewed.
+ * Returns each superseded certificate's fingerprint → the newest one's.
+ */
+export function supersededBy(certs: readonly HeldCertificate[], now: Date): Record<string, string> {
+  const out: Record<string, string> = {};
+  const usable = certs.filter((c) => c.hasPrivateKey && new Date(c.notAfter).getTime() > now.getTime());
+  for (const c of certs) {
+    const newer = usable
+      .filter((n) => n.fingerprint !== c.fingerprint && n.subject === c.subject && (n.notAfter > c.notAfter || (n.notAfter === c.notAfter && n.notBefore > c.notBefore)))
+      .sort((a, b) => b.notAfter.localeCompare(a.notAfter))[0];
+    if (newer) out[c.fingerprint] = newer.fingerprint;
+  }
+  return out;
+}

@@ -143,6 +143,15 @@ export const STEP_WORDS: { readonly [L in Language]: { readonly [S in StepId]: s
   },
 };
 
+/**
+ * Where the helpdesk is written when the policy names none: the bank's own documents. Without
+ * a bank name (no policy could be read) the words say "your bank", never the product's name.
+ */
+export const SUPPORT_NONE: { readonly [L in Language]: string } = {
+  ja: 'お問い合わせ先は、お取引の銀行の法人インターネットバンキングのご案内（ご利用ガイドやお申込み時の書類）に記載されています。',
+  en: "Your bank's contact is in its corporate internet banking documents (the user guide or the papers from your application).",
+};
+
 /** i18next's {{name}} filled in, for the front ends that do not run i18next (the command line, the export). */
 export function fill(template: string, values: Record<string, string | number>): string {
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));

@@ -36,7 +36,7 @@ async function pc() {
   const account = await bank.seedAccount(`wiring${n}`, 20, `pw-wiring-${n}`, { keyType: 'rsa2048' });
   await importP12(db, account.p12Path, account.p12Password);
   const policy = await writePolicy(dir, { bankName: 'Wiring Bank', endpoint: bank.url, trustAnchorFile: bank.trustAnchorPath, stores: [`nss:${db}`] });
-  return { certdesk: (args: string[]) => run(process.execPath, [cli, ...args, '--lang', 'en', '--policy', policy], { env: envFor(dir) }) };
+  return { certdesk: (args: string[]) => run(process.execPath, [cli, '--lang', 'en', ...args, '--policy', policy], { env: envFor(dir) }) };
 }
 
 const envFor = (dir: string): NodeJS.ProcessEnv => ({ ...process.env, HOME: dir, CERTDESK_DATA_DIR: join(dir, 'data'), XDG_STATE_HOME: join(dir, 'state'), LANG: 'C' });
@@ -69,9 +69,13 @@ describe('compose → CLI', { timeout: 120_000 }, () => {
     const u = await pc();
     const r = await u.certdesk(['doctor']);
     expect(r.code, r.stderr + r.stdout).toBe(6);
-    expect(r.stdout).toContain("The next request (the bank's /csrattrs against the policy):\n  key type: ecdsaP256  signature hash: SHA-256\n");
-    expect(r.stdout).toContain('  honoured: key type ecdsaP256 (the policy leaves keyType at its default)\n');
-    expect(r.stdout).toMatch(/\n {2}ignored: challengePassword: /);
+    expect(r.stdout).toContain("The next request (the bank's /csrattrs against the policy):\n  Key type: ECDSA P-256  Signature: SHA-256\n");
+    expect(r.stdout).toContain("  Followed: key type ECDSA P-256 (your company's setting leaves it at its default, so the bank's choice is used)\n");
+    expect(r.stdout).toMatch(/\n {2}Not followed: challengePassword: /);
+    // In Japanese, the same notes in Japanese words (the window's request details say the same).
+    const ja = await u.certdesk(['doctor', '--lang', 'ja']);
+    expect(ja.stdout).toContain('  採用した指定: 鍵の種類 ECDSA P-256（会社の設定が既定のままのため、銀行の指定に従います）\n');
+    expect(ja.stdout).toContain('  採用しなかった指定: 拡張 macAddress: CertDesk では申請に入れられません\n');
     // The preflight reads /csrattrs quietly: its lines are the renewal's.
     expect(r.stderr).not.toContain('csrattrs:');
     const json = await u.certdesk(['doctor', '--json']);

@@ -3,6 +3,8 @@
 // NSS db, the service as the app assembles it over Node's transport.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SUPPORT_NONE } from '../../src/shared/words';
+import { englishSentences } from '../support/english';
 import { loadPolicy } from '../../src/main/core/config';
 import { openNssStore } from '../../src/main/core/store';
 import { startBank, type Bank } from '../bank';
@@ -44,7 +46,26 @@ describe('diagnostics: the helpdesk', { timeout: 120_000 }, () => {
   });
 
   it('without one, says the contact is in the bank\'s internet banking documents', async () => {
-    const text = await diagnostics({});
+    const text = await diagnostics({ language: 'en' });
     expect(text).toContain("[helpdesk]\nnot set in the policy: the bank's contact is in its internet banking documents");
+  });
+});
+
+describe('diagnostics: in the chosen language (issue 26)', { timeout: 120_000 }, () => {
+  it('Japanese: words in Japanese, times in JST, the certificate\'s facts as the details screen shows them; machine keys unchanged', async () => {
+    const text = await diagnostics({});
+    if (process.env.CERTDESK_WALK_SHOW) console.log(text);
+    expect(text).toMatch(/^CertDesk 診断情報\n作成日時: \d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}:\d{2} JST\n/);
+    expect(text).toContain(`[helpdesk]\nポリシーに記載なし: ${SUPPORT_NONE.ja}`);
+    // The section names and the listing's keys stay for scripts and tools.
+    for (const key of ['[versions]', '[policy]', '[store]', '[journal]', '[last errors]', 'sha256=', 'phase=valid']) expect(text).toContain(key);
+    expect(text).toMatch(/ {2}有効期間の終了: \d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}:\d{2} JST\n/);
+    expect(text).toContain('  証明書チェーンが揃っている: はい\n');
+    // No English sentence outside the policy's own values (JSON) and the version lines.
+    const words = text.split('\n').filter((l) => !/^\w+: [[{"\d]/.test(l) && !l.startsWith('os: ')).join('\n');
+    expect(englishSentences(words), words).toEqual([]);
+    const en = await diagnostics({ language: 'en' });
+    expect(en).toMatch(/^CertDesk diagnostics\ngenerated: [A-Z][a-z]{2} \d{1,2}, \d{4} \d{2}:\d{2}:\d{2} JST\n/);
+    expect(en).toContain('  Chain complete: Yes\n');
   });
 });

@@ -6,16 +6,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBank, type Bank } from '../bank';
 import { factLines } from '../../src/shared/cert-facts';
-import { ensureKeyring, importP12, newNssDb, ROOT, rm, run, tempDir, writePolicy } from './helpers';
+import { buildCliBundle, ensureKeyring, importP12, newNssDb, rm, run, tempDir, writePolicy } from './helpers';
 
 let bank: Bank;
+let cli: string;
 let work: string;
 
 beforeAll(async () => {
   await ensureKeyring();
   work = await tempDir('certdesk-cli-facts-');
-  const built = await run(process.execPath, [join(ROOT, 'scripts/build-cli.mjs')]);
-  expect(built.code, built.stderr).toBe(0);
+  // Its own bundle: test files running side by side never rebuild each other's.
+  cli = await buildCliBundle('one-voice');
   bank = await startBank({ dataDir: join(work, 'bank') });
 });
 afterAll(async () => {
@@ -33,7 +34,7 @@ async function notDue(name: string) {
   await importP12(db, account.p12Path, account.p12Password);
   const policy = await writePolicy(dir, { bankName: 'テスト銀行', endpoint: bank.url, trustAnchorFile: bank.trustAnchorPath });
   const env = { ...process.env, CERTDESK_DATA_DIR: join(dir, 'data'), XDG_STATE_HOME: join(dir, 'state') };
-  return { account, certdesk: (args: string[]) => run(process.execPath, [join(ROOT, 'bin/certdesk.js'), ...args, '--policy', policy, '--store', `nss:${db}`], { env }) };
+  return { account, certdesk: (args: string[]) => run(process.execPath, [cli, ...args, '--policy', policy, '--store', `nss:${db}`], { env }) };
 }
 
 describe('one voice', { timeout: 120_000 }, () => {

@@ -163,7 +163,7 @@ describe('exit codes a scheduler can trust', { timeout: 300_000 }, () => {
     const unnamed = await pc([-100]);
     const u = await unnamed.certdesk(['renew', '--yes', '--lang', 'en']);
     expect(u.code).toBe(5);
-    expect(u.stderr).toContain("The bank's contact is in its internet banking documents");
+    expect(u.stderr).toContain("Your bank's contact is in its corporate internet banking documents");
   });
 });
 

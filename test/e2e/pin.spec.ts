@@ -12,8 +12,8 @@ import { accountId, useWorld } from './setup';
 const world = useWorld();
 
 const T = {
-  ja: { link: '電子証明書の更新はこちら', start: '電子証明書更新開始', title: '鍵のトークンのPIN', pin: 'PIN', ok: '続ける', cancel: 'キャンセル', retry: 'PINが違います', browser: 'ブラウザーが同じPINを尋ねます', remember: 'このPINをパソコンの資格情報の保管場所に保存し、次回から入力を省く', hint: '4〜64文字' },
-  en: { link: 'Renew your certificate here', start: 'Start certificate renewal', title: "PIN of the key's token", pin: 'PIN', ok: 'Continue', cancel: 'Cancel', retry: 'The PIN is wrong', browser: 'will ask for the same PIN', remember: "Save this PIN in this PC's credential store and skip this question next time", hint: '4 to 64 characters' },
+  ja: { link: '電子証明書の更新はこちら', start: '電子証明書更新開始', title: '鍵を保管している装置のPIN', pin: 'PIN', ok: '続ける', cancel: 'キャンセル', retry: 'PINが違います', browser: 'ブラウザーが同じPINを尋ねます', remember: 'このPINをパソコンの資格情報の保管場所に保存し、次回から入力を省く', hint: '4〜64文字' },
+  en: { link: 'Renew your certificate here', start: 'Start certificate renewal', title: 'PIN of the device that keeps the key', pin: 'PIN', ok: 'Continue', cancel: 'Cancel', retry: 'The PIN is wrong', browser: 'will ask for the same PIN', remember: "Save this PIN in this PC's credential store and skip this question next time", hint: '4 to 64 characters' },
 } as const;
 
 /** Main's broker wired to the page as desktop.ts wires it to the window; its timers fired by the test. */

@@ -3,6 +3,7 @@
 // challengePassword (the simulator's `rich` shape), read by the real preflight.
 import type { Language } from '../../src/shared/contract';
 import { expect, test } from './fixtures';
+import { englishSentences } from '../support/english';
 import { expectNoCspViolation, launch, record } from './app';
 import { accountId, useWorld } from './setup';
 
@@ -21,17 +22,20 @@ for (const lang of ['ja', 'en'] as Language[]) {
     await page.getByRole('link', { name: t.link }).first().click();
     await expect(page.getByRole('heading', { name: t.start })).toBeVisible({ timeout: 60_000 });
 
+    // Key type, signature and what the bank asked stay behind the helpdesk's disclosure until opened.
     const box = page.getByTestId('request');
+    const challenge = box.getByText(/challengePassword/);
+    await expect(challenge).toBeHidden();
+    await expect(box.getByText(t.key)).toBeHidden();
+    await record(page, '56', 'start-request', lang);
+    await box.getByText(t.details).click();
     await expect(box.getByRole('heading', { name: t.title })).toBeVisible();
     await expect(box).toContainText(t.key);
     await expect(box).toContainText(t.hash);
-    // The core's lines stay behind the helpdesk's disclosure until opened.
-    const challenge = box.getByText(/challengePassword/);
-    await expect(challenge).toBeHidden();
-    await record(page, '56', 'start-request', lang);
-    await box.getByText(t.details).click();
     await expect(box.getByRole('heading', { name: t.ignored })).toBeVisible();
     await expect(challenge).toBeVisible();
+    // In the reader's language: the bank's wishes and what was done with them, no English sentence.
+    if (lang === 'ja') expect(englishSentences(await box.innerText())).toEqual([]);
     await record(page, '57', 'start-request-details', lang);
     expectNoCspViolation(bridge);
   });

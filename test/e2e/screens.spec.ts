@@ -1,6 +1,8 @@
 // Certificate details for the helpdesk, diagnostics and settings, against the real service.
 import { readFileSync } from 'node:fs';
 import type { Language } from '../../src/shared/contract';
+import { factLines } from '../../src/shared/cert-facts';
+import { englishSentences } from '../support/english';
 import { expect, test } from './fixtures';
 import { expectNoCspViolation, launch, record } from './app';
 import { accountId, useWorld } from './setup';
@@ -30,6 +32,12 @@ for (const lang of ['ja', 'en'] as Language[]) {
     await expect(screen).toContainText(d.value.serialHex.toUpperCase().match(/.{1,2}/g)!.join(':'));
     await expect(screen).toContainText(d.value.sha1.toUpperCase().match(/.{2}/g)!.join(':'));
     await expect(screen.locator('textarea')).toHaveValue(d.value.pem);
+    // Field by field what `certdesk inspect` prints for this certificate (the shared formatter's lines).
+    const rows = screen.locator('[data-fact]');
+    await expect(rows).toHaveCount(factLines(d.value, lang).length);
+    const shown = await rows.evaluateAll((els) => els.map((e) => `${e.querySelector('dt')?.textContent ?? ''}: ${e.querySelector('dd')?.textContent ?? ''}`));
+    expect(shown).toEqual(factLines(d.value, lang));
+    if (lang === 'ja') expect(englishSentences(await screen.innerText())).toEqual([]);
     await screen.getByRole('button', { name: t.copyAll }).click();
     await expect(screen.getByRole('status').first()).toHaveText(t.copied);
     const copied = await page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText());
@@ -46,6 +54,11 @@ for (const lang of ['ja', 'en'] as Language[]) {
     // The service's own report (it carries the time it was made, so compare what is stable).
     const box = page.getByLabel(t.diag);
     await expect(box).toHaveValue(new RegExp(world.backend.dbDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    // In the chosen language, times in JST; the machine keys ([store], sha256=) unchanged.
+    const text = await box.inputValue();
+    expect(text).toMatch(lang === 'ja' ? /^CertDesk 診断情報\n作成日時: \d{4}年\d{1,2}月\d{1,2}日 [\d:]{8} JST\n/ : /^CertDesk diagnostics\ngenerated: [A-Z][a-z]{2} \d{1,2}, \d{4} [\d:]{8} JST\n/);
+    expect(text).toContain('[store]');
+    if (lang === 'ja') expect(englishSentences(text.split('\n').filter((l) => !/^\w+: [[{"\d]/.test(l) && !l.startsWith('os: ')).join('\n'))).toEqual([]);
     await page.getByRole('button', { name: t.save }).click();
     await expect(page.locator('[data-screen="diagnostics"]')).toContainText(t.saved);
     expect(world.backend.savedDiagnostics).toHaveLength(1);

@@ -13,6 +13,14 @@ describe('home order and notices', () => {
     expect(certs[0]!.holder).toBe('valid-200'); // the input is left as it was
   });
 
+  it('置き換え済み: a superseded certificate gets no notice and goes last, whatever its phase', () => {
+    const old = { ...card('old', 'renewable', 20), supersededBy: 'f'.repeat(64) };
+    const expired = { ...card('old-expired', 'acquirable', -5), supersededBy: 'f'.repeat(64) };
+    expect(noticeKind(old)).toBeNull();
+    expect(noticeKind(expired)).toBeNull();
+    expect(byUrgency([old, expired, card('new', 'valid', 365)]).map((c) => c.holder)).toEqual(['new', 'old-expired', 'old']);
+  });
+
   it('a notice for an expired certificate 取得 can replace and for one due renewal; none for valid or reissue', () => {
     expect(noticeKind(card('e', 'acquirable', -5))).toBe('expired');
     expect(noticeKind(card('r', 'renewable', 20))).toBe('renew');

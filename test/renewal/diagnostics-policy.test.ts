@@ -47,7 +47,8 @@ async function diagnostics(loaded: LoadedPolicy, stores: CertificateStore[], jou
   return d.ok ? d.value.text : '';
 }
 
-const BANK = { bankName: 'Diag Bank', endpoint: 'https://bank.invalid/.well-known/est' };
+// In English: these cases read the export's English lines (the Japanese export: test/cli/diagnostics.test.ts).
+const BANK = { bankName: 'Diag Bank', endpoint: 'https://bank.invalid/.well-known/est', language: 'en' };
 
 describe('diagnostics: the policy layers and the key custody', { timeout: 60_000 }, () => {
   it("each field's origin; the user's fields the bank's policy overrides are listed; one NSS db: the key is made in its token", async () => {

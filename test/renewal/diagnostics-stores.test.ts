@@ -24,7 +24,7 @@ async function serviceWithTwoStores(name: string) {
   const dbs = ['first', 'second'].map((d) => join(dir, name, d));
   for (const db of dbs) nssDbHolding(db);
   const [a, b] = await Promise.all(dbs.map((dbDir) => openNssStore({ dbDir })));
-  const loaded = await parsePolicy({ bankName: 'Diag Bank', endpoint: 'https://bank.invalid/.well-known/est', trustAnchorPem: anchorPem }, join(dir, name, 'policy.json'));
+  const loaded = await parsePolicy({ bankName: 'Diag Bank', endpoint: 'https://bank.invalid/.well-known/est', trustAnchorPem: anchorPem, language: 'en' }, join(dir, name, 'policy.json'));
   const journalDir = join(dir, name, 'data');
   const service = offlineService({ loaded: { policy: loaded.policy }, stores: [a!, b!], vault: memoryVault(), journalDir });
   return { service, journal: new Journal(journalDir), names: [a!.describe(), b!.describe()] };

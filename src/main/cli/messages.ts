@@ -3,7 +3,7 @@
 import type { CheckId, ErrorCode, Language, Phase, StepId, SupportView } from '../../shared/contract';
 import { formatDay } from '../../shared/format';
 import { PHASE_WORDS } from '../../shared/phase-words';
-import { CHECK_WORDS, STEP_WORDS } from '../../shared/words';
+import { CHECK_WORDS, FACT_LABELS, STEP_WORDS, SUPPORT_NONE } from '../../shared/words';
 import type { HealthState } from './verdict';
 
 /** Usage errors, in the chosen language: commander's own are re-worded from its error code. */
@@ -64,6 +64,14 @@ interface Catalog {
   /** A check not run because one before it failed. */
   skipped: string;
   today: string;
+  /** A key device's PIN not given, wrong or locked (STORE_UNAVAILABLE with that reason): not "the store cannot be opened". */
+  pin: { PIN_REQUIRED: string; PIN_INCORRECT: string; PIN_LOCKED: string };
+  /** 置き換え済み: a newer certificate of the same holder is installed beside it. */
+  superseded: string;
+  supersededHelp: (newer: string) => string;
+  removedSuperseded: (fp: string) => string;
+  /** doctor: a policy field set by the machine's file or the registry (the company's IT). */
+  managed: string;
   /** RENEWAL_NOT_OPEN with the date the bank or the phase rules gave. */
   opensOn_: (date: string) => string;
   /** 取得 refused: the certificate is still valid on another PC (new PC); waiting does not help. */
@@ -136,7 +144,7 @@ const ja: Catalog = {
   },
   none: 'この銀行の電子証明書はありません。',
   holder: '名義',
-  fingerprint: 'フィンガープリント (SHA-256)',
+  fingerprint: FACT_LABELS.ja.sha256,
   expires: '有効期限',
   daysLeft: (n) => (n >= 0 ? `残り ${n} 日` : `${-n} 日前に期限切れ`),
   opensOn: '更新開始日',
@@ -164,6 +172,15 @@ const ja: Catalog = {
   notYetDue: (d) => `更新期間前です（更新は${d}から）。今は何もする必要はありません。`,
   skipped: '前の確認が終わらなかったため省略',
   today: '本日',
+  pin: {
+    PIN_REQUIRED: '鍵を保管している装置（ICカードなど）のPINが入力されなかったため、何も変更していません。端末から実行してPINを入力するか、--pin-env 変数名 でPINを渡して、もう一度実行してください。',
+    PIN_INCORRECT: 'PINが違います。何も変更していません。正しいPINを確かめて、もう一度実行してください。間違いが続くと装置がロックされることがあります（多くは3回ほど）。',
+    PIN_LOCKED: '鍵を保管している装置のPINがロックされています。何も変更していません。IT担当者にロックの解除を依頼してから、もう一度実行してください。',
+  },
+  superseded: '置き換え済み（更新は不要です）',
+  supersededHelp: (n) => `新しい証明書（${n}）に置き換えられた古い証明書です。新しい証明書は確認済みのため、削除してかまいません（ポリシーの removeSuperseded が true なら、certdesk status --recover などの実行時に自動で削除します）。`,
+  removedSuperseded: (fp) => `置き換え済みの古い証明書（${fp}）を削除しました。`,
+  managed: '会社の管理者が設定',
   opensOn_: (d) => `更新期間はまだ始まっていません。${d}以降にもう一度実行してください。`,
   validElsewhere: 'このログインIDの電子証明書は、以前のパソコンでまだ有効です。同じ証明書を2台のパソコンで使うことはできないため、このパソコンでは取得できません。もう一度実行しても結果は変わりません。',
   usage: {
@@ -190,7 +207,7 @@ const ja: Catalog = {
     newPc: 'このPCには銀行の電子証明書がありません。',
     broken: '問題があります。上のメッセージを確かめてください。',
   },
-  support: (s) => (s ? `お問い合わせ先: ${contactLine(s)}` : 'お問い合わせ先は、銀行のインターネットバンキングのご案内（ご利用の手引き）に記載されています。'),
+  support: (s) => (s ? `お問い合わせ先: ${contactLine(s)}` : SUPPORT_NONE.ja),
   newPc: (url) =>
     [
       'このPCには銀行の電子証明書がありません。新しいPCや買い替えたPCでは、次のどちらかを行ってください:',
@@ -207,7 +224,7 @@ const ja: Catalog = {
   keyStorageSoftwareMac: 'keyStorage は "store" ですが、macOS では新しい鍵は CertDesk が作り、ログインキーチェーンへ取り出し不可（non-extractable）として取り込みます（ソフトウェア鍵）。',
   keyStorageSoftware: (n) => `keyStorage は "store" ですが、証明書ストアが ${n} つあるため、新しい鍵は証明書ストア内ではなく CertDesk が暗号化して保管するソフトウェア鍵として作られ、各ストアへ書き込まれます。`,
   proxyAuthApp: 'プロキシサーバーがユーザー名とパスワードを求めています（銀行にはまだ接続していません）。CertDesk アプリを起動してプロキシのユーザー名とパスワードを入力するか、ネットワーク管理者にお問い合わせください（環境変数 HTTPS_PROXY のユーザー名とパスワードはこの接続では使われません）。',
-  request: { title: '次回の申請（銀行の csrattrs とポリシーから）', keyType: '鍵の種類', hash: '署名ハッシュ', honoured: '採用', ignored: '不採用' },
+  request: { title: '次回の申請の内容（銀行の指定と会社の設定から）', keyType: '鍵の種類', hash: '署名の方式', honoured: '採用した指定', ignored: '採用しなかった指定' },
   resumesAtStart:
     '銀行が発行した新しい証明書のインストールがまだ完了していません。新しい証明書は CertDesk の更新記録に保存されており、次に CertDesk を起動したとき（または certdesk status --recover）に改めてインストールされます。ほかに必要な操作はありません。もう一度実行するか、アプリを再起動してください。',
   pending: (attempt, s, at) => `銀行で発行手続き中です（${attempt}回目の確認）。${s < 60 ? `${s}秒` : `${Math.ceil(s / 60)}分`}後（${at}）に再確認します（待つのは合計30分までです）。`,
@@ -248,7 +265,7 @@ const en: Catalog = {
   },
   none: 'No certificate of the bank is installed.',
   holder: 'Holder',
-  fingerprint: 'Fingerprint (SHA-256)',
+  fingerprint: FACT_LABELS.en.sha256,
   expires: 'Expires',
   daysLeft: (n) => (n >= 0 ? `${n} days left` : `expired ${-n} days ago`),
   opensOn: 'Renewal opens',
@@ -276,6 +293,15 @@ const en: Catalog = {
   notYetDue: (d) => `Not due yet (renewal opens on ${d}). Nothing to do now.`,
   skipped: 'skipped: an earlier check did not pass',
   today: 'today',
+  pin: {
+    PIN_REQUIRED: 'The PIN of the device that keeps the key (a smart card, for example) was not given, so nothing was changed. Run it from a terminal and enter the PIN, or give it with --pin-env VAR, then run it again.',
+    PIN_INCORRECT: 'The PIN is wrong; nothing was changed. Check the PIN and run it again. After a few wrong PINs (often about three) the device locks.',
+    PIN_LOCKED: 'The PIN of the device that keeps the key is locked; nothing was changed. Ask your IT staff to unlock it, then run it again.',
+  },
+  superseded: 'Superseded (nothing to renew)',
+  supersededHelp: (n) => `An old certificate that a newer one (${n}) has replaced. The newer one has been checked, so this one can be removed (with the policy's removeSuperseded true, certdesk status --recover and the other writing commands remove it by themselves).`,
+  removedSuperseded: (fp) => `The superseded old certificate (${fp}) was removed.`,
+  managed: 'set by your company',
   opensOn_: (d) => `Renewal is not open yet. Run it again on or after ${d}.`,
   validElsewhere: "This login ID's certificate is still valid on the previous PC. One certificate cannot be used on two PCs, so it cannot be obtained on this PC; running it again changes nothing.",
   usage: {
@@ -302,7 +328,7 @@ const en: Catalog = {
     newPc: 'No certificate of the bank is on this PC.',
     broken: 'Something is wrong: see the message above.',
   },
-  support: (s) => (s ? `Contact: ${contactLine(s)}` : "The bank's contact is in its internet banking documents (the user guide)."),
+  support: (s) => (s ? `Contact: ${contactLine(s)}` : SUPPORT_NONE.en),
   newPc: (url) =>
     [
       'No certificate of the bank is on this PC. On a new or replaced PC, do one of these:',
@@ -319,7 +345,7 @@ const en: Catalog = {
   keyStorageSoftwareMac: 'keyStorage is "store", but on macOS the new key is made in CertDesk (a software key) and imported into the login keychain as non-extractable.',
   keyStorageSoftware: (n) => `keyStorage is "store", but with ${n} stores the new key is made as a software key CertDesk keeps sealed, then written to each store, not made inside a store.`,
   proxyAuthApp: "The proxy wants a user name and password (the bank was not reached yet). Start the CertDesk app and enter the proxy's user name and password there, or ask your network administrator (a user name and password in HTTPS_PROXY are not used for this connection).",
-  request: { title: "The next request (the bank's /csrattrs against the policy)", keyType: 'key type', hash: 'signature hash', honoured: 'honoured', ignored: 'ignored' },
+  request: { title: "The next request (the bank's /csrattrs against the policy)", keyType: 'Key type', hash: 'Signature', honoured: 'Followed', ignored: 'Not followed' },
   resumesAtStart:
     "The new certificate the bank issued is not fully installed yet. CertDesk keeps it in its renewal record and installs it again at the next start (or with certdesk status --recover): nothing else is needed. Run it again, or restart the app.",
   pending: (attempt, s, at) => `The bank is still processing (check ${attempt}). Checking again in ${s < 60 ? `${s} seconds` : `${Math.ceil(s / 60)} min`}, at ${at} (CertDesk waits 30 minutes at most in all).`,
@@ -337,6 +363,8 @@ export const catalogs: Record<Language, Catalog> = { ja, en };
 export function errorHeadline(c: Catalog, e: { code: ErrorCode; detail?: Record<string, unknown> }, appTransport: boolean, validElsewhere = false): string {
   if (validElsewhere) return c.validElsewhere;
   if (e.detail?.reason === 'NOT_INSTALLED') return c.policyMissing;
+  const pin = e.detail?.reason;
+  if (pin === 'PIN_REQUIRED' || pin === 'PIN_INCORRECT' || pin === 'PIN_LOCKED') return c.pin[pin];
   if (e.detail?.reason === 'STATE_FOLDER_NOT_OWNED') return c.stateFolderNotOwned;
   if (e.code === 'RENEWAL_NOT_OPEN' && typeof e.detail?.opensOn === 'string') return c.opensOn_(formatDay(e.detail.opensOn, c.lang));
   if (e.code === 'PROXY_AUTH_REQUIRED' && appTransport && typeof e.detail?.status !== 'number') return c.proxyAuthApp;

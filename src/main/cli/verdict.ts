@@ -32,6 +32,8 @@ const verdict = (state: HealthState, error?: ApiError): Verdict => ({ state, exi
 
 /** One certificate's state: its phase, or broken when its private key is missing while it is still in use. */
 export function certificateState(s: CertificateSummary): HealthState {
+  // 置き換え済み: a newer certificate of the same holder stands beside it; nothing is due for this one.
+  if (s.supersededBy) return 'ok';
   if (!s.hasPrivateKey && (s.phase === 'valid' || s.phase === 'renewable')) return 'broken';
   return PHASE_STATE[s.phase];
 }

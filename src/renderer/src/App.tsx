@@ -31,7 +31,8 @@ export function App() {
   const { t, i18n } = useTranslation();
   const lang: Language = i18n.language === 'en' ? 'en' : 'ja';
   const [state, dispatch] = useFlow();
-  const bankName = state.overview?.bankName ?? state.settings?.bankName ?? 'CertDesk';
+  // No bank name before a policy is read (or when it cannot be): the words say "your bank", never the product's name.
+  const bankName = state.overview?.bankName ?? state.settings?.bankName ?? '';
   const bank = useMemo(() => bankInfo(bankName, state.settings, (page) => dispatch({ type: 'openBankPage', page })), [bankName, state.settings, dispatch]);
   return (
     <BankContext.Provider value={bank}>

@@ -13,7 +13,8 @@ interface SettingsData {
   /** Reminder thresholds already shown, per certificate fingerprint (once per threshold). */
   remindersShown: Record<string, number[]>;
   /** The last errors, for the diagnostics export (codes and messages only, nothing secret). */
-  lastErrors: Array<{ at: string; code: string; message: string }>;
+  /** `detail`: the error's typed facts, so the export can say it in the chosen language. */
+  lastErrors: Array<{ at: string; code: string; message: string; detail?: Record<string, string | number | boolean> }>;
 }
 
 export interface Settings {

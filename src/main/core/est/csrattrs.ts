@@ -4,6 +4,7 @@
 // then decides, against the policy, what the request is made of.
 import * as asn1js from 'asn1js';
 import type { KeyType } from '../../../shared/policy';
+import type { RequestNote } from '../../../shared/request-notes';
 import { CoreError } from '../errors';
 
 /** The signature hashes CertDesk signs requests with (every key custodian can). */
@@ -19,6 +20,8 @@ export interface CsrAttrsWishes {
   extensions?: RequestedExtension[];
   /** One line per attribute or OID CertDesk does not act on, with why. */
   ignored: string[];
+  /** The same as codes with parameters, for the front ends' words. */
+  ignoredNotes: RequestNote[];
 }
 
 const HASH_OF: Record<string, SignatureHash> = {
@@ -55,7 +58,11 @@ const oidText = (b: asn1js.AsnType): string | undefined => (b instanceof asn1js.
 export function readCsrAttrs(der: Uint8Array): CsrAttrsWishes {
   const r = asn1js.fromBER(der);
   if (r.offset === -1 || r.offset !== der.byteLength || !(r.result instanceof asn1js.Sequence)) throw bad('not one DER SEQUENCE');
-  const out: CsrAttrsWishes = { ignored: [] };
+  const out: CsrAttrsWishes = { ignored: [], ignoredNotes: [] };
+  const ignore = (line: string, note: RequestNote) => {
+    out.ignored.push(line);
+    out.ignoredNotes.push(note);
+  };
   const askExtension = (oid: string): boolean => {
     const ext = EXTENSION_OF[oid];
     if (!ext) return false;
@@ -68,9 +75,9 @@ export function readCsrAttrs(der: Uint8Array): CsrAttrsWishes {
       const hash = HASH_OF[oid];
       if (hash) out.hash ??= hash;
       else if (askExtension(oid)) continue;
-      else if (oid === CHALLENGE_PASSWORD) out.ignored.push(CHALLENGE_PASSWORD_IGNORED);
-      else if (/SHA512/i.test(nameOf(oid))) out.ignored.push(`${nameOf(oid)}: CertDesk signs with SHA-256 or SHA-384`);
-      else out.ignored.push(`${nameOf(oid)}: CertDesk does not add it to the request`);
+      else if (oid === CHALLENGE_PASSWORD) ignore(CHALLENGE_PASSWORD_IGNORED, { code: 'CHALLENGE_PASSWORD' });
+      else if (/SHA512/i.test(nameOf(oid))) ignore(`${nameOf(oid)}: CertDesk signs with SHA-256 or SHA-384`, { code: 'HASH_UNSUPPORTED', name: nameOf(oid) });
+      else ignore(`${nameOf(oid)}: CertDesk does not add it to the request`, { code: 'NOT_ADDED', name: nameOf(oid) });
       continue;
     }
     if (!(item instanceof asn1js.Sequence)) throw bad('an entry is neither an OID nor an attribute');
@@ -81,22 +88,23 @@ export function readCsrAttrs(der: Uint8Array): CsrAttrsWishes {
     if (attr === EC_PUBLIC_KEY) {
       const curve = first ? oidText(first) : undefined;
       if (curve === P256) out.keyType ??= 'ecdsaP256';
-      else out.ignored.push(`ecPublicKey on ${curve ? nameOf(curve) : 'an unnamed curve'}: CertDesk makes P-256 keys only`);
+      else ignore(`ecPublicKey on ${curve ? nameOf(curve) : 'an unnamed curve'}: CertDesk makes P-256 keys only`, { code: 'EC_CURVE', curve: curve ? nameOf(curve) : '?' });
     } else if (attr === RSA_ENCRYPTION) {
       const bits = first instanceof asn1js.Integer ? first.valueBlock.valueDec : undefined;
       if (bits === 2048) out.keyType ??= 'rsa2048';
       else if (bits === 3072) out.keyType ??= 'rsa3072';
-      else out.ignored.push(`rsaEncryption of ${bits ?? 'unstated'} bits: CertDesk makes 2048- or 3072-bit RSA keys`);
+      else ignore(`rsaEncryption of ${bits ?? 'unstated'} bits: CertDesk makes 2048- or 3072-bit RSA keys`, { code: 'RSA_SIZE', bits: bits === undefined ? '?' : String(bits) });
     } else if (attr === EXTENSION_REQUEST) {
       // The extensions asked for by OID: those of a client certificate are filled in, the rest named.
       const inner = values.valueBlock.value.map(oidText).filter((o): o is string => o !== undefined);
       const unknown = inner.filter((o) => !askExtension(o)).map(nameOf);
-      if (unknown.length > 0 || inner.length === 0) out.ignored.push(`extensionRequest (${unknown.join(', ') || 'no OID'}): CertDesk cannot fill it in`);
+      if (unknown.length > 0 || inner.length === 0) ignore(`extensionRequest (${unknown.join(', ') || 'no OID'}): CertDesk cannot fill it in`, { code: 'EXTENSION_UNKNOWN', names: unknown.join(', ') || '-' });
     } else if (attr === CHALLENGE_PASSWORD) {
-      out.ignored.push(CHALLENGE_PASSWORD_IGNORED);
+      ignore(CHALLENGE_PASSWORD_IGNORED, { code: 'CHALLENGE_PASSWORD' });
     } else {
       const inner = values.valueBlock.value.map(oidText).filter((o): o is string => o !== undefined).map(nameOf);
-      out.ignored.push(`${nameOf(attr)}${inner.length > 0 ? ` (${inner.join(', ')})` : ''}: CertDesk does not add it to the request`);
+      const name = `${nameOf(attr)}${inner.length > 0 ? ` (${inner.join(', ')})` : ''}`;
+      ignore(`${name}: CertDesk does not add it to the request`, { code: 'NOT_ADDED', name });
     }
   }
   return out;
@@ -114,11 +122,13 @@ export interface RequestShape {
   attributesDer: Uint8Array[];
   honoured: string[];
   ignored: string[];
+  /** `honoured` and `ignored` as codes with parameters (the front ends' words). */
+  notes: { honoured: RequestNote[]; ignored: RequestNote[] };
 }
 
 /** The request without /csrattrs (none, 404/501, empty): the policy's key type, SHA-256, nothing extra. */
 export function defaultShape(keyType: KeyType): RequestShape {
-  return { keyType, hash: 'SHA-256', attributesDer: [], honoured: [], ignored: [] };
+  return { keyType, hash: 'SHA-256', attributesDer: [], honoured: [], ignored: [], notes: { honoured: [], ignored: [] } };
 }
 
 /**
@@ -131,20 +141,27 @@ export function requestShapeOf(wishes: CsrAttrsWishes | null, policy: { keyType:
   const shape = defaultShape(policy.keyType);
   if (!wishes) return shape;
   shape.ignored.push(...wishes.ignored);
+  shape.notes.ignored.push(...(wishes.ignoredNotes ?? []));
+  const honour = (line: string, note: RequestNote) => {
+    shape.honoured.push(line);
+    shape.notes.honoured.push(note);
+  };
   if (wishes.keyType && wishes.keyType !== policy.keyType) {
-    if (policy.keyTypeSet) shape.ignored.push(`key type ${wishes.keyType}: the policy sets keyType ${policy.keyType}`);
-    else {
+    if (policy.keyTypeSet) {
+      shape.ignored.push(`key type ${wishes.keyType}: the policy sets keyType ${policy.keyType}`);
+      shape.notes.ignored.push({ code: 'KEY_TYPE_SET_BY_POLICY', asked: wishes.keyType, policy: policy.keyType });
+    } else {
       shape.keyType = wishes.keyType;
-      shape.honoured.push(`key type ${wishes.keyType} (the policy leaves keyType at its default)`);
+      honour(`key type ${wishes.keyType} (the policy leaves keyType at its default)`, { code: 'KEY_TYPE', keyType: wishes.keyType, policyDefault: true });
     }
-  } else if (wishes.keyType) shape.honoured.push(`key type ${wishes.keyType}`);
+  } else if (wishes.keyType) honour(`key type ${wishes.keyType}`, { code: 'KEY_TYPE', keyType: wishes.keyType });
   if (wishes.hash) {
     shape.hash = wishes.hash;
-    shape.honoured.push(`signature hash ${wishes.hash}`);
+    honour(`signature hash ${wishes.hash}`, { code: 'HASH', hash: wishes.hash });
   }
   if (wishes.extensions?.length) {
     shape.attributesDer.push(extensionRequestDer(wishes.extensions));
-    shape.honoured.push(...wishes.extensions.map((x) => (x === 'keyUsage' ? 'keyUsage digitalSignature' : 'extKeyUsage clientAuth')));
+    for (const x of wishes.extensions) honour(x === 'keyUsage' ? 'keyUsage digitalSignature' : 'extKeyUsage clientAuth', { code: 'EXTENSION', extension: x });
   }
   return shape;
 }

@@ -1,8 +1,16 @@
 // The diagnostics text for the helpdesk: versions, system, policy, the store's listing, the
 // journal and the last errors, with nothing secret (one redactor over the whole text).
 import { arch, platform, release } from 'node:os';
+import { factLines } from '../../../shared/cert-facts';
+import type { ApiError, Language } from '../../../shared/contract';
+import { errorDetailText } from '../../../shared/error-detail';
+import { formatInstant } from '../../../shared/format';
+import { PHASE_WORDS } from '../../../shared/phase-words';
 import type { Policy } from '../../../shared/policy';
 import { redactText } from '../../../shared/redact';
+import { SUPPORT_NONE, STEP_WORDS } from '../../../shared/words';
+import { detailsOf } from './details';
+import { settingsView } from './settings-view';
 import { toApiError } from '../errors';
 import { sha256Hex } from '../pki';
 import { keyCustodianFor } from '../store';
@@ -10,9 +18,51 @@ import { summarize } from './overview';
 import type { Session } from './session';
 import type { RenewalDeps } from './types';
 
+/**
+ * The export's words in the chosen language (the user's, or the policy's). Section names
+ * ([versions] …), field names (source:, managed:, sha256= …) and values stay as they are:
+ * a script or a helpdesk tool reads them in either language.
+ */
+const WORDS = {
+  ja: {
+    title: 'CertDesk 診断情報',
+    generated: '作成日時',
+    supportNone: `ポリシーに記載なし: ${SUPPORT_NONE.ja}`,
+    managed: '会社の管理者が設定',
+    origins: '設定元:',
+    ignored: '使われない設定（利用者のファイルの値より、ほかの設定が優先されます）:',
+    wins: (bank: boolean, by: string) => `${bank ? '銀行' : '会社のIT部門'}の ${by} が優先`,
+    keyMadeBy: '鍵を作る場所',
+    unavailable: '使用できません',
+    primary: '主',
+    listingFailed: '証明書の一覧を読めませんでした',
+    phase: '状態',
+    none: 'なし',
+    unfinished: (op: 'renew' | 'acquire', step: string, at: string) => `中断した${op === 'renew' ? '更新' : '取得'}: 「${step}」の段階、${at} 開始`,
+    notYetWritten: 'まだ書き込んでいません',
+  },
+  en: {
+    title: 'CertDesk diagnostics',
+    generated: 'generated',
+    supportNone: "not set in the policy: the bank's contact is in its internet banking documents (ご利用の手引き)",
+    managed: 'managed',
+    origins: 'origins:',
+    ignored: "ignored (the user's file sets them, another layer wins):",
+    wins: (bank: boolean, by: string) => `${bank ? "the bank's" : "IT's"} ${by} wins`,
+    keyMadeBy: 'key made by',
+    unavailable: 'unavailable',
+    primary: 'primary',
+    listingFailed: 'listing failed',
+    phase: 'phase',
+    none: 'none',
+    unfinished: (op: 'renew' | 'acquire', step: string, at: string) => `unfinished ${op} at step ${step}, started ${at}`,
+    notYetWritten: 'not yet written',
+  },
+} as const;
+
 /** The policy's `support`, one fact a line; without it, where the bank names its contact. */
-export function helpdeskLines(support: Policy['support']): string[] {
-  if (!support) return ["not set in the policy: the bank's contact is in its internet banking documents (ご利用の手引き)"];
+export function helpdeskLines(support: Policy['support'], lang: Language = 'en'): string[] {
+  if (!support) return [WORDS[lang].supportNone];
   const { name, phone, hours, url, email } = support;
   return Object.entries({ name, phone, hours, url, email })
     .filter(([, v]) => v !== undefined)
@@ -24,72 +74,83 @@ export function helpdeskLines(support: Policy['support']): string[] {
  * the user's fields that the bank's or IT's layer overrides: a helpdesk sees at once why a
  * setting in the user's own file has no effect.
  */
-export function policyOriginLines(origins: Record<string, string> | undefined, managed: string[], ignored: NonNullable<RenewalDeps['ignoredPolicy']>): string[] {
+export function policyOriginLines(origins: Record<string, string> | undefined, managed: string[], ignored: NonNullable<RenewalDeps['ignoredPolicy']>, lang: Language = 'en'): string[] {
+  const w = WORDS[lang];
   const lines: string[] = [];
   if (origins && Object.keys(origins).length > 0) {
-    lines.push('origins:');
-    for (const [field, from] of Object.entries(origins)) lines.push(`  ${field}: ${from}${managed.includes(field) ? ' (managed)' : ''}`);
+    lines.push(w.origins);
+    for (const [field, from] of Object.entries(origins)) lines.push(`  ${field}: ${from}${managed.includes(field) ? ` (${w.managed})` : ''}`);
   }
   if (ignored.length > 0) {
-    lines.push("ignored (the user's file sets them, another layer wins):");
-    for (const i of ignored) lines.push(`  ${i.field}: ${i.file} (${i.reason === 'SET_BY_BANK' ? "the bank's" : "IT's"} ${i.by} wins)`);
+    lines.push(w.ignored);
+    for (const i of ignored) lines.push(`  ${i.field}: ${i.file} (${w.wins(i.reason === 'SET_BY_BANK', i.by)})`);
   }
   return lines;
 }
 
 /** Who makes the renewal's key, as chosen for this policy and these stores (keyStorage "store" with several stores is software). */
-function custodyLine(session: Session): string {
+function custodyLine(session: Session, lang: Language): string {
   const asked = session.deps.policy.keyStorage ?? 'store';
+  const w = WORDS[lang];
   try {
     // The same choice the renewal makes (session.ts); making the object touches no store.
     const c = session.deps.custodian ?? keyCustodianFor(session.stores, asked);
-    return `keyStorage: ${asked}; key made by: ${c.storage} (${c.describe()})`;
+    // The custodian's own description is the core's English: the Japanese export names its kind only.
+    return `keyStorage: ${asked}; ${w.keyMadeBy}: ${c.storage}${lang === 'en' ? ` (${c.describe()})` : ''}`;
   } catch (err) {
     const e = toApiError(err);
-    return `keyStorage: ${asked}; unavailable: ${e.code} ${e.message}`;
+    return `keyStorage: ${asked}; ${w.unavailable}: ${e.code} ${errorDetailText(e, lang)}`;
   }
 }
 
 export async function diagnosticsText(session: Session): Promise<string> {
   const { deps, journal } = session;
-  const lines: string[] = ['CertDesk diagnostics', `generated: ${session.now().toISOString()}`, ''];
+  const lang = settingsView(deps).language;
+  const w = WORDS[lang];
+  // Times in JST, as every screen shows them.
+  const lines: string[] = [w.title, `${w.generated}: ${formatInstant(session.now().toISOString(), lang)}`, ''];
   lines.push('[versions]');
   for (const [k, v] of Object.entries({ node: process.versions.node, ...(deps.versions ?? {}) })) lines.push(`${k}: ${v}`);
   lines.push('', '[system]', `os: ${platform()} ${release()} ${arch()}`);
   // Who to call, first thing the helpdesk or the user reads after the versions.
-  lines.push('', '[helpdesk]', ...helpdeskLines(deps.policy.support));
+  lines.push('', '[helpdesk]', ...helpdeskLines(deps.policy.support, lang));
   lines.push('', '[policy]', `source: ${deps.policySource ?? '(given)'}`, `managed: ${(deps.managed ?? []).join(', ')}`);
   for (const [k, v] of Object.entries(deps.policy)) {
     if (k === 'trustAnchorPem') {
       lines.push(`trustAnchors (sha256): ${session.anchorsDer.map(sha256Hex).join(', ')}`);
     } else lines.push(`${k}: ${JSON.stringify(v)}`);
   }
-  lines.push(...policyOriginLines(deps.origins, deps.managed ?? [], deps.ignoredPolicy ?? []));
-  lines.push('', '[key custody]', custodyLine(session));
+  lines.push(...policyOriginLines(deps.origins, deps.managed ?? [], deps.ignoredPolicy ?? [], lang));
+  lines.push('', '[key custody]', custodyLine(session, lang));
   // Every store the renewal writes, the primary (whose certificates are listed) first.
-  lines.push('', '[store]', ...session.stores.map((s, i) => (i === 0 && session.stores.length > 1 ? `${s.describe()} (primary)` : s.describe())));
+  lines.push('', '[store]', ...session.stores.map((s, i) => (i === 0 && session.stores.length > 1 ? `${s.describe()} (${w.primary})` : s.describe())));
   try {
     const t = session.now();
     for (const s of await session.listBank()) {
       const sum = summarize(s, deps.policy, t);
       lines.push(`- ${sum.holder} sha256=${s.fingerprint} notAfter=${sum.notAfter} phase=${sum.phase} key=${s.hasPrivateKey ? 'yes' : 'NO'}`);
+      // The facts as the details screen and `certdesk inspect` show them (one formatter).
+      lines.push(`  ${w.phase}: ${PHASE_WORDS[lang][sum.phase]}`, ...factLines(detailsOf(s), lang).map((l) => `  ${l}`));
     }
   } catch (err) {
     const e = toApiError(err);
-    lines.push(`listing failed: ${e.code} ${e.message}`);
+    lines.push(`${w.listingFailed}: ${e.code} ${errorDetailText(e, lang)}`);
   }
   lines.push('', '[journal]');
   try {
     const rec = await journal.read();
-    lines.push(rec ? `unfinished ${rec.operation} at step ${rec.step}, started ${rec.startedAt}` : 'none');
+    lines.push(rec ? w.unfinished(rec.operation, lang === 'en' ? rec.step : ((STEP_WORDS.ja as Record<string, string>)[rec.step] ?? rec.step), lang === 'en' ? rec.startedAt : formatInstant(rec.startedAt, lang)) : w.none);
     // Several stores: how far each got (the next start checks every store whatever this says).
     for (const [store, done] of Object.entries(rec?.storeProgress ?? {})) lines.push(`store ${store}: ${done}`);
-    for (const s of session.stores) if (rec?.storeProgress && !(s.describe() in rec.storeProgress)) lines.push(`store ${s.describe()}: not yet written`);
+    for (const s of session.stores) if (rec?.storeProgress && !(s.describe() in rec.storeProgress)) lines.push(`store ${s.describe()}: ${w.notYetWritten}`);
   } catch (err) {
-    lines.push(toApiError(err).message);
+    lines.push(errorDetailText(toApiError(err), lang));
   }
   lines.push('', '[last errors]');
-  for (const e of deps.settings.get('lastErrors') ?? []) lines.push(`${e.at} ${e.code} ${e.message}`);
+  for (const e of deps.settings.get('lastErrors') ?? []) {
+    const error = { code: e.code as ApiError['code'], message: e.message, ...(e.detail ? { detail: e.detail } : {}) };
+    lines.push(`${lang === 'en' ? e.at : formatInstant(e.at, lang)} ${e.code} ${errorDetailText(error, lang)}`);
+  }
   // One redactor over the whole text: the proxy line, holders and past errors alike.
   return redactText(lines.join('\n') + '\n');
 }

@@ -3,7 +3,7 @@
 // the reminders due taken on the way.
 import type { CertificateDetails, CertificateSummary, Overview } from '../../../shared/contract';
 import type { Policy } from '../../../shared/policy';
-import { computePhase, jstDate } from '../../../shared/phase';
+import { computePhase, jstDate, supersededBy, type HeldCertificate } from '../../../shared/phase';
 import { CoreError } from '../errors';
 import { detailsOf } from './details';
 import { inspectCertificate } from '../pki';
@@ -17,7 +17,14 @@ import { readCheckLedger } from './check-ledger';
 /** How long the home screen says that the scheduled check renewed by itself. */
 const AUTO_RENEWED_SHOWN_MS = 14 * 86_400_000;
 
-export function summarize(s: StoredIdentity, policy: Policy, now: Date): CertificateSummary {
+/** What the superseded rule reads of a stored certificate. */
+export function heldOf(s: StoredIdentity): HeldCertificate {
+  const d = inspectCertificate(s.certificateDer);
+  return { fingerprint: s.fingerprint, subject: d.subject.text, notBefore: d.notBefore, notAfter: d.notAfter, hasPrivateKey: s.hasPrivateKey };
+}
+
+/** `newer`: the fingerprint of the certificate that supersedes this one (置き換え済み): nothing is due for it. */
+export function summarize(s: StoredIdentity, policy: Policy, now: Date, newer?: string): CertificateSummary {
   const d = inspectCertificate(s.certificateDer);
   const attr = (name: string) => d.subject.rdns.flat().find((a) => a.name === name)?.value;
   const p = computePhase(new Date(d.notAfter), now, policy);
@@ -32,9 +39,10 @@ export function summarize(s: StoredIdentity, policy: Policy, now: Date): Certifi
     daysLeft: p.daysLeft,
     renewalOpensOn: p.renewalOpensOn,
     graceEndsOn: p.graceEndsOn,
-    remindersDue: p.remindersDue,
-    noticeDue: p.noticeDue,
+    remindersDue: newer ? [] : p.remindersDue,
+    noticeDue: newer ? false : p.noticeDue,
     hasPrivateKey: s.hasPrivateKey,
+    ...(newer ? { supersededBy: newer } : {}),
   };
 }
 
@@ -47,8 +55,21 @@ export async function readOverview(session: Session, recovery: Recovery, reminde
   const { deps, journal } = session;
   const r = deps.recoverOnRead === false ? null : await recovery.recover().catch(() => recovery.last());
   const t = session.now();
-  const certificates = (await session.listBank()).map((s) => summarize(s, deps.policy, t)).sort(byExpiry);
-  const overview: Overview = { bankName: deps.policy.bankName, now: t.toISOString(), today: jstDate(t), certificates };
+  let listed = await session.listBank();
+  let superseded = supersededBy(listed.map(heldOf), t);
+  // Where the policy says removeSuperseded, an overview that may write (the app, renew, doctor,
+  // status --recover) removes them: the newer one is verified (listed, chained to the anchor,
+  // with its key, unexpired). Never while a renewal waits in the journal or runs (BUSY).
+  let removedSuperseded: string[] = [];
+  if (Object.keys(superseded).length > 0 && deps.policy.removeSuperseded && deps.recoverOnRead !== false && !(await journal.read().catch(() => null))) {
+    removedSuperseded = await removeSuperseded(session, Object.keys(superseded)).catch(() => []);
+    if (removedSuperseded.length > 0) {
+      listed = await session.listBank();
+      superseded = supersededBy(listed.map(heldOf), t);
+    }
+  }
+  const certificates = listed.map((s) => summarize(s, deps.policy, t, superseded[s.fingerprint])).sort(byExpiry);
+  const overview: Overview = { bankName: deps.policy.bankName, now: t.toISOString(), today: jstDate(t), certificates, ...(removedSuperseded.length ? { removedSuperseded } : {}) };
   const shown = r ?? recovery.last();
   if (shown && shown.outcome !== 'pending') {
     overview.recovered = { outcome: shown.outcome, ...(shown.fingerprint ? { fingerprint: shown.fingerprint } : {}) };
@@ -65,6 +86,23 @@ export async function readOverview(session: Session, recovery: Recovery, reminde
   if (left.length > 0) overview.keysToRemove = left.map((k) => ({ label: k.label ?? `ID ${k.keyId}`, where: k.where, since: k.since }));
   reminders.take(certificates, t);
   return overview;
+}
+
+/** Removes superseded certificates from every store the renewal writes, under the renewal's lock; the fingerprints removed. */
+async function removeSuperseded(session: Session, fingerprints: string[]): Promise<string[]> {
+  return session.exclusive(async () => {
+    const removed: string[] = [];
+    for (const fp of fingerprints) {
+      for (const store of session.stores) {
+        const present = (await store.list(session.anchorsDer)).some((x) => x.fingerprint === fp);
+        if (present) await store.remove(fp);
+      }
+      session.deps.log?.(`removed the superseded certificate ${fp} (a newer one of the same holder is installed with its key)`);
+      removed.push(fp);
+    }
+    session.storeChanged();
+    return removed;
+  });
 }
 
 export async function readDetails(session: Session, fingerprint: string): Promise<CertificateDetails> {

@@ -103,8 +103,8 @@ export async function preflight(e: Engine, fingerprint: string, now: Date): Prom
   try {
     const client = newClient(e, transport, 'renew');
     // Read alongside cacerts, as the renewal does; it never fails a check.
-    const shaped = readRequestShape({ ...e.deps, log: () => undefined }, client, e.signal).then(({ keyType, hash, honoured, ignored }) => {
-      request = { keyType, hash, honoured, ignored };
+    const shaped = readRequestShape({ ...e.deps, log: () => undefined }, client, e.signal).then(({ keyType, hash, honoured, ignored, notes }) => {
+      request = { keyType, hash, honoured, ignored, notes };
     });
     let fetched: Promise<void> | undefined;
     const fetchOnce = () =>

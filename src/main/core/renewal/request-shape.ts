@@ -25,6 +25,7 @@ export async function readRequestShape(deps: RenewalDeps, client: EstClient, sig
   } catch (err) {
     shape = defaultShape(deps.policy.keyType);
     shape.ignored.push(`csrattrs could not be read (${toApiError(err).code}): the request follows the policy`);
+    shape.notes.ignored.push({ code: 'CSRATTRS_UNREADABLE', error: toApiError(err).code });
   }
   for (const line of shape.honoured) deps.log?.(`csrattrs: honoured ${line}`);
   for (const line of shape.ignored) deps.log?.(`csrattrs: ignored ${line}`);

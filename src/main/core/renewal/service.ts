@@ -24,7 +24,7 @@ export function createRenewalService(deps: RenewalDeps): CoreService {
     const e = toApiError(err);
     try {
       const list = deps.settings.get('lastErrors') ?? [];
-      deps.settings.set('lastErrors', [...list, { at: session.now().toISOString(), code: e.code, message: e.message }].slice(-20));
+      deps.settings.set('lastErrors', [...list, { at: session.now().toISOString(), code: e.code, message: e.message, ...(e.detail ? { detail: e.detail } : {}) }].slice(-20));
     } catch {
       // The history is lost; the error is not.
     }

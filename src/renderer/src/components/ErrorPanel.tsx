@@ -1,6 +1,8 @@
 import { useTranslation } from 'react-i18next';
 import type { ApiError, Language } from '../../../shared/contract';
 import { offersAcquire, retryMakesSense } from '../../../shared/error-policy';
+import { errorDetailText } from '../../../shared/error-detail';
+import { REASON_TEXTS } from '../../../shared/error-texts';
 import { formatDay } from '../format';
 import { CopyButton, Heading } from './common';
 import { SupportContact } from './SupportContact';
@@ -32,7 +34,8 @@ const REASONS_WITH_OWN_WORDS: readonly string[] = ['PIN_REQUIRED', 'PIN_INCORREC
 /** The catalog entry (title, happened, todo): the reason's own where it has one, else the code's. */
 export function textKey(error: Pick<ApiError, 'code' | 'detail'>): string {
   const reason = error.detail?.reason;
-  return typeof reason === 'string' && REASONS_WITH_OWN_WORDS.includes(reason) ? `errorReasons.${reason}` : `errors.${error.code}`;
+  const own = typeof reason === 'string' && (REASONS_WITH_OWN_WORDS.includes(reason) || reason in REASON_TEXTS.ja);
+  return own ? `errorReasons.${reason}` : `errors.${error.code}`;
 }
 
 interface Props {
@@ -58,7 +61,8 @@ export function ErrorPanel({ error, lang, onRetry, onHome, onAcquire, onNewPc, t
   const helpdesk = [
     `CertDesk ${t('error.code')}: ${error.code}`,
     `${t(`${key}.title`)}`,
-    `message: ${error.message}`,
+    // The detail in the reader's language (in Japanese from the code and its facts, not the core's English).
+    `${t('error.detail')}: ${errorDetailText(error, lang)}`,
     ...Object.entries(error.detail ?? {}).map(([k, v]) => `${k}: ${String(v)}`),
   ].join('\n');
   return (
@@ -71,7 +75,7 @@ export function ErrorPanel({ error, lang, onRetry, onHome, onAcquire, onNewPc, t
         <p className="todo">{t(todoKey(error), vars)}</p>
         <p className="muted">
           {t('error.code')}: <code>{error.code}</code>
-          {typeof error.detail?.reason === 'string' && (
+          {typeof error.detail?.reason === 'string' && error.detail.reason !== error.code && (
             <>
               {' '}
               (<code>{error.detail.reason}</code>)

@@ -29,7 +29,7 @@ export function SupportContact({ variant }: { variant: 'block' | 'footer' }) {
       )}
     </>
   ) : (
-    <p>{t('support.none', { bank: bankName })}</p>
+    <p>{bankName ? t('support.none', { bank: bankName }) : t('support.noneNoBank')}</p>
   );
   if (variant === 'footer') {
     return (

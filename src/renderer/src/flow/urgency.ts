@@ -6,11 +6,14 @@ const URGENCY: Record<Phase, number> = { acquirable: 0, reissue: 1, renewable: 2
 
 /** The cards in the order a user should act on them; within a phase, the earliest expiry first. */
 export function byUrgency(certs: readonly CertificateSummary[]): CertificateSummary[] {
-  return [...certs].sort((a, b) => URGENCY[a.phase] - URGENCY[b.phase] || a.daysLeft - b.daysLeft);
+  // A superseded certificate (置き換え済み) needs nothing: last.
+  const rank = (c: CertificateSummary) => (c.supersededBy ? 9 : URGENCY[c.phase]);
+  return [...certs].sort((a, b) => rank(a) - rank(b) || a.daysLeft - b.daysLeft);
 }
 
 /** 重要なお知らせ: an expired certificate that 取得 can replace, or one whose renewal is due. */
 export function noticeKind(cert: CertificateSummary): 'expired' | 'renew' | null {
+  if (cert.supersededBy) return null;
   if (cert.phase === 'acquirable') return 'expired';
   return cert.noticeDue && cert.phase === 'renewable' ? 'renew' : null;
 }

@@ -1,6 +1,6 @@
 import { PHASE_WORDS } from '../../../shared/phase-words';
-import { CHECK_WORDS, FACT_LABELS, FACT_VALUES, STEP_WORDS } from '../../../shared/words';
-import type { ErrorCatalog } from './errors';
+import { CHECK_WORDS, FACT_LABELS, FACT_VALUES, STEP_WORDS, SUPPORT_NONE } from '../../../shared/words';
+import { ERROR_TEXTS, REASON_TEXTS } from '../../../shared/error-texts';
 import type { ja } from './ja';
 
 // Same keys as Japanese: a missing or extra key is a type error.
@@ -20,6 +20,8 @@ export const en: typeof ja = {
   },
   phase: { ...PHASE_WORDS.en },
   home: {
+    superseded: 'Superseded',
+    supersededHelp: 'This is an old certificate that a newer one has replaced. It needs no renewal and shows no notice. The newer one has been checked, so this one can be removed (depending on your company\'s settings, CertDesk removes it by itself).',
     heading: '{{bank}} certificates',
     intro: 'The {{bank}} certificates on this PC.',
     noticeLabel: 'Important notice',
@@ -83,10 +85,14 @@ export const en: typeof ja = {
     url: 'Web',
     email: 'E-mail',
     none: 'The contact details of the helpdesk are in the corporate internet banking documents of {{bank}} (the user guide or your application papers).',
+    noneNoBank: SUPPORT_NONE.en,
   },
   preflight: {
     heading: 'Preparing the renewal',
     intro: 'Checking this PC and the connection to the bank. The next screen opens by itself when all checks pass.',
+    headingStopped: 'Preparing the renewal: results',
+    introStopped: 'The checks have finished; the next screen will not open. See below.',
+    skippedWhy: 'Not checked, because an earlier check did not pass.',
     check: CHECK_WORDS.en,
     state: { pending: 'Waiting', running: 'Checking', passed: 'Passed', failed: 'Failed', skipped: 'Skipped', info: 'Note' },
     failed: 'A check failed: {{check}}',
@@ -181,6 +187,7 @@ export const en: typeof ja = {
     saved: 'Settings saved.',
   },
   errorReasons: {
+    ...REASON_TEXTS.en,
     PIN_REQUIRED: {
       title: 'No PIN was entered',
       happened: 'The PIN of the device (token) that keeps the certificate\'s key was not entered, so CertDesk stopped. Nothing was changed.',
@@ -208,6 +215,7 @@ export const en: typeof ja = {
     todo: 'What to do',
     code: 'Error code',
     copyHelpdesk: 'Copy details for the helpdesk',
+    detail: 'Detail',
     helpdeskText: 'Details (for the helpdesk)',
     resumesAtStart: 'The certificate the bank issued is not lost. Press “Back to home” or start CertDesk again, and it finishes the job by itself. Nothing else is needed.',
     home: 'Back to home',
@@ -225,146 +233,15 @@ export const en: typeof ja = {
     cancel: 'Cancel',
   },
   pin: {
-    title: "PIN of the key's token",
-    body: 'The key of your certificate is inside the token “{{token}}” (a TPM or a smart card). To continue, enter the PIN of this token.',
+    title: 'PIN of the device that keeps the key',
+    body: 'The key of your certificate is inside “{{token}}” (a smart card, or the security chip built into this PC, that keeps the key). To continue, enter the PIN of this device.',
     browser: 'Your browser will ask for the same PIN when you log in to internet banking.',
-    retry: 'The PIN is wrong. Enter it again. After several wrong PINs the token locks itself.',
+    retry: 'The PIN is wrong. Enter it again. How many more wrong PINs lock the device depends on it (often about three); if you are not sure of the PIN, ask your IT staff instead of trying.',
     label: 'PIN',
     hint: '4 to 64 characters: letters, digits and symbols (ASCII)',
     remember: "Save this PIN in this PC's credential store and skip this question next time",
     ok: 'Continue',
     cancel: 'Cancel',
   },
-  errors: {
-    RENEWAL_NOT_OPEN: {
-      title: 'Renewal is not open yet',
-      happened: 'The renewal period for this certificate has not started yet.',
-      todo: 'Please try again on or after {{date}}.',
-    },
-    ACQUIRE_REQUIRED: {
-      title: 'The certificate has expired',
-      happened: 'The certificate is past its expiry date, so it cannot be renewed.',
-      todo: 'Use "Obtain certificate" with your login ID and password.',
-    },
-    REISSUE_REQUIRED: {
-      title: 'Reissue required',
-      happened: 'The period for obtaining a certificate after expiry is over, so it cannot be obtained online.',
-      todo: 'Please ask at your branch counter.',
-    },
-    AUTH_FAILED: {
-      title: 'Login ID or password is wrong',
-      happened: 'The bank did not accept the login ID or login password.',
-      todo: 'Check what you entered and try again. Repeated failures may lock the account.',
-    },
-    SERVER_REJECTED: {
-      title: 'The bank refused the request',
-      happened: "The bank's issuing server declined to issue the certificate.",
-      todo: 'Try again later. If it persists, contact the helpdesk.',
-    },
-    SERVER_ERROR: {
-      title: "The bank's server has a problem",
-      happened: "The bank's issuing server could not answer.",
-      todo: 'Wait a while and try again.',
-    },
-    BAD_RESPONSE: {
-      title: "The bank's answer could not be read",
-      happened: "The bank's issuing server sent an unexpected answer.",
-      todo: 'Try again. If it persists, give the details to the helpdesk.',
-    },
-    PENDING_TIMEOUT: {
-      title: 'Issuing did not finish',
-      happened: 'The bank did not finish issuing within the allowed time.',
-      todo: 'Try again later.',
-    },
-    TLS_UNTRUSTED: {
-      title: 'The server could not be verified',
-      happened: "CertDesk could not confirm that it was talking to the bank's server, so it stopped.",
-      todo: 'Nothing was sent. Contact the helpdesk.',
-    },
-    CLIENT_CERT_REJECTED: {
-      title: 'Your current certificate was refused',
-      happened: "The bank did not accept this PC's current certificate.",
-      todo: 'If it has expired, use "Obtain certificate". Otherwise contact the helpdesk.',
-    },
-    NETWORK: {
-      title: 'Cannot reach the bank',
-      happened: 'There is no network connection, or it was interrupted.',
-      todo: 'Check your internet connection and try again.',
-    },
-    PROXY_AUTH_REQUIRED: {
-      title: 'The proxy needs your sign-in',
-      happened: "Your office's proxy server asked for a user name and password, so the bank has not been contacted yet.",
-      todo: "Try again and enter the proxy's user name and password when asked. If you do not know them, ask your network administrator.",
-    },
-    PROXY_FAILED: {
-      title: 'Cannot reach the proxy server',
-      happened: "Your office's proxy server could not be reached, or it refused to connect to the bank. This is not a problem at the bank.",
-      todo: 'Try again later. If it keeps happening, ask your network administrator.',
-    },
-    CLOCK_SKEW: {
-      title: "This PC's clock is wrong",
-      happened: "This PC's clock differs a lot from the bank's.",
-      todo: "Set this PC's date and time correctly, then try again.",
-    },
-    NO_CERTIFICATE: {
-      title: 'No certificate found',
-      happened: "No certificate of the bank was found on this PC.",
-      todo: 'Use "Obtain certificate".',
-    },
-    KEY_MISSING: {
-      title: 'Private key not found',
-      happened: 'The certificate is here, but its private key is not on this PC.',
-      todo: 'Try on the PC where the certificate was obtained, or contact the helpdesk.',
-    },
-    VERIFY_FAILED: {
-      title: 'The issued certificate failed verification',
-      happened: 'The certificate received from the bank did not pass verification, so it was not installed.',
-      todo: 'Your current certificate still works. Give the details to the helpdesk.',
-    },
-    STORE_UNAVAILABLE: {
-      title: 'Cannot open the certificate store',
-      happened: "The place where this PC keeps certificates (the certificate store) could not be opened.",
-      todo: 'Restart the PC and try again. If it persists, contact the helpdesk.',
-    },
-    STORE_WRITE_FAILED: {
-      title: 'Cannot save the certificate',
-      happened: 'The new certificate could not be saved on this PC. Your current certificate is unchanged.',
-      todo: 'Try again. If it persists, contact the helpdesk.',
-    },
-    VAULT_UNAVAILABLE: {
-      title: "The PC's password storage is not available",
-      happened: "The key protecting the renewal record could not be kept in this PC's password storage (where the operating system keeps secrets safe).",
-      todo: 'Sign out and in again, then try again.',
-    },
-    JOURNAL_WRITE_FAILED: {
-      title: 'Cannot write the renewal record',
-      happened: 'The renewal record could not be written (for example, the disk is full).',
-      todo: 'Free some disk space and try again.',
-    },
-    POLICY_INVALID: {
-      title: "Your organisation's settings are wrong",
-      happened: "A setting made by your administrator is invalid ({{field}}).",
-      todo: 'Contact your IT administrator.',
-    },
-    BUSY: {
-      title: 'Another renewal is running',
-      happened: 'A renewal is already in progress.',
-      todo: 'Wait for it to finish, then try again.',
-    },
-    CANCELLED: {
-      title: 'Cancelled',
-      happened: 'The renewal was cancelled. Your current certificate is unchanged.',
-      todo: 'Start again when you want to renew.',
-    },
-    INVALID_INPUT: {
-      title: 'Invalid input',
-      happened: 'What was entered could not be accepted ({{field}}).',
-      todo: 'Check what you entered and try again.',
-    },
-    INTERNAL: {
-      title: 'An unexpected error occurred',
-      happened: 'Something unexpected went wrong inside CertDesk.',
-      todo: 'Save the diagnostics and contact the helpdesk.',
-    },
-  } satisfies ErrorCatalog,
+  errors: ERROR_TEXTS.en,
 };

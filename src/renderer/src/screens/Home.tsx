@@ -120,7 +120,7 @@ function CertCard({ cert, lang, onRenew, onAcquire, onDetails }: { cert: Certifi
         <h2 id={id} className="cert-holder">
           {cert.holder}
         </h2>
-        <PhaseBadge phase={cert.phase} />
+        {cert.supersededBy ? <span className="badge phase-valid" data-superseded="true">{t('home.superseded')}</span> : <PhaseBadge phase={cert.phase} />}
       </div>
       <dl className="facts">
         {cert.organisation && <Fact label={t('home.organisation')}>{cert.organisation}</Fact>}
@@ -129,19 +129,20 @@ function CertCard({ cert, lang, onRenew, onAcquire, onDetails }: { cert: Certifi
         </Fact>
       </dl>
       {!cert.hasPrivateKey && <p className="banner banner-warn">{t('home.noKey')}</p>}
-      <p className="phase-help">
+      {cert.supersededBy && <p className="phase-help">{t('home.supersededHelp')}</p>}
+      <p className="phase-help" hidden={Boolean(cert.supersededBy)}>
         {cert.phase === 'valid' && t('home.opensOn', { date: formatDay(cert.renewalOpensOn, lang) })}
         {cert.phase === 'renewable' && t('home.renewUntil', { date: formatDay(cert.expiryDate, lang) })}
         {cert.phase === 'acquirable' && t('home.acquireUntil', { date: formatDay(cert.graceEndsOn, lang) })}
         {cert.phase === 'reissue' && t('home.reissueGuide')}
       </p>
       <div className="actions">
-        {cert.phase === 'renewable' && (
+        {cert.phase === 'renewable' && !cert.supersededBy && (
           <button type="button" className="btn btn-primary" onClick={() => onRenew(cert)}>
             {t('home.renew')}
           </button>
         )}
-        {cert.phase === 'acquirable' && (
+        {cert.phase === 'acquirable' && !cert.supersededBy && (
           <button type="button" className="btn btn-primary" onClick={() => onAcquire(cert)}>
             {t('home.acquire')}
           </button>

@@ -17,12 +17,14 @@ export function Preflight({ checks, request, failed, lang, onRetry, onBack, onAc
   const dates = failed?.error && DATE_CODES.has(failed.error.code) ? failed.error : failed?.note ? notYetDue(failed.note) : null;
   const items = CHECK_IDS.map((id) => {
     const state: ItemState = dates && failed?.id === id ? 'info' : (checks[id] ?? 'pending');
-    return { key: id, label: t(`preflight.check.${id}`), state, stateLabel: t(`preflight.state.${state}`) };
+    const stateLabel = state === 'skipped' ? `${t('preflight.state.skipped')}（${t('preflight.skippedWhy')}）` : t(`preflight.state.${state}`);
+    return { key: id, label: t(`preflight.check.${id}`), state, stateLabel };
   });
   return (
     <section className="screen" data-screen="preflight" aria-busy={!failed}>
-      <Heading>{t('preflight.heading')}</Heading>
-      <p className="lead">{t('preflight.intro')}</p>
+      {/* Stopped (a failed check, or the bank's dates): the screen no longer says it moves on by itself. */}
+      <Heading>{t(failed ? 'preflight.headingStopped' : 'preflight.heading')}</Heading>
+      <p className="lead">{t(failed ? 'preflight.introStopped' : 'preflight.intro')}</p>
       <div className="card">
         <StatusList items={items} label={t('preflight.heading')} />
       </div>
@@ -50,7 +52,7 @@ export function Preflight({ checks, request, failed, lang, onRetry, onBack, onAc
         </div>
       )}
       {/* After the next step: the request matters once the checks pass. */}
-      {request && <RequestFacts request={request} />}
+      {request && <RequestFacts request={request} lang={lang} />}
     </section>
   );
 }

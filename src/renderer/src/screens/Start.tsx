@@ -19,10 +19,16 @@ export function Start({ cert, request, lang, onConfirm, onBack }: { cert: Certif
           <Fact label={t('home.holder')}>{cert.holder}</Fact>
           {cert.organisation && <Fact label={t('home.organisation')}>{cert.organisation}</Fact>}
           <Fact label={t('home.expiry')}>{formatDay(cert.expiryDate, lang)}</Fact>
-          <Fact label={t('details.sha256')} className="mono">
-            <Hex text={groupHex(cert.fingerprint)} />
-          </Fact>
         </dl>
+        {/* Which certificate exactly, for a helpdesk on the phone: not a user's concern. */}
+        <details className="helpdesk">
+          <summary>{t('error.helpdeskText')}</summary>
+          <dl className="facts">
+            <Fact label={t('details.sha256')} className="mono">
+              <Hex text={groupHex(cert.fingerprint)} />
+            </Fact>
+          </dl>
+        </details>
         <div className="actions">
           <button type="button" className="btn btn-primary btn-large" onClick={() => setAsking(true)}>
             {t('start.renew')}
@@ -32,7 +38,7 @@ export function Start({ cert, request, lang, onConfirm, onBack }: { cert: Certif
           </button>
         </div>
       </div>
-      {request && <RequestFacts request={request} />}
+      {request && <RequestFacts request={request} lang={lang} />}
       {asking && (
         <ConfirmDialog
           title={t('start.confirmTitle')}

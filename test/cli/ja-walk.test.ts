@@ -1,0 +1,118 @@
+// Issue 26's walk in Japanese: every command (status, inspect, doctor, renew, acquire and its
+// errors) with --lang ja against the bank simulator, text and --json, and no English sentence
+// in what a user reads (identifiers, codes, paths and URLs aside).
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBank, type Bank } from '../bank';
+import { englishSentences } from '../support/english';
+import { buildCliBundle, ensureKeyring, importP12, newNssDb, rm, run, tempDir, type Run, writePolicy } from './helpers';
+
+let bank: Bank;
+let cli: string;
+let work: string;
+let n = 0;
+
+beforeAll(async () => {
+  await ensureKeyring();
+  work = await tempDir('certdesk-cli-ja-');
+  // Its own bundle: test files running side by side never rebuild each other's.
+  cli = await buildCliBundle('ja-walk');
+  bank = await startBank({ dataDir: join(work, 'bank') });
+});
+afterAll(async () => {
+  await bank?.stop();
+  await rm(work, { recursive: true, force: true });
+});
+
+/** A PC with the bank's certificate expiring in `days` (none when null), and a runner for certdesk on it. */
+async function pc(days: number | null, policyExtra: Record<string, unknown> = {}) {
+  const dir = join(work, `pc${++n}`);
+  const db = join(dir, 'nssdb');
+  await run('mkdir', ['-p', db]);
+  await newNssDb(db);
+  const account = await bank.seedAccount(`ja${n}`, days ?? 200, `pw-${n}-secret`);
+  if (days !== null) await importP12(db, account.p12Path, account.p12Password);
+  const policy = await writePolicy(dir, { bankName: 'テスト銀行', endpoint: bank.url, trustAnchorFile: bank.trustAnchorPath, ...policyExtra });
+  const env = { ...process.env, CERTDESK_DATA_DIR: join(dir, 'data'), XDG_STATE_HOME: join(dir, 'state'), BANK_PW: account.password };
+  const certdesk = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => run(process.execPath, [cli, ...args, '--lang', 'ja', '--policy', policy, '--store', `nss:${db}`], { env: { ...env, ...extraEnv } });
+  return { account, certdesk };
+}
+
+/** What a user reads: stderr and stdout, or the JSON document's words (its message, guidance and support text). */
+function words(r: Run, json: boolean): string {
+  if (!json) return `${r.stdout}\n${r.stderr}`;
+  const doc = JSON.parse(r.stdout) as { error?: { message?: string; guidance?: string; support?: { text?: string } }; guidance?: string };
+  return [doc.error?.message, doc.error?.guidance, doc.error?.support?.text, doc.guidance].filter(Boolean).join('\n');
+}
+
+const seen: string[] = [];
+function expectJapanese(label: string, r: Run, json = false): void {
+  const text = words(r, json);
+  seen.push(`## ${label} (exit ${r.code})\n${text}`);
+  if (process.env.CERTDESK_WALK_SHOW) console.log(`## ${label} (exit ${r.code})\n${text}`);
+  expect(englishSentences(text), `${label}:\n${text}`).toEqual([]);
+}
+
+describe('every command in Japanese', { timeout: 300_000 }, () => {
+  it('finds English in English (the detector works)', () => {
+    expect(englishSentences('詳細: Renewal opens on 2027-05-26 (JST); nothing to do yet.')).not.toEqual([]);
+    expect(englishSentences('certdesk status --recover で完了 /etc/certdesk/policy.json https://bank.example/x CN=ja1, O=Test Corp [RENEWAL_NOT_OPEN] AB:CD:EF')).toEqual([]);
+  });
+
+  it('a certificate not yet due: status, inspect, doctor (✓ with the opening date), renew too early', async () => {
+    const p = await pc(200);
+    for (const [label, args] of [['status', ['status']], ['inspect', ['inspect']], ['doctor', ['doctor']], ['renew (too early)', ['renew', '--yes']]] as const) {
+      expectJapanese(label, await p.certdesk([...args]));
+      expectJapanese(`${label} --json`, await p.certdesk([...args, '--json']), true);
+    }
+    const d = await p.certdesk(['doctor']);
+    expect(d.code).toBe(0);
+    expect(d.stderr).toMatch(/✓ 現在の証明書と秘密鍵の確認: 更新期間前です（更新は\d{4}年\d{1,2}月\d{1,2}日から）/);
+    expect(d.stderr).not.toContain('✗');
+    const j = JSON.parse((await p.certdesk(['doctor', '--json'])).stdout);
+    expect(j).toMatchObject({ ok: true, exitCode: 0, state: 'ok', result: { passed: true } });
+    expect(j.result.checks.find((c: { id: string }) => c.id === 'identity')).toMatchObject({ state: 'passed', note: { code: 'NOT_YET_DUE' } });
+    const early = await p.certdesk(['renew', '--yes']);
+    expect(early.code).toBe(3);
+    // The date it knows, not "see certdesk status".
+    expect(early.stderr).toMatch(/\d{4}年\d{1,2}月\d{1,2}日以降にもう一度実行してください/);
+    expect(early.stderr).not.toContain('certdesk status で確認');
+  });
+
+  it('renewal open: doctor, renew, then status and inspect of the new certificate', async () => {
+    const p = await pc(20);
+    expectJapanese('doctor (renewal open)', await p.certdesk(['doctor']));
+    const r = await p.certdesk(['renew', '--yes']);
+    expect(r.code, r.stderr).toBe(0);
+    expectJapanese('renew', r);
+    expectJapanese('status after renew', await p.certdesk(['status']));
+    expectJapanese('inspect after renew', await p.certdesk(['inspect']));
+  });
+
+  it('取得 and its errors: expired (renew exit 4, wrong password, acquire), past the grace days, a new PC', async () => {
+    const expired = await pc(-5);
+    expectJapanese('renew (expired)', await expired.certdesk(['renew', '--yes']));
+    const wrong = await expired.certdesk(['acquire', '--login-id', expired.account.id, '--password-env', 'NO_SUCH_VAR', '--yes']);
+    expectJapanese('acquire (unset env)', wrong);
+    expectJapanese('acquire (wrong password)', await expired.certdesk(['acquire', '--login-id', expired.account.id, '--password-env', 'WRONG', '--yes'], { WRONG: 'wrong' }));
+    expectJapanese('acquire (wrong password) --json', await expired.certdesk(['acquire', '--login-id', expired.account.id, '--password-env', 'WRONG', '--yes', '--json'], { WRONG: 'wrong' }), true);
+    expectJapanese('acquire (expired)', await expired.certdesk(['acquire', '--login-id', expired.account.id, '--password-env', 'BANK_PW', '--yes']));
+    const late = await pc(-100);
+    expectJapanese('acquire (past grace)', await late.certdesk(['acquire', '--login-id', late.account.id, '--password-env', 'BANK_PW', '--yes']));
+    expectJapanese('acquire (past grace) --json', await late.certdesk(['acquire', '--login-id', late.account.id, '--password-env', 'BANK_PW', '--yes', '--json']), true);
+    const fresh = await pc(null);
+    expectJapanese('status (new PC)', await fresh.certdesk(['status']));
+    const refused = await fresh.certdesk(['acquire', '--login-id', fresh.account.id, '--password-env', 'BANK_PW', '--yes']);
+    expect(refused.code).toBe(7);
+    expect(refused.stderr).not.toContain('更新期間はまだ始まっていません');
+    expectJapanese('acquire (new PC, valid elsewhere)', refused);
+    expectJapanese('acquire (new PC) --json', await fresh.certdesk(['acquire', '--login-id', fresh.account.id, '--password-env', 'BANK_PW', '--yes', '--json']), true);
+  });
+
+  it('the bank unreachable, and a usage error', async () => {
+    const p = await pc(200, { endpoint: 'https://127.0.0.1:9/.well-known/est' });
+    expectJapanese('doctor (bank unreachable)', await p.certdesk(['doctor']));
+    expectJapanese('doctor (bank unreachable) --json', await p.certdesk(['doctor', '--json']), true);
+    expectJapanese('usage', await p.certdesk(['inspect', '--fingerprint', 'abc']));
+  });
+});
