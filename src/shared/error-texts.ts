@@ -35,6 +35,9 @@ export const REASON_TEXTS: { readonly [L in Language]: Readonly<Record<string, E
   },
 };
 
+/** Reasons after which trying the same again cannot help, whatever their code's row says (the bank must act first). */
+export const REASONS_WITHOUT_RETRY: readonly string[] = ['ACCOUNT_INACTIVE'];
+
 export const ERROR_TEXTS: { readonly [L in Language]: ErrorCatalog } = {
   ja: {
     RENEWAL_NOT_OPEN: {

@@ -10,6 +10,7 @@ import { ERROR_CODES, type ErrorCode } from '../../src/shared/contract';
 import { startBank } from '../bank';
 import type { BankServer } from '../bank/server';
 import { pemToDer } from '../../src/main/core/pki';
+import { englishSentences } from '../support/english';
 import { expect, test } from './fixtures';
 import { expectNoCspViolation, launch, record } from './app';
 import { startFront } from './front';
@@ -17,6 +18,12 @@ import { accountId, useWorld } from './setup';
 
 const world = useWorld();
 const DAY = 86_400_000;
+
+/** The screen as a Japanese reader sees it (the helpdesk's disclosure closed): no English sentence. */
+async function expectNoEnglish(page: Page): Promise<void> {
+  const text = await page.locator('[data-screen]').first().innerText();
+  expect(englishSentences(text), text).toEqual([]);
+}
 
 /** Screenshot in Japanese, switch to English with the header button, screenshot again. */
 async function shoot(page: Page, code: ErrorCode): Promise<void> {
@@ -27,6 +34,7 @@ async function shoot(page: Page, code: ErrorCode): Promise<void> {
   await expect(panel.getByRole('heading', { name: /何が起きたか/ })).toBeVisible();
   await expect(panel.getByRole('heading', { name: /どうすればよいか/ })).toBeVisible();
   await expect(panel.getByRole('button', { name: 'ヘルプデスク用に詳細をコピー' })).toBeVisible();
+  await expectNoEnglish(page);
   await record(page, nn, name, 'ja');
   await page.getByRole('button', { name: 'English' }).click();
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
@@ -42,6 +50,7 @@ async function shootInfo(page: Page, code: ErrorCode): Promise<void> {
   await expect(card).toBeVisible({ timeout: 90_000 });
   await expect(page.locator('.error-panel')).toHaveCount(0);
   await expect(page.locator('.banner-error')).toHaveCount(0);
+  await expectNoEnglish(page);
   await record(page, nn, name, 'ja');
   await page.getByRole('button', { name: 'English' }).click();
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
@@ -262,6 +271,11 @@ test.describe('取得 refused', () => {
     await (world.bank as unknown as BankServer).setAccountActive(id, false);
     await launch(page, renderer, world.backend);
     await acquireWith(page, id, s.password);
+    // A stopped account: the bank must be asked; もう一度試す would change nothing, so it is not offered.
+    const panel = page.locator('.error-panel[data-code="SERVER_REJECTED"]');
+    await expect(panel.getByRole('heading', { name: 'このログインIDは現在ご利用いただけません' })).toBeVisible({ timeout: 90_000 });
+    await expect(panel).toContainText('お取引店または銀行のヘルプデスクへお問い合わせください');
+    await expect(panel.getByRole('button', { name: 'もう一度試す' })).toHaveCount(0);
     await shoot(page, 'SERVER_REJECTED');
   });
 

@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next';
 import type { ApiError, Language } from '../../../shared/contract';
 import { offersAcquire, retryMakesSense } from '../../../shared/error-policy';
 import { errorDetailText } from '../../../shared/error-detail';
-import { REASON_TEXTS } from '../../../shared/error-texts';
+import { REASON_TEXTS, REASONS_WITHOUT_RETRY } from '../../../shared/error-texts';
 import { formatDay } from '../format';
 import { CopyButton, Heading } from './common';
 import { SupportContact } from './SupportContact';
@@ -84,7 +84,7 @@ export function ErrorPanel({ error, lang, onRetry, onHome, onAcquire, onNewPc, t
         </p>
       </div>
       <div className="actions">
-        {onRetry && retryMakesSense(error) && (
+        {onRetry && retryMakesSense(error) && !REASONS_WITHOUT_RETRY.includes(String(error.detail?.reason)) && (
           <button type="button" className="btn btn-primary" onClick={onRetry}>
             {t('app.retry')}
           </button>
