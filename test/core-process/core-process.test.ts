@@ -84,6 +84,17 @@ describe('the core in its own process (built entry, forked under Node)', { timeo
     core.stop();
   });
 
+  it('a core whose data folder cannot be made answers every call with why (the window is never left waiting)', async () => {
+    const w = await world();
+    const file = join(w.dir, 'not-a-folder');
+    writeFileSync(file, 'x');
+    const core = track(startNodeCore({ policyFile: w.policyFile, env: { ...w.env, CERTDESK_DATA_DIR: join(file, 'data') } }));
+    expect(await core.client.ready).not.toBeNull();
+    const overview = await core.client.service.getOverview();
+    expect(overview.ok ? 'answered ok' : overview.error.code).toBe('JOURNAL_WRITE_FAILED');
+    core.stop();
+  });
+
   it('streams the renewal\'s progress while the call runs, and answers its outcome', async () => {
     const w = await world();
     const progress: ProgressEvent[] = [];

@@ -5,6 +5,8 @@ import { pemToDer } from '../../src/main/core/pki';
 import { expect, test } from './fixtures';
 import { expectNoCspViolation, launch, record } from './app';
 import { accountId, useWorld } from './setup';
+import { readFileSync } from 'node:fs';
+import { loggerArgs, type RunRecord } from '../../src/main/cli/record';
 
 const world = useWorld();
 
@@ -61,6 +63,13 @@ for (const lang of ['ja', 'en'] as Language[]) {
     expect(current).toBeDefined();
     expect(listed.find((s) => s.fingerprint === current)?.hasPrivateKey).toBe(true);
     expect(listed.map((s) => s.fingerprint)).not.toContain(old.fingerprint);
+    // The record the command line would leave (issue 25): the refused password's entry (the
+    // bank's answer, never the password), then the 取得's, which the status file holds.
+    const status = JSON.parse(readFileSync(world.backend.statusFile, 'utf8')) as RunRecord;
+    expect(status).toMatchObject({ command: 'acquire', exitCode: 0, state: 'acquired', certificate: { fingerprint: current } });
+    expect(world.backend.logged.map(([, args]) => args.at(-1))).toEqual([expect.stringMatching(/ command=acquire exit=\d+ state=broken error=AUTH_FAILED$/), expect.stringContaining(' command=acquire exit=0 state=acquired ')]);
+    expect(world.backend.logged[1]).toEqual(['logger', loggerArgs(status)]);
+    expect(JSON.stringify(world.backend.logged)).not.toContain(old.password);
 
     await page.getByRole('button', { name: t.close }).click();
     await expect(page.locator(`[data-fingerprint="${current}"] [data-phase]`)).toHaveText(t.valid);

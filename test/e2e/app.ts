@@ -10,8 +10,7 @@ import type { Backend } from './backend';
 export const SCREENS_DIR = 'test-results/screens';
 
 export async function launch(page: Page, renderer: RendererServer, backend: Backend, lang: Language = 'ja'): Promise<Bridge> {
-  const bridge = await installBridge(page, backend.api);
-  backend.connect(bridge.emit);
+  const bridge = await installBridge(page, backend);
   // The user's language as a saved setting; a policy that fixes it (or is broken) wins.
   const current = await backend.api.getSettings();
   if (current.ok && current.value.language !== lang && !current.value.managed.includes('language')) {

@@ -194,7 +194,6 @@ test.describe('the bank answers badly during issuing', () => {
   test('CANCELLED: 中止 while the bank says "pending"; retry starts over', async ({ page, renderer }) => {
     const { fingerprint } = await world.backend.seed(accountId('cancel'), 20);
     world.bank.setPending(5, 60);
-    world.backend.setMaxSleepMs(120_000);
     await launch(page, renderer, world.backend);
     await pressRenew(page, fingerprint);
     await confirmRenew(page);
@@ -219,17 +218,19 @@ test.describe('the bank answers badly during issuing', () => {
     }
   });
 
-  test('JOURNAL_WRITE_FAILED: the journal folder cannot be created', async ({ page, renderer }) => {
-    const dir = mkdtempSync(join(tmpdir(), 'certdesk-e2e-file-'));
-    const file = join(dir, 'not-a-folder');
-    writeFileSync(file, 'x');
+  test('JOURNAL_WRITE_FAILED: the journal folder cannot be written', async ({ page, renderer }) => {
+    // The core keeps its journal and settings in one folder (CERTDESK_DATA_DIR): made immutable
+    // once the window is up (root ignores permissions), nothing new can be written into it.
+    const dir = mkdtempSync(join(tmpdir(), 'certdesk-e2e-data-'));
     try {
-      const backend = await world.restart({ journalDir: join(file, 'journal') });
+      const backend = await world.restart({ journalDir: dir });
       const { fingerprint } = await backend.seed(accountId('journal'), 20);
       await launch(page, renderer, backend);
+      execFileSync('chattr', ['+i', dir]);
       await pressRenew(page, fingerprint);
       await shoot(page, 'JOURNAL_WRITE_FAILED');
     } finally {
+      execFileSync('chattr', ['-i', dir]);
       rmSync(dir, { recursive: true, force: true });
     }
   });
@@ -238,7 +239,6 @@ test.describe('the bank answers badly during issuing', () => {
     const { fingerprint } = await world.backend.seed(accountId('busy'), 20);
     // The first renewal (another caller of this main process) waits out a long "pending".
     world.bank.setPending(1, 600);
-    world.backend.setMaxSleepMs(600_000);
     const bridge = await launch(page, renderer, world.backend);
     const first = world.backend.api.renew(fingerprint);
     try {

@@ -1,25 +1,23 @@
 // The e2e harness: the built renderer (out/renderer) served over loopback with the same CSP
-// as index.html, as a response header, and `window.certdesk` bridged to a real main-process
-// implementation of the contract in this test process. Every call is validated with the
-// contract's validateArgs exactly as src/main/app/ipc.ts does; events are forwarded in order.
+// as index.html, as a response header, and `window.certdesk` made by the preload's own code
+// (out/preload/index.cjs) over a stand-in ipcRenderer that reaches ipc.ts's real handlers in
+// the backend (main's side, with the core in its own process); events are forwarded in order.
 import { test as base, expect, type Page } from '@playwright/test';
 import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 import {
-  API_EVENTS,
   API_METHODS,
-  validateArgs,
-  validatePinAnswer,
-  validateProxyAuthAnswer,
+  channelOf,
+  PIN_ANSWER_CHANNEL,
+  PROXY_AUTH_ANSWER_CHANNEL,
   type ApiEvent,
-  type ApiMethod,
   type CertDeskApi,
   type CertDeskEvents,
   type PinAnswer,
   type ProxyAuthAnswer,
-  type Result,
 } from '../../src/shared/contract';
+import type { Backend } from './backend';
 
 const OUT = resolve('out/renderer');
 const TYPES: Record<string, string> = {
@@ -76,30 +74,14 @@ export async function serveRenderer(): Promise<RendererServer> {
   };
 }
 
-/** The same answers src/main/app/ipc.ts gives: validation first, a throw becomes INTERNAL. */
-export async function dispatch(api: CertDeskApi, method: string, args: unknown[]): Promise<Result<unknown>> {
-  if (!(API_METHODS as readonly string[]).includes(method)) {
-    return { ok: false, error: { code: 'INVALID_INPUT', message: `Unknown method ${method}.`, detail: { field: 'method' } } };
-  }
-  const m = method as ApiMethod;
-  const invalid = validateArgs[m](args);
-  if (invalid) return { ok: false, error: invalid };
-  try {
-    return await (api[m] as (...a: unknown[]) => Promise<Result<unknown>>)(...args);
-  } catch (err) {
-    console.error(`e2e bridge: ${m} threw`, err instanceof Error ? err.message : String(err));
-    return { ok: false, error: { code: 'INTERNAL', message: 'An unexpected error occurred. The diagnostics export has the details.' } };
-  }
-}
-
 export interface Bridge {
-  /** Sends an event to the page, like main's emit() to the window. */
+  /** Sends an event to the page, as main's emit() (ipc.ts) to the window. */
   emit<E extends ApiEvent>(event: E, payload: CertDeskEvents[E]): void;
   /** Every call the page made, in order (method names only: arguments may hold a password). */
   calls: string[];
   /** Content-Security-Policy violations the page reported. */
   cspViolations: string[];
-  /** Swap the implementation behind the bridge (e.g. a fresh service after a restart). */
+  /** Swap the implementation behind the window's channels (ipc.ts registers it again). */
   setApi(api: CertDeskApi): void;
   /** Who answerProxyAuth reaches (main's broker); none: every answer is "no such request". */
   setProxyAuth(broker: { answer(id: string, answer: ProxyAuthAnswer | null): boolean }): void;
@@ -107,90 +89,69 @@ export interface Bridge {
   setPin(broker: { answer(id: string, answer: PinAnswer | null): boolean }): void;
 }
 
+/** The built preload (out/preload/index.cjs), the file Electron loads into the window. */
+async function builtPreload(): Promise<string> {
+  return readFile(resolve('out/preload/index.cjs'), 'utf8');
+}
+
+const callName = (channel: string) => {
+  if (channel === PROXY_AUTH_ANSWER_CHANNEL) return 'answerProxyAuth';
+  if (channel === PIN_ANSWER_CHANNEL) return 'answerPin';
+  const method = API_METHODS.find((m) => channelOf(m) === channel);
+  return method ?? channel;
+};
+
 /**
- * Installs window.certdesk before any page script runs. The page-side object has exactly
- * the contract's methods plus `on`, like the preload's contextBridge object.
+ * Runs the preload's own code in the page before any page script: the built
+ * out/preload/index.cjs, with `require('electron')` answered by a contextBridge that
+ * exposes its object frozen and an ipcRenderer whose invoke reaches main's handlers
+ * (ipc.ts's registration in the backend) and whose listeners hear main's events.
  */
-export async function installBridge(page: Page, initial: CertDeskApi): Promise<Bridge> {
-  let api = initial;
-  let proxyAuth: { answer(id: string, answer: ProxyAuthAnswer | null): boolean } | null = null;
-  let pinBroker: { answer(id: string, answer: PinAnswer | null): boolean } | null = null;
+export async function installBridge(page: Page, backend: Backend): Promise<Bridge> {
   const calls: string[] = [];
   const cspViolations: string[] = [];
-  await page.exposeFunction('__certdeskCall', async (method: string, args: unknown[]) => {
-    calls.push(method);
+  await page.exposeFunction('__certdeskInvoke', async (channel: string, args: unknown[]) => {
+    calls.push(callName(channel));
     // Structured clone across the boundary, like IPC: no prototypes, no functions.
-    return JSON.parse(JSON.stringify(await dispatch(api, method, args))) as unknown;
-  });
-  // The preload's answerProxyAuth and ipc.ts's registerProxyAuthAnswer: checked, then field by field to the broker.
-  await page.exposeFunction('__certdeskProxyAuth', (args: unknown[]): Result<{ accepted: boolean }> => {
-    calls.push('answerProxyAuth');
-    const invalid = validateProxyAuthAnswer(args);
-    if (invalid) return { ok: false, error: invalid };
-    const [id, a] = args as [string, ProxyAuthAnswer | null];
-    return { ok: true, value: { accepted: proxyAuth?.answer(id, a ? { username: a.username, password: a.password, remember: a.remember } : null) ?? false } };
-  });
-  // The preload's answerPin and ipc.ts's registerPinAnswer: checked, then field by field to the PIN broker.
-  await page.exposeFunction('__certdeskPin', (args: unknown[]): Result<{ accepted: boolean }> => {
-    calls.push('answerPin');
-    const invalid = validatePinAnswer(args);
-    if (invalid) return { ok: false, error: invalid };
-    const [id, a] = args as [string, PinAnswer | null];
-    return { ok: true, value: { accepted: pinBroker?.answer(id, a ? { pin: a.pin, remember: a.remember } : null) ?? false } };
+    return JSON.parse(JSON.stringify(await backend.invoke(channel, args))) as unknown;
   });
   await page.exposeFunction('__certdeskCsp', (v: string) => {
     cspViolations.push(v);
   });
-  await page.addInitScript(
-    ({ methods, events }) => {
-      type Listener = (payload: unknown) => void;
-      const listeners = new Map<string, Set<Listener>>(events.map((e) => [e, new Set<Listener>()]));
-      // Runs in the page; the test project has no DOM types, so the page is described here.
-      const w = globalThis as unknown as Record<string, unknown> & {
-        __certdeskCall(m: string, a: unknown[]): Promise<unknown>;
-        __certdeskProxyAuth(a: unknown[]): Promise<unknown>;
-        __certdeskPin(a: unknown[]): Promise<unknown>;
-        __certdeskCsp(v: string): void;
-        document: { addEventListener(type: 'securitypolicyviolation', fn: (e: { violatedDirective: string; blockedURI: string }) => void): void };
-      };
-      const bridge: Record<string, unknown> = {};
-      for (const m of methods) bridge[m] = (...args: unknown[]) => w.__certdeskCall(m, args);
-      bridge.answerProxyAuth = (...args: unknown[]) => w.__certdeskProxyAuth(args);
-      bridge.answerPin = (...args: unknown[]) => w.__certdeskPin(args);
-      bridge.on = (event: string, listener: Listener) => {
-        const set = listeners.get(event);
-        if (!set) throw new Error(`unknown event ${event}`);
-        set.add(listener);
-        return () => set.delete(listener);
-      };
-      Object.defineProperty(w, 'certdesk', { value: Object.freeze(bridge), writable: false });
-      Object.defineProperty(w, '__certdeskEmit', {
-        value: (event: string, payload: unknown) => listeners.get(event)?.forEach((l) => l(payload)),
-      });
-      w.document.addEventListener('securitypolicyviolation', (e) => w.__certdeskCsp(`${e.violatedDirective} ${e.blockedURI}`));
-    },
-    { methods: [...API_METHODS] as string[], events: [...API_EVENTS] as string[] },
-  );
+  const preload = await builtPreload();
+  await page.addInitScript({
+    content: `(() => {
+  const listeners = new Map();
+  const ipcRenderer = {
+    invoke: (channel, ...args) => globalThis.__certdeskInvoke(channel, args),
+    on: (channel, fn) => { if (!listeners.has(channel)) listeners.set(channel, new Set()); listeners.get(channel).add(fn); },
+    removeListener: (channel, fn) => { listeners.get(channel)?.delete(fn); },
+  };
+  const contextBridge = { exposeInMainWorld: (key, api) => Object.defineProperty(globalThis, key, { value: Object.freeze(api), writable: false }) };
+  Object.defineProperty(globalThis, '__certdeskIpcEmit', { value: (channel, payload) => listeners.get(channel)?.forEach((fn) => fn({}, payload)) });
+  const require = (name) => { if (name === 'electron') return { contextBridge, ipcRenderer }; throw new Error('the preload may require only electron, not ' + name); };
+  const module = { exports: {} };
+  (function (require, module, exports) {
+${preload}
+  })(require, module, module.exports);
+  document.addEventListener('securitypolicyviolation', (e) => globalThis.__certdeskCsp(e.violatedDirective + ' ' + e.blockedURI));
+})();`,
+  });
   let chain = Promise.resolve();
+  backend.connect((channel, payload) => {
+    const clone = JSON.parse(JSON.stringify(payload)) as unknown;
+    // One after another, so the page sees events in the order main sent them.
+    chain = chain
+      .then(() => page.evaluate(([c, p]) => (globalThis as unknown as { __certdeskIpcEmit(c: string, p: unknown): void }).__certdeskIpcEmit(c, p), [channel, clone] as const))
+      .catch(() => undefined);
+  });
   return {
     calls,
     cspViolations,
-    setApi: (next) => {
-      api = next;
-    },
-    setProxyAuth: (broker) => {
-      proxyAuth = broker;
-    },
-    setPin: (broker) => {
-      pinBroker = broker;
-    },
-    emit: (event, payload) => {
-      const clone = JSON.parse(JSON.stringify(payload)) as unknown;
-      // One after another, so the page sees events in the order they were emitted.
-      chain = chain
-        .then(() => page.evaluate(([e, p]) => (globalThis as unknown as { __certdeskEmit(e: string, p: unknown): void }).__certdeskEmit(e, p), [event, clone] as const))
-        .catch(() => undefined);
-    },
+    setApi: (next) => backend.setApi(next),
+    setProxyAuth: (broker) => backend.setProxyAuth(broker),
+    setPin: (broker) => backend.setPin(broker),
+    emit: (event, payload) => backend.emit(event, payload),
   };
 }
 

@@ -70,9 +70,10 @@ for (const lang of ['ja', 'en'] as Language[]) {
     expect(bridge.calls).toContain('getOverview');
     await record(page, '01', 'home', lang);
     // The reminder at login says what the notice says: no second banner for it. (Sent straight
-    // into the page and a frame let through, so the absence is checked after React rendered.)
+    // into the page, to the preload's listener of the event's channel, and a frame let through,
+    // so the absence is checked after React rendered.)
     const remind = async (fingerprint: string) => {
-      await page.evaluate((p) => (globalThis as unknown as { __certdeskEmit(e: string, p: unknown): void }).__certdeskEmit('reminder', p), { fingerprint, threshold: 30, daysLeft: 20 });
+      await page.evaluate((p) => (globalThis as unknown as { __certdeskIpcEmit(c: string, p: unknown): void }).__certdeskIpcEmit('certdesk:event:reminder', p), { fingerprint, threshold: 30, daysLeft: 20 });
       await page.evaluate(() => new Promise((r) => (globalThis as unknown as { requestAnimationFrame(f: () => void): void }).requestAnimationFrame(() => r(null))));
     };
     await remind(renewable.fingerprint);

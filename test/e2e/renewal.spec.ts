@@ -6,6 +6,8 @@ import { expect, test } from './fixtures';
 import { expectNoCspViolation, launch, record } from './app';
 import { expectVisibleFocus, tabTo } from './keys';
 import { accountId, useWorld } from './setup';
+import { readFileSync } from 'node:fs';
+import { loggerArgs, type RunRecord } from '../../src/main/cli/record';
 
 const world = useWorld();
 
@@ -21,7 +23,6 @@ for (const lang of ['ja', 'en'] as Language[]) {
     const old = await world.backend.seed(id, 20);
     // One "pending" answer, so the issuing screen shows the wait (slept through briefly).
     world.bank.setPending(1, 2);
-    world.backend.setMaxSleepMs(3000);
     const bridge = await launch(page, renderer, world.backend, lang);
 
     await tabTo(page, t.link);
@@ -79,6 +80,10 @@ for (const lang of ['ja', 'en'] as Language[]) {
     const grouped = installed.fingerprint.toUpperCase().match(/.{2}/g)!.join(':');
     await expect(page.locator('[data-screen="done"]')).toContainText(grouped);
     expect(world.bank.account(id)?.currentFingerprint).toBe(installed.fingerprint);
+    // The record the command line would leave (issue 25): the status file and the syslog entry.
+    const status = JSON.parse(readFileSync(world.backend.statusFile, 'utf8')) as RunRecord;
+    expect(status).toMatchObject({ command: 'renew', exitCode: 0, state: 'renewed', certificate: { fingerprint: installed.fingerprint } });
+    expect(world.backend.logged).toEqual([['logger', loggerArgs(status)]]);
 
     await tabTo(page, t.close);
     await page.keyboard.press('Enter');

@@ -39,7 +39,7 @@ export function serveCore(port: CorePortInside, started: number): void {
       case 'start':
         if (service || stdin) return;
         if (m.start.mode === 'cli') stdin = runCliMode(port, m.start, asks);
-        else service = startDesktop(port, m.start, asks, started);
+        else service = startDesktop(port, m.start, asks, started).catch((err: unknown) => failing(port, err, started));
         return;
       case 'call':
         void call(m);
@@ -104,6 +104,29 @@ async function startDesktop(port: CorePortInside, start: Extract<CoreStart, { mo
     },
   });
   return wiring.service;
+}
+
+/**
+ * The core could not even start (composeCoreOrFailing's own fallback failed, e.g. its data
+ * folder cannot be opened): the window still starts, and every call answers why.
+ */
+function failing(port: CorePortInside, err: unknown, started: number): CoreService {
+  const e = err instanceof CoreError ? err.toApiError() : { code: 'INTERNAL' as const, message: `CertDesk's core could not start: ${err instanceof Error ? err.message : String(err)}` };
+  port.send({ t: 'log', line: `core: could not start: ${e.message}` });
+  port.send({ t: 'ready', ready: { policySource: '(none)', language: 'ja', startMs: Date.now() - started } });
+  const answer = async (): Promise<Result<never>> => fail(e.code, e.message, e.detail);
+  return {
+    getOverview: answer,
+    getDetails: answer,
+    runPreflight: answer,
+    renew: answer,
+    acquire: answer,
+    cancel: answer,
+    getDiagnostics: async () => ({ ok: true, value: { text: `CertDesk could not start its core.\n${e.code}: ${e.message}\n` } }),
+    getSettings: answer,
+    updateSettings: answer,
+    recover: async () => null,
+  };
 }
 
 /** The PIN from the window's dialog; anything but { pin, remember } is "not given". */
