@@ -228,6 +228,8 @@ test.describe('the bank answers badly during issuing', () => {
       await launch(page, renderer, backend);
       execFileSync('chattr', ['+i', dir]);
       await pressRenew(page, fingerprint);
+      // The checks pass (the folder is there); the journal's first write, before anything is done, fails.
+      await confirmRenew(page);
       await shoot(page, 'JOURNAL_WRITE_FAILED');
     } finally {
       execFileSync('chattr', ['-i', dir]);
