@@ -32,6 +32,9 @@ export async function buildCli(outdir) {
     // external, each loaded lazily: keytar (the vault) and pkcs11js (the NSS db's token);
     // conf is required at run time by config/settings (createRequire), which esbuild leaves alone.
     external: ['keytar', 'pkcs11js'],
+    // jsonc-parser's `main` is a UMD wrapper whose require() calls esbuild cannot follow
+    // ("Cannot find module './impl/format'" at run time): bundle its ES build instead.
+    alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
     // The loader passes its own URL: the bundle's entry check and createRequire see cli.js.
     define: { 'import.meta.url': '__certdeskUrl' },
     // Minified: less to parse and to cache. keepNames keeps class and function names for error

@@ -1,8 +1,9 @@
 // Where a JSON text stops being JSON, as a line and a column and our own words. JSON.parse's
 // messages quote the text around the error (and differ between V8 versions): a policy that is
-// a symlink to a secret file would put the secret in the message. This scanner runs only after
-// JSON.parse has refused the text; it never quotes it. Iterative, so deep nesting cannot
-// overflow the stack.
+// a symlink to a secret file would put the secret in the message. jsonc-parser (VS Code's)
+// finds the error, strictly (no comments, no trailing commas); this module only names it, and
+// never quotes the text. It runs only after JSON.parse has refused the text.
+import { createScanner, printParseErrorCode, visit } from 'jsonc-parser';
 
 export interface JsonSyntaxError {
   /** 1-based. */
@@ -12,10 +13,9 @@ export interface JsonSyntaxError {
   what: string;
 }
 
-type State = 'value' | 'valueOrClose' | 'key' | 'keyOrClose' | 'colon' | 'commaOrClose' | 'end';
-
-const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-const ESCAPES = '"\\/bfnrt';
+/** jsonc-parser recurses per level; deeper than this (a policy needs a few) is named as such. */
+const MAX_DEPTH = 1000;
+const BAD_ESCAPE = /\\(?:u(?![0-9a-fA-F]{4})|[^"\\/bfnrtu])/;
 
 function position(text: string, offset: number, what: string): JsonSyntaxError {
   const before = text.slice(0, offset);
@@ -25,99 +25,87 @@ function position(text: string, offset: number, what: string): JsonSyntaxError {
   return { line, column: [...before.slice(lineStart)].length + 1, what };
 }
 
+/** Our words for jsonc-parser's first error: `open` is the innermost { or [ around it, `done` whether the root value had ended. */
+function describe(text: string, code: string, offset: number, length: number, open: string | undefined, done: boolean): JsonSyntaxError {
+  const at = (what: string, o = offset) => position(text, o, what);
+  const token = text.slice(offset, offset + length);
+  switch (code) {
+    case 'UnexpectedEndOfString': {
+      const end = offset + length;
+      return end < text.length ? at('a control character (a line break or tab) inside a string: write it as \\n or \\t', end) : at('a string that starts here is not closed');
+    }
+    case 'InvalidCharacter': {
+      let i = 0;
+      while (i < token.length - 1 && token.charCodeAt(i) >= 0x20) i++;
+      return at('a control character (a line break or tab) inside a string: write it as \\n or \\t', offset + i);
+    }
+    case 'InvalidEscapeCharacter':
+    case 'InvalidUnicode':
+      return at('an invalid escape (\\) inside a string', offset + Math.max(0, token.search(BAD_ESCAPE)));
+    case 'InvalidCommentToken':
+    case 'UnexpectedEndOfComment':
+      return at('a comment (JSON allows none)');
+  }
+  if (/^[ \t\n\r]*$/.test(text.slice(offset))) return at('the text ends before the document does (a missing } or ] or value?)');
+  // jsonc-parser has closed the object or array (onObjectEnd) before it names the missing bracket.
+  if (code === 'CloseBraceExpected') return at("expected ',' or '}'");
+  if (code === 'CloseBracketExpected') return at("expected ',' or ']'");
+  if (done) return at('more text after the end of the document');
+  const c = text[offset];
+  switch (code) {
+    case 'ColonExpected':
+      return at("expected ':' after the field name");
+    case 'CommaExpected':
+      return at(open === '{' ? "expected ',' or '}'" : "expected ',' or ']'");
+    case 'PropertyNameExpected':
+      return at(c === '}' ? "a comma before '}' (JSON allows none)" : 'expected a field name in double quotes');
+  }
+  // An unknown word or a misplaced bracket: where a field name belongs (after { or a comma in an object), or a value.
+  const prev = text.slice(0, offset).trimEnd().slice(-1);
+  if (open === '{' && (prev === '{' || prev === ',')) return at('expected a field name in double quotes');
+  if (c === ']' && open === '[') return at("a comma before ']' (JSON allows none)");
+  return at('expected a value (an object, array, "string", number, true, false or null)');
+}
+
+/** Where nesting passes MAX_DEPTH, found without recursion. */
+function tooDeep(text: string): JsonSyntaxError {
+  const scanner = createScanner(text, true);
+  let depth = 0;
+  // Token by token (SyntaxKind is a const enum, out of reach with isolatedModules: the first character tells a bracket).
+  for (scanner.scan(); scanner.getTokenOffset() < text.length; scanner.scan()) {
+    const c = text[scanner.getTokenOffset()];
+    if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') depth--;
+    if (depth > MAX_DEPTH) return position(text, scanner.getTokenOffset(), `more than ${MAX_DEPTH} levels of { or [ inside each other`);
+  }
+  return position(text, text.length, `more than ${MAX_DEPTH} levels of { or [ inside each other`);
+}
+
 /** The first syntax error in `text`, or null when it is JSON. */
 export function findJsonSyntaxError(text: string): JsonSyntaxError | null {
-  let i = 0;
-  const stack: Array<'{' | '['> = [];
-  let state: State = 'value';
-  const fail = (what: string, at = i) => position(text, at, what);
-  const after = (): State => (stack.length ? 'commaOrClose' : 'end');
-  /** At a quote: past the string, or what is wrong with it. */
-  const string = (): JsonSyntaxError | null => {
-    const start = i++;
-    for (;;) {
-      if (i >= text.length) return fail('a string that starts here is not closed', start);
-      const c = text.charCodeAt(i);
-      if (c === 0x22) {
-        i++;
-        return null;
-      }
-      if (c < 0x20) return fail('a control character (a line break or tab) inside a string: write it as \\n or \\t');
-      if (c === 0x5c) {
-        const e = text[i + 1] ?? '';
-        if (e && ESCAPES.includes(e)) i += 2;
-        else if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) i += 6;
-        else return fail('an invalid escape (\\) inside a string');
-      } else i++;
-    }
+  const open: string[] = [];
+  let done = false;
+  let found: JsonSyntaxError | null = null;
+  const close = () => {
+    open.pop();
+    done ||= open.length === 0;
   };
-
-  for (;;) {
-    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
-    if (i >= text.length) return state === 'end' ? null : fail('the text ends before the document does (a missing } or ] or value?)');
-    const c = text[i]!;
-    switch (state) {
-      case 'end':
-        return fail('more text after the end of the document');
-      case 'colon':
-        if (c !== ':') return fail("expected ':' after the field name");
-        i++;
-        state = 'value';
-        break;
-      case 'commaOrClose': {
-        const top = stack[stack.length - 1]!;
-        if (c === ',') {
-          i++;
-          state = top === '{' ? 'key' : 'value';
-        } else if (c === (top === '{' ? '}' : ']')) {
-          i++;
-          stack.pop();
-          state = after();
-        } else return fail(top === '{' ? "expected ',' or '}'" : "expected ',' or ']'");
-        break;
-      }
-      case 'keyOrClose':
-      case 'key': {
-        if (c === '}' && state === 'keyOrClose') {
-          i++;
-          stack.pop();
-          state = after();
-          break;
-        }
-        if (c !== '"') return fail(c === '}' ? "a comma before '}' (JSON allows none)" : 'expected a field name in double quotes');
-        const e = string();
-        if (e) return e;
-        state = 'colon';
-        break;
-      }
-      case 'valueOrClose':
-      case 'value': {
-        if (c === ']' && state === 'valueOrClose') {
-          i++;
-          stack.pop();
-          state = after();
-          break;
-        }
-        if (c === '{' || c === '[') {
-          stack.push(c);
-          i++;
-          state = c === '{' ? 'keyOrClose' : 'valueOrClose';
-          break;
-        }
-        if (c === '"') {
-          const e = string();
-          if (e) return e;
-          state = after();
-          break;
-        }
-        const word = ['true', 'false', 'null'].find((w) => text.startsWith(w, i));
-        NUMBER.lastIndex = i;
-        const len = word?.length ?? NUMBER.exec(text)?.[0].length ?? 0;
-        if (!len) return fail(c === ']' && stack[stack.length - 1] === '[' ? "a comma before ']' (JSON allows none)" : 'expected a value (an object, array, "string", number, true, false or null)');
-        i += len;
-        state = after();
-        break;
-      }
-    }
+  try {
+    visit(
+      text,
+      {
+        onObjectBegin: () => void open.push('{'),
+        onArrayBegin: () => void open.push('['),
+        onObjectEnd: close,
+        onArrayEnd: close,
+        onLiteralValue: () => void (done ||= open.length === 0),
+        onError: (code, offset, length) => void (found ??= describe(text, printParseErrorCode(code), offset, length, open[open.length - 1], done)),
+      },
+      { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false },
+    );
+  } catch (err) {
+    if (err instanceof RangeError) return tooDeep(text);
+    throw err;
   }
+  return found;
 }
