@@ -3,6 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Language } from '../../src/shared/contract';
+import { formatDay } from '../../src/shared/format';
 import { expect, test } from './fixtures';
 import { expectNoCspViolation, launch, record } from './app';
 import { accountId, useWorld } from './setup';
@@ -53,7 +54,8 @@ for (const lang of ['ja', 'en'] as Language[]) {
     if (!overview.ok) throw new Error(overview.error.message);
     const expiry = overview.value.certificates.find((c) => c.fingerprint === renewable.fingerprint)!.expiryDate;
     const [y, m, d] = expiry.split('-').map(Number);
-    await expect(card(renewable.fingerprint).locator('.expiry')).toHaveText(lang === 'ja' ? `${y}年${m}月${d}日` : expiry);
+    // The JST day in each language's form, as the command line and the export write it (src/shared/format.ts).
+    await expect(card(renewable.fingerprint).locator('.expiry')).toHaveText(lang === 'ja' ? `${y}年${m}月${d}日` : formatDay(expiry, 'en'));
 
     await expect(card(valid.fingerprint).locator('[data-phase]')).toHaveText(t.valid);
     await expect(card(valid.fingerprint).getByRole('button', { name: t.renew })).toHaveCount(0);
