@@ -148,6 +148,6 @@ describe('openStoreFor("firefox")', () => {
     await expect(store.installCaCertificates([])).rejects.toMatchObject({ detail: { reason: 'FIREFOX_RUNNING' } });
     expect(await store.list([])).toEqual([]);
     rmSync(join(dir, 'lock'));
-    await expect(store.remove('00')).resolves.toBeUndefined();
+    await expect(store.remove('00')).resolves.toEqual({});
   });
 });
