@@ -1,6 +1,7 @@
 // `proxy: "system"` on the command line: each OS's own output (as the tools print it) read by
 // the pure parsers, the exact commands asked, and the bypass rules.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { parseIeRegistry, parseNetshWinhttp, parseScutilProxy, proxyFromEnv, systemProxyFor, httpsFromWindowsServer } from '../../src/main/core/est/system-proxy';
 import { IE_SETTINGS_KEY, readSystemProxy } from '../../src/main/core/est/system-proxy-read';
@@ -144,6 +145,49 @@ describe('the environment (curl\'s rules)', () => {
     expect(systemProxyFor(sys, 'https://bank.test:8443/')).toBeNull();
     expect(systemProxyFor(sys, 'https://bank.test/')).toBe('http://p:8080');
     expect(systemProxyFor(proxyFromEnv({ HTTPS_PROXY: 'http://p:8080', no_proxy: '*' }), BANK)).toBeNull();
+  });
+
+  // curl itself decides, with a listening proxy and a listening bank: whichever gets the connection
+  // shows curl's choice. These are the cases where proxy-from-env (the npm package) decides
+  // otherwise: it proxies example.co.jp under `.example.co.jp` and subdomains under a bare name.
+  it('NO_PROXY: the same choices as curl', async () => {
+    const seen: string[] = [];
+    const listen = (name: string) =>
+      new Promise<Server>((resolve) => {
+        const server = createServer((socket) => {
+          seen.push(name);
+          socket.destroy();
+        });
+        server.listen(0, '127.0.0.1', () => resolve(server));
+      });
+    const proxy = await listen('proxy');
+    const bank = await listen('direct');
+    const port = (s: Server) => (s.address() as AddressInfo).port;
+    try {
+      const cases: Array<[string, string]> = [
+        ['.example.co.jp', 'example.co.jp'],
+        ['.example.co.jp', 'est.example.co.jp'],
+        ['example.co.jp', 'est.bank.example.co.jp'],
+        ['example.co.jp', 'badexample.co.jp'],
+        [' other.jp , example.co.jp ', 'est.example.co.jp'],
+        ['other.jp', 'est.example.co.jp'],
+      ];
+      for (const [noProxy, host] of cases) {
+        const url = `https://${host}:${port(bank)}/`;
+        const env = { HTTPS_PROXY: `http://127.0.0.1:${port(proxy)}`, NO_PROXY: noProxy };
+        seen.length = 0;
+        await new Promise<void>((resolve) => {
+          execFile('curl', ['-sS', '--max-time', '10', '--resolve', `${host}:${port(bank)}:127.0.0.1`, url], { env: { PATH: process.env.PATH, ...env } }, () => resolve());
+        });
+        expect([noProxy, host, seen]).toEqual([noProxy, host, [systemProxyFor(proxyFromEnv(env), url) ? 'proxy' : 'direct']]);
+      }
+      // The one place we read NO_PROXY more widely than curl (7.88 proxies it): a leading `*.`
+      // goes direct, as in proxy-from-env and the Windows and macOS lists.
+      expect(systemProxyFor(proxyFromEnv({ HTTPS_PROXY: 'http://p:8080', NO_PROXY: '*.example.co.jp' }), 'https://est.example.co.jp/')).toBeNull();
+    } finally {
+      proxy.close();
+      bank.close();
+    }
   });
 
   it('credentials in the proxy URL are kept for Proxy-Authorization, and never shown in a refusal', () => {

@@ -111,7 +111,12 @@ export function parseScutilProxy(stdout: string): SystemProxy {
   };
 }
 
-/** The environment, as curl reads it: https_proxy, HTTPS_PROXY, all_proxy, ALL_PROXY; no_proxy, NO_PROXY. */
+/**
+ * The environment, as curl reads it: https_proxy, HTTPS_PROXY, all_proxy, ALL_PROXY; no_proxy, NO_PROXY.
+ * Not proxy-from-env: it reads only process.env, proxies `example.co.jp` under `.example.co.jp` and
+ * subdomains under a bare name (curl goes direct: test/est/proxy-system.test.ts asks curl), and
+ * the matching below serves the Windows and macOS lists too.
+ */
 export function proxyFromEnv(env: Readonly<Record<string, string | undefined>>): SystemProxy {
   const pick = (...names: string[]) => names.map((n) => env[n]?.trim()).find((v) => v);
   const server = pick('https_proxy', 'HTTPS_PROXY', 'all_proxy', 'ALL_PROXY');
