@@ -29,6 +29,8 @@ const cases: Case[] = [
   { name: 'renew-tpm', runs: 11, go: async (n) => (await import('./cases/renewal')).renewalToken(n, 'tpm') },
   { name: 'renew-nss-tools', runs: 11, go: async (n) => (await import('./cases/renewal')).renewalNssFloor(n) },
   { name: 'status', runs: 11, go: async (n) => (await import('./cases/renewal')).status(n) },
+  // The core's own process (issue 25): fork of the built entry to its first answer.
+  { name: 'core-process', runs: 11, go: async (n) => (await import('./cases/renewal')).coreProcess(n) },
   // status-db100/500 and renew-db100/500: a crowded db against the one-identity db.
   { name: 'crowded', runs: 7, go: async (n) => (await import('./cases/renewal')).crowded(n) },
   { name: 'renderer', runs: 9, go: async (n) => (await import('./cases/renderer')).renderer(n, { rebuild: values.rebuild }) },

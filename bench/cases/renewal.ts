@@ -350,3 +350,36 @@ export async function crowded(runs: number, sizes = [100, 500]): Promise<BenchRo
   }
   return rows;
 }
+
+/**
+ * Issue 25 / 29: the core in its own process, as the app starts it (out/main/core-process.js,
+ * a utilityProcess there, forked under Node here), from fork to its first answer (the overview
+ * of the slot's db), against one `certdesk status --json` process on the same db.
+ */
+export async function coreProcess(runs: number): Promise<BenchRow> {
+  const entry = join(ROOT, 'out/main/core-process.js');
+  if (!existsSync(entry)) throw new Error('out/main/core-process.js is missing: run npm run build first');
+  const { startCoreClient } = await import('../../src/main/app/core-client');
+  const { forkCore } = await import('../../src/main/app/core-fork');
+  const w = await getWorld();
+  const s = await slot(w);
+  const policy = join(s.dir, 'core-policy.json');
+  writeFileSync(policy, JSON.stringify({ bankName: 'ベンチ銀行', endpoint: w.bank.url, trustAnchorFile: w.bank.trustAnchorPath, language: 'en', stores: [`nss:${s.db}`] }));
+  try {
+    const r = await compare({
+      runs,
+      setup: async () => undefined,
+      ours: async () => {
+        const core = startCoreClient(() => forkCore(entry, { env: { ...w.env, CERTDESK_DATA_DIR: s.dataDir }, execArgv: [] }), { mode: 'desktop', policyFile: policy, pinAsks: 3, chromium: false, versions: {} }, { event: () => undefined, log: () => undefined });
+        const o = await core.service.getOverview();
+        core.stop();
+        if (!o.ok || o.value.certificates.length === 0) throw new Error(`the core process's overview failed: ${JSON.stringify(o)}`);
+      },
+      ref: () => statusOnce(w, s),
+    });
+    return row('core-process', r.ours, r.ref, runs,
+      "ours: fork of the built core entry (the app's utilityProcess, under Node) to its first answer (getOverview: policy, store listing, phase rules); ref: one `certdesk status --json` process on the same db.");
+  } finally {
+    rmSync(s.dir, { recursive: true, force: true });
+  }
+}

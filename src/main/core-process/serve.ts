@@ -81,6 +81,8 @@ export function serveCore(port: CorePortInside, started: number): void {
 async function startDesktop(port: CorePortInside, start: Extract<CoreStart, { mode: 'desktop' }>, asks: Asks, started: number): Promise<CoreService> {
   const wiring = await composeCoreOrFailing({
     ...(start.policyFile ? { policyFile: start.policyFile } : {}),
+    // The first listing of the store starts while the core's modules load (as the CLI does).
+    prefetch: true,
     emit: (event, payload) => port.send({ t: 'event', event, payload } as FromCore),
     // The OS notification and the window's banner are main's.
     remind: (r) => port.send({ t: 'remind', reminder: { fingerprint: r.fingerprint, holder: r.holder, threshold: r.threshold, daysLeft: r.daysLeft } }),
