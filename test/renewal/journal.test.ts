@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -26,6 +26,17 @@ describe('journal', () => {
     expect(readdirSync(j.dir)).toEqual(['renewal-journal.json']);
     await j.clear();
     expect(await j.read()).toBeNull();
+  });
+
+  it('a write is on disk before its promise is awaited, a clear likewise: a busy event loop cannot delay it (issue 29)', async () => {
+    const j = new Journal(join(root, 'sync'));
+    const w = j.write(rec('send'));
+    expect(JSON.parse(readFileSync(j.file, 'utf8')).step).toBe('send');
+    expect(readdirSync(j.dir)).toEqual(['renewal-journal.json']);
+    await w;
+    const c = j.clear();
+    expect(existsSync(j.file)).toBe(false);
+    await c;
   });
 
   it('a write into a read-only folder is JOURNAL_WRITE_FAILED and keeps the previous record', async () => {
