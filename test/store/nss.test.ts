@@ -332,6 +332,17 @@ describe('install, list, verify, remove on a real NSS db', () => {
     await store.remove(fp(server));
   });
 
+  it('usageChecked (the renewal verified these bytes for client auth already): no vfychain, the read-back and chain check stay (issue 29)', async () => {
+    const server = pki.server();
+    await store.install({ privateKeyPkcs8: server.pkcs8, certificateDer: server.der, chainDer: [pki.issuing.der], friendlyName: 'x' });
+    // The caller's word is taken for usage: NSS's second opinion (which refuses a server certificate) is not asked.
+    expect((await store.verifyInstalled(fp(server), [pki.root.der], { usageChecked: true })).hasPrivateKey).toBe(true);
+    // What is not about usage is still read back from the db: another anchor fails the chain, an absent certificate is absent.
+    expect(await codeOf(store.verifyInstalled(fp(server), [pki.server().der], { usageChecked: true }))).toMatchObject({ code: 'VERIFY_FAILED', reason: 'UNTRUSTED_CHAIN' });
+    await store.remove(fp(server));
+    expect(await codeOf(store.verifyInstalled(fp(server), [pki.root.der], { usageChecked: true }))).toMatchObject({ code: 'VERIFY_FAILED', reason: 'NOT_IN_STORE' });
+  });
+
   it('a key that does not belong to the certificate is refused before anything is written', async () => {
     const before = certutil(['-L', '-d', `sql:${db}`]);
     const e = await codeOf(store.install({ privateKeyPkcs8: alice.pkcs8, certificateDer: ecdsa.der, chainDer: [], friendlyName: 'x' }));

@@ -411,7 +411,8 @@ export async function advance(e: Engine, rec: JournalRecord, live: Live): Promis
         for (const [i, store] of stores.entries()) {
           const read = await inStore(e, store, async () => {
             if (live.resuming) await ensureInstalled(e, rec, live, caCerts, store);
-            return store.verifyInstalled(rec.newFingerprint!, e.anchorsDer);
+            // newFingerprint is the SHA-256 of the bytes the verify step checked (chain and client-auth usage).
+            return store.verifyInstalled(rec.newFingerprint!, e.anchorsDer, { usageChecked: true });
           });
           if (i === 0) installed = read;
           await progress(e, rec, store, i, 'verified');

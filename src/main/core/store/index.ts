@@ -1,5 +1,5 @@
 // The store module's surface (docs/core-modules.md); everything else in this folder is private.
-export type { CertificateStore, StoredIdentity, InstallOptions, CommandRunner, RunOptions, RunResult } from './types';
+export type { CertificateStore, StoredIdentity, InstallOptions, VerifyOptions, CommandRunner, RunOptions, RunResult } from './types';
 export type { KeyCustodian, KeyRequestSpec, KeyRequest, AttachOptions, HasKeyCustodian } from './custody';
 export { keyCustodianFor } from './custodian-for';
 export { createSoftwareCustodian } from './software-custody';

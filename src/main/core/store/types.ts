@@ -9,6 +9,10 @@ export interface StoredIdentity {
   nickname?: string;
 }
 
+export interface VerifyOptions {
+  usageChecked?: boolean;
+}
+
 export interface InstallOptions {
   privateKeyPkcs8: Uint8Array;
   certificateDer: Uint8Array;
@@ -37,7 +41,14 @@ export interface CertificateStore {
   list(anchorsDer: Uint8Array[]): Promise<StoredIdentity[]>;
   /** Installs and reads back: resolves only once the store lists it with its key. */
   install(opts: InstallOptions): Promise<StoredIdentity>;
-  verifyInstalled(fingerprint: string, anchorsDer: Uint8Array[]): Promise<StoredIdentity>;
+  /**
+   * Reads the certificate back from the store: listed with its private key, chaining to an
+   * anchor through what the store holds. `usageChecked`: the caller has already verified
+   * these exact bytes (found by their SHA-256) for TLS client authentication (the renewal's
+   * verify step, pkijs): a store may then skip a second opinion that only repeats that
+   * check (the NSS store's vfychain, a process start and a db open).
+   */
+  verifyInstalled(fingerprint: string, anchorsDer: Uint8Array[], opts?: VerifyOptions): Promise<StoredIdentity>;
   /**
    * Removes the certificate and its private key, each read back. Removing what is not there
    * is not an error. Stores that can tell report what another writer changed meanwhile.

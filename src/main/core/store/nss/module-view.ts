@@ -73,9 +73,9 @@ export function withModuleView(base: CertificateStore, o: ModuleViewOptions): Mo
     },
     install: (opts) => base.install(opts),
     installCaCertificates: (caDer) => base.installCaCertificates(caDer),
-    async verifyInstalled(fingerprint, anchorsDer) {
+    async verifyInstalled(fingerprint, anchorsDer, opts) {
       const { entries, e } = await find(fingerprint);
-      if (!e) return base.verifyInstalled(fingerprint, anchorsDer);
+      if (!e) return base.verifyInstalled(fingerprint, anchorsDer, opts);
       if (!e.hasKey) throw new CoreError('KEY_MISSING', `The certificate is in the ${where} but its private key is not: it cannot be used to log in.`, { reason: 'KEY_NOT_LISTED' });
       const pool = entries.filter((x) => x.isCA).map((x) => x.der);
       if (!(await verifyTrusted(certFacts(e.der), pool, anchorsDer))) {

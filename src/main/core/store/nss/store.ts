@@ -18,7 +18,7 @@ import { buildPkcs12, derToPem } from '../../pki';
 import { certFacts, chainChecker, commonNameOf, normHex, verifyTrusted, readableName, tryCertFacts, type CertFacts } from '../certs';
 import { createCommandRunner } from '../runner';
 import { withPrivateDir } from '../temp';
-import type { CertificateStore, CommandRunner, InstallOptions, RemoveReport, StoredIdentity } from '../types';
+import type { CertificateStore, CommandRunner, InstallOptions, RemoveReport, StoredIdentity, VerifyOptions } from '../types';
 import { nssFailure, type NssAction } from './errors';
 import { bagsOf, keyBagFor, privateKeyOf } from './key-bag';
 import { dbStamp, readListing, type Listing, type Trust } from './listing';
@@ -175,15 +175,17 @@ class NssStore implements CertificateStore, HasKeyCustodian {
     return identity(installed);
   }
 
-  async verifyInstalled(fingerprint: string, anchorsDer: Uint8Array[]): Promise<StoredIdentity> {
+  async verifyInstalled(fingerprint: string, anchorsDer: Uint8Array[], opts: VerifyOptions = {}): Promise<StoredIdentity> {
     const fp = normHex(fingerprint);
     const entries = await this.entries();
     const e = entries.find((x) => x.facts.sha256 === fp);
     if (!e) throw new CoreError('VERIFY_FAILED', `The certificate ${fp.slice(0, 16)}… is not in ${this.describe()}.`, { reason: 'NOT_IN_STORE' });
     if (!e.hasKey) throw new CoreError('KEY_MISSING', `The certificate is in ${this.describe()} but its private key is not: it cannot be used to log in.`, { reason: 'KEY_NOT_LISTED' });
     const pool = entries.filter((x) => x.facts.isCA).map((x) => x.facts.der);
-    // NSS's own verdict runs beside ours: both read the same db.
-    const nss = anchorsDer.length > 0 ? this.vfychain(e.facts.der, anchorsDer) : Promise.resolve('no trust anchor');
+    // NSS's own verdict runs beside ours: both read the same db. Skipped when the caller
+    // already checked these bytes for client authentication (usageChecked): our chain check
+    // below still reads the intermediates from this db, which is what vfychain would add.
+    const nss = opts.usageChecked ? Promise.resolve(null) : anchorsDer.length > 0 ? this.vfychain(e.facts.der, anchorsDer) : Promise.resolve('no trust anchor');
     nss.catch(() => undefined);
     if (!(await verifyTrusted(e.facts, pool, anchorsDer))) {
       await nss.catch(() => undefined);
