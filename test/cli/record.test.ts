@@ -2,8 +2,8 @@
 // whole), the Windows event by eventcreate's exact arguments, and syslog through the real
 // logger(1) into a socket this test listens on.
 import { spawn } from 'node:child_process';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -88,6 +88,40 @@ describe('the OS log', () => {
     expect(out).toMatch(/<11>.*certdesk.*\[150\] CertDesk 0\.1\.0 command=status exit=1 state=broken .* error=PROXY_FAILED/);
   });
 });
+
+describe('logger is started, not waited for (issue 29)', () => {
+  it('recordRun returns while logger still runs; the message still reaches syslog after', async () => {
+    // A logger(1) ahead on PATH that holds until the test opens a FIFO, then hands its exact
+    // arguments to the real logger, pointed at this test's socket.
+    const real = spawnSyncOut('sh', ['-c', 'command -v logger']).trim();
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    const fifo = join(dir, 'hold.fifo');
+    spawnSyncOut('mkfifo', [fifo]);
+    const sock = join(dir, 'late.sock');
+    writeFileSync(join(bin, 'logger'), `#!/bin/sh\nread _ < '${fifo}'\nexec '${real}' -u '${sock}' "$@"\n`);
+    chmodSync(join(bin, 'logger'), 0o755);
+    const listener = spawn('python3', ['-c', `import socket\ns=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM)\ns.bind(${JSON.stringify(sock)})\nprint('ready',flush=True)\nprint(s.recv(65536).decode(),flush=True)`]);
+    let out = '';
+    await new Promise<void>((resolve) => listener.stdout.on('data', (d: Buffer) => ((out += d.toString()), out.includes('ready') && resolve())));
+    const path = process.env.PATH;
+    process.env.PATH = `${bin}:${path}`;
+    try {
+      // The old recordRun waited for logger's exit: here it would never return (the FIFO is not opened yet).
+      expect(await recordRun(REC, { CERTDESK_STATUS_FILE: join(dir, 'late.json') }, 'linux')).toEqual([]);
+    } finally {
+      process.env.PATH = path;
+    }
+    expect(out).not.toMatch(/certdesk/);
+    writeFileSync(fifo, 'go\n');
+    await new Promise((resolve) => listener.on('close', resolve));
+    expect(out).toMatch(/<12>.*certdesk.*\[110\] CertDesk 0\.1\.0 command=status exit=6 state=renewalOpen/);
+  });
+});
+
+function spawnSyncOut(cmd: string, args: string[]): string {
+  return execFileSync(cmd, args, { encoding: 'utf8' });
+}
 
 describe('the language and the fingerprint as typed', () => {
   it('LC_ALL, then LC_MESSAGES, then LANG; C names none; Windows and macOS fall back to the UI culture', () => {

@@ -2,7 +2,7 @@
 // per user (written atomically: a reader never sees half of it) and an entry in the OS's log
 // (Windows: the Application event log through eventcreate; Linux and macOS: syslog through
 // logger). Neither holds a secret: codes, dates and fingerprints only.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { lstat, mkdir, open, realpath, rename, rm } from 'node:fs/promises';
@@ -167,10 +167,27 @@ const execFileP: Exec = (file, args) =>
   });
 
 /**
- * Writes the status file and (Windows) the event. A failure is returned as words for stderr,
- * never thrown: the command's own exit code stays the command's.
+ * Starts the tool and resolves once it runs (its arguments, the whole message, handed over),
+ * not when it ends: the command line's exit no longer waits for syslog (logger took ~5 ms of
+ * every run, issue 29). The child is detached (its own process group, stdio closed), so
+ * neither the exit nor a Ctrl-C to the terminal's group cuts it short: nothing is lost.
  */
-export async function recordRun(r: RunRecord, env: Record<string, string | undefined>, platform: NodeJS.Platform = process.platform, exec: Exec = execFileP): Promise<string[]> {
+export const startDetached: Exec = (file, args) =>
+  new Promise((resolve, reject) => {
+    const child = spawn(file, args, { detached: true, stdio: 'ignore', windowsHide: true });
+    child.once('error', reject);
+    child.once('spawn', () => {
+      child.unref();
+      resolve();
+    });
+  });
+
+/**
+ * Writes the status file and (Windows) the event. A failure is returned as words for stderr,
+ * never thrown: the command's own exit code stays the command's. `exec` replaces both the
+ * awaited eventcreate run and the started-only logger (tests).
+ */
+export async function recordRun(r: RunRecord, env: Record<string, string | undefined>, platform: NodeJS.Platform = process.platform, exec?: Exec): Promise<string[]> {
   const problems: string[] = [];
   const path = statusFilePath(env, platform);
   if (path) {
@@ -178,10 +195,11 @@ export async function recordRun(r: RunRecord, env: Record<string, string | undef
   }
   if (platform === 'win32') {
     // By full path: Node on Windows runs a bare name from the current folder before PATH.
-    await exec(system32Tool(env, 'eventcreate.exe'), eventCreateArgs(r)).catch((e: Error) => problems.push(`event log: ${e.message.split('\n')[0]}`));
+    // Awaited: eventcreate's refusal (no source registered, access denied) is reported.
+    await (exec ?? execFileP)(system32Tool(env, 'eventcreate.exe'), eventCreateArgs(r)).catch((e: Error) => problems.push(`event log: ${e.message.split('\n')[0]}`));
   } else {
     // No syslog socket (a container, a minimal system) is not the user's problem: say nothing.
-    await exec('logger', loggerArgs(r)).catch(() => undefined);
+    await (exec ?? startDetached)('logger', loggerArgs(r)).catch(() => undefined);
   }
   return problems;
 }
