@@ -83,13 +83,20 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
   const errorDocument = (e: ApiError, result?: unknown, command?: string) => {
     const guidance = isNewPc(e, command) ? { guidance: t().newPc(newPcGuideUrl) } : {};
     // In Japanese the message is the headline and the detail in words; in English the core's sentence.
-    const message = lang === 'en' ? e.message : `${errorHeadline(t(), e, Boolean(opts.chromium), command === 'acquire' && validElsewhere(e, 'acquire'))} ${errorDetailText(e, lang)}`;
+    const message = lang === 'en' ? e.message : `${errorHeadline(t(), e, Boolean(opts.chromium), command === 'acquire' && validElsewhere(e, 'acquire'))} ${detailOf(e, command)}`;
     const error = { code: e.code, message, ...(e.detail ? { detail: e.detail } : {}), ...guidance, support: { text: t().support(support), ...(support ? { contact: support } : {}) } };
     return { ok: false, ...(result !== undefined ? { result } : {}), exitCode: exitOf(e, command), error };
   };
+  /**
+   * The 詳細 line: the error's detail in the reader's language. 取得 refused because the
+   * certificate is valid on another PC reads as the bank's refusal for that reason, not as
+   * "renewal has not opened" (the bank's code for it before the window).
+   */
+  const detailOf = (e: ApiError, command?: string): string =>
+    command === 'acquire' && validElsewhere(e, 'acquire') && e.code === 'RENEWAL_NOT_OPEN' ? errorDetailText({ ...e, code: 'SERVER_REJECTED', detail: { ...e.detail, reason: 'RENEWAL_REQUIRED' } }, lang) : errorDetailText(e, lang);
   const printErrorText = (e: ApiError, command?: string) => {
     err(`${errorHeadline(t(), e, Boolean(opts.chromium), command === 'acquire' && validElsewhere(e, 'acquire'))} [${safe(e.code)}]`);
-    err(`  ${t().detail}: ${safe(errorDetailText(e, lang))}`);
+    err(`  ${t().detail}: ${safe(detailOf(e, command))}`);
     if (isNewPc(e, command)) err(safeLines(t().newPc(newPcGuideUrl && safe(newPcGuideUrl))));
     err(safe(t().support(support)));
   };

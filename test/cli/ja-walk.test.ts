@@ -105,6 +105,8 @@ describe('every command in Japanese', { timeout: 300_000 }, () => {
     const refused = await fresh.certdesk(['acquire', '--login-id', fresh.account.id, '--password-env', 'BANK_PW', '--yes']);
     expect(refused.code).toBe(7);
     expect(refused.stderr).not.toContain('更新期間はまだ始まっていません');
+    expect(refused.stderr).not.toContain('更新可能期間はまだ始まっていません');
+    expect(refused.stderr).toContain('このログインIDの証明書は以前のパソコンでまだ有効です');
     expectJapanese('acquire (new PC, valid elsewhere)', refused);
     expectJapanese('acquire (new PC) --json', await fresh.certdesk(['acquire', '--login-id', fresh.account.id, '--password-env', 'BANK_PW', '--yes', '--json']), true);
   });
