@@ -39,6 +39,20 @@ describe('journal', () => {
     await c;
   });
 
+  it('a temp file left by a process killed mid-write is removed at the next read; a live process\'s is left (the kill harness found one)', async () => {
+    const j = new Journal(join(root, 'stale'));
+    await j.write(rec('send'));
+    // A pid that ran and ended: a short child's.
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const stale = `renewal-journal.json.${dead}.${randomBytes(4).toString('hex')}.tmp`;
+    const live = `renewal-journal.json.${process.ppid}.${randomBytes(4).toString('hex')}.tmp`;
+    writeFileSync(join(j.dir, stale), '{"version":1,"id":"half');
+    writeFileSync(join(j.dir, live), '{}');
+    writeFileSync(join(j.dir, 'someone-elses.tmp'), 'x');
+    expect((await j.read())?.step).toBe('send');
+    expect(readdirSync(j.dir).sort()).toEqual([live, 'renewal-journal.json', 'someone-elses.tmp'].sort());
+  });
+
   it('a write into a read-only folder is JOURNAL_WRITE_FAILED and keeps the previous record', async () => {
     if (process.getuid?.() === 0) return; // root ignores the mode bits
     const j = new Journal(join(root, 'ro'));

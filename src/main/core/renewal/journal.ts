@@ -9,12 +9,13 @@
 // loop waits for the disk during these few calls; the core runs in its own process, never
 // in the window's, so no screen freezes on a slow disk.
 import { randomBytes, createCipheriv, createDecipheriv } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StepId } from '../../../shared/contract';
 import type { KeyStorage } from '../../../shared/policy';
 import { CoreError } from '../errors';
+import { processAlive } from '../process';
 
 export type JournalStep = StepId | 'done';
 
@@ -66,6 +67,8 @@ export interface JournalRecord {
 }
 
 const FILE = 'renewal-journal.json';
+/** A write's temp file: `<FILE>.<pid>.<8 hex>.tmp` (write below). */
+const TEMP_NAME = /^renewal-journal\.json\.(\d+)\.[0-9a-f]{8}\.tmp$/;
 
 export function sealKey(vaultKey: Uint8Array, journalId: string, pkcs8: Uint8Array): SealedKey {
   const iv = randomBytes(12);
@@ -97,6 +100,7 @@ export class Journal {
   }
 
   async read(): Promise<JournalRecord | null> {
+    this.sweepStaleTemps();
     let text: string;
     try {
       text = await readFile(this.file, 'utf8');
@@ -113,6 +117,30 @@ export class Journal {
       throw new CoreError('JOURNAL_WRITE_FAILED', `The renewal journal ${this.file} is damaged. Move it aside and run CertDesk again; the old certificate is still installed.`, {
         reason: 'DAMAGED',
       });
+    }
+  }
+
+  /**
+   * A process killed between its temp file's open and the rename leaves that temp file (its
+   * journal is the previous one, whole). Read runs at every start, under the store's lock: a
+   * temp file of a process no longer running is removed; one of a live process (ours, or a pid
+   * reused) is left for a later start.
+   */
+  private sweepStaleTemps(): void {
+    let names: string[];
+    try {
+      names = readdirSync(this.dir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const m = TEMP_NAME.exec(name);
+      if (!m || Number(m[1]) === process.pid || processAlive(Number(m[1]))) continue;
+      try {
+        rmSync(join(this.dir, name), { force: true });
+      } catch {
+        // Not ours to remove (another user's folder?): it harms nothing where it is.
+      }
     }
   }
 
