@@ -97,3 +97,56 @@ export function spawnInherit(cmd: string, args: string[], env?: NodeJS.ProcessEn
     c.on('exit', (code) => resolve(code ?? 1));
   });
 }
+
+/**
+ * Per-phase times of CertDesk's side (issue 29), off by default: BENCH_PHASES=1 sets
+ * CERTDESK_TIMING=1 for our processes (src/main/core/timing.ts), and each row gets the
+ * medians of the gaps between the core's own marks: `spawn` (fork/exec up to Node's time
+ * origin), `coreLoaded` (Node's start, the command line's and the core's modules), then each
+ * step mark (the time since the mark before it: `generateKey:running` is policy, store open
+ * and journal; `generateKey:done` the keygen; …), `exit` (after the last step: status file,
+ * logger, exit), and `journal` (all journal writes, summed; inside the gaps above).
+ */
+export const PHASES_ON = process.env.BENCH_PHASES === '1';
+
+export class PhaseLog {
+  private readonly runs: Array<Record<string, number>> = [];
+
+  /** The env to add to our side's process (empty when phases are off). */
+  env(): NodeJS.ProcessEnv {
+    return PHASES_ON ? { CERTDESK_TIMING: '1' } : {};
+  }
+
+  /** Now, on the same clock as a child's performance.timeOrigin: take it just before the spawn. */
+  static now(): number {
+    return performance.timeOrigin + performance.now();
+  }
+
+  add(spawnedAt: number, stderr: string): void {
+    if (PHASES_ON) this.runs.push(phasesOf(spawnedAt, stderr));
+  }
+
+  /** The medians per phase, in the order of the first run, as `phase.NAME` extras. */
+  extra(): Record<string, number> | undefined {
+    if (!PHASES_ON || this.runs.length === 0) return undefined;
+    const out: Record<string, number> = {};
+    for (const name of Object.keys(this.runs[0]!)) out[`phase.${name}`] = round(median(this.runs.map((r) => r[name] ?? 0)));
+    return out;
+  }
+}
+
+/** One run's phases (ms) from its stderr's certdesk-timing line; `spawnedAt` from PhaseLog.now() just before the spawn. */
+export function phasesOf(spawnedAt: number, stderr: string): Record<string, number> {
+  const line = stderr.split('\n').find((l) => l.startsWith('certdesk-timing '));
+  if (!line) throw new Error(`BENCH_PHASES=1 but the process wrote no certdesk-timing line: ${stderr.slice(0, 500)}`);
+  const t = JSON.parse(line.slice('certdesk-timing '.length)) as { origin: number; marks: Array<[string, number]>; spans: Record<string, number>; exit: number };
+  const out: Record<string, number> = { spawn: t.origin - spawnedAt };
+  let prev = 0;
+  for (const [name, ms] of t.marks) {
+    out[name] = (out[name] ?? 0) + ms - prev;
+    prev = ms;
+  }
+  out.exit = t.exit - prev;
+  for (const [name, ms] of Object.entries(t.spans)) out[name] = ms;
+  return out;
+}

@@ -1,6 +1,7 @@
 // `npm run bench [-- --json] [--runs N] [--only a,b] [--rebuild]` (--only takes case names: see `cases`): CertDesk against the tools a
 // user would otherwise script. Prints a table (or one JSON object per line with --json):
-// {name, ours_ms, ref_ms, ratio, runs}, medians of the same run, warm-up excluded.
+// {name, ours_ms, ref_ms, ratio, runs}, medians of the same run, warm-up excluded. BENCH_PHASES=1 adds,
+// per renew/status row, the medians of CertDesk's own phases (bench/lib.ts PhaseLog).
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import type { BenchRow } from './lib';

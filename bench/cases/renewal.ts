@@ -11,7 +11,7 @@ import { composeCore } from '../../src/main/core/compose';
 import { withModuleToken } from '../../src/main/core/store/pkcs11/module';
 import { certificates, keyObjects } from '../../src/main/core/store/pkcs11/objects';
 import { missing, startSofthsm, startSwtpm, type TestToken } from '../../test/custody/tokens';
-import { compare, row, run, sh, type BenchRow } from '../lib';
+import { compare, PhaseLog, row, run, sh, type BenchRow } from '../lib';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const CLI = join(ROOT, 'bin/certdesk.js');
@@ -154,14 +154,17 @@ export async function renewalSoftware(runs: number): Promise<BenchRow> {
 
 async function renewalRow(runs: number, name: string, policyOf: (w: World) => string, note: string, pipeline = PIPELINE): Promise<BenchRow> {
   const w = await getWorld();
+  const phases = new PhaseLog();
   const r = await compare<Slot>({
     runs,
     setup: () => slot(w),
     ours: async (s) => {
+      const at = PhaseLog.now();
       const res = await run2(cliCommand(s.account), [CLI, 'renew', '--policy', policyOf(w), '--store', `nss:${s.db}`, '--yes', '--json'], {
-        env: { ...w.env, CERTDESK_DATA_DIR: s.dataDir },
+        env: { ...w.env, ...phases.env(), CERTDESK_DATA_DIR: s.dataDir },
         allowFail: true,
       });
+      phases.add(at, res.stderr);
       const doc = JSON.parse(res.stdout || '{}') as { ok?: boolean; result?: { removedOld?: boolean } };
       if (res.code !== 0 || !doc.ok || !doc.result?.removedOld) throw new Error(`certdesk renew failed (${res.code}): ${res.stdout}${res.stderr}`);
     },
@@ -174,7 +177,7 @@ async function renewalRow(runs: number, name: string, policyOf: (w: World) => st
       }
     },
   });
-  return row(name, r.ours, r.ref, runs, note);
+  return row(name, r.ours, r.ref, runs, note, phases.extra());
 }
 
 const DAY = 86_400_000;
@@ -286,17 +289,18 @@ export async function renewalNssFloor(runs: number): Promise<BenchRow> {
 export async function status(runs: number): Promise<BenchRow> {
   const w = await getWorld();
   const s = await slot(w);
+  const phases = new PhaseLog();
   try {
     const r = await compare({
       runs,
       setup: async () => undefined,
       ours: async () => {
-        await statusOnce(w, s);
+        await statusOnce(w, s, phases);
       },
       ref: () => run('certutil', ['-L', '-d', `sql:${s.db}`]),
     });
     return row('status', r.ours, r.ref, runs,
-      'ours: one `certdesk status --json` process (policy, store listing with keys and chain, phase rules); ref: one `certutil -L` on the same db (a bare listing).');
+      'ours: one `certdesk status --json` process (policy, store listing with keys and chain, phase rules); ref: one `certutil -L` on the same db (a bare listing).', phases.extra());
   } finally {
     rmSync(s.dir, { recursive: true, force: true });
   }
@@ -309,9 +313,11 @@ async function renewOnce(w: World, s: Slot): Promise<void> {
   if (res.code !== 0 || !doc.ok || !doc.result?.removedOld) throw new Error(`certdesk renew failed (${res.code}): ${res.stdout}${res.stderr}`);
 }
 
-async function statusOnce(w: World, s: Slot): Promise<void> {
+async function statusOnce(w: World, s: Slot, phases?: PhaseLog): Promise<void> {
   // The exit code tells the state (6: renewal open, which every slot is); ok and the identity listed are what must hold.
-  const res = await run(process.execPath, [CLI, 'status', '--policy', w.policy, '--store', `nss:${s.db}`, '--json'], { env: { ...w.env, CERTDESK_DATA_DIR: s.dataDir }, allowFail: true });
+  const at = PhaseLog.now();
+  const res = await run(process.execPath, [CLI, 'status', '--policy', w.policy, '--store', `nss:${s.db}`, '--json'], { env: { ...w.env, ...phases?.env(), CERTDESK_DATA_DIR: s.dataDir }, allowFail: true });
+  phases?.add(at, res.stderr);
   const doc = JSON.parse(res.stdout || '{}') as { ok?: boolean; result?: { certificates?: unknown[] } };
   if (!doc.ok || !doc.result?.certificates?.length) throw new Error(`certdesk status failed (${res.code}): ${res.stdout}${res.stderr}`);
 }

@@ -16,6 +16,7 @@ import type { StepId } from '../../../shared/contract';
 import type { KeyStorage } from '../../../shared/policy';
 import { CoreError } from '../errors';
 import { processAlive } from '../process';
+import { span } from '../timing';
 
 export type JournalStep = StepId | 'done';
 
@@ -146,6 +147,10 @@ export class Journal {
 
   /** Durable when it returns, before the promise is even awaited: nothing else runs between the temp file and the folder's fsync. */
   async write(rec: JournalRecord): Promise<void> {
+    span('journal', () => this.writeNow(rec));
+  }
+
+  private writeNow(rec: JournalRecord): void {
     const tmp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
       mkdirSync(this.dir, { recursive: true, mode: 0o700 });
@@ -174,6 +179,10 @@ export class Journal {
   }
 
   async clear(): Promise<void> {
+    span('journal', () => this.clearNow());
+  }
+
+  private clearNow(): void {
     try {
       rmSync(this.file, { force: true });
       syncDir(this.dir);

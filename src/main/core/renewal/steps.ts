@@ -22,6 +22,7 @@ import { detailsOf } from './details';
 import { Journal, killPoint, openSealedKey, sealKey, type JournalRecord, type StoreProgress } from './journal';
 import { OrphanLedger, sameKey, WORKING_LABEL, type OrphanKey } from './orphan-keys';
 import type { RenewalDeps } from './types';
+import { mark } from '../timing';
 
 export interface Engine {
   deps: RenewalDeps;
@@ -43,6 +44,7 @@ const b64 = (u: Uint8Array) => Buffer.from(u).toString('base64');
 const unb64 = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'base64'));
 
 export function emitStep(e: Engine, op: JournalRecord['operation'], step: StepId, state: 'running' | 'done' | 'failed' | 'skipped', error?: ApiError): void {
+  mark(`${step}:${state}`);
   e.deps.emit('progress', error ? { kind: 'step', operation: op, step, state, error } : { kind: 'step', operation: op, step, state });
 }
 
