@@ -96,8 +96,8 @@ for (const lang of ['ja', 'en'] as Language[]) {
     const bridge = await launch(page, renderer, world.backend, lang);
     const banner = page.locator('[data-notice="auto-renewed"]');
     await expect(banner).toHaveText(lang === 'ja'
-      ? `電子証明書を自動更新しました（新しい有効期限: ${expiryDate}）。次にログインする前に、ブラウザをいったんすべて閉じてください。`
-      : `Your certificate was renewed automatically (new expiry: ${expiryDate}). Close all browser windows once before you next log in.`);
+      ? `電子証明書を自動更新しました（新しい有効期限: ${formatDay(expiryDate, 'ja')}）。次にログインする前に、ブラウザをいったんすべて閉じてください。`
+      : `Your certificate was renewed automatically (new expiry: ${formatDay(expiryDate, 'en')}). Close all browser windows once before you next log in.`);
     expectNoCspViolation(bridge);
   });
 

@@ -34,7 +34,7 @@ export function Home({ overview, lang, reminder, onRenew, onAcquire, onNewPc, on
       )}
       {overview.autoRenewed && (
         <p className="banner banner-info" role="status" data-notice="auto-renewed">
-          {t('home.autoRenewed', { date: overview.autoRenewed.expiryDate })}
+          {t('home.autoRenewed', { date: formatDay(overview.autoRenewed.expiryDate, lang) })}
         </p>
       )}
       {showReminder && (
