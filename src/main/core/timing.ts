@@ -14,6 +14,11 @@ export function mark(name: string): void {
   if (on) marks.push([name, round(performance.now())]);
 }
 
+/** mark(), the first time only: a phase that a later repeat (a listing during keygen) must not split. */
+export function markOnce(name: string): void {
+  if (on && !marks.some(([n]) => n === name)) marks.push([name, round(performance.now())]);
+}
+
 /** Adds the time `fn` takes to the span `name` (summed: the journal's several writes). */
 export function span<T>(name: string, fn: () => T): T {
   if (!on) return fn();
