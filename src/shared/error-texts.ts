@@ -25,12 +25,33 @@ export const REASON_TEXTS: { readonly [L in Language]: Readonly<Record<string, E
       happened: '銀行によると、このログインIDは現在ご利用いただけない状態です。銀行は証明書の発行を受け付けませんでした。',
       todo: 'もう一度試しても結果は変わりません。お取引店または銀行のヘルプデスクへお問い合わせください。',
     },
+    // Not "restart the PC": Firefox holds its profile's db while it runs.
+    FIREFOX_RUNNING: {
+      title: 'Firefox を閉じてください',
+      happened: 'Firefox が起動しているため、Firefox の証明書の保存場所に書き込めませんでした。何も変更していません。',
+      todo: 'Firefox のウィンドウをすべて閉じてから、もう一度お試しください。',
+    },
+    FIREFOX_NO_PROFILE: {
+      title: 'Firefox の設定が見つかりません',
+      happened: 'このパソコンの Firefox のプロファイル（証明書を保存する場所）が見つかりませんでした。何も変更していません。',
+      todo: 'Firefox を一度起動して閉じてから、もう一度お試しください。',
+    },
   },
   en: {
     ACCOUNT_INACTIVE: {
       title: 'This login ID cannot be used at present',
       happened: 'The bank says this login ID cannot be used at present, and did not issue a certificate.',
       todo: "Trying again changes nothing. Contact your branch or the bank's helpdesk.",
+    },
+    FIREFOX_RUNNING: {
+      title: 'Close Firefox',
+      happened: "Firefox is running, so its certificate store could not be written. Nothing was changed.",
+      todo: 'Close all Firefox windows and try again.',
+    },
+    FIREFOX_NO_PROFILE: {
+      title: 'No Firefox profile found',
+      happened: "This PC's Firefox profile (where Firefox keeps certificates) was not found. Nothing was changed.",
+      todo: 'Start Firefox once and close it, then try again.',
     },
   },
 };

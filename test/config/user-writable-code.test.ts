@@ -60,7 +60,7 @@ describe('a PKCS#11 module named in the per-user policy', () => {
       const stdin = Object.assign(new PassThrough(), { isTTY: false });
       stdin.end();
       const env = { ...process.env, LANG: 'C.UTF-8', CERTDESK_DATA_DIR: join(dir, 'data'), XDG_STATE_HOME: join(dir, 'state'), XDG_CONFIG_HOME: xdg, CERTDESK_STATUS_FILE: join(dir, 'status.json') };
-      code = await runCli(['status', '--json', '--store', `nss:${db}`], { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, stdin, env }, { platform: 'linux', exec: async () => undefined });
+      code = await runCli(['status', '--json', '--lang', 'en', '--store', `nss:${db}`], { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, stdin, env }, { platform: 'linux', exec: async () => undefined });
     } finally {
       delete proc.resourcesPath;
       if (savedXdg === undefined) delete process.env.XDG_CONFIG_HOME;
@@ -70,6 +70,7 @@ describe('a PKCS#11 module named in the per-user policy', () => {
     expect(code, stdout + stderr).not.toBe(0);
     const out = JSON.parse(stdout) as { error?: { code: string; message: string; detail?: Record<string, unknown> } };
     expect(out.error).toMatchObject({ code: 'POLICY_INVALID', detail: { field: 'pkcs11', file: userFile, reason: 'USER_FIELD_NOT_ALLOWED' } });
+    // --lang en: the JSON's message is the reader's language (under ja it is rendered from code, reason and facts).
     expect(out.error?.message).toContain(`The policy ${userFile} sets pkcs11, which only the bank's built-in policy (its CertDesk installer), the machine policy /etc/certdesk/policy.json may set`);
   });
 });

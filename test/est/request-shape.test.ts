@@ -37,7 +37,11 @@ const IGNORED_BY_READING = [
 
 describe('requestShapeOf', () => {
   it('reads what it can honour and names the rest', () => {
-    expect(readCsrAttrs(MIXED)).toEqual({ keyType: 'rsa2048', hash: 'SHA-384', extensions: ['keyUsage', 'extKeyUsage'], ignored: IGNORED_BY_READING });
+    expect(readCsrAttrs(MIXED)).toEqual({
+      keyType: 'rsa2048', hash: 'SHA-384', extensions: ['keyUsage', 'extKeyUsage'], ignored: IGNORED_BY_READING,
+      // The same five as codes with parameters: each front end words them in its language.
+      ignoredNotes: [{ code: 'CHALLENGE_PASSWORD' }, { code: 'EC_CURVE', curve: 'secp384r1' }, { code: 'EXTENSION_UNKNOWN', names: 'subjectAltName' }, { code: 'HASH_UNSUPPORTED', name: 'ecdsa-with-SHA512' }, { code: 'NOT_ADDED', name: '1.2.3.4' }],
+    });
   });
 
   it('a policy that sets keyType keeps it; the bank\'s other key type is ignored, named', () => {
@@ -55,7 +59,7 @@ describe('requestShapeOf', () => {
 
   it('no csrattrs (404, 501, empty): the policy\'s request, SHA-256, nothing extra', () => {
     expect(requestShapeOf(null, { keyType: 'rsa3072', keyTypeSet: false })).toEqual(defaultShape('rsa3072'));
-    expect(defaultShape('rsa3072')).toEqual({ keyType: 'rsa3072', hash: 'SHA-256', attributesDer: [], honoured: [], ignored: [] });
+    expect(defaultShape('rsa3072')).toEqual({ keyType: 'rsa3072', hash: 'SHA-256', attributesDer: [], honoured: [], ignored: [], notes: { honoured: [], ignored: [] } });
   });
 
   it('the request built from the shape: openssl verifies it and reads SHA-384, keyUsage digitalSignature (critical) and clientAuth', async () => {

@@ -145,7 +145,9 @@ describe.skipIf(!FIREFOX)('Firefox (firefox-esr, headless)', { timeout: 90_000 }
       expect(refused.code, refused.stdout).not.toBe(0);
       const error = (JSON.parse(refused.stdout) as { error: { code: string; message: string; detail?: { reason?: string } } }).error;
       expect(error).toMatchObject({ code: 'STORE_UNAVAILABLE', detail: { reason: 'FIREFOX_RUNNING' } });
-      expect(error.message).toContain('Close Firefox and try again');
+      // The reader's language (ja here): Firefox's own advice, not the store's "restart the PC".
+      expect(error.message).toContain('Firefox のウィンドウをすべて閉じてから、もう一度お試しください。');
+      expect(error.message).not.toContain('再起動');
       expect(await dbCertificates(profile.dir)).toEqual(before);
     } finally {
       killGroup(running.pid);

@@ -56,13 +56,15 @@ describe('diagnostics: the policy layers and the key custody', { timeout: 60_000
       { language: 'en', reminderDays: [60] });
     const db = join(dir, 'one', 'nssdb');
     const text = await diagnostics(loaded, [await nssDb(db)], join(dir, 'one', 'data'));
-    expect(text).toContain(`origins:\n  bankName: ${builtinFile}\n  endpoint: ${builtinFile}\n`);
+    // The bank's policy sets language ja: the export is written in Japanese, machine keys unchanged.
+    expect(text).toContain(`設定元:\n  bankName: ${builtinFile}\n  endpoint: ${builtinFile}\n`);
     expect(text).toContain(`  reminderDays: ${userFile}\n`);
-    expect(text).toContain("ignored (the user's file sets them, another layer wins):\n");
-    expect(text).toContain(`  language: ${userFile} (the bank's ${builtinFile} wins)\n`);
+    expect(text).toContain('使われない設定（利用者のファイルの値より、ほかの設定が優先されます）:\n');
+    expect(text).toContain(`  language: ${userFile} (銀行の ${builtinFile} が優先)\n`);
     // The bank's values are the ones in force.
     expect(text).toContain('endpoint: "https://bank.invalid/.well-known/est"\n');
-    expect(text).toMatch(/\[key custody\]\nkeyStorage: store; key made by: store \(NSS db .*token NSS Certificate DB\)\)\n/);
+    // The custodian's own description is the core's English: the Japanese export names its kind only.
+    expect(text).toContain('[key custody]\nkeyStorage: store; 鍵を作る場所: store\n');
   });
 
   it('several stores: keyStorage "store" makes a software key, and the export says so', async () => {

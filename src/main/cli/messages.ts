@@ -2,6 +2,7 @@
 // error code has its words in both languages: a code without them does not compile.
 import type { CheckId, ErrorCode, Language, Phase, StepId, SupportView } from '../../shared/contract';
 import { formatDay } from '../../shared/format';
+import { REASON_TEXTS } from '../../shared/error-texts';
 import { PHASE_WORDS } from '../../shared/phase-words';
 import { CHECK_WORDS, FACT_LABELS, STEP_WORDS, SUPPORT_NONE } from '../../shared/words';
 import type { HealthState } from './verdict';
@@ -132,7 +133,7 @@ const ja: Catalog = {
     NO_CERTIFICATE: 'この銀行の電子証明書がこのPCにありません。certdesk status で確かめるか、certdesk acquire で取得してください。',
     KEY_MISSING: '証明書はありますが秘密鍵がありません。証明書を取得したPCで実行するか、ヘルプデスクへお問い合わせください。',
     VERIFY_FAILED: '銀行から受け取った証明書が検証に合格しなかったため、インストールしませんでした。現在の証明書はそのまま使えます。ヘルプデスクへ詳細をお伝えください。',
-    STORE_UNAVAILABLE: '証明書ストアを開けません。PCを再起動してからもう一度実行してください。続く場合はヘルプデスクへお問い合わせください。',
+    STORE_UNAVAILABLE: '証明書の保存場所を開けません。PCを再起動してからもう一度実行してください。続く場合はヘルプデスクへお問い合わせください。',
     STORE_WRITE_FAILED: '証明書ストアに書き込めませんでした。もう一度実行してください。続く場合はヘルプデスクへお問い合わせください。',
     VAULT_UNAVAILABLE: '更新処理の記録を守る鍵を、このPCのキーチェーンに保存できませんでした。いったんサインアウトしてから、もう一度実行してください。',
     JOURNAL_WRITE_FAILED: 'ディスクの空き容量不足などで、更新処理の記録を書き込めませんでした。空き容量を確かめてから、もう一度実行してください。',
@@ -366,6 +367,10 @@ export function errorHeadline(c: Catalog, e: { code: ErrorCode; detail?: Record<
   const pin = e.detail?.reason;
   if (pin === 'PIN_REQUIRED' || pin === 'PIN_INCORRECT' || pin === 'PIN_LOCKED') return c.pin[pin];
   if (e.detail?.reason === 'STATE_FOLDER_NOT_OWNED') return c.stateFolderNotOwned;
+  if (e.detail?.reason === 'FIREFOX_RUNNING' || e.detail?.reason === 'FIREFOX_NO_PROFILE') {
+    const t = REASON_TEXTS[c.lang][e.detail.reason]!;
+    return `${t.happened} ${t.todo}`;
+  }
   if (e.code === 'RENEWAL_NOT_OPEN' && typeof e.detail?.opensOn === 'string') return c.opensOn_(formatDay(e.detail.opensOn, c.lang));
   if (e.code === 'PROXY_AUTH_REQUIRED' && appTransport && typeof e.detail?.status !== 'number') return c.proxyAuthApp;
   if (e.detail?.resumesAtStart === true) return c.resumesAtStart;
