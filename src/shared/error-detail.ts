@@ -55,6 +55,12 @@ const REASON_WORDS_JA: Readonly<Record<string, string>> = {
   PROXY_URL: 'プロキシの指定が正しくありません',
   READ_ONLY: '証明書の保存場所に書き込めません（読み取り専用）',
   TEMP_DIR: '一時ファイルの場所に書き込めません',
+  USER_FIELD_NOT_ALLOWED: 'この項目は利用者ごとの設定ファイルでは変更できません（銀行の設定、会社の設定ファイルまたはレジストリで設定します）',
+  BUILTIN_MODIFIED: 'CertDesk に含まれる銀行の設定ファイルが変更されています（CertDesk を入れ直してください）',
+  REGISTRY_UNREADABLE: 'レジストリの設定を読み取れません',
+  STATE_FOLDER_NOT_OWNED: '状態ファイルのフォルダーが別のユーザーのものです',
+  KEY_NOT_REMOVED: '古い秘密鍵を削除できませんでした（次回の実行で削除します）',
+  TOKEN_AMBIGUOUS: '同じ名前の鍵の装置（ICカードなど）が複数あります',
 };
 
 /** Labels of the detail facts shown in Japanese; the others stay in the JSON `detail` only. */
