@@ -19,21 +19,9 @@ import { createRenewalService, type CoreService } from '../../src/main/core/rene
 import { openNssStore } from '../../src/main/core/store';
 import type { Vault } from '../../src/main/core/vault';
 import { startBank, type Bank } from '../bank';
+import { canMount as mountable } from './can-mount';
 
-const canMount = (() => {
-  if (process.getuid?.() !== 0) return false;
-  const probe = mkdtempSync(join(tmpdir(), 'certdesk-mount-probe-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16k', 'tmpfs', probe], { stdio: 'ignore' });
-    execFileSync('umount', [probe], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  } finally {
-    rmSync(probe, { recursive: true, force: true });
-  }
-})();
-if (!canMount) console.warn('test/faults/full-disk-keys: mount is not permitted here: the full-disk sweep is skipped');
+const canMount = mountable('test/faults/full-disk-keys (the full-disk sweep)');
 
 let root: string;
 let bank: Bank;

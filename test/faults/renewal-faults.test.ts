@@ -20,22 +20,9 @@ import type { Vault } from '../../src/main/core/vault';
 import { startBank, type Bank } from '../bank';
 import { dbCertificates } from '../cli/helpers';
 import { startHostile, type Hostile, type Mode } from './hostile-server';
+import { canMount as mountable } from './can-mount';
 
-/** Read-only and full disks are made with mount (bind ro, tmpfs): root only, as on this CI. */
-const canMount = (() => {
-  if (process.getuid?.() !== 0) return false;
-  const probe = mkdtempSync(join(tmpdir(), 'certdesk-mount-probe-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16k', 'tmpfs', probe], { stdio: 'ignore' });
-    execFileSync('umount', [probe], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  } finally {
-    rmSync(probe, { recursive: true, force: true });
-  }
-})();
-if (!canMount) console.warn('test/faults: mount is not permitted here: the read-only db and full-disk cases are skipped');
+const canMount = mountable('test/faults (the read-only db and full-disk cases)');
 
 let root: string;
 let watchedTmp: string;

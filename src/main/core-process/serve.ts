@@ -11,7 +11,7 @@ import { PassThrough } from 'node:stream';
 import { fail, validateArgs, type Result } from '../../shared/contract';
 import { parseToCore, type CoreAsk, type CoreMethod, type CoreStart, type FromCore, type ToCore, type WireResponse } from '../../shared/core-channel';
 import type { Policy } from '../../shared/policy';
-import { composeCoreOrFailing, CoreError, installedPolicyLayers, type ChromiumTransport, type CoreService, type PinReply } from '../core/compose';
+import { composeCoreOrFailing, CoreError, failingService, installedPolicyLayers, type ChromiumTransport, type CoreService, type PinReply } from '../core/compose';
 import { EXIT } from '../../shared/error-policy';
 import { policyOptionRefusal } from '../app/headless-args';
 
@@ -116,19 +116,7 @@ function failing(port: CorePortInside, err: unknown, started: number): CoreServi
   const e = err instanceof CoreError ? err.toApiError() : { code: 'INTERNAL' as const, message: `CertDesk's core could not start: ${err instanceof Error ? err.message : String(err)}` };
   port.send({ t: 'log', line: `core: could not start: ${e.message}` });
   port.send({ t: 'ready', ready: { policySource: '(none)', language: 'ja', startMs: Date.now() - started } });
-  const answer = async (): Promise<Result<never>> => fail(e.code, e.message, e.detail);
-  return {
-    getOverview: answer,
-    getDetails: answer,
-    runPreflight: answer,
-    renew: answer,
-    acquire: answer,
-    cancel: answer,
-    getDiagnostics: async () => ({ ok: true, value: { text: `CertDesk could not start its core.\n${e.code}: ${e.message}\n` } }),
-    getSettings: answer,
-    updateSettings: answer,
-    recover: async () => null,
-  };
+  return failingService(e);
 }
 
 /** The PIN from the window's dialog; anything but { pin, remember } is "not given". */

@@ -240,8 +240,8 @@ export async function composeCoreOrFailing(opts: ComposeOptions): Promise<Compos
   }
 }
 
-/** A service that answers every call with one error (the policy or store could not be opened). */
-function failingService(error: ApiError): CoreService {
+/** A service that answers every call with one error (the policy or store could not be opened, or the core process could not start). */
+export function failingService(error: ApiError): CoreService {
   const answer = async (): Promise<Result<never>> => fail(error.code, error.message, error.detail);
   return {
     getOverview: answer,
