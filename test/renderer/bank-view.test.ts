@@ -2,7 +2,7 @@
 // on the old PC is told from other refusals. (The settings view's support and bankPages are
 // covered end to end in test/e2e/new-pc.spec.ts, through the real service.)
 import { describe, expect, it } from 'vitest';
-import { validateArgs } from '../../src/shared/contract';
+import { validateArgs } from '../../src/shared/validate';
 import { validElsewhere } from '../../src/shared/error-policy';
 
 describe('the bank pages', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { API_METHODS, API_EVENTS, channelOf, eventChannelOf, validateArgs, ERROR_CODES } from '../../src/shared/contract';
+import { API_METHODS, API_EVENTS, channelOf, eventChannelOf, ERROR_CODES } from '../../src/shared/contract';
+import { validateArgs } from '../../src/shared/validate';
 
 const fp = 'a'.repeat(64);
 

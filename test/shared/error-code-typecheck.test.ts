@@ -1,5 +1,5 @@
 // "A code added to ERROR_CODES without its row does not compile": copy the files keyed by
-// ErrorCode, add a code to the copied contract, and let tsc say where.
+// ErrorCode, add a code to the copied contract's list (error-codes.ts), and let tsc say where.
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,11 +31,11 @@ describe('the error code is the key of every table about errors', () => {
       // The copy compiles as it is: the errors below come from the new code alone.
       expect(errorLines(tsc().stdout)).toEqual([]);
 
-      const contract = join(dir, 'src/shared/contract.ts');
-      const src = readFileSync(contract, 'utf8');
+      const codes = join(dir, 'src/shared/error-codes.ts');
+      const src = readFileSync(codes, 'utf8');
       const changed = src.replace("  'INTERNAL',", "  'INTERNAL',\n  'DUMMY_CODE',");
       expect(changed).not.toBe(src);
-      writeFileSync(contract, changed);
+      writeFileSync(codes, changed);
       const errors = errorLines(tsc().stdout);
       for (const f of KEYED_BY_ERROR_CODE) {
         expect(errors.some((l) => l.startsWith(f) && l.includes("'DUMMY_CODE' is missing")), `${f}:\n${errors.join('\n')}`).toBe(true);

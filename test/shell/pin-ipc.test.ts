@@ -2,7 +2,8 @@
 // of printable ASCII (4–64), copied field by field to the broker; an error names the field
 // and never carries the PIN; the redactor keeps a PIN answer out of the log.
 import { describe, expect, it, vi } from 'vitest';
-import { PIN_ANSWER_CHANNEL, validatePinAnswer } from '../../src/shared/contract';
+import { PIN_ANSWER_CHANNEL } from '../../src/shared/contract';
+import { validatePinAnswer } from '../../src/shared/validate';
 import { redact } from '../../src/shared/redact';
 
 vi.mock('electron', () => import('./electron-stub'));

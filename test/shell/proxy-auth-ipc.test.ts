@@ -2,7 +2,8 @@
 // answer of the contract's shape, copied field by field to the broker; and the desktop's
 // chromium transport forgets unremembered credentials when the operation ends.
 import { describe, expect, it, vi } from 'vitest';
-import { PROXY_AUTH_ANSWER_CHANNEL, validateProxyAuthAnswer } from '../../src/shared/contract';
+import { PROXY_AUTH_ANSWER_CHANNEL } from '../../src/shared/contract';
+import { validateProxyAuthAnswer } from '../../src/shared/validate';
 
 vi.mock('electron', () => import('./electron-stub'));
 const { answerChannel } = await import('./answer-channel');

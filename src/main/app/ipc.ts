@@ -6,9 +6,6 @@ import {
   API_METHODS,
   channelOf,
   eventChannelOf,
-  validateArgs,
-  validatePinAnswer,
-  validateProxyAuthAnswer,
   PIN_ANSWER_CHANNEL,
   PROXY_AUTH_ANSWER_CHANNEL,
   type ApiError,
@@ -19,6 +16,7 @@ import {
   type ProxyAuthAnswer,
   type Result,
 } from '../../shared/contract';
+import { validateArgs, validatePinAnswer, validateProxyAuthAnswer } from '../../shared/validate';
 
 export type SenderCheck = (event: IpcMainInvokeEvent) => boolean;
 

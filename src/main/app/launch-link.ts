@@ -4,7 +4,8 @@
 //   certdesk://open                      the home screen
 //   certdesk://renew                     start the renewal (after the user confirms)
 //   certdesk://acquire[?loginId=ID]      start 取得, the login ID filled in (after the user confirms)
-import { validateLoginId, type LaunchRequest } from '../../shared/contract';
+import type { LaunchRequest } from '../../shared/contract';
+import { validateLoginId } from '../../shared/validate';
 
 export const LINK_SCHEME = 'certdesk';
 

@@ -8,7 +8,8 @@
 // dialog), and a request over Chromium's network stack (where the OS store's key signs the
 // handshake). No electron import here: this file runs under plain Node too.
 import { PassThrough } from 'node:stream';
-import { fail, validateArgs, type Result } from '../../shared/contract';
+import { fail, type Result } from '../../shared/contract';
+import { validateArgs } from '../../shared/validate';
 import { parseToCore, type CoreAsk, type CoreMethod, type CoreStart, type FromCore, type ToCore, type WireResponse } from '../../shared/core-channel';
 import type { Policy } from '../../shared/policy';
 import { composeCoreOrFailing, CoreError, failingService, installedPolicyLayers, type ChromiumTransport, type CoreService, type PinReply } from '../core/compose';

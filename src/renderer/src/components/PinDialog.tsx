@@ -8,7 +8,7 @@ import { useTranslation } from 'react-i18next';
 import type { PinAnswer, PinRequest } from '../../../shared/contract';
 import { DialogFrame, PromptDialog } from './PromptDialog';
 
-/** What main accepts (contract's validatePinAnswer): 4–64 printable ASCII. */
+/** What main accepts (validate.ts's validatePinAnswer): 4–64 printable ASCII. */
 const PIN_TEXT = /^[\x20-\x7e]{4,64}$/;
 
 export function PinDialog({ busy }: { busy: boolean }) {

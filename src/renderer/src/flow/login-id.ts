@@ -1,6 +1,7 @@
 // Login IDs as people type them: full-width letters and digits (ＤＥＭＯ０００１) from a
 // Japanese input method, stray spaces. NFKC turns them into what the bank issued.
-import { validateLoginId, type CertificateSummary } from '../../../shared/contract';
+import type { CertificateSummary } from '../../../shared/contract';
+import { validateLoginId } from '../../../shared/validate';
 
 export function normaliseLoginId(raw: string): string {
   return raw.normalize('NFKC').trim();

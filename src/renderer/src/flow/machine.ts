@@ -1,7 +1,7 @@
 // Every screen transition of the window, as data: `transition(state, event)` gives the next
 // state and, at most, one command for the runner (flow/run.ts) to carry out against the
 // contract. Pure: no React, no DOM, no bridge, so it is tested without a browser.
-import { validateLoginId } from '../../../shared/contract';
+import { validateLoginId } from '../../../shared/validate';
 import { validElsewhere } from '../../../shared/error-policy';
 import { normaliseLoginId } from './login-id';
 import { byUrgency } from './urgency';

@@ -1,6 +1,7 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { validateLoginId, validatePassword, type AcquireRequest } from '../../../shared/contract';
+import type { AcquireRequest } from '../../../shared/contract';
+import { validateLoginId, validatePassword } from '../../../shared/validate';
 import { Heading } from '../components/common';
 import { normaliseLoginId } from '../flow/login-id';
 
