@@ -22,6 +22,16 @@ export const CORE_LAYERS = {
 };
 const coreModulesOutside = (layer, below) => Object.keys(CORE_LAYERS).filter((m) => m !== layer && !below.includes(m));
 
+/** The shell's folders, each with the shell folders above it that it may not import. */
+const SHELL_LAYERS = {
+  'src/main/*.ts': [],
+  'src/main/app/**/*.ts': [],
+  'src/main/cli/**/*.ts': [],
+  'src/main/net/**/*.ts': ['app', 'cli'],
+  'src/main/ask/**/*.ts': ['app', 'cli', 'net'],
+};
+const shellCore = { group: ['**/core/*', '!**/core/compose', '**/core/*/**', '!**/core/compose/**'], message: 'The shell and the command line import from the core only its composition root (src/main/core/compose).' };
+
 export default tseslint.config(
   { ignores: ['out/**', 'dist-cli/**', 'node_modules/**', '.tsc/**', 'test-results/**', 'playwright-report/**', '.demo/**', '.bank-data/**'] },
   js.configs.recommended,
@@ -68,16 +78,22 @@ export default tseslint.config(
       }],
     },
   })),
-  {
-    // The shell (app, net, the entries) and the command line: from the core, only the composition root.
-    files: ['src/main/*.ts', 'src/main/app/**/*.ts', 'src/main/net/**/*.ts', 'src/main/cli/**/*.ts'],
+  // The shell (the entries, app, net, ask) and the command line: from the core, only the
+  // composition root. Within the shell, layered as the core is: app (lifecycle, windows, IPC)
+  // uses net (Chromium's network stack) and ask (questions put to the window's dialogs); net
+  // may use ask; ask uses neither.
+  ...Object.entries(SHELL_LAYERS).map(([files, above]) => ({
+    files: [files],
     rules: {
       'no-restricted-imports': ['error', {
         paths: [noKeytar],
-        patterns: [{ group: ['**/core/*', '!**/core/compose', '**/core/*/**', '!**/core/compose/**'], message: 'The shell and the command line import from the core only its composition root (src/main/core/compose).' }],
+        patterns: [
+          shellCore,
+          ...above.map((m) => ({ group: [`../${m}`, `../${m}/**`, `**/main/${m}`, `**/main/${m}/**`], message: `${files.replace('/**/*.ts', '')} is below src/main/${m}: pass in what it needs from there (or move it down), never import it.` })),
+        ],
       }],
     },
-  },
+  })),
   {
     // The core's process entry (src/main/core-process): the shell's rule, and no electron — it runs under plain Node too.
     files: ['src/main/core-process/**/*.ts'],

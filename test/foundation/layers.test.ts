@@ -29,6 +29,11 @@ describe('lint holds the layers', { timeout: 60_000 }, () => {
     ['src/main/core/renewal/probe.ts', '../compose', '../store', 'compose is not below'],
     ['src/main/app/probe.ts', '../core/renewal', '../core/compose', 'only its composition root'],
     ['src/main/net/probe.ts', '../core/est', '../core/compose/transport', 'only its composition root'],
+    // Within the shell: net below app, ask below both (issue 28 item 7: net imported app/security).
+    ['src/main/net/probe.ts', '../app/security', '../ask/window-question', 'below src/main/app'],
+    ['src/main/ask/probe.ts', '../net/proxy-auth', './window-question', 'below src/main/net'],
+    ['src/main/ask/probe.ts', '../app/pin-broker', './dialog-in-window', 'below src/main/app'],
+    ['src/main/ask/probe.ts', '../core/store', '../core/compose', 'only its composition root'],
     ['src/main/cli/probe.ts', '../core/config', '../core/compose', 'only its composition root'],
     ['src/main/probe.ts', './core/errors', './core/compose', 'only its composition root'],
     ['src/main/core-process/probe.ts', '../core/store', '../core/compose', 'only its composition root'],

@@ -40,11 +40,15 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'), '-subj', '/CN=Bank Root', '-days', '30'], { stdio: 'ignore' });
 const policy = (proxy: Policy['proxy']) => ({ endpoint: 'https://est.bank.example/.well-known/est', trustAnchorPem: readFileSync(join(dir, 'c.pem'), 'utf8'), proxy, requestTimeoutMs: 30_000 }) as Policy;
 const tick = () => new Promise<void>((r) => setImmediate(r));
+/** The app's permission rule, passed in (app/security.ts's denyAllPermissions): each session it was given. */
+const denied: unknown[] = [];
+const denyPermissions = (s: unknown) => void denied.push(s);
 const basic = { isProxy: true, scheme: 'basic', host: 'proxy.corp.example', port: 8080, realm: 'proxy' };
 
 beforeEach(() => {
   sessionCalls.length = 0;
   requests.length = 0;
+  denied.length = 0;
 });
 
 /** One request through the transport: the proxy challenges it once and the dialog (or the broker's memory) answers. */
@@ -67,10 +71,20 @@ async function oneOperation(chromium: ReturnType<typeof createChromiumTransport>
 
 async function throughProxy(remember: boolean, proxy: Policy['proxy']) {
   const broker = createProxyAuthBroker({ newId: () => 'id-1', ask: () => true });
-  return oneOperation(createChromiumTransport({ proxyAuth: broker }), broker, remember, proxy);
+  return oneOperation(createChromiumTransport({ denyPermissions, proxyAuth: broker }), broker, remember, proxy);
 }
 
 describe('the Chromium transport', () => {
+  it('the EST session gets the app\'s permission rule once, when it is made (net/ takes it from the app, never imports it)', async () => {
+    const broker = createProxyAuthBroker({ newId: () => 'id-1', ask: () => true });
+    const chromium = createChromiumTransport({ denyPermissions, proxyAuth: broker });
+    expect(denied).toEqual([]);
+    await oneOperation(chromium, broker, false, 'system');
+    await oneOperation(chromium, broker, false, 'system');
+    expect(denied).toHaveLength(1);
+    expect(denied[0]).toBe(estSession);
+  });
+
   it('an in-memory EST session with the policy\'s fixed proxy; the request on it; credentials dropped at close when not remembered', async () => {
     const { options, answers } = await throughProxy(false, 'http://proxy.corp.example:8080/');
     expect(sessionCalls).toEqual([['fromPartition', 'certdesk-est'], ['setProxy', { mode: 'fixed_servers', proxyRules: 'http://proxy.corp.example:8080' }], ['clearAuthCache']]);
@@ -81,7 +95,7 @@ describe('the Chromium transport', () => {
   it('"remember for this session": Chromium\'s cache is still cleared at the end; the next operation gets them from the broker, no dialog; `system` leaves the proxy to Chromium (no setProxy)', async () => {
     let asked = 0;
     const broker = createProxyAuthBroker({ newId: () => 'id-1', ask: () => (asked++, true) });
-    const chromium = createChromiumTransport({ proxyAuth: broker });
+    const chromium = createChromiumTransport({ denyPermissions, proxyAuth: broker });
     await oneOperation(chromium, broker, true, 'system');
     expect(sessionCalls).toEqual([['fromPartition', 'certdesk-est'], ['clearAuthCache']]);
     const second = await oneOperation(chromium, broker, false, 'system');
@@ -92,7 +106,7 @@ describe('the Chromium transport', () => {
 
   it('once a proxy is remembered, another proxy\'s one-operation password is still cleared at that operation\'s end (issue 24 item 3)', async () => {
     const broker = createProxyAuthBroker({ newId: () => 'id-1', ask: () => true });
-    const chromium = createChromiumTransport({ proxyAuth: broker });
+    const chromium = createChromiumTransport({ denyPermissions, proxyAuth: broker });
     await oneOperation(chromium, broker, true, 'system');
     expect(broker.remembers()).toBe(true);
     sessionCalls.length = 0;
@@ -114,7 +128,7 @@ describe('the Chromium transport', () => {
   });
 
   it('overlapping operations: cleared when the last one ends, once per close', () => {
-    const chromium = createChromiumTransport({ proxyAuth: createProxyAuthBroker({ newId: () => 'id-1', ask: () => true }) });
+    const chromium = createChromiumTransport({ denyPermissions, proxyAuth: createProxyAuthBroker({ newId: () => 'id-1', ask: () => true }) });
     const a = chromium.open(policy('system'));
     const b = chromium.open(policy('system'));
     sessionCalls.length = 0;

@@ -12,7 +12,7 @@ vi.mock('electron', () => import('./electron-stub'));
 const { FakeBrowserWindow } = await import('./electron-stub');
 const { createNetTransport } = await import('../../src/main/net/net-transport');
 const { createProxyAuthBroker } = await import('../../src/main/net/proxy-auth');
-const { proxyAuthWindow } = await import('../../src/main/net/proxy-auth-window');
+const { dialogInWindow } = await import('../../src/main/ask/dialog-in-window');
 
 class FakeRequest extends EventEmitter {
   setHeader() {}
@@ -28,12 +28,12 @@ const newDocument = { isMainFrame: true, isSameDocument: false };
 function app() {
   const neverFires = { set: () => 0, clear: () => undefined };
   let n = 0;
-  let dialog: ReturnType<typeof proxyAuthWindow> | null = null;
+  let dialog: ReturnType<typeof dialogInWindow> | null = null;
   const sent: Array<[InstanceType<typeof FakeBrowserWindow>, string]> = [];
   const broker = createProxyAuthBroker({ newId: () => `req-${++n}`, timers: neverFires, ask: (id, prompt) => dialog?.ask(id, prompt) ?? false });
   const showWindow = () => {
     const win = new FakeBrowserWindow({});
-    dialog = proxyAuthWindow(win as never, (id) => sent.push([win, id]), (id) => broker.answer(id, null));
+    dialog = dialogInWindow(win as never, (id) => sent.push([win, id]), (id) => broker.answer(id, null));
     win.on('closed', () => (dialog = null));
     return win;
   };

@@ -11,7 +11,7 @@ import { API_EVENTS, type ApiEvent, type CertDeskEvents, type Language, type Set
 import { serveRenderer } from './protocol';
 import { createChromiumTransport } from '../net/chromium-transport';
 import { createProxyAuthBroker, type ProxyAuthPrompt } from '../net/proxy-auth';
-import { proxyAuthWindow, type ProxyAuthWindow } from '../net/proxy-auth-window';
+import { dialogInWindow, type DialogInWindow } from '../ask/dialog-in-window';
 import { startCoreClient } from './core-client';
 import { createWindowRecord } from './window-record';
 import { spawnCoreProcess } from './core-spawn';
@@ -53,11 +53,11 @@ export async function runDesktop(launch: { background: boolean; link: string | n
     closedEvent: 'proxyAuthClosed' | 'pinClosed',
     cancel: (id: string) => void,
   ) => {
-    let dialog: ProxyAuthWindow<P> | null = null;
+    let dialog: DialogInWindow<P> | null = null;
     return {
       attach(w: BrowserWindow) {
         const target = w.webContents;
-        dialog = proxyAuthWindow<P>(w, (id, prompt) => show(target, id, prompt), cancel);
+        dialog = dialogInWindow<P>(w, (id, prompt) => show(target, id, prompt), cancel);
       },
       newId: randomUUID,
       closed: (id: string) => sendEvent(closedEvent, { id }),
@@ -107,7 +107,7 @@ export async function runDesktop(launch: { background: boolean; link: string | n
 
   const proxyAuth = createProxyAuthBroker(proxyDialog);
   const pinBroker = createPinBroker(pinDialog);
-  const chromium = createChromiumTransport({ proxyAuth });
+  const chromium = createChromiumTransport({ denyPermissions: denyAllPermissions, proxyAuth });
   const core = startCoreClient(
     () => spawnCoreProcess(fromRoot('out', 'main', 'core-process.js')),
     {

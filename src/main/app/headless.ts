@@ -4,6 +4,7 @@
 import { app } from 'electron';
 import { join } from 'node:path';
 import { createChromiumTransport } from '../net/chromium-transport';
+import { denyAllPermissions } from './security';
 import { runCliOverCore } from './headless-core';
 import { spawnCoreProcess } from './core-spawn';
 
@@ -15,7 +16,7 @@ export async function runHeadless(args: string[]): Promise<void> {
   try {
     // Chromium's stack: keys the OS will not export still sign the TLS handshake.
     const entry = join(app.getAppPath(), 'out', 'main', 'core-process.js');
-    code = await runCliOverCore(() => spawnCoreProcess(entry), args, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }, { chromium: createChromiumTransport(), packaged: app.isPackaged });
+    code = await runCliOverCore(() => spawnCoreProcess(entry), args, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }, { chromium: createChromiumTransport({ denyPermissions: denyAllPermissions }), packaged: app.isPackaged });
   } catch (err) {
     process.stderr.write(`certdesk: ${err instanceof Error ? err.message : String(err)}\n`);
     code = 1;

@@ -6,10 +6,10 @@
 //
 // One dialog at a time: a second question waits for the first to end. No question waits
 // forever: each ends with the user's answer, a cancel from the window's side (closed,
-// reloaded, renderer gone: proxy-auth-window.ts), or PIN_DIALOG_TIMEOUT_MS; the operation
+// reloaded, renderer gone: ask/dialog-in-window.ts), or PIN_DIALOG_TIMEOUT_MS; the operation
 // then fails with PIN_REQUIRED and can be started again.
 
-import { createWindowQuestions, type BrokerDepsOf } from '../net/window-question';
+import { createWindowQuestions, type BrokerDepsOf } from '../ask/window-question';
 
 /** What the window is asked (the contract's PinRequest, without the id). */
 export interface PinPrompt {

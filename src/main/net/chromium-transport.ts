@@ -7,11 +7,15 @@ import type { Policy } from '../../shared/policy';
 import { createClientCertSelector } from './client-cert';
 import { createNetTransport, pinningVerifyProc } from './net-transport';
 import type { ProxyAuthBroker } from './proxy-auth';
-import { denyAllPermissions } from '../app/security';
 import type { ChromiumTransport } from '../core/compose';
 
-/** `proxyAuth`: the window's sign-in dialog for a proxy (the desktop app); without it (headless) a proxy's challenge fails the request. */
-export function createChromiumTransport(opts: { proxyAuth?: ProxyAuthBroker } = {}): ChromiumTransport {
+/**
+ * `denyPermissions`: the app's rule that refuses every permission on a session (app/security.ts's
+ * denyAllPermissions), passed in so that net/ stays below the app; required, so no caller can
+ * leave the EST session without it. `proxyAuth`: the window's sign-in dialog for a proxy (the
+ * desktop app); without it (headless) a proxy's challenge fails the request.
+ */
+export function createChromiumTransport(opts: { denyPermissions: (session: Session) => void; proxyAuth?: ProxyAuthBroker }): ChromiumTransport {
   let estSession: Session | null = null;
   let origin = '';
   let renewing: string | null = null;
@@ -23,7 +27,7 @@ export function createChromiumTransport(opts: { proxyAuth?: ProxyAuthBroker } = 
   return {
     open(policy) {
       origin = new URL(policy.endpoint).origin;
-      const est = (estSession ??= openEstSession(policy));
+      const est = (estSession ??= openEstSession(policy, opts.denyPermissions));
       const transport = createNetTransport({ net, session: est, requestTimeoutMs: policy.requestTimeoutMs, ...(opts.proxyAuth ? { proxyAuth: opts.proxyAuth } : {}) });
       open += 1;
       let closed = false;
@@ -53,9 +57,9 @@ export function createChromiumTransport(opts: { proxyAuth?: ProxyAuthBroker } = 
  * refused, the policy's proxy, and the bank's host pinned to the policy's anchors on top
  * of Chromium's own verification (which nothing here can override).
  */
-function openEstSession(policy: Policy): Session {
+function openEstSession(policy: Policy, denyPermissions: (session: Session) => void): Session {
   const est = session.fromPartition('certdesk-est');
-  denyAllPermissions(est);
+  denyPermissions(est);
   const anchorsDer = pemToDer(policy.trustAnchorPem, 'CERTIFICATE');
   // Reviewed: pinningVerifyProc answers only -3 (Chromium's verdict) or -2 (fail), never 0,
   // so it can only add the pin, never accept what Chromium refused (its tests check that).

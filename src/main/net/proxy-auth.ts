@@ -6,9 +6,9 @@
 //
 // No request may wait forever on a dialog nobody can answer: each one ends with the user's
 // answer, a cancel from the window's side (closed, reloaded, navigated, renderer gone:
-// proxy-auth-window.ts), or DIALOG_TIMEOUT_MS; a challenge after that asks again.
+// ask/dialog-in-window.ts), or DIALOG_TIMEOUT_MS; a challenge after that asks again.
 
-import { createWindowQuestions, type BrokerDepsOf } from './window-question';
+import { createWindowQuestions, type BrokerDepsOf } from '../ask/window-question';
 
 /** What Chromium says about the challenge (Electron's AuthInfo). */
 export interface ProxyChallenge {

@@ -1,10 +1,9 @@
-// The window's side of the proxy sign-in (and of the PIN dialog, pin-broker.ts: the same
-// prompt-agnostic rules): sends the broker's requests to the page, and
-// answers "cancelled" for them when the page can no longer answer (the window closed, its
-// renderer gone, the page reloaded or navigated away). Without this, a request whose dialog
-// vanished would wait for the timeout, and every challenge from that proxy with it.
+// The window's side of a question put to its dialog (the proxy sign-in, net/proxy-auth.ts; the
+// token PIN, app/pin-broker.ts: the same prompt-agnostic rules): sends the broker's requests to
+// the page, and answers "cancelled" for them when the page can no longer answer (the window
+// closed, its renderer gone, the page reloaded or navigated away). Without this, a request whose
+// dialog vanished would wait for the timeout, and every challenge from that proxy with it.
 import type { WebContentsDidStartNavigationEventParams } from 'electron';
-import type { ProxyAuthPrompt } from './proxy-auth';
 
 /** The parts of Electron's BrowserWindow this uses (tests pass a stand-in). */
 export interface DialogWindow {
@@ -18,7 +17,7 @@ export interface DialogWindow {
   };
 }
 
-export interface ProxyAuthWindow<P = ProxyAuthPrompt> {
+export interface DialogInWindow<P> {
   /** Shows request `id` in this window (once its page has loaded); false when the window is gone. */
   ask(id: string, prompt: P): boolean;
 }
@@ -27,11 +26,11 @@ export interface ProxyAuthWindow<P = ProxyAuthPrompt> {
  * `send` delivers the request to the page; `cancel` answers request `id` with "cancelled"
  * (the broker's answer(id, null)), which fails its request with PROXY_AUTH_REQUIRED.
  */
-export function proxyAuthWindow<P = ProxyAuthPrompt>(
+export function dialogInWindow<P>(
   win: DialogWindow,
   send: (id: string, prompt: P) => void,
   cancel: (id: string) => void,
-): ProxyAuthWindow<P> {
+): DialogInWindow<P> {
   // Sent to the page now showing: lost with it.
   const shown = new Set<string>();
   // Asked while the page was loading: sent when it has loaded (an event sent earlier is lost).

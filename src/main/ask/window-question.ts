@@ -1,7 +1,7 @@
 // A question the main process puts to the window's own dialog and the renderer answers by a
-// random id: the proxy sign-in (proxy-auth.ts) and the token PIN (app/pin-broker.ts) are thin
+// random id: the proxy sign-in (net/proxy-auth.ts) and the token PIN (app/pin-broker.ts) are thin
 // wrappers over it. No question waits forever: each ends with the answer, a cancel from the
-// window's side (proxy-auth-window.ts), no window to ask, or the timeout; however it ends,
+// window's side (dialog-in-window.ts), no window to ask, or the timeout; however it ends,
 // everything it held is released at once and the window is told to close its dialog.
 
 export interface Timers {
