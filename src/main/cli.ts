@@ -27,7 +27,7 @@ import { pinAsker } from './cli/pin';
 import { recordRun, stateFolderRefusal, type RunRecord } from './cli/record';
 import { safe, safeJson, safeLines } from './cli/safe-text';
 import { usageMessage } from './cli/usage';
-import { certificateState, doctorVerdict, statusVerdict, type HealthState, type Verdict } from './cli/verdict';
+import { certificateState, doctorVerdict, stateOfError, statusVerdict, type Verdict } from './cli/verdict';
 
 export type { CliIo };
 
@@ -527,20 +527,6 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
     for (const p of problems) err(`certdesk: ${safe(p)}`);
   }
   return code;
-}
-
-/** What an error means as a state for the record. */
-function stateOfError(e: ApiError): HealthState {
-  switch (e.code) {
-    case 'ACQUIRE_REQUIRED':
-      return 'acquireRequired';
-    case 'REISSUE_REQUIRED':
-      return 'reissueRequired';
-    case 'RENEWAL_NOT_OPEN':
-      return 'ok';
-    default:
-      return 'broken';
-  }
 }
 
 function certificateOf(d: CertificateDetails): RunRecord['certificate'] {

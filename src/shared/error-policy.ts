@@ -12,6 +12,15 @@ import type { ApiError, CheckId, ErrorCode } from './contract';
 export const EXIT = { done: 0, failed: 1, usage: 2, renewalNotOpen: 3, useAcquire: 4, reissue: 5, renewalOpen: 6, newPc: 7 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
+/**
+ * The state an error leaves the certificate in, for whoever reports it (the command line's run
+ * record and `doctor`, the window's pre-processing screen). The first three are the bank's
+ * dates: not a fault of this PC but information with the next step (wait, 取得, 再発行 at the
+ * branch). `newPc`: no certificate of the bank here. Anything else is `broken`.
+ */
+export type ErrorState = 'renewalNotOpen' | 'acquireRequired' | 'reissueRequired' | 'newPc' | 'broken';
+const BANK_DATES: ReadonlySet<ErrorState> = new Set(['renewalNotOpen', 'acquireRequired', 'reissueRequired']);
+
 /** The one cacerts exchange of 更新前処理 serves both: the error says which of the two failed. */
 export type BlamedCheck = Extract<CheckId, 'endpoint' | 'cacerts'>;
 
@@ -30,6 +39,8 @@ export interface ErrorPolicy {
   readonly offersAcquire: boolean;
   /** The pre-processing check that fails when the cacerts exchange ends with this error. */
   readonly blames: BlamedCheck;
+  /** The state it leaves the certificate in (the bank's dates among them). */
+  readonly state: ErrorState;
 }
 
 interface ErrorPolicyRow extends ErrorPolicy {
@@ -43,6 +54,7 @@ const row = (exit: ExitCode, retry: boolean, keepsJournalAtSend: boolean, blames
   keepsJournalAtSend,
   offersAcquire: false,
   blames,
+  state: 'broken',
   ...more,
 });
 const { failed } = EXIT;
@@ -53,9 +65,9 @@ const FINAL = false;
 
 export const ERROR_POLICY: { readonly [C in ErrorCode]: ErrorPolicyRow } = {
   // The bank's answer about the dates: nothing was issued, trying again today changes nothing.
-  RENEWAL_NOT_OPEN: row(EXIT.renewalNotOpen, FINAL, ROLL_BACK, 'cacerts'),
-  ACQUIRE_REQUIRED: row(EXIT.useAcquire, FINAL, ROLL_BACK, 'cacerts', { offersAcquire: true }),
-  REISSUE_REQUIRED: row(EXIT.reissue, FINAL, ROLL_BACK, 'cacerts'),
+  RENEWAL_NOT_OPEN: row(EXIT.renewalNotOpen, FINAL, ROLL_BACK, 'cacerts', { state: 'renewalNotOpen' }),
+  ACQUIRE_REQUIRED: row(EXIT.useAcquire, FINAL, ROLL_BACK, 'cacerts', { offersAcquire: true, state: 'acquireRequired' }),
+  REISSUE_REQUIRED: row(EXIT.reissue, FINAL, ROLL_BACK, 'cacerts', { state: 'reissueRequired' }),
   AUTH_FAILED: row(failed, RETRY, ROLL_BACK, 'cacerts'),
   SERVER_REJECTED: row(failed, RETRY, ROLL_BACK, 'endpoint'),
   // The bank may have issued before failing or while it kept us waiting.
@@ -70,7 +82,7 @@ export const ERROR_POLICY: { readonly [C in ErrorCode]: ErrorPolicyRow } = {
   PROXY_FAILED: row(failed, RETRY, KEEP, 'endpoint'),
   CLOCK_SKEW: row(failed, RETRY, ROLL_BACK, 'cacerts'),
   // No certificate of the bank here: a new PC (revoke the old one, then 取得) or 取得 after expiry.
-  NO_CERTIFICATE: row(EXIT.newPc, FINAL, KEEP, 'cacerts', { offersAcquire: true }),
+  NO_CERTIFICATE: row(EXIT.newPc, FINAL, KEEP, 'cacerts', { offersAcquire: true, state: 'newPc' }),
   KEY_MISSING: row(failed, FINAL, KEEP, 'cacerts'),
   VERIFY_FAILED: row(failed, FINAL, KEEP, 'cacerts'),
   STORE_UNAVAILABLE: row(failed, RETRY, KEEP, 'cacerts'),
@@ -103,6 +115,9 @@ export const keepsJournalAtSend = (error: Pick<ApiError, 'code' | 'detail'>): bo
 export const blamedCheck = (error: Pick<ApiError, 'code' | 'detail'>): BlamedCheck => errorPolicy(error).blames;
 export const retryMakesSense = (error: Pick<ApiError, 'code' | 'detail'>): boolean => errorPolicy(error).retry;
 export const offersAcquire = (error: Pick<ApiError, 'code' | 'detail'>): boolean => errorPolicy(error).offersAcquire;
+export const errorState = (error: Pick<ApiError, 'code' | 'detail'>): ErrorState => errorPolicy(error).state;
+/** The bank's dates (too early, expired, past the grace days): information with the next step, not a failed check. */
+export const isBankDate = (error: Pick<ApiError, 'code' | 'detail'>): boolean => BANK_DATES.has(errorState(error));
 
 /**
  * 取得 refused because the account's certificate is still valid, i.e. it lives on another PC

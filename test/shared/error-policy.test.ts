@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, type ErrorCode } from '../../src/shared/contract';
-import { ERROR_POLICY, EXIT, errorPolicy, exitCodeOf, keepsJournalAtSend, blamedCheck } from '../../src/shared/error-policy';
+import { ERROR_POLICY, EXIT, errorPolicy, errorState, exitCodeOf, isBankDate, keepsJournalAtSend, blamedCheck } from '../../src/shared/error-policy';
 
 const root = join(import.meta.dirname, '..', '..');
 const codes = (pred: (c: ErrorCode) => boolean) => ERROR_CODES.filter(pred).sort();
@@ -47,6 +47,17 @@ describe('the error policy table', () => {
     // Cancelled while the bank was answering: it may have issued, the next run collects it.
     expect(keepsJournalAtSend({ code: 'CANCELLED', detail: { reason: 'IN_FLIGHT' } })).toBe(true);
     expect(keepsJournalAtSend({ code: 'CANCELLED', detail: { reason: 'OTHER' } })).toBe(false);
+  });
+
+  it('says the state each code leaves the certificate in: three are the bank’s dates (the lists verdict.ts, Preflight.tsx and cli.ts had)', () => {
+    expect(codes((c) => isBankDate({ code: c }))).toEqual(['ACQUIRE_REQUIRED', 'REISSUE_REQUIRED', 'RENEWAL_NOT_OPEN']);
+    expect(errorState({ code: 'RENEWAL_NOT_OPEN' })).toBe('renewalNotOpen');
+    expect(errorState({ code: 'ACQUIRE_REQUIRED' })).toBe('acquireRequired');
+    expect(errorState({ code: 'REISSUE_REQUIRED' })).toBe('reissueRequired');
+    expect(codes((c) => errorState({ code: c }) === 'newPc')).toEqual(['NO_CERTIFICATE']);
+    expect(codes((c) => errorState({ code: c }) === 'broken')).toEqual(codes((c) => !isBankDate({ code: c }) && c !== 'NO_CERTIFICATE'));
+    // Each date has its own exit code, and only the dates exit with those.
+    for (const c of ERROR_CODES) expect([EXIT.renewalNotOpen, EXIT.useAcquire, EXIT.reissue].includes(errorPolicy(c).exit as 3 | 4 | 5), c).toBe(isBankDate({ code: c }));
   });
 
   it('blames the endpoint for transport failures and cacerts for an unanchored CA list (the rule preflight.ts had)', () => {

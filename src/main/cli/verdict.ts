@@ -3,9 +3,10 @@
 // anything broken (network, proxy, trust, store, key, policy) is `failed` and wins over the
 // bank's dates, so a broken network is never read as "not due".
 import type { ApiError, CertificateSummary, Overview, Phase, PreflightReport } from '../../shared/contract';
-import { EXIT, exitCodeOf, type ExitCode } from '../../shared/error-policy';
+import { EXIT, errorState, isBankDate, type ErrorState, type ExitCode } from '../../shared/error-policy';
 
-export type HealthState = 'ok' | 'renewalOpen' | 'acquireRequired' | 'reissueRequired' | 'newPc' | 'broken';
+/** The error table's states, where "renewal not open yet" is simply nothing due (`ok`), and the open window. */
+export type HealthState = Exclude<ErrorState, 'renewalNotOpen'> | 'ok' | 'renewalOpen';
 
 export interface Verdict {
   state: HealthState;
@@ -50,21 +51,21 @@ export function statusVerdict(ov: Overview): Verdict {
   return verdict(worst);
 }
 
-/** The codes by which the identity check reports the bank's dates, not a fault. */
-const DATE_CODES = new Set<ApiError['code']>(['RENEWAL_NOT_OPEN', 'ACQUIRE_REQUIRED', 'REISSUE_REQUIRED']);
+/** What an error means as a state for the record: its row's state, "not open yet" being nothing due. */
+export function stateOfError(e: Pick<ApiError, 'code' | 'detail'>): HealthState {
+  const s = errorState(e);
+  return s === 'renewalNotOpen' ? 'ok' : s;
+}
 
-/** `doctor`: the first broken check wins; else the certificate's dates decide. */
+/** `doctor`: the first broken check wins (the bank's dates are not a fault); else the certificate's dates decide. */
 export function doctorVerdict(report: PreflightReport): Verdict {
   const failed = report.checks.filter((c) => c.state === 'failed' && c.error);
-  const broken = failed.find((c) => !DATE_CODES.has(c.error!.code));
-  if (broken) {
-    const e = broken.error!;
-    // NO_CERTIFICATE is the new-PC state; every other fault is "broken", whatever its row says.
-    return exitCodeOf(e) === EXIT.newPc ? verdict('newPc', e) : verdict('broken', e);
-  }
-  const date = failed.find((c) => DATE_CODES.has(c.error!.code))?.error;
+  // NO_CERTIFICATE is the new-PC state; every other fault is "broken".
+  const broken = failed.find((c) => !isBankDate(c.error!))?.error;
+  if (broken) return verdict(stateOfError(broken), broken);
+  const date = failed.find((c) => isBankDate(c.error!))?.error;
   // Not yet due: the identity check passed and says when renewal opens.
   if (!date) return report.checks.some((c) => c.note?.code === 'NOT_YET_DUE') ? verdict('ok') : verdict('renewalOpen');
-  if (date.code === 'RENEWAL_NOT_OPEN') return verdict('ok');
-  return verdict(date.code === 'ACQUIRE_REQUIRED' ? 'acquireRequired' : 'reissueRequired', date);
+  const state = stateOfError(date);
+  return state === 'ok' ? verdict('ok') : verdict(state, date);
 }

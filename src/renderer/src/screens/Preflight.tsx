@@ -1,11 +1,9 @@
 import { useTranslation } from 'react-i18next';
-import { CHECK_IDS, type ApiError, type CheckId, type CheckNote, type CheckResult, type CheckState, type ErrorCode, type Language, type PreflightRequest } from '../../../shared/contract';
-import { offersAcquire } from '../../../shared/error-policy';
+import { CHECK_IDS, type ApiError, type CheckId, type CheckNote, type CheckResult, type CheckState, type Language, type PreflightRequest } from '../../../shared/contract';
+import { isBankDate, offersAcquire } from '../../../shared/error-policy';
 import { ErrorPanel, errorVars } from '../components/ErrorPanel';
 import { Heading, StatusList, type ItemState } from '../components/common';
 import { RequestFacts } from '../components/RequestFacts';
-
-const DATE_CODES: ReadonlySet<ErrorCode> = new Set(['RENEWAL_NOT_OPEN', 'ACQUIRE_REQUIRED', 'REISSUE_REQUIRED']);
 
 /** A certificate not yet due passed its checks: the same information card as the bank's "too early". */
 const notYetDue = (n: CheckNote): ApiError => ({ code: 'RENEWAL_NOT_OPEN', message: '', detail: { opensOn: n.opensOn, daysLeft: n.daysLeft, expiryDate: n.expiryDate } });
@@ -14,7 +12,7 @@ export function Preflight({ checks, request, failed, lang, onRetry, onBack, onAc
   const { t } = useTranslation();
   // The bank's dates (too early, expired, past the grace days) are not a failed check of this
   // PC: they are shown as information with the next step.
-  const dates = failed?.error && DATE_CODES.has(failed.error.code) ? failed.error : failed?.note ? notYetDue(failed.note) : null;
+  const dates = failed?.error && isBankDate(failed.error) ? failed.error : failed?.note ? notYetDue(failed.note) : null;
   const items = CHECK_IDS.map((id) => {
     const state: ItemState = dates && failed?.id === id ? 'info' : (checks[id] ?? 'pending');
     const stateLabel = state === 'skipped' ? `${t('preflight.state.skipped')}（${t('preflight.skippedWhy')}）` : t(`preflight.state.${state}`);
