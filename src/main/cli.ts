@@ -243,7 +243,7 @@ export async function runCli(argv: string[], io: CliIo, opts: CliOptions = {}): 
       out(`  ${c.opensOn}: ${formatDay(safe(s.renewalOpensOn), lang)}  ${c.graceEndsOn}: ${formatDay(safe(s.graceEndsOn), lang)}`);
       out(`  ${c.fingerprint}: ${groupHex(safe(s.fingerprint))}`);
       out(`  ${c.key(s.hasPrivateKey)}`);
-      if (s.noticeDue) out(`  【重要なお知らせ】${c.notice}`);
+      if (s.noticeDue) out(`  ${c.noticeLine}`);
     }
   };
 

@@ -6,6 +6,8 @@ import { ERROR_CODES, type Language, type Phase } from '../../src/shared/contrac
 import { errorPolicy } from '../../src/shared/error-policy';
 import { PHASE_WORDS } from '../../src/shared/phase-words';
 import { catalogs } from '../../src/main/cli/messages';
+import { ja } from '../../src/shared/i18n/ja';
+import { en } from '../../src/shared/i18n/en';
 
 const LANGUAGES: readonly Language[] = ['ja', 'en'];
 // The wording every code had before each one had its own; what the user could do was missing.
@@ -42,5 +44,46 @@ describe('one wording per phase', () => {
       const ui = (await import(join(import.meta.dirname, '..', '..', 'src', 'renderer', 'src', 'i18n', `${lang}.ts`))) as Record<Language, { phase: Record<Phase, string> }>;
       expect(ui[lang].phase, `the app's ${lang} catalog`).toEqual(PHASE_WORDS[lang]);
     }
+  });
+});
+
+describe('one catalog for the window and the command line', () => {
+  const keys = (o: object, p = ''): string[] =>
+    Object.entries(o).flatMap(([k, v]) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? keys(v as object, `${p}${k}.`) : [`${p}${k.replace(/_(one|other)$/, '')}`]));
+  const placeholders = (s: string): string[] => [...s.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]!).sort();
+
+  it('the command line’s words have the same keys and placeholders in both languages', () => {
+    expect([...new Set(keys(en.cli))].sort()).toEqual([...new Set(keys(ja.cli))].sort());
+    const flat = (o: object, p = ''): [string, string][] =>
+      Object.entries(o).flatMap(([k, v]) => (typeof v === 'string' ? [[`${p}${k}`, v] as [string, string]] : flat(v as object, `${p}${k}.`)));
+    const enWords = new Map(flat(en.cli));
+    for (const [k, v] of flat(ja.cli)) {
+      const other = enWords.get(k) ?? enWords.get(k.replace(/_other$/, '_one'));
+      expect(placeholders(other ?? ''), k).toEqual(placeholders(v));
+    }
+  });
+
+  it.each(LANGUAGES)('%s: the command line reads the catalog through i18next (no key left unresolved, nothing left to fill)', (lang) => {
+    const c = catalogs[lang];
+    const said = [c.none, c.done, c.notice, c.noticeLine, c.replaced(true), c.replaced(false), c.daysLeft(3), c.daysLeft(-1), c.keysToRemove(1, 'db'), c.keysToRemove(2, 'db'),
+      c.unfinished('renew', 's', 't', true), c.unfinished('acquire', 's', 't', false), c.policyIgnored('f', 'u.json', 'm.json', 'SET_BY_IT'), c.pending(2, 90, '10:00'),
+      c.usage.unknownCommand('x', 'y'), c.usage.unknownOption('x'), c.support(), c.newPc('https://bank.example'), ...Object.values(c.error), ...Object.values(c.state)];
+    for (const s of said) {
+      expect(s, s).not.toMatch(/^(cli|home|done|issuing|request|error)\./);
+      expect(s, s).not.toContain('{{');
+    }
+  });
+
+  it.each(LANGUAGES)('%s: one fact, one wording: the done screen, the notice and the wait are the window’s words', (lang) => {
+    const ui = lang === 'ja' ? ja : en;
+    const c = catalogs[lang];
+    expect(c.done).toBe(ui.done.heading);
+    expect(c.replaced(true)).toBe(ui.done.removedOld);
+    expect(c.notice).toBe(ui.home.noticeTitle);
+    expect(c.noticeLine).toContain(ui.home.noticeLabel);
+    expect(c.holder).toBe(ui.home.holder);
+    expect(c.request.honoured).toBe(ui.request.honoured);
+    expect(c.error).toEqual(ui.cli.error);
+    if (lang === 'en') expect([c.keysToRemove(1, 'db'), c.keysToRemove(2, 'db')]).toEqual([expect.stringMatching(/^1 key of .* is still .* removes it\.$/), expect.stringMatching(/^2 keys of .* are still .* removes them\.$/)]);
   });
 });

@@ -1,18 +1,16 @@
-// i18next with the two catalogs bundled: no network, no backend (CSP: connect-src 'none').
+// i18next with the two catalogs bundled: no network, no backend (CSP: connect-src 'none'). The
+// catalogs and the options are src/shared/i18n's, which the command line reads too.
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import type { Language } from '../../../shared/contract';
-import { ja } from './ja';
-import { en } from './en';
+import { I18N_OPTIONS } from '../../../shared/i18n';
 
 export const LANGUAGES: readonly Language[] = ['ja', 'en'];
 
 void i18next.use(initReactI18next).init({
-  resources: { ja: { translation: ja }, en: { translation: en } },
+  ...I18N_OPTIONS,
   lng: 'ja',
-  fallbackLng: 'ja',
   interpolation: { escapeValue: false }, // React escapes
-  initAsync: false,
 });
 
 export function setLanguage(lang: Language): void {
@@ -21,3 +19,5 @@ export function setLanguage(lang: Language): void {
 }
 
 export { i18next };
+// The error texts live in src/shared (the command line and the export use them too).
+export type { ErrorCatalog, ErrorTexts } from '../../../shared/error-texts';
