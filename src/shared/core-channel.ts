@@ -9,6 +9,7 @@
 // contract events stream as `event` messages while a call runs.
 import { API_EVENTS, ERROR_CODES, type ApiError, type ApiEvent, type ApiMethod, type CertDeskEvents, type Result } from './contract';
 import type { Policy } from './policy';
+import { isPinTries, type PinTries } from './pin-tries';
 
 /** The contract's methods the core answers (the other two need Electron: the save dialog, the browser). */
 export const CORE_METHODS = ['getOverview', 'getDetails', 'runPreflight', 'renew', 'acquire', 'cancel', 'getDiagnostics', 'getSettings', 'updateSettings'] as const satisfies readonly ApiMethod[];
@@ -64,7 +65,7 @@ export interface WireResponse {
 
 /** The core's questions to main. */
 export type CoreAsk =
-  | { kind: 'pin'; tokenLabel: string; retry: boolean; offerRemember: boolean }
+  | { kind: 'pin'; tokenLabel: string; retry: boolean; offerRemember: boolean; pinTries?: PinTries }
   | { kind: 'netSend'; transport: number; request: WireRequest };
 
 export type ToCore =
@@ -136,7 +137,7 @@ export function parseToCore(m: unknown): ToCore | null {
 
 function isAsk(v: unknown): v is CoreAsk {
   if (!isObj(v)) return false;
-  if (v.kind === 'pin') return typeof v.tokenLabel === 'string' && typeof v.retry === 'boolean' && typeof v.offerRemember === 'boolean';
+  if (v.kind === 'pin') return typeof v.tokenLabel === 'string' && typeof v.retry === 'boolean' && typeof v.offerRemember === 'boolean' && (v.pinTries === undefined || isPinTries(v.pinTries));
   if (v.kind === 'netSend') {
     const r = v.request;
     return isId(v.transport) && isObj(r) && (r.method === 'GET' || r.method === 'POST') && typeof r.url === 'string' && isStrMap(r.headers) && (r.body === undefined || isBytes(r.body));

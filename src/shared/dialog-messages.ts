@@ -1,6 +1,7 @@
 // The shell's own messages (not the core's: no method of CertDeskApi): what main asks the
 // window's dialogs (proxy sign-in, PIN, a certdesk: link) and the channels of their answers.
 // contract.ts re-exports them; validate.ts checks the answers.
+import type { PinTries } from './pin-tries';
 
 /** A proxy asks for a user name and password: the window shows CertDesk's sign-in dialog. */
 export interface ProxyAuthRequest {
@@ -43,6 +44,8 @@ export interface PinRequest {
   tokenLabel: string;
   /** The PIN given before was wrong (「PINが違います」). */
   retry: boolean;
+  /** On a retry: what the token said of the tries left (pin-tries.ts). */
+  pinTries?: PinTries;
   /** The policy lets CertDesk keep the PIN in the OS keychain: the dialog offers the box. */
   offerRemember: boolean;
 }

@@ -57,6 +57,9 @@ describe('the channel\'s messages are checked on both ends', () => {
     expect(parseFromCore({ t: 'event', event: 'shell', payload: {} })).toBeNull();
     expect(parseFromCore({ t: 'ask', id: 2, ask: { kind: 'netSend', transport: 1, request: { method: 'DELETE', url: 'x', headers: {} } } })).toBeNull();
     expect(parseFromCore({ t: 'ask', id: 2, ask: { kind: 'pin', tokenLabel: 'T', retry: false, offerRemember: false } })).not.toBeNull();
+    // The tries left the token told (issue 26) cross to main's dialog; anything else there is dropped.
+    expect(parseFromCore({ t: 'ask', id: 2, ask: { kind: 'pin', tokenLabel: 'T', retry: true, offerRemember: false, pinTries: 'finalTry' } })).not.toBeNull();
+    expect(parseFromCore({ t: 'ask', id: 2, ask: { kind: 'pin', tokenLabel: 'T', retry: true, offerRemember: false, pinTries: 'three' } })).toBeNull();
     expect(parseToCore({ t: 'call', id: 1, method: 'saveDiagnostics', args: [] })).toBeNull();
     expect(parseToCore({ t: 'call', id: 1, method: 'renew', args: 'x' })).toBeNull();
     expect(parseToCore({ t: 'start', start: { mode: 'desktop', pinAsks: 3, chromium: false, versions: { a: 1 } } })).toBeNull();

@@ -11,6 +11,7 @@ import { startBank, type Bank } from '../bank';
 import { bankCertificates, buildCliBundle, importP12, newNssDb, rm, run, tempDir, writePolicy } from '../cli/helpers';
 import { withModuleToken } from '../../src/main/core/store/pkcs11/module';
 import { certificates, keyObjects } from '../../src/main/core/store/pkcs11/objects';
+import { ja } from '../../src/shared/i18n/ja';
 import { missing, startSofthsm, type TestToken } from './tokens';
 
 const why = missing('softhsm2');
@@ -50,6 +51,12 @@ const why = missing('softhsm2');
     expect(wrong.code).not.toBe(0);
     expect(JSON.parse(wrong.stdout).error).toMatchObject({ code: 'STORE_UNAVAILABLE', detail: { reason: 'PIN_INCORRECT' } });
     expect(wrong.stdout + wrong.stderr).not.toContain('0000');
+    // softhsm2 says after a wrong PIN that few tries are left (CKF_USER_PIN_COUNT_LOW): the JSON
+    // carries it, and the text says it in the reader's words (issue 26).
+    expect(JSON.parse(wrong.stdout).error.detail.pinTries).toBe('low');
+    const wrongText = await certdesk(['renew', '--yes', '--pin-env', 'TOKEN_PIN'], { TOKEN_PIN: '0000' });
+    expect(wrongText.code).not.toBe(0);
+    expect(wrongText.stdout + wrongText.stderr).toContain(`PINが違います。何も変更していません。正しいPINを確かめて、もう一度実行してください。${ja.pin.tries.low}`);
     expect((await bankCertificates(db, bank.issuingCaPem)).map((c) => c.sha256)).toEqual([account.fingerprint]);
 
     // A script that gives no PIN (no terminal to ask on): named, with the way to give it.

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Language } from '../../src/shared/contract';
 import { createPinBroker } from '../../src/main/app/pin-broker';
+import { RESOURCES } from '../../src/shared/i18n';
 import { expect, test, type Bridge } from './fixtures';
 import { expectNoCspViolation, launch, record } from './app';
 import { accountId, useWorld } from './setup';
@@ -81,8 +82,10 @@ for (const lang of ['ja', 'en'] as Language[]) {
     const { broker } = mainBroker(bridge);
     const dialog = page.getByRole('dialog', { name: t.title });
 
-    const again = broker.ask({ tokenLabel: 'CertDesk', retry: true, offerRemember: true });
+    // The token said few tries are left (softhsm2's CKF_USER_PIN_COUNT_LOW): the dialog says so.
+    const again = broker.ask({ tokenLabel: 'CertDesk', retry: true, offerRemember: true, pinTries: 'low' });
     await expect(dialog.getByRole('alert')).toContainText(t.retry);
+    await expect(dialog.getByRole('alert')).toContainText(RESOURCES[lang].translation.pin.tries.low);
     const box = dialog.getByLabel(t.remember);
     await expect(box).not.toBeChecked();
     await record(page, '61', 'pin-retry', lang);

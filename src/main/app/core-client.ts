@@ -170,7 +170,7 @@ export function startCoreClient(spawn: () => CorePort, start: CoreStart, host: C
     try {
       if (ask.kind === 'pin') {
         if (!host.askPin) return { ok: true, value: null };
-        const a = await host.askPin({ tokenLabel: ask.tokenLabel, retry: ask.retry, offerRemember: ask.offerRemember });
+        const a = await host.askPin({ tokenLabel: ask.tokenLabel, retry: ask.retry, offerRemember: ask.offerRemember, ...(ask.pinTries ? { pinTries: ask.pinTries } : {}) });
         return { ok: true, value: a ? { pin: a.pin, remember: a.remember } : null };
       }
       const t = open.get(ask.transport);

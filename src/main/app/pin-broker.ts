@@ -9,6 +9,7 @@
 // reloaded, renderer gone: ask/dialog-in-window.ts), or PIN_DIALOG_TIMEOUT_MS; the operation
 // then fails with PIN_REQUIRED and can be started again.
 
+import type { PinTries } from '../../shared/pin-tries';
 import { createWindowQuestions, type BrokerDepsOf } from '../ask/window-question';
 
 /** What the window is asked (the contract's PinRequest, without the id). */
@@ -17,6 +18,8 @@ export interface PinPrompt {
   tokenLabel: string;
   /** The PIN given before was wrong: the dialog says so. */
   retry: boolean;
+  /** On a retry: the tries left as the token said them (the dialog says that too). */
+  pinTries?: PinTries;
   /** The policy lets the PIN be kept in the keychain: the dialog offers the box. */
   offerRemember: boolean;
 }

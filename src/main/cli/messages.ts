@@ -6,6 +6,7 @@ import type { CheckId, ErrorCode, Language, Phase, StepId, SupportView } from '.
 import { formatDay } from '../../shared/format';
 import { REASON_TEXTS } from '../../shared/error-texts';
 import { translator } from '../../shared/i18n';
+import { pinTriesOf, type PinTries } from '../../shared/pin-tries';
 import { ja as jaWords } from '../../shared/i18n/ja';
 import type { HealthState } from './verdict';
 
@@ -71,6 +72,8 @@ interface Catalog {
   today: string;
   /** A key device's PIN not given, wrong or locked (STORE_UNAVAILABLE with that reason): not "the store cannot be opened". */
   pin: { PIN_REQUIRED: string; PIN_INCORRECT: string; PIN_LOCKED: string };
+  /** After PIN_INCORRECT: what the token said of the tries left (detail.pinTries), as the window's PIN dialog says it. */
+  pinTries: Record<PinTries, string>;
   /** 置き換え済み: a newer certificate of the same holder is installed beside it. */
   superseded: string;
   supersededHelp: (newer: string) => string;
@@ -162,6 +165,7 @@ function catalog(lang: Language): Catalog {
     skipped: w('cli.skipped'),
     today: w('cli.today'),
     pin: table(jaWords.cli.pin, 'cli.pin'),
+    pinTries: table(jaWords.pin.tries, 'pin.tries'),
     superseded: w('cli.superseded'),
     supersededHelp: (newer) => w('cli.supersededHelp', { newer }),
     removedSuperseded: (fingerprint) => w('cli.removedSuperseded', { fingerprint }),
@@ -222,7 +226,8 @@ export function errorHeadline(c: Catalog, e: { code: ErrorCode; detail?: Record<
   if (validElsewhere) return c.validElsewhere;
   if (e.detail?.reason === 'NOT_INSTALLED') return c.policyMissing;
   const pin = e.detail?.reason;
-  if (pin === 'PIN_REQUIRED' || pin === 'PIN_INCORRECT' || pin === 'PIN_LOCKED') return c.pin[pin];
+  if (pin === 'PIN_INCORRECT') return `${c.pin.PIN_INCORRECT}${c.lang === 'ja' ? '' : ' '}${c.pinTries[pinTriesOf(e.detail) ?? 'unknown']}`;
+  if (pin === 'PIN_REQUIRED' || pin === 'PIN_LOCKED') return c.pin[pin];
   if (e.detail?.reason === 'STATE_FOLDER_NOT_OWNED') return c.stateFolderNotOwned;
   if (e.detail?.reason === 'FIREFOX_RUNNING' || e.detail?.reason === 'FIREFOX_NO_PROFILE') {
     const t = REASON_TEXTS[c.lang][e.detail.reason]!;

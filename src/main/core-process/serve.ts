@@ -88,7 +88,7 @@ async function startDesktop(port: CorePortInside, start: Extract<CoreStart, { mo
     // The OS notification and the window's banner are main's.
     remind: (r) => port.send({ t: 'remind', reminder: { fingerprint: r.fingerprint, holder: r.holder, threshold: r.threshold, daysLeft: r.daysLeft } }),
     ...(start.chromium ? { chromium: chromiumOverChannel(port, asks) } : {}),
-    pin: (q) => askPin(asks, { kind: 'pin', tokenLabel: q.tokenLabel, retry: q.retry, offerRemember: q.offerRemember }),
+    pin: (q) => askPin(asks, { kind: 'pin', tokenLabel: q.tokenLabel, retry: q.retry, offerRemember: q.offerRemember, ...(q.pinTries ? { pinTries: q.pinTries } : {}) }),
     pinPerOperation: { asks: start.pinAsks },
     versions: start.versions,
     log: (line) => port.send({ t: 'log', line }),

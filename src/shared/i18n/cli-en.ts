@@ -65,7 +65,8 @@ export const CLI_EN: typeof CLI_JA & { keysToRemove_one: string } = {
   today: 'today',
   pin: {
     PIN_REQUIRED: 'The PIN of the device that keeps the key (a smart card, for example) was not given, so nothing was changed. Run it from a terminal and enter the PIN, or give it with --pin-env VAR, then run it again.',
-    PIN_INCORRECT: 'The PIN is wrong; nothing was changed. Check the PIN and run it again. After a few wrong PINs (often about three) the device locks.',
+    // Followed by the window's pin.tries words: what the token said of the tries left.
+    PIN_INCORRECT: 'The PIN is wrong; nothing was changed. Check the PIN and run it again.',
     PIN_LOCKED: 'The PIN of the device that keeps the key is locked; nothing was changed. Ask your IT staff to unlock it, then run it again.',
   },
   superseded: 'Superseded (nothing to renew)',

@@ -63,7 +63,8 @@ export const CLI_JA = {
   today: '本日',
   pin: {
     PIN_REQUIRED: '鍵を保管している装置（ICカードなど）のPINが入力されなかったため、何も変更していません。端末から実行してPINを入力するか、--pin-env 変数名 でPINを渡して、もう一度実行してください。',
-    PIN_INCORRECT: 'PINが違います。何も変更していません。正しいPINを確かめて、もう一度実行してください。間違いが続くと装置がロックされることがあります（多くは3回ほど）。',
+    // Followed by the window's pin.tries words: what the token said of the tries left.
+    PIN_INCORRECT: 'PINが違います。何も変更していません。正しいPINを確かめて、もう一度実行してください。',
     PIN_LOCKED: '鍵を保管している装置のPINがロックされています。何も変更していません。IT担当者にロックの解除を依頼してから、もう一度実行してください。',
   },
   superseded: '置き換え済み（更新は不要です）',

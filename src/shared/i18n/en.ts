@@ -237,7 +237,15 @@ export const en: typeof ja = {
     title: 'PIN of the device that keeps the key',
     body: 'The key of your certificate is inside “{{token}}” (a smart card, or the security chip built into this PC, that keeps the key). To continue, enter the PIN of this device.',
     browser: 'Your browser will ask for the same PIN when you log in to internet banking.',
-    retry: 'The PIN is wrong. Enter it again. How many more wrong PINs lock the device depends on it (often about three); if you are not sure of the PIN, ask your IT staff instead of trying.',
+    // {{tries}}: one of `tries`, what the token said of the tries left (detail.pinTries, src/shared/pin-tries.ts).
+    retry: 'The PIN is wrong. Enter it again. {{tries}} If you are not sure of the PIN, ask your IT staff instead of trying.',
+    /** After "The PIN is wrong" here and in the command line's wrong-PIN line. */
+    tries: {
+      low: 'The device says only a few tries of the PIN are left.',
+      finalTry: 'The device says the next wrong PIN locks it.',
+      locked: 'After the wrong tries, the PIN of the device is now locked.',
+      unknown: 'How many more wrong PINs lock the device depends on it (often about three).',
+    },
     label: 'PIN',
     hint: '4 to 64 characters: letters, digits and symbols (ASCII)',
     remember: "Save this PIN in this PC's credential store and skip this question next time",

@@ -235,7 +235,15 @@ export const ja = {
     title: '鍵を保管している装置のPIN',
     body: '電子証明書の鍵は、「{{token}}」（ICカードやパソコン内蔵のセキュリティチップなど、鍵を保管する装置）の中にあります。続けるには、この装置のPINを入力してください。',
     browser: 'インターネットバンキングにログインするときも、ブラウザーが同じPINを尋ねます。',
-    retry: 'PINが違います。もう一度入力してください。あと何回間違えるとロックされるかは装置によって異なります（多くは3回ほど）。わからない場合は、入力せずにIT担当者へお問い合わせください。',
+    // {{tries}}: one of `tries`, what the token said of the tries left (detail.pinTries, src/shared/pin-tries.ts).
+    retry: 'PINが違います。もう一度入力してください。{{tries}}わからない場合は、入力せずにIT担当者へお問い合わせください。',
+    /** After 「PINが違います」 here and in the command line's wrong-PIN line. */
+    tries: {
+      low: 'この装置は、PINを入力できる残りの回数が少なくなっていると知らせています。',
+      finalTry: '次にPINを間違えると、この装置はロックされます（この装置が知らせています）。',
+      locked: '続けて間違えたため、この装置のPINはロックされました。',
+      unknown: 'あと何回間違えるとロックされるかは装置によって異なります（多くは3回ほど）。',
+    },
     label: 'PIN',
     hint: '半角の英数字・記号で4〜64文字',
     remember: 'このPINをパソコンの資格情報の保管場所に保存し、次回から入力を省く',

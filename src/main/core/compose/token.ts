@@ -4,6 +4,7 @@
 // module in every NSS db written, the primary store also sees the token's identities, and
 // a renewal over Node's TLS presents the token's key through OpenSSL's pkcs11 engine.
 import { basename, dirname } from 'node:path';
+import { pinTriesOf, type PinTries } from '../../../shared/pin-tries';
 import type { Policy } from '../../../shared/policy';
 import type { TransportIdentity } from '../renewal';
 import type { CertificateStore, KeyCustodian } from '../store';
@@ -72,6 +73,8 @@ export interface PinQuestion {
   tokenLabel: string;
   /** The PIN given before was wrong. */
   retry: boolean;
+  /** On a retry: what the token said of the tries left after that wrong PIN. */
+  pinTries?: PinTries;
   /** The policy lets the PIN be kept in the keychain (the app offers a "remember" box). */
   offerRemember: boolean;
 }
@@ -92,7 +95,8 @@ const isReason = (err: unknown, reason: string) => err instanceof CoreError && e
 export async function tokenPin(policy: Policy, ask: PinAsk | undefined, o: { store?: PinStore; asks?: number } = {}): Promise<string | undefined> {
   const target = moduleTargetFor(policy, undefined);
   const asks = o.asks ?? 1;
-  const question = (retry: boolean): PinQuestion => ({ token: describeTarget(target), tokenLabel: target.tokenLabel, retry, offerRemember: policy.rememberPin });
+  let pinTries: PinTries | undefined;
+  const question = (retry: boolean): PinQuestion => ({ token: describeTarget(target), tokenLabel: target.tokenLabel, retry, offerRemember: policy.rememberPin, ...(retry && pinTries ? { pinTries } : {}) });
   if (!policy.rememberPin && asks <= 1) return pinOf(await ask?.(question(false)))?.pin;
   const check = (pin: string) => withModuleToken({ ...target, pin }, 'read', () => undefined);
   const store = policy.rememberPin ? (o.store ?? createKeytarPinStore(target)) : undefined;
@@ -112,7 +116,10 @@ export async function tokenPin(policy: Policy, ask: PinAsk | undefined, o: { sto
     try {
       await check(asked.pin);
     } catch (err) {
-      if (n < asks && isReason(err, 'PIN_INCORRECT')) continue;
+      if (n < asks && isReason(err, 'PIN_INCORRECT')) {
+        pinTries = pinTriesOf((err as CoreError).detail);
+        continue;
+      }
       throw err;
     }
     if (store && asked.remember) await store.set(asked.pin).catch(() => undefined);

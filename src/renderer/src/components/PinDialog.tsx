@@ -2,7 +2,8 @@
 // smart card: main's `pinRequest` event, sent when 取得 or a renewal starts; closed by
 // `pinClosed` or the run's end: PromptDialog). The PIN lives in this component's state only
 // until it is sent. It says that the browser will ask the same PIN at the bank's login, so the
-// second question is no surprise.
+// second question is no surprise. A retry says what the token told of the tries left
+// (request.pinTries: low, final try), or what is usual when it tells nothing.
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PinAnswer, PinRequest } from '../../../shared/contract';
@@ -44,7 +45,7 @@ function PinQuestion({ request, onAnswer }: { request: PinRequest; onAnswer(a: P
           <p className="muted">{t('pin.browser')}</p>
           {request.retry && (
             <p className="field-error" role="alert">
-              {t('pin.retry')}
+              {t('pin.retry', { tries: t(`pin.tries.${request.pinTries ?? 'unknown'}`) })}
             </p>
           )}
         </>

@@ -4,6 +4,7 @@
 // open between renewals (a TPM resource manager or a card reader is shared with others).
 import { existsSync } from 'node:fs';
 import type * as Pkcs11Module from 'pkcs11js';
+import type { PinTries } from '../../../../shared/pin-tries';
 import { CoreError } from '../../errors';
 import { ckrOf, type Handle, type P11Session, type Pkcs11 } from './objects';
 
@@ -20,6 +21,9 @@ const CKF_RW_SESSION = 0x2;
 const CKF_SERIAL_SESSION = 0x4;
 const CKF_LOGIN_REQUIRED = 0x4;
 const CKF_USER_PIN_INITIALIZED = 0x8;
+const CKF_USER_PIN_COUNT_LOW = 0x10000;
+const CKF_USER_PIN_FINAL_TRY = 0x20000;
+const CKF_USER_PIN_LOCKED = 0x40000;
 const CKU_USER = 1;
 const CKR_CRYPTOKI_ALREADY_INITIALIZED = 0x191;
 const CKR_USER_ALREADY_LOGGED_IN = 0x100;
@@ -81,7 +85,7 @@ function onToken<T>(p11: Pkcs11, t: ModuleTarget, access: 'read' | 'write', fn: 
     const info = p11.C_GetTokenInfo(slot);
     const session = p11.C_OpenSession(slot, CKF_SERIAL_SESSION | (access === 'write' ? CKF_RW_SESSION : 0));
     try {
-      if (info.flags & CKF_LOGIN_REQUIRED && !publicOnly) login(p11, session, t, info.flags, where);
+      if (info.flags & CKF_LOGIN_REQUIRED && !publicOnly) login(p11, session, slot, t, info.flags, where);
       return fn({ p11, session, where });
     } finally {
       try {
@@ -111,7 +115,7 @@ function findSlot(p11: Pkcs11, t: ModuleTarget): Handle | undefined {
   return found[0];
 }
 
-function login(p11: Pkcs11, session: Handle, t: ModuleTarget, flags: number, where: string): void {
+function login(p11: Pkcs11, session: Handle, slot: Handle, t: ModuleTarget, flags: number, where: string): void {
   if (!(flags & CKF_USER_PIN_INITIALIZED)) {
     throw new CoreError('STORE_UNAVAILABLE', `The ${where} has no user PIN yet. Initialise it (softhsm2-util --init-token, tpm2_ptool, or the card's tool), then try again.`, { reason: 'PIN_NOT_SET' });
   }
@@ -123,14 +127,29 @@ function login(p11: Pkcs11, session: Handle, t: ModuleTarget, flags: number, whe
   } catch (err) {
     if ((err as { code?: number }).code === CKR_USER_ALREADY_LOGGED_IN) return;
     const ckr = ckrOf(err);
-    if (ckr === 'CKR_PIN_INCORRECT' || ckr === 'CKR_PIN_LEN_RANGE') {
-      throw new CoreError('STORE_UNAVAILABLE', `The PIN of the ${where} is wrong. Enter it again; after several wrong PINs the token locks itself.`, { reason: 'PIN_INCORRECT' }, { cause: err });
+    if (ckr !== 'CKR_PIN_INCORRECT' && ckr !== 'CKR_PIN_LEN_RANGE' && ckr !== 'CKR_PIN_LOCKED') throw unavailable(where, 'refused the login', err, 'LOGIN_FAILED');
+    // What the token says now of the tries left (read after the refusal: the try just made counts).
+    const pinTries: PinTries = ckr === 'CKR_PIN_LOCKED' ? 'locked' : triesLeft(p11, slot);
+    if (pinTries === 'locked') {
+      throw new CoreError('STORE_UNAVAILABLE', `The PIN of the ${where} is locked after too many wrong tries. Ask your IT staff to unlock it with the token's SO PIN.`, { reason: 'PIN_LOCKED', pinTries }, { cause: err });
     }
-    if (ckr === 'CKR_PIN_LOCKED') {
-      throw new CoreError('STORE_UNAVAILABLE', `The PIN of the ${where} is locked after too many wrong tries. Ask your IT staff to unlock it with the token's SO PIN.`, { reason: 'PIN_LOCKED' }, { cause: err });
-    }
-    throw unavailable(where, 'refused the login', err, 'LOGIN_FAILED');
+    const told = pinTries === 'finalTry' ? ' The token says the next wrong PIN locks it.' : pinTries === 'low' ? ' The token says only a few tries are left.' : '';
+    throw new CoreError('STORE_UNAVAILABLE', `The PIN of the ${where} is wrong. Enter it again; after several wrong PINs the token locks itself.${told}`, { reason: 'PIN_INCORRECT', pinTries }, { cause: err });
   }
+}
+
+/** The token's own word on the user PIN's tries left (CK_TOKEN_INFO.flags), 'unknown' when it gives none. */
+function triesLeft(p11: Pkcs11, slot: Handle): PinTries {
+  let flags: number;
+  try {
+    flags = p11.C_GetTokenInfo(slot).flags;
+  } catch {
+    return 'unknown';
+  }
+  if (flags & CKF_USER_PIN_LOCKED) return 'locked';
+  if (flags & CKF_USER_PIN_FINAL_TRY) return 'finalTry';
+  if (flags & CKF_USER_PIN_COUNT_LOW) return 'low';
+  return 'unknown';
 }
 
 function unavailable(where: string, what: string, err: unknown, reason: string): CoreError {
