@@ -2,6 +2,7 @@ import { PHASE_WORDS } from '../phase-words';
 import { CHECK_WORDS, FACT_LABELS, FACT_VALUES, STEP_WORDS, SUPPORT_NONE } from '../words';
 import { ERROR_TEXTS, REASON_TEXTS } from '../error-texts';
 import { CLI_EN } from './cli-en';
+import { REASON_WORDS_EN } from './reasons-en';
 import type { ja } from './ja';
 
 // Same keys as Japanese: a missing or extra key is a type error.
@@ -215,6 +216,7 @@ export const en: typeof ja = {
     happened: 'What happened',
     todo: 'What to do',
     code: 'Error code',
+    reason: 'Reason',
     copyHelpdesk: 'Copy details for the helpdesk',
     detail: 'Detail',
     helpdeskText: 'Details (for the helpdesk)',
@@ -255,4 +257,6 @@ export const en: typeof ja = {
   errors: ERROR_TEXTS.en,
   /** The command line's own words (src/main/cli/messages.ts reads them through i18next). */
   cli: CLI_EN,
+  /** Every error reason (detail.reason) in words: src/shared/error-detail.ts and the error panel. */
+  reasonWords: REASON_WORDS_EN,
 };

@@ -3,6 +3,7 @@ import { PHASE_WORDS } from '../phase-words';
 import { CHECK_WORDS, FACT_LABELS, FACT_VALUES, STEP_WORDS, SUPPORT_NONE } from '../words';
 import { ERROR_TEXTS, REASON_TEXTS } from '../error-texts';
 import { CLI_JA } from './cli-ja';
+import { REASON_WORDS_JA } from './reasons-ja';
 
 export const ja = {
   app: {
@@ -213,6 +214,7 @@ export const ja = {
     happened: '何が起きたか',
     todo: 'どうすればよいか',
     code: 'エラーコード',
+    reason: '理由',
     copyHelpdesk: 'ヘルプデスク用に詳細をコピー',
     detail: '詳細',
     helpdeskText: '詳細（ヘルプデスク向け）',
@@ -253,4 +255,6 @@ export const ja = {
   errors: ERROR_TEXTS.ja,
   /** The command line's own words (src/main/cli/messages.ts reads them through i18next). */
   cli: CLI_JA,
+  /** Every error reason (detail.reason) in words: src/shared/error-detail.ts and the error panel. */
+  reasonWords: REASON_WORDS_JA,
 };

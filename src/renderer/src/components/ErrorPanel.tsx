@@ -3,6 +3,7 @@ import type { ApiError, Language } from '../../../shared/contract';
 import { offersAcquire, retryMakesSense } from '../../../shared/error-policy';
 import { errorDetailText } from '../../../shared/error-detail';
 import { REASON_TEXTS, REASONS_WITHOUT_RETRY } from '../../../shared/error-texts';
+import { reasonWords } from '../../../shared/i18n/reason-words';
 import { formatDay } from '../format';
 import { CopyButton, Heading } from './common';
 import { SupportContact } from './SupportContact';
@@ -78,7 +79,8 @@ export function ErrorPanel({ error, lang, onRetry, onHome, onAcquire, onNewPc, t
           {typeof error.detail?.reason === 'string' && error.detail.reason !== error.code && (
             <>
               {' '}
-              (<code>{error.detail.reason}</code>)
+              ({reasonWords(error.detail.reason, lang) ? `${t('error.reason')}: ${reasonWords(error.detail.reason, lang)} ` : ''}
+              <code>{error.detail.reason}</code>)
             </>
           )}
         </p>
