@@ -5,16 +5,19 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
-import { createPublicKey, randomBytes, verify, webcrypto, type KeyObject } from 'node:crypto';
+import { randomBytes, webcrypto } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { computePhase, DEFAULT_PHASE_POLICY } from '../../src/shared/phase';
 import * as x509 from './x509';
 import { BankCa, clientSubject, generateKeys, pkcs8Pem, sha256Hex, type ClientKeyType } from './ca';
 import { BankState, checkPassword, hashPassword, type Account, type CertRecord } from './state';
-import { base64Body, certsOnlyDer, certSubjectDer, CSR_ATTRS_DER, CSR_ATTRS_RICH_DER, CSR_SIG_ALGS, csrParts, decodeBase64Strict, sameBytes, type CsrParts } from './der';
+import { certsOnlyDer, certSubjectDer, CSR_ATTRS_DER, CSR_ATTRS_RICH_DER, sameBytes } from './der';
 import { writePkcs12 } from './p12';
 import { PerKeyQueue } from './per-key-queue';
+import { ManualApproval } from './pending';
+import { accountSubject, allow, drain, nameText, parseBasic, readCsr, Refusal, requestedSubject, type Ctx, type ParsedCsr } from './request';
+import { refuse, sendEst, sendJson } from './respond';
 
 export interface BankOptions {
   dataDir: string;
@@ -49,35 +52,15 @@ export interface SeededIdentity {
 export interface AccountView { id: string; active: boolean; currentFingerprint?: string; issued: string[] }
 
 const DAY = 86_400_000;
-const MAX_BODY = 64 * 1024;
 const REALM = 'Basic realm="Demo Shinkin Bank EST", charset="UTF-8"';
 const ACCOUNT_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const EST_PATH = /^\/\.well-known\/est(?:\/([^/]+))?\/([^/]+)$/;
 const OPS: Record<string, 'GET' | 'POST'> = { cacerts: 'GET', csrattrs: 'GET', simpleenroll: 'POST', simplereenroll: 'POST' };
 
-/** A refusal the client can act on: HTTP status, machine-readable reason, plain message. */
-class Refusal {
-  constructor(
-    readonly status: number, readonly reason: string, readonly message: string, readonly extra: Record<string, string> = {}, readonly headers: Record<string, string> = {},
-    /** Answer with the message as text/plain, as servers built on OpenSSL's CA code do. */
-    readonly plain = false,
-  ) {}
-}
-
-interface Ctx { account?: string; reason?: string }
-
-interface ParsedCsr { der: Uint8Array; sha256: string; subjectDer: Uint8Array; spki: Uint8Array; rsa: boolean }
-
 export class BankServer {
   private fixedClock: Date | null;
-  private pendingLeft: number;
-  private retryAfterSeconds = 1;
-  /** Retry-After as delay-seconds, or as an HTTP date (RFC 9110 §10.2.3) beside the answer's own Date. */
-  private retryAfterForm: 'seconds' | 'date' = 'seconds';
   /** Requests answered 202: the identical request is approved the next time it comes. */
-  /** Held requests and how many more 202 answers each gets before it is approved. */
-  private readonly held = new Map<string, number>();
-  private pendingRounds = 1;
+  private readonly approval: ManualApproval;
   private dummyHash = '';
   /** Enrolment decisions, one at a time per account (the body is read and the password checked before). */
   private readonly perAccount = new PerKeyQueue();
@@ -91,7 +74,7 @@ export class BankServer {
     readonly url: string,
   ) {
     this.fixedClock = opts.clock ?? null;
-    this.pendingLeft = opts.pending ?? 0;
+    this.approval = new ManualApproval(opts.pending ?? 0);
   }
 
   static async start(opts: BankOptions): Promise<BankServer> {
@@ -127,13 +110,7 @@ export class BankServer {
   setClock(at: Date | null): void { this.fixedClock = at ? new Date(at) : null; }
 
   setPending(n: number, retryAfterSeconds = 1, rounds = 1, form: 'seconds' | 'date' = 'seconds'): void {
-    if (!Number.isInteger(n) || n < 0) throw new RangeError('pending must be a whole number ≥ 0');
-    if (!Number.isInteger(retryAfterSeconds) || retryAfterSeconds < 0) throw new RangeError('retryAfterSeconds must be a whole number ≥ 0');
-    if (!Number.isInteger(rounds) || rounds < 1) throw new RangeError('rounds must be a whole number ≥ 1');
-    this.pendingLeft = n;
-    this.retryAfterSeconds = retryAfterSeconds;
-    this.pendingRounds = rounds;
-    this.retryAfterForm = form;
+    this.approval.set(n, retryAfterSeconds, rounds, form);
   }
 
   revoke(fingerprint: string): void {
@@ -220,10 +197,10 @@ export class BankServer {
     try {
       await this.route(req, res, path, ctx);
     } catch (e) {
-      if (e instanceof Refusal) this.refuse(res, e, ctx);
+      if (e instanceof Refusal) refuse(res, this.now(), e, ctx);
       else {
         this.log(`internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
-        this.refuse(res, new Refusal(500, 'INTERNAL', 'The bank could not process the request; try again later.'), ctx);
+        refuse(res, this.now(), new Refusal(500, 'INTERNAL', 'The bank could not process the request; try again later.'), ctx);
       }
     } finally {
       this.log(`${new Date().toISOString()} ${req.method ?? '-'} ${path} ${res.statusCode} account=${ctx.account ?? '-'}${ctx.reason ? ` reason=${ctx.reason}` : ''} ${Date.now() - started}ms`);
@@ -244,11 +221,11 @@ export class BankServer {
     allow(req, OPS[op]!);
     if (op === 'cacerts') {
       await drain(req);
-      return this.sendEst(res, 200, 'application/pkcs7-mime', certsOnlyDer(this.opts.oneTier ? [this.ca.root.der] : [this.ca.issuing.der, this.ca.root.der]));
+      return sendEst(res, this.now(), 200, 'application/pkcs7-mime', certsOnlyDer(this.opts.oneTier ? [this.ca.root.der] : [this.ca.issuing.der, this.ca.root.der]));
     }
     if (op === 'csrattrs') {
       await drain(req);
-      return this.sendEst(res, 200, 'application/csrattrs', this.opts.csrAttrs === 'rich' ? CSR_ATTRS_RICH_DER : CSR_ATTRS_DER);
+      return sendEst(res, this.now(), 200, 'application/csrattrs', this.opts.csrAttrs === 'rich' ? CSR_ATTRS_RICH_DER : CSR_ATTRS_DER);
     }
     if (op === 'simpleenroll') return this.simpleenroll(req, res, ctx);
     return this.simplereenroll(req, res, ctx);
@@ -259,7 +236,7 @@ export class BankServer {
     const peer = (req.socket as TLSSocket).getPeerX509Certificate();
     if (!peer) throw new Refusal(401, 'CLIENT_CERTIFICATE_REQUIRED', 'No TLS client certificate was presented.', {}, { 'WWW-Authenticate': 'Certificate' });
     const der = new Uint8Array(peer.raw);
-    this.sendJson(res, 200, { fingerprint: sha256Hex(der), subject: new x509.X509Certificate(der).subject });
+    sendJson(res, this.now(), 200, { fingerprint: sha256Hex(der), subject: new x509.X509Certificate(der).subject });
   }
 
   // 取得: login ID + password, only for a new account or in the grace days after expiry.
@@ -374,23 +351,12 @@ export class BankServer {
     await this.issueFor(res, account, csr, new x509.Name(subjectDer), 'simplereenroll');
   }
 
-  /** Manual approval: the next N new requests get 202 `rounds` times; the identical request after that is approved. */
+  /** Manual approval (pending.ts): a held request is answered 202 with Retry-After. */
   private hold(res: ServerResponse, key: string, ctx: Ctx): boolean {
-    const left = this.held.get(key);
-    if (left === undefined) {
-      if (this.pendingLeft <= 0) return false;
-      this.pendingLeft--;
-      this.held.set(key, this.pendingRounds - 1);
-    } else if (left <= 0) {
-      this.held.delete(key);
-      return false;
-    } else {
-      this.held.set(key, left - 1);
-    }
+    const pending = this.approval.hold(key, this.now());
+    if (!pending) return false;
     ctx.reason = 'PENDING';
-    const now = this.now();
-    const retryAfter: Record<string, string> = this.retryAfterForm === 'date' ? { Date: now.toUTCString(), 'Retry-After': new Date(now.getTime() + this.retryAfterSeconds * 1000).toUTCString() } : { 'Retry-After': String(this.retryAfterSeconds) };
-    this.sendJson(res, 202, { reason: 'PENDING_APPROVAL', message: `The request awaits approval; send the same request again after ${this.retryAfterSeconds} s.` }, retryAfter);
+    sendJson(res, this.now(), 202, pending.body, pending.headers);
     return true;
   }
 
@@ -400,11 +366,11 @@ export class BankServer {
     const notAfter = new Date(now.getTime() + 365 * DAY);
     const cert = await this.issueUnique({ subject, spki: csr.spki, notBefore, notAfter, rsa: csr.rsa });
     await this.state.makeCurrent(account, { ...record(cert, account.id, via, now, notBefore, notAfter), csrSha256: csr.sha256 }, cert.der);
-    this.sendEst(res, 200, 'application/pkcs7-mime; smime-type=certs-only', certsOnlyDer([cert.der]));
+    sendEst(res, this.now(), 200, 'application/pkcs7-mime; smime-type=certs-only', certsOnlyDer([cert.der]));
   }
 
   private replay(res: ServerResponse, account: Account): void {
-    this.sendEst(res, 200, 'application/pkcs7-mime; smime-type=certs-only', certsOnlyDer([Buffer.from(account.currentCertB64 ?? '', 'base64')]));
+    sendEst(res, this.now(), 200, 'application/pkcs7-mime; smime-type=certs-only', certsOnlyDer([Buffer.from(account.currentCertB64 ?? '', 'base64')]));
   }
 
   private async issueUnique(req: Parameters<BankCa['issue']>[0]): ReturnType<BankCa['issue']> {
@@ -412,40 +378,6 @@ export class BankServer {
       const cert = await this.ca.issue(req);
       if (!this.state.hasSerial(cert.serial)) return cert;
     }
-  }
-
-  private headers(extra: Record<string, string>, length: number): Record<string, string> {
-    return { Date: this.now().toUTCString(), 'Cache-Control': 'no-store', 'Content-Length': String(length), ...extra };
-  }
-
-  private sendEst(res: ServerResponse, status: number, contentType: string, der: Uint8Array): void {
-    const body = base64Body(der);
-    res.sendDate = false;
-    res.writeHead(status, this.headers({ 'Content-Type': contentType, 'Content-Transfer-Encoding': 'base64' }, body.length));
-    res.end(body);
-  }
-
-  private sendJson(res: ServerResponse, status: number, value: unknown, extra: Record<string, string> = {}): void {
-    const body = Buffer.from(JSON.stringify(value), 'utf8');
-    res.sendDate = false;
-    res.writeHead(status, this.headers({ 'Content-Type': 'application/json', ...extra }, body.length));
-    res.end(body);
-  }
-
-  private refuse(res: ServerResponse, r: Refusal, ctx: Ctx): void {
-    ctx.reason = r.reason;
-    if (res.headersSent) {
-      res.destroy();
-      return;
-    }
-    if (r.plain) {
-      const body = Buffer.from(`${r.message}\n`, 'utf8');
-      res.sendDate = false;
-      res.writeHead(r.status, this.headers({ 'Content-Type': 'text/plain', ...r.headers }, body.length));
-      res.end(body);
-      return;
-    }
-    this.sendJson(res, r.status, { reason: r.reason, message: r.message, ...r.extra }, r.headers);
   }
 }
 
@@ -461,104 +393,3 @@ function randomPassword(): string {
   return randomBytes(12).toString('base64url');
 }
 
-function allow(req: IncomingMessage, method: 'GET' | 'POST'): void {
-  if (req.method !== method) throw new Refusal(405, 'METHOD_NOT_ALLOWED', `Use ${method} here.`, {}, { Allow: method });
-}
-
-
-function parseBasic(header: string): { id: string; password: string } | null {
-  const m = /^Basic\s+([A-Za-z0-9+/]+=*)\s*$/i.exec(header);
-  if (!m?.[1]) return null;
-  const text = Buffer.from(m[1], 'base64').toString('utf8');
-  const colon = text.indexOf(':');
-  if (colon < 0) return null;
-  return { id: text.slice(0, colon), password: text.slice(colon + 1) };
-}
-
-async function drain(req: IncomingMessage): Promise<void> {
-  if (req.readableEnded) return;
-  for await (const _ of req) { /* discard */ }
-}
-
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const declared = Number(req.headers['content-length'] ?? NaN);
-  if (declared > MAX_BODY) throw new Refusal(413, 'BODY_TOO_LARGE', `The request body is larger than ${MAX_BODY} bytes.`, {}, { Connection: 'close' });
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new Refusal(413, 'BODY_TOO_LARGE', `The request body is larger than ${MAX_BODY} bytes.`, {}, { Connection: 'close' });
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
-
-/** The PKCS#10 body of an enrolment, checked strictly: type, encoding, DER, signature, key. */
-async function readCsr(req: IncomingMessage): Promise<ParsedCsr> {
-  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-  const cte = req.headers['content-transfer-encoding'] as string | undefined;
-  const body = await readBody(req);
-  if (type !== 'application/pkcs10') {
-    throw new Refusal(400, 'WRONG_CONTENT_TYPE', `Content-Type must be application/pkcs10, not "${req.headers['content-type'] ?? '(none)'}".`);
-  }
-  if (cte !== undefined && cte.trim().toLowerCase() !== 'base64') {
-    throw new Refusal(400, 'WRONG_TRANSFER_ENCODING', `Content-Transfer-Encoding must be base64, not "${cte}".`);
-  }
-  const der = decodeBase64Strict(body);
-  if (!der) throw new Refusal(400, 'BAD_BASE64', 'The request body is not valid base64.');
-  let parts: CsrParts;
-  let key: KeyObject;
-  try {
-    parts = csrParts(der);
-    key = createPublicKey({ key: Buffer.from(parts.spki), format: 'der', type: 'spki' });
-  } catch {
-    throw new Refusal(400, 'BAD_CSR', 'The request body is not a PKCS#10 certification request.');
-  }
-  const alg = CSR_SIG_ALGS[parts.sigAlgOid];
-  const details = key.asymmetricKeyDetails ?? {};
-  const okKey = (key.asymmetricKeyType === 'rsa' && (details.modulusLength ?? 0) >= 2048)
-    || (key.asymmetricKeyType === 'ec' && (details.namedCurve === 'prime256v1' || details.namedCurve === 'secp384r1'));
-  if (!okKey) throw new Refusal(400, 'UNSUPPORTED_KEY', 'The key must be RSA of 2048 bits or more, or ECDSA P-256/P-384.');
-  if (!alg || alg.key !== key.asymmetricKeyType) {
-    throw new Refusal(400, 'UNSUPPORTED_KEY', 'The request must be signed with SHA-256/384/512 with RSA (PKCS#1 v1.5) or ECDSA.');
-  }
-  let good: boolean;
-  try {
-    good = verify(alg.hash, parts.info, key, parts.signature);
-  } catch {
-    good = false;
-  }
-  if (!good) throw new Refusal(400, 'BAD_SIGNATURE', "The request's signature does not verify with its own public key.");
-  return { der, sha256: sha256Hex(der), subjectDer: parts.subject, spki: parts.spki, rsa: key.asymmetricKeyType === 'rsa' };
-}
-
-/** The bank's own rule: an empty subject, or the account's (same names and values; the bank writes its own encoding). */
-function accountSubject(csr: ParsedCsr, accountId: string): x509.Name {
-  const subject = clientSubject(accountId);
-  const subjectDer = new Uint8Array(subject.toArrayBuffer());
-  if (csr.subjectDer.length > 2 && !sameBytes(csr.subjectDer, subjectDer) && nameText(csr.subjectDer) !== subject.toString()) {
-    throw new Refusal(403, 'SUBJECT_MISMATCH', `The request's subject "${nameText(csr.subjectDer)}" is not this account's ("${subject.toString()}"); leave it empty or use the account's subject.`);
-  }
-  return subject;
-}
-
-/** `requireCommonName`: the request's own subject, which must name the account in its commonName. */
-function requestedSubject(csr: ParsedCsr, accountId: string): x509.Name {
-  const name = new x509.Name(csr.subjectDer);
-  const cns = name.getField('CN');
-  // The wording of OpenSSL's CA code, which libest and other EST servers pass on as it is.
-  if (cns.length === 0) throw new Refusal(500, 'COMMON_NAME_REQUIRED', 'The commonName field needed to be supplied and was missing', {}, {}, true);
-  if (cns.length !== 1 || cns[0] !== accountId) {
-    throw new Refusal(403, 'SUBJECT_MISMATCH', `The request's commonName must be the login ID "${accountId}", not "${cns.join(', ')}".`);
-  }
-  return new x509.Name(csr.subjectDer);
-}
-
-/** A Name as RFC 4514 text, for comparisons that ignore string types and for messages. */
-function nameText(der: Uint8Array): string {
-  try {
-    return new x509.Name(der).toString();
-  } catch {
-    return '(unreadable name)';
-  }
-}
