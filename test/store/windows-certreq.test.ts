@@ -2,170 +2,29 @@
 // exact commands, the INF byte for byte, and the adapter's reading of certreq's outputs
 // (test/fixtures/windows, provenance in its README). The requests, placeholders and
 // certificates are real: made with WebCrypto and openssl from real keys.
+// Here: createRequest and its failures; attach is in windows-certreq-attach.test.ts, the INF
+// in windows-certreq-inf.test.ts.
 import { execFileSync } from 'node:child_process';
-import { X509Certificate, createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { KeyType } from '../../src/shared/policy';
 import { CoreError } from '../../src/main/core/errors';
-import { buildCsr, derToPem, exportPkcs8, generateKeyPair, subjectDerOf } from '../../src/main/core/pki';
+import { subjectDerOf } from '../../src/main/core/pki';
 import { buildNameDer } from '../../src/main/core/pki/name';
 import { CERTREQ, CERTREQ_ATTRIBUTE_OIDS, createWindowsKeyCustodian } from '../../src/main/core/store/windows/certreq';
-import { hresultOf } from '../../src/main/core/store/windows/certreq-errors';
-import { buildInf, infBytes, infString, subjectToX500 } from '../../src/main/core/store/windows/certreq-inf';
-import { readRequestFile } from '../../src/main/core/store/windows/certreq-request';
-import { INSTALL_RESPONSE_SCRIPT, KEY_LIST_SCRIPT, PAIR_SCRIPT, REMOVE_PENDING_SCRIPT } from '../../src/main/core/store/windows/key-scripts';
-import { IMPORT_CA_SCRIPT } from '../../src/main/core/store/windows/store';
+import { buildInf, infBytes } from '../../src/main/core/store/windows/certreq-inf';
+import { KEY_LIST_SCRIPT, REMOVE_PENDING_SCRIPT } from '../../src/main/core/store/windows/key-scripts';
 import { fail, ok, scriptedRunner, type Call } from './fake-runner';
 import { caught, expectPs, listing, row, thumbOf } from './scripted';
-import { makeTestPki, type TestPki } from './pki-fixture';
-
-const FIX = join(__dirname, '..', 'fixtures', 'windows');
-const fixture = (name: string) => readFileSync(join(FIX, name), 'utf8');
-
-const CN = '2.5.4.3';
-const O = '2.5.4.10';
-const C = '2.5.4.6';
-// 山田 太郎, "経理" 100%: a Japanese CN with a comma, quotes and a percent sign.
-const JP_SUBJECT = buildNameDer([
-  { oid: C, value: 'JP' },
-  { oid: O, value: 'テスト銀行' },
-  { oid: CN, value: '山田 太郎, "経理" 100%' },
-]);
-
-/** A real key and the request certreq would write for it, in certreq's PEM layout. */
-interface Made {
-  keyPem: string;
-  csrDer: Uint8Array;
-  spki: Uint8Array;
-  keyId: string;
-  reqText: string;
-}
-async function makeRequest(subjectDer: Uint8Array, keyType: KeyType = 'rsa2048'): Promise<Made> {
-  const keys = await generateKeyPair(keyType);
-  const csr = await buildCsr({ keys, subjectDer });
-  const keyPem = derToPem(await exportPkcs8(keys.privateKey), 'PRIVATE KEY');
-  const spki = new Uint8Array(new X509CertificateFromCsr(csr.der).spki);
-  const b64 = Buffer.from(csr.der).toString('base64').replace(/(.{64})/g, '$1\r\n').replace(/\r\n$/, '');
-  return { keyPem, csrDer: csr.der, spki, keyId: createHash('sha256').update(spki).digest('hex'), reqText: `-----BEGIN NEW CERTIFICATE REQUEST-----\r\n${b64}\r\n-----END NEW CERTIFICATE REQUEST-----\r\n` };
-}
-
-/** The SubjectPublicKeyInfo of a request, read with openssl (independent of the adapter's parser). */
-class X509CertificateFromCsr {
-  readonly spki: Buffer;
-  constructor(csrDer: Uint8Array) {
-    const pem = execFileSync('openssl', ['req', '-inform', 'DER', '-noout', '-pubkey'], { input: Buffer.from(csrDer) });
-    this.spki = Buffer.from(pem.toString('utf8').replace(/-----[^-]+-----/g, '').replace(/\s/g, ''), 'base64');
-  }
-}
-
-describe('the INF', () => {
-  it('a Japanese UTF8String subject: RDNs in DER order, every value quoted, quotes and % doubled, FORCE_UTF8_DIR_STR', () => {
-    const x = subjectToX500(JP_SUBJECT);
-    expect(x).toEqual({ text: 'C="JP", O="テスト銀行", CN="山田 太郎, ""経理"" 100%"', flags: 0x80000 });
-    const inf = buildInf({ subjectDer: JP_SUBJECT, keyType: 'rsa2048', storage: 'store', friendlyName: 'Yamada 2027-04-30' });
-    expect(inf).toBe(
-      [
-        '[Version]',
-        'Signature="$Windows NT$"',
-        '',
-        '[NewRequest]',
-        'Subject = "C=""JP"", O=""テスト銀行"", CN=""山田 太郎, """"経理"""" 100%%"""',
-        'X500NameFlags = 0x80000',
-        'KeyAlgorithm = RSA',
-        'KeyLength = 2048',
-        'ProviderName = "Microsoft Software Key Storage Provider"',
-        'Exportable = FALSE',
-        'MachineKeySet = FALSE',
-        'UseExistingKeySet = FALSE',
-        'RequestType = PKCS10',
-        'KeyUsage = 0x80',
-        'HashAlgorithm = sha256',
-        'SMIME = FALSE',
-        'Silent = TRUE',
-        'FriendlyName = "Yamada 2027-04-30"',
-        '',
-      ].join('\r\n'),
-    );
-    // UTF-16LE with a BOM: SetupAPI reads no UTF-8.
-    const bytes = Buffer.from(infBytes(inf));
-    expect([...bytes.subarray(0, 2)]).toEqual([0xff, 0xfe]);
-    expect(bytes.subarray(2).toString('utf16le')).toBe(inf);
-  });
-
-  it('PrintableString where the value allows it and UTF8String elsewhere: ENABLE_UTF8_UNICODE', () => {
-    const mixed = buildNameDer([
-      { oid: C, value: 'JP' },
-      { oid: O, value: 'Example Bank', encoding: 'printable' },
-      { oid: CN, value: '山田' },
-    ]);
-    expect(subjectToX500(mixed)).toEqual({ text: 'C="JP", O="Example Bank", CN="山田"', flags: 0x40000 });
-  });
-
-  it('key types and the TPM provider; an empty subject has no Subject line', () => {
-    const tpm = buildInf({ subjectDer: new Uint8Array([0x30, 0]), keyType: 'ecdsaP256', storage: 'tpm', friendlyName: 'a\r\nb"c' });
-    expect(tpm).not.toContain('Subject');
-    expect(tpm).toContain('KeyAlgorithm = ECDSA_P256\r\nProviderName = "Microsoft Platform Crypto Provider"\r\n');
-    expect(tpm).not.toContain('KeyLength');
-    expect(tpm).toContain('FriendlyName = "a b""c"\r\n');
-    expect(buildInf({ subjectDer: JP_SUBJECT, keyType: 'rsa3072', storage: 'store', friendlyName: 'x' })).toContain('KeyAlgorithm = RSA\r\nKeyLength = 3072\r\n');
-    expect(infString('50%"')).toBe('"50%%"""');
-  });
-
-  it('subjects certreq cannot reproduce are refused before any key is made', () => {
-    const utf8Ascii = buildNameDer([{ oid: O, value: 'Bank', encoding: 'printable' }, { oid: CN, value: 'Ascii' }]);
-    const bmp = Buffer.from('300f310d300b06035504031e0400410042', 'hex'); // CN as BMPString
-    const teletex = Buffer.from('300d310b3009060355040314024142', 'hex'); // CN as T61String
-    const control = buildNameDer([{ oid: CN, value: 'a\tb' }]);
-    const spaced = buildNameDer([{ oid: CN, value: 'trailing ' }]);
-    const cPrintable = Buffer.from('300d310b3009060355040613024a50', 'hex'); // C as PrintableString: fine
-    expect(subjectToX500(new Uint8Array(cPrintable)).text).toBe('C="JP"');
-    for (const der of [utf8Ascii, bmp, teletex, control, spaced]) {
-      let err: unknown;
-      try {
-        subjectToX500(new Uint8Array(der));
-      } catch (e) {
-        err = e;
-      }
-      expect(err).toBeInstanceOf(CoreError);
-      expect((err as CoreError).detail?.reason).toBe('SUBJECT_NOT_REPRODUCIBLE');
-      expect((err as CoreError).message).toMatch(/keyStorage "software"/);
-    }
-  });
-
-  it('reads certreq\'s request file (NEW CERTIFICATE REQUEST, CRLF) and checks its signature', async () => {
-    const made = await makeRequest(JP_SUBJECT);
-    const parsed = readRequestFile(made.reqText);
-    expect(Buffer.from(parsed.der).equals(Buffer.from(made.csrDer))).toBe(true);
-    expect(Buffer.from(parsed.subjectDer).equals(Buffer.from(JP_SUBJECT))).toBe(true);
-    // A flipped signature byte: refused.
-    const tampered = Buffer.from(made.csrDer);
-    tampered.writeUInt8(tampered.readUInt8(tampered.length - 5) ^ 1, tampered.length - 5);
-    expect(() => readRequestFile(tampered.toString('base64'))).toThrow(/signature/);
-    expect(() => readRequestFile('not base64 !')).toThrow(/not base64/);
-  });
-
-  it('HRESULTs from the text, else from the exit code (signed or unsigned)', () => {
-    expect(hresultOf(fail(1, '', fixture('certreq-new-bad-provider.txt')))).toEqual({ code: '0x80090013', symbol: 'NTE_BAD_PROVIDER' });
-    expect(hresultOf(fail(-2146893776, '', ''))).toEqual({ code: '0x80090030', symbol: '' });
-    expect(hresultOf(fail(2148073520, '', ''))).toEqual({ code: '0x80090030', symbol: '' });
-    expect(hresultOf(fail(1, '', 'garbled cp932 \x83\x65'))).toBeNull();
-  });
-});
+import { CN, fixture, JP_SUBJECT, makeRequest, O, placeholderCert } from './certreq-fixture';
 
 describe('the custodian', () => {
-  let pki: TestPki;
   let tempRoot: string;
   let scratch: string;
 
   /** certreq's placeholder in CurrentUser\REQUEST: a self-signed certificate with the new key. */
-  const placeholder = (keyPem: string, subject = '/CN=placeholder'): Uint8Array => {
-    const keyFile = join(scratch, `k${Math.random().toString(36).slice(2)}.pem`);
-    writeFileSync(keyFile, keyPem, { mode: 0o600 });
-    return new Uint8Array(execFileSync('openssl', ['req', '-x509', '-new', '-key', keyFile, '-subj', subject, '-days', '2', '-outform', 'DER']));
-  };
+  const placeholder = (keyPem: string, subject?: string): Uint8Array => placeholderCert(scratch, keyPem, subject);
   // A run's request as certreq leaves it after a failure: its placeholder carries the
   // request's subject and the INF's friendly name (the run's label), and no request file.
   const SUBJECT = '/C=JP/O=Test Bank/CN=Yamada Taro';
@@ -188,7 +47,6 @@ describe('the custodian', () => {
   };
 
   beforeAll(() => {
-    pki = makeTestPki('Certreq Bank');
     tempRoot = mkdtempSync(join(tmpdir(), 'certdesk-certreq-'));
     scratch = mkdtempSync(join(tmpdir(), 'certdesk-certreq-keys-'));
   });
@@ -394,150 +252,6 @@ describe('the custodian', () => {
     expect(err.detail).toMatchObject({ hresult: '0x80094004', cleanup: 'failed' });
     expect(err.message).toMatch(/could not be removed either/);
   });
-
-  describe('attach', () => {
-    let made: Made;
-    let pending: Uint8Array;
-    let issued: Uint8Array;
-    beforeAll(async () => {
-      made = await makeRequest(JP_SUBJECT);
-      pending = placeholder(made.keyPem);
-      issued = pki.client({ subject: '/C=JP/O=テスト銀行/CN=山田 太郎', days: 300, keyPem: made.keyPem }).der;
-    });
-    const pair = (o: object) => ok(JSON.stringify({ Paired: true, Algorithm: 'RSA', Provider: 'Microsoft Software Key Storage Provider', Exportable: false, ...o }));
-
-    it('installs the leaf against the pending key with CertEnroll (untrusted root allowed), the issuing CA into CurrentUser\\CA, then proves the pairing', async () => {
-      const r = scriptedRunner();
-      const cust = createWindowsKeyCustodian(r.run, { storage: 'store', tempRoot });
-      let caFileMode = 0;
-      r.push(
-        () => listing(row(pending, 'REQUEST', true)),
-        () => ok(''),
-        (c) => {
-          caFileMode = statSync(c.opts!.env!.CERTDESK_CERT_FILE!).mode & 0o777;
-          return ok('');
-        },
-        () => listing(row(issued, 'My', true, 'Yamada 2027-04-30')),
-        () => pair({}),
-      );
-      const id = await cust.attach({ keyId: made.keyId, certificateDer: issued, chainDer: [pki.issuing.der, pki.root.der], friendlyName: 'Yamada 2027-04-30' });
-      expectPs(r.calls[1]!, INSTALL_RESPONSE_SCRIPT);
-      expect(r.calls[1]!.opts?.env).toEqual({ CERTDESK_CERT_B64: Buffer.from(issued).toString('base64'), CERTDESK_THUMBPRINT: thumbOf(issued), CERTDESK_FRIENDLY_NAME: 'Yamada 2027-04-30' });
-      expect(INSTALL_RESPONSE_SCRIPT).toContain('$e.Initialize(1)');
-      expect(INSTALL_RESPONSE_SCRIPT).toContain("$e.InstallResponse(4, $env:CERTDESK_CERT_B64, 1, '')");
-      expectPs(r.calls[2]!, IMPORT_CA_SCRIPT);
-      expect(r.calls[2]!.opts?.env?.CERTDESK_STORE).toBe('CA');
-      expect(caFileMode).toBe(0o600);
-      expect(r.calls).toHaveLength(5); // the root: neither imported nor trusted
-      expectPs(r.calls[4]!, PAIR_SCRIPT);
-      expect(r.calls[4]!.opts?.env).toEqual({ CERTDESK_THUMBPRINT: thumbOf(issued) });
-      expect(id).toEqual({ fingerprint: new X509Certificate(issued).fingerprint256.replace(/:/g, '').toLowerCase(), certificateDer: issued, hasPrivateKey: true, nickname: 'Yamada 2027-04-30' });
-      expect(readdirSync(tempRoot)).toEqual([]);
-    });
-
-    it('a resumed attach: the certificate already sits with its key, nothing is installed twice', async () => {
-      const r = scriptedRunner();
-      const cust = createWindowsKeyCustodian(r.run, { storage: 'store', tempRoot });
-      r.push(() => listing(row(issued, 'My', true), row(pki.issuing.der, 'CA', false)), () => listing(row(issued, 'My', true), row(pki.issuing.der, 'CA', false)), () => pair({}));
-      await cust.attach({ keyId: made.keyId, certificateDer: issued, chainDer: [pki.issuing.der], friendlyName: 'x' });
-      expect(r.calls.map((c) => c.args[3])).toEqual([KEY_LIST_SCRIPT, KEY_LIST_SCRIPT, PAIR_SCRIPT]);
-    });
-
-    it('refusals: a certificate for another key, a pending request gone, CertEnroll CRYPT_E_NOT_FOUND', async () => {
-      const r = scriptedRunner();
-      const cust = createWindowsKeyCustodian(r.run, { storage: 'store', tempRoot });
-      const other = pki.client({ subject: '/CN=Other', days: 30 }).der;
-      expect((await caught(cust.attach({ keyId: made.keyId, certificateDer: other, chainDer: [], friendlyName: 'x' }))).detail?.reason).toBe('KEY_MISMATCH');
-      expect(r.calls).toHaveLength(0);
-      r.push(() => listing());
-      expect((await caught(cust.attach({ keyId: made.keyId, certificateDer: issued, chainDer: [], friendlyName: 'x' }))).detail?.reason).toBe('PENDING_REQUEST_GONE');
-      r.push(() => listing(row(pending, 'REQUEST', true)), () => fail(1, fixture('installresponse-not-found.txt')));
-      const err = await caught(cust.attach({ keyId: made.keyId, certificateDer: issued, chainDer: [], friendlyName: 'x' }));
-      expect([err.code, err.detail?.reason, err.detail?.hresult]).toEqual(['KEY_MISSING', 'PENDING_REQUEST_GONE', '0x80092004']);
-    });
-
-    it('the read-back insists: listed, with its key, paired, in the policy\'s provider, not exportable', async () => {
-      const run = async (storage: 'store' | 'tpm', afterRows: object[], pairAnswer?: object) => {
-        const r = scriptedRunner();
-        const cust = createWindowsKeyCustodian(r.run, { storage, tempRoot });
-        r.push(() => listing(row(pending, 'REQUEST', true)), () => ok(''), () => listing(...afterRows));
-        if (pairAnswer) r.push(() => pair(pairAnswer));
-        return caught(cust.attach({ keyId: made.keyId, certificateDer: issued, chainDer: [], friendlyName: 'x' }));
-      };
-      expect((await run('store', [])).detail?.reason).toBe('NOT_LISTED');
-      expect((await run('store', [row(issued, 'My', false)])).detail?.reason).toBe('KEY_NOT_LISTED');
-      expect((await run('store', [row(issued, 'My', true)], { Paired: false })).detail?.reason).toBe('KEY_NOT_PAIRED');
-      expect((await run('tpm', [row(issued, 'My', true)], {})).detail?.reason).toBe('WRONG_PROVIDER');
-      expect((await run('store', [row(issued, 'My', true)], { Exportable: true })).detail?.reason).toBe('KEY_EXPORTABLE');
-      expect((await run('store', [row(issued, 'My', true)], { Exportable: null })).detail?.reason).toBe('KEY_EXPORTABLE');
-      const tpmOk = scriptedRunner();
-      const tpm = createWindowsKeyCustodian(tpmOk.run, { storage: 'tpm', tempRoot });
-      tpmOk.push(() => listing(row(pending, 'REQUEST', true)), () => ok(''), () => listing(row(issued, 'My', true)), () => pair({ Provider: 'Microsoft Platform Crypto Provider' }));
-      expect((await tpm.attach({ keyId: made.keyId, certificateDer: issued, chainDer: [], friendlyName: 'x' })).hasPrivateKey).toBe(true);
-    });
-
-    it('restricted PowerShell (Constrained Language Mode): certreq -accept -q -user <0600 .cer> instead; its untrusted-root refusal says what IT can do', async () => {
-      const r = scriptedRunner();
-      const cust = createWindowsKeyCustodian(r.run, { storage: 'tpm', tempRoot });
-      let cer = '';
-      let mode = 0;
-      let content = Buffer.alloc(0);
-      r.push(
-        () => listing(row(pending, 'REQUEST', true)),
-        () => fail(1, fixture('ps-clm-comobject.txt')),
-        (c) => {
-          expect(c.cmd).toBe(CERTREQ);
-          cer = c.args[3]!;
-          expect(c.args).toEqual(['-accept', '-q', '-user', cer]);
-          mode = statSync(cer).mode & 0o777;
-          content = readFileSync(cer);
-          return ok(fixture('certreq-accept-ok.txt'));
-        },
-        () => listing(row(issued, 'My', true)),
-        () => fail(1, fixture('ps-clm-method.txt')), // the pairing check cannot run either
-      );
-      const id = await cust.attach({ keyId: made.keyId, certificateDer: issued, chainDer: [], friendlyName: 'x' });
-      expect(id.hasPrivateKey).toBe(true);
-      expect(mode).toBe(0o600);
-      expect(content.equals(Buffer.from(issued))).toBe(true);
-      expect(readdirSync(tempRoot)).toEqual([]);
-
-      r.push(() => listing(row(pending, 'REQUEST', true)), () => fail(1, fixture('ps-clm-comobject.txt')), () => fail(-2146762487, '', fixture('certreq-accept-untrusted-root.txt')));
-      const err = await caught(cust.attach({ keyId: made.keyId, certificateDer: issued, chainDer: [], friendlyName: 'x' }));
-      expect([err.code, err.detail?.reason, err.detail?.hresult]).toEqual(['STORE_WRITE_FAILED', 'UNTRUSTED_ROOT_RESTRICTED', '0x800b0109']);
-      expect(err.message).toMatch(/Constrained Language Mode/);
-      expect(r.pending()).toBe(0);
-      expect(readdirSync(tempRoot)).toEqual([]);
-    });
-
-    it('hasKey: the pending request or a certificate with the key; removeKey: the pending request only, confirmed', async () => {
-      const r = scriptedRunner();
-      const cust = createWindowsKeyCustodian(r.run, { storage: 'store', tempRoot });
-      r.push(() => listing(row(pending, 'REQUEST', true)), () => listing(row(issued, 'My', true)), () => listing(row(issued, 'My', false)), () => listing());
-      expect(await cust.hasKey(made.keyId)).toBe(true);
-      expect(await cust.hasKey(made.keyId)).toBe(true);
-      expect(await cust.hasKey(made.keyId)).toBe(false);
-      expect(await cust.hasKey(made.keyId)).toBe(false);
-
-      r.push(() => listing(row(pending, 'REQUEST', true), row(issued, 'My', true)), () => ok(''), () => listing(row(issued, 'My', true)));
-      await cust.removeKey(made.keyId);
-      expectPs(r.calls[5]!, REMOVE_PENDING_SCRIPT);
-      expect(r.calls[5]!.opts?.env).toEqual({ CERTDESK_THUMBPRINT: thumbOf(pending) });
-      // What a recovery sees after a kill inside certreq -new.
-      r.push(() => listing(row(pending, 'REQUEST', true), row(issued, 'My', true)));
-      const seen = await cust.listPending();
-      expect(seen.map((p) => [p.keyId, p.thumbprint])).toEqual([[made.keyId, thumbOf(pending)]]);
-      expect(Buffer.from(seen[0]!.subjectDer).toString('hex')).toBe(`3016311430120603550403 0c0b${Buffer.from('placeholder').toString('hex')}`.replace(' ', ''));
-      // Nothing pending: one listing, nothing removed (the installed certificate keeps its key).
-      r.push(() => listing(row(issued, 'My', true)));
-      await cust.removeKey(made.keyId);
-      expect(r.calls).toHaveLength(9);
-      // Still there after removal.
-      r.push(() => listing(row(pending, 'REQUEST', true)), () => ok(''), () => listing(row(pending, 'REQUEST', true)));
-      expect((await caught(cust.removeKey(made.keyId))).detail?.reason).toBe('STILL_LISTED');
-    });
-  });
-
   it('leaves no temporary file behind', () => {
     expect(readdirSync(tempRoot)).toEqual([]);
   });
