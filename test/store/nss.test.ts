@@ -1,11 +1,12 @@
-// The NSS adapter against real NSS databases, checked with certutil itself.
+// The NSS adapter against real NSS databases, checked with certutil itself: install, list,
+// verify and remove, and beside another NSS user of the process. Opening a db and the tools'
+// failures are in nss-failures.test.ts.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync, readFileSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CoreError } from '../../src/main/core/errors';
 import { createCommandRunner, openNssStore, type CertificateStore, type CommandRunner } from '../../src/main/core/store';
+import { ALICE_SUBJECT, certutil, codeOf, fp, keyIds, modulusKeyId, newDbIn, nssWork, removeNssWork, serverCertFromIssuingCa as serverCertIn, vfychain, writeTmpIn } from './nss-fixture';
 import { makeTestPki, type TestCert, type TestPki } from './pki-fixture';
 
 let pki: TestPki;
@@ -16,134 +17,24 @@ let aliceRenewed: TestCert; // same subject, later expiry
 let ecdsa: TestCert;
 let foreign: TestCert; // another CA's client certificate
 
-const certutil = (args: string[]) => execFileSync('certutil', args, { encoding: 'utf8' });
-const keyIds = (db: string) =>
-  spawnSync('certutil', ['-K', '-d', `sql:${db}`], { encoding: 'utf8' })
-    .stdout.split('\n')
-    .flatMap((l) => /^<\s*\d+>\s+\w+\s+([0-9a-f]{40})/.exec(l)?.[1] ?? []);
-const modulusKeyId = (cert: TestCert) => {
-  const mod = execFileSync('openssl', ['x509', '-noout', '-modulus'], { input: cert.pem, encoding: 'utf8' }).trim().split('=')[1] ?? '';
-  return execFileSync('openssl', ['sha1', '-r'], { input: Buffer.from(mod, 'hex') }).toString().split(' ')[0];
-};
-const fp = (c: TestCert) => execFileSync('openssl', ['x509', '-noout', '-fingerprint', '-sha256'], { input: c.pem, encoding: 'utf8' }).split('=')[1]!.replace(/:/g, '').trim().toLowerCase();
-const newDb = (name: string) => {
-  const d = join(work, name);
-  mkdirSync(d);
-  certutil(['-N', '--empty-password', '-d', `sql:${d}`]);
-  return d;
-};
-async function codeOf(p: Promise<unknown>): Promise<{ code: string; reason?: unknown; message: string }> {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(CoreError);
-  const c = e as CoreError;
-  return { code: c.code, reason: c.detail?.reason, message: c.message };
-}
+const newDb = (name: string) => newDbIn(work, name);
+const serverCertFromIssuingCa = (host: string) => serverCertIn(pki, work, host);
+const writeTmp = (name: string, text: string) => writeTmpIn(work, name, text);
 
 beforeAll(() => {
-  pki = makeTestPki('NSS Test Bank');
-  work = mkdtempSync(join(tmpdir(), 'certdesk-nss-'));
-  tempRoot = join(work, 'tmp');
-  mkdirSync(tempRoot);
-  alice = pki.client({ subject: '/C=JP/O=Example Corp/CN=山田 太郎', days: 400 });
+  ({ pki, work, tempRoot } = nssWork());
+  alice = pki.client({ subject: ALICE_SUBJECT, days: 400 });
   // The renewed certificate must start in a later second than the first (openssl x509 -req
   // sets notBefore to now): with equal notBefore NSS has no newest of the two, and
   // exportIdentity rightly refuses to guess.
   const second = Math.floor(Date.now() / 1000);
   while (Math.floor(Date.now() / 1000) === second) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
-  aliceRenewed = pki.client({ subject: '/C=JP/O=Example Corp/CN=山田 太郎', days: 800 });
+  aliceRenewed = pki.client({ subject: ALICE_SUBJECT, days: 800 });
   ecdsa = pki.client({ subject: '/C=JP/O=Example Corp/CN=EC User', days: 300, key: 'ec' });
   foreign = makeTestPki('Other Bank').client({ subject: '/CN=Someone Else', days: 300 });
 });
 
-afterAll(() => {
-  rmSync(work, { recursive: true, force: true });
-  rmSync(pki.dir, { recursive: true, force: true });
-});
-
-describe('opening', () => {
-  it('creates ~/.pki/nssdb like Chromium when it is missing (sql db, empty password)', async () => {
-    const home = join(work, 'home');
-    mkdirSync(home);
-    const saved = process.env.HOME;
-    process.env.HOME = home;
-    try {
-      const store = await openNssStore({ tempRoot });
-      const db = join(home, '.pki', 'nssdb');
-      expect(store.describe()).toBe(`NSS db ${db}`);
-      expect(existsSync(join(db, 'cert9.db'))).toBe(true);
-      expect(existsSync(join(db, 'key4.db'))).toBe(true);
-      expect(statSync(db).mode & 0o777).toBe(0o700);
-      // Readable without a password, as Chromium expects.
-      const k = spawnSync('certutil', ['-K', '-d', `sql:${db}`], { input: '', encoding: 'utf8' });
-      expect(k.stdout + k.stderr).toMatch(/no keys found/);
-    } finally {
-      process.env.HOME = saved;
-    }
-  });
-
-  it('an explicit folder without a database is STORE_UNAVAILABLE/DB_MISSING, and is not created', async () => {
-    const dir = join(work, 'nope');
-    const e = await codeOf(openNssStore({ dbDir: dir }));
-    expect(e).toMatchObject({ code: 'STORE_UNAVAILABLE', reason: 'DB_MISSING' });
-    expect(e.message).toContain(dir);
-    expect(existsSync(dir)).toBe(false);
-  });
-
-  it('a corrupt database is STORE_UNAVAILABLE/DB_CORRUPT with what to do', async () => {
-    const dir = join(work, 'corrupt');
-    mkdirSync(dir);
-    writeFileSync(join(dir, 'cert9.db'), Buffer.alloc(8192, 0x5a));
-    writeFileSync(join(dir, 'key4.db'), Buffer.alloc(8192, 0x5a));
-    const e = await codeOf(openNssStore({ dbDir: dir }));
-    expect(e).toMatchObject({ code: 'STORE_UNAVAILABLE', reason: 'DB_CORRUPT' });
-    expect(e.message).toMatch(/move the folder aside/);
-  });
-
-  it('a database with a password is STORE_UNAVAILABLE/DB_PASSWORD', async () => {
-    const dir = join(work, 'pwdb');
-    mkdirSync(dir);
-    writeFileSync(join(work, 'dbpass'), 'secret-db-pass');
-    certutil(['-N', '-d', `sql:${dir}`, '-f', join(work, 'dbpass')]);
-    const store = await openNssStore({ dbDir: dir, tempRoot });
-    const e = await codeOf(store.list([pki.root.der]));
-    expect(e).toMatchObject({ code: 'STORE_UNAVAILABLE', reason: 'DB_PASSWORD' });
-  });
-
-  it('missing tools: the db still lists (through its token); a write is STORE_UNAVAILABLE/TOOL_MISSING saying to install libnss3-tools', async () => {
-    const empty = join(work, 'emptybin');
-    mkdirSync(empty);
-    const store = await openNssStore({ dbDir: newDb('notools'), run: createCommandRunner({ path: empty }) });
-    expect(await store.list([pki.root.der])).toEqual([]);
-    const e = await codeOf(store.installCaCertificates([pki.issuing.der]));
-    expect(e).toMatchObject({ code: 'STORE_UNAVAILABLE', reason: 'TOOL_MISSING' });
-    expect(e.message).toMatch(/install libnss3-tools/);
-  });
-
-  it('no NSS softoken: STORE_UNAVAILABLE/SOFTOKN_MISSING saying to install libnss3', async () => {
-    const { softoknCandidates } = await import('../../src/main/core/store/nss/token');
-    const child = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'store-child.ts'), 'list', newDb('nosoftokn')], {
-      // One of the system's places that has no softoken here (any other path is refused: test/config/user-writable-code.test.ts).
-      env: { ...process.env, CERTDESK_SOFTOKN: softoknCandidates().find((p) => !existsSync(p))! },
-      encoding: 'utf8',
-    });
-    expect(child.status, child.stderr).toBe(1);
-    const e = JSON.parse(child.stdout) as { code: string; reason: string; message: string };
-    expect(e).toMatchObject({ code: 'STORE_UNAVAILABLE', reason: 'SOFTOKN_MISSING' });
-    expect(e.message).toMatch(/libsoftokn3\.so.*install libnss3/);
-  });
-
-  it('a tool that hangs is stopped: STORE_UNAVAILABLE/TOOL_TIMEOUT', async () => {
-    const bin = join(work, 'hangbin');
-    mkdirSync(bin);
-    writeFileSync(join(bin, 'certutil'), '#!/bin/sh\nexec sleep 30\n', { mode: 0o755 });
-    const store = await openNssStore({ dbDir: newDb('hang'), run: createCommandRunner({ path: `${bin}:/usr/bin:/bin` }), timeoutMs: 500 });
-    const e = await codeOf(store.installCaCertificates([pki.issuing.der]));
-    expect(e).toMatchObject({ code: 'STORE_UNAVAILABLE', reason: 'TOOL_TIMEOUT' });
-  });
-});
+afterAll(() => removeNssWork(pki, work));
 
 describe('install, list, verify, remove on a real NSS db', () => {
   let db: string;
@@ -395,92 +286,9 @@ describe('beside another NSS user of this process (Chromium inside Electron)', (
   });
 });
 
-describe('tool failures', () => {
-  it('a read-only database: STORE_WRITE_FAILED/READ_ONLY', async () => {
-    const src = newDb('ro-src');
-    const mnt = join(work, 'ro');
-    mkdirSync(mnt);
-    execFileSync('mount', ['--bind', '-o', 'ro', src, mnt]);
-    try {
-      const store = await openNssStore({ dbDir: mnt, tempRoot });
-      const e = await codeOf(store.install({ privateKeyPkcs8: alice.pkcs8, certificateDer: alice.der, chainDer: [], friendlyName: 'x' }));
-      expect(e).toMatchObject({ code: 'STORE_WRITE_FAILED', reason: 'READ_ONLY' });
-      expect(e.message).toMatch(/read-only/);
-      const e2 = await codeOf(store.installCaCertificates([pki.issuing.der]));
-      expect(e2).toMatchObject({ code: 'STORE_WRITE_FAILED', reason: 'READ_ONLY' });
-    } finally {
-      execFileSync('umount', [mnt]);
-    }
-  });
-
-  it('bad DER and a bad PKCS#12 password from the real tools map to STORE_WRITE_FAILED', async () => {
-    const { nssFailure } = await import('../../src/main/core/store/nss/errors');
-    const db = newDb('errs');
-    const p12 = join(work, 'good.p12');
-    execFileSync('openssl', ['pkcs12', '-export', '-inkey', writeTmp('a.key', alice.keyPem), '-in', writeTmp('a.pem', alice.pem), '-passout', 'pass:right', '-out', p12]);
-    writeFileSync(join(work, 'wrong'), 'wrong');
-    const bad = spawnSync('pk12util', ['-i', p12, '-d', `sql:${db}`, '-w', join(work, 'wrong')], { encoding: 'utf8' });
-    expect(nssFailure('pk12util', { code: bad.status ?? 1, stdout: bad.stdout, stderr: bad.stderr }, db, 'write')).toMatchObject({ code: 'STORE_WRITE_FAILED', detail: { reason: 'BAD_PASSWORD' } });
-    writeFileSync(join(work, 'garbage.p12'), 'this is not DER');
-    const der = spawnSync('pk12util', ['-i', join(work, 'garbage.p12'), '-d', `sql:${db}`, '-w', join(work, 'wrong')], { encoding: 'utf8' });
-    expect(nssFailure('pk12util', { code: der.status ?? 1, stdout: der.stdout, stderr: der.stderr }, db, 'write')).toMatchObject({ code: 'STORE_WRITE_FAILED', detail: { reason: 'BAD_DER', nssCode: 'SEC_ERROR_BAD_DER' } });
-    const store = await openNssStore({ dbDir: db, tempRoot });
-    expect(await codeOf(store.installCaCertificates([new Uint8Array([0x30, 0x03, 1, 2, 3])]))).toMatchObject({ code: 'INVALID_INPUT' });
-  });
-
-  it('an install whose pk12util hangs is stopped, and its files are gone', async () => {
-    const bin = join(work, 'hang-pk12');
-    mkdirSync(bin);
-    symlinkSync('/usr/bin/certutil', join(bin, 'certutil'));
-    writeFileSync(join(bin, 'pk12util'), '#!/bin/sh\nexec /bin/sleep 30\n', { mode: 0o755 });
-    const store = await openNssStore({ dbDir: newDb('hang-install'), run: createCommandRunner({ path: bin }), tempRoot, timeoutMs: 3000 });
-    const e = await codeOf(store.install({ privateKeyPkcs8: alice.pkcs8, certificateDer: alice.der, chainDer: [], friendlyName: 'x' }));
-    expect(e).toMatchObject({ code: 'STORE_UNAVAILABLE', reason: 'TOOL_TIMEOUT' });
-    expect(readdirSync(tempRoot)).toEqual([]);
-  });
-
-  it('an install whose tool call throws midway leaves nothing either', async () => {
-    const real = createCommandRunner();
-    let sawFiles = 0;
-    const crashing: CommandRunner = async (cmd, args, opts) => {
-      if (cmd === 'pk12util') {
-        sawFiles = readdirSync(tempRoot).length;
-        throw new Error('simulated crash inside the import');
-      }
-      return real(cmd, args, opts);
-    };
-    const store = await openNssStore({ dbDir: newDb('crash'), run: crashing, tempRoot });
-    await expect(store.install({ privateKeyPkcs8: alice.pkcs8, certificateDer: alice.der, chainDer: [], friendlyName: 'x' })).rejects.toThrow(/simulated crash/);
-    expect(sawFiles).toBe(1);
-    expect(readdirSync(tempRoot)).toEqual([]);
-  });
-
+describe('temporary files', () => {
   it('no temporary key file outlives any install, failed ones included', () => {
-    // Every install above (successful, refused, read-only, duplicate) used this root.
+    // Every install above (successful, refused, duplicate) used this root.
     expect(readdirSync(tempRoot)).toEqual([]);
   });
 });
-
-/** vfychain's whole output, whatever its exit code. */
-function vfychain(args: string[]): string {
-  const r = spawnSync('vfychain', args, { encoding: 'utf8' });
-  return r.stdout + r.stderr;
-}
-
-/** A TLS server certificate for `host` signed by the test bank's issuing CA key. */
-function serverCertFromIssuingCa(host: string): string {
-  const ext = writeTmp(`${host}.ext`, `basicConstraints=critical,CA:false\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:${host}\n`);
-  const key = join(work, `${host}.key`);
-  const csr = join(work, `${host}.csr`);
-  const pem = join(work, `${host}.pem`);
-  execFileSync('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', csr, '-subj', `/CN=${host}`], { stdio: 'ignore' });
-  execFileSync('openssl', ['x509', '-req', '-in', csr, '-CA', join(pki.dir, 'issuing.pem'), '-CAkey', join(pki.dir, 'issuing.key'), '-out', pem, '-days', '90', '-extfile', ext], { stdio: 'ignore' });
-  return pem;
-}
-
-function writeTmp(name: string, text: string): string {
-  const p = join(work, name);
-  writeFileSync(p, text);
-  chmodSync(p, 0o600);
-  return p;
-}
