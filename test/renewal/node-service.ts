@@ -8,7 +8,7 @@ import { createRenewalService, type CoreService, type RenewalDeps } from '../../
 import type { CertificateStore } from '../../src/main/core/store';
 import { createKeytarVault, type Vault } from '../../src/main/core/vault';
 
-export interface NodeServiceOptions extends Partial<Pick<RenewalDeps, 'emit' | 'remind' | 'log' | 'stores' | 'vault' | 'recoverOnRead'>> {
+export interface NodeServiceOptions extends Partial<Pick<RenewalDeps, 'emit' | 'remind' | 'log' | 'stores' | 'vault' | 'recoverOnRead' | 'custodian'>> {
   /** The policy; `source` and `managed` are passed on only when given (a test's bare policy has neither). */
   loaded: Pick<LoadedPolicy, 'policy'> & Partial<Pick<LoadedPolicy, 'source' | 'managed'>>;
   store: CertificateStore;
@@ -42,6 +42,7 @@ export function nodeService(o: NodeServiceOptions): CoreService {
     ...(o.remind ? { remind: o.remind } : {}),
     ...(o.log ? { log: o.log } : {}),
     ...(o.recoverOnRead !== undefined ? { recoverOnRead: o.recoverOnRead } : {}),
+    ...(o.custodian ? { custodian: o.custodian } : {}),
     sleep: async () => undefined,
   });
 }

@@ -19,6 +19,7 @@ import { defaultShape, type RequestShape } from '../est';
 import { inspectCertificate, screenCaCertificates, sha256Hex, verifyIssued } from '../pki';
 import { createSoftwareCustodian, keyCustodianFor, type CertificateStore, type KeyCustodian, type KeyRequest, type StoredIdentity } from '../store';
 import { detailsOf } from './details';
+import { earlyKeyFor, startEarlyKey } from './early-key';
 import { Journal, killPoint, openSealedKey, sealKey, type JournalRecord, type StoreProgress } from './journal';
 import { OrphanLedger, sameKey, WORKING_LABEL, type OrphanKey } from './orphan-keys';
 import type { RenewalDeps } from './types';
@@ -126,9 +127,12 @@ export async function start(e: Engine, o: StartOptions): Promise<RenewalOutcome>
     const caMarked = cacerts.then((ca) => Promise.all(e.stores.map((s) => markIssuingCas(e, ca.certificates, s)))).catch(() => undefined);
     // The key is made where it will live and signs the request there, while the identity may
     // still be exported. Its ID is kept in memory at once: a failure from here on removes it.
-    request = (o.shape ?? Promise.resolve(defaultShape(e.deps.policy.keyType))).then(async (shape) => {
+    // It is started now, of the policy's type, not after csrattrs (early-key.ts).
+    const early = startEarlyKey(custodian, e.deps.policy.keyType, keyLabel(rec));
+    request = Promise.all([o.shape ?? Promise.resolve(defaultShape(e.deps.policy.keyType)), early]).then(async ([shape, pre]) => {
       rec.keyType = shape.keyType;
-      const made = await custodian.createRequest({ keyType: shape.keyType, subjectDer: o.subjectDer, label: keyLabel(rec), hash: shape.hash, attributesDer: shape.attributesDer });
+      const keyId = await earlyKeyFor(pre, shape.keyType, { custodian, journalDir: e.journal.dir, ...(e.deps.log ? { log: e.deps.log } : {}) });
+      const made = await custodian.createRequest({ keyType: shape.keyType, subjectDer: o.subjectDer, label: keyLabel(rec), hash: shape.hash, attributesDer: shape.attributesDer, ...(keyId ? { keyId } : {}) });
       rec.keyId = made.keyId;
       // The key exists, the journal does not know its ID yet: only its working label finds it.
       killPoint('generateKey:keyMade');

@@ -20,6 +20,8 @@ export interface KeyRequestSpec {
   attributesDer?: Uint8Array[];
   /** The request's signature hash (default SHA-256; a bank's /csrattrs may ask for SHA-384). */
   hash?: 'SHA-256' | 'SHA-384';
+  /** A key generateKey made, of `keyType`, to sign with instead of making one. */
+  keyId?: string;
 }
 
 export interface KeyRequest {
@@ -54,7 +56,14 @@ export interface KeyCustodian {
   readonly storage: KeyStorage;
   /** For diagnostics and errors, e.g. "NSS db /home/u/.pki/nssdb (token NSS Certificate DB)". */
   describe(): string;
-  /** Makes a key pair where it will live and signs the request there. */
+  /**
+   * Makes the key pair alone, before the request's shape is known, so that its generation
+   * overlaps the bank's cacerts and csrattrs (issue 29); createRequest with its `keyId` signs
+   * with it. A key the request then does not use is the caller's to remove (removeKey).
+   * Custodians without it make the key in createRequest.
+   */
+  generateKey?(spec: Pick<KeyRequestSpec, 'keyType' | 'label'>): Promise<{ keyId: string; keyType: KeyType }>;
+  /** Makes a key pair where it will live (or takes spec.keyId's) and signs the request there. */
   createRequest(spec: KeyRequestSpec): Promise<KeyRequest>;
   /** Puts the issued certificate next to its key; resolves only once the store lists it with its key. */
   attach(opts: AttachOptions): Promise<StoredIdentity>;

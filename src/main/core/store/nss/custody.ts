@@ -36,6 +36,10 @@ export function createNssTokenCustodian(o: NssCustodianOptions): KeyCustodian {
   return {
     storage: 'store',
     describe: () => `${o.label} (token NSS Certificate DB)`,
+    async generateKey(spec) {
+      beforeWrite();
+      return ops.generateKey(spec);
+    },
     async createRequest(spec: KeyRequestSpec): Promise<KeyRequest> {
       beforeWrite();
       return ops.createRequest(spec);

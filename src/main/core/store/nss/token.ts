@@ -92,7 +92,7 @@ let queue: Promise<unknown> = Promise.resolve();
  * finalise. One at a time in this process. `read` opens the db read-only (a listing never
  * writes, even on a read-only mount).
  */
-export function withToken<T>(dbDir: string, access: TokenAccess, fn: (t: TokenSession) => T): Promise<T> {
+export function withToken<T>(dbDir: string, access: TokenAccess, fn: (t: TokenSession) => T | Promise<T>): Promise<T> {
   const run = async () => {
     const p11 = await load();
     return onToken(p11, dbDir, access, fn);
@@ -164,7 +164,8 @@ async function load(): Promise<Pkcs11> {
   return p11;
 }
 
-function onToken<T>(p11: Pkcs11, dbDir: string, access: TokenAccess, fn: (t: TokenSession) => T): T {
+/** `fn` may be async (a key generated on the thread pool): the session and the softoken stay open until it settles. */
+async function onToken<T>(p11: Pkcs11, dbDir: string, access: TokenAccess, fn: (t: TokenSession) => T | Promise<T>): Promise<T> {
   // The line certutil writes into the db's pkcs11.txt (`parameters=`), the db folder quoted
   // NSS's way: a quote inside is escaped with a backslash. Flags quoted: NSS's parser drops
   // a bare value at the very end of the string.
@@ -194,7 +195,7 @@ function onToken<T>(p11: Pkcs11, dbDir: string, access: TokenAccess, fn: (t: Tok
       }
       const session = p11.C_OpenSession(slot, CKF_SERIAL_SESSION | (access === 'write' ? CKF_RW_SESSION : 0));
       try {
-        return fn(sessionOf(p11, session, dbDir));
+        return await fn(sessionOf(p11, session, dbDir));
       } finally {
         p11.C_CloseSession(session);
       }

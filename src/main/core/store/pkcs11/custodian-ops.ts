@@ -5,13 +5,16 @@ import { CoreError } from '../../errors';
 import { csrToBeSigned, certificateObjectFields } from '../../pki';
 import type { AttachOptions, KeyRequest, KeyRequestSpec } from '../custody';
 import { certFacts } from '../certs';
-import { CK, certificates, destroyQuietly, generateKeyPair, keyIdsLabelled, keyObjects, publicKeySpki, putCertificate, signHashed, type P11Session, type TemplateProfile, type TokenCertificate } from './objects';
+import type { KeyType } from '../../../../shared/policy';
+import { CK, certificates, destroyQuietly, generateKeyPair, type GeneratedKey, keyIdsLabelled, keyObjects, publicKeySpki, putCertificate, signHashed, type P11Session, type TemplateProfile, type TokenCertificate } from './objects';
 
 export type { TemplateProfile } from './objects';
 
-export type TokenRunner = <T>(access: 'read' | 'write', fn: (s: P11Session) => T) => Promise<T>;
+/** Runs `fn` in one session of the token; an async `fn` (a key generated on the thread pool) keeps it until it settles. */
+export type TokenRunner = <T>(access: 'read' | 'write', fn: (s: P11Session) => T | Promise<T>) => Promise<T>;
 
 export interface TokenKeyOps {
+  generateKey(spec: Pick<KeyRequestSpec, 'keyType' | 'label'>): Promise<{ keyId: string; keyType: KeyType }>;
   createRequest(spec: KeyRequestSpec): Promise<KeyRequest>;
   /** Puts the certificate (and the CAs as bare chain material) beside the key; returns the label it got. */
   attach(opts: AttachOptions, labelFor: (certs: TokenCertificate[]) => string): Promise<string>;
@@ -22,9 +25,15 @@ export interface TokenKeyOps {
 
 export function createTokenKeyOps(o: { profile: TemplateProfile; where: string; run: TokenRunner }): TokenKeyOps {
   return {
+    generateKey: (spec) =>
+      o.run('write', async (s) => {
+        const key = await generateKeyPair(s, spec.keyType, spec.label, o.profile);
+        return { keyId: key.keyId, keyType: spec.keyType };
+      }),
+
     createRequest: (spec) =>
-      o.run('write', (s) => {
-        const key = generateKeyPair(s, spec.keyType, spec.label, o.profile);
+      o.run('write', async (s) => {
+        const key = spec.keyId ? madeKey(s, spec.keyId, spec.keyType, o.where) : await generateKeyPair(s, spec.keyType, spec.label, o.profile);
         try {
           const hash = spec.hash ?? 'SHA-256';
           const { tbs, complete } = csrToBeSigned({ subjectDer: spec.subjectDer, spkiDer: key.spkiDer, algorithm: key.algorithm, hash, ...(spec.attributesDer ? { attributesDer: spec.attributesDer } : {}) });
@@ -104,6 +113,16 @@ async function readBackGone(o: { where: string; run: TokenRunner }, keyIds: stri
   if (left.length > 0) {
     throw new CoreError('STORE_WRITE_FAILED', `A key CertDesk made${label ? ` ("${label}")` : ''} could not be deleted from ${o.where}: it is still there after its removal (is the disk full?). CertDesk keeps a record of it and removes it at the next run.`, { reason: 'KEY_NOT_REMOVED', keyId: left[0]! });
   }
+}
+
+/** The key generateKey made (KeyRequestSpec.keyId), found again by its CKA_ID for signing. */
+function madeKey(s: P11Session, keyId: string, keyType: KeyType, where: string): GeneratedKey {
+  const [privateKey] = keyObjects(s, keyId).privateKeys;
+  const spkiDer = publicKeySpki(s, keyId);
+  if (!privateKey || !spkiDer) {
+    throw new CoreError('KEY_MISSING', `The key CertDesk made for this request (ID ${keyId.slice(0, 16)}…) is no longer in ${where}. Try again.`, { reason: 'KEY_GONE' });
+  }
+  return { keyId, spkiDer, algorithm: keyType === 'ecdsaP256' ? 'ecdsa' : 'rsa', privateKey };
 }
 
 function relabel(s: P11Session, keyId: string, label: string): void {

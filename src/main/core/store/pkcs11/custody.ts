@@ -27,11 +27,12 @@ export interface Pkcs11CustodianOptions extends ModuleTarget {
 
 export function createPkcs11Custodian(o: Pkcs11CustodianOptions): KeyCustodian {
   const where = describeTarget(o);
-  const run = <T,>(access: 'read' | 'write', fn: (s: P11Session) => T) => withModuleToken(o, access, fn);
+  const run = <T,>(access: 'read' | 'write', fn: (s: P11Session) => T | Promise<T>) => withModuleToken(o, access, fn);
   const ops = createTokenKeyOps({ profile: TOKEN_PROFILE, where, run });
   return {
     storage: o.storage,
     describe: () => where,
+    generateKey: (spec) => ops.generateKey(spec),
     createRequest: (spec: KeyRequestSpec): Promise<KeyRequest> => ops.createRequest(spec),
     async attach(opts: AttachOptions): Promise<StoredIdentity> {
       const leaf = certFacts(opts.certificateDer);

@@ -32,7 +32,7 @@ const loaded = new Map<string, Pkcs11>();
 let queue: Promise<unknown> = Promise.resolve();
 
 /** Runs `fn` in a session of the token, logged in as its user when the token requires it. One at a time in this process. */
-export function withModuleToken<T>(t: ModuleTarget, access: 'read' | 'write', fn: (s: P11Session) => T, o: { publicOnly?: boolean } = {}): Promise<T> {
+export function withModuleToken<T>(t: ModuleTarget, access: 'read' | 'write', fn: (s: P11Session) => T | Promise<T>, o: { publicOnly?: boolean } = {}): Promise<T> {
   const run = async () => onToken(await load(t.module), t, access, fn, o.publicOnly === true && t.pin === undefined);
   const next = queue.then(run, run);
   queue = next.catch(() => undefined);
@@ -67,8 +67,11 @@ async function load(path: string): Promise<Pkcs11> {
   return p11;
 }
 
-/** `publicOnly`: no login (no PIN was asked, e.g. `status`): only the token's public objects are seen. */
-function onToken<T>(p11: Pkcs11, t: ModuleTarget, access: 'read' | 'write', fn: (s: P11Session) => T, publicOnly: boolean): T {
+/**
+ * `publicOnly`: no login (no PIN was asked, e.g. `status`): only the token's public objects are
+ * seen. `fn` may be async (a key generated on the thread pool): the session stays open until it settles.
+ */
+async function onToken<T>(p11: Pkcs11, t: ModuleTarget, access: 'read' | 'write', fn: (s: P11Session) => T | Promise<T>, publicOnly: boolean): Promise<T> {
   const where = describeTarget(t);
   let owner = true;
   try {
@@ -86,7 +89,7 @@ function onToken<T>(p11: Pkcs11, t: ModuleTarget, access: 'read' | 'write', fn: 
     const session = p11.C_OpenSession(slot, CKF_SERIAL_SESSION | (access === 'write' ? CKF_RW_SESSION : 0));
     try {
       if (info.flags & CKF_LOGIN_REQUIRED && !publicOnly) login(p11, session, slot, t, info.flags, where);
-      return fn({ p11, session, where });
+      return await fn({ p11, session, where });
     } finally {
       try {
         p11.C_CloseSession(session);

@@ -1,6 +1,6 @@
 // Key pairs and certificate objects inside a PKCS#11 token, over one open session: the
 // operations every token custodian shares (the NSS db's softoken, softhsm2, tpm2-pkcs11, a
-// smart card). Synchronous, like the session they run in.
+// smart card). Synchronous, like the session they run in, but for the key generation (generateKeyPair).
 //
 // The key's CKA_ID follows NSS's convention, SHA-1 of the RSA modulus or of the EC point:
 // NSS (a browser with the module registered, certutil, pk12util) then pairs with the key
@@ -73,8 +73,14 @@ export interface GeneratedKey {
   privateKey: Handle;
 }
 
-/** A key pair made inside the token: token objects, the private one private, sensitive, signing only. */
-export function generateKeyPair(s: P11Session, keyType: KeyType, label: string, profile: TemplateProfile): GeneratedKey {
+/**
+ * A key pair made inside the token: token objects, the private one private, sensitive, signing
+ * only. The generation itself runs on Node's thread pool (C_GenerateKeyPairAsync): an RSA key
+ * takes the softoken 30–200 ms, during which the bank's cacerts and csrattrs answers are read
+ * (issue 29). The caller's session stays open, and no other call enters the token meanwhile
+ * (the runners run one operation at a time).
+ */
+export async function generateKeyPair(s: P11Session, keyType: KeyType, label: string, profile: TemplateProfile): Promise<GeneratedKey> {
   const { p11, session } = s;
   const tempId = randomBytes(20);
   const common = [
@@ -97,7 +103,7 @@ export function generateKeyPair(s: P11Session, keyType: KeyType, label: string, 
     : [...common, { type: CK.CKA_PRIVATE, value: false }, { type: CK.CKA_VERIFY, value: true }, { type: CK.CKA_MODULUS_BITS, value: bits }, { type: CK.CKA_PUBLIC_EXPONENT, value: Buffer.from([1, 0, 1]) }];
   let pair: { publicKey: Handle; privateKey: Handle };
   try {
-    pair = p11.C_GenerateKeyPair(session, { mechanism: ec ? CK.CKM_EC_KEY_PAIR_GEN : CK.CKM_RSA_PKCS_KEY_PAIR_GEN }, publicTemplate, privateTemplate);
+    pair = await p11.C_GenerateKeyPairAsync(session, { mechanism: ec ? CK.CKM_EC_KEY_PAIR_GEN : CK.CKM_RSA_PKCS_KEY_PAIR_GEN }, publicTemplate, privateTemplate);
   } catch (err) {
     throw tokenError(s, `could not make a ${keyType} key`, err, 'KEYGEN_FAILED');
   }
