@@ -30,6 +30,7 @@ const bridge: CertDeskBridge = {
   getDetails: (fingerprint: string) => invoke('getDetails', fingerprint),
   runPreflight: (fingerprint: string) => invoke('runPreflight', fingerprint),
   renew: (fingerprint: string) => invoke('renew', fingerprint),
+  removeSuperseded: (fingerprint: string) => invoke('removeSuperseded', fingerprint),
   acquire: (request: AcquireRequest) => invoke('acquire', { loginId: request.loginId, password: request.password }),
   cancel: () => invoke('cancel'),
   getDiagnostics: () => invoke('getDiagnostics'),

@@ -47,6 +47,12 @@ export interface CertDeskApi {
   saveDiagnostics(): Promise<Result<DiagnosticsSaved>>;
   getSettings(): Promise<Result<SettingsView>>;
   updateSettings(patch: SettingsPatch): Promise<Result<SettingsView>>;
+  /**
+   * Removes one 置き換え済み certificate (a newer one of the same holder is installed, with its key,
+   * unexpired): the window's button where the policy keeps them (removeSuperseded false). Answers
+   * the overview after it.
+   */
+  removeSuperseded(fingerprint: string): Promise<Result<Overview>>;
   /** No argument = `site`. */
   openBankSite(page?: BankPage): Promise<Result<{ opened: boolean }>>;
 }
@@ -91,6 +97,7 @@ export const API_METHODS = [
   'getSettings',
   'updateSettings',
   'openBankSite',
+  'removeSuperseded',
 ] as const satisfies readonly ApiMethod[];
 type Missing = Exclude<ApiMethod, (typeof API_METHODS)[number]>;
 const _allMethodsListed: Missing extends never ? true : Missing = true;

@@ -12,7 +12,7 @@ import type { Policy } from './policy';
 import { isPinTries, type PinTries } from './pin-tries';
 
 /** The contract's methods the core answers (the other two need Electron: the save dialog, the browser). */
-export const CORE_METHODS = ['getOverview', 'getDetails', 'runPreflight', 'renew', 'acquire', 'cancel', 'getDiagnostics', 'getSettings', 'updateSettings'] as const satisfies readonly ApiMethod[];
+export const CORE_METHODS = ['getOverview', 'getDetails', 'runPreflight', 'renew', 'acquire', 'cancel', 'getDiagnostics', 'getSettings', 'updateSettings', 'removeSuperseded'] as const satisfies readonly ApiMethod[];
 export type CoreMethod = (typeof CORE_METHODS)[number];
 type NotCore = Exclude<ApiMethod, CoreMethod>;
 const _onlyShellMethodsLeft: NotCore extends 'saveDiagnostics' | 'openBankSite' ? true : NotCore = true;

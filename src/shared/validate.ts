@@ -50,6 +50,7 @@ export const validateArgs: { [M in ApiMethod]: (args: unknown[]) => ApiError | n
   getDetails: fingerprintArg,
   runPreflight: fingerprintArg,
   renew: fingerprintArg,
+  removeSuperseded: fingerprintArg,
   acquire: (args) => {
     const [req] = args;
     if (args.length !== 1 || !isPlainObject(req)) return invalid('request', 'Expected { loginId, password }.');

@@ -214,6 +214,7 @@ export function startCoreClient(spawn: () => CorePort, start: CoreStart, host: C
     getDetails: typed('getDetails'),
     runPreflight: typed('runPreflight'),
     renew: typed('renew'),
+    removeSuperseded: typed('removeSuperseded'),
     acquire: typed('acquire'),
     cancel: typed('cancel'),
     getDiagnostics: typed('getDiagnostics'),

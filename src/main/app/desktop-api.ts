@@ -37,6 +37,7 @@ export function createDesktopApi(deps: DesktopDeps): CertDeskApi {
     getDetails: (fp) => core.getDetails(fp),
     runPreflight: (fp) => core.runPreflight(fp),
     renew: (fp) => core.renew(fp),
+    removeSuperseded: (fp) => core.removeSuperseded(fp),
     acquire: (req) => core.acquire(req),
     cancel: () => core.cancel(),
     getDiagnostics: () => core.getDiagnostics(),

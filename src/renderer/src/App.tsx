@@ -84,6 +84,7 @@ function CurrentScreen({ state, lang, dispatch }: { state: FlowState; lang: Lang
           onAcquire={(cert) => dispatch({ type: 'openAcquire', loginId: cert && loginIdOf(cert) })}
           onNewPc={() => dispatch({ type: 'openNewPc' })}
           onDetails={(cert) => dispatch({ type: 'openDetails', cert })}
+          onRemoveSuperseded={(cert) => dispatch({ type: 'removeSuperseded', cert })}
         />
       ) : null;
     case 'preflight':

@@ -24,6 +24,11 @@ export const en: typeof ja = {
   home: {
     superseded: 'Superseded',
     supersededHelp: 'This is an old certificate that a newer one has replaced. It needs no renewal and shows no notice. The newer one has been checked, so this one can be removed (depending on your company\'s settings, CertDesk removes it by itself).',
+    remove: 'Remove this old certificate',
+    removeTitle: 'Remove the old certificate?',
+    removeBody: 'The old certificate of {{holder}} (expiry {{date}}) is removed from this PC. The new certificate keeps working. A removed certificate cannot be brought back.',
+    removeYes: 'Remove',
+    removedSuperseded: 'Superseded old certificates removed: {{count}}.',
     heading: '{{bank}} certificates',
     intro: 'The {{bank}} certificates on this PC.',
     noticeLabel: 'Important notice',

@@ -23,6 +23,11 @@ export const ja = {
   home: {
     superseded: '置き換え済み',
     supersededHelp: 'この証明書は、新しい証明書に置き換えられた古い証明書です。更新は不要で、お知らせも表示しません。新しい証明書が使えることを確認済みのため、削除してかまいません（会社の設定によっては CertDesk が自動で削除します）。',
+    remove: 'この古い証明書を削除',
+    removeTitle: '古い証明書を削除しますか？',
+    removeBody: '{{holder}}の古い証明書（有効期限 {{date}}）を、このパソコンから削除します。新しい証明書はそのまま使えます。削除した証明書は元に戻せません。',
+    removeYes: '削除する',
+    removedSuperseded: '置き換え済みの古い証明書を削除しました（{{count}}件）。',
     heading: '{{bank}} 電子証明書',
     intro: 'このパソコンに入っている{{bank}}の電子証明書です。',
     noticeLabel: '重要なお知らせ',

@@ -159,6 +159,7 @@ export const REASON_WORDS_EN: Record<ReasonCode, string> = {
   TEMP_DIR: 'The folder for temporary files cannot be written',
   UNEXPECTED: 'The certificate store had an unexpected error',
   CANCELLED: 'It was cancelled',
+  NOT_SUPERSEDED: 'This certificate is not superseded (no newer one is installed with its private key)',
   NO_KEYCHAIN: "The OS's password store cannot be used",
   NOT_STORED: "The key kept in the OS's password store cannot be read back",
   BAD_SECRET: "The key kept in the OS's password store is damaged",

@@ -164,6 +164,7 @@ export const REASON_WORDS_JA = {
   TEMP_DIR: '一時ファイルの場所に書き込めません',
   UNEXPECTED: '証明書の保存場所で予期しないエラーが起きました',
   CANCELLED: '中止されました',
+  NOT_SUPERSEDED: 'この証明書は置き換え済みではありません（新しい証明書が、秘密鍵とともに入っていません）',
   // CertDesk's own records and the keychain.
   NO_KEYCHAIN: 'パスワードの保管機能を使えません',
   NOT_STORED: 'パスワードの保管機能に保存した鍵を読み出せません',

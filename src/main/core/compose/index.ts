@@ -248,6 +248,7 @@ export function failingService(error: ApiError): CoreService {
     getDetails: answer,
     runPreflight: answer,
     renew: answer,
+    removeSuperseded: answer,
     acquire: answer,
     cancel: answer,
     getDiagnostics: async () => ({ ok: true, value: { text: `CertDesk could not start its core.\n${error.code}: ${error.message}\n` } }),

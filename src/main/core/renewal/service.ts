@@ -8,6 +8,7 @@ import { diagnosticsText } from './diagnostics';
 import { acquire, renew } from './operations';
 import { readDetails, readOverview } from './overview';
 import { preflight } from './preflight';
+import { removeOneSuperseded } from './superseded';
 import { createRecovery } from './recovery';
 import { createReminderLedger } from './reminders';
 import { openSession } from './session';
@@ -49,6 +50,12 @@ export function createRenewalService(deps: RenewalDeps): CoreService {
         return preflight(session.engine(new AbortController().signal), fingerprint, session.now());
       }),
     renew: (fingerprint) => wrap(() => renew(session, recovery, fingerprint)),
+    removeSuperseded: (fingerprint) =>
+      wrap(async () => {
+        await removeOneSuperseded(session, fingerprint);
+        const o = await readOverview(session, recovery, reminders);
+        return { ...o, removedSuperseded: [...(o.removedSuperseded ?? []), fingerprint] };
+      }),
     acquire: (request) => wrap(() => acquire(session, recovery, request)),
     cancel: async () => ok({ cancelled: session.cancel() }),
     getDiagnostics: () => wrap(async () => ({ text: await diagnosticsText(session) })),

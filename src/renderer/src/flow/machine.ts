@@ -82,6 +82,7 @@ export type Command =
   | { kind: 'acquire'; request: AcquireRequest }
   | { kind: 'cancel' }
   | { kind: 'details'; cert: CertificateSummary }
+  | { kind: 'removeSuperseded'; cert: CertificateSummary }
   | { kind: 'diagnostics' }
   | { kind: 'saveDiagnostics' }
   | { kind: 'saveSettings'; patch: SettingsPatch; previous: SettingsView | null }
@@ -99,6 +100,8 @@ export type FlowEvent =
   | { type: 'submitAcquire'; request: AcquireRequest }
   | { type: 'cancel' }
   | { type: 'openDetails'; cert: CertificateSummary }
+  /** The person confirmed removing a 置き換え済み certificate (the home card's button). */
+  | { type: 'removeSuperseded'; cert: CertificateSummary }
   | { type: 'openDiagnostics' }
   | { type: 'saveDiagnostics' }
   | { type: 'openSettings' }
@@ -154,6 +157,7 @@ export function retryFor(command: Command): Retry | null {
   switch (command.kind) {
     case 'start':
     case 'loadOverview':
+    case 'removeSuperseded':
       return { kind: 'home' };
     case 'preflight':
     case 'renew':
@@ -244,6 +248,9 @@ export function transition(state: FlowState, event: FlowEvent): Step {
       return screen.name === 'issuing' ? { state: { ...state, cancelling: true }, command: { kind: 'cancel' } } : stay(state);
     case 'openDetails':
       return { state, command: { kind: 'details', cert: event.cert } };
+    // Only from home, and never while a renewal runs: the core refuses it then too (BUSY).
+    case 'removeSuperseded':
+      return screen.name === 'home' && event.cert.supersededBy && !isBusy(state) ? { state, command: { kind: 'removeSuperseded', cert: event.cert } } : stay(state);
     case 'openDiagnostics':
       return { state, command: { kind: 'diagnostics' } };
     case 'saveDiagnostics':

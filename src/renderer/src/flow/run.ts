@@ -53,6 +53,10 @@ export async function run(io: RunnerIo, command: Command, dispatch: Dispatch): P
       const r = await api.getDetails(command.cert.fingerprint);
       return r.ok ? dispatch({ type: 'detailsLoaded', details: r.value }) : failed(r.error);
     }
+    case 'removeSuperseded': {
+      const r = await api.removeSuperseded(command.cert.fingerprint);
+      return r.ok ? dispatch({ type: 'overviewLoaded', overview: r.value }) : failed(r.error);
+    }
     case 'diagnostics': {
       const r = await api.getDiagnostics();
       return r.ok ? dispatch({ type: 'diagnosticsLoaded', text: r.value.text }) : failed(r.error);

@@ -1,6 +1,8 @@
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CertificateSummary, Language, Overview } from '../../../shared/contract';
 import { Fact, Heading, PhaseBadge } from '../components/common';
+import { ConfirmDialog } from '../components/ConfirmDialog';
 import { SupportContact } from '../components/SupportContact';
 import { byUrgency, noticeKind } from '../flow/urgency';
 import { formatDay } from '../format';
@@ -14,10 +16,13 @@ interface Props {
   onAcquire(cert?: CertificateSummary): void;
   onNewPc(): void;
   onDetails(cert: CertificateSummary): void;
+  /** Confirmed: remove this 置き換え済み certificate (offered where the policy keeps them). */
+  onRemoveSuperseded(cert: CertificateSummary): void;
 }
 
-export function Home({ overview, lang, reminder, onRenew, onAcquire, onNewPc, onDetails }: Props) {
+export function Home({ overview, lang, reminder, onRenew, onAcquire, onNewPc, onDetails, onRemoveSuperseded }: Props) {
   const { t } = useTranslation();
+  const [removing, setRemoving] = useState<CertificateSummary | null>(null);
   const bank = overview.bankName;
   const certs = byUrgency(overview.certificates);
   const notices = certs.filter((c) => noticeKind(c) !== null);
@@ -35,6 +40,11 @@ export function Home({ overview, lang, reminder, onRenew, onAcquire, onNewPc, on
       {overview.autoRenewed && (
         <p className="banner banner-info" role="status" data-notice="auto-renewed">
           {t('home.autoRenewed', { date: formatDay(overview.autoRenewed.expiryDate, lang) })}
+        </p>
+      )}
+      {overview.removedSuperseded && overview.removedSuperseded.length > 0 && (
+        <p className="banner banner-info" role="status" data-notice="removed-superseded">
+          {t('home.removedSuperseded', { count: overview.removedSuperseded.length })}
         </p>
       )}
       {showReminder && (
@@ -69,11 +79,25 @@ export function Home({ overview, lang, reminder, onRenew, onAcquire, onNewPc, on
       ) : (
         <ul className="cards">
           {certs.map((c) => (
-            <CertCard key={c.fingerprint} cert={c} lang={lang} onRenew={onRenew} onAcquire={onAcquire} onDetails={onDetails} />
+            <CertCard key={c.fingerprint} cert={c} lang={lang} onRenew={onRenew} onAcquire={onAcquire} onDetails={onDetails} onRemove={setRemoving} />
           ))}
         </ul>
       )}
       <SupportContact variant="footer" />
+      {removing && (
+        <ConfirmDialog
+          title={t('home.removeTitle')}
+          yes={t('home.removeYes')}
+          no={t('launch.no')}
+          onYes={() => {
+            setRemoving(null);
+            onRemoveSuperseded(removing);
+          }}
+          onNo={() => setRemoving(null)}
+        >
+          <p>{t('home.removeBody', { holder: removing.holder, date: formatDay(removing.expiryDate, lang) })}</p>
+        </ConfirmDialog>
+      )}
     </section>
   );
 }
@@ -109,7 +133,7 @@ function Notice({ cert, lang, onRenew, onAcquire }: { cert: CertificateSummary; 
   );
 }
 
-function CertCard({ cert, lang, onRenew, onAcquire, onDetails }: { cert: CertificateSummary; lang: Language } & Pick<Props, 'onRenew' | 'onAcquire' | 'onDetails'>) {
+function CertCard({ cert, lang, onRenew, onAcquire, onDetails, onRemove }: { cert: CertificateSummary; lang: Language; onRemove(cert: CertificateSummary): void } & Pick<Props, 'onRenew' | 'onAcquire' | 'onDetails'>) {
   const { t } = useTranslation();
   const days =
     cert.daysLeft > 0 ? t('home.daysLeft', { count: cert.daysLeft }) : cert.daysLeft === 0 ? t('home.daysLeftToday') : t('home.daysAgo', { count: -cert.daysLeft });
@@ -150,6 +174,11 @@ function CertCard({ cert, lang, onRenew, onAcquire, onDetails }: { cert: Certifi
         <button type="button" className="btn btn-secondary" onClick={() => onDetails(cert)} aria-describedby={id}>
           {t('home.details')}
         </button>
+        {cert.supersededBy && (
+          <button type="button" className="btn btn-secondary" data-action="remove-superseded" onClick={() => onRemove(cert)} aria-describedby={id}>
+            {t('home.remove')}
+          </button>
+        )}
       </div>
     </li>
   );
