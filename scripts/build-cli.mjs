@@ -2,7 +2,8 @@
 // `npx certdesk` works right after `npm install` (run by `prepare`). The CLI tests and the kill harness build
 // the same bundle into a folder of their own through `buildCli`.
 import { build } from 'esbuild';
-import { copyFileSync, existsSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -44,7 +45,9 @@ export async function buildCli(outdir) {
     sourcemap: true,
     logLevel: 'warning',
   });
-  copyFileSync(join(ROOT, 'scripts/cli-loader.mjs'), join(outdir, 'cli.js'));
+  // The loader names its code cache by the bundle's hash, computed here once, not at every start.
+  const sha256 = createHash('sha256').update(readFileSync(join(outdir, 'certdesk.cjs'), 'utf8')).digest('hex');
+  writeFileSync(join(outdir, 'cli.js'), readFileSync(join(ROOT, 'scripts/cli-loader.mjs'), 'utf8').replace('@@CERTDESK_BUNDLE_SHA256@@', sha256));
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -24,7 +24,11 @@ const MAX_CACHE_BYTES = 64 * 1024 * 1024;
 // One cache per command: each holds what its own command compiled lazily.
 const COMMANDS = new Set(['status', 'inspect', 'doctor', 'renew', 'acquire', 'check', 'schedule']);
 const command = process.argv.slice(2).find((a) => !a.startsWith('-'));
-const cacheName = `${createHash('sha256').update(source).update(process.version).update(process.arch).digest('hex').slice(0, 24)}-${COMMANDS.has(command) ? command : 'other'}.bin`;
+// The bundle's SHA-256, written in by the build (build-cli.mjs) beside the bundle it names:
+// hashing the bundle at every start cost 2–3 ms (issue 29). A loader without it hashes.
+const BUILT_SHA256 = '@@CERTDESK_BUNDLE_SHA256@@';
+const sourceHash = /^[0-9a-f]{64}$/.test(BUILT_SHA256) ? BUILT_SHA256 : createHash('sha256').update(source).digest('hex');
+const cacheName = `${createHash('sha256').update(sourceHash).update(process.version).update(process.arch).digest('hex').slice(0, 24)}-${COMMANDS.has(command) ? command : 'other'}.bin`;
 
 /** The user's own cache folder, or null where none is safe to use. */
 function cacheDir() {

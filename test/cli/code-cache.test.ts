@@ -2,8 +2,9 @@
 // 0700 folder of the user's; never read from a file or folder someone else owns or can write, nor
 // through a planted link; a damaged cache is rejected by V8 and rewritten; off with
 // CERTDESK_CODE_CACHE=0. The cache is code: these are the ways another user could choose it.
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { chmodSync, chownSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCliBundle, run, tempDir } from './helpers';
 
@@ -45,6 +46,22 @@ describe('the command line\'s code cache', () => {
     expect(second.stderr).toBe('');
     // Accepted: not rewritten.
     expect(statSync(join(h.cache, bin!)).mtimeMs).toBe(before);
+  });
+
+  it('is named by the bundle\'s SHA-256 the build wrote into the loader (no hashing at start), the same name the unbuilt loader computes', async () => {
+    const loader = readFileSync(cli, 'utf8');
+    const built = /const BUILT_SHA256 = '([0-9a-f]{64})';/.exec(loader)?.[1];
+    expect(built).toBe(createHash('sha256').update(readFileSync(join(dirname(cli), 'certdesk.cjs'))).digest('hex'));
+    const name = `${createHash('sha256').update(built!).update(process.version).update(process.arch).digest('hex').slice(0, 24)}-other.bin`;
+    const h = await home('named');
+    await help(h.env);
+    expect(files(h.cache)).toEqual([name]);
+    // The loader as written in scripts/ (no hash in it) hashes the bundle itself: the same cache.
+    const raw = join(dirname(cli), 'cli-unbuilt.js');
+    copyFileSync(join(import.meta.dirname, '../../scripts/cli-loader.mjs'), raw);
+    const again = await run(process.execPath, [raw, '--help'], { env: h.env });
+    expect(again.code, again.stderr).toBe(0);
+    expect(files(h.cache)).toEqual([name]);
   });
 
   it('a damaged cache is rejected by V8, the command still runs, and the cache is rewritten', async () => {
