@@ -10,7 +10,7 @@ import { fillDb, makeBigDb } from '../../test/store/big-db';
 import { composeCore } from '../../src/main/core/compose';
 import { withModuleToken } from '../../src/main/core/store/pkcs11/module';
 import { certificates, keyObjects } from '../../src/main/core/store/pkcs11/objects';
-import { missing, startSofthsm, startSwtpm, type TestToken } from '../../test/custody/tokens';
+import { missing, startSofthsm, startSwtpm, type TestToken } from '../../test/support/tokens';
 import { compare, PhaseLog, row, run, sh, type BenchRow } from '../lib';
 
 const ROOT = resolve(import.meta.dirname, '../..');

@@ -8,7 +8,7 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBank, type Bank } from '../bank';
-import { bankCertificates, buildCliBundle, ensureKeyring, importP12, newNssDb, rm, run, tempDir, writePolicy } from './helpers';
+import { bankCertificates, buildCliBundle, ensureKeyring, importP12, newNssDb, rm, run, tempDir, writePolicy } from '../support/cli-world';
 
 let bank: Bank;
 let work: string;

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, chownSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCliBundle, run, tempDir } from './helpers';
+import { buildCliBundle, run, tempDir } from '../support/cli-world';
 
 let cli: string;
 let work: string;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verboseLog } from '../../src/main/cli/context';
 import { startBank, type Bank } from '../bank';
-import { buildCliBundle, ensureKeyring, importP12, newNssDb, rm, run, tempDir, writePolicy } from './helpers';
+import { buildCliBundle, ensureKeyring, importP12, newNssDb, rm, run, tempDir, writePolicy } from '../support/cli-world';
 
 let work: string;
 let cli: string;

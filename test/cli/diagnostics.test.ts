@@ -8,8 +8,8 @@ import { englishSentences } from '../support/english';
 import { loadPolicy } from '../../src/main/core/config';
 import { openNssStore } from '../../src/main/core/store';
 import { startBank, type Bank } from '../bank';
-import { nodeService } from '../renewal/node-service';
-import { ensureKeyring, importP12, newNssDb, rm, run, tempDir, writePolicy } from './helpers';
+import { nodeService } from '../support/node-service';
+import { ensureKeyring, importP12, newNssDb, rm, run, tempDir, writePolicy } from '../support/cli-world';
 
 let bank: Bank;
 let work: string;

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBank, type Bank } from '../bank';
-import { bankCertificates, ensureKeyring, dbCertificates, importP12, newNssDb, opensslVerify, ROOT, rm, run, tempDir, writePolicy } from './helpers';
+import { bankCertificates, ensureKeyring, dbCertificates, importP12, newNssDb, opensslVerify, ROOT, rm, run, tempDir, writePolicy } from '../support/cli-world';
 
 let bank: Bank;
 let work: string;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBank, type Bank } from '../bank';
 import { englishSentences } from '../support/english';
-import { buildCliBundle, ensureKeyring, importP12, newNssDb, rm, run, tempDir, type Run, writePolicy } from './helpers';
+import { buildCliBundle, ensureKeyring, importP12, newNssDb, rm, run, tempDir, type Run, writePolicy } from '../support/cli-world';
 
 let bank: Bank;
 let cli: string;

@@ -8,7 +8,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, run } from './helpers';
+import { ROOT, run } from '../support/cli-world';
 
 const dir = mkdtempSync(join(tmpdir(), 'certdesk-launcher-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

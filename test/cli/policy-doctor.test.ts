@@ -11,7 +11,7 @@ import { startBank, type Bank } from '../bank';
 import { runCli } from '../../src/main/cli';
 import { catalogs, errorHeadline } from '../../src/main/cli/messages';
 import { CoreError, type ChromiumTransport } from '../../src/main/core/compose';
-import { ensureKeyring, importP12, newNssDb, rm, run, tempDir, writePolicy } from './helpers';
+import { ensureKeyring, importP12, newNssDb, rm, run, tempDir, writePolicy } from '../support/cli-world';
 
 let bank: Bank;
 let work: string;

@@ -9,7 +9,7 @@ import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBank, type Bank } from '../bank';
-import { buildCliBundle, ensureKeyring, importP12, newNssDb, readFile, ROOT, rm, run, tempDir, writePolicy } from './helpers';
+import { buildCliBundle, ensureKeyring, importP12, newNssDb, readFile, ROOT, rm, run, tempDir, writePolicy } from '../support/cli-world';
 
 let bank: Bank;
 let work: string;

@@ -10,7 +10,7 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPolicy } from '../../src/main/core/config';
 import { builtinDigests, packagedDigests } from '../../src/main/core/config/builtin-integrity';
-import { caught } from '../caught';
+import { caught } from '../support/caught';
 
 let dir: string;
 beforeAll(() => {

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPolicy } from '../../src/main/core/config';
 import { ACL_SCRIPT, aclProblem, ICACLS_FIX, readAdminOnly, windowsFolders, type PsRun } from '../../src/main/core/config/machine-trust';
-import { caught } from '../caught';
+import { caught } from '../support/caught';
 import { aclAnswer, INSTALLER_ACL, RIGHTS, USER_SID, type Ace } from './acl-fixture';
 
 let dir: string;

@@ -14,7 +14,7 @@ import { loadPolicy } from '../../src/main/core/config';
 import { FIELDS } from '../../src/main/core/config/policy';
 import { USER_FIELDS } from '../../src/main/core/config/policy-layers';
 import { decodeRegOutput, parseRegQuery, PROGRAMDATA_QUERY_ARGS, programDataDir, queryPolicyKey, REG_PS_ARGS, REG_SCRIPT, regExe, type RegistryKey } from '../../src/main/core/config/registry';
-import { caught } from '../caught';
+import { caught } from '../support/caught';
 import { adminOnlyAcl } from './acl-fixture';
 
 let dir: string;

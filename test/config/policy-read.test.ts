@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPolicy } from '../../src/main/core/config';
 import { findJsonSyntaxError } from '../../src/main/core/config/json-error';
 import { CoreError } from '../../src/main/core/errors';
-import { fuzzParams } from '../fuzz/seed';
+import { fuzzParams } from '../support/seed';
 
 let dir: string;
 

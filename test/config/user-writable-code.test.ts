@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/main/cli';
 import { softoknCandidates, softoknPath } from '../../src/main/core/store/nss/token';
-import { newNssDb, rm, tempDir, writePolicy } from '../cli/helpers';
+import { newNssDb, rm, tempDir, writePolicy } from '../support/cli-world';
 
 let work: string;
 let anchor: string;

@@ -12,10 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProgressEvent } from '../../src/shared/contract';
 import { parseFromCore, parseToCore } from '../../src/shared/core-channel';
 import type { Bank } from '../bank';
-import { bankInTemp, endBankInTemp, nssDbHolding } from '../renewal/bank-world';
-import { ensureKeyring } from '../cli/helpers';
-import { readStore } from '../kill/store-state';
-import { startNodeCore, type NodeCore } from './node-core';
+import { bankInTemp, endBankInTemp, nssDbHolding } from '../support/bank-world';
+import { ensureKeyring } from '../support/cli-world';
+import { readStore } from '../support/store-state';
+import { startNodeCore, type NodeCore } from '../support/node-core';
 
 let root: string;
 let bank: Bank;

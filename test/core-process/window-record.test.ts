@@ -12,9 +12,9 @@ import { createWindowRecord } from '../../src/main/app/window-record';
 import { EXIT } from '../../src/shared/error-policy';
 import { eventCreateArgs, loggerArgs, statusFilePath, type RunRecord } from '../../src/main/cli/record';
 import type { Bank } from '../bank';
-import { bankInTemp, endBankInTemp, nssDbHolding } from '../renewal/bank-world';
-import { ensureKeyring } from '../cli/helpers';
-import { startNodeCore, type NodeCore } from './node-core';
+import { bankInTemp, endBankInTemp, nssDbHolding } from '../support/bank-world';
+import { ensureKeyring } from '../support/cli-world';
+import { startNodeCore, type NodeCore } from '../support/node-core';
 
 let root: string;
 let bank: Bank;

@@ -11,9 +11,9 @@ import { composeCore, type PinQuestion, type PinReply } from '../../src/main/cor
 import { tokenPin } from '../../src/main/core/compose/token';
 import { createKeytarPinStore } from '../../src/main/core/vault';
 import { BankServer } from '../bank/server';
-import { rm, tempDir, writePolicy } from '../cli/helpers';
-import { newNssDb } from './helpers';
-import { missing, type TestToken } from './tokens';
+import { rm, tempDir, writePolicy } from '../support/cli-world';
+import { newNssDb } from '../support/nss-tools';
+import { missing, type TestToken } from '../support/tokens';
 import type { Kind } from './token-renewal-suite';
 
 /**

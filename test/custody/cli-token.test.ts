@@ -8,11 +8,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBank, type Bank } from '../bank';
-import { bankCertificates, buildCliBundle, importP12, newNssDb, rm, run, tempDir, writePolicy } from '../cli/helpers';
+import { bankCertificates, buildCliBundle, importP12, newNssDb, rm, run, tempDir, writePolicy } from '../support/cli-world';
 import { withModuleToken } from '../../src/main/core/store/pkcs11/module';
 import { certificates, keyObjects } from '../../src/main/core/store/pkcs11/objects';
 import { ja } from '../../src/shared/i18n/ja';
-import { missing, startSofthsm, type TestToken } from './tokens';
+import { missing, startSofthsm, type TestToken } from '../support/tokens';
 
 const why = missing('softhsm2');
 (why ? describe.skip : describe)('certdesk with keyStorage "pkcs11"', { timeout: 240_000 }, () => {

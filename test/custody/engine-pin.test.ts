@@ -14,10 +14,10 @@ import { createNodeTransport } from '../../src/main/core/est';
 import { CoreError } from '../../src/main/core/errors';
 import { redactText } from '../../src/shared/redact';
 import { BankServer } from '../bank/server';
-import { buildCliBundle, rm, run, tempDir } from '../cli/helpers';
-import { engineEpisode, PROBE_PIN, tokenContents, watchedRun, type EngineEpisode, type WatchedRun } from './engine-episode';
-import { filesHolding } from './pin-watch';
-import { missing, startSofthsm } from './tokens';
+import { buildCliBundle, rm, run, tempDir } from '../support/cli-world';
+import { engineEpisode, PROBE_PIN, tokenContents, watchedRun, type EngineEpisode, type WatchedRun } from '../support/engine-episode';
+import { filesHolding } from '../support/pin-watch';
+import { missing, startSofthsm } from '../support/tokens';
 
 const why = missing('softhsm2');
 (why ? describe.skip : describe)('the PIN given to OpenSSL pkcs11 engine', { timeout: 240_000 }, () => {

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ecdsaRawToDer, subjectFromTemplate } from '../../src/main/core/pki';
 import { openNssStore } from '../../src/main/core/store';
 import { createNssTokenCustodian } from '../../src/main/core/store/nss/custody';
-import { makeTestPki, type TestPki } from '../store/pki-fixture';
-import { certutilKeys, certutilList, issueFromCsr, newNssDb, opensslVerifyCsr, recordingServer, tstclnt, type RecordingServer } from './helpers';
+import { makeTestPki, type TestPki } from '../support/pki-fixture';
+import { certutilKeys, certutilList, issueFromCsr, newNssDb, opensslVerifyCsr, recordingServer, tstclnt, type RecordingServer } from '../support/nss-tools';
 
 let pki: TestPki;
 let work: string;

@@ -13,7 +13,7 @@ import { ja } from '../../src/shared/i18n/ja';
 import { tokenPin, type PinQuestion } from '../../src/main/core/compose/token';
 import { withModuleToken } from '../../src/main/core/store/pkcs11/module';
 import { catalogs, errorHeadline } from '../../src/main/cli/messages';
-import { missing, startSofthsm, type TestToken } from './tokens';
+import { missing, startSofthsm, type TestToken } from '../support/tokens';
 
 const why = missing('softhsm2');
 (why ? describe.skip : describe)('the PIN tries the token says are left', () => {

@@ -17,8 +17,8 @@ import { openNssStore } from '../../src/main/core/store';
 import { createNssTokenCustodian } from '../../src/main/core/store/nss/custody';
 import type { Vault } from '../../src/main/core/vault';
 import { BankServer } from '../bank/server';
-import { bankCertificates, importP12, newNssDb, rm, run, tempDir, writePolicy } from '../cli/helpers';
-import { certutilKeys } from './helpers';
+import { bankCertificates, importP12, newNssDb, rm, run, tempDir, writePolicy } from '../support/cli-world';
+import { certutilKeys } from '../support/nss-tools';
 
 let bank: BankServer;
 let work: string;

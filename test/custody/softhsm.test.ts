@@ -1,7 +1,7 @@
 // The PKCS#11 custodian on softhsm2 (a smart card's behaviour: non-extractable keys, a user PIN).
 import { describe } from 'vitest';
 import { tokenSuite } from './token-suite';
-import { missing, startSofthsm } from './tokens';
+import { missing, startSofthsm } from '../support/tokens';
 
 const why = missing('softhsm2');
 if (why) console.warn(`softhsm2 custody tests skipped: ${why}`);

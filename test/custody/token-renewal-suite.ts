@@ -14,10 +14,10 @@ import { composeCore, type ComposedCore } from '../../src/main/core/compose';
 import { withModuleToken } from '../../src/main/core/store/pkcs11/module';
 import { certificates, keyObjects } from '../../src/main/core/store/pkcs11/objects';
 import { BankServer } from '../bank/server';
-import { rm, tempDir, writePolicy } from '../cli/helpers';
-import { makeTestPki, type TestPki } from '../store/pki-fixture';
-import { newNssDb, recordingServer, tstclnt, type RecordingServer } from './helpers';
-import { missing, startSofthsm, startSwtpm, type TestToken } from './tokens';
+import { rm, tempDir, writePolicy } from '../support/cli-world';
+import { makeTestPki, type TestPki } from '../support/pki-fixture';
+import { newNssDb, recordingServer, tstclnt, type RecordingServer } from '../support/nss-tools';
+import { missing, startSofthsm, startSwtpm, type TestToken } from '../support/tokens';
 
 const DAY = 86_400_000;
 

@@ -13,9 +13,9 @@ import { subjectFromTemplate } from '../../src/main/core/pki';
 import { createPkcs11Custodian } from '../../src/main/core/store/pkcs11/custody';
 import { withModuleToken } from '../../src/main/core/store/pkcs11/module';
 import { CK, keyObjects } from '../../src/main/core/store/pkcs11/objects';
-import { makeTestPki, type TestPki } from '../store/pki-fixture';
-import { certutilList, issueFromCsr, newNssDb, opensslVerifyCsr, recordingServer, tstclnt, type RecordingServer } from './helpers';
-import type { TestToken } from './tokens';
+import { makeTestPki, type TestPki } from '../support/pki-fixture';
+import { certutilList, issueFromCsr, newNssDb, opensslVerifyCsr, recordingServer, tstclnt, type RecordingServer } from '../support/nss-tools';
+import type { TestToken } from '../support/tokens';
 
 /** libengine-pkcs11-openssl (libp11), which finds the modules p11-kit registers (softhsm2, tpm2-pkcs11). */
 const PKCS11_ENGINE = '/usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so';

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeCore } from '../../src/main/core/compose';
 import { BankServer } from '../bank/server';
-import { rm, tempDir, writePolicy } from '../cli/helpers';
-import { newNssDb } from './helpers';
-import { missing, startSofthsm, type TestToken } from './tokens';
+import { rm, tempDir, writePolicy } from '../support/cli-world';
+import { newNssDb } from '../support/nss-tools';
+import { missing, startSofthsm, type TestToken } from '../support/tokens';
 
 const why = missing('softhsm2');
 (why ? describe.skip : describe)('keyStorage "pkcs11" into two NSS dbs', { timeout: 240_000 }, () => {

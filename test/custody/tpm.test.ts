@@ -2,7 +2,7 @@
 // ECDSA P-256 is what TLS 1.3 can use with a TPM key (swtpm's RSA has no PSS).
 import { describe } from 'vitest';
 import { tokenSuite } from './token-suite';
-import { missing, startSwtpm } from './tokens';
+import { missing, startSwtpm } from '../support/tokens';
 
 const why = missing('tpm');
 if (why) console.warn(`TPM custody tests skipped: ${why}`);

@@ -19,7 +19,7 @@ import { createSenderCheck } from '../../src/main/app/security';
 import { createWindowRecord } from '../../src/main/app/window-record';
 import { statusFilePath } from '../../src/main/cli/record';
 import { openNssStore, type CertificateStore } from '../../src/main/core/store';
-import { startNodeCore, type NodeCore } from '../core-process/node-core';
+import { startNodeCore, type NodeCore } from '../support/node-core';
 
 export type Emit = <E extends ApiEvent>(event: E, payload: CertDeskEvents[E]) => void;
 

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromiumPath } from '../../playwright.config';
 import { openNssStore } from '../../src/main/core/store';
-import { makeTestPki, type TestCert, type TestPki } from '../store/pki-fixture';
+import { makeTestPki, type TestCert, type TestPki } from '../support/pki-fixture';
 
 const POLICY_DIR = '/etc/chromium/policies/managed';
 const POLICY_FILE = join(POLICY_DIR, 'certdesk-test.json');

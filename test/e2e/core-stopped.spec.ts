@@ -6,7 +6,7 @@
 // new core process is running, and the home screen it serves has finished the renewal from the
 // journal. The NSS db, read with certutil -L / -K, holds one identity of the bank, with its key.
 import { join } from 'node:path';
-import { readStore } from '../kill/store-state';
+import { readStore } from '../support/store-state';
 import { expect, test } from './fixtures';
 import { expectNoCspViolation, launch, record } from './app';
 import { accountId, useWorld } from './setup';

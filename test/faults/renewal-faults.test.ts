@@ -18,7 +18,7 @@ import { createRenewalService, type CoreService } from '../../src/main/core/rene
 import { createCommandRunner, openNssStore, type CommandRunner, type CertificateStore } from '../../src/main/core/store';
 import type { Vault } from '../../src/main/core/vault';
 import { startBank, type Bank } from '../bank';
-import { dbCertificates } from '../cli/helpers';
+import { dbCertificates } from '../support/cli-world';
 import { startHostile, type Hostile, type Mode } from './hostile-server';
 import { canMount as mountable } from './can-mount';
 

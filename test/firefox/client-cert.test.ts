@@ -14,8 +14,8 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandPath } from '../support/required';
 import { startBank, type Bank } from '../bank';
-import { buildCliBundle, certutil, dbCertificates, ensureKeyring, importP12, newNssDb, rm, run, tempDir, writePolicy } from '../cli/helpers';
-import { makeTestPki, type TestPki } from '../store/pki-fixture';
+import { buildCliBundle, certutil, dbCertificates, ensureKeyring, importP12, newNssDb, rm, run, tempDir, writePolicy } from '../support/cli-world';
+import { makeTestPki, type TestPki } from '../support/pki-fixture';
 import { defaultFirefoxProfile, firefoxRoots } from '../../src/main/core/store/nss/firefox';
 
 const FIREFOX = commandPath('firefox-esr', 'firefox-esr', 'test/firefox (the real Firefox)');

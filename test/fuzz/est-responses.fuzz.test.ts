@@ -7,7 +7,7 @@ import { EstClient, type EstResponse, type EstTransport } from '../../src/main/c
 import { buildCsr, generateKeyPair } from '../../src/main/core/pki';
 import { makeSeeds, type Seeds } from './fixtures';
 import { FUZZ_RUNS, HEAP_GROWTH_LIMIT, count, heapUsed, newTally, oneCase } from './harness';
-import { fuzzParams } from './seed';
+import { fuzzParams } from '../support/seed';
 import { asBase64Text, mutated } from './mutate';
 
 const MAX_WAIT_MS = 10 * 60 * 1000; // the client's documented ceiling on one wait

@@ -5,7 +5,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { ERROR_CODES } from '../../src/shared/contract';
 import { CoreError } from '../../src/main/core/errors';
-import { fuzzRuns } from './seed';
+import { fuzzRuns } from '../support/seed';
 
 /** Cases per fuzzer: 10,000 in CI; CERTDESK_FUZZ_RUNS for a longer local run (seed.ts). */
 export const FUZZ_RUNS = fuzzRuns(10_000);

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { inspectCertificate, parseCertsOnly } from '../../src/main/core/pki';
 import { makeSeeds, type Seeds } from './fixtures';
 import { FUZZ_RUNS, HEAP_GROWTH_LIMIT, count, heapUsed, newTally, oneCase } from './harness';
-import { fuzzParams } from './seed';
+import { fuzzParams } from '../support/seed';
 import { asBase64Text, lyingLength, mutated, nestingBomb } from './mutate';
 
 let seeds: Seeds;

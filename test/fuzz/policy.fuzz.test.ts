@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPolicy, parsePolicy } from '../../src/main/core/config';
 import { makeSeeds, type Seeds } from './fixtures';
 import { FUZZ_RUNS, HEAP_GROWTH_LIMIT, count, heapUsed, newTally, oneCase } from './harness';
-import { fuzzParams } from './seed';
+import { fuzzParams } from '../support/seed';
 
 let seeds: Seeds;
 let dir: string;

@@ -7,7 +7,7 @@ async function seedModule(env: Record<string, string>) {
   vi.resetModules();
   vi.unstubAllEnvs();
   for (const [k, v] of Object.entries(env)) vi.stubEnv(k, v);
-  return import('./seed');
+  return import('../support/seed');
 }
 
 afterEach(() => vi.unstubAllEnvs());

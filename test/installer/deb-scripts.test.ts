@@ -4,7 +4,7 @@
 // run for real, as root, with bash/sh, in a chroot whose /usr is this machine's (read-only) and
 // whose /opt and /etc are the test's, in a private mount namespace; the app's command line is a
 // stub that records its arguments. The desktop file's x-scheme-handler/certdesk is checked with
-// electron-builder's own writer in test/shell/builder-config.test.ts.
+// electron-builder's own writer in test/app/builder-config.test.ts.
 import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPolicy } from '../../src/main/core/config';
 import { subjectFromTemplate } from '../../src/main/core/pki';
 import { BankServer } from '../bank/server';
-import { bankCertificates, ensureKeyring, rm, run, tempDir } from '../cli/helpers';
+import { bankCertificates, ensureKeyring, rm, run, tempDir } from '../support/cli-world';
 import { serviceFor } from './support';
 
 let bank: BankServer;

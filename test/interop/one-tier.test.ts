@@ -6,7 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BankServer } from '../bank/server';
-import { bankCertificates, ensureKeyring, importP12, rm, run, tempDir } from '../cli/helpers';
+import { bankCertificates, ensureKeyring, importP12, rm, run, tempDir } from '../support/cli-world';
 import { selfSignedIn, serviceFor, trustFlags } from './support';
 
 let bank: BankServer;

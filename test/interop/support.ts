@@ -1,13 +1,13 @@
 // A renewal service in process over a real NSS db and a bank of another shape, for the
-// interoperability tests (the wiring of test/renewal/node-service.ts).
+// interoperability tests (the wiring of test/support/node-service.ts).
 import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import { loadPolicy } from '../../src/main/core/config';
 import type { CoreService } from '../../src/main/core/renewal';
 import { openNssStore } from '../../src/main/core/store';
 import type { Bank } from '../bank';
-import { nodeService } from '../renewal/node-service';
-import { certutil, dbCertificates, newNssDb, run, writePolicy } from '../cli/helpers';
+import { nodeService } from '../support/node-service';
+import { certutil, dbCertificates, newNssDb, run, writePolicy } from '../support/cli-world';
 
 export async function serviceFor(bank: Bank, dir: string, policyExtra: Record<string, unknown> = {}): Promise<{ db: string; service: CoreService }> {
   const db = join(dir, 'nssdb');

@@ -1,7 +1,7 @@
 // Which kills a run makes: every journal step, store-tool runs, the removal window and
 // spread-out times, drawn from a seeded PRNG so that a seed and a case id name one kill.
 import type { KillCase, KillSignal, Operation } from './episode';
-import { mulberry32 } from '../fuzz/seed';
+import { mulberry32 } from '../support/seed';
 
 /**
  * The journal steps and store edits kill-points names, in the order a renewal passes them.

@@ -11,9 +11,9 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EXIT } from '../../src/shared/error-policy';
 import type { Bank } from '../bank';
-import { importP12, newNssDb, run, writePolicy, type Run } from '../cli/helpers';
+import { importP12, newNssDb, run, writePolicy, type Run } from '../support/cli-world';
 import { POINTS } from './cases';
-import { describeStore, filesOnlyUnder, filesUnder, readStore, storeProblems, type StoreState } from './store-state';
+import { describeStore, filesOnlyUnder, filesUnder, readStore, storeProblems, type StoreState } from '../support/store-state';
 
 export type Operation = 'renew' | 'acquire';
 export type KillSignal = 'SIGKILL' | 'SIGINT';

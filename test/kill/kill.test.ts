@@ -19,10 +19,10 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startBank, type Bank } from '../bank';
-import { buildCliBundle, certutil, ensureKeyring, importP12, newNssDb, rm, run, tempDir } from '../cli/helpers';
+import { buildCliBundle, certutil, ensureKeyring, importP12, newNssDb, rm, run, tempDir } from '../support/cli-world';
 import { calibrationOf, plan, planTwoDbs, type Calibration } from './cases';
 import { episode, type Operation, type Outcome, type World } from './episode';
-import { makeServerProbe, readStore, storeProblems } from './store-state';
+import { makeServerProbe, readStore, storeProblems } from '../support/store-state';
 import { summary } from './summary';
 
 const FULL = process.env.CERTDESK_KILL_FULL === '1';

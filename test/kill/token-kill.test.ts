@@ -6,7 +6,7 @@
 //    delay, a fraction of a whole run's engine login in the full run), or, with a CertDesk that
 //    writes the PIN to a file for the engine (before issue 23), the moment that file's folder
 //    appears in TMPDIR, with the group stopped there.
-// Every change under TMPDIR during each run is read with the group stopped (test/custody/pin-watch.ts).
+// Every change under TMPDIR during each run is read with the group stopped (test/support/pin-watch.ts).
 // Each episode must end with: no file holding the PIN at any moment or anywhere in the
 // episode's folders (TMPDIR, data folder, NSS db, token) after the kill and after the next
 // run; the next `renew --pin-env` renewed (exactly one certificate issued, in the token with
@@ -19,11 +19,11 @@ import { existsSync, readFileSync, watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BankServer } from '../bank/server';
-import { buildCliBundle, rm, tempDir } from '../cli/helpers';
-import { engineEpisode, PROBE_PIN, tokenContents, watchedRun, type EngineEpisode, type WatchedRun } from '../custody/engine-episode';
-import { filesHolding } from '../custody/pin-watch';
-import { missing } from '../custody/tokens';
-import { filesOnlyUnder, filesUnder } from './store-state';
+import { buildCliBundle, rm, tempDir } from '../support/cli-world';
+import { engineEpisode, PROBE_PIN, tokenContents, watchedRun, type EngineEpisode, type WatchedRun } from '../support/engine-episode';
+import { filesHolding } from '../support/pin-watch';
+import { missing } from '../support/tokens';
+import { filesOnlyUnder, filesUnder } from '../support/store-state';
 
 const FULL = process.env.CERTDESK_KILL_FULL === '1';
 const ONLY = process.env.CERTDESK_KILL_ONLY;

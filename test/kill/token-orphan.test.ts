@@ -17,8 +17,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withModuleToken } from '../../src/main/core/store/pkcs11/module';
 import { certificates, CK, keyObjects } from '../../src/main/core/store/pkcs11/objects';
 import { startBank, type Bank } from '../bank';
-import { buildCliBundle, importP12, newNssDb, rm, run, tempDir, writePolicy, type Run } from '../cli/helpers';
-import { missing, startSofthsm, type TestToken } from '../custody/tokens';
+import { buildCliBundle, importP12, newNssDb, rm, run, tempDir, writePolicy, type Run } from '../support/cli-world';
+import { missing, startSofthsm, type TestToken } from '../support/tokens';
 
 const why = missing('softhsm2');
 if (why) console.warn(`token orphan kill cases skipped: ${why}`);

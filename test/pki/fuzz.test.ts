@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CoreError } from '../../src/main/core/errors';
 import { buildCertsOnly, inspectCertificate, parseCertsOnly, pemToDer, sha256Hex } from '../../src/main/core/pki';
-import { fuzzParams } from '../fuzz/seed';
+import { fuzzParams } from '../support/seed';
 import { OpensslLab, toPem } from './openssl';
 
 type Mutation =

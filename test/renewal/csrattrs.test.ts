@@ -11,8 +11,8 @@ import { pemToDer } from '../../src/main/core/pki';
 import type { PreflightWithRequest } from '../../src/main/core/renewal/preflight';
 import { openNssStore } from '../../src/main/core/store';
 import type { Bank } from '../bank';
-import { bankInTemp, endBankInTemp, memoryVault, nssDbHolding } from './bank-world';
-import { nodeService } from './node-service';
+import { bankInTemp, endBankInTemp, memoryVault, nssDbHolding } from '../support/bank-world';
+import { nodeService } from '../support/node-service';
 
 let root: string;
 let bank: Bank;

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPolicy, type LoadedPolicy } from '../../src/main/core/config';
 import { openNssStore, type CertificateStore } from '../../src/main/core/store';
-import { memoryVault, nssDbHolding, selfSignedRoot } from './bank-world';
-import { offlineService } from './node-service';
+import { memoryVault, nssDbHolding, selfSignedRoot } from '../support/bank-world';
+import { offlineService } from '../support/node-service';
 
 let dir: string;
 let anchorFile: string;

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePolicy } from '../../src/main/core/config';
 import { Journal } from '../../src/main/core/renewal/journal';
 import { openNssStore } from '../../src/main/core/store';
-import { memoryVault, nssDbHolding, selfSignedRoot } from './bank-world';
-import { offlineService } from './node-service';
+import { memoryVault, nssDbHolding, selfSignedRoot } from '../support/bank-world';
+import { offlineService } from '../support/node-service';
 
 let dir: string;
 let anchorPem: string;

@@ -16,8 +16,8 @@ import { openNssStore } from '../../src/main/core/store';
 import { createNssTokenCustodian } from '../../src/main/core/store/nss/custody';
 import { subjectDerOf } from '../../src/main/core/pki';
 import type { Bank } from '../bank';
-import { bankInTemp, endBankInTemp, memoryVault, nssDbHolding } from './bank-world';
-import { nodeService } from './node-service';
+import { bankInTemp, endBankInTemp, memoryVault, nssDbHolding } from '../support/bank-world';
+import { nodeService } from '../support/node-service';
 
 let root: string;
 let bank: Bank;

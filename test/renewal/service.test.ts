@@ -8,8 +8,8 @@ import type { CertDeskEvents, ProgressEvent, ReminderEvent } from '../../src/sha
 import { loadPolicy } from '../../src/main/core/config';
 import { openNssStore } from '../../src/main/core/store';
 import { startBank, type Bank } from '../bank';
-import { nodeService } from './node-service';
-import { bankCertificates, ensureKeyring, dbCertificates, importP12, newNssDb, rm, run, tempDir, writePolicy } from '../cli/helpers';
+import { nodeService } from '../support/node-service';
+import { bankCertificates, ensureKeyring, dbCertificates, importP12, newNssDb, rm, run, tempDir, writePolicy } from '../support/cli-world';
 
 let bank: Bank;
 let work: string;

@@ -17,8 +17,8 @@ import type { JournalRecord } from '../../src/main/core/renewal/journal';
 import { openNssStore, type CertificateStore } from '../../src/main/core/store';
 import type { Vault } from '../../src/main/core/vault';
 import type { Bank } from '../bank';
-import { bankInTemp, endBankInTemp, memoryVault, nssDbHolding } from './bank-world';
-import { nodeService } from './node-service';
+import { bankInTemp, endBankInTemp, memoryVault, nssDbHolding } from '../support/bank-world';
+import { nodeService } from '../support/node-service';
 
 let root: string;
 let bank: Bank;

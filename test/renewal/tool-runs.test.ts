@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPolicy } from '../../src/main/core/config';
 import { createCommandRunner, openNssStore, type CommandRunner } from '../../src/main/core/store';
 import { startBank, type Bank } from '../bank';
-import { nodeService } from './node-service';
-import { ensureKeyring, importP12, newNssDb, rm, run, tempDir, writePolicy } from '../cli/helpers';
+import { nodeService } from '../support/node-service';
+import { ensureKeyring, importP12, newNssDb, rm, run, tempDir, writePolicy } from '../support/cli-world';
 
 let bank: Bank;
 let work: string;

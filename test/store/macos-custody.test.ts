@@ -16,7 +16,7 @@ import { keychainOf, SECURITY, type MacStoreOptions } from '../../src/main/core/
 import type { CommandRunner } from '../../src/main/core/store';
 import { ok, scriptedRunner, type Call } from './fake-runner';
 import { caught } from './scripted';
-import { makeTestPki, type TestCert, type TestPki } from './pki-fixture';
+import { makeTestPki, type TestCert, type TestPki } from '../support/pki-fixture';
 
 /** The custodian as the keychain's store offers it (the store it imports through). */
 const macCustodian = (run: CommandRunner, opts: MacStoreOptions) => createMacKeyCustodian(run, opts, createMacStore(run, opts));

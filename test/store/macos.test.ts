@@ -9,7 +9,7 @@ import { createMacStore, macosProfile } from '../../src/main/core/store';
 import { macFailure, SECURITY } from '../../src/main/core/store/macos/store';
 import { parseFindCertificate, parseFindIdentity, parseImportCounts, parseSecurityError } from '../../src/main/core/store/macos/parse';
 import { fail, ok, scriptedRunner, type Call } from './fake-runner';
-import { makeTestPki, type TestCert, type TestPki } from './pki-fixture';
+import { makeTestPki, type TestCert, type TestPki } from '../support/pki-fixture';
 
 // §7.1 (the PR author's paste: one leading space), §7.2 (reconstructed full layout)
 const FIND_IDENTITY_V = ' 1) 3F60B8D9578EAEF1E13A7EEC1394D4CE34139555 "Developer ID Application: App Inc (FR57J8KL90)"\n 2) 7952E8BC89E7BF5FCED31AF352783B7A34FADC0D "Developer ID Application: App Inc (FR57J8KL90)"\n';

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync, symlinkSyn
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCommandRunner, openNssStore, type CommandRunner } from '../../src/main/core/store';
-import type { TestCert, TestPki } from './pki-fixture';
+import type { TestCert, TestPki } from '../support/pki-fixture';
 import { ALICE_SUBJECT, certutil, codeOf, newDbIn, nssWork, removeNssWork, writeTmpIn } from './nss-fixture';
 
 let pki: TestPki;

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { CoreError } from '../../src/main/core/errors';
-import { makeTestPki, type TestCert, type TestPki } from './pki-fixture';
+import { makeTestPki, type TestCert, type TestPki } from '../support/pki-fixture';
 
 /** The test bank's PKI, a work folder and the temp root (`work/tmp`) the stores are given. */
 export function nssWork(): { pki: TestPki; work: string; tempRoot: string } {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openNssStore } from '../../src/main/core/store';
-import { makeTestPki, type TestPki } from './pki-fixture';
+import { makeTestPki, type TestPki } from '../support/pki-fixture';
 
 const KILL_IN_TRANSACTION = `
 import os, signal, sqlite3, sys

@@ -14,10 +14,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pemToDer } from '../../src/main/core/pki';
 import { openNssStore } from '../../src/main/core/store';
 import { parsePolicy } from '../../src/main/core/config';
-import { memoryVault } from '../renewal/bank-world';
-import { nodeService } from '../renewal/node-service';
+import { memoryVault } from '../support/bank-world';
+import { nodeService } from '../support/node-service';
 import { startBank, type Bank } from '../bank';
-import { mulberry32 } from '../fuzz/seed';
+import { mulberry32 } from '../support/seed';
 
 const SEED = 23_006;
 const MAX_ROUNDS = 60;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCommandRunner, openNssStore, type CertificateStore, type CommandRunner } from '../../src/main/core/store';
 import { ALICE_SUBJECT, certutil, codeOf, fp, keyIds, modulusKeyId, newDbIn, nssWork, removeNssWork, serverCertFromIssuingCa as serverCertIn, vfychain, writeTmpIn } from './nss-fixture';
-import { makeTestPki, type TestCert, type TestPki } from './pki-fixture';
+import { makeTestPki, type TestCert, type TestPki } from '../support/pki-fixture';
 
 let pki: TestPki;
 let work: string;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCommandRunner, openNssStore, type CommandRunner } from '../../src/main/core/store';
 import { nssDbDirFor, prefetchListing } from '../../src/main/core/store/prefetch';
-import { makeTestPki, type TestPki } from './pki-fixture';
+import { makeTestPki, type TestPki } from '../support/pki-fixture';
 
 let pki: TestPki;
 let work: string;

@@ -30,4 +30,4 @@ export const expectPs = (c: Call, script: string, env?: Record<string, string>) 
   if (env) expect(c.opts?.env).toEqual(env);
 };
 
-export { caught } from '../caught';
+export { caught } from '../support/caught';

@@ -11,7 +11,7 @@ import { INSTALL_RESPONSE_SCRIPT, KEY_LIST_SCRIPT, PAIR_SCRIPT, REMOVE_PENDING_S
 import { IMPORT_CA_SCRIPT } from '../../src/main/core/store/windows/store';
 import { fail, ok, scriptedRunner } from './fake-runner';
 import { caught, expectPs, listing, row, thumbOf } from './scripted';
-import { makeTestPki, type TestPki } from './pki-fixture';
+import { makeTestPki, type TestPki } from '../support/pki-fixture';
 import { fixture, JP_SUBJECT, makeRequest, placeholderCert, type Made } from './certreq-fixture';
 
 describe('the custodian', () => {

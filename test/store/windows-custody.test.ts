@@ -19,7 +19,7 @@ import { INSTALL_RESPONSE_SCRIPT, KEY_LIST_SCRIPT, PAIR_SCRIPT, REMOVE_PENDING_S
 import { IMPORT_CA_SCRIPT, LIST_SCRIPT, PS_ARGS } from '../../src/main/core/store/windows/store';
 import { ok, scriptedRunner } from './fake-runner';
 import { caught, expectPs, listing, row, thumbOf } from './scripted';
-import { makeTestPki, type TestPki } from './pki-fixture';
+import { makeTestPki, type TestPki } from '../support/pki-fixture';
 
 const SUBJECT = buildNameDer([
   { oid: '2.5.4.6', value: 'JP' },

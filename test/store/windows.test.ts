@@ -11,7 +11,7 @@ import { certutilSucceeded, parseCertRows, parseCertutilFailure, parseCertutilSt
 import { PAIR_SCRIPT } from '../../src/main/core/store/windows/key-scripts';
 import { IMPORT_CA_SCRIPT, IMPORT_SCRIPT, LIST_SCRIPT, PS_ARGS, REMOVE_SCRIPT, winFailure } from '../../src/main/core/store/windows/store';
 import { fail, ok, scriptedRunner, type Call } from './fake-runner';
-import { makeTestPki, type TestCert, type TestPki } from './pki-fixture';
+import { makeTestPki, type TestCert, type TestPki } from '../support/pki-fixture';
 
 // §1.1
 const IMPORTPFX_OK = 'Certificate "Administrator" added to store.\n\nCertUtil: -importPFX command completed successfully.\n';

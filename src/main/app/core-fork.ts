@@ -1,7 +1,7 @@
 // The core's process under plain Node: `child_process.fork` of the same entry the app starts
 // as a utilityProcess, with the same messages (structured clone: `serialization: 'advanced'`
 // carries the EST bodies as bytes). Used where no Electron binary exists: the tests, the
-// browser tests' main side, and the stand-in Electron of test/shell/node-electron.
+// browser tests' main side, and the stand-in Electron of test/app/node-electron.
 import { fork } from 'node:child_process';
 import type { CorePort } from './core-client';
 

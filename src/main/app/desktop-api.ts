@@ -75,7 +75,7 @@ export function createDesktopApi(deps: DesktopDeps): CertDeskApi {
       if (!url) return fail('POLICY_INVALID', `The policy names no https address for this bank page (${field}). Ask your IT department.`, { field });
       try {
         // `url` is not a literal, but allowedExternalUrl has just reduced it to the policy's
-        // bank site on https (test/shell/security.test.ts). eng-disable reason: that check.
+        // bank site on https (test/app/security.test.ts). eng-disable reason: that check.
         await deps.shell.openExternal(url); /* eng-disable OPEN_EXTERNAL_JS_CHECK */
       } catch {
         return ok({ opened: false });

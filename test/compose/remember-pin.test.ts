@@ -10,7 +10,7 @@ import type { Policy } from '../../src/shared/policy';
 import { tokenPin } from '../../src/main/core/compose/token';
 import { withModuleToken } from '../../src/main/core/store/pkcs11/module';
 import { createKeytarPinStore, type PinStore } from '../../src/main/core/vault';
-import { missing, startSofthsm, type TestToken } from './tokens';
+import { missing, startSofthsm, type TestToken } from '../support/tokens';
 
 const why = missing('softhsm2');
 (why ? describe.skip : describe)('rememberPin', () => {

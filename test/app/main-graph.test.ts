@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt } from './built';
+import { ensureBuilt } from '../support/built';
 
 const OUT = resolve('out/main');
 

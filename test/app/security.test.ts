@@ -6,9 +6,9 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IpcMainInvokeEvent, Session, WebContents } from 'electron';
-import { calls, FakeFrame, FakeWebContents, resetCalls } from './electron-stub';
+import { calls, FakeFrame, FakeWebContents, resetCalls } from '../support/electron-stub';
 
-vi.mock('electron', () => import('./electron-stub'));
+vi.mock('electron', () => import('../support/electron-stub'));
 
 const { createMainWindow } = await import('../../src/main/app/window');
 const {
@@ -82,7 +82,7 @@ describe('index (before ready)', () => {
     expect(APP_SCHEME_PRIVILEGES).toMatchObject({ scheme: 'app', privileges: { standard: true, secure: true, bypassCSP: false } });
     expect(calls.enableSandbox).toBe(1);
     expect(calls.quit).toBe(1);
-    const { app } = await import('./electron-stub');
+    const { app } = await import('../support/electron-stub');
     const contents = new FakeWebContents('app://certdesk/index.html');
     app.emit('web-contents-created', {}, contents);
     expect(contents.windowOpenHandler?.({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });

@@ -5,9 +5,9 @@ import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { calls, resetCalls } from './electron-stub';
+import { calls, resetCalls } from '../support/electron-stub';
 
-vi.mock('electron', () => import('./electron-stub'));
+vi.mock('electron', () => import('../support/electron-stub'));
 
 const { createReminderLedger, dueReminders, msUntilNextCheck } = await import('../../src/main/core/renewal');
 const { createNotifier, startReminderClock } = await import('../../src/main/app/notifier');

@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { TestPki } from '../store/pki-fixture';
+import type { TestPki } from './pki-fixture';
 
 export function newNssDb(parent: string, name: string): string {
   const d = join(parent, name);

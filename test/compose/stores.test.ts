@@ -12,7 +12,7 @@ import { composeCore } from '../../src/main/core/compose';
 import { openNssStore } from '../../src/main/core/store';
 import { pemToDer } from '../../src/main/core/pki';
 import { startBank, type Bank } from '../bank';
-import { ensureKeyring } from '../cli/helpers';
+import { ensureKeyring } from '../support/cli-world';
 
 let root: string;
 let bank: Bank;

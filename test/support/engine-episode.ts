@@ -12,8 +12,8 @@ import * as pkcs11js from 'pkcs11js';
 import { withModuleToken } from '../../src/main/core/store/pkcs11/module';
 import { certificates, putCertificate } from '../../src/main/core/store/pkcs11/objects';
 import type { BankServer } from '../bank/server';
-import { writePolicy, type Run } from '../cli/helpers';
-import { newNssDb } from './helpers';
+import { writePolicy, type Run } from './cli-world';
+import { newNssDb } from './nss-tools';
 import { watchForSecret, type PinWatch } from './pin-watch';
 import { startSofthsm, type TestToken } from './tokens';
 

@@ -6,7 +6,7 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { readdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { run } from '../cli/helpers';
+import { run } from './cli-world';
 
 export interface DbCertificate {
   nickname: string;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { API_METHODS, channelOf, PIN_ANSWER_CHANNEL, PROXY_AUTH_ANSWER_CHANNEL } from '../../src/shared/contract';
 import { EXIT } from '../../src/shared/error-policy';
 import { CONTENT_SECURITY_POLICY } from '../../src/main/app/security';
-import { ensureBuilt } from './built';
+import { ensureBuilt } from '../support/built';
 
 const root = process.cwd();
 const entry = join(root, 'out/main/index.js');
@@ -23,7 +23,7 @@ interface Run {
 }
 
 function start(args: string[], env: Record<string, string>): Run {
-  const r = spawnSync(process.execPath, ['--import', join(root, 'test/shell/node-electron/register.mjs'), entry, ...args], {
+  const r = spawnSync(process.execPath, ['--import', join(root, 'test/app/node-electron/register.mjs'), entry, ...args], {
     cwd: root,
     encoding: 'utf8',
     timeout: 60_000,

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Certificate, Event } from 'electron';
 
-vi.mock('electron', () => import('./electron-stub'));
+vi.mock('electron', () => import('../support/electron-stub'));
 
 const { createClientCertSelector, fingerprintOf } = await import('../../src/main/net/client-cert');
 const { redact, redactText } = await import('../../src/main/app/redact');

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { join } from 'node:path';
 import * as pkcs11js from 'pkcs11js';
-import { required } from '../support/required';
+import { required } from './required';
 
 export const SOFTHSM_MODULE = '/usr/lib/softhsm/libsofthsm2.so';
 export const TPM_MODULE = ['/usr/lib/x86_64-linux-gnu/pkcs11/libtpm2_pkcs11.so', '/usr/lib/aarch64-linux-gnu/pkcs11/libtpm2_pkcs11.so'].find((p) => existsSync(p)) ?? '/usr/lib/x86_64-linux-gnu/pkcs11/libtpm2_pkcs11.so';

@@ -6,9 +6,9 @@ import { PIN_ANSWER_CHANNEL } from '../../src/shared/contract';
 import { validatePinAnswer } from '../../src/shared/validate';
 import { redact } from '../../src/shared/redact';
 
-vi.mock('electron', () => import('./electron-stub'));
+vi.mock('electron', () => import('../support/electron-stub'));
 const { answerChannel } = await import('./answer-channel');
-const { FakeWebContents } = await import('./electron-stub');
+const { FakeWebContents } = await import('../support/electron-stub');
 const { registerPinAnswer } = await import('../../src/main/app/ipc');
 const { createSenderCheck } = await import('../../src/main/app/security');
 

@@ -8,8 +8,8 @@ import type { ClientRequestConstructorOptions, Net, Session } from 'electron';
 import { describe, expect, it, vi } from 'vitest';
 import type { CoreError } from '../../src/main/core/errors';
 
-vi.mock('electron', () => import('./electron-stub'));
-const { FakeBrowserWindow } = await import('./electron-stub');
+vi.mock('electron', () => import('../support/electron-stub'));
+const { FakeBrowserWindow } = await import('../support/electron-stub');
 const { createNetTransport } = await import('../../src/main/net/net-transport');
 const { createProxyAuthBroker } = await import('../../src/main/net/proxy-auth');
 const { dialogInWindow } = await import('../../src/main/ask/dialog-in-window');

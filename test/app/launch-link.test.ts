@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parseLaunchLink } from '../../src/main/app/launch-link';
 import { createLaunchLinks, registerLinkScheme } from '../../src/main/app/launch';
 import type { LaunchRequest } from '../../src/shared/contract';
-import { fuzzParams } from '../fuzz/seed';
+import { fuzzParams } from '../support/seed';
 
 describe('parseLaunchLink', () => {
   it('accepts the three documented links', () => {

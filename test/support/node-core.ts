@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { startCoreClient, type CoreClient, type CoreHost, type CorePort } from '../../src/main/app/core-client';
 import { forkCore } from '../../src/main/app/core-fork';
 import type { CoreStart } from '../../src/shared/core-channel';
-import { CORE_ENTRY, ensureBuilt } from '../shell/built';
+import { CORE_ENTRY, ensureBuilt } from './built';
 
-const CLOCK = join(process.cwd(), 'test/core-process/test-clock.mjs');
+const CLOCK = join(process.cwd(), 'test/support/test-clock.mjs');
 
 export interface NodeCore {
   client: CoreClient;

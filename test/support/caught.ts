@@ -1,6 +1,6 @@
 // The CoreError a promise rejects with, for tests of every layer.
 import { expect } from 'vitest';
-import { CoreError } from '../src/main/core/errors';
+import { CoreError } from '../../src/main/core/errors';
 
 /** The CoreError `p` rejects with; fails the test if it resolves or throws anything else. */
 export async function caught(p: Promise<unknown>): Promise<CoreError> {

@@ -5,11 +5,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
-import { calls, resetCalls } from './electron-stub';
+import { calls, resetCalls } from '../support/electron-stub';
 import { startBank, type Bank } from '../bank';
-import { importP12, newNssDb, rm, run, tempDir, writePolicy } from '../cli/helpers';
+import { importP12, newNssDb, rm, run, tempDir, writePolicy } from '../support/cli-world';
 
-vi.mock('electron', () => import('./electron-stub'));
+vi.mock('electron', () => import('../support/electron-stub'));
 
 const { desktopReminders } = await import('./desktop-reminders');
 const { composeCore } = await import('../../src/main/core/compose');

@@ -5,9 +5,9 @@ import { describe, expect, it, vi } from 'vitest';
 import { PROXY_AUTH_ANSWER_CHANNEL } from '../../src/shared/contract';
 import { validateProxyAuthAnswer } from '../../src/shared/validate';
 
-vi.mock('electron', () => import('./electron-stub'));
+vi.mock('electron', () => import('../support/electron-stub'));
 const { answerChannel } = await import('./answer-channel');
-const { FakeWebContents } = await import('./electron-stub');
+const { FakeWebContents } = await import('../support/electron-stub');
 const { registerProxyAuthAnswer } = await import('../../src/main/app/ipc');
 const { createSenderCheck } = await import('../../src/main/app/security');
 

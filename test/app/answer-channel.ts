@@ -2,7 +2,7 @@
 // ipcMain, as ipc.ts's registerAnswer wires each: calls come from a given sender, answers
 // reach a broker that accepts only `acceptedId`.
 import type { IpcMainInvokeEvent, WebContents } from 'electron';
-import { FakeWebContents } from './electron-stub';
+import { FakeWebContents } from '../support/electron-stub';
 
 type Handler = (event: unknown, ...args: unknown[]) => unknown;
 type Register = (ipc: never, broker: never, check: never) => () => void;
