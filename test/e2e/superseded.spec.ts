@@ -5,7 +5,7 @@
 // A certificate that is not superseded is refused by the core, whatever the page sends.
 import type { Language } from '../../src/shared/contract';
 import { channelOf } from '../../src/shared/contract';
-import { bankCertificates } from '../cli/helpers';
+import { bankCertificates } from '../support/cli-world';
 import { expect, test } from './fixtures';
 import { expectNoCspViolation, launch, record } from './app';
 import { accountId, useWorld } from './setup';

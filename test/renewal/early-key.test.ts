@@ -15,8 +15,8 @@ import { CoreError } from '../../src/main/core/errors';
 import { pemToDer } from '../../src/main/core/pki';
 import { keyCustodianFor, openNssStore, type KeyCustodian } from '../../src/main/core/store';
 import type { Bank } from '../bank';
-import { bankInTemp, endBankInTemp, memoryVault, nssDbHolding } from './bank-world';
-import { nodeService } from './node-service';
+import { bankInTemp, endBankInTemp, memoryVault, nssDbHolding } from '../support/bank-world';
+import { nodeService } from '../support/node-service';
 
 let root: string;
 let bank: Bank;
