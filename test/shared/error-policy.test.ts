@@ -5,7 +5,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, type ErrorCode } from '../../src/shared/contract';
-import { ERROR_POLICY, EXIT, errorPolicy, errorState, exitCodeOf, isBankDate, keepsJournalAtSend, blamedCheck } from '../../src/shared/error-policy';
+import { ERROR_POLICY, EXIT, errorPolicy, errorState, exitCodeOf, isBankDate, keepsJournalAtSend, blamedCheck, resumesAtStart, rollsBackAt } from '../../src/shared/error-policy';
+import { STEP_IDS } from '../../src/shared/contract';
 
 const root = join(import.meta.dirname, '..', '..');
 const codes = (pred: (c: ErrorCode) => boolean) => ERROR_CODES.filter(pred).sort();
@@ -49,6 +50,29 @@ describe('the error policy table', () => {
     expect(keepsJournalAtSend({ code: 'CANCELLED', detail: { reason: 'OTHER' } })).toBe(false);
   });
 
+  it('rolls back before send always, at verify where the answer is no usable certificate, anywhere where the journal is of no use (the rules onFailure had)', () => {
+    for (const c of ERROR_CODES) for (const step of ['generateKey', 'buildRequest'] as const) expect(rollsBackAt({ code: c }, step), `${c} at ${step}`).toBe(true);
+    expect(codes((c) => rollsBackAt({ code: c }, 'send'))).toEqual(codes((c) => !keepsJournalAtSend({ code: c })));
+    expect(codes((c) => rollsBackAt({ code: c }, 'verify'))).toEqual(['BAD_RESPONSE', 'VERIFY_FAILED']);
+    for (const step of ['install', 'verifyInStore', 'removeOld'] as const) expect(codes((c) => rollsBackAt({ code: c }, step)), step).toEqual([]);
+    // The journal's sealed key no longer opens, the issued certificate's key is gone: nothing left to finish at any step.
+    for (const step of STEP_IDS) {
+      expect(rollsBackAt({ code: 'VAULT_UNAVAILABLE', detail: { reason: 'UNSEAL' } }, step), step).toBe(true);
+      expect(rollsBackAt({ code: 'KEY_MISSING', detail: { reason: 'ISSUED_LOST' } }, step), step).toBe(true);
+    }
+    expect(rollsBackAt({ code: 'VAULT_UNAVAILABLE', detail: { reason: 'NO_KEYCHAIN' } }, 'install')).toBe(false);
+    expect(rollsBackAt({ code: 'CANCELLED', detail: { reason: 'IN_FLIGHT' } }, 'send')).toBe(false);
+    expect(rollsBackAt({ code: 'CANCELLED' }, 'verify')).toBe(false);
+  });
+
+  it('promises the next start finishes the job where a retry makes sense or the store lost what it was given, never for a cancel or an unwritable journal', () => {
+    expect(codes((c) => resumesAtStart({ code: c }))).toEqual(codes((c) => errorPolicy(c).retry && c !== 'CANCELLED' && c !== 'JOURNAL_WRITE_FAILED'));
+    expect(resumesAtStart({ code: 'KEY_MISSING', detail: { reason: 'KEY_NOT_LISTED' } })).toBe(true);
+    expect(resumesAtStart({ code: 'VERIFY_FAILED', detail: { reason: 'NOT_IN_STORE' } })).toBe(true);
+    expect(resumesAtStart({ code: 'VERIFY_FAILED', detail: { reason: 'UNTRUSTED_CHAIN' } })).toBe(false);
+    expect(resumesAtStart({ code: 'CANCELLED', detail: { reason: 'IN_FLIGHT' } })).toBe(false);
+  });
+
   it('says the state each code leaves the certificate in: three are the bank’s dates (the lists verdict.ts, Preflight.tsx and cli.ts had)', () => {
     expect(codes((c) => isBankDate({ code: c }))).toEqual(['ACQUIRE_REQUIRED', 'REISSUE_REQUIRED', 'RENEWAL_NOT_OPEN']);
     expect(errorState({ code: 'RENEWAL_NOT_OPEN' })).toBe('renewalNotOpen');
@@ -73,7 +97,9 @@ describe('the error policy table', () => {
     for (const [code, row] of Object.entries(ERROR_POLICY)) {
       for (const w of row.when ?? []) {
         const facts = Object.entries(w.detail).map(([k, v]) => `${k}: ${typeof v === 'string' ? `'${v}'` : String(v)}`);
-        const emitted = sources.some((s) => s.split('\n').some((line) => line.includes(`new CoreError('${code}'`) && facts.every((f) => line.includes(f))));
+        // Each call from its code to the next call (at most 12 lines): the facts may stand on a line of their own.
+        const calls = sources.flatMap((s) => s.split(/new CoreError\(\s*/).slice(1).map((call) => call.split('\n').slice(0, 12).join('\n')));
+        const emitted = calls.some((call) => call.startsWith(`'${code}'`) && facts.every((f) => call.includes(f)));
         expect(emitted, `${code} with ${facts.join(', ')}: no such CoreError in src/main`).toBe(true);
         const changed = Object.entries(w.then).some(([k, v]) => (row as unknown as Record<string, unknown>)[k] !== v);
         expect(changed, `${code} with ${facts.join(', ')} changes nothing`).toBe(true);

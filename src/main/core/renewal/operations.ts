@@ -9,7 +9,8 @@ import { phaseError } from './preflight';
 import type { Recovery } from './recovery';
 import type { Session } from './session';
 import { readRequestShape } from './request-shape';
-import { newClient, start } from './steps';
+import { newClient } from './engine';
+import { start } from './steps';
 import type { RecoveryOutcome, RenewalDeps } from './types';
 
 /** An empty Name: without acquireSubject, a first 取得 lets the bank fill in the account's subject (RFC 7030 allows it). */

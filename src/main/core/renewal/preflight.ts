@@ -8,7 +8,7 @@ import { inspectCertificate } from '../pki';
 import type { StoredIdentity } from '../store';
 import { OrphanLedger, WORKING_LABEL } from './orphan-keys';
 import { readRequestShape } from './request-shape';
-import { checkClock, newClient, type Engine } from './steps';
+import { checkClock, newClient, type Engine } from './engine';
 
 /** The preflight's report; `request` (the contract's) says what the next request will be made of. */
 export type PreflightWithRequest = PreflightReport;

@@ -2,7 +2,10 @@
 // any other method runs. Cheap when there is nothing to do: no lock, no store, no network.
 import type { Session } from './session';
 import { OrphanLedger } from './orphan-keys';
-import { advance, newClient, onFailure, removeOrphanKey, sweepOrphanKeys, type Credentials } from './steps';
+import { newClient, type Credentials } from './engine';
+import { onFailure } from './failure';
+import { removeOrphanKey, sweepOrphanKeys } from './key-cleanup';
+import { advance } from './steps';
 import type { RecoveryOutcome, RenewalDeps } from './types';
 
 export interface Recovery {

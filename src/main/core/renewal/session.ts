@@ -7,7 +7,7 @@ import { pemToDer } from '../pki';
 import { keyCustodianFor, type CertificateStore, type KeyCustodian, type StoredIdentity } from '../store';
 import { Journal } from './journal';
 import { acquireRenewalLocks } from './lock';
-import type { Engine } from './steps';
+import type { Engine } from './engine';
 import type { RenewalDeps, TransportIdentity } from './types';
 
 export interface Session {

@@ -11,73 +11,19 @@
 // Several stores: each gets the new certificate (the primary first), each is read back, and
 // only then is the old one removed from each; a resumed run checks every store again.
 import { randomUUID } from 'node:crypto';
-import type { ApiError, RenewalOutcome, StepId } from '../../../shared/contract';
-import { keepsJournalAtSend, retryMakesSense } from '../../../shared/error-policy';
-import { CoreError, toApiError } from '../errors';
-import { EstClient, type EstTransport } from '../est';
-import { defaultShape, type RequestShape } from '../est';
+import type { RenewalOutcome, StepId } from '../../../shared/contract';
+import { CoreError } from '../errors';
+import { defaultShape, type EstClient, type RequestShape } from '../est';
 import { inspectCertificate, screenCaCertificates, sha256Hex, verifyIssued } from '../pki';
-import { createSoftwareCustodian, keyCustodianFor, type CertificateStore, type KeyCustodian, type KeyRequest, type StoredIdentity } from '../store';
+import type { CertificateStore, KeyRequest, StoredIdentity } from '../store';
 import { detailsOf } from './details';
 import { earlyKeyFor, startEarlyKey } from './early-key';
-import { Journal, killPoint, openSealedKey, sealKey, type JournalRecord, type StoreProgress } from './journal';
-import { OrphanLedger, sameKey, WORKING_LABEL, type OrphanKey } from './orphan-keys';
-import type { RenewalDeps } from './types';
-import { mark } from '../timing';
-
-export interface Engine {
-  deps: RenewalDeps;
-  journal: Journal;
-  /** Every store the renewal writes, the primary (deps.store) first. */
-  stores: CertificateStore[];
-  /** Who makes the key of a new request (keyCustodianFor the stores and the policy, unless deps names one). */
-  custodian: KeyCustodian;
-  anchorsDer: Uint8Array[];
-  signal: AbortSignal;
-}
-
-export interface Credentials {
-  loginId: string;
-  password: string;
-}
-
-const b64 = (u: Uint8Array) => Buffer.from(u).toString('base64');
-const unb64 = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'base64'));
-
-export function emitStep(e: Engine, op: JournalRecord['operation'], step: StepId, state: 'running' | 'done' | 'failed' | 'skipped', error?: ApiError): void {
-  mark(`${step}:${state}`);
-  e.deps.emit('progress', error ? { kind: 'step', operation: op, step, state, error } : { kind: 'step', operation: op, step, state });
-}
-
-async function record(e: Engine, rec: JournalRecord, step: JournalRecord['step']): Promise<void> {
-  rec.step = step;
-  await e.journal.write(rec);
-  killPoint(step);
-}
-
-export function newClient(e: Engine, transport: EstTransport, op: JournalRecord['operation']): EstClient {
-  return new EstClient({
-    baseUrl: e.deps.policy.endpoint,
-    transport,
-    anchorsDer: e.anchorsDer,
-    pendingMaxAttempts: e.deps.policy.pendingMaxAttempts,
-    onPending: (p) => e.deps.emit('progress', { kind: 'pending', operation: op, attempt: p.attempt, retryAt: p.retryAt.toISOString(), waitSeconds: Math.ceil(p.waitMs / 1000) }),
-    ...(e.deps.sleep ? { sleep: e.deps.sleep } : {}),
-  });
-}
-
-export function checkClock(e: Engine, serverDate: Date | undefined): void {
-  if (!serverDate) return;
-  const now = (e.deps.now ?? (() => new Date()))();
-  const skew = Math.round(Math.abs(now.getTime() - serverDate.getTime()) / 1000);
-  if (skew > e.deps.policy.maxClockSkewSeconds) {
-    throw new CoreError(
-      'CLOCK_SKEW',
-      `This PC's clock differs from the bank's by ${skew} seconds (allowed: ${e.deps.policy.maxClockSkewSeconds}). Set the clock to the correct time, then try again.`,
-      { skewSeconds: skew, serverDate: serverDate.toISOString() },
-    );
-  }
-}
+import { b64, cancelled, checkClock, custodianOf, emitStep, keyLabel, record, softwareKey, unb64, type Credentials, type Engine } from './engine';
+import { onFailure } from './failure';
+import { inStore, progress } from './in-store';
+import { killPoint, openSealedKey, sealKey, type JournalRecord } from './journal';
+import { sweepOrphanKeys } from './key-cleanup';
+import { OrphanLedger } from './orphan-keys';
 
 export interface StartOptions {
   operation: 'renew' | 'acquire';
@@ -170,164 +116,6 @@ export async function start(e: Engine, o: StartOptions): Promise<RenewalOutcome>
     throw await onFailure(e, rec, err, step);
   }
 }
-
-/** Whether the journal's key is a software one (made in CertDesk, sealed in the journal); earlier versions knew no other. */
-function softwareKey(rec: JournalRecord): boolean {
-  return (rec.keyStorage ?? 'software') === 'software';
-}
-
-/**
- * The custodian of the journal's key: the engine's when it is of the same kind, else the one
- * that kind means for these stores (the policy may have changed since the key was made).
- */
-function custodianOf(e: Engine, rec: JournalRecord): KeyCustodian {
-  const storage = rec.keyStorage ?? 'software';
-  if (e.custodian.storage === storage) return e.custodian;
-  if (storage === 'software') return createSoftwareCustodian(e.stores[0]!);
-  return keyCustodianFor(e.stores.slice(0, 1), storage);
-}
-
-/** The working label of the key a journal's request makes: it names the key before the journal has its ID. */
-function keyLabel(rec: JournalRecord): string {
-  return `CertDesk ${rec.id}`;
-}
-
-/**
- * A rolled-back request's key, where it lives in a token: nothing will ever use it. By its
- * ID when the journal has it, else by the working label (killed between the key's making
- * and the journal's next write). The removal is read back; a key still there (no PIN at
- * this run, a full disk) is recorded in the ledger of keys to remove (orphan-keys.ts) before
- * the caller clears the journal, and the next run that can log in removes it.
- * Resolves true when the journal may go (the key is gone or recorded), false when it must stay.
- */
-export async function removeOrphanKey(e: Engine, rec: JournalRecord): Promise<boolean> {
-  if (softwareKey(rec)) return true;
-  const entry: OrphanKey = { keyStorage: rec.keyStorage!, ...(rec.keyId ? { keyId: rec.keyId } : {}), label: keyLabel(rec), where: '', since: new Date().toISOString(), reason: '' };
-  try {
-    await removeRecorded(e, entry);
-    killPoint('orphanKeyRemoved');
-    return true;
-  } catch (err) {
-    try {
-      await new OrphanLedger(e.journal.dir).add({ ...entry, where: whereOf(e, entry), reason: toApiError(err).message });
-      e.deps.log?.(`The key of the interrupted renewal ("${entry.label}") is still in ${whereOf(e, entry)} (${toApiError(err).message}); CertDesk removes it at the next renewal.`);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-}
-
-/** Removes one recorded key by its ID and working label, read back; throws while it is still there. */
-async function removeRecorded(e: Engine, k: Pick<OrphanKey, 'keyStorage' | 'keyId' | 'label'>): Promise<void> {
-  const custodian = custodianOf(e, { keyStorage: k.keyStorage } as JournalRecord);
-  if (custodian.storage !== k.keyStorage || (k.label && !k.keyId && !custodian.removeKeysLabelled)) {
-    throw new CoreError('STORE_UNAVAILABLE', `No way to reach the ${k.keyStorage} key store from this run.`, { reason: 'CUSTODIAN_UNAVAILABLE' });
-  }
-  if (k.keyId) await custodian.removeKey(k.keyId);
-  if (k.label) await custodian.removeKeysLabelled?.(k.label);
-}
-
-function whereOf(e: Engine, k: Pick<OrphanKey, 'keyStorage'>): string {
-  try {
-    return custodianOf(e, { keyStorage: k.keyStorage } as JournalRecord).describe();
-  } catch {
-    return e.stores[0]!.describe();
-  }
-}
-
-/**
- * The keys CertDesk still has to remove, removed where this run can (it has the PIN, the disk
- * has room): the ledger's, and with `scan` any key of the primary NSS db under a working label
- * ("CertDesk <uuid>", which only a request's key has before its certificate is attached) that
- * no certificate carries and no pending journal names. Resolves the ones still left (kept in
- * the ledger). Never throws: what cannot be removed now waits for the next run.
- */
-export async function sweepOrphanKeys(e: Engine, o: { scan?: boolean } = {}): Promise<OrphanKey[]> {
-  const ledger = new OrphanLedger(e.journal.dir);
-  const listed = await ledger.read().catch(() => [] as OrphanKey[]);
-  const pending = await e.journal.read().catch(() => null);
-  const mine = (k: Pick<OrphanKey, 'keyId' | 'label'>) => pending !== null && ((k.keyId !== undefined && k.keyId === pending.keyId) || k.label === keyLabel(pending));
-  const found = [...listed];
-  if (o.scan) {
-    const strays = (await e.deps.store.keysWithoutCertificate?.().catch(() => undefined)) ?? [];
-    for (const k of strays) {
-      const entry: OrphanKey = { keyStorage: 'store', keyId: k.keyId, label: k.label, where: e.deps.store.describe(), since: new Date().toISOString(), reason: 'a key under a working label without a certificate' };
-      if (WORKING_LABEL.test(k.label) && !mine(k) && !found.some((f) => sameKey(f, entry))) found.push(entry);
-    }
-  }
-  if (found.length === 0) return [];
-  const left: OrphanKey[] = [];
-  for (const k of found) {
-    if (mine(k)) {
-      left.push(k);
-      continue;
-    }
-    try {
-      await removeRecorded(e, k);
-      e.deps.log?.(`Removed a key an interrupted renewal left (${k.label ?? k.keyId}) from ${k.where}.`);
-    } catch (err) {
-      left.push({ ...k, reason: toApiError(err).message });
-    }
-  }
-  // Written only when something changed: a run without the PIN finds the same keys each time.
-  if (JSON.stringify(left) !== JSON.stringify(listed)) await ledger.write(left).catch(() => undefined);
-  return left;
-}
-
-function cancelled(): CoreError {
-  return new CoreError('CANCELLED', 'The renewal was cancelled. Nothing was changed.');
-}
-
-/**
- * After a failure: roll back (clear the journal) when nothing the bank issued can be
- * lost, keep it when the next start must finish the job. Returns the error to throw.
- */
-export async function onFailure(e: Engine, rec: JournalRecord, err: unknown, fallbackStep: StepId): Promise<CoreError> {
-  const error = err instanceof CoreError ? err : new CoreError('INTERNAL', `Unexpected failure: ${toApiError(err).message}`, undefined, { cause: err });
-  const step = (rec.step === 'done' ? fallbackStep : rec.step) as StepId;
-  const before = step === 'generateKey' || step === 'buildRequest';
-  const rollBack =
-    before ||
-    (step === 'send' && !keepsJournalAtSend(error)) ||
-    (step === 'verify' && (error.code === 'VERIFY_FAILED' || error.code === 'BAD_RESPONSE')) ||
-    (error.code === 'VAULT_UNAVAILABLE' && (error.detail?.reason === 'UNSEAL')) ||
-    // Nothing left to finish: the journal must not block every later run.
-    (error.code === 'KEY_MISSING' && error.detail?.reason === 'ISSUED_LOST');
-  const told = !rollBack && (await resumesAtStart(e, rec, step, error)) ? keptForNextStart(error) : error;
-  if (told.code !== 'JOURNAL_WRITE_FAILED') emitStep(e, rec.operation, step, 'failed', told.toApiError());
-  // The journal goes only once the request's key is gone or recorded in the ledger: it may be the key's only record.
-  if (rollBack && (await removeOrphanKey(e, rec))) await e.journal.clear().catch(() => undefined);
-  return told;
-}
-
-/**
- * Whether the next start will finish what this failure left: the bank issued, the journal
- * keeps the certificate, and its key is still to be had (sealed in the journal, or in the
- * token under the journal's ID). A full disk or a cancel has words of its own.
- */
-async function resumesAtStart(e: Engine, rec: JournalRecord, step: StepId, error: CoreError): Promise<boolean> {
-  // At removeOld the new certificate is in and read back: the code's own words fit there.
-  if (step !== 'install' && step !== 'verifyInStore') return false;
-  if (error.code === 'JOURNAL_WRITE_FAILED' || error.code === 'CANCELLED' || !rec.issuedDer) return false;
-  // The resumed run installs again what the store lost (ensureInstalled); a verdict on what is
-  // there (a chain the store rejects) would come back the same, so only a passing trouble counts.
-  const lost = (error.code === 'KEY_MISSING' && error.detail?.reason === 'KEY_NOT_LISTED') || (error.code === 'VERIFY_FAILED' && error.detail?.reason === 'NOT_IN_STORE');
-  if (!lost && !retryMakesSense(error)) return false;
-  if (softwareKey(rec)) return Boolean(rec.sealedKey);
-  return Boolean(rec.keyId) && (await custodianOf(e, rec).hasKey(rec.keyId!).catch(() => false));
-}
-
-/**
- * A store's words say what it found ("the private key is not there"); only the renewal knows
- * that the journal is kept and what happens next, so it says so, and detail.resumesAtStart
- * lets the command line and the window lead with that instead of the code's generic advice.
- */
-function keptForNextStart(error: CoreError): CoreError {
-  const message = `${error.message} The certificate the bank issued is kept in CertDesk's renewal record: the next start of CertDesk (or certdesk status --recover) finishes the job with it. Nothing else is needed: run it again, or restart the app.`;
-  return new CoreError(error.code, message, { ...error.detail, resumesAtStart: true }, { cause: error });
-}
-
 interface Live {
   client?: EstClient;
   pkcs8?: Uint8Array;
@@ -544,41 +332,6 @@ async function ensureInstalled(e: Engine, rec: JournalRecord, live: Live, caCert
   }
   if (present) await store.remove(fp);
   await installIssued(e, rec, live, caCerts, store);
-}
-
-/**
- * With several stores, a store's failure names the store (message and detail.store), and the
- * others are said to be consistent: the journal is kept, so the next start finishes the job.
- * One store alone keeps its CoreErrors as they are. Anything else a store throws (a tool
- * wrapper's Error, a bug's TypeError) is named with its store whatever their number: INTERNAL
- * for a programming error, else STORE_WRITE_FAILED, the original kept as the cause.
- */
-async function inStore<T>(e: Engine, store: CertificateStore, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    const name = store.describe();
-    if (!(err instanceof CoreError)) throw unexpectedInStore(name, err);
-    if (e.stores.length < 2 || err.code === 'CANCELLED') throw err;
-    const message = err.message.includes(name) ? err.message : `${name}: ${err.message}`;
-    throw new CoreError(err.code, message, { ...err.detail, store: name }, { cause: err });
-  }
-}
-
-function unexpectedInStore(name: string, err: unknown): CoreError {
-  const bug = err instanceof TypeError || err instanceof RangeError || err instanceof ReferenceError || err instanceof SyntaxError;
-  const what = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-  return bug
-    ? new CoreError('INTERNAL', `${name}: unexpected failure (${what}).`, { store: name, reason: 'UNEXPECTED' }, { cause: err })
-    : new CoreError('STORE_WRITE_FAILED', `${name} could not be written or read (${what}).`, { store: name, reason: 'UNEXPECTED' }, { cause: err });
-}
-
-/** Several stores: each one's progress goes into the journal (diagnostics, the next start's check); a kill point after each. */
-async function progress(e: Engine, rec: JournalRecord, store: CertificateStore, i: number, done: StoreProgress): Promise<void> {
-  if (e.stores.length < 2) return;
-  rec.storeProgress = { ...rec.storeProgress, [store.describe()]: done };
-  await e.journal.write(rec);
-  killPoint(`${rec.step}:store${i + 1}`);
 }
 
 /**
