@@ -1,7 +1,7 @@
 // Which language the command line speaks before any policy is read: --lang, else the
 // environment as POSIX orders it (LC_ALL, LC_MESSAGES, LANG), else on Windows and macOS the
 // UI culture Node's Intl reports. A policy that sets `language` explicitly wins over the
-// environment (cli.ts applies it once the policy is read); Japanese when nothing says.
+// environment (cli/session.ts applies it once the policy is read); Japanese when nothing says.
 import type { Language } from '../../shared/contract';
 
 /** ja or en from a locale name (ja_JP.UTF-8, en-US, ja); null when it says neither language clearly. */

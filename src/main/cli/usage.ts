@@ -25,3 +25,6 @@ export function usageMessage(code: string, commanderMessage: string, c: Catalog)
       return null;
   }
 }
+
+/** A usage error a command found (exit 2): its message is already in the reader's language. */
+export class Usage extends Error {}
