@@ -10,7 +10,7 @@ const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}
 const noElectron = { name: 'electron', message: 'src/main/core and src/shared run without Electron: keep electron in the thin wiring of src/main.' };
 const noKeytar = { name: 'keytar', message: 'keytar is archived upstream: only src/main/core/vault may import it.' };
 
-/** Each core module and the core modules below it that it may import (errors, kill-points and process are for all). */
+/** Each core module and the core modules below it that it may import (errors, kill-points, process and atomic-file are for all). */
 export const CORE_LAYERS = {
   pki: [],
   config: [],

@@ -2,7 +2,7 @@
 // in src/main/core/<module>/ may import another core module only through its index.ts (or the
 // folder, which is the same). A module's other files are private, so its surface is what its
 // index exports and docs/core-modules.md lists. Files directly under core (errors.ts,
-// kill-points.ts, process.ts) are for all. Which modules may be imported at all is CORE_LAYERS'
+// kill-points.ts, process.ts, atomic-file.ts) are for all. Which modules may be imported at all is CORE_LAYERS'
 // business (eslint.config.js); this rule only keeps the doors to the front.
 import { dirname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';

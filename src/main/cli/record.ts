@@ -3,12 +3,11 @@
 // (Windows: the Application event log through eventcreate; Linux and macOS: syslog through
 // logger). Neither holds a secret: codes, dates and fingerprints only.
 import { execFile, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
-import { lstat, mkdir, open, realpath, rename, rm } from 'node:fs/promises';
+import { lstat, mkdir, realpath } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ErrorCode } from '../../shared/contract';
 import { system32Tool } from '../../shared/windows-tools';
+import { writeFileAtomic } from '../core/compose';
 import type { HealthState } from './verdict';
 
 export interface RunRecord {
@@ -86,30 +85,16 @@ export async function stateFolderRefusal(env: Record<string, string | undefined>
 }
 
 /**
- * Written beside the target under a random name, created new (O_EXCL, which also refuses a
- * planted link in its place) and never through a link (O_NOFOLLOW), then renamed over it:
- * rename is atomic on one volume and replaces a link at the target rather than following it.
+ * Written atomically (the core's writeFileAtomic): under a random name beside the target, created
+ * new and never through a link, synced, renamed over it (rename replaces a link at the target
+ * rather than following it), the folder synced.
  */
 export async function writeStatusFile(path: string, record: RunRecord): Promise<void> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const why = await unsafeStateFolder(dir);
   if (why) throw new UnsafeStateFolder(dir, why);
-  const tmp = `${path}.${randomBytes(8).toString('hex')}.tmp`;
-  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
-  try {
-    const fh = await open(tmp, flags, 0o600);
-    try {
-      await fh.writeFile(JSON.stringify(record, null, 2) + '\n', 'utf8');
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
+  await writeFileAtomic(path, JSON.stringify(record, null, 2) + '\n');
 }
 
 /** Event ids (eventcreate allows 1–1000); docs/it-guide.md lists them. */

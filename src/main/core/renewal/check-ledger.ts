@@ -5,11 +5,10 @@
 // whole to a temp file and renamed over the old one: a reader never sees half of it. It
 // holds codes, dates and fingerprints, never a secret. A damaged file is read as empty: the
 // worst that costs is one extra attempt or notice.
-import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ErrorCode } from '../../../shared/contract';
+import { writeFileAtomic } from '../atomic-file';
 
 export interface CheckFailure {
   /** JST date (YYYY-MM-DD) of the failed attempt. */
@@ -51,25 +50,8 @@ export async function readCheckLedger(dir: string): Promise<CheckLedgerData> {
   }
 }
 
-/**
- * Atomic: a random temp name in the same folder, created new and never through a link
- * (O_EXCL | O_NOFOLLOW: a planted link is refused), synced, renamed over the ledger.
- */
+/** Atomic (core/atomic-file.ts): a reader never sees half of it, a planted link is refused. */
 export async function writeCheckLedger(dir: string, data: CheckLedgerData): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const file = join(dir, CHECK_LEDGER_FILE);
-  const tmp = `${file}.${randomBytes(8).toString('hex')}.tmp`;
-  try {
-    const fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o600);
-    try {
-      await fh.writeFile(JSON.stringify(data, null, 2) + '\n', 'utf8');
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, file);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
+  await writeFileAtomic(join(dir, CHECK_LEDGER_FILE), JSON.stringify(data, null, 2) + '\n');
 }

@@ -3,13 +3,13 @@
 // app's start has no PIN to log in with; a full disk let the token keep it), or the key of a
 // superseded certificate the db kept after its certificate went. Once the journal is cleared
 // this file is the only record of such a key's ID and working label, so it lives beside the
-// journal, is written as the journal is (new temporary file opened `wx`, fsync, rename, fsync
+// journal, is written atomically (core/atomic-file.ts: new temporary file, fsync, rename, fsync
 // of the folder) before the journal goes, and loses an entry only when the key is read back
 // gone. No secret is in it: key IDs (hashes of public keys) and labels.
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KeyStorage } from '../../../shared/policy';
+import { syncFolder, writeFileAtomic } from '../atomic-file';
 import { CoreError } from '../errors';
 
 export interface OrphanKey {
@@ -62,23 +62,13 @@ export class OrphanLedger {
   async write(keys: OrphanKey[]): Promise<void> {
     if (keys.length === 0) {
       await rm(this.file, { force: true });
-      await syncDir(this.dir).catch(() => undefined);
+      await syncFolder(this.dir).catch(() => undefined);
       return;
     }
-    const tmp = `${this.file}.${randomBytes(8).toString('hex')}.tmp`;
     try {
       await mkdir(this.dir, { recursive: true, mode: 0o700 });
-      const fh = await open(tmp, 'wx', 0o600);
-      try {
-        await fh.writeFile(JSON.stringify({ version: 1, keys }), 'utf8');
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-      await rename(tmp, this.file);
-      await syncDir(this.dir);
+      await writeFileAtomic(this.file, JSON.stringify({ version: 1, keys }));
     } catch (err) {
-      await rm(tmp, { force: true }).catch(() => undefined);
       throw new CoreError('JOURNAL_WRITE_FAILED', `The list of keys to remove in ${this.dir} cannot be written (${(err as NodeJS.ErrnoException).code ?? 'error'}). Free some disk space, then try again.`, { reason: (err as NodeJS.ErrnoException).code ?? 'WRITE' });
     }
   }
@@ -90,14 +80,3 @@ export function sameKey(a: Pick<OrphanKey, 'keyStorage' | 'keyId' | 'label'>, b:
 
 /** The label a request's key is made under before the journal knows its ID (steps.ts keyLabel): "CertDesk" and a UUID. */
 export const WORKING_LABEL = /^CertDesk [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-async function syncDir(dir: string): Promise<void> {
-  // Windows cannot open a folder for fsync; its rename is already durable enough there.
-  if (process.platform === 'win32') return;
-  const fh = await open(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
