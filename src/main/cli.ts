@@ -16,7 +16,7 @@ import { safe, safeLines } from './cli/safe-text';
 export { runCli };
 export { EXIT_TABLE } from './cli/exit-table';
 export type { CliIo } from './cli/io';
-export type { CliOptions } from './cli/session';
+export type { CliOptions } from './cli/options';
 
 function isEntry(): boolean {
   // Inside Electron the headless mode calls runCli itself; argv[1] there is a user argument.

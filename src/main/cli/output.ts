@@ -9,7 +9,7 @@ import { keyTypeName, requestNoteText } from '../../shared/request-notes';
 import { formatDay, formatInstant, groupHex } from '../../shared/format';
 import { errorHeadline } from './messages';
 import { safe, safeJson, safeLines } from './safe-text';
-import type { CliSession } from './session';
+import type { Terminal } from './terminal';
 import type { Verdict } from './verdict';
 
 /**
@@ -19,20 +19,20 @@ import type { Verdict } from './verdict';
 export const isNewPc = (e: ApiError, command?: string): boolean => exitCodeOf(e) === EXIT.newPc || validElsewhere(e, command === 'acquire' ? 'acquire' : 'renew');
 const exitOf = (e: ApiError, command?: string): ExitCode => (isNewPc(e, command) ? EXIT.newPc : exitCodeOf(e));
 
-const headline = (s: CliSession, e: ApiError, command?: string): string => errorHeadline(s.t(), e, Boolean(s.opts.chromium), command === 'acquire' && validElsewhere(e, 'acquire'));
+const headline = (s: Terminal, e: ApiError, command?: string): string => errorHeadline(s.t(), e, Boolean(s.opts.chromium), command === 'acquire' && validElsewhere(e, 'acquire'));
 
 /**
  * The 詳細 line: the error's detail in the reader's language. 取得 refused because the
  * certificate is valid on another PC reads as the bank's refusal for that reason, not as
  * "renewal has not opened" (the bank's code for it before the window).
  */
-function detailOf(s: CliSession, e: ApiError, command?: string): string {
+function detailOf(s: Terminal, e: ApiError, command?: string): string {
   if (command === 'acquire' && validElsewhere(e, 'acquire') && e.code === 'RENEWAL_NOT_OPEN') return errorDetailText({ ...e, code: 'SERVER_REJECTED', detail: { ...e.detail, reason: 'RENEWAL_REQUIRED' } }, s.lang);
   return errorDetailText(e, s.lang);
 }
 
 /** Every error names the helpdesk (the policy's `support`, else where the bank lists it); a new PC gets both ways out. */
-function errorDocument(s: CliSession, e: ApiError, result?: unknown, command?: string) {
+function errorDocument(s: Terminal, e: ApiError, result?: unknown, command?: string) {
   const t = s.t();
   const guidance = isNewPc(e, command) ? { guidance: t.newPc(s.newPcGuideUrl) } : {};
   // In Japanese the message is the headline and the detail in words; in English the core's sentence.
@@ -41,7 +41,7 @@ function errorDocument(s: CliSession, e: ApiError, result?: unknown, command?: s
   return { ok: false, ...(result !== undefined ? { result } : {}), exitCode: exitOf(e, command), error };
 }
 
-function printErrorText(s: CliSession, e: ApiError, command?: string): void {
+function printErrorText(s: Terminal, e: ApiError, command?: string): void {
   const t = s.t();
   s.err(`${headline(s, e, command)} [${safe(e.code)}]`);
   s.err(`  ${t.detail}: ${safe(detailOf(s, e, command))}`);
@@ -50,27 +50,27 @@ function printErrorText(s: CliSession, e: ApiError, command?: string): void {
 }
 
 /** A command that failed: the error document or lines, and its exit code. */
-export function printError(s: CliSession, e: ApiError, command?: string): ExitCode {
+export function printError(s: Terminal, e: ApiError, command?: string): ExitCode {
   if (s.json) s.out(safeJson(errorDocument(s, e, undefined, command)));
   else printErrorText(s, e, command);
   return exitOf(e, command);
 }
 
 /** A usage error (exit 2): as an INVALID_INPUT document with --json. */
-export function printUsage(s: CliSession, m: string): ExitCode {
+export function printUsage(s: Terminal, m: string): ExitCode {
   if (s.json) s.out(safeJson({ ok: false, exitCode: EXIT.usage, error: { code: 'INVALID_INPUT', message: m, detail: { usage: true } } }));
   else s.err(`certdesk: ${safeLines(m)}`);
   return EXIT.usage;
 }
 
-export function succeed(s: CliSession, result: unknown, human: () => void): ExitCode {
+export function succeed(s: Terminal, result: unknown, human: () => void): ExitCode {
   if (s.json) s.out(safeJson({ ok: true, result }));
   else human();
   return EXIT.done;
 }
 
 /** status, doctor and check: the verdict's exit code, its state in words, and the broken thing as the error. */
-export function report(s: CliSession, v: Verdict, result: unknown, human: () => void): ExitCode {
+export function report(s: Terminal, v: Verdict, result: unknown, human: () => void): ExitCode {
   const t = s.t();
   if (s.json) {
     if (v.error) s.out(safeJson({ ...errorDocument(s, v.error, result), exitCode: v.exit, state: v.state }));
@@ -88,7 +88,7 @@ export function report(s: CliSession, v: Verdict, result: unknown, human: () => 
  * The window's lines on stderr: its check names, its five step lines for the seven steps (a
  * line already printed is not printed again), a check that passed with a note says it.
  */
-export function progressPrinter(s: CliSession): (p: ProgressEvent) => void {
+export function progressPrinter(s: Terminal): (p: ProgressEvent) => void {
   let lastStepLine = '';
   return (p) => {
     if (s.json) return;
@@ -108,12 +108,12 @@ export function progressPrinter(s: CliSession): (p: ProgressEvent) => void {
 }
 
 /** An interrupted renewal that waits in the journal, and what to do about it. */
-export function unfinishedNotice(s: CliSession, u: NonNullable<Overview['unfinished']>): string {
+export function unfinishedNotice(s: Terminal, u: NonNullable<Overview['unfinished']>): string {
   const c = s.t();
   return c.unfinished(u.operation, c.step[u.step] ?? safe(u.step), formatInstant(safe(u.startedAt), s.lang), s.recovering);
 }
 
-export function printOverview(s: CliSession, ov: Overview): void {
+export function printOverview(s: Terminal, ov: Overview): void {
   const c = s.t();
   const day = (d: string) => formatDay(safe(d), s.lang);
   s.out(`${safe(ov.bankName)}（${c.today}: ${day(ov.today)}）`);
@@ -135,11 +135,11 @@ export function printOverview(s: CliSession, ov: Overview): void {
 }
 
 /** The certificate's facts as the window's details screen shows them (src/shared/cert-facts.ts). */
-export function printDetails(s: CliSession, d: CertificateDetails): void {
+export function printDetails(s: Terminal, d: CertificateDetails): void {
   for (const line of factLines(d, s.lang)) s.out(safe(line));
 }
 
-export function printOutcome(s: CliSession, o: RenewalOutcome): void {
+export function printOutcome(s: Terminal, o: RenewalOutcome): void {
   const c = s.t();
   s.out(c.done);
   printDetails(s, o.certificate);
@@ -149,7 +149,7 @@ export function printOutcome(s: CliSession, o: RenewalOutcome): void {
 }
 
 /** doctor: what the next request will be made of (the bank's /csrattrs against the policy). */
-export function printRequest(s: CliSession, q: PreflightRequest): void {
+export function printRequest(s: Terminal, q: PreflightRequest): void {
   const c = s.t().request;
   s.out(`${c.title}:`);
   s.out(`  ${c.keyType}: ${safe(keyTypeName(q.keyType))}  ${c.hash}: ${safe(q.hash)}`);

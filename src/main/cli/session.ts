@@ -3,29 +3,15 @@
 // object instead of variables captured by a closure.
 import type { Language, Overview, Result, SupportView } from '../../shared/contract';
 import { EXIT, type ExitCode } from '../../shared/error-policy';
-import type { ChromiumTransport } from '../core/compose';
-import type { CheckCommandHooks } from './commands/check';
 import type { Context, ContextIntent, GlobalOptions } from './context';
 import type { CliIo } from './io';
 import type { EarlyFlags } from './lang';
+import type { CliOptions } from './options';
 import { catalogs, type Catalog } from './messages';
 import { progressPrinter } from './output';
 import type { RunRecord } from './record';
 import { safe, safeLines } from './safe-text';
-import type { ScheduleTestEnv } from './schedule/cli';
-
-export interface CliOptions {
-  /** The headless app's Chromium stack: renewal presents the OS store's certificate by fingerprint. */
-  chromium?: ChromiumTransport;
-  /** For tests: the OS whose record (status file path, event log) is written. */
-  platform?: NodeJS.Platform;
-  /** For tests: runs eventcreate. */
-  exec?: (file: string, args: string[]) => Promise<void>;
-  /** For tests: `check`'s notifier and lock waits. */
-  checkHooks?: Partial<Pick<CheckCommandHooks, 'spawner' | 'busyWaitsMs'>>;
-  /** For tests: `schedule`'s tool runner, file root, program and launchd offset. */
-  scheduleEnv?: ScheduleTestEnv;
-}
+import type { Terminal } from './terminal';
 
 export type CommandName = RunRecord['command'];
 /** What the status file and the event log get after the command (version, time and exit code added then). */
@@ -37,7 +23,7 @@ export function unwrap<T>(r: Result<T>): T {
   return r.value;
 }
 
-export class CliSession {
+export class CliSession implements Terminal {
   lang: Language;
   json: boolean;
   /** The policy's helpdesk and new-PC guide, once the policy is loaded. */

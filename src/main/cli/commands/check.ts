@@ -11,17 +11,10 @@ import type { GlobalOptions } from '../context';
 import type { CliSession } from '../session';
 import type { Verdict } from '../verdict';
 import { itemLine, noticeText } from '../check-words';
-import { notifyAll, type Spawner } from '../notify';
+import { notifyAll } from '../notify';
+import type { CheckHooks } from '../options';
 import { report as reportVerdict } from '../output';
 import type { CommandKit } from './kit';
-
-/** For tests (runCli's checkHooks). */
-export interface CheckCommandHooks {
-  /** Runs the notifier (default: spawned, given up on after 5 s). */
-  spawner?: Spawner;
-  /** The waits for another renewal's lock. */
-  busyWaitsMs?: number[];
-}
 
 export function registerCheck(program: Command, { session: s, action }: CommandKit): void {
   program
@@ -31,7 +24,7 @@ export function registerCheck(program: Command, { session: s, action }: CommandK
     .action(action('check', (o) => checkCommand(s, o, s.opts.checkHooks ?? {})));
 }
 
-async function checkCommand(s: CliSession, o: GlobalOptions & { notify?: boolean }, h: CheckCommandHooks) {
+async function checkCommand(s: CliSession, o: GlobalOptions & { notify?: boolean }, h: CheckHooks) {
   const taken: DueReminder[] = [];
   // The PIN from --pin-env only; never a prompt, even on a terminal.
   const pin = async () => (o.pinEnv ? (s.io.env[o.pinEnv] ?? null) : null);
