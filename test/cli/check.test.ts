@@ -6,31 +6,17 @@
 // check finishes the renewal.
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBank, type Bank } from '../bank';
-import { bankCertificates, buildCliBundle, ensureKeyring, importP12, newNssDb, rm, run, tempDir, writePolicy } from '../support/cli-world';
+import { describe, expect, it } from 'vitest';
+import { bankCertificates, run } from '../support/cli-world';
+import { cliWorld, type Account } from '../support/cli-world-hooks';
 
-let bank: Bank;
-let work: string;
-let cli: string;
-let n = 0;
-
-beforeAll(async () => {
-  await ensureKeyring();
-  work = await tempDir('certdesk-check-');
-  cli = await buildCliBundle('check');
-  bank = await startBank({ dataDir: join(work, 'bank') });
-});
-afterAll(async () => {
-  await bank?.stop();
-  await rm(work, { recursive: true, force: true });
-});
+const world = cliWorld('check');
 
 interface Pc {
   db: string;
   notified(): Promise<string[][]>;
   status(): Promise<Record<string, unknown>>;
-  account: Awaited<ReturnType<Bank['seedAccount']>>;
+  account: Account;
   check(extraEnv?: NodeJS.ProcessEnv): ReturnType<typeof run>;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the CLI's JSON is checked field by field
   statusJson(): Promise<{ result: any }>;
@@ -38,27 +24,23 @@ interface Pc {
 
 /** A PC with one bank certificate expiring in `days`, its policy, and a notify-send that writes its arguments down. */
 async function pc(days: number, policyExtra: Record<string, unknown> = {}): Promise<Pc> {
-  const dir = join(work, `pc${++n}`);
-  const db = join(dir, 'nssdb');
-  const bin = join(dir, 'bin');
-  await mkdir(db, { recursive: true });
+  const p = await world.pc({ policy: policyExtra });
+  const bin = join(p.dir, 'bin');
   await mkdir(bin, { recursive: true });
-  await newNssDb(db);
-  const account = await bank.seedAccount(`check${n}`, days, `pw-${n}-secret`);
-  await importP12(db, account.p12Path, account.p12Password);
-  const policy = await writePolicy(dir, { bankName: 'テスト銀行', endpoint: bank.url, trustAnchorFile: bank.trustAnchorPath, ...policyExtra });
-  const log = join(dir, 'notify.log');
+  const account = await world.bank.seedAccount(`check${p.n}`, days, `pw-${p.n}-secret`);
+  await p.hold(account);
+  const log = join(p.dir, 'notify.log');
   // One call per line: its arguments joined by a unit separator (no argument holds one).
   await writeFile(join(bin, 'notify-send'), `#!/bin/sh\n(IFS=$(printf '\\037'); printf '%s\\n' "$*") >> '${log}'\n`);
   await chmod(join(bin, 'notify-send'), 0o755);
-  const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, CERTDESK_DATA_DIR: join(dir, 'data'), XDG_STATE_HOME: join(dir, 'state') };
+  const env = { PATH: `${bin}:${process.env.PATH}` };
   return {
-    db,
+    db: p.db,
     account,
     notified: async () => (await readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean).map((l) => l.split('\x1f')),
-    status: async () => JSON.parse(await readFile(join(dir, 'state', 'certdesk', 'status.json'), 'utf8')) as Record<string, unknown>,
-    check: (extraEnv = {}) => run(process.execPath, [cli, 'check', '--json', '--policy', policy, '--store', `nss:${db}`], { env: { ...env, ...extraEnv } }),
-    statusJson: async () => JSON.parse((await run(process.execPath, [cli, 'status', '--json', '--policy', policy, '--store', `nss:${db}`], { env })).stdout),
+    status: async () => JSON.parse(await readFile(join(p.dir, 'state', 'certdesk', 'status.json'), 'utf8')) as Record<string, unknown>,
+    check: (extraEnv = {}) => p.certdesk(['check', '--json'], { ...env, ...extraEnv }),
+    statusJson: async () => JSON.parse((await p.certdesk(['status', '--json'], env)).stdout),
   };
 }
 
@@ -76,7 +58,7 @@ describe('certdesk check', { timeout: 240_000 }, () => {
     expect(out.result.notices).toEqual([]);
     expect(await p.notified()).toEqual([]);
     expect(await p.status()).toMatchObject({ command: 'check', exitCode: 0, state: 'ok' });
-    expect((await bankCertificates(p.db, bank.issuingCaPem)).map((c) => c.sha256)).toEqual([p.account.fingerprint]);
+    expect((await bankCertificates(p.db, world.bank.issuingCaPem)).map((c) => c.sha256)).toEqual([p.account.fingerprint]);
   });
 
   it('open with autoRenew: renewed with one identity left, notified once with the new expiry; the next check has nothing to do', async () => {
@@ -87,11 +69,11 @@ describe('certdesk check', { timeout: 240_000 }, () => {
     expect(out.state).toBe('ok');
     const item = out.result.items[0];
     expect(item).toMatchObject({ fingerprint: p.account.fingerprint, reason: 'RENEWED' });
-    const after = await bankCertificates(p.db, bank.issuingCaPem);
+    const after = await bankCertificates(p.db, world.bank.issuingCaPem);
     expect(after).toHaveLength(1);
     expect(after[0]!.sha256).toBe(item.renewed.fingerprint);
     expect(after[0]!.hasKey).toBe(true);
-    expect(bank.account(p.account.id)?.currentFingerprint).toBe(item.renewed.fingerprint);
+    expect(world.bank.account(p.account.id)?.currentFingerprint).toBe(item.renewed.fingerprint);
     expect(await p.notified()).toEqual([
       ['--app-name=CertDesk', '--urgency=normal', '--icon=dialog-information', '--', '電子証明書を自動更新しました',
         `新しい有効期限: ${item.renewed.expiryDate}。次にログインする前に、ブラウザをいったんすべて閉じてください。`],
@@ -123,8 +105,8 @@ describe('certdesk check', { timeout: 240_000 }, () => {
     expect(again.code).toBe(6);
     expect(json(again).result.notices).toEqual([]);
     expect(await p.notified()).toHaveLength(1);
-    expect((await bankCertificates(p.db, bank.issuingCaPem)).map((c) => c.sha256)).toEqual([p.account.fingerprint]);
-    expect(bank.account(p.account.id)?.currentFingerprint).toBe(p.account.fingerprint);
+    expect((await bankCertificates(p.db, world.bank.issuingCaPem)).map((c) => c.sha256)).toEqual([p.account.fingerprint]);
+    expect(world.bank.account(p.account.id)?.currentFingerprint).toBe(p.account.fingerprint);
   });
 
   it('expired: a reminder to 取得 (never attempted), exit 4, the store untouched', async () => {
@@ -139,7 +121,7 @@ describe('certdesk check', { timeout: 240_000 }, () => {
     expect(notified[0]![5]).toContain('ログインIDとパスワードで「取得」してください');
     expect((await p.check()).code).toBe(4);
     expect(await p.notified()).toHaveLength(1);
-    expect((await bankCertificates(p.db, bank.issuingCaPem)).map((c) => c.sha256)).toEqual([p.account.fingerprint]);
+    expect((await bankCertificates(p.db, world.bank.issuingCaPem)).map((c) => c.sha256)).toEqual([p.account.fingerprint]);
   });
 
   it('a bank that cannot be reached: exit 1, the error and the helpdesk in the notification, then no second attempt that day', async () => {
@@ -157,21 +139,21 @@ describe('certdesk check', { timeout: 240_000 }, () => {
     expect(again.code).toBe(1);
     expect(json(again).result.items[0]).toMatchObject({ reason: 'FAILED_TODAY', error: { code: 'NETWORK' } });
     expect(await p.notified()).toHaveLength(1);
-    expect((await bankCertificates(p.db, bank.issuingCaPem)).map((c) => c.sha256)).toEqual([p.account.fingerprint]);
+    expect((await bankCertificates(p.db, world.bank.issuingCaPem)).map((c) => c.sha256)).toEqual([p.account.fingerprint]);
   });
 
   it('killed after the bank issued: the next check finishes the renewal, one identity left, and says so', async () => {
     const p = await pc(20, { autoRenew: true });
     const killed = await p.check({ CERTDESK_TEST_KILL_AT: 'send:response' });
     expect(killed.signal).toBe('SIGKILL');
-    const issued = bank.account(p.account.id)?.currentFingerprint;
+    const issued = world.bank.account(p.account.id)?.currentFingerprint;
     expect(issued).not.toBe(p.account.fingerprint);
 
     const r = await p.check();
     expect(r.code, r.stderr + r.stdout).toBe(0);
     const out = json(r);
     expect(out.result.recovered).toMatchObject({ outcome: 'resumed' });
-    const after = await bankCertificates(p.db, bank.issuingCaPem);
+    const after = await bankCertificates(p.db, world.bank.issuingCaPem);
     expect(after.map((c) => c.sha256)).toEqual([issued]);
     expect(after[0]!.hasKey).toBe(true);
     expect(out.result.items).toEqual([expect.objectContaining({ fingerprint: issued, reason: 'NOT_DUE' })]);

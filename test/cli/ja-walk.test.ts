@@ -1,40 +1,19 @@
 // Issue 26's walk in Japanese: every command (status, inspect, doctor, renew, acquire and its
 // errors) with --lang ja against the bank simulator, text and --json, and no English sentence
 // in what a user reads (identifiers, codes, paths and URLs aside).
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBank, type Bank } from '../bank';
+import { describe, expect, it } from 'vitest';
 import { englishSentences } from '../support/english';
-import { buildCliBundle, ensureKeyring, importP12, newNssDb, rm, run, tempDir, type Run, writePolicy } from '../support/cli-world';
+import { type Run } from '../support/cli-world';
+import { cliWorld } from '../support/cli-world-hooks';
 
-let bank: Bank;
-let cli: string;
-let work: string;
-let n = 0;
-
-beforeAll(async () => {
-  await ensureKeyring();
-  work = await tempDir('certdesk-cli-ja-');
-  // Its own bundle: test files running side by side never rebuild each other's.
-  cli = await buildCliBundle('ja-walk');
-  bank = await startBank({ dataDir: join(work, 'bank') });
-});
-afterAll(async () => {
-  await bank?.stop();
-  await rm(work, { recursive: true, force: true });
-});
+const world = cliWorld('ja-walk');
 
 /** A PC with the bank's certificate expiring in `days` (none when null), and a runner for certdesk on it. */
 async function pc(days: number | null, policyExtra: Record<string, unknown> = {}) {
-  const dir = join(work, `pc${++n}`);
-  const db = join(dir, 'nssdb');
-  await run('mkdir', ['-p', db]);
-  await newNssDb(db);
-  const account = await bank.seedAccount(`ja${n}`, days ?? 200, `pw-${n}-secret`);
-  if (days !== null) await importP12(db, account.p12Path, account.p12Password);
-  const policy = await writePolicy(dir, { bankName: 'テスト銀行', endpoint: bank.url, trustAnchorFile: bank.trustAnchorPath, ...policyExtra });
-  const env = { ...process.env, CERTDESK_DATA_DIR: join(dir, 'data'), XDG_STATE_HOME: join(dir, 'state'), BANK_PW: account.password };
-  const certdesk = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => run(process.execPath, [cli, ...args, '--lang', 'ja', '--policy', policy, '--store', `nss:${db}`], { env: { ...env, ...extraEnv } });
+  const p = await world.pc({ policy: policyExtra, args: ['--lang', 'ja'] });
+  const account = await world.bank.seedAccount(`ja${p.n}`, days ?? 200, `pw-${p.n}-secret`);
+  if (days !== null) await p.hold(account);
+  const certdesk = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => p.certdesk(args, { BANK_PW: account.password, ...extraEnv });
   return { account, certdesk };
 }
 

@@ -2,39 +2,18 @@
 // screen shows — the shared formatter's lines for the certificate its --json gives, line for
 // line, in both languages (the window's side: test/renderer/cert-facts.test.ts); `doctor` calls
 // a certificate that is not yet due healthy.
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBank, type Bank } from '../bank';
+import { describe, expect, it } from 'vitest';
 import { factLines } from '../../src/shared/cert-facts';
-import { buildCliBundle, ensureKeyring, importP12, newNssDb, rm, run, tempDir, writePolicy } from '../support/cli-world';
+import { cliWorld } from '../support/cli-world-hooks';
 
-let bank: Bank;
-let cli: string;
-let work: string;
-
-beforeAll(async () => {
-  await ensureKeyring();
-  work = await tempDir('certdesk-cli-facts-');
-  // Its own bundle: test files running side by side never rebuild each other's.
-  cli = await buildCliBundle('one-voice');
-  bank = await startBank({ dataDir: join(work, 'bank') });
-});
-afterAll(async () => {
-  await bank?.stop();
-  await rm(work, { recursive: true, force: true });
-});
+const world = cliWorld('one-voice');
 
 /** A PC whose certificate expires in 200 days. */
 async function notDue(name: string) {
-  const dir = join(work, name);
-  const db = join(dir, 'nssdb');
-  await run('mkdir', ['-p', db]);
-  await newNssDb(db);
-  const account = await bank.seedAccount(name, 200);
-  await importP12(db, account.p12Path, account.p12Password);
-  const policy = await writePolicy(dir, { bankName: 'テスト銀行', endpoint: bank.url, trustAnchorFile: bank.trustAnchorPath });
-  const env = { ...process.env, CERTDESK_DATA_DIR: join(dir, 'data'), XDG_STATE_HOME: join(dir, 'state') };
-  return { account, certdesk: (args: string[]) => run(process.execPath, [cli, ...args, '--policy', policy, '--store', `nss:${db}`], { env }) };
+  const p = await world.pc({ name });
+  const account = await world.bank.seedAccount(name, 200);
+  await p.hold(account);
+  return { account, certdesk: (args: string[]) => p.certdesk(args) };
 }
 
 describe('one voice', { timeout: 120_000 }, () => {

@@ -7,61 +7,30 @@ import { createServer, type Server } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBank, type Bank } from '../bank';
-import { buildCliBundle, ensureKeyring, importP12, newNssDb, readFile, ROOT, rm, run, tempDir, writePolicy } from '../support/cli-world';
+import { describe, expect, it } from 'vitest';
+import { readFile, ROOT, rm, run } from '../support/cli-world';
+import { cliWorld, type Account, type CliPc } from '../support/cli-world-hooks';
 
-let bank: Bank;
-let work: string;
-let n = 0;
 // A bundle of its own: e2e.test.ts rebuilds dist-cli (removing it first) while this file runs.
-let cli: string;
+const world = cliWorld('rollout');
 const pkgVersion = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 const SUPPORT = { name: 'テスト銀行 EBヘルプデスク', phone: '0120-000-000', hours: '平日 9:00〜17:00' };
 
-beforeAll(async () => {
-  await ensureKeyring();
-  work = await tempDir('certdesk-cli-rollout-');
-  cli = await buildCliBundle('rollout');
-  bank = await startBank({ dataDir: join(work, 'bank') });
-});
-afterAll(async () => {
-  await bank?.stop();
-  await rm(work, { recursive: true, force: true });
-});
-
-interface Pc {
-  dir: string;
-  db: string;
-  policy: string;
-  env: NodeJS.ProcessEnv;
-  accounts: Array<Awaited<ReturnType<Bank['seedAccount']>>>;
-  certdesk(args: string[], extraEnv?: NodeJS.ProcessEnv): ReturnType<typeof run>;
+interface Pc extends CliPc {
+  accounts: Account[];
 }
 
 /** A PC whose NSS db holds one bank certificate per entry of `days` (none for []). */
 async function pc(days: number[], policyExtra: Record<string, unknown> = {}): Promise<Pc> {
-  const dir = join(work, `pc${++n}`);
-  const db = join(dir, 'nssdb');
-  await run('mkdir', ['-p', db]);
-  await newNssDb(db);
+  // LANG=C names no language: Japanese unless a test says otherwise. The status file goes under the PC's folder.
+  const p = await world.pc({ policy: policyExtra, env: { LANG: 'C.UTF-8', LC_ALL: '', LC_MESSAGES: '' } });
   const accounts = [];
   for (const [i, d] of days.entries()) {
-    const a = await bank.seedAccount(`ro${n}x${i}`, d, `pw-${n}-${i}`);
-    await importP12(db, a.p12Path, a.p12Password);
+    const a = await world.bank.seedAccount(`ro${p.n}x${i}`, d, `pw-${p.n}-${i}`);
+    await p.hold(a);
     accounts.push(a);
   }
-  const policy = await writePolicy(dir, { bankName: 'テスト銀行', endpoint: bank.url, trustAnchorFile: bank.trustAnchorPath, ...policyExtra });
-  // LANG=C names no language: Japanese unless a test says otherwise. The status file goes under the PC's folder.
-  const env = { ...process.env, LANG: 'C.UTF-8', LC_ALL: '', LC_MESSAGES: '', CERTDESK_DATA_DIR: join(dir, 'data'), XDG_STATE_HOME: join(dir, 'state') };
-  return {
-    dir,
-    db,
-    policy,
-    env,
-    accounts,
-    certdesk: (args, extraEnv = {}) => run(process.execPath, [cli, ...args, '--policy', policy, '--store', `nss:${db}`], { env: { ...env, ...extraEnv } }),
-  };
+  return { ...p, accounts };
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the CLI output is checked field by field
@@ -143,7 +112,7 @@ describe('exit codes a scheduler can trust', { timeout: 300_000 }, () => {
 
   it('取得 on a new PC while the old PC\'s certificate is valid and renewable (the bank\'s RENEWAL_REQUIRED) is the new-PC exit, not a retry', async () => {
     const empty = await pc([]);
-    const elsewhere = await bank.seedAccount(`elsewhere${n}`, 20, 'pw-elsewhere');
+    const elsewhere = await world.bank.seedAccount(`elsewhere${empty.n}`, 20, 'pw-elsewhere');
     const r = await empty.certdesk(['acquire', '--login-id', elsewhere.id, '--password-env', 'CD_PW', '--yes', '--json'], { CD_PW: 'pw-elsewhere' });
     expect(r.code, r.stdout).toBe(7);
     expect(json(r).error?.detail?.reason).toBe('RENEWAL_REQUIRED');
@@ -206,36 +175,36 @@ describe('choosing the certificate', { timeout: 300_000 }, () => {
 
 describe('the command line itself', { timeout: 120_000 }, () => {
   it('--version is package.json\'s version, as text and JSON', async () => {
-    const v = await run(process.execPath, [cli, '--version']);
+    const v = await run(process.execPath, [world.cli, '--version']);
     expect(v.code).toBe(0);
     expect(v.stdout).toBe(`certdesk ${pkgVersion}\n`);
-    expect(JSON.parse((await run(process.execPath, [cli, '--version', '--json'])).stdout)).toEqual({ ok: true, result: { version: pkgVersion } });
+    expect(JSON.parse((await run(process.execPath, [world.cli, '--version', '--json'])).stdout)).toEqual({ ok: true, result: { version: pkgVersion } });
   });
 
   it('--json prints one JSON document for unknown commands, unknown options, missing values and no command', async () => {
     for (const args of [['renwe', '--json'], ['--json', 'status', '--bogus'], ['--json', 'acquire'], ['--json'], ['inspect', '--json', '--fingerprint', 'zz'], ['--json', '--lang', 'fr', 'status']]) {
-      const r = await run(process.execPath, [cli, ...args]);
+      const r = await run(process.execPath, [world.cli, ...args]);
       expect(r.code, args.join(' ')).toBe(2);
       const doc = JSON.parse(r.stdout);
       expect(doc).toMatchObject({ ok: false, exitCode: 2, error: { code: 'INVALID_INPUT', detail: { usage: true } } });
       expect(r.stdout.trim().split('\n')).toHaveLength(1);
     }
-    const help = JSON.parse((await run(process.execPath, [cli, '--help', '--json'])).stdout);
+    const help = JSON.parse((await run(process.execPath, [world.cli, '--help', '--json'])).stdout);
     expect(help.ok).toBe(true);
     expect(help.result.help).toContain('Exit codes');
   });
 
   it('--lang and LANG choose the language of usage errors and messages; --lang wins', async () => {
     const env = (v: Record<string, string>) => ({ ...process.env, LC_ALL: '', LC_MESSAGES: '', LANG: '', ...v });
-    const ja = await run(process.execPath, [cli, 'renwe'], { env: env({ LANG: 'ja_JP.UTF-8' }) });
+    const ja = await run(process.execPath, [world.cli, 'renwe'], { env: env({ LANG: 'ja_JP.UTF-8' }) });
     expect(ja.stderr).toContain('「renwe」というコマンドはありません。「renew」のことですか？');
-    const en = await run(process.execPath, [cli, 'renwe'], { env: env({ LANG: 'en_US.UTF-8' }) });
+    const en = await run(process.execPath, [world.cli, 'renwe'], { env: env({ LANG: 'en_US.UTF-8' }) });
     expect(en.stderr).toContain('There is no command "renwe". Did you mean "renew"?');
-    const lcAll = await run(process.execPath, [cli, 'renwe'], { env: env({ LANG: 'en_US.UTF-8', LC_ALL: 'ja_JP.UTF-8' }) });
+    const lcAll = await run(process.execPath, [world.cli, 'renwe'], { env: env({ LANG: 'en_US.UTF-8', LC_ALL: 'ja_JP.UTF-8' }) });
     expect(lcAll.stderr).toContain('というコマンドはありません');
-    const flag = await run(process.execPath, [cli, '--lang', 'en', 'renwe'], { env: env({ LANG: 'ja_JP.UTF-8' }) });
+    const flag = await run(process.execPath, [world.cli, '--lang', 'en', 'renwe'], { env: env({ LANG: 'ja_JP.UTF-8' }) });
     expect(flag.stderr).toContain('There is no command');
-    const eq = await run(process.execPath, [cli, 'renwe', '--lang=ja'], { env: env({ LANG: 'en_US.UTF-8' }) });
+    const eq = await run(process.execPath, [world.cli, 'renwe', '--lang=ja'], { env: env({ LANG: 'en_US.UTF-8' }) });
     expect(eq.stderr).toContain('というコマンドはありません');
   });
 
@@ -254,16 +223,16 @@ describe('the command line itself', { timeout: 120_000 }, () => {
     await run('cp', [p.policy, userPolicy]);
     const env = { ...p.env, XDG_CONFIG_HOME: config };
     // The per-user file holds only the user's preferences (issue 23): the bank's fields there are refused.
-    const d = await run(process.execPath, [cli, 'status', '--json', '--store', `nss:${p.db}`], { env });
+    const d = await run(process.execPath, [world.cli, 'status', '--json', '--store', `nss:${p.db}`], { env });
     expect(d.code, d.stdout + d.stderr).toBe(1);
     expect(json(d).error).toMatchObject({ code: 'POLICY_INVALID', detail: { file: userPolicy, reason: 'USER_FIELD_NOT_ALLOWED' } });
 
     const none = { ...p.env, XDG_CONFIG_HOME: join(p.dir, 'empty') };
-    const missing = await run(process.execPath, [cli, 'status', '--json', '--store', `nss:${p.db}`], { env: none });
+    const missing = await run(process.execPath, [world.cli, 'status', '--json', '--store', `nss:${p.db}`], { env: none });
     expect(missing.code).toBe(1);
     expect(json(missing).error).toMatchObject({ code: 'POLICY_INVALID', detail: { reason: 'NOT_INSTALLED' } });
     expect(json(missing).error?.message).toContain(join(p.dir, 'empty', 'certdesk', 'policy.json'));
-    const missingText = await run(process.execPath, [cli, 'status', '--store', `nss:${p.db}`], { env: none });
+    const missingText = await run(process.execPath, [world.cli, 'status', '--store', `nss:${p.db}`], { env: none });
     expect(missingText.stderr).toContain('ポリシー（銀行の設定ファイル）がインストールされていません');
     expect(missingText.stderr).not.toContain('ポリシーが正しくありません');
   });

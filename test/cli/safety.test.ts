@@ -8,47 +8,22 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBank, type Bank } from '../bank';
-import { bankCertificates, buildCliBundle, ensureKeyring, importP12, newNssDb, rm, run, tempDir, writePolicy } from '../support/cli-world';
+import { describe, expect, it } from 'vitest';
+import { bankCertificates, importP12, run } from '../support/cli-world';
+import { cliWorld, type CliPc } from '../support/cli-world-hooks';
 
-let bank: Bank;
-let work: string;
-let cli: string;
-let n = 0;
+const world = cliWorld('safety');
 
-beforeAll(async () => {
-  await ensureKeyring();
-  work = await tempDir('certdesk-cli-safety-');
-  cli = await buildCliBundle('safety');
-  bank = await startBank({ dataDir: join(work, 'bank') });
-});
-afterAll(async () => {
-  await bank?.stop();
-  await rm(work, { recursive: true, force: true });
-  await rm(join(cli, '..'), { recursive: true, force: true });
-});
-
-interface Pc {
-  dir: string;
-  db: string;
-  data: string;
+interface Pc extends CliPc {
   tmp: string;
-  certdesk(args: string[], extraEnv?: NodeJS.ProcessEnv): ReturnType<typeof run>;
 }
 
 /** A PC with an NSS db, its own data folder and its own TMPDIR. */
 async function pc(policyExtra: Record<string, unknown> = {}): Promise<Pc> {
-  const dir = join(work, `pc${++n}`);
-  const db = join(dir, 'nssdb');
-  const tmp = join(dir, 'tmp');
-  mkdirSync(db, { recursive: true });
+  const p = await world.pc({ policy: policyExtra });
+  const tmp = join(p.dir, 'tmp');
   mkdirSync(tmp);
-  await newNssDb(db);
-  const policy = await writePolicy(dir, { bankName: 'テスト銀行', endpoint: bank.url, trustAnchorFile: bank.trustAnchorPath, ...policyExtra });
-  const data = join(dir, 'data');
-  const env = { ...process.env, CERTDESK_DATA_DIR: data, TMPDIR: tmp, XDG_STATE_HOME: join(dir, 'state') };
-  return { dir, db, data, tmp, certdesk: (args, extraEnv = {}) => run(process.execPath, [cli, ...args, '--policy', policy, '--store', `nss:${db}`], { env: { ...env, ...extraEnv } }) };
+  return { ...p, tmp, certdesk: (args, extraEnv = {}) => p.certdesk(args, { TMPDIR: tmp, ...extraEnv }) };
 }
 
 const ESC = '\x1b';
@@ -59,7 +34,7 @@ const RAW_CONTROLS = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u206
 
 /** A client certificate of the bank's issuing CA (its key from the simulator's data folder) with `cn`, as a PKCS#12. */
 async function hostileIdentity(dir: string, cn: string): Promise<string> {
-  const ca = join(work, 'bank', 'ca');
+  const ca = join(world.work, 'bank', 'ca');
   const ext = join(dir, 'ext.cnf');
   writeFileSync(ext, 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n');
   const openssl = async (args: string[]) => {
@@ -109,7 +84,7 @@ describe('the command line and what it prints', { timeout: 240_000 }, () => {
   it('error messages and echoed arguments are escaped too: a file name, a bad fingerprint, an unknown option', async () => {
     const p = await pc();
     const badPolicy = join(p.dir, `policy${ESC}[2J${RLO}.json`);
-    const missing = await run(process.execPath, [cli, 'status', '--policy', badPolicy], { env: { ...process.env, TMPDIR: p.tmp } });
+    const missing = await run(process.execPath, [world.cli, 'status', '--policy', badPolicy], { env: { ...process.env, TMPDIR: p.tmp } });
     expect(missing.code).toBe(1);
     expect(missing.stderr).not.toMatch(RAW_CONTROLS);
     expect(missing.stderr).toContain(`policy\\x1b[2J\\u202e.json`);
@@ -129,8 +104,8 @@ describe('the command line and what it prints', { timeout: 240_000 }, () => {
 describe('status only reads unless told', { timeout: 240_000 }, () => {
   it('after a kill at install: status and inspect change nothing and say what waits; status --recover finishes it', async () => {
     const p = await pc();
-    const id = `readonly-${n}`;
-    const account = await bank.seedAccount(id, 20, 'pw-readonly');
+    const id = `readonly-${p.n}`;
+    const account = await world.bank.seedAccount(id, 20, 'pw-readonly');
     await importP12(p.db, account.p12Path, account.p12Password);
 
     const killed = await p.certdesk(['renew', '--yes', '--json'], { CERTDESK_TEST_KILL_AT: 'install' });
@@ -140,7 +115,7 @@ describe('status only reads unless told', { timeout: 240_000 }, () => {
       journal: sha(journal),
       cert9: sha(join(p.db, 'cert9.db')),
       key4: sha(join(p.db, 'key4.db')),
-      issued: bank.account(id)!.issued.length,
+      issued: world.bank.account(id)!.issued.length,
     });
     const before = snapshot();
 
@@ -169,9 +144,9 @@ describe('status only reads unless told', { timeout: 240_000 }, () => {
     expect(after.recovered).toMatchObject({ outcome: 'resumed' });
     expect(after.unfinished).toBeUndefined();
     expect(readdirSync(p.data)).not.toContain('renewal-journal.json');
-    const left = await bankCertificates(p.db, bank.issuingCaPem);
-    expect(left.map((c) => [c.sha256, c.hasKey])).toEqual([[bank.account(id)!.currentFingerprint, true]]);
-    expect(bank.account(id)!.issued).toHaveLength(2);
+    const left = await bankCertificates(p.db, world.bank.issuingCaPem);
+    expect(left.map((c) => [c.sha256, c.hasKey])).toEqual([[world.bank.account(id)!.currentFingerprint, true]]);
+    expect(world.bank.account(id)!.issued).toHaveLength(2);
   });
 });
 
@@ -200,7 +175,7 @@ describe('private folders across runs', { timeout: 240_000 }, () => {
   // a second opinion (issue 29), neither does "software" after pk12util. Each tool run is a kill.
   it.each([['software', 'tool:1']])('Ctrl-C (SIGINT) with keyStorage %s at %s of a renewal leaves no key file in TMPDIR', async (keyStorage, at) => {
     const p = await pc({ keyStorage });
-    const account = await bank.seedAccount(`sigint-${n}`, 20, 'pw-sigint');
+    const account = await world.bank.seedAccount(`sigint-${p.n}`, 20, 'pw-sigint');
     await importP12(p.db, account.p12Path, account.p12Password);
     const r = await p.certdesk(['renew', '--yes', '--json'], { CERTDESK_TEST_KILL_AT: at, CERTDESK_TEST_KILL_SIGNAL: 'SIGINT' });
     expect(r.signal ?? r.code, r.stderr).toBe('SIGINT');

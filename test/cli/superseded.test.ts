@@ -2,45 +2,24 @@
 // import): the old one is 置き換え済み — not due, no notice, not a reason for renew to fail —
 // and removed by itself where the policy says removeSuperseded, only after the newer one is
 // verified (listed, chained to the anchor, with its key). A real bank, a real NSS db.
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBank, type Bank } from '../bank';
-import { bankCertificates, buildCliBundle, ensureKeyring, importP12, newNssDb, rm, run, tempDir, writePolicy } from '../support/cli-world';
+import { describe, expect, it } from 'vitest';
+import { bankCertificates } from '../support/cli-world';
+import { cliWorld } from '../support/cli-world-hooks';
 
-let bank: Bank;
-let cli: string;
-let work: string;
-let n = 0;
-
-beforeAll(async () => {
-  await ensureKeyring();
-  work = await tempDir('certdesk-cli-superseded-');
-  // Its own bundle: test files running side by side never rebuild each other's.
-  cli = await buildCliBundle('superseded');
-  bank = await startBank({ dataDir: join(work, 'bank') });
-});
-afterAll(async () => {
-  await bank?.stop();
-  await rm(work, { recursive: true, force: true });
-});
+const world = cliWorld('superseded');
 
 /** A PC that renewed, then got its old certificate back: returns the old and the new fingerprints. */
 async function renewedThenRestored(policyExtra: Record<string, unknown>) {
-  const dir = join(work, `pc${++n}`);
-  const db = join(dir, 'nssdb');
-  await run('mkdir', ['-p', db]);
-  await newNssDb(db);
-  const account = await bank.seedAccount(`sup${n}`, 20);
-  await importP12(db, account.p12Path, account.p12Password);
-  const policy = await writePolicy(dir, { bankName: 'テスト銀行', endpoint: bank.url, trustAnchorFile: bank.trustAnchorPath, ...policyExtra });
-  const env = { ...process.env, CERTDESK_DATA_DIR: join(dir, 'data'), XDG_STATE_HOME: join(dir, 'state') };
-  const certdesk = (args: string[]) => run(process.execPath, [cli, ...args, '--policy', policy, '--store', `nss:${db}`], { env });
+  const p = await world.pc({ policy: policyExtra });
+  const account = await world.bank.seedAccount(`sup${p.n}`, 20);
+  await p.hold(account);
+  const { db, certdesk } = p;
   const renewed = await certdesk(['renew', '--yes', '--json']);
   expect(renewed.code, renewed.stdout + renewed.stderr).toBe(0);
   const fresh = (JSON.parse(renewed.stdout).result.certificate.sha256 as string).replace(/:/g, '').toLowerCase();
   // The old one put back by hand, key and all.
-  await importP12(db, account.p12Path, account.p12Password);
-  expect((await bankCertificates(db, bank.issuingCaPem)).map((c) => c.sha256).sort()).toEqual([account.fingerprint, fresh].sort());
+  await p.hold(account);
+  expect((await bankCertificates(db, world.bank.issuingCaPem)).map((c) => c.sha256).sort()).toEqual([account.fingerprint, fresh].sort());
   return { db, old: account.fingerprint, fresh, certdesk };
 }
 
@@ -68,17 +47,17 @@ describe('a superseded certificate', { timeout: 300_000 }, () => {
     expect((await p.certdesk(['doctor', '--json'])).code).toBe(0);
     // Without removeSuperseded it stays, even for a command that may write.
     expect((await p.certdesk(['status', '--recover'])).code).toBe(0);
-    expect((await bankCertificates(p.db, bank.issuingCaPem)).map((c) => c.sha256).sort()).toEqual([p.old, p.fresh].sort());
+    expect((await bankCertificates(p.db, world.bank.issuingCaPem)).map((c) => c.sha256).sort()).toEqual([p.old, p.fresh].sort());
   });
 
   it('removeSuperseded (the default): read-only status keeps it; status --recover removes it, the newer one stays with its key', async () => {
     const p = await renewedThenRestored({});
     expect((await p.certdesk(['status'])).code).toBe(0);
-    expect((await bankCertificates(p.db, bank.issuingCaPem)).length).toBe(2);
+    expect((await bankCertificates(p.db, world.bank.issuingCaPem)).length).toBe(2);
     const r = await p.certdesk(['status', '--recover', '--lang', 'ja']);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain(`置き換え済みの古い証明書（${shown(p.old)}）を削除しました。`);
-    const after = await bankCertificates(p.db, bank.issuingCaPem);
+    const after = await bankCertificates(p.db, world.bank.issuingCaPem);
     expect(after.map((c) => [c.sha256, c.hasKey])).toEqual([[p.fresh, true]]);
   });
 });
