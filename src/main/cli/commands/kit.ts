@@ -4,7 +4,7 @@
 import { Option, type Command } from 'commander';
 import type { CertificateDetails, CertificateSummary } from '../../../shared/contract';
 import type { ExitCode } from '../../../shared/error-policy';
-import { jstDate, jstDayNumber } from '../../../shared/phase';
+import { computePhase, type PhasePolicy } from '../../../shared/phase';
 import type { GlobalOptions } from '../context';
 import type { RunRecord } from '../record';
 import type { CliSession, CommandName } from '../session';
@@ -30,7 +30,15 @@ export const recoverOption = (): Option => new Option('--recover', '中断した
 /** The record's view of a certificate: the core's overview's own fields. */
 export const summaryOf = (s: CertificateSummary): RunRecord['certificate'] => ({ fingerprint: s.fingerprint, notAfter: s.notAfter, expiryDate: s.expiryDate, daysLeft: s.daysLeft, phase: s.phase });
 
-/** The record's view of the certificate a renewal or 取得 installed. */
-export function certificateOf(d: CertificateDetails): RunRecord['certificate'] {
-  return { fingerprint: d.sha256.replace(/:/g, '').toLowerCase(), notAfter: d.notAfter, expiryDate: jstDate(new Date(d.notAfter)), daysLeft: jstDayNumber(new Date(d.notAfter)) - jstDayNumber(new Date()), phase: 'valid' };
+/**
+ * The record's view of the certificate a renewal or 取得 installed, by the rule the core's
+ * overview applies to every certificate (shared/phase computePhase with the loaded policy, at
+ * the core's clock, which the CLI shares): a new certificate already inside the policy's window
+ * is 'renewable' there, as `certdesk status` then says, not 'valid' by assumption. Not a second
+ * getOverview: that lists the store again and, where the policy says removeSuperseded, would
+ * remove the certificate a renewal with removeOld false kept.
+ */
+export function installedCertificate(d: CertificateDetails, policy: PhasePolicy): RunRecord['certificate'] {
+  const p = computePhase(new Date(d.notAfter), new Date(), policy);
+  return { fingerprint: d.sha256.replace(/:/g, '').toLowerCase(), notAfter: d.notAfter, expiryDate: p.expiryDate, daysLeft: p.daysLeft, phase: p.phase };
 }

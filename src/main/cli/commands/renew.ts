@@ -9,7 +9,7 @@ import { safe } from '../safe-text';
 import { unwrap } from '../session';
 import { Usage } from '../usage';
 import { certificateState } from '../verdict';
-import { certificateOf, fingerprintHelp, summaryOf, type CommandKit } from './kit';
+import { installedCertificate, fingerprintHelp, summaryOf, type CommandKit } from './kit';
 
 export function registerRenew(program: Command, { session: s, action }: CommandKit): void {
   program
@@ -32,7 +32,7 @@ export function registerRenew(program: Command, { session: s, action }: CommandK
           }
         }
         const outcome = unwrap(await c.service.renew(target));
-        s.note('renew', 'renewed', { certificate: certificateOf(outcome.certificate) });
+        s.note('renew', 'renewed', { certificate: installedCertificate(outcome.certificate, c.loaded.policy) });
         return succeed(s, outcome, () => printOutcome(s, outcome));
       }),
     );
