@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cliWorld } from '../support/cli-world';
+import { cliWorld } from '../support/cli-world-hooks';
 
 const world = cliWorld('record-certificate');
 
