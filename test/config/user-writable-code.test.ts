@@ -8,7 +8,7 @@ import { PassThrough } from 'node:stream';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/main/cli';
-import { softoknCandidates, softoknPath } from '../../src/main/core/store/nss/token';
+import { softoknCandidates, softoknPath } from '../../src/main/core/store/pkcs11/softoken';
 import { newNssDb, rm, tempDir, writePolicy } from '../support/cli-world';
 
 let work: string;

@@ -56,6 +56,54 @@ describe('lint holds the layers', { timeout: 60_000 }, () => {
   });
 });
 
+describe('lint holds the one PKCS#11 layer: pkcs11js only inside src/main/core/store/pkcs11', { timeout: 60_000 }, () => {
+  /** The messages for pkcs11js written in a file at `file`, in each form: static, type-only, dynamic, require. */
+  async function refusals(file: string): Promise<string[][]> {
+    const forms = [
+      "import * as m from 'pkcs11js';\nexport const n = m;\n",
+      "import type * as M from 'pkcs11js';\nexport type N = typeof M;\n",
+      "export const p = import('pkcs11js');\n",
+      "export const r = require('pkcs11js');\n",
+    ];
+    const out: string[][] = [];
+    for (const code of forms) {
+      const [r] = await eslint.lintText(code, { filePath: join(ROOT, file) });
+      out.push(r!.messages.filter((x) => x.ruleId === 'no-restricted-imports' || x.ruleId === 'no-restricted-syntax').map((x) => x.message));
+    }
+    return out;
+  }
+
+  it.each(['src/main/core/store/nss/probe.ts', 'src/main/core/store/probe.ts', 'src/main/core/compose/probe.ts', 'src/main/core/errors-probe.ts', 'src/main/app/probe.ts', 'src/main/cli/probe.ts', 'src/main/core-process/probe.ts', 'src/shared/probe.ts', 'src/renderer/src/probe.ts', 'src/preload/probe.ts'])(
+    '%s: every import of pkcs11js fails, naming the layer',
+    async (file) => {
+      for (const messages of await refusals(file)) {
+        expect(messages).toHaveLength(1);
+        expect(messages[0]).toContain('only inside src/main/core/store/pkcs11');
+      }
+    },
+  );
+
+  it('inside the layer it passes, and the store\'s own walls still hold there', async () => {
+    for (const messages of await refusals('src/main/core/store/pkcs11/probe.ts')) expect(messages).toEqual([]);
+    expect(await restricted('src/main/core/store/pkcs11/probe.ts', '../../est')).toEqual([expect.stringContaining('est is not below')]);
+    expect(await restricted('src/main/core/store/pkcs11/probe.ts', 'electron')).toHaveLength(1);
+    expect(await restricted('src/main/core/store/pkcs11/probe.ts', '../../pki')).toEqual([]);
+  });
+
+  it('no source file outside the layer imports it today', () => {
+    const outside: string[] = [];
+    const walk = (dir: string) => {
+      for (const e of readdirSync(dir)) {
+        const p = join(dir, e);
+        if (statSync(p).isDirectory()) walk(p);
+        else if (/\.(ts|tsx)$/.test(e) && !relative(ROOT, p).startsWith(join('src', 'main', 'core', 'store', 'pkcs11')) && /['"]pkcs11js['"]/.test(readFileSync(p, 'utf8'))) outside.push(relative(ROOT, p));
+      }
+    };
+    walk(join(ROOT, 'src'));
+    expect(outside).toEqual([]);
+  });
+});
+
 /** The core-walls messages for one import (static, re-export or dynamic) written in a file at `file`. */
 async function walls(file: string, code: string): Promise<string[]> {
   const [r] = await eslint.lintText(code, { filePath: join(ROOT, file) });

@@ -84,7 +84,7 @@ describe('opening', () => {
   });
 
   it('no NSS softoken: STORE_UNAVAILABLE/SOFTOKN_MISSING saying to install libnss3', async () => {
-    const { softoknCandidates } = await import('../../src/main/core/store/nss/token');
+    const { softoknCandidates } = await import('../../src/main/core/store/pkcs11/softoken');
     const child = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'store-child.ts'), 'list', newDb('nosoftokn')], {
       // One of the system's places that has no softoken here (any other path is refused: test/config/user-writable-code.test.ts).
       env: { ...process.env, CERTDESK_SOFTOKN: softoknCandidates().find((p) => !existsSync(p))! },

@@ -165,3 +165,43 @@ function issuedBy(cert: X509Certificate, issuer: X509Certificate): boolean {
 export function normHex(s: string): string {
   return s.replace(/[^0-9a-fA-F]/g, '').toLowerCase();
 }
+
+/**
+ * The CA certificates of `pool` above `leaf`, issuer first (what pk12util -o adds): the chain a
+ * TLS client sends. Each step by names and by the issuer's signature; stops at a self-signed one.
+ */
+export function issuerChain(leaf: CertFacts, pool: CertFacts[]): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let cur = leaf;
+  for (let depth = 0; depth < 8; depth++) {
+    const up = pool.find((x) => x.isCA && x.sha256 !== cur.sha256 && !out.includes(x.der) && cur.cert.checkIssued(x.cert) && signedBy(cur, x));
+    if (!up) break;
+    out.push(up.der);
+    if (up.selfSigned) break;
+    cur = up;
+  }
+  return out;
+}
+
+function signedBy(child: CertFacts, issuer: CertFacts): boolean {
+  try {
+    return child.cert.verify(issuer.cert.publicKey);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The nickname for a certificate of `subject` among `existing` (subject undefined: one that may
+ * not lend its name): NSS files every certificate of one subject under the first one's nickname,
+ * so a renewed holder keeps its own; else `base`, made unique.
+ */
+export function nicknameFor(existing: Array<{ nickname: string; subject: string | undefined }>, subject: string, base: string): string {
+  return existing.find((e) => e.subject === subject && e.nickname !== '')?.nickname ?? uniqueNickname(new Set(existing.map((e) => e.nickname)), base);
+}
+
+/** `base`, or `base (2)`, `base (3)` … whichever no certificate has yet. */
+export function uniqueNickname(taken: Set<string>, base: string): string {
+  if (!taken.has(base)) return base;
+  for (let i = 2; ; i++) if (!taken.has(`${base} (${i})`)) return `${base} (${i})`;
+}

@@ -7,12 +7,13 @@
 // still export it (pk12util -o), which the command line's mutual TLS relies on
 // (exportIdentity). A TPM or a smart card is the pkcs11 custodian.
 import { CoreError } from '../../errors';
-import { certFacts, commonNameOf } from '../certs';
+import { certFacts, commonNameOf, nicknameFor, tryCertFacts } from '../certs';
 import type { AttachOptions, KeyCustodian, KeyRequest, KeyRequestSpec } from '../custody';
-import { createTokenKeyOps, type TemplateProfile } from '../pkcs11/custodian-ops';
+import { createTokenKeyOps } from '../pkcs11/custodian-ops';
+import { TEMPLATE_PROFILES } from '../pkcs11/profiles';
+import { withNssToken } from '../pkcs11/softoken';
 import type { StoredIdentity } from '../types';
 import { readListing } from './listing';
-import { withToken } from './token';
 
 export interface NssCustodianOptions {
   dbDir: string;
@@ -22,17 +23,10 @@ export interface NssCustodianOptions {
   beforeWrite?: () => void;
 }
 
-/**
- * Measured on Debian 12's NSS 3.87: the softoken accepts the key's CKA_ID after generation,
- * and marks the key non-extractable as asked but does not enforce it against its own tools:
- * `pk12util -o` still exports it, which the command line's mutual TLS (exportIdentity) uses
- * on the next renewal.
- */
-const NSS_PROFILE: TemplateProfile = { extractable: false, idMustFollowConvention: true };
-
 export function createNssTokenCustodian(o: NssCustodianOptions): KeyCustodian {
   const beforeWrite = o.beforeWrite ?? (() => undefined);
-  const ops = createTokenKeyOps({ profile: NSS_PROFILE, where: o.label, run: (access, fn) => withToken(o.dbDir, access, (t) => fn(t.raw())) });
+  // The softoken's profile (pkcs11/profiles): non-extractable asked for, not enforced against NSS's own tools.
+  const ops = createTokenKeyOps({ profile: TEMPLATE_PROFILES.nssSoftoken, where: o.label, run: (access, fn) => withNssToken(o.dbDir, access, fn) });
   return {
     storage: 'store',
     describe: () => `${o.label} (token NSS Certificate DB)`,
@@ -47,11 +41,14 @@ export function createNssTokenCustodian(o: NssCustodianOptions): KeyCustodian {
     async attach(opts: AttachOptions): Promise<StoredIdentity> {
       beforeWrite();
       const leaf = certFacts(opts.certificateDer);
-      const nickname = await ops.attach(opts, (certs) => {
-        // NSS files every certificate of one subject under one nickname: a renewed holder keeps its own.
-        const same = certs.find((c) => c.keyId !== '' && sameSubject(c.der, leaf.subject));
-        return same?.label || uniqueNickname(new Set(certs.map((c) => c.label)), opts.friendlyName || commonNameOf(leaf));
-      });
+      // NSS files every certificate of one subject under one nickname: a renewed holder (a certificate with a key) keeps its own.
+      const nickname = await ops.attach(opts, (certs) =>
+        nicknameFor(
+          certs.map((c) => ({ nickname: c.label, subject: c.keyId !== '' ? tryCertFacts(c.der)?.subject : undefined })),
+          leaf.subject,
+          opts.friendlyName || commonNameOf(leaf),
+        ),
+      );
       // Read back as the store reads: the certificate, with a private key of its CKA_ID.
       const listing = await readListing(o.dbDir);
       const listed = listing.certs.find((c) => Buffer.from(c.der).equals(Buffer.from(opts.certificateDer)));
@@ -69,17 +66,4 @@ export function createNssTokenCustodian(o: NssCustodianOptions): KeyCustodian {
       await ops.removeKey(keyId);
     },
   };
-}
-
-function sameSubject(der: Uint8Array, subject: string): boolean {
-  try {
-    return certFacts(der).subject === subject;
-  } catch {
-    return false;
-  }
-}
-
-function uniqueNickname(taken: Set<string>, base: string): string {
-  if (!taken.has(base)) return base;
-  for (let i = 2; ; i++) if (!taken.has(`${base} (${i})`)) return `${base} (${i})`;
 }

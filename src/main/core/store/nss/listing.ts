@@ -5,9 +5,17 @@
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { withToken, type TokenCert, type TrustObject } from './token';
+import { withNssToken } from '../pkcs11/softoken';
+import { certificates, privateKeyIds } from '../pkcs11/objects';
+import { trustObjects, type TrustObject } from '../pkcs11/nss-trust';
 
-export type ListedCert = Omit<TokenCert, 'handle'>;
+export interface ListedCert {
+  /** CKA_LABEL as NSS stores it: the nickname. */
+  nickname: string;
+  der: Uint8Array;
+  /** CKA_ID, lowercase hex: the private key of this certificate carries the same. */
+  keyId: string;
+}
 export type Trust = Omit<TrustObject, 'handle' | 'certSha1'>;
 
 export interface Listing {
@@ -19,10 +27,10 @@ export interface Listing {
 }
 
 export async function readListing(dbDir: string): Promise<Listing> {
-  return withToken(dbDir, 'read', (t) => {
-    const certs = t.certificates().map(({ nickname, der, keyId }) => ({ nickname, der, keyId }));
-    const trust = new Map(t.trustObjects().map(({ certSha1, serverAuth, clientAuth, emailProtection, codeSigning }) => [certSha1, { serverAuth, clientAuth, emailProtection, codeSigning }]));
-    return { certs, keyIds: t.privateKeyIds(), trust };
+  return withNssToken(dbDir, 'read', (s) => {
+    const certs = certificates(s).map(({ label, der, keyId }) => ({ nickname: label, der, keyId }));
+    const trust = new Map(trustObjects(s).map(({ certSha1, serverAuth, clientAuth, emailProtection, codeSigning }) => [certSha1, { serverAuth, clientAuth, emailProtection, codeSigning }]));
+    return { certs, keyIds: privateKeyIds(s), trust };
   });
 }
 

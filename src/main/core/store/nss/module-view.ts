@@ -4,8 +4,8 @@
 // token's objects are read through PKCS#11 directly, as the browser's NSS reads them.
 import { derToPem } from '../../pki';
 import { CoreError } from '../../errors';
-import { certFacts, chainChecker, normHex, tryCertFacts, verifyTrusted } from '../certs';
-import { certificates, keyObjects, type TokenCertificate } from '../pkcs11/objects';
+import { certFacts, chainChecker, issuerChain, normHex, tryCertFacts, verifyTrusted } from '../certs';
+import { certificates, destroy, destroyKeyPair, keyObjects, type TokenCertificate } from '../pkcs11/objects';
 import { describeTarget, withModuleToken, type ModuleTarget } from '../pkcs11/module';
 import type { HasKeyCustodian } from '../custody';
 import type { CertificateStore, StoredIdentity } from '../types';
@@ -94,14 +94,10 @@ export function withModuleView(base: CertificateStore, o: ModuleViewOptions): Mo
     async remove(fingerprint) {
       const fp = normHex(fingerprint);
       await withModuleToken(o.target, 'write', (s) => {
-        const all = certificates(s);
-        const target = all.filter((c) => tryCertFacts(c.der)?.sha256 === fp);
-        for (const c of target) {
-          if (c.keyId && !all.some((x) => x.keyId === c.keyId && !target.includes(x))) {
-            const k = keyObjects(s, c.keyId);
-            for (const h of [...k.privateKeys, ...k.publicKeys]) s.p11.C_DestroyObject(s.session, h);
-          }
-          s.p11.C_DestroyObject(s.session, c.handle);
+        const ofTarget = (c: TokenCertificate) => tryCertFacts(c.der)?.sha256 === fp;
+        for (const c of certificates(s).filter(ofTarget)) {
+          destroyKeyPair(s, c.keyId, ofTarget);
+          destroy(s, c.handle);
         }
       });
       const report = await base.remove(fingerprint);
@@ -112,7 +108,7 @@ export function withModuleView(base: CertificateStore, o: ModuleViewOptions): Mo
       const { entries, e } = await find(fingerprint);
       if (!e) return null;
       if (!e.hasKey || !e.cert.keyId) throw new CoreError('KEY_MISSING', `The certificate is in the ${where} but its private key is not.`, { reason: 'KEY_NOT_LISTED' });
-      const cas = issuers(e, entries);
+      const cas = issuerChain(certFacts(e.der), entries.filter((x) => x.isCA).map((x) => certFacts(x.der)));
       return { certPem: [e.der, ...cas].map((d) => derToPem(d, 'CERTIFICATE')).join(''), keyUri: keyUriOf(o.target.tokenLabel, e.cert.keyId) };
     },
   };
@@ -129,17 +125,4 @@ export function keyUriOf(tokenLabel: string, keyIdHex: string): string {
   const label = [...Buffer.from(tokenLabel, 'utf8')].map((b) => (/[A-Za-z0-9\-._~]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).padStart(2, '0')}`)).join('');
   const id = (keyIdHex.match(/../g) ?? []).map((h) => `%${h}`).join('');
   return `pkcs11:token=${label};id=${id};type=private`;
-}
-
-function issuers(e: TokenEntry, entries: TokenEntry[]): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  let cur = certFacts(e.der);
-  for (let depth = 0; depth < 8; depth++) {
-    const up = entries.find((x) => x.isCA && x.sha256 !== cur.sha256 && !out.includes(x.der) && cur.cert.checkIssued(certFacts(x.der).cert));
-    if (!up) break;
-    out.push(up.der);
-    cur = certFacts(up.der);
-    if (cur.selfSigned) break;
-  }
-  return out;
 }

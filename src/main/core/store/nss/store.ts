@@ -1,6 +1,6 @@
 // The Linux adapter: an NSS shared database (Chrome/Chromium's ~/.pki/nssdb, or a Firefox
-// profile), read and edited through its token (PKCS#11, nss/token), written by pk12util and
-// certutil, checked by vfychain.
+// profile), read and edited through its token (the PKCS#11 layer's softoken target,
+// pkcs11/softoken), written by pk12util and certutil, checked by vfychain.
 //
 // NSS files every certificate of one subject under one nickname (pk12util reuses the
 // nickname already given to that subject), and the private key under its CKA_ID. A renewed
@@ -13,17 +13,21 @@ import { mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CoreError } from '../../errors';
-import { killPoint } from '../../kill-points';
 import { markOnce } from '../../timing';
 import { buildPkcs12, derToPem } from '../../pki';
-import { certFacts, chainChecker, commonNameOf, normHex, verifyTrusted, readableName, tryCertFacts, type CertFacts } from '../certs';
+import { certFacts, chainChecker, commonNameOf, issuerChain, nicknameFor, normHex, verifyTrusted, readableName, type CertFacts } from '../certs';
+import { MUST_VERIFY, TRUSTED_DELEGATOR } from '../pkcs11/constants';
+import { trustObjects, setTrust } from '../pkcs11/nss-trust';
+import { certificates, privateKeys } from '../pkcs11/objects';
+import { withNssToken } from '../pkcs11/softoken';
 import { createCommandRunner } from '../runner';
 import { withPrivateDir } from '../temp';
 import type { CertificateStore, CommandRunner, InstallOptions, RemoveReport, StoredIdentity, VerifyOptions } from '../types';
 import { nssFailure, type NssAction } from './errors';
 import { bagsOf, keyBagFor, privateKeyOf } from './key-bag';
+import { entriesOf, identity, type Entry } from './entries';
 import { dbStamp, readListing, type Listing, type Trust } from './listing';
-import { MUST_VERIFY, TRUSTED_DELEGATOR, withToken } from './token';
+import { removeEntry } from './remove';
 import type { PrefetchedListing } from '../prefetch';
 import { exportNickname, type ToolTarget } from './export';
 import type { KeyStorage } from '../../../../shared/policy';
@@ -47,16 +51,6 @@ export interface NssStoreOptions {
   label?: string;
   /** Runs before every write and may refuse it (Firefox must not hold the profile: it may start while CertDesk runs). */
   beforeWrite?: () => void;
-}
-
-interface Entry {
-  facts: CertFacts;
-  nickname: string;
-  /** CKA_ID of the certificate object: its private key carries the same. */
-  keyId: string;
-  /** The certificate's trust object, if NSS keeps one for it. */
-  trust: Trust | undefined;
-  hasKey: boolean;
 }
 
 /** certutil's trust for a CA that is chain material only: no usage is trusted on its authority. */
@@ -152,7 +146,7 @@ class NssStore implements CertificateStore, HasKeyCustodian {
     const existing = before.find((e) => e.facts.sha256 === facts.sha256);
     if (existing?.hasKey) return identity(existing);
 
-    const nickname = existing?.nickname ?? sameSubjectNickname(before, facts) ?? uniqueNickname(before, readableName(facts));
+    const nickname = existing?.nickname ?? nicknameFor(before.map(named), facts.subject, readableName(facts));
     const chainDer = opts.chainDer.filter((c) => {
       const f = certFacts(c);
       return !f.selfSigned && f.sha256 !== facts.sha256;
@@ -215,79 +209,14 @@ class NssStore implements CertificateStore, HasKeyCustodian {
     });
   }
 
-  /**
-   * Removes exactly this certificate object and its key, by their own bytes and CKA_ID, in
-   * two token sessions: the key first (and its public key object), then the trust object
-   * and the certificate. Any state a kill leaves in between is a certificate without its
-   * key, which the listing still shows and a second remove(fingerprint) finishes. A key
-   * whose CKA_ID another certificate of the db uses stays. No other object is touched.
-   *
-   * Every removal is read back from the db opened anew: on a full disk the softoken can
-   * accept a destroy that key4.db never records (issue 23). A key still there stops the
-   * removal before the certificate goes, so the pair stays usable and the renewal's journal
-   * (kept at removeOld) finishes the job on the next run.
-   *
-   * What else changed meanwhile is told apart from what this removal destroyed: another
-   * writer (a browser, certutil) adding or deleting certificates beside a renewal is reported
-   * in `changedByOthers`, never blamed on CertDesk; only a certificate or key this removal
-   * itself destroyed beyond its target is COLLATERAL.
-   */
+  /** Exactly this certificate and its key (nss/remove.ts), read back from the db opened anew. */
   async remove(fingerprint: string): Promise<RemoveReport> {
     this.naming.beforeWrite();
-    const fp = normHex(fingerprint);
     const entries = await this.entries();
-    const target = entries.find((e) => e.facts.sha256 === fp);
+    const target = entries.find((e) => e.facts.sha256 === normHex(fingerprint));
     if (!target) return {};
-    const der = Buffer.from(target.facts.der);
     this.cached = null;
-    /** CKA_IDs whose key objects this removal destroyed, and the certificates (by SHA-256) it destroyed. */
-    const destroyedKeys = new Set<string>();
-    const destroyedCerts = new Set<string>();
-    if (target.hasKey) {
-      const destroyed = await withToken(this.dbDir, 'write', (t) => {
-        const certs = t.certificates();
-        if (certs.some((c) => c.keyId === target.keyId && !der.equals(c.der))) return false;
-        const keys = t.keysWithId(target.keyId);
-        for (const h of [...keys.privateKeys, ...keys.publicKeys]) t.destroy(h);
-        return true;
-      });
-      if (destroyed) {
-        destroyedKeys.add(target.keyId);
-        const left = await withToken(this.dbDir, 'read', (t) => t.keysWithId(target.keyId).privateKeys.length);
-        if (left > 0) throw keyNotRemoved(this.describe(), target.keyId, false);
-      }
-      killPoint('removeOld:keyGone');
-      // A signal the process handles arrives between the two sessions, as it would in a real
-      // kill at this point (promise callbacks alone never let it in).
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    await withToken(this.dbDir, 'write', (t) => {
-      const sha1 = target.facts.sha1;
-      for (const tr of t.trustObjects()) if (tr.certSha1 === sha1) t.destroy(tr.handle);
-      for (const c of t.certificates()) {
-        if (!der.equals(c.der)) continue;
-        t.destroy(c.handle);
-        destroyedCerts.add(fp);
-      }
-    });
-    const listing = await readListing(this.dbDir);
-    const after = entriesOf(listing);
-    if (after.some((e) => e.facts.sha256 === fp)) throw new CoreError('STORE_WRITE_FAILED', `The certificate could not be removed from ${this.describe()}. Close all browsers and try again.`, { reason: 'STILL_LISTED' });
-    // The key read back once more: a certificate gone with its key still there would be an orphan no listing shows.
-    if (destroyedKeys.has(target.keyId) && listing.keyIds.has(target.keyId) && !after.some((e) => e.keyId === target.keyId)) throw keyNotRemoved(this.describe(), target.keyId, true);
-    const changedByOthers: string[] = [];
-    for (const e of entries) {
-      if (e.facts.sha256 === fp) continue;
-      const now = after.find((a) => a.facts.sha256 === e.facts.sha256);
-      const lostKey = e.hasKey && now !== undefined && !now.hasKey;
-      if (now && !lostKey) continue;
-      // Ours only if this removal destroyed it: the target's certificate bytes or key ID.
-      if (destroyedCerts.has(e.facts.sha256) || (lostKey && destroyedKeys.has(e.keyId))) {
-        throw new CoreError('STORE_WRITE_FAILED', `Removing one certificate disturbed another in ${this.describe()} (${e.nickname}). Re-install it with CertDesk.`, { reason: 'COLLATERAL' });
-      }
-      changedByOthers.push(`"${e.nickname}" (sha256 ${e.facts.sha256.slice(0, 16)}…) ${now ? 'lost its private key' : 'was removed'}`);
-    }
-    return changedByOthers.length > 0 ? { changedByOthers } : {};
+    return removeEntry(this.dbDir, this.describe(), entries, target);
   }
 
   /**
@@ -295,9 +224,12 @@ class NssStore implements CertificateStore, HasKeyCustodian {
    * renewal removes those CertDesk left: its working label, or a key its journal or ledger names).
    */
   async keysWithoutCertificate(): Promise<Array<{ keyId: string; label: string }>> {
-    return withToken(this.dbDir, 'read', (t) => {
-      const used = new Set(t.certificates().map((c) => c.keyId));
-      return [...t.privateKeyIds()].filter((id) => !used.has(id)).map((keyId) => ({ keyId, label: t.keyLabel(keyId) }));
+    return withNssToken(this.dbDir, 'read', (s) => {
+      const used = new Set(certificates(s).map((c) => c.keyId));
+      // One entry per CKA_ID, with the first key's label.
+      const keys = new Map<string, string>();
+      for (const k of privateKeys(s)) if (!keys.has(k.keyId)) keys.set(k.keyId, k.label);
+      return [...keys].filter(([id]) => !used.has(id)).map(([keyId, label]) => ({ keyId, label }));
     });
   }
 
@@ -320,7 +252,7 @@ class NssStore implements CertificateStore, HasKeyCustodian {
         if (present.trust && isEarlierClientCaTrust(present.trust)) await this.takeBackClientCaTrust(f);
         continue;
       }
-      const nickname = sameSubjectNickname(entries, f) ?? uniqueNickname(entries, commonNameOf(f) || 'CertDesk CA');
+      const nickname = nicknameFor(entries.map(named), f.subject, commonNameOf(f) || 'CertDesk CA');
       await withPrivateDir(this.tempRoot, async (dir) => {
         const file = await dir.write('ca.der', der);
         await this.tool('certutil', ['-A', '-n', nickname, '-t', CHAIN_ONLY, '-i', file, '-d', this.db], 'write');
@@ -333,9 +265,9 @@ class NssStore implements CertificateStore, HasKeyCustodian {
   /** CT,, → ,, on the trust object of exactly this certificate (by its SHA-1), checked again inside the write. */
   private async takeBackClientCaTrust(f: CertFacts): Promise<void> {
     this.cached = null;
-    await withToken(this.dbDir, 'write', (t) => {
-      for (const tr of t.trustObjects()) {
-        if (tr.certSha1 === f.sha1 && isEarlierClientCaTrust(tr)) t.setTrust(tr.handle, { serverAuth: MUST_VERIFY, clientAuth: MUST_VERIFY });
+    await withNssToken(this.dbDir, 'write', (s) => {
+      for (const tr of trustObjects(s)) {
+        if (tr.certSha1 === f.sha1 && isEarlierClientCaTrust(tr)) setTrust(s, tr.handle, { serverAuth: MUST_VERIFY, clientAuth: MUST_VERIFY });
       }
     });
   }
@@ -354,7 +286,8 @@ class NssStore implements CertificateStore, HasKeyCustodian {
     const lent = await lendPrivateKey(this.dbDir, e.keyId);
     if (lent) {
       const keyPem = lent.export({ format: 'pem', type: 'pkcs8' }).toString();
-      return { certPem: [e.facts.der, ...issuersOf(e, entries)].map((d) => derToPem(d, 'CERTIFICATE')).join(''), keyPem };
+      const chain = issuerChain(e.facts, entries.map((x) => x.facts));
+      return { certPem: [e.facts.der, ...chain].map((d) => derToPem(d, 'CERTIFICATE')).join(''), keyPem };
     }
     // A token that will not wrap the key: pk12util -o.
     const { pkcs12, password } = await exportNickname(this.target, this.dbDir, e.nickname);
@@ -406,55 +339,14 @@ class NssStore implements CertificateStore, HasKeyCustodian {
   }
 }
 
-function entriesOf({ certs, keyIds, trust }: Listing): Entry[] {
-  const seen = new Map<string, Entry>();
-  for (const c of certs) {
-    const facts = tryCertFacts(c.der);
-    if (!facts || seen.has(facts.sha256)) continue;
-    seen.set(facts.sha256, { facts, nickname: c.nickname, keyId: c.keyId, trust: trust.get(facts.sha1), hasKey: c.keyId !== '' && keyIds.has(c.keyId) });
-  }
-  return [...seen.values()];
+/** Exactly what `certutil -t CT,,` writes: server and client auth anchor, nothing else. */
+/** How nicknameFor sees an entry. */
+function named(e: Entry): { nickname: string; subject: string } {
+  return { nickname: e.nickname, subject: e.facts.subject };
 }
 
-/** Exactly what `certutil -t CT,,` writes: server and client auth anchor, nothing else. */
 function isEarlierClientCaTrust(t: Trust): boolean {
   return t.serverAuth === TRUSTED_DELEGATOR && t.clientAuth === TRUSTED_DELEGATOR && t.emailProtection === MUST_VERIFY && t.codeSigning === MUST_VERIFY;
-}
-
-/** The db's CA certificates above this one, issuer first (what pk12util -o adds): the chain the TLS client sends. */
-function issuersOf(e: Entry, entries: Entry[]): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  let cur = e.facts;
-  for (let depth = 0; depth < 8; depth++) {
-    const up = entries.find((x) => x.facts.isCA && x.facts.sha256 !== cur.sha256 && !out.includes(x.facts.der) && cur.cert.checkIssued(x.facts.cert) && safeVerify(cur, x.facts));
-    if (!up) break;
-    out.push(up.facts.der);
-    if (up.facts.selfSigned) break;
-    cur = up.facts;
-  }
-  return out;
-}
-
-function safeVerify(child: CertFacts, issuer: CertFacts): boolean {
-  try {
-    return child.cert.verify(issuer.cert.publicKey);
-  } catch {
-    return false;
-  }
-}
-
-function identity(e: Entry): StoredIdentity {
-  return { fingerprint: e.facts.sha256, certificateDer: e.facts.der, hasPrivateKey: e.hasKey, nickname: e.nickname };
-}
-
-function sameSubjectNickname(entries: Entry[], f: CertFacts): string | undefined {
-  return entries.find((e) => e.facts.subject === f.subject)?.nickname;
-}
-
-function uniqueNickname(entries: Entry[], base: string): string {
-  const taken = new Set(entries.map((e) => e.nickname));
-  if (!taken.has(base)) return base;
-  for (let i = 2; ; i++) if (!taken.has(`${base} (${i})`)) return `${base} (${i})`;
 }
 
 function assertKeyMatches(pkcs8: Uint8Array, certDer: Uint8Array): void {
@@ -468,13 +360,6 @@ function assertKeyMatches(pkcs8: Uint8Array, certDer: Uint8Array): void {
   if (!ours.equals(theirs)) {
     throw new CoreError('INVALID_INPUT', 'The private key does not belong to the certificate, so they were not installed. This is a bug: export diagnostics and contact support.', { reason: 'KEY_MISMATCH' });
   }
-}
-
-function keyNotRemoved(where: string, keyId: string, certificateGone: boolean): CoreError {
-  const state = certificateGone
-    ? 'The certificate is gone but its private key is still there; CertDesk removes that key at the next renewal.'
-    : 'The certificate and its key were both left in place, and the next run removes them.';
-  return new CoreError('STORE_WRITE_FAILED', `The private key (ID ${keyId.slice(0, 16)}…) could not be deleted from ${where}: the db did not record the deletion (is its disk full?). ${state} Free some disk space and run CertDesk again.`, { reason: 'KEY_NOT_REMOVED', keyId, certificateGone });
 }
 
 function nssRejected(where: string, output: string): CoreError {

@@ -1,14 +1,15 @@
-// The custodian's four operations on any PKCS#11 token, each in one session of the token:
-// the NSS db's softoken and a module named by policy differ only in how a session is
-// opened (nss/token, pkcs11/module) and in the key templates they accept.
+// The custodian's operations on any PKCS#11 token, each in one session of the token: the NSS
+// db's softoken and a module named by policy differ only in their target (softoken.ts,
+// module.ts) and in the key templates they accept (profiles.ts).
 import { CoreError } from '../../errors';
 import { csrToBeSigned, certificateObjectFields } from '../../pki';
 import type { AttachOptions, KeyRequest, KeyRequestSpec } from '../custody';
 import { certFacts } from '../certs';
 import type { KeyType } from '../../../../shared/policy';
-import { CK, certificates, destroyQuietly, generateKeyPair, type GeneratedKey, keyIdsLabelled, keyObjects, publicKeySpki, putCertificate, signHashed, type P11Session, type TemplateProfile, type TokenCertificate } from './objects';
-
-export type { TemplateProfile } from './objects';
+import { generateKeyPair, publicKeySpki, signHashed, type GeneratedKey } from './keys';
+import { certificates, destroyKeyPair, destroyQuietly, keyIdsLabelled, keyObjects, putCertificate, relabelKeyPair, type TokenCertificate } from './objects';
+import type { TemplateProfile } from './profiles';
+import type { P11Session } from './session';
 
 /** Runs `fn` in one session of the token; an async `fn` (a key generated on the thread pool) keeps it until it settles. */
 export type TokenRunner = <T>(access: 'read' | 'write', fn: (s: P11Session) => T | Promise<T>) => Promise<T>;
@@ -61,7 +62,7 @@ export function createTokenKeyOps(o: { profile: TemplateProfile; where: string; 
         if (!present) putCertificate(s, opts.certificateDer, opts.keyId, label);
         // The key takes the certificate's name, as an import names it: certutil -K and a
         // browser's key list then show the holder, not the request's working label.
-        relabel(s, opts.keyId, label);
+        relabelKeyPair(s, opts.keyId, label);
         for (const ca of opts.chainDer) {
           const f = certFacts(ca);
           if (!f.isCA || f.selfSigned || all.some((c) => Buffer.from(ca).equals(Buffer.from(c.der)))) continue;
@@ -75,25 +76,15 @@ export function createTokenKeyOps(o: { profile: TemplateProfile; where: string; 
     async removeKeysLabelled(label) {
       const ids = await o.run('write', (s) => {
         const gone: string[] = [];
-        for (const keyId of keyIdsLabelled(s, label)) {
-          if (certificates(s, keyId).length > 0) continue;
-          const k = keyObjects(s, keyId);
-          for (const h of [...k.privateKeys, ...k.publicKeys]) s.p11.C_DestroyObject(s.session, h);
-          gone.push(keyId);
-        }
+        for (const keyId of keyIdsLabelled(s, label)) if (destroyKeyPair(s, keyId)) gone.push(keyId);
         return gone;
       });
       await readBackGone(o, ids, label);
     },
 
     async removeKey(keyId) {
-      const destroyed = await o.run('write', (s) => {
-        // A key that a certificate uses is no orphan: it stays.
-        if (certificates(s, keyId).length > 0) return false;
-        const k = keyObjects(s, keyId);
-        for (const h of [...k.privateKeys, ...k.publicKeys]) s.p11.C_DestroyObject(s.session, h);
-        return true;
-      });
+      // A key that a certificate uses is no orphan: it stays.
+      const destroyed = await o.run('write', (s) => destroyKeyPair(s, keyId));
       if (destroyed) await readBackGone(o, [keyId], undefined);
     },
   };
@@ -123,17 +114,6 @@ function madeKey(s: P11Session, keyId: string, keyType: KeyType, where: string):
     throw new CoreError('KEY_MISSING', `The key CertDesk made for this request (ID ${keyId.slice(0, 16)}…) is no longer in ${where}. Try again.`, { reason: 'KEY_GONE' });
   }
   return { keyId, spkiDer, algorithm: keyType === 'ecdsaP256' ? 'ecdsa' : 'rsa', privateKey };
-}
-
-function relabel(s: P11Session, keyId: string, label: string): void {
-  const k = keyObjects(s, keyId);
-  for (const h of [...k.privateKeys, ...k.publicKeys]) {
-    try {
-      s.p11.C_SetAttributeValue(s.session, h, [{ type: CK.CKA_LABEL, value: label }]);
-    } catch {
-      // A token that keeps labels fixed still pairs by CKA_ID: only the name shown differs.
-    }
-  }
 }
 
 /**

@@ -7,19 +7,11 @@ import { certFacts, commonNameOf } from '../certs';
 import type { AttachOptions, KeyCustodian, KeyRequest, KeyRequestSpec } from '../custody';
 import type { StoredIdentity } from '../types';
 import { CoreError } from '../../errors';
-import { createTokenKeyOps, type TemplateProfile } from './custodian-ops';
+import { createTokenKeyOps } from './custodian-ops';
 import { describeTarget, withModuleToken, type ModuleTarget } from './module';
-import { certificates, keyObjects, type P11Session } from './objects';
-
-/**
- * Measured on softhsm2 2.6.1 and tpm2-pkcs11 1.9 over swtpm 0.7 (Debian 12): both take the
- * templates of pkcs11/objects for RSA-2048 and P-256 keys, keep the key non-extractable
- * (softhsm2: CKR_KEY_UNEXTRACTABLE on C_WrapKey, CKR_ATTRIBUTE_SENSITIVE on the secret;
- * tpm2-pkcs11: no C_WrapKey at all, no secret attribute) and accept the CKA_ID of NSS's
- * convention after generation. A token that refuses the ID keeps the random one it was made
- * with, and the certificate gets that one.
- */
-const TOKEN_PROFILE: TemplateProfile = { extractable: false, idMustFollowConvention: false };
+import { certificates, keyObjects } from './objects';
+import { TEMPLATE_PROFILES, tokenKindOf } from './profiles';
+import type { P11Session } from './session';
 
 export interface Pkcs11CustodianOptions extends ModuleTarget {
   storage: Extract<KeyStorage, 'pkcs11' | 'tpm'>;
@@ -28,7 +20,8 @@ export interface Pkcs11CustodianOptions extends ModuleTarget {
 export function createPkcs11Custodian(o: Pkcs11CustodianOptions): KeyCustodian {
   const where = describeTarget(o);
   const run = <T,>(access: 'read' | 'write', fn: (s: P11Session) => T | Promise<T>) => withModuleToken(o, access, fn);
-  const ops = createTokenKeyOps({ profile: TOKEN_PROFILE, where, run });
+  // The profile measured for this kind of token (softhsm2, tpm2-pkcs11; a card's module: the strict one).
+  const ops = createTokenKeyOps({ profile: TEMPLATE_PROFILES[tokenKindOf(o.module)], where, run });
   return {
     storage: o.storage,
     describe: () => where,
