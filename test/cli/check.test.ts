@@ -6,6 +6,7 @@
 // check finishes the renewal.
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { formatDay } from '../../src/shared/format';
 import { describe, expect, it } from 'vitest';
 import { bankCertificates, run } from '../support/cli-world';
 import { cliWorld, type Account } from '../support/cli-world-hooks';
@@ -76,7 +77,7 @@ describe('certdesk check', { timeout: 240_000 }, () => {
     expect(world.bank.account(p.account.id)?.currentFingerprint).toBe(item.renewed.fingerprint);
     expect(await p.notified()).toEqual([
       ['--app-name=CertDesk', '--urgency=normal', '--icon=dialog-information', '--', '電子証明書を自動更新しました',
-        `新しい有効期限: ${item.renewed.expiryDate}。次にログインする前に、ブラウザをいったんすべて閉じてください。`],
+        `新しい有効期限: ${formatDay(item.renewed.expiryDate, 'ja')}。次にログインする前に、ブラウザをいったんすべて閉じてください。`],
     ]);
     expect(await p.status()).toMatchObject({ command: 'check', exitCode: 0, state: 'renewed', certificate: { fingerprint: item.renewed.fingerprint } });
 
@@ -99,7 +100,7 @@ describe('certdesk check', { timeout: 240_000 }, () => {
     const notified = await p.notified();
     expect(notified).toHaveLength(1);
     expect(notified[0]!.slice(0, 5)).toEqual(['--app-name=CertDesk', '--urgency=normal', '--icon=dialog-information', '--', '電子証明書の更新をお願いします']);
-    expect(notified[0]![5]).toMatch(/^有効期限: \d{4}-\d\d-\d\d（あと(19|20|21)日）。CertDesk を開いて「証明書更新」を押してください。$/);
+    expect(notified[0]![5]).toMatch(/^有効期限: \d{4}年\d{1,2}月\d{1,2}日（あと(19|20|21)日）。CertDesk を開いて「証明書更新」を押してください。$/);
     // The same threshold is never shown twice.
     const again = await p.check();
     expect(again.code).toBe(6);

@@ -1,9 +1,13 @@
 // Issue 26's walk in Japanese: every command (status, inspect, doctor, renew, acquire and its
-// errors) with --lang ja against the bank simulator, text and --json, and no English sentence
+// errors, the scheduled check, the schedule) with --lang ja against the bank simulator, text and --json, and no English sentence
 // in what a user reads (identifiers, codes, paths and URLs aside).
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { runCli } from '../../src/main/cli';
 import { describe, expect, it } from 'vitest';
 import { englishSentences } from '../support/english';
-import { type Run } from '../support/cli-world';
+import { writePolicy, type Run } from '../support/cli-world';
 import { cliWorld } from '../support/cli-world-hooks';
 
 const world = cliWorld('ja-walk');
@@ -95,5 +99,52 @@ describe('every command in Japanese', { timeout: 300_000 }, () => {
     expectJapanese('doctor (bank unreachable)', await p.certdesk(['doctor']));
     expectJapanese('doctor (bank unreachable) --json', await p.certdesk(['doctor', '--json']), true);
     expectJapanese('usage', await p.certdesk(['inspect', '--fingerprint', 'abc']));
+  });
+  it('the scheduled check: nothing due, a reminder, an automatic renewal, an expiry, a failed renewal', async () => {
+    const check = async (label: string, days: number, policy: Record<string, unknown> = {}) => {
+      const r = await (await pc(days, policy)).certdesk(['check', '--no-notify']);
+      expectJapanese(label, r);
+      return r;
+    };
+    expect((await check('check (not due)', 200)).stdout).toContain('更新は不要です');
+    const reminder = await check('check (renewal open, automatic renewal off)', 20);
+    expect(reminder.stdout).toMatch(/【電子証明書の更新をお願いします】有効期限: \d{4}年\d{1,2}月\d{1,2}日（あと\d+日）。/);
+    const renewed = await check('check (automatic renewal)', 20, { autoRenew: true });
+    expect(renewed.code, renewed.stderr).toBe(0);
+    expect(renewed.stdout).toContain('【電子証明書を自動更新しました】');
+    await check('check (expired)', -5);
+    const failed = await check('check (automatic renewal, bank unreachable)', 20, { autoRenew: true, endpoint: 'https://127.0.0.1:9/.well-known/est' });
+    expect(failed.stdout).toContain('自動更新に失敗しました');
+    expect(failed.stdout).toContain('理由:');
+  });
+
+  it('the schedule: install, status and remove on each OS (the OS tools answered by a stand-in)', async () => {
+    const root = mkdtempSync(join(world.work, 'schedule-'));
+    const policy = await writePolicy(root, { bankName: 'テスト銀行', endpoint: world.bank.url, trustAnchorFile: world.bank.trustAnchorPath, checkTime: '08:30' });
+    const env = { HOME: '/home/yamada', USER: 'yamada', USERNAME: 'yamada', USERDOMAIN: 'CORP', SystemRoot: 'C:\\Windows' };
+    const program = { program: '/opt/CertDesk/certdesk', args: ['--headless', 'check'] };
+    const schedule = async (label: string, args: string[], platform: NodeJS.Platform, extra: Record<string, unknown>) => {
+      const stdout = new PassThrough();
+      const stderr = new PassThrough();
+      let out = '';
+      let err = '';
+      stdout.on('data', (d: Buffer) => (out += d.toString()));
+      stderr.on('data', (d: Buffer) => (err += d.toString()));
+      const run = async () => ({ code: 0, stdout: '', stderr: '' });
+      const at = join(root, `${platform}-${String(extra.systemd ?? '')}`);
+      mkdirSync(at, { recursive: true });
+      const code = await runCli(['schedule', ...args, '--lang', 'ja', '--policy', policy], { stdout, stderr, stdin: Object.assign(new PassThrough(), { isTTY: false }) as never, env }, { platform, scheduleEnv: { run, root: at, program, ...extra } });
+      const r: Run = { code, stdout: out, stderr: err, signal: null };
+      expect(code, err).toBe(0);
+      expectJapanese(label, r);
+      return r;
+    };
+    for (const action of ['install', 'status', 'remove']) {
+      await schedule(`schedule ${action} (Linux, systemd)`, [action], 'linux', { systemd: true });
+      await schedule(`schedule ${action} (Linux, autostart)`, [action], 'linux', { systemd: false });
+      await schedule(`schedule ${action} (macOS)`, [action], 'darwin', { uid: 501 });
+      await schedule(`schedule ${action} (Windows)`, [action], 'win32', {});
+    }
+    expect((await schedule('schedule install (autostart)', ['install'], 'linux', { systemd: false })).stdout).toContain('デスクトップにログインしたときだけ確認します');
   });
 });

@@ -9,8 +9,8 @@ const renewed = noticeText('ja', { kind: 'renewed', fingerprint: 'ab', holder: '
 const tricky = { title: 'a"b$(whoami)`x`', body: "it's & <b> ; rm -rf ~", urgent: true };
 
 describe('OS notifications from the command line', () => {
-  it('words: 「電子証明書を自動更新しました」 with the new expiry and the browser advice; a failure names the error and the helpdesk', () => {
-    expect(renewed).toEqual({ title: '電子証明書を自動更新しました', body: '新しい有効期限: 2027-12-01。次にログインする前に、ブラウザをいったんすべて閉じてください。', urgent: false });
+  it('words: 「電子証明書を自動更新しました」 with the new expiry (the JST day as the window writes it) and the browser advice; a failure names the error and the helpdesk', () => {
+    expect(renewed).toEqual({ title: '電子証明書を自動更新しました', body: '新しい有効期限: 2027年12月1日。次にログインする前に、ブラウザをいったんすべて閉じてください。', urgent: false });
     const f = noticeText('en', { kind: 'failed', fingerprint: 'ab', holder: 'h', error: { code: 'NETWORK', message: 'The bank cannot be reached.' } }, { name: 'IB Helpdesk', phone: '0120-1' } as never);
     expect(f.title).toBe('The automatic renewal of your bank certificate failed');
     expect(f.body).toContain('NETWORK: The bank cannot be reached.');

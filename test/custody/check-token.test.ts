@@ -57,7 +57,7 @@ const why = missing('softhsm2');
     const lines = (await readFile(log, 'utf8')).split('\n').filter(Boolean).map((l) => l.split('\x1f'));
     expect(lines).toHaveLength(1);
     expect(lines[0]![4]).toBe('電子証明書の更新をお願いします');
-    expect(lines[0]![5]).toContain('鍵のトークン（TPM・ICカード）のPINが必要なため、自動では更新できません。CertDesk を開いて「証明書更新」を押してください。');
+    expect(lines[0]![5]).toContain('鍵を保管している装置（ICカードなど）のPINが必要なため、自動では更新できません。CertDesk を開いて「証明書更新」を押してください。');
     expect((await bankCertificates(db, bank.issuingCaPem)).map((c) => c.sha256)).toEqual([account.fingerprint]);
     expect(await tokenObjects()).toEqual(before);
     expect(bank.account(account.id)?.currentFingerprint).toBe(account.fingerprint);

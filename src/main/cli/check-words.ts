@@ -1,6 +1,11 @@
 // What `certdesk check` tells the person, in the policy's language: the notification's title
 // and body per notice, and the one-line summary per certificate for the terminal and the log.
+// The words are the one catalog's (src/shared/i18n, `cli.check`), read through i18next; dates
+// are the JST day in the language's form, as the window writes them.
 import type { ApiError, Language, SupportView } from '../../shared/contract';
+import { errorDetailText } from '../../shared/error-detail';
+import { formatDay } from '../../shared/format';
+import { translator } from '../../shared/i18n';
 import type { CheckItem, CheckNotice } from '../core/compose';
 import { catalogs, errorHeadline } from './messages';
 
@@ -11,69 +16,40 @@ export interface NoticeText {
   urgent: boolean;
 }
 
-const WAITS: Record<Language, Partial<Record<CheckItem['reason'], string>>> = {
-  ja: {
-    PIN_NOT_AT_HAND: '鍵のトークン（TPM・ICカード）のPINが必要なため、自動では更新できません。',
-    BUSY: '別の更新が実行中のため、今回は更新しませんでした。',
-  },
-  en: {
-    PIN_NOT_AT_HAND: 'The key\'s token (TPM, smart card) needs its PIN, so it cannot be renewed automatically.',
-    BUSY: 'Another renewal was running, so this check did not renew.',
-  },
-};
-
 export function noticeText(lang: Language, n: CheckNotice, support?: SupportView): NoticeText {
-  const ja = lang === 'ja';
+  const t = translator(lang);
   const c = catalogs[lang];
+  const sep = t('cli.check.sep');
   switch (n.kind) {
     case 'renewed':
-      return ja
-        ? { title: '電子証明書を自動更新しました', body: `新しい有効期限: ${n.expiryDate}。次にログインする前に、ブラウザをいったんすべて閉じてください。`, urgent: false }
-        : { title: 'Your bank certificate was renewed automatically', body: `New expiry: ${n.expiryDate}. Close all browser windows once before you next log in.`, urgent: false };
+      return { title: t('cli.check.renewedTitle'), body: t('cli.check.renewedBody', { date: formatDay(n.expiryDate, lang) }), urgent: false };
     case 'failed':
-      return {
-        title: ja ? '電子証明書の自動更新ができませんでした' : 'The automatic renewal of your bank certificate failed',
-        body: `${failureWords(lang, n.error)} ${ja ? '次回の確認でもう一度試します。' : 'The next check tries again.'} ${c.support(support)}`,
-        urgent: true,
-      };
+      return { title: t('cli.check.failedTitle'), body: [failureWords(lang, n.error), t('cli.check.failedNext'), c.support(support)].join(sep || ' '), urgent: true };
     case 'reminder': {
-      const wait = WAITS[lang][n.reason] ?? '';
-      return ja
-        ? { title: '電子証明書の更新をお願いします', body: `有効期限: ${n.expiryDate}（あと${n.daysLeft}日）。${wait}CertDesk を開いて「証明書更新」を押してください。`, urgent: false }
-        : { title: 'Please renew your bank certificate', body: `Expires ${n.expiryDate} (${n.daysLeft} days left). ${wait ? wait + ' ' : ''}Open CertDesk and choose Renew.`, urgent: false };
+      const wait = n.reason === 'PIN_NOT_AT_HAND' || n.reason === 'BUSY' ? t(`cli.check.wait.${n.reason}`) : '';
+      return { title: t('cli.check.reminderTitle'), body: t('cli.check.reminderBody', { date: formatDay(n.expiryDate, lang), count: n.daysLeft, wait }), urgent: false };
     }
     case 'acquire':
-      return ja
-        ? { title: '電子証明書の有効期限が切れました', body: `有効期限: ${n.expiryDate}。CertDesk を開き、ログインIDとパスワードで「取得」してください。`, urgent: true }
-        : { title: 'Your bank certificate has expired', body: `It expired on ${n.expiryDate}. Open CertDesk and obtain a new one (取得) with your login ID and password.`, urgent: true };
+      return { title: t('cli.check.acquireTitle'), body: t('cli.check.acquireBody', { date: formatDay(n.expiryDate, lang) }), urgent: true };
     case 'reissue':
-      return ja
-        ? { title: '電子証明書の再発行が必要です', body: `有効期限: ${n.expiryDate}。オンラインでは取得できません。お取引店窓口へお申し出ください。${c.support(support)}`, urgent: true }
-        : { title: 'Your bank certificate must be reissued', body: `It expired on ${n.expiryDate} and can no longer be obtained online. Please ask at your branch. ${c.support(support)}`, urgent: true };
+      return { title: t('cli.check.reissueTitle'), body: `${t('cli.check.reissueBody', { date: formatDay(n.expiryDate, lang) })}${sep}${c.support(support)}`, urgent: true };
   }
 }
 
-/** The error in the person's words (the catalog's headline) with the core's own message. */
+/** The error in the person's words (the catalog's headline), with its code and its detail in the same language. */
 export function failureWords(lang: Language, e: ApiError): string {
-  return `${errorHeadline(catalogs[lang], e, false)} (${e.code}: ${e.message})`;
+  return `${errorHeadline(catalogs[lang], e, false)} (${e.code}: ${errorDetailText(e, lang)})`;
 }
 
 /** One line per certificate for the terminal. */
 export function itemLine(lang: Language, i: CheckItem): string {
-  const ja = lang === 'ja';
-  const what: Record<CheckItem['reason'], string> = ja
-    ? {
-        NOT_DUE: '更新は不要です', SUPERSEDED: '新しい証明書があります', RENEWED: `自動更新しました（新しい有効期限 ${i.renewed?.expiryDate ?? ''}）`,
-        AUTO_RENEW_OFF: '更新期間中です（自動更新は無効: CertDesk で更新してください）', PIN_NOT_AT_HAND: '更新期間中です（PINが必要: CertDesk で更新してください）',
-        BUSY: '更新期間中です（別の更新が実行中: 次回の確認で更新します）', FAILED: '自動更新に失敗しました', FAILED_TODAY: '本日の自動更新は失敗済みです（明日もう一度試します）',
-        ACQUIRE: '期限切れです（CertDesk で取得してください）', REISSUE: '再発行が必要です（お取引店窓口へ）', KEY_MISSING: '秘密鍵がありません',
-      }
-    : {
-        NOT_DUE: 'nothing due', SUPERSEDED: 'a newer certificate is installed', RENEWED: `renewed automatically (new expiry ${i.renewed?.expiryDate ?? ''})`,
-        AUTO_RENEW_OFF: 'renewal open (automatic renewal is off: renew in CertDesk)', PIN_NOT_AT_HAND: 'renewal open (the PIN is needed: renew in CertDesk)',
-        BUSY: 'renewal open (another renewal was running: the next check renews)', FAILED: 'the automatic renewal failed', FAILED_TODAY: 'the automatic renewal failed today (tried again tomorrow)',
-        ACQUIRE: 'expired (obtain a new one in CertDesk)', REISSUE: 'reissue at the branch', KEY_MISSING: 'the private key is missing',
-      };
+  const t = translator(lang);
+  const what = t(`cli.check.item.${i.reason}`, { date: i.renewed ? formatDay(i.renewed.expiryDate, lang) : '' });
   const err = i.error && i.reason !== 'BUSY' ? `: ${failureWords(lang, i.error)}` : '';
-  return `${i.holder} (${i.expiryDate}, ${catalogs[lang].daysLeft(i.daysLeft)}) — ${what[i.reason]}${err}`;
+  return `${t('cli.check.line', { holder: i.holder, date: formatDay(i.expiryDate, lang), days: catalogs[lang].daysLeft(i.daysLeft), what })}${err}`;
+}
+
+/** check's note when its ledger could not be read or written. */
+export function ledgerProblemText(lang: Language, problem: string): string {
+  return translator(lang)('cli.check.ledgerProblem', { problem });
 }

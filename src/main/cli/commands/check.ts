@@ -10,7 +10,7 @@ import type { CheckReport } from '../../core/compose';
 import type { GlobalOptions } from '../context';
 import type { CliSession } from '../session';
 import type { Verdict } from '../verdict';
-import { itemLine, noticeText } from '../check-words';
+import { itemLine, ledgerProblemText, noticeText } from '../check-words';
 import { notifyAll } from '../notify';
 import type { CheckHooks } from '../options';
 import { report as reportVerdict } from '../output';
@@ -37,7 +37,7 @@ async function checkCommand(s: CliSession, o: GlobalOptions & { notify?: boolean
   if (o.notify !== false && texts.length > 0) {
     for (const p of await notifyAll(texts, { platform: s.opts.platform ?? process.platform, env: s.io.env, ...(h.spawner ? { spawner: h.spawner } : {}) })) s.err(`certdesk: ${p}`);
   }
-  if (report.ledgerProblem) s.err(`certdesk: ${report.ledgerProblem}`);
+  if (report.ledgerProblem) s.err(`certdesk: ${ledgerProblemText(lang, report.ledgerProblem)}`);
 
   const renewed = report.items.find((i) => i.reason === 'RENEWED');
   const worst = report.items.find((i) => i.state === report.state) ?? report.items[0];

@@ -2,6 +2,9 @@
 // stderr, when no policy loads yet), the one JSON document or a few lines.
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Language } from '../../../shared/contract';
+import { errorDetailText } from '../../../shared/error-detail';
+import { translator } from '../../../shared/i18n';
 import type { Run, ScheduleEnv } from './install';
 import { runSchedule, statusLines, type ScheduleAction } from './command';
 
@@ -19,12 +22,13 @@ export async function scheduleCommand(
   o: { policy?: string; allUsers?: boolean; firstStart?: boolean },
   h: { env: Record<string, string | undefined>; platform: NodeJS.Platform; out(s: string): void; err(s: string): void; json: boolean; ja(): boolean } & ScheduleTestEnv,
 ): Promise<number> {
+  const lang = (): Language => (h.ja() ? 'ja' : 'en');
   if (action === 'install' && o.firstStart && !o.allUsers) {
     const done = await firstStartDone(h);
     if (done) {
       // Said, so that a script (and the app's log) sees why nothing was installed.
       if (h.json) h.out(JSON.stringify({ ok: true, result: { skipped: done } }));
-      else h.out(done === 'allUsers' ? 'schedule: installed for every user already' : 'schedule: installed at an earlier start');
+      else h.out(translator(lang())(done === 'allUsers' ? 'cli.schedule.skippedAllUsers' : 'cli.schedule.skippedEarlier'));
       return 0;
     }
   }
@@ -39,7 +43,7 @@ export async function scheduleCommand(
       source = loaded.source;
     } catch (e) {
       const api = toApiError(e);
-      h.err(`certdesk: ${h.ja() ? 'ポリシーを読めないため、既定（10:00、ログイン時も確認）で登録します' : 'no policy could be read: installing with the defaults (10:00, and at login)'}: ${api.code} ${api.message.split('\n')[0]}`);
+      h.err(`certdesk: ${translator(lang())('cli.schedule.defaults')}: ${api.code} ${errorDetailText(api, lang()).split('\n')[0]}`);
     }
   }
   const env: Omit<ScheduleEnv, 'run'> & { run?: Run } = {
@@ -56,12 +60,12 @@ export async function scheduleCommand(
     if (o.firstStart) await markFirstStart(h);
     const result = { ...status, ...(action === 'install' ? { checkTime, atLogin, policy: source } : {}) };
     if (h.json) h.out(JSON.stringify({ ok: true, result }));
-    else for (const l of statusLines(status, h.ja())) h.out(l);
+    else for (const l of statusLines(status, lang())) h.out(l);
     return 0;
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     if (h.json) h.out(JSON.stringify({ ok: false, exitCode: 1, error: { code: 'INTERNAL', message } }));
-    else h.err(`certdesk: schedule ${action}: ${message}`);
+    else h.err(`certdesk: ${translator(lang())('cli.schedule.failed', { action: translator(lang())(`cli.schedule.action.${action}`), message })}`);
     return 1;
   }
 }

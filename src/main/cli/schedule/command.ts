@@ -4,6 +4,8 @@
 // is this very program: the packaged app run headless, or node with this CLI.
 import { execFile } from 'node:child_process';
 import { realpathSync } from 'node:fs';
+import type { Language } from '../../../shared/contract';
+import { translator } from '../../../shared/i18n';
 import { RANDOM_DELAY_MINUTES, type ScheduleSpec } from './spec';
 import { schedule, type Run, type ScheduleEnv, type ScheduleStatus } from './install';
 
@@ -39,9 +41,13 @@ export async function runSchedule(r: ScheduleRequest, o: Omit<ScheduleEnv, 'run'
   return schedule(r.action, spec, { ...o, run: o.run ?? runTool });
 }
 
-export function statusLines(s: ScheduleStatus, ja: boolean): string[] {
-  const kind = { task: 'Task Scheduler', launchagent: 'LaunchAgent', systemd: 'systemd user timer', autostart: 'XDG autostart' }[s.kind];
-  const scope = s.allUsers ? (ja ? '全ユーザー' : 'all users') : ja ? 'このユーザー' : 'this user';
-  const state = s.installed ? (ja ? '登録済み' : 'installed') : ja ? '未登録' : 'not installed';
-  return [`${kind} (${scope}): ${state}`, ...s.where.map((w) => `  ${w}`), ...(s.note ? [`  ${s.note}`] : [])];
+/** What is installed, in the catalog's words (`cli.schedule`); the paths as they are. */
+export function statusLines(s: ScheduleStatus, lang: Language): string[] {
+  const t = translator(lang);
+  const kind = t(`cli.schedule.kind.${s.kind}`);
+  const scope = t(s.allUsers ? 'cli.schedule.scope.allUsers' : 'cli.schedule.scope.user');
+  const state = t(s.installed ? 'cli.schedule.state.installed' : 'cli.schedule.state.notInstalled');
+  // The JSON keeps install.ts's note; the text says it in the reader's language.
+  const note = !s.note ? undefined : s.kind === 'autostart' ? t('cli.schedule.autostartNote') : s.kind === 'systemd' && !s.installed ? t('cli.schedule.timerNotEnabled') : s.note;
+  return [`${kind} (${scope}): ${state}`, ...s.where.map((w) => `  ${w}`), ...(note ? [`  ${note}`] : [])];
 }
