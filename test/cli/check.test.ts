@@ -80,9 +80,13 @@ describe('certdesk check', { timeout: 240_000 }, () => {
         `新しい有効期限: ${formatDay(item.renewed.expiryDate, 'ja')}。次にログインする前に、ブラウザをいったんすべて閉じてください。`],
     ]);
     expect(await p.status()).toMatchObject({ command: 'check', exitCode: 0, state: 'renewed', certificate: { fingerprint: item.renewed.fingerprint } });
+    const recorded = (await p.status()).certificate;
 
     // The overview (the app's home screen, status --json) says the check renewed by itself.
     const status = await p.statusJson();
+    // The status file named the new certificate as the overview judges it (its own days left, not the old one's).
+    const listed = status.result.certificates.find((c: { fingerprint: string }) => c.fingerprint === item.renewed.fingerprint);
+    expect(recorded).toEqual({ fingerprint: listed.fingerprint, notAfter: listed.notAfter, expiryDate: listed.expiryDate, daysLeft: listed.daysLeft, phase: listed.phase });
     expect(status.result.autoRenewed).toEqual({ at: expect.any(String), fingerprint: item.renewed.fingerprint, expiryDate: item.renewed.expiryDate });
 
     const again = await p.check();

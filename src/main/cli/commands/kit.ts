@@ -31,14 +31,18 @@ export const recoverOption = (): Option => new Option('--recover', '中断した
 export const summaryOf = (s: CertificateSummary): RunRecord['certificate'] => ({ fingerprint: s.fingerprint, notAfter: s.notAfter, expiryDate: s.expiryDate, daysLeft: s.daysLeft, phase: s.phase });
 
 /**
- * The record's view of the certificate a renewal or 取得 installed, by the rule the core's
- * overview applies to every certificate (shared/phase computePhase with the loaded policy, at
- * the core's clock, which the CLI shares): a new certificate already inside the policy's window
- * is 'renewable' there, as `certdesk status` then says, not 'valid' by assumption. Not a second
- * getOverview: that lists the store again and, where the policy says removeSuperseded, would
- * remove the certificate a renewal with removeOld false kept.
+ * The record's view of the certificate a renewal or 取得 (or the scheduled check's renewal)
+ * installed, by the rule the core's overview applies to every certificate (shared/phase
+ * computePhase with the loaded policy, at the core's clock, which the CLI shares): a new
+ * certificate already inside the policy's window is 'renewable' there, as `certdesk status` then
+ * says, not 'valid' by assumption, and its days left are its own. Not a second getOverview: that
+ * lists the store again and, where the policy says removeSuperseded, would remove the
+ * certificate a renewal with removeOld false kept.
  */
-export function installedCertificate(d: CertificateDetails, policy: PhasePolicy): RunRecord['certificate'] {
-  const p = computePhase(new Date(d.notAfter), new Date(), policy);
-  return { fingerprint: d.sha256.replace(/:/g, '').toLowerCase(), notAfter: d.notAfter, expiryDate: p.expiryDate, daysLeft: p.daysLeft, phase: p.phase };
+export function installedCertificate(fingerprint: string, notAfter: string, policy: PhasePolicy): RunRecord['certificate'] {
+  const p = computePhase(new Date(notAfter), new Date(), policy);
+  return { fingerprint, notAfter, expiryDate: p.expiryDate, daysLeft: p.daysLeft, phase: p.phase };
 }
+
+/** A certificate's SHA-256 as the overview writes it (lowercase hex, no colons). */
+export const sha256Hex = (d: CertificateDetails): string => d.sha256.replace(/:/g, '').toLowerCase();
