@@ -3,6 +3,7 @@
 // filled as PinDialog.tsx fills it.
 import i18next from 'i18next';
 import { describe, expect, it } from 'vitest';
+import { pinTriesKey } from '../../src/renderer/src/components/ErrorPanel';
 import { en } from '../../src/shared/i18n/en';
 import { ja } from '../../src/shared/i18n/ja';
 
@@ -22,5 +23,17 @@ describe("the window's PIN dialog words for the tries left", () => {
     expect(line).toContain(words);
     expect(line).toContain(lang === 'ja' ? 'PINが違います' : 'The PIN is wrong');
     expect(line).not.toContain('{{');
+  });
+});
+
+describe("the window's error panel after the last wrong PIN", () => {
+  it('says what the token told (low, final try) under what happened; nothing more where it told nothing', () => {
+    expect(pinTriesKey({ detail: { reason: 'PIN_INCORRECT', pinTries: 'low' } })).toBe('pin.tries.low');
+    expect(pinTriesKey({ detail: { reason: 'PIN_INCORRECT', pinTries: 'finalTry' } })).toBe('pin.tries.finalTry');
+    expect(pinTriesKey({ detail: { reason: 'PIN_INCORRECT', pinTries: 'unknown' } })).toBeNull();
+    expect(pinTriesKey({ detail: { reason: 'PIN_INCORRECT' } })).toBeNull();
+    expect(pinTriesKey({ detail: { reason: 'PIN_LOCKED', pinTries: 'locked' } })).toBeNull();
+    expect(ja.pin.tries.finalTry).toContain('ロックされます');
+    expect(en.pin.tries.finalTry).toContain('locks it');
   });
 });

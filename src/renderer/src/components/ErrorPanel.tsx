@@ -4,6 +4,7 @@ import { offersAcquire, retryMakesSense } from '../../../shared/error-policy';
 import { errorDetailText } from '../../../shared/error-detail';
 import { REASON_TEXTS, REASONS_WITHOUT_RETRY } from '../../../shared/error-texts';
 import { reasonWords } from '../../../shared/i18n/reason-words';
+import { pinTriesOf } from '../../../shared/pin-tries';
 import { formatDay } from '../format';
 import { CopyButton, Heading } from './common';
 import { SupportContact } from './SupportContact';
@@ -39,6 +40,16 @@ export function textKey(error: Pick<ApiError, 'code' | 'detail'>): string {
   return own ? `errorReasons.${reason}` : `errors.${error.code}`;
 }
 
+/**
+ * A wrong PIN after which the token said how many tries are left (detail.pinTries, low or final
+ * try): the catalog key of those words, said under what happened. Null otherwise (a token that
+ * says nothing: the reason's own words already tell what is usual).
+ */
+export function pinTriesKey(error: Pick<ApiError, 'detail'>): string | null {
+  const tries = error.detail?.reason === 'PIN_INCORRECT' ? pinTriesOf(error.detail) : undefined;
+  return tries === 'low' || tries === 'finalTry' ? `pin.tries.${tries}` : null;
+}
+
 interface Props {
   error: ApiError;
   lang: Language;
@@ -72,6 +83,7 @@ export function ErrorPanel({ error, lang, onRetry, onHome, onAcquire, onNewPc, t
       <div className="card card-error" role="alert">
         <h3 className="card-title">{t('error.happened')}</h3>
         <p>{t(`${key}.happened`, vars)}</p>
+        {pinTriesKey(error) && <p className="field-error">{t(pinTriesKey(error)!)}</p>}
         <h3 className="card-title">{t('error.todo')}</h3>
         <p className="todo">{t(todoKey(error), vars)}</p>
         <p className="muted">
