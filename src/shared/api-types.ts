@@ -2,6 +2,7 @@
 // contract.ts declares the methods over them and re-exports them all.
 
 import type { CertificateDetails, CertificateSummary, ReminderThreshold } from './domain';
+import type { KeyCustodyDecision } from './custody';
 import type { ApiError } from './error-codes';
 
 /** The bank's helpdesk as the policy's `support` names it (policy.ts's SupportContact has this shape). */
@@ -88,6 +89,8 @@ export interface PreflightReport {
    * removes it. Others are the helpdesk's to judge (certutil -F -k <keyId>).
    */
   keysWithoutCertificate?: Array<{ keyId: string; label: string; ours: boolean }>;
+  /** Where the renewal's key will be made and kept: the core's one decision (src/shared/custody.ts), reported as it is. */
+  custody?: KeyCustodyDecision;
 }
 
 /** One thing the bank's /csrattrs asked and what CertDesk did with it, as a code with parameters (words: request-notes.ts). */

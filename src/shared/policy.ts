@@ -1,5 +1,6 @@
 // Policy values both sides understand. The schema and loading live in src/main/core/config.
 import type { Language } from './contract';
+import type { KeyStorage } from './custody';
 
 export type KeyType = 'rsa2048' | 'rsa3072' | 'ecdsaP256';
 export const KEY_TYPES: readonly KeyType[] = ['rsa2048', 'rsa3072', 'ecdsaP256'];
@@ -9,13 +10,8 @@ export type ProxySetting = 'system' | 'direct' | `http://${string}`;
 
 export type StoreSpec = 'os' | `nss:${string}` | 'firefox';
 
-/**
- * Where the private key is born and lives (issue 16): `software` (made in CertDesk, imported
- * into the store), `store` (made inside the store itself: the NSS db's token, Windows' KSP),
- * `tpm` (a TPM: tpm2-pkcs11 on Linux, the Platform Crypto Provider on Windows), `pkcs11`
- * (a smart card or HSM through the module and token named in `pkcs11`).
- */
-export type KeyStorage = 'software' | 'store' | 'tpm' | 'pkcs11';
+// Where the private key is born and lives: the type is src/shared/custody.ts's, beside the decision.
+export type { KeyStorage } from './custody';
 export const KEY_STORAGES: readonly KeyStorage[] = ['software', 'store', 'tpm', 'pkcs11'];
 
 /** A PKCS#11 module and the token in it that holds the key (`keyStorage` `pkcs11` or `tpm`). */

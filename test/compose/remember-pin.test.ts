@@ -8,11 +8,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Policy } from '../../src/shared/policy';
 import { tokenPin } from '../../src/main/core/compose/token';
+import { decideCustody } from '../../src/main/core/store';
 import { withModuleToken } from '../../src/main/core/store/pkcs11/module';
 import { createKeytarPinStore, type PinStore } from '../../src/main/core/vault';
 import { missing, startSofthsm, type TestToken } from '../support/tokens';
 
 const why = missing('softhsm2');
+// The key's custody as compose decides it for an NSS store: the policy's module and token.
+const NSS = [{ kind: 'nss' as const, lockFile: '/nssdb/certdesk-renewal.lock' }];
 (why ? describe.skip : describe)('rememberPin', () => {
   let work: string;
   let token: TestToken;
@@ -35,16 +38,16 @@ const why = missing('softhsm2');
   };
 
   it('keeps nothing for a wrong PIN, keeps the right one once the token took it, then uses it without asking', async () => {
-    await expect(tokenPin(policy, async () => '0000', { store })).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE', detail: { reason: 'PIN_INCORRECT' } });
+    await expect(tokenPin(decideCustody(policy, NSS), policy.rememberPin, async () => '0000', { store })).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE', detail: { reason: 'PIN_INCORRECT' } });
     expect(await store.get()).toBeNull();
-    expect(await tokenPin(policy, async () => token.pin, { store })).toBe(token.pin);
+    expect(await tokenPin(decideCustody(policy, NSS), policy.rememberPin, async () => token.pin, { store })).toBe(token.pin);
     expect(await store.get()).toBe(token.pin);
-    expect(await tokenPin(policy, never, { store })).toBe(token.pin);
+    expect(await tokenPin(decideCustody(policy, NSS), policy.rememberPin, never, { store })).toBe(token.pin);
   });
 
   it('a PIN changed on the token since: the kept one is forgotten and the new one asked and kept', async () => {
     await withModuleToken({ module: token.module, tokenLabel: token.label, pin: token.pin }, 'write', (s) => s.p11.C_SetPIN(s.session, token.pin, '24680'));
-    expect(await tokenPin(policy, async () => '24680', { store })).toBe('24680');
+    expect(await tokenPin(decideCustody(policy, NSS), policy.rememberPin, async () => '24680', { store })).toBe('24680');
     expect(await store.get()).toBe('24680');
   });
 
@@ -52,7 +55,7 @@ const why = missing('softhsm2');
     await store.delete();
     const asked: string[] = [];
     const off = { ...policy, rememberPin: false };
-    for (let i = 0; i < 2; i++) expect(await tokenPin(off, async () => (asked.push('x'), '24680'), { store })).toBe('24680');
+    for (let i = 0; i < 2; i++) expect(await tokenPin(decideCustody(off, NSS), off.rememberPin, async () => (asked.push('x'), '24680'), { store })).toBe('24680');
     expect(asked).toHaveLength(2);
     expect(await store.get()).toBeNull();
   });

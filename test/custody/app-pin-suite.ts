@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Policy } from '../../src/shared/policy';
 import { composeCore, type PinQuestion, type PinReply } from '../../src/main/core/compose';
 import { tokenPin } from '../../src/main/core/compose/token';
+import { decideCustody } from '../../src/main/core/store';
 import { createKeytarPinStore } from '../../src/main/core/vault';
 import { BankServer } from '../bank/server';
 import { rm, tempDir, writePolicy } from '../support/cli-world';
@@ -96,10 +97,10 @@ export function appPinSuite(kind: Kind, o: { wrongPins: number }): void {
       const store = createKeytarPinStore({ module: token.module, tokenLabel: token.label }, { service: `CertDesk-test-${randomUUID()}` });
       try {
         const d = dialog([{ pin: '0000', remember: true }, { pin: token.pin, remember: false }]);
-        expect(await tokenPin(policy, d.pin, { store, asks: 3 })).toBe(token.pin);
+        expect(await tokenPin(decideCustody(policy, [{ kind: 'nss', lockFile: join(work, 'certdesk-renewal.lock') }]), policy.rememberPin, d.pin, { store, asks: 3 })).toBe(token.pin);
         expect(d.asked.map((q) => [q.retry, q.offerRemember])).toEqual([[false, true], [true, true]]);
         expect(await store.get()).toBeNull();
-        expect(await tokenPin(policy, dialog([{ pin: token.pin, remember: true }]).pin, { store, asks: 3 })).toBe(token.pin);
+        expect(await tokenPin(decideCustody(policy, [{ kind: 'nss', lockFile: join(work, 'certdesk-renewal.lock') }]), policy.rememberPin, dialog([{ pin: token.pin, remember: true }]).pin, { store, asks: 3 })).toBe(token.pin);
         expect(await store.get()).toBe(token.pin);
       } finally {
         await store.delete().catch(() => undefined);

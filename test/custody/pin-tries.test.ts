@@ -11,6 +11,7 @@ import type { Policy } from '../../src/shared/policy';
 import { en } from '../../src/shared/i18n/en';
 import { ja } from '../../src/shared/i18n/ja';
 import { tokenPin, type PinQuestion } from '../../src/main/core/compose/token';
+import { decideCustody } from '../../src/main/core/store';
 import { withModuleToken } from '../../src/main/core/store/pkcs11/module';
 import { catalogs, errorHeadline } from '../../src/main/cli/messages';
 import { missing, startSofthsm, type TestToken } from '../support/tokens';
@@ -42,7 +43,7 @@ const why = missing('softhsm2');
   it("the app's retry question carries it; the first question has none", async () => {
     const asked: PinQuestion[] = [];
     const replies = ['1111', token.pin];
-    expect(await tokenPin(policy, async (q) => (asked.push(q), replies.shift() ?? null), { asks: 3 })).toBe(token.pin);
+    expect(await tokenPin(decideCustody(policy, [{ kind: 'nss', lockFile: join(work, 'certdesk-renewal.lock') }]), policy.rememberPin, async (q: PinQuestion) => (asked.push(q), replies.shift() ?? null), { asks: 3 })).toBe(token.pin);
     expect(asked.map((q) => [q.retry, q.pinTries])).toEqual([
       [false, undefined],
       [true, 'low'],

@@ -119,7 +119,7 @@ export const STORE_POINTS = ['install:store1', 'install:store2', 'verifyInStore:
 
 /**
  * Two dbs in the policy's `stores` (a PC with Chromium's and Firefox's dbs). With two stores
- * the key is a software one (custodian-for.ts: a token's key cannot reach the other db), so
+ * the key is a software one (store/custody-decision.ts: a token's key cannot reach the other db), so
  * attach:before is never passed; buildRequest is (the sealed-key path's own point).
  * The subset: SIGKILL after the first db's install, read-back and removal, SIGINT after the
  * first's install and removal, and a SIGKILL as the second db's removal begins to write (its

@@ -13,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePolicy } from '../../src/main/core/config';
 import { CoreError } from '../../src/main/core/errors';
 import { pemToDer } from '../../src/main/core/pki';
-import { keyCustodianFor, openNssStore, type KeyCustodian } from '../../src/main/core/store';
+import { openNssStore, type KeyCustodian } from '../../src/main/core/store';
+import { custodianFor } from '../support/custodian';
 import type { Bank } from '../bank';
 import { bankInTemp, endBankInTemp, memoryVault, nssDbHolding } from '../support/bank-world';
 import { nodeService } from '../support/node-service';
@@ -72,7 +73,7 @@ async function world(policyDoc: Record<string, unknown>) {
     const store = await openNssStore({ dbDir: db });
     return nodeService({ loaded: { policy: loaded.policy, managed: loaded.managed }, store, vault: memoryVault(), journalDir, ...(custodian ? { custodian } : {}) });
   };
-  const realCustodian = async () => keyCustodianFor([await openNssStore({ dbDir: db })], 'store');
+  const realCustodian = async () => custodianFor([await openNssStore({ dbDir: db })], 'store');
   const oldKeyIds = keyIds(db);
   return { db, seeded, journalDir, service, realCustodian, oldKeyIds };
 }

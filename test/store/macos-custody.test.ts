@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CoreError } from '../../src/main/core/errors';
 import { derToPem } from '../../src/main/core/pki';
 import { buildNameDer } from '../../src/main/core/pki/name';
-import { createMacStore, keyCustodianFor } from '../../src/main/core/store';
+import { createMacStore } from '../../src/main/core/store';
+import { custodianFor } from '../support/custodian';
 import { createMacKeyCustodian, MAC_ATTRIBUTE_OIDS } from '../../src/main/core/store/macos/custodian';
 import { keychainOf, SECURITY, type MacStoreOptions } from '../../src/main/core/store/macos/store';
 import type { CommandRunner } from '../../src/main/core/store';
@@ -174,11 +175,11 @@ describe('the macOS store\'s key custodians (issue 16)', () => {
     const r = scriptedRunner();
     const store = createMacStore(r.run, { productVersion: '14.5', keychain });
     const lines: string[] = [];
-    const sw = keyCustodianFor([store], 'software', (l) => lines.push(l));
+    const sw = custodianFor([store], 'software', (l) => lines.push(l));
     expect(sw.storage).toBe('software');
     expect(sw.describe()).toBe(`macOS keychain ${keychain} (macOS 14.5, PKCS#12 legacy); key made in CertDesk, imported non-extractable`);
     expect(lines).toEqual([]);
-    const st = keyCustodianFor([store], 'store', (l) => lines.push(l));
+    const st = custodianFor([store], 'store', (l) => lines.push(l));
     expect(st.storage).toBe('software');
     expect(lines).toEqual([`keyStorage "store": the new key is kept as "software" by macOS keychain ${keychain} (macOS 14.5, PKCS#12 legacy); key made in CertDesk, imported non-extractable.`]);
     // The custodian the store gives is the one that imports with -x (its createRequest runs no command).
@@ -192,7 +193,7 @@ describe('the macOS store\'s key custodians (issue 16)', () => {
     for (const [storage, words] of [['tpm', /Secure Enclave/], ['pkcs11', /CryptoTokenKit/]] as const) {
       let err: unknown;
       try {
-        keyCustodianFor([store], storage);
+        custodianFor([store], storage);
       } catch (e) {
         err = e;
       }

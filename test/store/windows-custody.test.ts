@@ -14,7 +14,8 @@ import { buildNameDer } from '../../src/main/core/pki/name';
 import type { Engine } from '../../src/main/core/renewal/engine';
 import { removeOrphanKey } from '../../src/main/core/renewal/key-cleanup';
 import type { JournalRecord } from '../../src/main/core/renewal/journal';
-import { createWindowsStore, keyCustodianFor } from '../../src/main/core/store';
+import { createWindowsStore } from '../../src/main/core/store';
+import { custodianFor, custodyFor } from '../support/custodian';
 import { CERTREQ, type WindowsKeyCustodian } from '../../src/main/core/store/windows/certreq';
 import { INSTALL_RESPONSE_SCRIPT, KEY_LIST_SCRIPT, PAIR_SCRIPT, REMOVE_PENDING_SCRIPT } from '../../src/main/core/store/windows/key-scripts';
 import { IMPORT_CA_SCRIPT, LIST_SCRIPT, PS_ARGS } from '../../src/main/core/store/windows/store';
@@ -57,13 +58,13 @@ describe('the Windows store and its key custodians', () => {
     const store = createWindowsStore(r.run, { build: 19045, tempRoot });
     const lines: string[] = [];
     const log = (l: string) => lines.push(l);
-    const ksp = keyCustodianFor([store], 'store', log);
+    const ksp = custodianFor([store], 'store', log);
     expect(ksp.storage).toBe('store');
     expect(ksp.describe()).toBe('Windows key storage "Microsoft Software Key Storage Provider" (current user, not exportable)');
-    const tpm = keyCustodianFor([store], 'tpm', log);
+    const tpm = custodianFor([store], 'tpm', log);
     expect(tpm.storage).toBe('tpm');
     expect(tpm.describe()).toContain('"Microsoft Platform Crypto Provider"');
-    const sw = keyCustodianFor([store], 'software', log);
+    const sw = custodianFor([store], 'software', log);
     expect(sw.storage).toBe('software');
     expect(sw.describe()).toContain('key made in CertDesk, imported');
     expect(lines).toEqual([]);
@@ -74,7 +75,7 @@ describe('the Windows store and its key custodians', () => {
     const store = createWindowsStore(scriptedRunner().run, { build: 19045, tempRoot });
     let err: unknown;
     try {
-      keyCustodianFor([store], 'pkcs11');
+      custodianFor([store], 'pkcs11');
     } catch (e) {
       err = e;
     }
@@ -87,9 +88,10 @@ describe('the Windows store and its key custodians', () => {
 
   it('keyStorage store with two stores: a software key, and the log says why (never silent)', () => {
     const a = createWindowsStore(scriptedRunner().run, { build: 19045, tempRoot });
-    const b = createWindowsStore(scriptedRunner().run, { build: 19045, tempRoot });
+    // Another store (its own lock file): one store named twice counts once in the custody decision.
+    const b = Object.assign(Object.create(createWindowsStore(scriptedRunner().run, { build: 19045, tempRoot })) as typeof a, { lockFile: join(tempRoot, 'other.lock') });
     const lines: string[] = [];
-    const c = keyCustodianFor([a, b], 'store', (l) => lines.push(l));
+    const c = custodianFor([a, b], 'store', (l) => lines.push(l));
     expect(c.storage).toBe('software');
     expect(lines).toEqual(['keyStorage "store": the new key is made in CertDesk as a software key (sealed in the journal until installed), because the key must reach 2 stores and a key made inside one cannot be copied into another.']);
   });
@@ -97,7 +99,7 @@ describe('the Windows store and its key custodians', () => {
   it('a whole request through the store\'s custodian: certreq -new, CertEnroll InstallResponse, the issuing CA into CurrentUser\\CA, pairing proved, then the store lists and verifies the identity', async () => {
     const r = scriptedRunner();
     const store = createWindowsStore(r.run, { build: 19045, tempRoot });
-    const cust = keyCustodianFor([store], 'store');
+    const cust = custodianFor([store], 'store');
 
     // The key certreq makes, and the request it writes (certreq's PEM layout, CRLF).
     const keys = await generateKeyPair('ecdsaP256');
@@ -151,7 +153,7 @@ describe('the Windows store and its key custodians', () => {
 
   it('removeKeysLabelled: only the pending requests certreq named "CertDesk <journal id>", confirmed; none → one listing; still there → STILL_LISTED', async () => {
     const r = scriptedRunner();
-    const cust = keyCustodianFor([createWindowsStore(r.run, { build: 19045, tempRoot })], 'store') as WindowsKeyCustodian;
+    const cust = custodianFor([createWindowsStore(r.run, { build: 19045, tempRoot })], 'store') as WindowsKeyCustodian;
     const ours = placeholder(await freshKeyPem());
     const theirs = placeholder(await freshKeyPem());
     const installed = pki.client({ subject: '/CN=installed', days: 30 }).der;
@@ -184,7 +186,7 @@ describe('the Windows store and its key custodians', () => {
     const ours = placeholder(await freshKeyPem());
     r.push(() => listing(row(ours, 'REQUEST', true, LABEL)), () => ok(''), () => listing());
     // The engine's own custodian is software (the policy changed since): the journal's kind decides.
-    const e = { stores: [store], custodian: keyCustodianFor([store], 'software') } as unknown as Engine;
+    const e = { stores: [store], custody: custodyFor([store], 'software') } as unknown as Engine;
     const rec = { id: LABEL.slice('CertDesk '.length), keyStorage: 'store' } as unknown as JournalRecord;
     await removeOrphanKey(e, rec);
     expectPs(r.calls[1]!, REMOVE_PENDING_SCRIPT, { CERTDESK_THUMBPRINT: thumbOf(ours) });

@@ -23,20 +23,18 @@ export function registerDoctor(program: Command, { session: s, action }: Command
         const cert = s.overviewRead?.certificates.find((x) => x.fingerprint === target);
         s.note('doctor', v.state, { ...(cert ? { certificate: summaryOf(cert) } : {}), ...(v.error ? { lastError: v.error.code } : {}) });
         // Where each effective field came from: the built-in policy, the user's file, the machine's file or the registry.
-        // The user's fields the bank's or IT's policy overrides, and keyStorage "store" that several stores make software: said, never silent.
-        const { keyStorage, stores } = c.loaded.policy;
-        const severalStores = keyStorage === 'store' && !o.store && stores.length > 1;
-        // macOS keeps software keys (store/macos/custodian): its own store with "store" makes one.
-        const macSoftware = keyStorage === 'store' && process.platform === 'darwin' && (o.store ?? (stores.length === 1 ? stores[0] : 'os')) === 'os';
-        const softwareKey = severalStores || macSoftware;
-        const policy = { source: c.loaded.source, managed: c.loaded.managed, origins: c.loaded.origins ?? {}, ignored: c.loaded.ignored ?? [], ...(softwareKey ? { keyStorageEffective: 'software' } : {}) };
+        // The user's fields the bank's or IT's policy overrides, and a key kept otherwise than keyStorage asks: said, never silent.
+        // Where the key goes is the core's one decision (r.custody), read, never worked out here.
+        const custody = r.custody;
+        const otherwise = custody?.storage !== undefined && custody.storage !== custody.asked ? { keyStorageEffective: custody.storage } : {};
+        const policy = { source: c.loaded.source, managed: c.loaded.managed, origins: c.loaded.origins ?? {}, ignored: c.loaded.ignored ?? [], ...otherwise };
         return report(s, v, { ...r, policy }, () => {
           const t = s.t();
           s.out(`${t.policyOrigins}:`);
           for (const [field, from] of Object.entries(policy.origins)) s.out(`  ${safe(field)}: ${safe(from)}${policy.managed.includes(field) ? `（${t.managed}）` : ''}`);
           for (const i of policy.ignored) s.out(`  ${t.policyIgnored(safe(i.field), safe(i.file), safe(i.by), i.reason)}`);
-          if (severalStores) s.out(t.keyStorageSoftware(stores.length));
-          else if (macSoftware) s.out(t.keyStorageSoftwareMac);
+          if (custody?.why === 'SEVERAL_STORES') s.out(t.keyStorageSoftware(custody.stores));
+          else if (custody?.why === 'MACOS_SOFTWARE') s.out(t.keyStorageSoftwareMac);
           if (r.request) printRequest(s, r.request);
           for (const k of r.keysWithoutCertificate ?? []) s.out(t.keyWithoutCertificate(safe(k.label), safe(k.keyId), k.ours));
           s.out(r.passed ? t.passed : v.state === 'broken' ? t.failed : t.passed);

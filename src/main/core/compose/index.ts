@@ -128,7 +128,7 @@ export async function composeCore(opts: ComposeOptions): Promise<ComposedCore> {
   storeSpec.catch(() => undefined);
   const opened = named ? openStores([named.spec], named.prefetched) : storeSpecs.then((specs) => openStores(specs, prefetch(specs[0]!)));
   opened.catch(() => undefined);
-  const [{ openSettings, userDataDir }, { chooseTransport }, { createRenewalService }] = await Promise.all([config, import('./transport'), import('../renewal')]);
+  const [{ openSettings, userDataDir }, { chooseTransport }, { createRenewalService }, { decideCustody }] = await Promise.all([config, import('./transport'), import('../renewal'), import('../store')]);
   const dataDir = env.CERTDESK_DATA_DIR ?? userDataDir();
   const settings = openSettings({ dir: dataDir });
   const settle = async () => {
@@ -137,14 +137,17 @@ export async function composeCore(opts: ComposeOptions): Promise<ComposedCore> {
   const loaded = await policyLoad;
   const { policy } = loaded;
   const { stores: [opened0, ...others], readyToWrite } = await opened;
-  // keyStorage tpm / pkcs11 into NSS (Linux): the token's custodian, the store seeing the token, its key
-  // over Node's TLS. Windows' and macOS's stores offer their own custodians (keyCustodianFor).
-  const tokenModule = (policy.keyStorage === 'tpm' || policy.keyStorage === 'pkcs11') && opened0!.kind === 'nss' ? await import('./token') : undefined;
+  // Where the key is made and kept: decided once here, by the store layer, for the stores this run
+  // writes; the renewal, the preflight (doctor) and the diagnostics take this decision as it is.
+  // A module's token (tpm / pkcs11 with an NSS store): its custodian, the store seeing the token,
+  // its key over Node's TLS, wired here because only the entry can ask the PIN.
+  const custody = decideCustody(policy, [opened0!, ...others]);
+  const tokenModule = custody.place === 'module' ? await import('./token') : undefined;
   // The app's PIN lives only while its operation runs (pinPerOperation); the CLI's for the run.
   const operationPin: { value?: string } = {};
   const perOperation = opts.pinPerOperation;
-  const runPin = tokenModule && !perOperation ? await tokenModule.tokenPin(policy, opts.pin) : undefined;
-  const token = tokenModule?.wireToken(policy, [opened0!, ...others], perOperation ? () => operationPin.value : runPin);
+  const runPin = tokenModule && !perOperation ? await tokenModule.tokenPin(custody, policy.rememberPin, opts.pin) : undefined;
+  const token = tokenModule?.wireToken(custody, [opened0!, ...others], perOperation ? () => operationPin.value : runPin);
   const store = token?.store ?? opened0;
   const transport = chooseTransport(policy, await storeSpec, opts.chromium);
   const identityFor = opts.identity ? identityFromFile(opts.identity, env) : transport.identityFor ? undefined : token?.identityFor;
@@ -162,6 +165,7 @@ export async function composeCore(opts: ComposeOptions): Promise<ComposedCore> {
     journalDir: dataDir,
     // --identity wins; otherwise the app and its headless mode present the store's certificate through Chromium.
     ...transport,
+    custody,
     ...(token ? { custodian: token.custodian } : {}),
     ...(identityFor ? { identityFor } : {}),
     emit: opts.emit,
@@ -171,7 +175,7 @@ export async function composeCore(opts: ComposeOptions): Promise<ComposedCore> {
     recoverOnRead: opts.recoverOnRead ?? true,
     ...(opts.now ? { now: opts.now } : {}),
   });
-  const service = tokenModule && perOperation ? withOperationPin(renewal, () => tokenModule.tokenPin(policy, opts.pin, { asks: perOperation.asks }), operationPin) : renewal;
+  const service = tokenModule && perOperation ? withOperationPin(renewal, () => tokenModule.tokenPin(custody, policy.rememberPin, opts.pin, { asks: perOperation.asks }), operationPin) : renewal;
   return { loaded, service, settings, settle, dataDir, pinMissing: Boolean(tokenModule && !perOperation && runPin === undefined) };
 }
 

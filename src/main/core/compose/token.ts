@@ -1,14 +1,15 @@
-// keyStorage `tpm` / `pkcs11` (Linux): the token named by policy keeps the key. Assembled
+// keyStorage `tpm` / `pkcs11` (Linux): the token the custody decision names (store layer's
+// decideCustody: place `module`, its module and token label) keeps the key. Assembled
 // here because it needs the PIN, which only the entry can ask (the CLI's hidden prompt or
 // --pin-env; the app's dialog): the custodian makes keys in the token and registers its
 // module in every NSS db written, the primary store also sees the token's identities, and
 // a renewal over Node's TLS presents the token's key through OpenSSL's pkcs11 engine.
 import { basename, dirname } from 'node:path';
 import { pinTriesOf, type PinTries } from '../../../shared/pin-tries';
-import type { Policy } from '../../../shared/policy';
+import type { KeyCustodyDecision } from '../../../shared/custody';
 import type { TransportIdentity } from '../renewal';
 import type { CertificateStore, KeyCustodian } from '../store';
-import { createPkcs11Custodian, describeTarget, moduleTargetFor, registerModule, withModuleToken, withModuleView, type ModuleTarget, type ModuleView } from '../store';
+import { createPkcs11Custodian, describeTarget, registerModule, withModuleToken, withModuleView, type ModuleTarget, type ModuleView } from '../store';
 import { CoreError } from '../errors';
 import { createKeytarPinStore, type PinStore } from '../vault';
 
@@ -26,13 +27,12 @@ export interface TokenWiring {
  * `pin`: the run's PIN, or (the app) a reader of the PIN of the operation now running, read at
  * each use of the token: the app asks it per renewal, not once at start.
  */
-export function wireToken(policy: Policy, stores: CertificateStore[], pin: string | undefined | (() => string | undefined)): TokenWiring {
+export function wireToken(custody: KeyCustodyDecision, stores: CertificateStore[], pin: string | undefined | (() => string | undefined)): TokenWiring {
   const pinNow = typeof pin === 'function' ? pin : () => pin;
-  const { module, tokenLabel } = moduleTargetFor(policy, undefined);
+  const { module, tokenLabel, storage } = tokenOf(custody);
   // A live `pin` property, never copied (a spread would freeze it at wiring time).
   const live = <T extends object>(o: T): T & ModuleTarget => Object.defineProperty({ ...o, module, tokenLabel }, 'pin', { get: pinNow, enumerable: true }) as T & ModuleTarget;
   const target = live({});
-  const storage = policy.keyStorage as 'tpm' | 'pkcs11';
   const base = createPkcs11Custodian(live({ storage }));
   const nssDbs = stores.filter((s) => s.kind === 'nss').map((s) => dirname(s.lockFile));
   const name = `CertDesk ${basename(target.module).replace(/\.so$/, '')}`;
@@ -92,14 +92,15 @@ const isReason = (err: unknown, reason: string) => err instanceof CoreError && e
  * token first and a wrong one asked again, up to `asks` times (the CLI asks once: its answer
  * would not change, and each wrong try counts towards the token's lockout).
  */
-export async function tokenPin(policy: Policy, ask: PinAsk | undefined, o: { store?: PinStore; asks?: number } = {}): Promise<string | undefined> {
-  const target = moduleTargetFor(policy, undefined);
+export async function tokenPin(custody: KeyCustodyDecision, rememberPin: boolean, ask: PinAsk | undefined, o: { store?: PinStore; asks?: number } = {}): Promise<string | undefined> {
+  const { module, tokenLabel } = tokenOf(custody);
+  const target = { module, tokenLabel };
   const asks = o.asks ?? 1;
   let pinTries: PinTries | undefined;
-  const question = (retry: boolean): PinQuestion => ({ token: describeTarget(target), tokenLabel: target.tokenLabel, retry, offerRemember: policy.rememberPin, ...(retry && pinTries ? { pinTries } : {}) });
-  if (!policy.rememberPin && asks <= 1) return pinOf(await ask?.(question(false)))?.pin;
+  const question = (retry: boolean): PinQuestion => ({ token: describeTarget(target), tokenLabel: target.tokenLabel, retry, offerRemember: rememberPin, ...(retry && pinTries ? { pinTries } : {}) });
+  if (!rememberPin && asks <= 1) return pinOf(await ask?.(question(false)))?.pin;
   const check = (pin: string) => withModuleToken({ ...target, pin }, 'read', () => undefined);
-  const store = policy.rememberPin ? (o.store ?? createKeytarPinStore(target)) : undefined;
+  const store = rememberPin ? (o.store ?? createKeytarPinStore(target)) : undefined;
   const kept = store ? await store.get().catch(() => null) : null;
   if (store && kept !== null) {
     try {
@@ -125,6 +126,12 @@ export async function tokenPin(policy: Policy, ask: PinAsk | undefined, o: { sto
     if (store && asked.remember) await store.set(asked.pin).catch(() => undefined);
     return asked.pin;
   }
+}
+
+/** The module's token a `module` custody names. */
+function tokenOf(custody: KeyCustodyDecision): { module: string; tokenLabel: string; storage: 'tpm' | 'pkcs11' } {
+  if (custody.place !== 'module' || !custody.module || !custody.tokenLabel) throw new CoreError('INTERNAL', `The key custody "${custody.place}" names no PKCS#11 token.`);
+  return { module: custody.module, tokenLabel: custody.tokenLabel, storage: custody.storage as 'tpm' | 'pkcs11' };
 }
 
 function pinOf(reply: PinReply | undefined): { pin: string; remember: boolean } | undefined {

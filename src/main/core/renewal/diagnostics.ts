@@ -13,7 +13,6 @@ import { detailsOf } from './details';
 import { settingsView } from './settings-view';
 import { toApiError } from '../errors';
 import { sha256Hex } from '../pki';
-import { keyCustodianFor } from '../store';
 import { summarize } from './overview';
 import type { Session } from './session';
 import type { RenewalDeps } from './types';
@@ -88,18 +87,18 @@ export function policyOriginLines(origins: Record<string, string> | undefined, m
   return lines;
 }
 
-/** Who makes the renewal's key, as chosen for this policy and these stores (keyStorage "store" with several stores is software). */
-function custodyLine(session: Session, lang: Language): string {
-  const asked = session.deps.policy.keyStorage ?? 'store';
+/** Who makes the renewal's key: the run's custody decision as it is (store/custody-decision), with its custodian's words. */
+export function custodyLines(session: Pick<Session, 'custody'>, lang: Language): string[] {
+  const d = session.custody.decision;
   const w = WORDS[lang];
+  const facts = [...(d.module ? [`module: ${d.module}`, `token: ${d.tokenLabel}`] : []), `why: ${d.why}`];
   try {
-    // The same choice the renewal makes (session.ts); making the object touches no store.
-    const c = session.deps.custodian ?? keyCustodianFor(session.stores, asked);
     // The custodian's own description is the core's English: the Japanese export names its kind only.
-    return `keyStorage: ${asked}; ${w.keyMadeBy}: ${c.storage}${lang === 'en' ? ` (${c.describe()})` : ''}`;
+    const words = lang === 'en' ? ` (${session.custody.describe()})` : '';
+    return [`keyStorage: ${d.asked}; ${w.keyMadeBy}: ${d.storage}${words}`, `place: ${d.place}; ${facts.join('; ')}`];
   } catch (err) {
     const e = toApiError(err);
-    return `keyStorage: ${asked}; ${w.unavailable}: ${e.code} ${errorDetailText(e, lang)}`;
+    return [`keyStorage: ${d.asked}; ${w.unavailable}: ${e.code} ${errorDetailText(e, lang)}`, `place: ${d.place}; ${facts.join('; ')}`];
   }
 }
 
@@ -121,7 +120,7 @@ export async function diagnosticsText(session: Session): Promise<string> {
     } else lines.push(`${k}: ${JSON.stringify(v)}`);
   }
   lines.push(...policyOriginLines(deps.origins, deps.managed ?? [], deps.ignoredPolicy ?? [], lang));
-  lines.push('', '[key custody]', custodyLine(session, lang));
+  lines.push('', '[key custody]', ...custodyLines(session, lang));
   // Every store the renewal writes, the primary (whose certificates are listed) first.
   lines.push('', '[store]', ...session.stores.map((s, i) => (i === 0 && session.stores.length > 1 ? `${s.describe()} (${w.primary})` : s.describe())));
   try {

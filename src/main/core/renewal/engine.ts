@@ -4,7 +4,7 @@
 import type { ApiError, StepId } from '../../../shared/contract';
 import { CoreError } from '../errors';
 import { EstClient, type EstTransport } from '../est';
-import { createSoftwareCustodian, keyCustodianFor, type CertificateStore, type KeyCustodian } from '../store';
+import type { CertificateStore, Custody, KeyCustodian } from '../store';
 import { killPoint, type Journal, type JournalRecord } from './journal';
 import type { RenewalDeps } from './types';
 import { mark } from '../timing';
@@ -14,8 +14,8 @@ export interface Engine {
   journal: Journal;
   /** Every store the renewal writes, the primary (deps.store) first. */
   stores: CertificateStore[];
-  /** Who makes the key of a new request (keyCustodianFor the stores and the policy, unless deps names one). */
-  custodian: KeyCustodian;
+  /** Where the key of a new request is made and kept, decided once for the run (store/custody-decision). */
+  custody: Custody;
   anchorsDer: Uint8Array[];
   signal: AbortSignal;
 }
@@ -68,15 +68,9 @@ export function softwareKey(rec: JournalRecord): boolean {
   return (rec.keyStorage ?? 'software') === 'software';
 }
 
-/**
- * The custodian of the journal's key: the engine's when it is of the same kind, else the one
- * that kind means for these stores (the policy may have changed since the key was made).
- */
+/** The custodian of the journal's key, as the custody decision names it for the key's kind (the policy may have changed since). */
 export function custodianOf(e: Engine, rec: JournalRecord): KeyCustodian {
-  const storage = rec.keyStorage ?? 'software';
-  if (e.custodian.storage === storage) return e.custodian;
-  if (storage === 'software') return createSoftwareCustodian(e.stores[0]!);
-  return keyCustodianFor(e.stores.slice(0, 1), storage);
+  return e.custody.of(rec.keyStorage ?? 'software').custodian();
 }
 
 /** The working label of the key a journal's request makes: it names the key before the journal has its ID. */

@@ -133,7 +133,7 @@ export async function preflight(e: Engine, fingerprint: string, now: Date): Prom
   } finally {
     transport.close();
   }
-  return { passed: checks.every((c) => c.state === 'passed'), checks, ...(request ? { request } : {}), ...(keysWithoutCertificate?.length ? { keysWithoutCertificate } : {}) };
+  return { passed: checks.every((c) => c.state === 'passed'), checks, ...(request ? { request } : {}), ...(keysWithoutCertificate?.length ? { keysWithoutCertificate } : {}), custody: e.custody.decision };
 }
 
 /**

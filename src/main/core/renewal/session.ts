@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { CoreError } from '../errors';
 import { pemToDer } from '../pki';
-import { keyCustodianFor, type CertificateStore, type KeyCustodian, type StoredIdentity } from '../store';
+import { decideCustody, openCustody, type CertificateStore, type Custody, type StoredIdentity } from '../store';
 import { Journal } from './journal';
 import { acquireRenewalLocks } from './lock';
 import type { Engine } from './engine';
@@ -17,6 +17,8 @@ export interface Session {
   /** Every store the renewal writes, the primary (deps.store) first. */
   stores: CertificateStore[];
   anchorsDer: Uint8Array[];
+  /** Where keys are made and kept: decided once (compose's decision, else the store layer's for these stores). */
+  custody: Custody;
   engine(signal: AbortSignal): Engine;
   /** Runs `fn` as the one operation in progress; BUSY when another runs. */
   exclusive<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T>;
@@ -45,7 +47,13 @@ export function openSession(deps: RenewalDeps): Session {
   // One store named twice (e.g. "os" and the same nss:DIR) is written once.
   const stores: CertificateStore[] = [];
   for (const s of [deps.store, ...(deps.stores ?? [])]) if (!stores.some((x) => x.lockFile === s.lockFile)) stores.push(s);
-  let custodian: KeyCustodian | undefined;
+  // Its custodian is made when a key is made or found, not before: a policy whose custodian
+  // cannot be had here (tpm without a PIN) still lists, shows and recovers a software journal.
+  const custody = openCustody(deps.custody ?? decideCustody(deps.policy, stores), stores, {
+    ...(deps.custodian ? { token: deps.custodian } : {}),
+    ...(deps.log ? { log: deps.log } : {}),
+    ...(deps.policy.pkcs11 ? { pkcs11: deps.policy.pkcs11 } : {}),
+  });
   let controller: AbortController | null = null;
   let busy = false;
   let listCache: { at: number; value: Promise<StoredIdentity[]> } | null = null;
@@ -59,19 +67,8 @@ export function openSession(deps: RenewalDeps): Session {
     journal,
     stores,
     anchorsDer,
-    engine: (signal) => ({
-      deps,
-      journal,
-      stores,
-      anchorsDer,
-      signal,
-      // Picked when a key is made or found, not before: a policy whose custodian cannot be
-      // had here (tpm without a PIN) still lists, shows and recovers a software journal.
-      get custodian() {
-        custodian ??= deps.custodian ?? keyCustodianFor(stores, deps.policy.keyStorage ?? 'store', deps.log);
-        return custodian;
-      },
-    }),
+    custody,
+    engine: (signal) => ({ deps, journal, stores, anchorsDer, signal, custody }),
     async exclusive(fn) {
       if (busy) throw new CoreError('BUSY', 'A renewal is already running. Wait for it to finish.');
       busy = true;

@@ -54,7 +54,7 @@ export async function start(e: Engine, o: StartOptions): Promise<RenewalOutcome>
     ...(o.old ? { oldFingerprint: o.old.fingerprint } : {}),
   };
   let step: StepId = 'generateKey';
-  const custodian = e.custodian;
+  const custodian = e.custody.custodian();
   const software = custodian.storage === 'software';
   rec.keyStorage = custodian.storage;
   let request: Promise<KeyRequest> | undefined;
@@ -292,9 +292,9 @@ async function installIssued(e: Engine, rec: JournalRecord, live: Live, caCerts:
   }
   // The key lives in the primary store's token: the certificate goes in beside it.
   if (store !== e.stores[0]) {
-    // A token of its own (tpm, pkcs11) is registered in every NSS db at the attach, and each
-    // db lists what it holds: the one certificate beside its key serves them all.
-    if (rec.keyStorage === 'tpm' || rec.keyStorage === 'pkcs11') return;
+    // A key the decision says serves every store (a module's token, registered in every NSS db
+    // at the attach): the one certificate beside it serves them all.
+    if (e.custody.of(rec.keyStorage!).decision.everyStore) return;
     throw new CoreError('STORE_UNAVAILABLE', `The new key lives in ${e.stores[0]!.describe()} and cannot be copied into ${store.describe()}. Remove the extra store from policy, or set keyStorage to "software".`, { reason: 'KEY_NOT_PORTABLE' });
   }
   killPoint('attach:before');

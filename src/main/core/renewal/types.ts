@@ -1,7 +1,7 @@
 import type { ApiEvent, CertDeskApi, CertDeskEvents } from '../../../shared/contract';
 import type { Policy } from '../../../shared/policy';
 import type { EstTransport } from '../est';
-import type { CertificateStore, KeyCustodian } from '../store';
+import type { CertificateStore, KeyCustodian, KeyCustodyDecision } from '../store';
 import type { Vault } from '../vault';
 import type { LoadedPolicy, Settings } from '../config';
 import type { DueReminder } from './reminders';
@@ -39,10 +39,12 @@ export interface RenewalDeps {
    */
   stores?: CertificateStore[];
   /**
-   * Who makes the renewal's key (issue 16). Default: keyCustodianFor(stores, policy.keyStorage):
-   * the NSS db's own token for `store` with one NSS store, else `software`. The composition
-   * root passes a PKCS#11 custodian for `tpm` / `pkcs11` (it holds the PIN).
+   * Where the renewal's key is made and kept (issue 28: decided once, by the store layer's
+   * decideCustody from the policy and the stores). Compose passes its decision; default: the
+   * same function over these stores.
    */
+  custody?: KeyCustodyDecision;
+  /** The decision's custodian, made by the entry: compose makes a `module` custody's (tpm / pkcs11 with an NSS store; it holds the PIN). Default: the store layer's for the decision. */
   custodian?: KeyCustodian;
   /** Seals a `software` key in the journal; a key that lives in a token never needs it. */
   vault: Vault;

@@ -81,7 +81,7 @@ export interface KeyCustodian {
 
 /**
  * A store that can make keys inside itself offers its custodian through this optional hook
- * (the NSS store: its db's token). `keyCustodianFor` (store/custodian-for) asks it.
+ * (the NSS store: its db's token). `openCustody` (store/custody-decision) asks it for what the decision names.
  */
 export interface HasKeyCustodian {
   keyCustodian(storage: KeyStorage): KeyCustodian | undefined;

@@ -1,7 +1,7 @@
 // The store module's surface (docs/core-modules.md); everything else in this folder is private.
 export type { CertificateStore, StoredIdentity, InstallOptions, VerifyOptions, CommandRunner, RunOptions, RunResult } from './types';
 export type { KeyCustodian, KeyRequestSpec, KeyRequest, AttachOptions, HasKeyCustodian } from './custody';
-export { keyCustodianFor } from './custodian-for';
+export { decideCustody, openCustody, type Custody, type CustodyOptions, type KeyCustodyDecision } from './custody-decision';
 export { createSoftwareCustodian } from './software-custody';
 export { createPkcs11Custodian, type Pkcs11CustodianOptions } from './pkcs11/custody';
 export { moduleTargetFor } from './pkcs11/target';

@@ -39,15 +39,12 @@ class MacStore implements CertificateStore, HasKeyCustodian {
   /**
    * `software` and `store` alike: the key is made in CertDesk and imported non-extractable
    * (`security import -x`, macos/custodian); the login keychain offers no way to make a key
-   * inside it through `security`. `tpm` and `pkcs11` are refused with what to set instead.
+   * inside it through `security`. `tpm` and `pkcs11` are refused by the custody decision
+   * (store/custody-decision), with what to set instead.
    */
-  keyCustodian(storage: KeyStorage): KeyCustodian {
+  keyCustodian(storage: KeyStorage): KeyCustodian | undefined {
     if (storage === 'software' || storage === 'store') return createMacKeyCustodian(this.run, this.opts, this);
-    const what = storage === 'tpm' ? 'CertDesk makes no keys in a Mac\'s Secure Enclave (a Mac has no TPM)' : 'CertDesk does not use PKCS#11 modules on macOS (a smart card appears in the keychain through its CryptoTokenKit driver)';
-    throw new CoreError('STORE_UNAVAILABLE', `keyStorage "${storage}" is not available on macOS. ${what}. Ask IT to set keyStorage "store" or "software" for Macs: the key is then imported into the login keychain as non-extractable.`, {
-      reason: 'CUSTODIAN_UNAVAILABLE',
-      field: 'keyStorage',
-    });
+    return undefined;
   }
 
   private sec(args: string[]): Promise<RunResult> {

@@ -76,19 +76,15 @@ class WindowsStore implements CertificateStore, HasKeyCustodian {
   /**
    * `store`: the software KSP, `tpm`: the Platform Crypto Provider, both through certreq
    * (windows/certreq), key not exportable; `software`: made in CertDesk, imported by PFX.
-   * `pkcs11` is refused: Windows reaches smart cards through their minidriver in its own
-   * key storage (the Smart Card KSP), not through a PKCS#11 module CertDesk would load.
+   * Whether a keyStorage is honoured here (`pkcs11` is not: smart cards go through their
+   * minidriver in Windows' own key storage) is the custody decision's (store/custody-decision).
    */
-  keyCustodian(storage: KeyStorage): KeyCustodian {
+  keyCustodian(storage: KeyStorage): KeyCustodian | undefined {
     const { tempRoot, timeoutMs } = this.opts;
     const timing = { ...(tempRoot ? { tempRoot } : {}), ...(timeoutMs ? { timeoutMs } : {}) };
     if (storage === 'store' || storage === 'tpm') return createWindowsKeyCustodian(this.run, { storage, ...timing });
     if (storage === 'software') return createSoftwareCustodian(this);
-    throw new CoreError(
-      'STORE_UNAVAILABLE',
-      'keyStorage "pkcs11" is not used on Windows: Windows keeps keys in its own key storage, and a smart card is used through its driver (minidriver) there, not through a PKCS#11 module. Ask IT to set keyStorage "store" (or "tpm") in the policy for Windows PCs.',
-      { reason: 'CUSTODIAN_UNAVAILABLE', field: 'keyStorage' },
-    );
+    return undefined;
   }
 
   private async ps(script: string, env: Record<string, string> = {}): Promise<RunResult> {
