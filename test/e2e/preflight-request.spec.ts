@@ -10,8 +10,8 @@ import { accountId, useWorld } from './setup';
 const world = useWorld({ csrAttrs: 'rich' });
 
 const T = {
-  ja: { link: '電子証明書の更新はこちら', start: '電子証明書更新開始', title: '今回の申請の内容', key: 'ECDSA P-256（銀行の指定）', hash: 'SHA-256（銀行の指定）', details: '銀行からの指定の詳細（ヘルプデスク向け）', ignored: '採用しなかった指定' },
-  en: { link: 'Renew your certificate here', start: 'Start certificate renewal', title: 'What the request will contain', key: "ECDSA P-256 (the bank's choice)", hash: "SHA-256 (the bank's choice)", details: 'What the bank asked for (for the helpdesk)', ignored: 'Not followed' },
+  ja: { link: '電子証明書の更新はこちら', start: '電子証明書更新開始', title: '今回の申請の内容', key: 'ECDSA P-256（銀行の指定）', hash: 'SHA-256（銀行の指定）', details: '銀行からの指定の詳細（ヘルプデスク向け）', ignored: '採用しなかった指定', custody: 'ブラウザーの証明書データベース（NSS）の中で作り、そのまま保管します' },
+  en: { link: 'Renew your certificate here', start: 'Start certificate renewal', title: 'What the request will contain', key: "ECDSA P-256 (the bank's choice)", hash: "SHA-256 (the bank's choice)", details: 'What the bank asked for (for the helpdesk)', ignored: 'Not followed', custody: "made and kept inside the browsers' certificate database (NSS)" },
 } as const;
 
 for (const lang of ['ja', 'en'] as Language[]) {
@@ -34,6 +34,8 @@ for (const lang of ['ja', 'en'] as Language[]) {
     await expect(box).toContainText(t.hash);
     await expect(box.getByRole('heading', { name: t.ignored })).toBeVisible();
     await expect(challenge).toBeVisible();
+    // Where the key is kept: the core's custody decision as the preflight reported it (one NSS db, keyStorage "store").
+    await expect(box.locator('[data-fact="custody-nss-token"]')).toContainText(t.custody);
     // In the reader's language: the bank's wishes and what was done with them, no English sentence.
     if (lang === 'ja') expect(englishSentences(await box.innerText())).toEqual([]);
     await record(page, '57', 'start-request-details', lang);

@@ -40,6 +40,14 @@ describe('start', () => {
 });
 
 describe('更新: preflight, start, issuing, done', () => {
+  it('keeps where the key is kept as the preflight reported it (the core decides it), and forgets it when the next preflight starts', () => {
+    const custody = { asked: 'store', storage: 'software', place: 'software', why: 'SEVERAL_STORES', stores: 2, everyStore: true } as const;
+    let r = play(on({ name: 'preflight', cert, failed: null }), { type: 'preflightDone', cert, report: { passed: true, checks: [], custody } });
+    expect(r.state.custody).toEqual(custody);
+    r = play(r.state, { type: 'home' }, { type: 'renew', cert });
+    expect(r.state.custody).toBeNull();
+  });
+
   it('walks the whole renewal, clearing the checks and the steps of the run before', () => {
     const stale = on({ name: 'home' }, { checks: { clock: 'failed' }, steps: { send: 'failed' }, pending: { attempt: 3, retryAt: 'x', waitSeconds: 5 }, cancelling: true });
     const report: PreflightReport = { passed: true, checks: [] };

@@ -88,9 +88,9 @@ function CurrentScreen({ state, lang, dispatch }: { state: FlowState; lang: Lang
         />
       ) : null;
     case 'preflight':
-      return <Preflight checks={state.checks} request={state.request} failed={screen.failed} lang={lang} onRetry={() => dispatch({ type: 'renew', cert: screen.cert })} onBack={home} onAcquire={acquire} onNewPc={() => dispatch({ type: 'openNewPc' })} />;
+      return <Preflight checks={state.checks} request={state.request} custody={state.custody} failed={screen.failed} lang={lang} onRetry={() => dispatch({ type: 'renew', cert: screen.cert })} onBack={home} onAcquire={acquire} onNewPc={() => dispatch({ type: 'openNewPc' })} />;
     case 'start':
-      return <Start cert={screen.cert} request={state.request} lang={lang} onConfirm={() => dispatch({ type: 'confirm' })} onBack={home} />;
+      return <Start cert={screen.cert} request={state.request} custody={state.custody} lang={lang} onConfirm={() => dispatch({ type: 'confirm' })} onBack={home} />;
     case 'issuing':
       return <Issuing steps={state.steps} pending={state.pending} lang={lang} cancelling={state.cancelling} onCancel={() => dispatch({ type: 'cancel' })} />;
     case 'done':

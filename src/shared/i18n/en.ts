@@ -116,6 +116,21 @@ export const en: typeof ja = {
     details: "What the bank asked for (for the helpdesk)",
     honoured: 'Followed',
     ignored: 'Not followed',
+    custody: 'Where the key is kept',
+  },
+  // Where the key is kept: the core's decision (src/shared/custody.ts), in words.
+  custody: {
+    software: 'made by CertDesk, kept sealed, then imported into the certificate stores (a software key)',
+    'nss-token': "made and kept inside the browsers' certificate database (NSS)",
+    module: { tpm: "made inside this PC's TPM (token \"{{token}}\"); it cannot be taken out", pkcs11: 'made inside the smart card or HSM (token "{{token}}"); it cannot be taken out' },
+    'windows-ksp': "made inside Windows' key storage; not exportable",
+    'windows-platform': "made inside this PC's TPM (Microsoft Platform Crypto Provider); not exportable",
+    'macos-keychain': 'made by CertDesk and imported into the login keychain as non-extractable',
+    refused: "the key cannot be kept as your company's setting asks on this PC (see the diagnostics)",
+    why: {
+      SEVERAL_STORES: ' (because there are {{count}} certificate stores)',
+      MACOS_SOFTWARE: ' (because this is macOS)',
+    },
   },
   start: {
     heading: 'Start certificate renewal',

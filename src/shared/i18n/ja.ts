@@ -115,6 +115,21 @@ export const ja = {
     details: '銀行からの指定の詳細（ヘルプデスク向け）',
     honoured: '採用した指定',
     ignored: '採用しなかった指定',
+    custody: '鍵の保管場所',
+  },
+  // Where the key is kept: the core's decision (src/shared/custody.ts), in words.
+  custody: {
+    software: 'CertDesk が作り、暗号化して保管したうえで証明書ストアへ取り込みます（ソフトウェア鍵）',
+    'nss-token': 'ブラウザーの証明書データベース（NSS）の中で作り、そのまま保管します',
+    module: { tpm: 'この PC の TPM（トークン「{{token}}」）の中で作り、取り出せません', pkcs11: 'ICカード・HSM（トークン「{{token}}」）の中で作り、取り出せません' },
+    'windows-ksp': 'Windows のキー記憶域の中で作り、エクスポートできません',
+    'windows-platform': 'この PC の TPM（Microsoft Platform Crypto Provider）の中で作り、エクスポートできません',
+    'macos-keychain': 'CertDesk が作り、ログインキーチェーンへ取り出し不可として取り込みます',
+    refused: 'この PC では会社の設定どおりに鍵を保管できません（診断情報をご覧ください）',
+    why: {
+      SEVERAL_STORES: '（証明書ストアが {{count}} つあるため）',
+      MACOS_SOFTWARE: '（macOS のため）',
+    },
   },
   start: {
     heading: '電子証明書更新開始',

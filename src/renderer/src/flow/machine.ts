@@ -26,6 +26,7 @@ import type {
   SettingsView,
 } from '../../../shared/contract';
 import type { Steps } from './progress';
+import type { KeyCustodyDecision } from '../../../shared/custody';
 
 /** What the error screen's 「もう一度試す」 does again: data, so the state stays plain. */
 export type Retry =
@@ -62,6 +63,8 @@ export interface FlowState {
   checks: Partial<Record<CheckId, CheckState>>;
   /** What the bank's /csrattrs asked for, from the last preflight (null: not reached, or none yet). */
   request: PreflightRequest | null;
+  /** Where the key will be made and kept: the core's decision, as the last preflight reported it. */
+  custody: KeyCustodyDecision | null;
   steps: Steps;
   pending: { attempt: number; retryAt: string; waitSeconds: number } | null;
   cancelling: boolean;
@@ -139,6 +142,7 @@ export const initialState: FlowState = {
   settingsSaved: false,
   checks: {},
   request: null,
+  custody: null,
   steps: {},
   pending: null,
   cancelling: false,
@@ -180,7 +184,7 @@ const go = (state: FlowState, screen: Screen, command: Command | null = null): S
 
 function startPreflight(state: FlowState, cert: CertificateSummary): Step {
   if (isBusy(state)) return stay(state);
-  return { state: { ...state, checks: {}, request: null, screen: { name: 'preflight', cert, failed: null } }, command: { kind: 'preflight', cert } };
+  return { state: { ...state, checks: {}, request: null, custody: null, screen: { name: 'preflight', cert, failed: null } }, command: { kind: 'preflight', cert } };
 }
 
 function startIssuing(state: FlowState, command: Command): Step {
@@ -282,13 +286,14 @@ export function transition(state: FlowState, event: FlowEvent): Step {
       return stay({ ...state, overview: event.overview });
     case 'preflightDone': {
       const request = event.report.request ?? null;
+      const custody = event.report.custody ?? null;
       // Not yet due: every check passed, and the identity check says when renewal opens; the
       // screen stops there with that date instead of going on to 更新.
       const notDue = event.report.checks.find((c) => c.note?.code === 'NOT_YET_DUE') ?? null;
-      if (event.report.passed && !notDue) return go({ ...state, request }, { name: 'start', cert: event.cert });
+      if (event.report.passed && !notDue) return go({ ...state, request, custody }, { name: 'start', cert: event.cert });
       const checks = Object.fromEntries(event.report.checks.map((c) => [c.id, c.state]));
       const failed = event.report.checks.find((c) => c.state === 'failed') ?? notDue;
-      return go({ ...state, checks, request }, { name: 'preflight', cert: event.cert, failed });
+      return go({ ...state, checks, request, custody }, { name: 'preflight', cert: event.cert, failed });
     }
     case 'issued':
       return go(state, { name: 'done', outcome: event.outcome }, { kind: 'refreshOverview' });

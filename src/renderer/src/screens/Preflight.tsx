@@ -4,11 +4,12 @@ import { isBankDate, offersAcquire } from '../../../shared/error-policy';
 import { ErrorPanel, errorVars } from '../components/ErrorPanel';
 import { Heading, StatusList, type ItemState } from '../components/common';
 import { RequestFacts } from '../components/RequestFacts';
+import type { KeyCustodyDecision } from '../../../shared/custody';
 
 /** A certificate not yet due passed its checks: the same information card as the bank's "too early". */
 const notYetDue = (n: CheckNote): ApiError => ({ code: 'RENEWAL_NOT_OPEN', message: '', detail: { opensOn: n.opensOn, daysLeft: n.daysLeft, expiryDate: n.expiryDate } });
 
-export function Preflight({ checks, request, failed, lang, onRetry, onBack, onAcquire, onNewPc }: { checks: Partial<Record<CheckId, CheckState>>; request: PreflightRequest | null; failed: CheckResult | null; lang: Language; onRetry(): void; onBack(): void; onAcquire(): void; onNewPc(): void }) {
+export function Preflight({ checks, request, custody, failed, lang, onRetry, onBack, onAcquire, onNewPc }: { checks: Partial<Record<CheckId, CheckState>>; request: PreflightRequest | null; custody: KeyCustodyDecision | null; failed: CheckResult | null; lang: Language; onRetry(): void; onBack(): void; onAcquire(): void; onNewPc(): void }) {
   const { t } = useTranslation();
   // The bank's dates (too early, expired, past the grace days) are not a failed check of this
   // PC: they are shown as information with the next step.
@@ -50,7 +51,7 @@ export function Preflight({ checks, request, failed, lang, onRetry, onBack, onAc
         </div>
       )}
       {/* After the next step: the request matters once the checks pass. */}
-      {request && <RequestFacts request={request} lang={lang} />}
+      {request && <RequestFacts request={request} custody={custody} lang={lang} />}
     </section>
   );
 }

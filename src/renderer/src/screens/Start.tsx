@@ -4,9 +4,10 @@ import type { CertificateSummary, Language, PreflightRequest } from '../../../sh
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { Fact, Heading, Hex } from '../components/common';
 import { RequestFacts } from '../components/RequestFacts';
+import type { KeyCustodyDecision } from '../../../shared/custody';
 import { formatDay, groupHex } from '../format';
 
-export function Start({ cert, request, lang, onConfirm, onBack }: { cert: CertificateSummary; request: PreflightRequest | null; lang: Language; onConfirm(): void; onBack(): void }) {
+export function Start({ cert, request, custody, lang, onConfirm, onBack }: { cert: CertificateSummary; request: PreflightRequest | null; custody: KeyCustodyDecision | null; lang: Language; onConfirm(): void; onBack(): void }) {
   const { t } = useTranslation();
   const [asking, setAsking] = useState(false);
   const steps = t('start.confirmSteps', { returnObjects: true }) as string[];
@@ -38,7 +39,7 @@ export function Start({ cert, request, lang, onConfirm, onBack }: { cert: Certif
           </button>
         </div>
       </div>
-      {request && <RequestFacts request={request} lang={lang} />}
+      {request && <RequestFacts request={request} custody={custody} lang={lang} />}
       {asking && (
         <ConfirmDialog
           title={t('start.confirmTitle')}
