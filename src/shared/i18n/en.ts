@@ -3,6 +3,7 @@ import { CHECK_WORDS, FACT_LABELS, FACT_VALUES, STEP_WORDS, SUPPORT_NONE } from 
 import { ERROR_TEXTS, REASON_TEXTS } from '../error-texts';
 import { CLI_EN } from './cli-en';
 import { REASON_WORDS_EN } from './reasons-en';
+import { EXPORT_EN } from './export-words';
 import type { ja } from './ja';
 
 // Same keys as Japanese: a missing or extra key is a type error.
@@ -279,4 +280,6 @@ export const en: typeof ja = {
   cli: CLI_EN,
   /** Every error reason (detail.reason) in words: src/shared/error-detail.ts and the error panel. */
   reasonWords: REASON_WORDS_EN,
+  /** The diagnostics export (src/main/core/renewal/diagnostics.ts). */
+  diagnosticsExport: EXPORT_EN,
 };

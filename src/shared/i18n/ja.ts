@@ -4,6 +4,7 @@ import { CHECK_WORDS, FACT_LABELS, FACT_VALUES, STEP_WORDS, SUPPORT_NONE } from 
 import { ERROR_TEXTS, REASON_TEXTS } from '../error-texts';
 import { CLI_JA } from './cli-ja';
 import { REASON_WORDS_JA } from './reasons-ja';
+import { EXPORT_JA } from './export-words';
 
 export const ja = {
   app: {
@@ -277,4 +278,6 @@ export const ja = {
   cli: CLI_JA,
   /** Every error reason (detail.reason) in words: src/shared/error-detail.ts and the error panel. */
   reasonWords: REASON_WORDS_JA,
+  /** The diagnostics export (src/main/core/renewal/diagnostics.ts). */
+  diagnosticsExport: EXPORT_JA,
 };

@@ -8,7 +8,8 @@ import { formatInstant } from '../../../shared/format';
 import { PHASE_WORDS } from '../../../shared/phase-words';
 import type { Policy } from '../../../shared/policy';
 import { redactText } from '../../../shared/redact';
-import { SUPPORT_NONE, STEP_WORDS } from '../../../shared/words';
+import { translator } from '../../../shared/i18n';
+import { STEP_WORDS } from '../../../shared/words';
 import { detailsOf } from './details';
 import { settingsView } from './settings-view';
 import { toApiError } from '../errors';
@@ -18,50 +19,34 @@ import type { Session } from './session';
 import type { RenewalDeps } from './types';
 
 /**
- * The export's words in the chosen language (the user's, or the policy's). Section names
- * ([versions] …), field names (source:, managed:, sha256= …) and values stay as they are:
- * a script or a helpdesk tool reads them in either language.
+ * The export's words in the chosen language (the user's, or the policy's), from the one catalog
+ * (src/shared/i18n, `diagnosticsExport`) through i18next.
  */
-const WORDS = {
-  ja: {
-    title: 'CertDesk 診断情報',
-    generated: '作成日時',
-    supportNone: `ポリシーに記載なし: ${SUPPORT_NONE.ja}`,
-    managed: '会社の管理者が設定',
-    origins: '設定元:',
-    ignored: '使われない設定（利用者のファイルの値より、ほかの設定が優先されます）:',
-    wins: (bank: boolean, by: string) => `${bank ? '銀行' : '会社のIT部門'}の ${by} が優先`,
-    keyMadeBy: '鍵を作る場所',
-    unavailable: '使用できません',
-    primary: '主',
-    listingFailed: '証明書の一覧を読めませんでした',
-    phase: '状態',
-    none: 'なし',
-    unfinished: (op: 'renew' | 'acquire', step: string, at: string) => `中断した${op === 'renew' ? '更新' : '取得'}: 「${step}」の段階、${at} 開始`,
-    notYetWritten: 'まだ書き込んでいません',
-  },
-  en: {
-    title: 'CertDesk diagnostics',
-    generated: 'generated',
-    supportNone: "not set in the policy: the bank's contact is in its internet banking documents (ご利用の手引き)",
-    managed: 'managed',
-    origins: 'origins:',
-    ignored: "ignored (the user's file sets them, another layer wins):",
-    wins: (bank: boolean, by: string) => `${bank ? "the bank's" : "IT's"} ${by} wins`,
-    keyMadeBy: 'key made by',
-    unavailable: 'unavailable',
-    primary: 'primary',
-    listingFailed: 'listing failed',
-    phase: 'phase',
-    none: 'none',
-    unfinished: (op: 'renew' | 'acquire', step: string, at: string) => `unfinished ${op} at step ${step}, started ${at}`,
-    notYetWritten: 'not yet written',
-  },
-} as const;
+function wordsOf(lang: Language) {
+  const t = translator(lang);
+  const w = (key: string, values?: Record<string, string>) => t(`diagnosticsExport.${key}`, values ?? {});
+  return {
+    title: w('title'),
+    generated: w('generated'),
+    supportNone: w('supportNone'),
+    managed: w('managed'),
+    origins: w('origins'),
+    ignored: w('ignored'),
+    wins: (bank: boolean, by: string) => w('wins', { who: w(bank ? 'whoBank' : 'whoIt'), by }),
+    keyMadeBy: w('keyMadeBy'),
+    unavailable: w('unavailable'),
+    primary: w('primary'),
+    listingFailed: w('listingFailed'),
+    phase: w('phase'),
+    none: w('none'),
+    unfinished: (op: 'renew' | 'acquire', step: string, at: string) => w('unfinished', { operation: w(`operation.${op}`), step, at }),
+    notYetWritten: w('notYetWritten'),
+  };
+}
 
 /** The policy's `support`, one fact a line; without it, where the bank names its contact. */
 export function helpdeskLines(support: Policy['support'], lang: Language = 'en'): string[] {
-  if (!support) return [WORDS[lang].supportNone];
+  if (!support) return [wordsOf(lang).supportNone];
   const { name, phone, hours, url, email } = support;
   return Object.entries({ name, phone, hours, url, email })
     .filter(([, v]) => v !== undefined)
@@ -74,7 +59,7 @@ export function helpdeskLines(support: Policy['support'], lang: Language = 'en')
  * setting in the user's own file has no effect.
  */
 export function policyOriginLines(origins: Record<string, string> | undefined, managed: string[], ignored: NonNullable<RenewalDeps['ignoredPolicy']>, lang: Language = 'en'): string[] {
-  const w = WORDS[lang];
+  const w = wordsOf(lang);
   const lines: string[] = [];
   if (origins && Object.keys(origins).length > 0) {
     lines.push(w.origins);
@@ -90,7 +75,7 @@ export function policyOriginLines(origins: Record<string, string> | undefined, m
 /** Who makes the renewal's key: the run's custody decision as it is (store/custody-decision), with its custodian's words. */
 export function custodyLines(session: Pick<Session, 'custody'>, lang: Language): string[] {
   const d = session.custody.decision;
-  const w = WORDS[lang];
+  const w = wordsOf(lang);
   const facts = [...(d.module ? [`module: ${d.module}`, `token: ${d.tokenLabel}`] : []), `why: ${d.why}`];
   try {
     // The custodian's own description is the core's English: the Japanese export names its kind only.
@@ -105,7 +90,7 @@ export function custodyLines(session: Pick<Session, 'custody'>, lang: Language):
 export async function diagnosticsText(session: Session): Promise<string> {
   const { deps, journal } = session;
   const lang = settingsView(deps).language;
-  const w = WORDS[lang];
+  const w = wordsOf(lang);
   // Times in JST, as every screen shows them.
   const lines: string[] = [w.title, `${w.generated}: ${formatInstant(session.now().toISOString(), lang)}`, ''];
   lines.push('[versions]');
