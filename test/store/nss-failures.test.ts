@@ -5,6 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { releaseKept } from '../../src/main/core/store/pkcs11/session';
 import { createCommandRunner, openNssStore, type CommandRunner } from '../../src/main/core/store';
 import type { TestCert, TestPki } from '../support/pki-fixture';
 import { ALICE_SUBJECT, certutil, codeOf, newDbIn, nssWork, removeNssWork, writeTmpIn } from './nss-fixture';
@@ -120,6 +121,8 @@ describe('tool failures', () => {
       const e2 = await codeOf(store.installCaCertificates([pki.issuing.der]));
       expect(e2).toMatchObject({ code: 'STORE_WRITE_FAILED', reason: 'READ_ONLY' });
     } finally {
+      // The softoken this process keeps on the db (issue 29; finalised after a second idle) is let go first.
+      await releaseKept();
       execFileSync('umount', [mnt]);
     }
   });

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openNssStore } from '../../src/main/core/store';
+import { readListing } from '../../src/main/core/store/nss/listing';
 import { makeTestPki, type TestPki } from '../support/pki-fixture';
 
 const KILL_IN_TRANSACTION = `
@@ -53,6 +54,18 @@ function killInsideTransaction(file: string, table: string): void {
 }
 
 describe('an NSS db left with a hot SQLite journal', () => {
+  it('after a listing that kept the softoken on the db read-only (issue 29), a journal left meanwhile: the next listing opens it read-write and rolls it back', async () => {
+    const { db, sha256 } = dbWithIdentity('kept-read-only');
+    const store = await openNssStore({ dbDir: db });
+    expect((await store.list([pki.root.der])).map((i) => i.fingerprint)).toEqual([sha256]);
+    killInsideTransaction(join(db, 'key4.db'), 'nssPrivate');
+    // The token layer's own listing, not the store's cached one: the db's files changed.
+    const listing = await readListing(db);
+    expect(listing.keyIds.size).toBe(1);
+    expect(existsSync(join(db, 'key4.db-journal'))).toBe(false);
+    expect(spawnSync('certutil', ['-K', '-d', `sql:${db}`]).status).toBe(0);
+  });
+
   for (const [file, table] of [
     ['key4.db', 'nssPrivate'],
     ['cert9.db', 'nssPublic'],

@@ -254,6 +254,9 @@ describe('install, list, verify, remove on a real NSS db', () => {
 describe('beside another NSS user of this process (Chromium inside Electron)', () => {
   it('opens the db as a slot of its own and never finalises the softoken under its owner', async () => {
     const { softoknCandidates } = await import('../../src/main/core/store/pkcs11/softoken');
+    // The softoken this process's earlier tests kept initialised (issue 29) is let go first: the
+    // owner is the one that initialises it (Chromium does at its start, before CertDesk runs).
+    await (await import('../../src/main/core/store/pkcs11/session')).releaseKept();
     const pkcs11js = await import('pkcs11js');
     const owner = new pkcs11js.PKCS11();
     owner.load(softoknCandidates().find((p) => existsSync(p))!);

@@ -26,7 +26,7 @@ export interface NssCustodianOptions {
 export function createNssTokenCustodian(o: NssCustodianOptions): KeyCustodian {
   const beforeWrite = o.beforeWrite ?? (() => undefined);
   // The softoken's profile (pkcs11/profiles): non-extractable asked for, not enforced against NSS's own tools.
-  const ops = createTokenKeyOps({ profile: TEMPLATE_PROFILES.nssSoftoken, where: o.label, run: (access, fn) => withNssToken(o.dbDir, access, fn) });
+  const ops = createTokenKeyOps({ profile: TEMPLATE_PROFILES.nssSoftoken, where: o.label, run: (access, fn, ro) => withNssToken(o.dbDir, access, fn, ro) });
   return {
     storage: 'store',
     describe: () => `${o.label} (token NSS Certificate DB)`,

@@ -26,12 +26,13 @@ export interface Listing {
   trust: Map<string, Trust>;
 }
 
-export async function readListing(dbDir: string): Promise<Listing> {
+/** `fresh`: the db opened anew from its files (a removal's read-back), not the softoken kept initialised. */
+export async function readListing(dbDir: string, o: { fresh?: boolean } = {}): Promise<Listing> {
   return withNssToken(dbDir, 'read', (s) => {
     const certs = certificates(s).map(({ label, der, keyId }) => ({ nickname: label, der, keyId }));
     const trust = new Map(trustObjects(s).map(({ certSha1, serverAuth, clientAuth, emailProtection, codeSigning }) => [certSha1, { serverAuth, clientAuth, emailProtection, codeSigning }]));
     return { certs, keyIds: privateKeyIds(s), trust };
-  });
+  }, o);
 }
 
 export function sha1Of(der: Uint8Array): string {

@@ -34,7 +34,8 @@ export async function removeEntry(dbDir: string, where: string, entries: Entry[]
     const destroyed = await withNssToken(dbDir, 'write', (s) => destroyKeyPair(s, target.keyId, (c) => der.equals(c.der)));
     if (destroyed) {
       destroyedKeys.add(target.keyId);
-      const left = await withNssToken(dbDir, 'read', (s) => keyObjects(s, target.keyId).privateKeys.length);
+      // Read back from the files (fresh), not through the softoken this process keeps initialised.
+      const left = await withNssToken(dbDir, 'read', (s) => keyObjects(s, target.keyId).privateKeys.length, { fresh: true });
       if (left > 0) throw keyNotRemoved(where, target.keyId, false);
     }
     killPoint('removeOld:keyGone');
@@ -51,7 +52,7 @@ export async function removeEntry(dbDir: string, where: string, entries: Entry[]
       destroyedCerts.add(fp);
     }
   });
-  const listing = await readListing(dbDir);
+  const listing = await readListing(dbDir, { fresh: true });
   const after = entriesOf(listing);
   if (after.some((e) => e.facts.sha256 === fp)) throw new CoreError('STORE_WRITE_FAILED', `The certificate could not be removed from ${where}. Close all browsers and try again.`, { reason: 'STILL_LISTED' });
   // The key read back once more: a certificate gone with its key still there would be an orphan no listing shows.

@@ -9,10 +9,10 @@ import type { KeyType } from '../../../../shared/policy';
 import { generateKeyPair, publicKeySpki, signHashed, type GeneratedKey } from './keys';
 import { certificates, destroyKeyPair, destroyQuietly, keyIdsLabelled, keyObjects, putCertificate, relabelKeyPair, type TokenCertificate } from './objects';
 import type { TemplateProfile } from './profiles';
-import type { P11Session } from './session';
+import type { P11Session, RunOptions } from './session';
 
 /** Runs `fn` in one session of the token; an async `fn` (a key generated on the thread pool) keeps it until it settles. */
-export type TokenRunner = <T>(access: 'read' | 'write', fn: (s: P11Session) => T | Promise<T>) => Promise<T>;
+export type TokenRunner = <T>(access: 'read' | 'write', fn: (s: P11Session) => T | Promise<T>, o?: RunOptions) => Promise<T>;
 
 export interface TokenKeyOps {
   generateKey(spec: Pick<KeyRequestSpec, 'keyType' | 'label'>): Promise<{ keyId: string; keyType: KeyType }>;
@@ -91,7 +91,8 @@ export function createTokenKeyOps(o: { profile: TemplateProfile; where: string; 
 }
 
 /**
- * A removal read back in a session of its own (the NSS softoken opened anew from its files):
+ * A removal read back in a session of its own (the NSS softoken opened anew from its files,
+ * not the initialisation it keeps between operations):
  * on a full disk the token can accept C_DestroyObject and keep the key. Still there: an error
  * that names it, so that the caller keeps its record of the key (journal, ledger).
  */
@@ -100,7 +101,7 @@ async function readBackGone(o: { where: string; run: TokenRunner }, keyIds: stri
     const ids = new Set(keyIds.filter((id) => keyObjects(s, id).privateKeys.length > 0 && certificates(s, id).length === 0));
     if (label) for (const id of keyIdsLabelled(s, label)) if (certificates(s, id).length === 0) ids.add(id);
     return [...ids];
-  });
+  }, { fresh: true });
   if (left.length > 0) {
     throw new CoreError('STORE_WRITE_FAILED', `A key CertDesk made${label ? ` ("${label}")` : ''} could not be deleted from ${o.where}: it is still there after its removal (is the disk full?). CertDesk keeps a record of it and removes it at the next run.`, { reason: 'KEY_NOT_REMOVED', keyId: left[0]! });
   }

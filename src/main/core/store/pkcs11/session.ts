@@ -8,6 +8,13 @@
 // Where another user of the process has initialised the library already (Chromium's own
 // softoken inside Electron), it is never finalised under its owner: the target opens its token
 // beside the owner's slots (`owner: false`).
+//
+// The exception is a target that asks to be kept (the softoken, `keep`): its C_Initialize opens
+// and checks the db's files (2–3 ms of CPU each, ten and more per renewal, issue 29), so it stays
+// initialised while operations follow one another, and is finalised once none has come for
+// KEEP_IDLE_MS, before an operation that needs another initialisation (another db, read-write
+// after read-only), after a failure, and for an operation that asks for a `fresh` one (a
+// removal's read-back, which must see the files, not what this process's library holds).
 import { CoreError } from '../../errors';
 import { CKF, CKR } from './constants';
 import { loadLibrary, type Handle, type Pkcs11 } from './loader';
@@ -40,34 +47,93 @@ export interface TokenDriver {
   login(p11: Pkcs11, session: Handle, slot: Handle, tokenFlags: number): void;
   /** Anything thrown that is not a CoreError, in the target's words. */
   failed(err: unknown): CoreError;
+  /**
+   * Kept initialised after the operation: `key` names this initialisation (the db and its mode);
+   * `serves(key)` says whether one kept under another key will do for this operation.
+   */
+  keep?: { key: string; serves(kept: string): boolean };
+}
+
+export interface RunOptions {
+  /** Finalise a kept initialisation first and initialise anew (a read-back that must see the files). */
+  fresh?: boolean;
 }
 
 let queue: Promise<unknown> = Promise.resolve();
+
+/**
+ * How long a kept library stays initialised without an operation: the operations of one call
+ * follow each other within milliseconds, the command line exits long before, and a db on a
+ * mount is not held open (unmountable) for longer than this.
+ */
+const KEEP_IDLE_MS = 1000;
+/** The kept initialisation per library, with the number of the last operation that used it. */
+const kept = new Map<Pkcs11, { key: string; last: number }>();
+let operations = 0;
+
+function finalise(p11: Pkcs11): void {
+  kept.delete(p11);
+  try {
+    p11.C_Finalize();
+  } catch {
+    // Not initialised after all: nothing to close.
+  }
+}
+
+/**
+ * Finalises every kept library, after the operations queued before (a test that then plays
+ * another NSS user of the process; a core process that stops).
+ */
+export function releaseKept(): Promise<void> {
+  const close = () => {
+    for (const p11 of [...kept.keys()]) finalise(p11);
+  };
+  const done = queue.then(close, close);
+  queue = done;
+  return done;
+}
+
+/** After KEEP_IDLE_MS without an operation, the kept library is finalised, in the queue's order. */
+function closeWhenIdle(p11: Pkcs11, op: number): void {
+  setTimeout(() => {
+    const close = () => {
+      if (kept.get(p11)?.last === op) finalise(p11);
+    };
+    queue = queue.then(close, close);
+  }, KEEP_IDLE_MS).unref();
+}
 
 /**
  * Runs `fn` in a session of the driver's token, after every operation queued before it (any
  * token). `fn` may be async (a key generated on the thread pool): the session, and the queue,
  * stay held until it settles.
  */
-export function runOnToken<T>(d: TokenDriver, access: TokenAccess, fn: (s: P11Session) => T | Promise<T>): Promise<T> {
+export function runOnToken<T>(d: TokenDriver, access: TokenAccess, fn: (s: P11Session) => T | Promise<T>, o: RunOptions = {}): Promise<T> {
   const run = async () => {
     const path = d.library();
-    return onToken(await loadLibrary(path, (err) => d.loadFailed(path, err)), d, access, fn);
+    return onToken(await loadLibrary(path, (err) => d.loadFailed(path, err)), d, access, fn, o);
   };
   const next = queue.then(run, run);
   queue = next.catch(() => undefined);
   return next;
 }
 
-async function onToken<T>(p11: Pkcs11, d: TokenDriver, access: TokenAccess, fn: (s: P11Session) => T | Promise<T>): Promise<T> {
+async function onToken<T>(p11: Pkcs11, d: TokenDriver, access: TokenAccess, fn: (s: P11Session) => T | Promise<T>, o: RunOptions): Promise<T> {
+  const op = ++operations;
+  const held = kept.get(p11);
+  const reuse = held !== undefined && !o.fresh && d.keep !== undefined && (held.key === d.keep.key || d.keep.serves(held.key));
+  if (held && !reuse) finalise(p11);
   let owner = true;
-  try {
-    if (d.initArgs) p11.C_Initialize(d.initArgs);
-    else p11.C_Initialize();
-  } catch (err) {
-    if (codeOf(err) !== CKR.CRYPTOKI_ALREADY_INITIALIZED) throw d.initFailed(err);
-    owner = false;
+  if (!reuse) {
+    try {
+      if (d.initArgs) p11.C_Initialize(d.initArgs);
+      else p11.C_Initialize();
+    } catch (err) {
+      if (codeOf(err) !== CKR.CRYPTOKI_ALREADY_INITIALIZED) throw d.initFailed(err);
+      owner = false;
+    }
   }
+  let ok = false;
   try {
     const { slot, release } = d.openSlot(p11, owner);
     try {
@@ -75,7 +141,9 @@ async function onToken<T>(p11: Pkcs11, d: TokenDriver, access: TokenAccess, fn: 
       const session = p11.C_OpenSession(slot, CKF.SERIAL_SESSION | (access === 'write' ? CKF.RW_SESSION : 0));
       try {
         d.login(p11, session, slot, flags);
-        return await fn({ p11, session, where: d.where });
+        const out = await fn({ p11, session, where: d.where });
+        ok = true;
+        return out;
       } finally {
         try {
           p11.C_CloseSession(session);
@@ -90,7 +158,14 @@ async function onToken<T>(p11: Pkcs11, d: TokenDriver, access: TokenAccess, fn: 
     if (err instanceof CoreError) throw err;
     throw d.failed(err);
   } finally {
-    if (owner) p11.C_Finalize();
+    if (!owner) {
+      // Another user's library: never finalised here, never kept.
+    } else if (ok && d.keep) {
+      kept.set(p11, { key: held && reuse ? held.key : d.keep.key, last: op });
+      closeWhenIdle(p11, op);
+    } else if (kept.has(p11) || !reuse) {
+      finalise(p11);
+    }
   }
 }
 

@@ -11,7 +11,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CoreError } from '../../errors';
 import { CK, CKF, NSS } from './constants';
-import { runOnToken, type Handle, type P11Session, type Pkcs11, type TokenAccess, type TokenDriver } from './session';
+import { runOnToken, type Handle, type P11Session, type Pkcs11, type RunOptions, type TokenAccess, type TokenDriver } from './session';
 
 const TOKEN_LABEL = 'NSS Certificate DB';
 
@@ -20,10 +20,12 @@ const SOFTOKN_HINT = 'install libnss3 (Debian/Ubuntu: sudo apt-get install libns
 
 /**
  * Runs `fn` on the db's token. `read` opens the db read-only (a listing never writes, even on
- * a read-only mount), unless a hot journal needs the read-write open that rolls it back.
+ * a read-only mount), unless a hot journal needs the read-write open that rolls it back. The
+ * softoken stays initialised on the db for the operations that follow (session.ts, `keep`):
+ * a read-write initialisation serves reads too; `fresh` opens the db anew from its files.
  */
-export function withNssToken<T>(dbDir: string, access: TokenAccess, fn: (s: P11Session) => T | Promise<T>): Promise<T> {
-  return runOnToken(softokenDriver(dbDir, access), access, fn);
+export function withNssToken<T>(dbDir: string, access: TokenAccess, fn: (s: P11Session) => T | Promise<T>, o: RunOptions = {}): Promise<T> {
+  return runOnToken(softokenDriver(dbDir, access), access, fn, o);
 }
 
 /**
@@ -65,6 +67,19 @@ export function softoknPath(requested: string | undefined, arch: string = proces
   return requested;
 }
 
+/** The inodes of cert9.db and key4.db ('-' for one that is missing). */
+function fileIds(dbDir: string): string {
+  return ['cert9.db', 'key4.db']
+    .map((f) => {
+      try {
+        return String(statSync(join(dbDir, f)).ino);
+      } catch {
+        return '-';
+      }
+    })
+    .join(':');
+}
+
 /** A rollback journal left beside cert9.db or key4.db (SQLite's default journal mode, as NSS uses it). */
 export function hasHotJournal(dbDir: string): boolean {
   return ['cert9.db-journal', 'key4.db-journal'].some((f) => {
@@ -76,6 +91,8 @@ export function hasHotJournal(dbDir: string): boolean {
   });
 }
 
+const KEEP_HERE = ((t) => t === undefined || t === 'utility')((process as { type?: string }).type);
+
 function softokenDriver(dbDir: string, access: TokenAccess): TokenDriver {
   // The line certutil writes into the db's pkcs11.txt (`parameters=`), the db folder quoted
   // NSS's way: a quote inside is escaped with a backslash. Flags quoted: NSS's parser drops
@@ -86,8 +103,16 @@ function softokenDriver(dbDir: string, access: TokenAccess): TokenDriver {
   // unreadable ("bad database") with the new certificate's recovery blocked behind it.
   const flags = access === 'read' && !hasHotJournal(dbDir) ? 'readOnly' : '';
   const failed = (err: unknown) => (access === 'write' ? notWritten(dbDir, err) : unreadable(dbDir, err));
+  // The db's files by inode: a kept initialisation serves only the files it opened (a folder
+  // deleted or replaced since, a profile reset, is opened anew and found missing or new).
+  const files = fileIds(dbDir);
+  const readWrite = `${dbDir}\0\0${files}`;
   return {
     where: `NSS db ${dbDir}`,
+    // Kept only where no other NSS user can come after CertDesk (Node: the command line, the
+    // core's process; Electron's utility process): Chromium's NSS in an app's main process
+    // initialises the same library when it first needs it, and must find it free.
+    ...(KEEP_HERE ? { keep: { key: `${dbDir}\0${flags}\0${files}`, serves: (key: string) => key === readWrite } } : {}),
     library() {
       const path = softoknPath(process.env.CERTDESK_SOFTOKN);
       if (!path || !existsSync(path)) {
