@@ -1,50 +1,53 @@
-// The few words the main process shows itself (title, menu, notifications, tray, dialogs),
-// in the policy's language. The renderer has its own catalogs.
+// The few words the main process shows itself (title, menu, notifications, tray, dialogs), in
+// the policy's language: the one catalog's (src/shared/i18n, `shell`), read through i18next
+// as the window and the command line read theirs.
 import type { Language } from '../../shared/contract';
+import { translator } from '../../shared/i18n';
 
-const ja = {
-  appTitle: 'CertDesk 電子証明書',
-  menuFile: 'ファイル',
-  menuSaveDiagnostics: '診断情報を保存…',
-  menuQuit: '終了',
-  menuEdit: '編集',
-  menuView: '表示',
-  menuReload: '再読み込み',
-  menuHelp: 'ヘルプ',
-  menuBankSite: '銀行のホームページを開く',
-  menuAbout: 'CertDesk について',
-  trayOpen: 'CertDesk を開く',
-  trayQuit: '終了',
-  trayDaysLeft: (days: number) => (days >= 0 ? `電子証明書の有効期限まであと ${days} 日` : `電子証明書の有効期限が切れています（${-days} 日経過）`),
-  trayNone: '電子証明書は見つかりません',
-  reminderTitle: '電子証明書の更新をお願いします',
-  reminderBody: (days: number, holder: string) => `${holder} の電子証明書の有効期限まであと ${days} 日です。クリックすると更新を始めます。`,
-  saveDiagnosticsTitle: '診断情報の保存先',
-} as const;
+export interface Strings {
+  appTitle: string;
+  menuFile: string;
+  menuSaveDiagnostics: string;
+  menuQuit: string;
+  menuEdit: string;
+  menuView: string;
+  menuReload: string;
+  menuHelp: string;
+  menuBankSite: string;
+  menuAbout: string;
+  trayOpen: string;
+  trayQuit: string;
+  trayDaysLeft: (days: number) => string;
+  trayNone: string;
+  reminderTitle: string;
+  reminderBody: (days: number, holder: string) => string;
+  saveDiagnosticsTitle: string;
+}
 
-type Strings = { [K in keyof typeof ja]: (typeof ja)[K] extends (...a: infer A) => string ? (...a: A) => string : string };
-
-const en: Strings = {
-  appTitle: 'CertDesk Certificates',
-  menuFile: 'File',
-  menuSaveDiagnostics: 'Save diagnostics…',
-  menuQuit: 'Quit',
-  menuEdit: 'Edit',
-  menuView: 'View',
-  menuReload: 'Reload',
-  menuHelp: 'Help',
-  menuBankSite: "Open the bank's web site",
-  menuAbout: 'About CertDesk',
-  trayOpen: 'Open CertDesk',
-  trayQuit: 'Quit',
-  trayDaysLeft: (days) => (days >= 0 ? `Certificate expires in ${days} days` : `Certificate expired ${-days} days ago`),
-  trayNone: 'No certificate found',
-  reminderTitle: 'Please renew your certificate',
-  reminderBody: (days, holder) => `The certificate of ${holder} expires in ${days} days. Click to renew it.`,
-  saveDiagnosticsTitle: 'Save diagnostics as',
-};
+const built: Partial<Record<Language, Strings>> = {};
 
 export function stringsFor(language: Language): Strings {
-  return language === 'en' ? en : ja;
+  const lang: Language = language === 'en' ? 'en' : 'ja';
+  if (built[lang]) return built[lang];
+  const t = translator(lang);
+  const w = (key: string, values?: Record<string, string | number>) => t(`shell.${key}`, values ?? {});
+  return (built[lang] = {
+    appTitle: w('appTitle'),
+    menuFile: w('menuFile'),
+    menuSaveDiagnostics: w('menuSaveDiagnostics'),
+    menuQuit: w('menuQuit'),
+    menuEdit: w('menuEdit'),
+    menuView: w('menuView'),
+    menuReload: w('menuReload'),
+    menuHelp: w('menuHelp'),
+    menuBankSite: w('menuBankSite'),
+    menuAbout: w('menuAbout'),
+    trayOpen: w('trayOpen'),
+    trayQuit: w('trayQuit'),
+    trayDaysLeft: (days) => (days >= 0 ? w('trayDaysLeft', { count: days }) : w('trayDaysAgo', { count: -days })),
+    trayNone: w('trayNone'),
+    reminderTitle: t('home.noticeTitle'),
+    reminderBody: (days, holder) => w('reminderBody', { count: days, holder }),
+    saveDiagnosticsTitle: w('saveDiagnosticsTitle'),
+  });
 }
-export type { Strings };

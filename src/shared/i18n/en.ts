@@ -4,6 +4,7 @@ import { ERROR_TEXTS, REASON_TEXTS } from '../error-texts';
 import { CLI_EN } from './cli-en';
 import { REASON_WORDS_EN } from './reasons-en';
 import { EXPORT_EN } from './export-words';
+import { SHELL_EN } from './shell-words';
 import type { ja } from './ja';
 
 // Same keys as Japanese: a missing or extra key is a type error.
@@ -282,4 +283,6 @@ export const en: typeof ja = {
   reasonWords: REASON_WORDS_EN,
   /** The diagnostics export (src/main/core/renewal/diagnostics.ts). */
   diagnosticsExport: EXPORT_EN,
+  /** The desktop app's main process: title, menu, tray, notifications (src/main/app/strings.ts). */
+  shell: SHELL_EN,
 };

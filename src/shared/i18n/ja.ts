@@ -5,6 +5,7 @@ import { ERROR_TEXTS, REASON_TEXTS } from '../error-texts';
 import { CLI_JA } from './cli-ja';
 import { REASON_WORDS_JA } from './reasons-ja';
 import { EXPORT_JA } from './export-words';
+import { SHELL_JA } from './shell-words';
 
 export const ja = {
   app: {
@@ -280,4 +281,6 @@ export const ja = {
   reasonWords: REASON_WORDS_JA,
   /** The diagnostics export (src/main/core/renewal/diagnostics.ts). */
   diagnosticsExport: EXPORT_JA,
+  /** The desktop app's main process: title, menu, tray, notifications (src/main/app/strings.ts). */
+  shell: SHELL_JA,
 };

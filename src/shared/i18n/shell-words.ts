@@ -1,0 +1,42 @@
+// The words the desktop app's main process shows itself (title, menu, tray, notifications,
+// dialogs), in i18next's shape: the `shell` part of each language's catalog, read by
+// src/main/app/strings.ts. The reminder's title is the window's notice (home.noticeTitle).
+export const SHELL_JA = {
+  appTitle: 'CertDesk 電子証明書',
+  menuFile: 'ファイル',
+  menuSaveDiagnostics: '診断情報を保存…',
+  menuQuit: '終了',
+  menuEdit: '編集',
+  menuView: '表示',
+  menuReload: '再読み込み',
+  menuHelp: 'ヘルプ',
+  menuBankSite: '銀行のホームページを開く',
+  menuAbout: 'CertDesk について',
+  trayOpen: 'CertDesk を開く',
+  trayQuit: '終了',
+  trayDaysLeft: '電子証明書の有効期限まであと {{count}} 日',
+  trayDaysAgo: '電子証明書の有効期限が切れています（{{count}} 日経過）',
+  trayNone: '電子証明書は見つかりません',
+  reminderBody: '{{holder}} の電子証明書の有効期限まであと {{count}} 日です。クリックすると更新を始めます。',
+  saveDiagnosticsTitle: '診断情報の保存先',
+};
+
+export const SHELL_EN: typeof SHELL_JA = {
+  appTitle: 'CertDesk Certificates',
+  menuFile: 'File',
+  menuSaveDiagnostics: 'Save diagnostics…',
+  menuQuit: 'Quit',
+  menuEdit: 'Edit',
+  menuView: 'View',
+  menuReload: 'Reload',
+  menuHelp: 'Help',
+  menuBankSite: "Open the bank's web site",
+  menuAbout: 'About CertDesk',
+  trayOpen: 'Open CertDesk',
+  trayQuit: 'Quit',
+  trayDaysLeft: 'Certificate expires in {{count}} days',
+  trayDaysAgo: 'Certificate expired {{count}} days ago',
+  trayNone: 'No certificate found',
+  reminderBody: 'The certificate of {{holder}} expires in {{count}} days. Click to renew it.',
+  saveDiagnosticsTitle: 'Save diagnostics as',
+};
