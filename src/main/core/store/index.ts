@@ -2,9 +2,7 @@
 export type { CertificateStore, StoredIdentity, InstallOptions, VerifyOptions, CommandRunner, RunOptions, RunResult } from './types';
 export type { KeyCustodian, KeyRequestSpec, KeyRequest, AttachOptions, HasKeyCustodian } from './custody';
 export { decideCustody, openCustody, type Custody, type CustodyOptions, type KeyCustodyDecision } from './custody-decision';
-export { createSoftwareCustodian } from './software-custody';
 export { createPkcs11Custodian, type Pkcs11CustodianOptions } from './pkcs11/custody';
-export { moduleTargetFor } from './pkcs11/target';
 export { describeTarget, withModuleToken, type ModuleTarget } from './pkcs11/module';
 export { registerModule } from './nss/module-registration';
 export { withModuleView, type ModuleView } from './nss/module-view';
