@@ -7,7 +7,7 @@ import { lstat, mkdir, realpath } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ErrorCode } from '../../shared/contract';
 import { system32Tool } from '../../shared/windows-tools';
-import { writeFileAtomic } from '../core/compose';
+import { writeFileAtomic } from '../core/atomic-file';
 import type { HealthState } from './verdict';
 
 export interface RunRecord {

@@ -24,8 +24,6 @@ export type { LoadedPolicy } from '../config';
 export { msUntilNextCheck } from '../renewal/reminders';
 export type { AutoRenewal, CheckItem, CheckNotice, CheckReport, CheckState } from '../renewal';
 export { CoreError, toApiError } from '../errors';
-// The one atomic file write, for the command line's status file (the core's ledgers use it too).
-export { writeFileAtomic } from '../atomic-file';
 
 export const CERTDESK_VERSION: string = version;
 
