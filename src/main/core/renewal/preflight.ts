@@ -7,6 +7,7 @@ import { CoreError, toApiError } from '../errors';
 import { inspectCertificate } from '../pki';
 import type { StoredIdentity } from '../store';
 import { OrphanLedger, WORKING_LABEL } from './orphan-keys';
+import type { EstTransport } from '../est';
 import { readRequestShape } from './request-shape';
 import { checkClock, newClient, type Engine } from './engine';
 
@@ -57,6 +58,9 @@ export async function preflight(e: Engine, fingerprint: string, now: Date): Prom
     e.deps.emit('progress', { kind: 'check', operation: 'preflight', check: id, state: 'skipped' });
   };
 
+  // The bank is asked at once (issue 29): its answer is on the way while the store is listed;
+  // the checks still report one after another, in their order.
+  const exchange = askTheBank(e);
   await run('policy', async () => {
     if (e.anchorsDer.length === 0) throw new CoreError('POLICY_INVALID', 'The policy has no trust anchor.', { field: 'trustAnchorPem' });
   });
@@ -93,35 +97,20 @@ export async function preflight(e: Engine, fingerprint: string, now: Date): Prom
     });
   } else skip('identity');
 
-  // One cacerts exchange serves endpoint, cacerts and clock: which check failed is told
-  // apart by the error (the error policy's `blames`: a transport failure is the endpoint's,
-  // an unanchored CA list is cacerts').
-  const transport = e.deps.transportFor();
-  let answer: { certificates: Uint8Array[]; serverDate?: Date } | undefined;
-  let failure: CoreError | undefined;
-  let request: PreflightWithRequest['request'];
+  if ('error' in exchange) throw exchange.error;
+  const { transport } = exchange;
   try {
-    const client = newClient(e, transport, 'renew');
-    // Read alongside cacerts, as the renewal does; it never fails a check.
-    const shaped = readRequestShape({ ...e.deps, log: () => undefined }, client, e.signal).then(({ keyType, hash, honoured, ignored, notes }) => {
-      request = { keyType, hash, honoured, ignored, notes };
-    });
-    let fetched: Promise<void> | undefined;
-    const fetchOnce = () =>
-      (fetched ??= client.cacerts(e.signal).then(
-        (a) => void (answer = a),
-        (err) => void (failure = err instanceof CoreError ? err : new CoreError('INTERNAL', toApiError(err).message)),
-      ));
     const endpointOk = await run('endpoint', async () => {
-      await fetchOnce();
-      if (failure && blamedCheck(failure) === 'endpoint') throw failure;
+      await exchange.fetched;
+      if (exchange.failure && blamedCheck(exchange.failure) === 'endpoint') throw exchange.failure;
     });
     if (endpointOk) {
       await run('cacerts', async () => {
-        if (failure) throw failure;
+        if (exchange.failure) throw exchange.failure;
       });
       await run('clock', async () => {
-        if (failure) throw failure;
+        if (exchange.failure) throw exchange.failure;
+        const answer = exchange.answer;
         if (!answer?.serverDate) throw new CoreError('BAD_RESPONSE', 'The bank sent no Date header to compare the clock with.', { reason: 'NO_DATE' });
         checkClock(e, answer.serverDate);
       });
@@ -129,11 +118,48 @@ export async function preflight(e: Engine, fingerprint: string, now: Date): Prom
       skip('cacerts');
       skip('clock');
     }
-    await shaped;
+    await exchange.shaped;
   } finally {
     transport.close();
   }
+  const request = exchange.request;
   return { passed: checks.every((c) => c.state === 'passed'), checks, ...(request ? { request } : {}), ...(keysWithoutCertificate?.length ? { keysWithoutCertificate } : {}), custody: e.custody.decision };
+}
+
+interface Exchange {
+  transport: EstTransport;
+  /** Settles (never rejects) once cacerts has answered or failed. */
+  fetched: Promise<void>;
+  answer?: { certificates: Uint8Array[]; serverDate?: Date };
+  failure?: CoreError;
+  /** Settles once csrattrs is read; it never fails a check. */
+  shaped: Promise<void>;
+  request?: PreflightWithRequest['request'];
+}
+
+/**
+ * One cacerts exchange serves endpoint, cacerts and clock: which check failed is told apart by
+ * the error (the error policy's `blames`: a transport failure is the endpoint's, an unanchored
+ * CA list is cacerts'). csrattrs is read alongside, as the renewal does. A transport that cannot
+ * be made is thrown where the endpoint's checks begin, as before they were started early.
+ */
+function askTheBank(e: Engine): Exchange | { error: unknown } {
+  let transport: EstTransport;
+  try {
+    transport = e.deps.transportFor();
+  } catch (error) {
+    return { error };
+  }
+  const client = newClient(e, transport, 'renew');
+  const x: Exchange = { transport, fetched: Promise.resolve(), shaped: Promise.resolve() };
+  x.shaped = readRequestShape({ ...e.deps, log: () => undefined }, client, e.signal).then(({ keyType, hash, honoured, ignored, notes }) => {
+    x.request = { keyType, hash, honoured, ignored, notes };
+  });
+  x.fetched = client.cacerts(e.signal).then(
+    (a) => void (x.answer = a),
+    (err: unknown) => void (x.failure = err instanceof CoreError ? err : new CoreError('INTERNAL', toApiError(err).message)),
+  );
+  return x;
 }
 
 /**
