@@ -1,5 +1,6 @@
 // The contract's errors: the stable codes, the error every method can answer with, and the
 // Result that carries it across IPC. contract.ts re-exports all of it.
+import type { ERROR_REASONS, PassedOnReasons } from './error-reasons';
 
 /**
  * Stable error codes. What each means to the layers (exit code, retry, journal, 取得, blamed
@@ -36,19 +37,31 @@ export const ERROR_CODES = [
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-export interface ApiError {
-  code: ErrorCode;
+/** The reasons an error of code C may carry (error-reasons.ts has a list per code: a code without one does not compile here). */
+export type ReasonOf<C extends ErrorCode> = (typeof ERROR_REASONS)[C][number] | (C extends keyof PassedOnReasons ? PassedOnReasons[C] : never);
+/** Any error's reason. */
+export type ErrorReason = ReasonOf<ErrorCode>;
+export type { BankReason, Errno, NetErrorCode } from './error-reasons';
+
+/** Facts the UI shows with an error of code C: e.g. `opensOn` (YYYY-MM-DD JST), `reason`, `field`. */
+export interface ErrorDetail<C extends ErrorCode = ErrorCode> {
+  reason?: ReasonOf<C>;
+  [fact: string]: string | number | boolean | undefined;
+}
+
+export interface ApiError<C extends ErrorCode = ErrorCode> {
+  code: C;
   /** Human message in English, for logs and the helpdesk; the UI uses its catalogs. */
   message: string;
-  /** Facts the UI shows with the message: e.g. `opensOn` (YYYY-MM-DD JST), `reason`, `field`. */
-  detail?: Record<string, string | number | boolean>;
+  /** Facts the UI shows with the message: e.g. `opensOn` (YYYY-MM-DD JST), `reason` (one of the code's, error-reasons.ts), `field`. */
+  detail?: ErrorDetail<C>;
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 
 export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
-export const fail = (
-  code: ErrorCode,
+export const fail = <C extends ErrorCode>(
+  code: C,
   message: string,
-  detail?: ApiError['detail'],
+  detail?: ErrorDetail<C>,
 ): Result<never> => ({ ok: false, error: detail ? { code, message, detail } : { code, message } });

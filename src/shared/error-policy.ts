@@ -3,7 +3,7 @@
 // check it fails. One row per
 // code, typed so that a code added to ERROR_CODES without a row does not compile: the rules
 // were once five hand-kept lists that drifted apart. Pure data: no node, no DOM.
-import type { ApiError, CheckId, ErrorCode, StepId } from './contract';
+import type { ApiError, CheckId, ErrorCode, ReasonOf, StepId } from './contract';
 
 /**
  * The command line's exit codes; docs/it-guide.md and `certdesk --help` have the same table.
@@ -70,12 +70,15 @@ export interface ErrorPolicy {
 
 type RowPolicy = Omit<ErrorPolicy, 'keepsJournalAtSend'>;
 
-interface ErrorPolicyRow extends RowPolicy {
-  /** Where one `detail` fact changes the meaning: every fact of `detail` matches, `then` applies. */
-  readonly when?: ReadonlyArray<{ readonly detail: Readonly<Record<string, string | boolean>>; readonly then: Partial<RowPolicy> }>;
+interface ErrorPolicyRow<C extends ErrorCode = ErrorCode> extends RowPolicy {
+  /**
+   * Where one `detail` fact changes the meaning: every fact of `detail` matches, `then` applies.
+   * The reason is one of the code's (error-reasons.ts): a misspelt one does not compile.
+   */
+  readonly when?: ReadonlyArray<{ readonly detail: { readonly reason?: ReasonOf<C>; readonly usage?: true }; readonly then: Partial<RowPolicy> }>;
 }
 
-const row = (exit: ExitCode, retry: boolean, rollBack: Rollback, blames: BlamedCheck, more: Partial<ErrorPolicyRow> = {}): ErrorPolicyRow => ({
+const row = <C extends ErrorCode>(exit: ExitCode, retry: boolean, rollBack: Rollback, blames: BlamedCheck, more: Partial<ErrorPolicyRow<C>> = {}): ErrorPolicyRow<C> => ({
   exit,
   retry,
   rollBack,
@@ -92,7 +95,7 @@ const ROLL_BACK_AT_VERIFY = 'atVerify';
 const RETRY = true;
 const FINAL = false;
 
-export const ERROR_POLICY: { readonly [C in ErrorCode]: ErrorPolicyRow } = {
+export const ERROR_POLICY: { readonly [C in ErrorCode]: ErrorPolicyRow<C> } = {
   // The bank's answer about the dates: nothing was issued, trying again today changes nothing.
   RENEWAL_NOT_OPEN: row(EXIT.renewalNotOpen, FINAL, ROLL_BACK, 'cacerts', { state: 'renewalNotOpen' }),
   ACQUIRE_REQUIRED: row(EXIT.useAcquire, FINAL, ROLL_BACK, 'cacerts', { offersAcquire: true, state: 'acquireRequired' }),
@@ -140,7 +143,7 @@ export const ERROR_POLICY: { readonly [C in ErrorCode]: ErrorPolicyRow } = {
 /** The policy for this error, its `detail` taken into account; a bare code gets its row. */
 export function errorPolicy(error: ErrorCode | Pick<ApiError, 'code' | 'detail'>): ErrorPolicy {
   const { code, detail } = typeof error === 'string' ? { code: error, detail: undefined } : error;
-  const { when, ...base } = ERROR_POLICY[code];
+  const { when, ...base }: ErrorPolicyRow = ERROR_POLICY[code];
   let policy: RowPolicy = base;
   for (const w of when ?? []) {
     if (Object.entries(w.detail).every(([k, v]) => detail?.[k] === v)) policy = { ...policy, ...w.then };

@@ -3,7 +3,7 @@
 // command line's 詳細 line and the diagnostics export say what happened in the same words. A
 // code added to the contract without its texts does not compile. {{field}} and {{date}} come
 // from the error's detail. Pure data.
-import type { ErrorCode, Language } from './contract';
+import type { ErrorCode, ErrorReason, Language } from './contract';
 
 export interface ErrorTexts {
   title: string;
@@ -18,7 +18,7 @@ export type ErrorCatalog = Record<ErrorCode, ErrorTexts>;
  * Reasons (the error's detail.reason) whose words differ from their code's: retrying cannot help
  * an account the bank has stopped, so the bank must be asked.
  */
-export const REASON_TEXTS: { readonly [L in Language]: Readonly<Record<string, ErrorTexts>> } = {
+export const REASON_TEXTS: { readonly [L in Language]: Readonly<Partial<Record<ErrorReason, ErrorTexts>>> } = {
   ja: {
     ACCOUNT_INACTIVE: {
       title: 'このログインIDは現在ご利用いただけません',
@@ -57,7 +57,7 @@ export const REASON_TEXTS: { readonly [L in Language]: Readonly<Record<string, E
 };
 
 /** Reasons after which trying the same again cannot help, whatever their code's row says (the bank must act first). */
-export const REASONS_WITHOUT_RETRY: readonly string[] = ['ACCOUNT_INACTIVE'];
+export const REASONS_WITHOUT_RETRY: readonly ErrorReason[] = ['ACCOUNT_INACTIVE'];
 
 export const ERROR_TEXTS: { readonly [L in Language]: ErrorCatalog } = {
   ja: {

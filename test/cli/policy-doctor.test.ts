@@ -49,8 +49,8 @@ async function pc() {
 }
 
 describe('proxy advice per transport', () => {
-  const chromiumDetail = { reason: 'PROXY_AUTH', proxy: '127.0.0.1:3128', scheme: 'basic' };
-  const nodeDetail = { reason: 'PROXY_AUTH', proxy: '127.0.0.1:3128', status: 407, scheme: 'Basic' };
+  const chromiumDetail = { reason: 'PROXY_AUTH' as const, proxy: '127.0.0.1:3128', scheme: 'basic' };
+  const nodeDetail = { reason: 'PROXY_AUTH' as const, proxy: '127.0.0.1:3128', status: 407, scheme: 'Basic' };
 
   it('Node\'s transport (no app): HTTPS_PROXY; the app\'s Chromium stack: the app asks, HTTPS_PROXY is not used', () => {
     for (const c of [catalogs.ja, catalogs.en]) {

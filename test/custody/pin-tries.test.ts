@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiError } from '../../src/shared/contract';
 import type { Policy } from '../../src/shared/policy';
 import { en } from '../../src/shared/i18n/en';
 import { ja } from '../../src/shared/i18n/ja';
@@ -51,7 +52,7 @@ const why = missing('softhsm2');
   });
 
   it('the command line says it in both languages, after the wrong-PIN headline', async () => {
-    const err = await login('2222').then(() => null, (e: { code: 'STORE_UNAVAILABLE'; detail: Record<string, unknown> }) => e);
+    const err = await login('2222').then(() => null, (e: ApiError<'STORE_UNAVAILABLE'>) => e);
     const jaLine = errorHeadline(catalogs.ja, err!, false);
     expect(jaLine).toBe(`PINが違います。何も変更していません。正しいPINを確かめて、もう一度実行してください。${ja.pin.tries.low}`);
     expect(jaLine).toContain('残りの回数が少なくなっている');

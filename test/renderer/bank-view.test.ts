@@ -14,7 +14,7 @@ describe('the bank pages', () => {
 });
 
 describe('a certificate still valid on another PC', () => {
-  const required = { code: 'SERVER_REJECTED' as const, detail: { status: 403, reason: 'RENEWAL_REQUIRED' } };
+  const required = { code: 'SERVER_REJECTED' as const, detail: { status: 403, reason: 'RENEWAL_REQUIRED' as const } };
   it('is RENEWAL_REQUIRED for either operation and RENEWAL_NOT_OPEN for 取得 only', () => {
     expect(validElsewhere(required, 'acquire')).toBe(true);
     expect(validElsewhere(required, 'renew')).toBe(true);

@@ -20,7 +20,7 @@ describe('todoKey', () => {
     expect(en.error.resumesAtStart).toContain(en.error.home);
   });
   it('a token PIN reason has its own words, not the store code\'s "cannot be opened"', () => {
-    const pin = { code: 'STORE_UNAVAILABLE' as const, detail: { reason: 'PIN_REQUIRED' } };
+    const pin = { code: 'STORE_UNAVAILABLE' as const, detail: { reason: 'PIN_REQUIRED' as const } };
     expect(textKey(pin)).toBe('errorReasons.PIN_REQUIRED');
     expect(todoKey(pin)).toBe('errorReasons.PIN_REQUIRED.todo');
     expect(textKey({ code: 'STORE_UNAVAILABLE', detail: { reason: 'TOOL_MISSING' } })).toBe('errors.STORE_UNAVAILABLE');
@@ -30,7 +30,7 @@ describe('todoKey', () => {
     expect(ja.errorReasons.PIN_REQUIRED.happened).toContain('何も変更していません');
   });
   it('the core\'s process stopping has its own words: not resent, the journal decides, what to press (ja, en)', () => {
-    const stopped = { code: 'INTERNAL' as const, detail: { reason: 'CORE_STOPPED', operation: 'renew' } };
+    const stopped = { code: 'INTERNAL' as const, detail: { reason: 'CORE_STOPPED' as const, operation: 'renew' } };
     expect(textKey(stopped)).toBe('errorReasons.CORE_STOPPED');
     expect(todoKey(stopped)).toBe('errorReasons.CORE_STOPPED.todo');
     expect(textKey({ code: 'INTERNAL' })).toBe('errors.INTERNAL');

@@ -89,6 +89,7 @@ async function serviceOf(w: World, opts: Options | Guard = {}): Promise<{ servic
     dbDir: w.dbs[1],
     label: `Second db (${w.dbs[1]})`,
     beforeWrite: () => {
+      // @ts-expect-error the test's own reason, which no store emits: it marks this failure as the test's
       if (guard.blocked) throw new CoreError('STORE_UNAVAILABLE', 'The second db is in use. Close it and try again.', { reason: 'TEST_BLOCKED' });
     },
   });
@@ -269,6 +270,7 @@ describe('a failure after the bank issued leaves what the journal promises', { t
 
   it("two stores: the removal of the old certificate fails in the second after the first's: the next start removes it there too", async () => {
     const w = await world();
+    // @ts-expect-error the test's own reason, which no store emits
     const gone = new CoreError('STORE_WRITE_FAILED', 'The db could not be written.', { reason: 'TEST' });
     const r = await (await serviceOf(w, { wrap: { index: 1, fn: (s) => failingOnce(s, 'remove', gone) } })).service.renew(w.oldFp);
     expect(r.ok).toBe(false);

@@ -32,7 +32,7 @@ describe('shared words', () => {
 
   it("every error code's detail in Japanese is the window's words with the facts labelled, never the core's English", () => {
     for (const code of ERROR_CODES) {
-      const e = { code, message: 'The bank server refused the connection (127.0.0.1:9). Check the network connection.', detail: { reason: 'REFUSED', host: '127.0.0.1:9', status: 403 } };
+      const e = { code, message: 'The bank server refused the connection (127.0.0.1:9). Check the network connection.', detail: { reason: 'REFUSED' as const, host: '127.0.0.1:9', status: 403 } };
       const ja = errorDetailText(e, 'ja');
       expect(englishSentences(ja), `${code}: ${ja}`).toEqual([]);
       expect(ja).toContain('接続先: 127.0.0.1:9');
@@ -40,6 +40,7 @@ describe('shared words', () => {
     }
     expect(errorDetailText({ code: 'RENEWAL_NOT_OPEN', message: 'x', detail: { opensOn: '2027-05-26' } }, 'ja')).toBe('電子証明書の更新可能期間はまだ始まっていません。（更新開始日: 2027年5月26日）');
     // A reason without words of its own is shown as its code; an unlabelled fact stays in the JSON only.
+    // @ts-expect-error a reason the core does not emit (yet): the typecheck refuses it, the words still cope
     expect(errorDetailText({ code: 'STORE_UNAVAILABLE', message: 'x', detail: { reason: 'SOMETHING_NEW', msg: 'certutil: bad database' } }, 'ja')).toBe('このパソコンの証明書の保存場所を開けませんでした。（理由: SOMETHING_NEW）');
   });
 });

@@ -7,6 +7,7 @@ import { fail, ok, type BankPage, type CertDeskApi, type SettingsView } from '..
 import { jstDate } from '../../shared/phase';
 import { allowedExternalUrl } from './security';
 import type { Strings } from './strings';
+import { errnoOf } from '../../shared/error-reasons';
 
 /** What the core's renewal service answers: the contract minus the Electron-only methods. */
 export type CoreService = Omit<CertDeskApi, 'saveDiagnostics' | 'openBankSite'>;
@@ -63,7 +64,7 @@ export function createDesktopApi(deps: DesktopDeps): CertDeskApi {
         await writeFile(choice.filePath, diag.value.text, { encoding: 'utf8', mode: 0o600 });
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code ?? 'error';
-        return fail('INVALID_INPUT', `The diagnostics could not be saved there (${code}). Choose another folder.`, { field: 'file', reason: code });
+        return fail('INVALID_INPUT', `The diagnostics could not be saved there (${code}). Choose another folder.`, { field: 'file', reason: errnoOf(err) ?? 'error' });
       }
       return ok({ saved: true, fileName: basename(choice.filePath) });
     },

@@ -2,7 +2,7 @@
 // are the one catalog's (src/shared/i18n, the window's too), read through i18next; this module
 // only shapes them into the functions the commands call. Every error code has its words in
 // both languages: a code without them does not compile.
-import type { CheckId, ErrorCode, Language, Phase, StepId, SupportView } from '../../shared/contract';
+import type { ApiError, CheckId, ErrorCode, Language, Phase, StepId, SupportView } from '../../shared/contract';
 import { formatDay } from '../../shared/format';
 import { REASON_TEXTS } from '../../shared/error-texts';
 import { translator } from '../../shared/i18n';
@@ -232,7 +232,7 @@ export const catalogs: Record<Language, Catalog> = {
  * asks for them in the app. Node's error always carries the proxy's HTTP status
  * (core/est/transport-errors.ts), Chromium's never does (net gives only its error code).
  */
-export function errorHeadline(c: Catalog, e: { code: ErrorCode; detail?: Record<string, unknown> }, appTransport: boolean, validElsewhere = false): string {
+export function errorHeadline(c: Catalog, e: Pick<ApiError, 'code' | 'detail'>, appTransport: boolean, validElsewhere = false): string {
   if (validElsewhere) return c.validElsewhere;
   if (e.detail?.reason === 'NOT_INSTALLED') return c.policyMissing;
   const pin = e.detail?.reason;

@@ -9,6 +9,7 @@ import { createHash, X509Certificate } from 'node:crypto';
 import type { Certificate, ClientRequestConstructorOptions, Net, Request as VerifyRequest, Session } from 'electron';
 import { CoreError, createBodyCollector, type EstRequest, type EstResponse, type EstTransport } from '../core/compose/transport';
 import { asksDialog, type ProxyAuthBroker, type ProxyChallenge } from './proxy-auth';
+import type { NetErrorCode, ReasonOf } from '../../shared/contract';
 
 /** EST answers are a few kilobytes; anything this large is not an EST answer. */
 
@@ -157,7 +158,7 @@ function cancelled(): CoreError {
 }
 
 const CHECK_NETWORK = 'Check the network connection and proxy settings, then try again.';
-const NETWORK: Record<string, string> = {
+const NETWORK: Record<string, ReasonOf<'NETWORK'>> = {
   ERR_NAME_NOT_RESOLVED: 'DNS', ERR_NAME_RESOLUTION_FAILED: 'DNS',
   ERR_CONNECTION_REFUSED: 'REFUSED',
   ERR_CONNECTION_RESET: 'RESET', ERR_CONNECTION_CLOSED: 'RESET', ERR_CONNECTION_ABORTED: 'RESET', ERR_EMPTY_RESPONSE: 'RESET', ERR_CONNECTION_FAILED: 'RESET',
@@ -165,7 +166,7 @@ const NETWORK: Record<string, string> = {
   ERR_ADDRESS_UNREACHABLE: 'UNREACHABLE', ERR_INTERNET_DISCONNECTED: 'UNREACHABLE', ERR_NETWORK_CHANGED: 'UNREACHABLE', ERR_NETWORK_ACCESS_DENIED: 'UNREACHABLE',
 };
 // The proxy's failures: blamed on the proxy, never on the bank.
-const PROXY: Record<string, string> = {
+const PROXY: Record<string, ReasonOf<'PROXY_FAILED'>> = {
   ERR_PROXY_CONNECTION_FAILED: 'REFUSED', ERR_TUNNEL_CONNECTION_FAILED: 'CONNECT_REFUSED', ERR_PROXY_CERTIFICATE_INVALID: 'PROXY_TLS',
   ERR_MANDATORY_PROXY_CONFIGURATION_FAILED: 'PAC', ERR_PAC_SCRIPT_FAILED: 'PAC', ERR_PAC_NOT_IN_DHCP: 'PAC',
 };
@@ -188,7 +189,7 @@ export function mapNetError(err: Error, host: string): CoreError {
     return new CoreError('TLS_UNTRUSTED', `The server at ${host} does not present a certificate from the bank's trust anchor (${code}). Check the policy's trust anchor and any network device that intercepts HTTPS.`, { reason: 'ANCHOR', tls: code }, { cause: err });
   }
   if (CLIENT_CERT.has(code)) {
-    return new CoreError('CLIENT_CERT_REJECTED', `The current certificate could not be used for the secure connection (${code}). Check that it and its private key are installed; if it has expired, obtain a new one (取得).`, { reason: code }, { cause: err });
+    return new CoreError('CLIENT_CERT_REJECTED', `The current certificate could not be used for the secure connection (${code}). Check that it and its private key are installed; if it has expired, obtain a new one (取得).`, { reason: code as NetErrorCode /* ERR_…, as the pattern above read it */ }, { cause: err });
   }
   if (code.startsWith('ERR_SSL_')) {
     return new CoreError('TLS_UNTRUSTED', `The secure connection to ${host} failed (${code}). Check the endpoint in the policy and any network device that intercepts HTTPS.`, { reason: 'HANDSHAKE', tls: code }, { cause: err });

@@ -12,6 +12,7 @@ import type { CertificateStore, KeyCustodian } from '../store';
 import { createPkcs11Custodian, describeTarget, registerModule, withModuleToken, withModuleView, type ModuleTarget, type ModuleView } from '../store';
 import { CoreError } from '../errors';
 import { createKeytarPinStore, type PinStore } from '../vault';
+import type { ErrorReason } from '../../../shared/contract';
 
 export interface TokenWiring {
   custodian: KeyCustodian;
@@ -82,7 +83,7 @@ export interface PinQuestion {
 export type PinReply = string | { pin: string; remember: boolean } | null;
 export type PinAsk = (q: PinQuestion) => Promise<PinReply>;
 
-const isReason = (err: unknown, reason: string) => err instanceof CoreError && err.detail?.reason === reason;
+const isReason = (err: unknown, reason: ErrorReason) => err instanceof CoreError && err.detail?.reason === reason;
 
 /**
  * The PIN for this run. Without rememberPin: asked (the entry's prompt or dialog), never kept.

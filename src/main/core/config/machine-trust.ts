@@ -16,6 +16,7 @@ import { dirname, join, resolve, win32 } from 'node:path';
 import { system32Tool } from '../../../shared/windows-tools';
 import { CoreError } from '../errors';
 import { readTextBounded } from './bounded-read';
+import type { ReasonOf } from '../../../shared/contract';
 
 export const SID = {
   system: 'S-1-5-18',
@@ -104,7 +105,7 @@ export interface MachineTrustDeps {
 /** What is read: the machine policy file, or a trust anchor file that `by` (the machine file or a registry value) names. */
 export type Trusted = { policy: string } | { anchor: string; by: string };
 
-function refused(file: string, what: Trusted, why: string, reason: string, fix: string): CoreError {
+function refused(file: string, what: Trusted, why: string, reason: ReasonOf<'POLICY_INVALID'>, fix: string): CoreError {
   const subject = 'policy' in what ? `The machine policy ${file}` : `The trust anchor ${file} (trustAnchorFile of ${what.by})`;
   const scope = 'policy' in what ? 'it' : 'the bank CertDesk trusts';
   return new CoreError(

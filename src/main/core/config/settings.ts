@@ -4,7 +4,7 @@ import type Conf from 'conf';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { Language } from '../../../shared/contract';
+import type { ErrorDetail, Language } from '../../../shared/contract';
 import { CoreError } from '../errors';
 
 interface SettingsData {
@@ -14,7 +14,7 @@ interface SettingsData {
   remindersShown: Record<string, number[]>;
   /** The last errors, for the diagnostics export (codes and messages only, nothing secret). */
   /** `detail`: the error's typed facts, so the export can say it in the chosen language. */
-  lastErrors: Array<{ at: string; code: string; message: string; detail?: Record<string, string | number | boolean> }>;
+  lastErrors: Array<{ at: string; code: string; message: string; detail?: ErrorDetail }>;
 }
 
 export interface Settings {

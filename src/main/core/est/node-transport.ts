@@ -7,8 +7,9 @@ import tls, { type TLSSocket } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { HttpsProxyAgent } from 'https-proxy-agent';
+import type { ErrorDetail } from '../../../shared/contract';
 import { redactText } from '../../../shared/redact';
-import { CoreError } from '../errors';
+import { CoreError, isCoreError } from '../errors';
 import { killPoint } from '../kill-points';
 import { createBodyCollector } from './body';
 import { proxyFor, proxyHost, withEnvCredentials } from './proxy';
@@ -84,7 +85,7 @@ export function createNodeTransport(opts: NodeTransportOptions): EstTransport {
   async function withPacHint(err: unknown): Promise<never> {
     const e = unwrap(err);
     const pac = opts.proxy === 'system' && system ? (await system).pac : undefined;
-    if (!pac || !(e instanceof CoreError) || e.code !== 'NETWORK') throw e;
+    if (!pac || !isCoreError(e, 'NETWORK')) throw e;
     throw new CoreError(
       'NETWORK',
       `${e.message} This PC's proxy setting is a PAC file (${redactText(pac)}), which the command line cannot run, so it connected directly: set the policy's proxy to http://host:port (or HTTPS_PROXY), or use the CertDesk app.`,
@@ -140,7 +141,7 @@ function once(url: URL, req: EstRequest, agent: Agent, proxy: string | null, opt
     };
     const fail = (err: unknown) => {
       let mapped = mapNodeError(err, url.host);
-      if (beforeTunnel() && mapped.code === 'NETWORK') mapped = proxyFailed(viaProxy!, url.host, String(mapped.detail?.reason ?? 'OTHER'), undefined, err);
+      if (beforeTunnel() && isCoreError(mapped, 'NETWORK')) mapped = proxyFailed(viaProxy!, url.host, mapped.detail?.reason ?? 'OTHER', undefined, err);
       const code = (err as { code?: string }).code;
       const stale = r.reusedSocket && !gotResponse && mapped.code === 'NETWORK' && mapped.detail?.reason === 'RESET' && code !== 'ETIMEDOUT';
       finish(stale ? (new Retryable(mapped) as unknown as CoreError) : mapped);
@@ -288,7 +289,7 @@ function withEngineKey(ctx: tls.SecureContextOptions, key: EngineIdentity['engin
     // held the URI goes further than this function.
     const msg = err instanceof Error ? err.message : String(err);
     const code = (err as { code?: unknown }).code;
-    const detail: Record<string, string> = { reason: 'ENGINE_KEY', ...(typeof code === 'string' ? { opensslCode: code } : {}) };
+    const detail: ErrorDetail<'STORE_UNAVAILABLE'> = { reason: 'ENGINE_KEY', ...(typeof code === 'string' ? { opensslCode: code } : {}) };
     if (/could not load the shared library|DSO support/i.test(msg)) {
       throw new CoreError('STORE_UNAVAILABLE', "OpenSSL's PKCS#11 engine is not installed, so the key in the token cannot sign the connection to the bank. Install it (apt-get install libengine-pkcs11-openssl) and try again.", { reason: 'ENGINE_MISSING' });
     }

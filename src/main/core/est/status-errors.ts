@@ -1,6 +1,6 @@
 // The bank's HTTP answers that are not a success, as contract errors with what to do next.
 import { CoreError } from '../errors';
-import type { ErrorCode } from '../../../shared/contract';
+import type { BankReason, ErrorCode, ErrorDetail } from '../../../shared/contract';
 import type { EstResponse } from './types';
 
 // The bank's 403 reasons (the simulator's and the variants real EST front-ends use).
@@ -68,8 +68,9 @@ export function statusError(res: EstResponse, operation: string): CoreError {
     const serverMessage = str(json?.message);
     const opensOn = str(json?.opensOn);
     const known = reason ? FORBIDDEN[reason.toUpperCase()] : undefined;
-    const detail: Record<string, string | number> = { status };
-    if (reason) detail.reason = reason;
+    const detail: ErrorDetail = { status };
+    // The bank's word as it came (BankReason lists the ones CertDesk knows; another passes on as it is).
+    if (reason) detail.reason = reason as BankReason;
     if (serverMessage) detail.serverMessage = serverMessage;
     if (opensOn) detail.opensOn = opensOn;
     if (known) {

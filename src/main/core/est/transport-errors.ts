@@ -1,6 +1,7 @@
 // Node's socket and TLS failures as contract errors. The code decides what the user is told:
 // a server that is not the bank (TLS_UNTRUSTED) is a different story from a cable (NETWORK).
 import { CoreError } from '../errors';
+import type { NetErrorCode, ReasonOf } from '../../../shared/contract';
 
 const UNTRUSTED_CHAIN = new Set([
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
@@ -15,7 +16,7 @@ const CLIENT_CERT_ALERTS = [
   'ALERT_HANDSHAKE_FAILURE',
 ];
 
-const NETWORK_REASONS: Record<string, { reason: string; text: string }> = {
+const NETWORK_REASONS: Record<string, { reason: ReasonOf<'NETWORK'>; text: string }> = {
   ENOTFOUND: { reason: 'DNS', text: 'The bank server name could not be resolved (DNS)' },
   EAI_AGAIN: { reason: 'DNS', text: 'The bank server name could not be resolved (DNS)' },
   ECONNREFUSED: { reason: 'REFUSED', text: 'The bank server refused the connection' },
@@ -29,7 +30,7 @@ const NETWORK_REASONS: Record<string, { reason: string; text: string }> = {
 
 const CHECK_NETWORK = 'Check the network connection and proxy settings, then try again.';
 
-export function networkError(reason: string, text: string, cause?: unknown, extra?: Record<string, string | number>): CoreError {
+export function networkError(reason: ReasonOf<'NETWORK'>, text: string, cause?: unknown, extra?: Record<string, string | number>): CoreError {
   return new CoreError('NETWORK', `${text}. ${CHECK_NETWORK}`, { reason, ...extra }, { cause });
 }
 
@@ -53,7 +54,7 @@ export function mapNodeError(err: unknown, host: string): CoreError {
     return new CoreError('TLS_UNTRUSTED', `The server's certificate at ${host} is expired or not yet valid (${code}). Check this PC's clock; if it is right, contact the bank.`, { reason: 'SERVER_CERT_DATES', tls: code }, { cause: err });
   }
   if (code.startsWith('ERR_SSL_') && CLIENT_CERT_ALERTS.some((a) => code.endsWith(a))) {
-    return new CoreError('CLIENT_CERT_REJECTED', `The bank refused this PC's current certificate during the secure connection (${code}). If it has expired, obtain a new one (取得) with your login ID and password.`, { reason: code }, { cause: err });
+    return new CoreError('CLIENT_CERT_REJECTED', `The bank refused this PC's current certificate during the secure connection (${code}). If it has expired, obtain a new one (取得) with your login ID and password.`, { reason: code as NetErrorCode /* ERR_SSL_…, checked above */ }, { cause: err });
   }
   if (code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_')) {
     return new CoreError('TLS_UNTRUSTED', `The secure connection to ${host} failed (${code}). Check the endpoint in the policy and any network device that intercepts HTTPS.`, { reason: 'HANDSHAKE', tls: code }, { cause: err });
@@ -77,7 +78,7 @@ export function proxyAuthRequired(proxy: string, scheme?: string, status = 407):
 }
 
 /** The proxy itself failed: not reachable, or it would not open the tunnel to the bank. */
-export function proxyFailed(proxy: string, bank: string, reason: string, status?: number, cause?: unknown): CoreError {
+export function proxyFailed(proxy: string, bank: string, reason: ReasonOf<'PROXY_FAILED'>, status?: number, cause?: unknown): CoreError {
   const text = status !== undefined
     ? status >= 500
       ? `The proxy ${proxy} could not reach the bank ${bank} (HTTP ${status}). Try again later; if it keeps failing, ask your network administrator whether the proxy may connect to ${bank}.`

@@ -2,11 +2,12 @@
 import { CoreError } from '../errors';
 import { children, isContext, isUniversal, oidOf, parseDer, rawOf, type Asn1 } from './asn1';
 import { decodeBase64, der, pemToDer } from './encoding';
+import type { ReasonOf } from '../../../shared/contract';
 
 const OID_SIGNED_DATA = '1.2.840.113549.1.7.2';
 const OID_DATA = '1.2.840.113549.1.7.1';
 
-const bad = (reason: string, message: string) => new CoreError('BAD_RESPONSE', message, { reason });
+const bad = (reason: ReasonOf<'BAD_RESPONSE'>, message: string) => new CoreError('BAD_RESPONSE', message, { reason });
 
 /** Base64 text (any line breaks, CRLF, trailing newline), PEM, or DER → DER. */
 function toDer(body: Uint8Array | string): Uint8Array {

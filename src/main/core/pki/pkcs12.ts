@@ -9,6 +9,7 @@ import { children, isUniversal, oidOf, parseDer, type Asn1 } from './asn1';
 import { parseCertificate } from './certificate';
 import { bytesEqual, concat, der, sha1Hex, tlv } from './encoding';
 import { KDF_IV, KDF_KEY, KDF_MAC, bmpPassword, pkcs12Kdf, type Pkcs12Hash } from './pkcs12-kdf';
+import type { ReasonOf } from '../../../shared/contract';
 
 const OID = {
   data: '1.2.840.113549.1.7.1',
@@ -56,7 +57,7 @@ export interface BuildPkcs12Options {
   profile: Pkcs12Profile;
 }
 
-const invalid = (reason: string, message: string, cause?: unknown) => new CoreError('INVALID_INPUT', message, { reason }, cause === undefined ? undefined : { cause });
+const invalid = (reason: ReasonOf<'INVALID_INPUT'>, message: string, cause?: unknown) => new CoreError('INVALID_INPUT', message, { reason }, cause === undefined ? undefined : { cause });
 
 function spkiOfPrivateKey(pkcs8: Uint8Array): Uint8Array {
   try {

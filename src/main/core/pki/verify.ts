@@ -8,8 +8,9 @@ import { clientAuthUsable, keyUsageOf, isCaOf, parseCertificate, type ParsedCert
 import { engine } from './engine';
 import { bytesEqual } from './encoding';
 import { readName } from './name';
+import type { ReasonOf } from '../../../shared/contract';
 
-const fail = (reason: string, message: string) => new CoreError('VERIFY_FAILED', message, { reason });
+const fail = (reason: ReasonOf<'VERIFY_FAILED'>, message: string) => new CoreError('VERIFY_FAILED', message, { reason });
 
 /** A bank clock a little ahead of this PC's must not fail a certificate issued a moment ago. */
 const NOT_BEFORE_LEEWAY_MS = 10 * 60 * 1000;

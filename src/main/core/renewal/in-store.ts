@@ -4,6 +4,7 @@ import { CoreError } from '../errors';
 import type { CertificateStore } from '../store';
 import type { Engine } from './engine';
 import { killPoint, type JournalRecord, type StoreProgress } from './journal';
+import type { ErrorCode } from '../../../shared/contract';
 
 /**
  * With several stores, a store's failure names the store (message and detail.store), and the
@@ -20,7 +21,7 @@ export async function inStore<T>(e: Engine, store: CertificateStore, fn: () => P
     if (!(err instanceof CoreError)) throw unexpectedInStore(name, err);
     if (e.stores.length < 2 || err.code === 'CANCELLED') throw err;
     const message = err.message.includes(name) ? err.message : `${name}: ${err.message}`;
-    throw new CoreError(err.code, message, { ...err.detail, store: name }, { cause: err });
+    throw new CoreError<ErrorCode>(err.code, message, { ...err.detail, store: name }, { cause: err });
   }
 }
 

@@ -17,6 +17,7 @@ import type { KeyStorage } from '../../../shared/policy';
 import { CoreError } from '../errors';
 import { processAlive } from '../process';
 import { span } from '../timing';
+import { errnoOf } from '../../../shared/error-reasons';
 
 export type JournalStep = StepId | 'done';
 
@@ -173,7 +174,7 @@ export class Journal {
       throw new CoreError(
         'JOURNAL_WRITE_FAILED',
         `The renewal journal in ${this.dir} cannot be written (${(err as NodeJS.ErrnoException).code ?? 'error'}). Free some disk space or fix the folder's permissions, then try again; nothing was changed.`,
-        { reason: (err as NodeJS.ErrnoException).code ?? 'WRITE' },
+        { reason: errnoOf(err) ?? 'WRITE' },
       );
     }
   }

@@ -10,6 +10,7 @@ import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { CoreError } from '../errors';
 import { processAlive as alive, processStart } from '../process';
+import { errnoOf } from '../../../shared/error-reasons';
 
 export { processStart };
 
@@ -97,7 +98,7 @@ function busy(target: LockTarget, owner: LockOwner | null): CoreError {
 function ioError(target: LockTarget, err: unknown): CoreError {
   const code = (err as NodeJS.ErrnoException).code ?? 'error';
   return new CoreError(target.unwritable ?? 'JOURNAL_WRITE_FAILED', `The lock file ${target.file} for ${target.what} cannot be created (${code}), so ${target.what} cannot be written. Check that its folder is writable (permissions, a read-only disk), then try again.`, {
-    reason: code,
+    reason: errnoOf(err) ?? 'error',
     lockFile: target.file,
   });
 }

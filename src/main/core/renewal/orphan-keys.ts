@@ -8,6 +8,7 @@
 // gone. No secret is in it: key IDs (hashes of public keys) and labels.
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { errnoOf } from '../../../shared/error-reasons';
 import type { KeyStorage } from '../../../shared/policy';
 import { syncFolder, writeFileAtomic } from '../atomic-file';
 import { CoreError } from '../errors';
@@ -69,7 +70,7 @@ export class OrphanLedger {
       await mkdir(this.dir, { recursive: true, mode: 0o700 });
       await writeFileAtomic(this.file, JSON.stringify({ version: 1, keys }));
     } catch (err) {
-      throw new CoreError('JOURNAL_WRITE_FAILED', `The list of keys to remove in ${this.dir} cannot be written (${(err as NodeJS.ErrnoException).code ?? 'error'}). Free some disk space, then try again.`, { reason: (err as NodeJS.ErrnoException).code ?? 'WRITE' });
+      throw new CoreError('JOURNAL_WRITE_FAILED', `The list of keys to remove in ${this.dir} cannot be written (${(err as NodeJS.ErrnoException).code ?? 'error'}). Free some disk space, then try again.`, { reason: errnoOf(err) ?? 'WRITE' });
     }
   }
 }

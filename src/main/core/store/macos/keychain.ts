@@ -8,6 +8,7 @@ import { tryCertFacts } from '../certs';
 import type { Pkcs12Profile } from '../pkcs12-profile';
 import type { RunResult } from '../types';
 import { parseFindCertificate, parseFindIdentity, parseSecurityError, type MacCertBlock } from './parse';
+import type { ErrorReason } from '../../../../shared/contract';
 
 export interface MacStoreOptions {
   /** `sw_vers -productVersion`: picks the PKCS#12 profile. */
@@ -56,7 +57,7 @@ export async function readKeychain(sec: (args: string[]) => Promise<RunResult>, 
 export function macFailure(r: RunResult, action: 'read' | 'write', keychain: string, profile?: Pkcs12Profile): CoreError {
   const e = parseSecurityError(r.stderr);
   const msg = e?.message ?? (r.stderr.trim().split(/\r?\n/)[0] ?? '');
-  const detail = (reason: string) => ({ reason, exitCode: r.code, ...(e ? { function: e.fn } : {}) });
+  const detail = <R extends ErrorReason>(reason: R) => ({ reason, exitCode: r.code, ...(e ? { function: e.fn } : {}) });
   if (/MAC verification failed|passphrase you entered is not correct/i.test(msg)) {
     const hint = profile === 'legacy' ? '' : ' If this Mac runs a macOS older than it reports, it cannot read AES-encrypted PKCS#12.';
     return new CoreError('STORE_WRITE_FAILED', `macOS refused the temporary PKCS#12 file ("${msg}").${hint} Export diagnostics and contact support.`, detail('PKCS12_REJECTED'));

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CoreError } from '../../errors';
-import type { ErrorCode } from '../../../../shared/contract';
+import type { ErrorCode, ErrorReason, ReasonOf } from '../../../../shared/contract';
 import type { RunResult } from '../types';
 
 export type NssAction = 'read' | 'write';
@@ -11,8 +11,8 @@ export function nssFailure(tool: string, result: RunResult, dbDir: string, actio
   const text = `${result.stderr}\n${result.stdout}`;
   const nssCode = /\b((?:SEC|SSL|PR|PKCS12)_ERROR_[A-Z0-9_]+|SEC_ERROR_[A-Z0-9_]+)\b/.exec(text)?.[1] ?? 'UNKNOWN';
   const firstLine = (result.stderr.trim() || result.stdout.trim()).split(/\r?\n/)[0]?.slice(0, 300) ?? '';
-  const detail = (reason: string) => ({ reason, tool, nssCode, exitCode: result.code });
-  const err = (code: ErrorCode, reason: string, message: string) => new CoreError(code, message, detail(reason));
+  const detail = <R extends ErrorReason>(reason: R) => ({ reason, tool, nssCode, exitCode: result.code });
+  const err = <C extends ErrorCode>(code: C, reason: ReasonOf<C>, message: string) => new CoreError(code, message, detail(reason));
 
   if (/authenticate/i.test(text)) {
     return err('STORE_UNAVAILABLE', 'DB_PASSWORD', `The NSS certificate database ${dbDir} is protected by a password, which CertDesk cannot supply. Remove the database password (certutil -W -d sql:${dbDir}) or choose another database in policy.`);

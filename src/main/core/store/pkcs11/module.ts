@@ -3,6 +3,7 @@
 // with the user PIN when the token asks for one. A refused PIN says what the token told of the
 // tries left (detail.pinTries, read from its flags after the refusal).
 import { existsSync } from 'node:fs';
+import type { ReasonOf } from '../../../../shared/contract';
 import type { PinTries } from '../../../../shared/pin-tries';
 import { CoreError } from '../../errors';
 import { CKF, CKR, CKU_USER } from './constants';
@@ -106,6 +107,6 @@ function triesLeft(p11: Pkcs11, slot: Handle): PinTries {
   return 'unknown';
 }
 
-function unavailable(where: string, what: string, err: unknown, reason: string): CoreError {
+function unavailable(where: string, what: string, err: unknown, reason: ReasonOf<'STORE_UNAVAILABLE'>): CoreError {
   return new CoreError('STORE_UNAVAILABLE', `The ${where} ${what} (${ckrOf(err)}). Check that the token is present (a TPM: that its service runs), then try again.`, { reason }, { cause: err });
 }

@@ -9,6 +9,7 @@
 // their change, not a broken token), and an attribute the object lacks reads as empty
 // (tpm2-pkcs11 fails the whole C_GetAttributeValue when one named attribute is missing, as a
 // CA certificate's CKA_ID is).
+import type { ReasonOf } from '../../../../shared/contract';
 import { CoreError } from '../../errors';
 import { certificateObjectFields } from '../../pki';
 import { CK, CKR } from './constants';
@@ -197,6 +198,6 @@ export function putCertificate(s: P11Session, der: Uint8Array, keyId: string, la
   }
 }
 
-export function tokenError(s: Pick<P11Session, 'where'>, what: string, err: unknown, reason: string): CoreError {
+export function tokenError(s: Pick<P11Session, 'where'>, what: string, err: unknown, reason: ReasonOf<'STORE_WRITE_FAILED'>): CoreError {
   return new CoreError('STORE_WRITE_FAILED', `The token (${s.where}) ${what} (${ckrOf(err)}). Check that the token is present and not full, then try again.`, { reason }, { cause: err });
 }

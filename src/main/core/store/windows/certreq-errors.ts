@@ -5,6 +5,7 @@
 import type { KeyStorage } from '../../../../shared/policy';
 import { CoreError } from '../../errors';
 import type { RunResult } from '../types';
+import type { ErrorReason } from '../../../../shared/contract';
 
 export interface Hresult {
   code: string; // "0x80090030"
@@ -53,7 +54,7 @@ export interface FailureContext {
 
 export function certreqFailure(r: RunResult, ctx: FailureContext): CoreError {
   const h = hresultOf(r);
-  const detail = (reason: string) => ({ reason, step: ctx.step, exitCode: r.code, ...(h ? { hresult: h.code } : {}), ...(h?.symbol ? { symbol: h.symbol } : {}) });
+  const detail = <R extends ErrorReason>(reason: R) => ({ reason, step: ctx.step, exitCode: r.code, ...(h ? { hresult: h.code } : {}), ...(h?.symbol ? { symbol: h.symbol } : {}) });
   const code = h?.code ?? '';
   const where = ctx.storage === 'tpm' ? "this PC's TPM" : "Windows' software key storage";
   if (code === '0x800704c7') {

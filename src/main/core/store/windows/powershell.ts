@@ -6,6 +6,7 @@ import { CoreError } from '../../errors';
 import type { Pkcs12Profile } from '../pkcs12-profile';
 import type { RunResult } from '../types';
 import { parseCertutilFailure } from './parse';
+import type { ErrorReason } from '../../../../shared/contract';
 
 // By full path: Node on Windows runs a bare name from the current folder before PATH.
 export const POWERSHELL = system32Tool(process.env, 'WindowsPowerShell\\v1.0\\powershell.exe');
@@ -22,7 +23,7 @@ export function winFailure(r: RunResult, action: 'read' | 'write', profile?: Pkc
   const text = `${r.stderr}\n${r.stdout}`;
   const cu = parseCertutilFailure(text);
   const hresult = cu?.hresult ?? /0x[0-9a-fA-F]{8}/.exec(text)?.[0]?.toLowerCase();
-  const detail = (reason: string) => ({ reason, ...(hresult ? { hresult } : {}), exitCode: r.code });
+  const detail = <R extends ErrorReason>(reason: R) => ({ reason, ...(hresult ? { hresult } : {}), exitCode: r.code });
   if (hresult === '0x80070056' || /different password|network password is not correct|ERROR_INVALID_PASSWORD/i.test(text)) {
     const hint = profile === 'modern' ? ' This Windows may be older than it reports and not read AES-encrypted PKCS#12: update Windows, or ask IT.' : '';
     return new CoreError('STORE_WRITE_FAILED', `Windows refused the temporary PKCS#12 file ("wrong password").${hint} Export diagnostics and contact support.`, detail('PKCS12_REJECTED'));
