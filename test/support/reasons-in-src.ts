@@ -58,7 +58,8 @@ function callArguments(text: string, open: number): string[] {
 function reasonHelpers(text: string): { own: Map<string, number>; exported: Map<string, number> } {
   const own = new Map<string, number>();
   const exported = new Map<string, number>();
-  const decl = /(export\s+)?(?:function\s+(\w+)\s*\(|(?:const|let)\s+(\w+)\s*=\s*\()([^)]*)\)/g;
+  // A generic helper's type parameters (`<R extends ErrorReason>(reason: R)`) may stand before its parameters.
+  const decl = /(export\s+)?(?:function\s+(\w+)\s*(?:<[^>()]*>\s*)?\(|(?:const|let)\s+(\w+)\s*=\s*(?:<[^>()]*>\s*)?\()([^)]*)\)/g;
   for (const m of text.matchAll(decl)) {
     const params = m[4]!.split(',').map((p) => p.trim().replace(/[?:].*$/s, '').trim());
     const at = params.indexOf('reason');
@@ -85,6 +86,8 @@ export function reasonsInSource(root: string, roots: string[], skip: readonly st
   files.forEach(({ file, text }, i) => {
     // `reason: <expression>` up to the end of the property; an interface's union (a type) is skipped.
     for (const m of text.matchAll(/\breason\??:\s*([^,;}\n]+)/g)) {
+      // A parameter typed by the reason types (`reason: ReasonOf<'NETWORK'>`) names a code, not a reason.
+      if (/^(?:ReasonOf|ErrorReason|BankReason)\b/.test(m[1]!.trim())) continue;
       if (!/^'[A-Z][A-Z0-9_]+'\s*\|/.test(m[1]!.trim())) add(m[1]!, file, lineOf(text, m.index));
     }
     for (const [name, at] of new Map([...exported, ...helpers[i]!.own])) {
