@@ -1,6 +1,6 @@
 // The contract's errors: the stable codes, the error every method can answer with, and the
 // Result that carries it across IPC. contract.ts re-exports all of it.
-import type { ERROR_REASONS, PassedOnReasons } from './error-reasons';
+import { ERROR_REASONS, type PassedOnReasons } from './error-reasons';
 
 /**
  * Stable error codes. What each means to the layers (exit code, retry, journal, 取得, blamed
@@ -37,8 +37,13 @@ export const ERROR_CODES = [
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-/** The reasons an error of code C may carry (error-reasons.ts has a list per code: a code without one does not compile here). */
-export type ReasonOf<C extends ErrorCode> = (typeof ERROR_REASONS)[C][number] | (C extends keyof PassedOnReasons ? PassedOnReasons[C] : never);
+/** error-reasons.ts's lists, one per code: a code without its list does not compile here. */
+export const REASONS_BY_CODE: { readonly [C in ErrorCode]: readonly string[] } = ERROR_REASONS;
+
+/** The reasons an error of code C may carry. */
+export type ReasonOf<C extends ErrorCode> =
+  | (C extends keyof typeof ERROR_REASONS ? (typeof ERROR_REASONS)[C][number] : never)
+  | (C extends keyof PassedOnReasons ? PassedOnReasons[C] : never);
 /** Any error's reason. */
 export type ErrorReason = ReasonOf<ErrorCode>;
 export type { BankReason, Errno, NetErrorCode } from './error-reasons';

@@ -3,7 +3,8 @@
 // (`new CoreError(code, message, { reason })`), where a reason is matched
 // (`detail?.reason === 'X'`) or worded (error-texts.ts), and in the error
 // table's `when` facts. A reason added to the core is added here first. error-codes.ts types
-// `detail` from it (ReasonOf), which fails to compile for a code without its list. Pure data.
+// `detail` from it (ReasonOf) and checks there is a list per code (REASONS_BY_CODE: a code
+// without one does not compile, test/shared/error-code-typecheck.test.ts). Pure data.
 
 /**
  * The bank's own reasons: its 403 answer names one in JSON (`{ "reason": … }`) and the EST client
