@@ -36,7 +36,7 @@ export interface EngineEpisode {
 
 let count = 0;
 
-export async function engineEpisode(o: { cli: string; bank: BankServer; work: string; name: string; pin?: string }): Promise<EngineEpisode> {
+export async function engineEpisode(o: { cli: string; bank: BankServer; work: string; name: string; pin?: string; policy?: Record<string, unknown> }): Promise<EngineEpisode> {
   const pin = o.pin ?? PROBE_PIN;
   const dir = join(o.work, `${++count}-${o.name.replace(/[^A-Za-z0-9.+-]+/g, '_')}`);
   const tmp = join(dir, 'tmp');
@@ -47,7 +47,7 @@ export async function engineEpisode(o: { cli: string; bank: BankServer; work: st
   const accountId = `eng${count}-${process.pid}`;
   const account = await o.bank.seedAccount(accountId, 20, undefined, { keyType: 'ecdsaP256' });
   const keyId = await putIdentity(token, account.certPem, account.keyPem, o.bank.issuingCaPem);
-  const policy = await writePolicy(dir, { bankName: 'テスト銀行', endpoint: o.bank.url, trustAnchorFile: o.bank.trustAnchorPath, keyStorage: 'pkcs11', pkcs11: { module: token.module, tokenLabel: token.label }, keyType: 'ecdsaP256' });
+  const policy = await writePolicy(dir, { bankName: 'テスト銀行', endpoint: o.bank.url, trustAnchorFile: o.bank.trustAnchorPath, keyStorage: 'pkcs11', pkcs11: { module: token.module, tokenLabel: token.label }, keyType: 'ecdsaP256', ...o.policy });
   const env: NodeJS.ProcessEnv = { ...process.env, ...token.env, CERTDESK_DATA_DIR: data, TMPDIR: tmp, TOKEN_PIN: pin };
   for (const v of ['CERTDESK_TEST_KILL_AT', 'CERTDESK_TEST_KILL_SIGNAL', 'CERTDESK_TEST_KILL_GROUP', 'CERTDESK_TEST_KILL_LOG', 'PKCS11_MODULE_PATH']) delete env[v];
   const argv = (args: string[]) => [o.cli, ...args, '--policy', policy, '--store', `nss:${db}`];

@@ -32,7 +32,13 @@ export interface TokenIdentity {
 }
 
 export interface ModuleView extends CertificateStore {
-  /** Null when the certificate is not in the token (the db's own identity: the base store lends it). */
+  /**
+   * Null when the certificate is not in the token (the db's own identity: the base store lends it).
+   * With a PIN this is OpenSSL's engine's guard: its read logs in with that PIN (a wrong one is
+   * PIN_INCORRECT / PIN_LOCKED here, the token's one failed try) and finds the private key by the
+   * CKA_ID the URI names (else KEY_MISSING). The engine, given a PIN it cannot log in with or a key
+   * it cannot find, prints the URI with the PIN on stderr (test/custody/engine-pin-leak.test.ts).
+   */
   tokenIdentity(fingerprint: string): Promise<TokenIdentity | null>;
 }
 
