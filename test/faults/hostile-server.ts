@@ -1,5 +1,6 @@
 // A small hostile EST server: the bank simulator's own TLS identity and issuing CA (read from
 // its data folder), so the client trusts it, answering simplereenroll however a test says.
+import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { randomBytes, webcrypto } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -18,8 +19,8 @@ export type Mode = 'good' | 'close' | 'slow' | 'error500' | 'otherKey' | 'otherC
   /** A good key, but another subject than the request's (simpleenroll). */
   | 'otherSubject';
 
-/** What cacerts answers: the bank's list, or it with a certificate that must not be stored as a CA. */
-export type CacertsMode = 'good' | 'nonCa' | 'noKeyCertSign';
+/** What cacerts answers: the bank's list, it with a certificate that must not be stored as a CA, or a 500. */
+export type CacertsMode = 'good' | 'nonCa' | 'noKeyCertSign' | 'error500';
 
 export interface Hostile {
   url: string;
@@ -117,6 +118,7 @@ export async function startHostile(bankDataDir: string): Promise<Hostile> {
           res.end(body);
         };
         if (req.url?.endsWith('/cacerts')) {
+          if (state.cacertsMode === 'error500') return void res.writeHead(500, { 'Content-Type': 'text/plain' }).end('internal error');
           const extra = state.cacertsMode === 'nonCa' ? [der(notCa)] : state.cacertsMode === 'noKeyCertSign' ? [der(noSign)] : [];
           return pkcs7(buildCertsOnly([der(issuing), ...extra, rootDer]));
         }

@@ -10,14 +10,15 @@ import { removeOrphanKey } from './key-cleanup';
 /**
  * After a failure: roll back (clear the journal) when nothing the bank issued can be
  * lost, keep it when the next start must finish the job, as the error's row says for the
- * step it ended (`rollsBackAt`). Returns the error to throw.
+ * step it ended (`rollsBackAt`). Returns the error to throw. `shown`: the step the user is
+ * told failed when it is not the journal's (the bank failed while the key was made).
  */
-export async function onFailure(e: Engine, rec: JournalRecord, err: unknown, fallbackStep: StepId): Promise<CoreError> {
+export async function onFailure(e: Engine, rec: JournalRecord, err: unknown, fallbackStep: StepId, shown?: StepId): Promise<CoreError> {
   const error = err instanceof CoreError ? err : new CoreError('INTERNAL', `Unexpected failure: ${toApiError(err).message}`, undefined, { cause: err });
   const step = (rec.step === 'done' ? fallbackStep : rec.step) as StepId;
   const rollBack = rollsBackAt(error, step);
   const told = !rollBack && (await resumesAtStart(e, rec, step, error)) ? keptForNextStart(error) : error;
-  if (told.code !== 'JOURNAL_WRITE_FAILED') emitStep(e, rec.operation, step, 'failed', told.toApiError());
+  if (told.code !== 'JOURNAL_WRITE_FAILED') emitStep(e, rec.operation, shown ?? step, 'failed', told.toApiError());
   // The journal goes only once the request's key is gone or recorded in the ledger: it may be the key's only record.
   if (rollBack && (await removeOrphanKey(e, rec))) await e.journal.clear().catch(() => undefined);
   return told;

@@ -12,7 +12,7 @@
 // only then is the old one removed from each; a resumed run checks every store again.
 import { randomUUID } from 'node:crypto';
 import type { RenewalOutcome, StepId } from '../../../shared/contract';
-import { CoreError } from '../errors';
+import { CoreError, toApiError } from '../errors';
 import { defaultShape, type EstClient, type RequestShape } from '../est';
 import { inspectCertificate, screenCaCertificates, sha256Hex, verifyIssued } from '../pki';
 import type { CertificateStore, KeyRequest, StoredIdentity } from '../store';
@@ -58,6 +58,12 @@ export async function start(e: Engine, o: StartOptions): Promise<RenewalOutcome>
   const software = custodian.storage === 'software';
   rec.keyStorage = custodian.storage;
   let request: Promise<KeyRequest> | undefined;
+  /** The step of the first part run beside the key that failed: the bank's parts are 'send'. */
+  let failedAt: StepId | undefined;
+  const part = <T>(p: Promise<T>, at: StepId): Promise<T> => p.catch((err: unknown) => {
+    failedAt ??= at;
+    throw err;
+  });
   // Keys earlier runs could not remove (no PIN then, a full disk) go first: this run can log in.
   await sweepOrphanKeys(e, { scan: true });
   try {
@@ -84,14 +90,16 @@ export async function start(e: Engine, o: StartOptions): Promise<RenewalOutcome>
       killPoint('generateKey:keyMade');
       return made;
     });
-    // Only a software key is sealed, so only then is the keychain needed.
+    // Only a software key is sealed, so only then is the keychain needed. What the bank (or the
+    // identity that talks to it) failed is the bank's step, not the key's.
     const [made, ca, vaultKey, sendClient] = await Promise.all([
-      request,
-      cacerts,
-      software ? e.deps.vault.getOrCreateKey() : Promise.resolve(null),
-      o.sendClient ?? Promise.resolve(o.client),
+      part(request, 'generateKey'),
+      part(cacerts, 'send'),
+      part(software ? e.deps.vault.getOrCreateKey() : Promise.resolve(null), 'generateKey'),
+      part(o.sendClient ?? Promise.resolve(o.client), 'send'),
       caMarked,
     ]);
+    failedAt = 'send'; // the bank's clock
     checkClock(e, ca.serverDate);
     emitStep(e, o.operation, 'generateKey', 'done');
 
@@ -112,8 +120,12 @@ export async function start(e: Engine, o: StartOptions): Promise<RenewalOutcome>
     return await advance(e, rec, { client: sendClient, ...(made.softwarePkcs8 ? { pkcs8: made.softwarePkcs8 } : {}), ...(o.credentials ? { credentials: o.credentials } : {}) });
   } catch (err) {
     // A key still being made when another part failed is waited for, so that the rollback removes it too.
-    await request?.catch(() => undefined);
-    throw await onFailure(e, rec, err, step);
+    const bankFailed = step === 'generateKey' && failedAt === 'send';
+    const keyFailure = await request?.then(() => undefined, (keyErr: unknown) => toApiError(keyErr));
+    if (!bankFailed) throw await onFailure(e, rec, err, step);
+    // The bank failed while the key was made: the key's line says how the key fared, the bank's line fails.
+    emitStep(e, o.operation, 'generateKey', keyFailure ? 'failed' : 'done', keyFailure);
+    throw await onFailure(e, rec, err, step, 'send');
   }
 }
 interface Live {
