@@ -8,11 +8,17 @@ import { ERROR_CODES, type ApiError } from '../../src/shared/contract';
 import { ERROR_POLICY } from '../../src/shared/error-policy';
 import { ERROR_REASONS, errnoOf } from '../../src/shared/error-reasons';
 import { CoreError, isCoreError } from '../../src/main/core/errors';
+import { reasonWords } from '../../src/shared/i18n/reason-words';
 
 describe('the reasons of each error code', () => {
   it('has one list per code, each reason once', () => {
     expect(Object.keys(ERROR_REASONS).sort()).toEqual([...ERROR_CODES].sort());
     for (const [code, reasons] of Object.entries(ERROR_REASONS)) expect(new Set(reasons).size, code).toBe(reasons.length);
+  });
+
+  it('every listed reason has words in Japanese and in English (a reason the scanner of reason-words.test misses too)', () => {
+    const missing = [...new Set(Object.values(ERROR_REASONS).flat())].filter((r) => !/[\u3040-\u30ff\u4e00-\u9fff]/.test(reasonWords(r, 'ja') ?? '') || !/^[A-Z]/.test(reasonWords(r, 'en') ?? ''));
+    expect(missing).toEqual([]);
   });
 
   it("names in the error table's facts only reasons of the row's code", () => {
