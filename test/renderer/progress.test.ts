@@ -18,6 +18,11 @@ describe('issuing progress', () => {
     expect(state({ install: 'done', verifyInStore: 'skipped' }, 'install')).toBe('done');
   });
 
+  it("the bank failing while the key is made (the core's events, test/renewal/step-blame): the send line fails, the key's is done", () => {
+    const lines = shownSteps({ generateKey: 'done', send: 'failed' }).map((l) => `${l.key}:${l.state}`);
+    expect(lines).toEqual(['generateKey:done', 'send:failed', 'verify:pending', 'install:pending', 'removeOld:pending']);
+  });
+
   it('counts done and skipped service steps out of seven', () => {
     expect(progressShare({})).toEqual({ finished: 0, total: 7 });
     expect(progressShare({ generateKey: 'done', buildRequest: 'done', send: 'running', removeOld: 'skipped' })).toEqual({ finished: 3, total: 7 });

@@ -1,9 +1,10 @@
 // Which step a failure is told against when the key is made beside the bank's answers (issue
 // 29's early key, a458f26): the bank unreachable or answering 500 to cacerts fails the bank's
-// step (send, 証明書要求の送信), and the key's line says it was made; a token refusing the
-// key fails key generation. Either way the key made meanwhile is gone from the db (certutil -K)
-// and no journal or ledger is left. Real bank and hostile server, real NSS db and softoken;
-// the refusing token is the db's own custodian whose key generation fails as a token's does.
+// step (send, 証明書要求の送信), and the key's line says it was made (the window's issuing
+// screen reads the same events); a token refusing the key fails key generation. Either way
+// the key made meanwhile is gone from the db (certutil -K) and no journal or ledger is left.
+// Real bank and hostile server, real NSS db and softoken; the refusing token is the db's own
+// custodian whose key generation fails as a token's does.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
