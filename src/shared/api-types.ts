@@ -133,6 +133,12 @@ export type StepState = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
 export interface RenewalOutcome {
   /** The new certificate, as installed and read back from the store. */
   certificate: CertificateDetails;
+  /**
+   * The new certificate as the core judges it (shared/phase computePhase with the loaded policy,
+   * at the core's clock): what the overview lists for it. A front end's record takes these,
+   * never its own guess (a policy's window longer than the certificate's life makes it renewable).
+   */
+  standing: Pick<CertificateSummary, 'expiryDate' | 'daysLeft' | 'phase'>;
   /** SHA-256 fingerprint of the certificate it replaced, if any. */
   replaced?: string;
   /** Whether the replaced certificate was removed from the store. */

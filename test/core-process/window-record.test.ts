@@ -7,7 +7,9 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProgressEvent } from '../../src/shared/contract';
+import { ERROR_CODES, type ProgressEvent } from '../../src/shared/contract';
+import type { CoreCalls } from '../../src/main/app/core-client';
+import { stateOfError } from '../../src/main/cli/verdict';
 import { createWindowRecord } from '../../src/main/app/window-record';
 import { EXIT } from '../../src/shared/error-policy';
 import { eventCreateArgs, loggerArgs, statusFilePath, type RunRecord } from '../../src/main/cli/record';
@@ -29,13 +31,13 @@ afterAll(async () => {
   await endBankInTemp(root, bank);
 });
 
-async function world(name: string, host: Parameters<typeof startNodeCore>[0]['host'] = {}) {
+async function world(name: string, host: Parameters<typeof startNodeCore>[0]['host'] = {}, policy: Record<string, unknown> = {}) {
   const dir = join(root, name);
   const db = join(dir, 'nssdb');
   const seeded = await bank.seedAccount(name, 20);
   nssDbHolding(db, seeded);
   const policyFile = join(dir, 'policy.json');
-  writeFileSync(policyFile, JSON.stringify({ bankName: 'Record Bank', endpoint: bank.url, trustAnchorPem: bank.trustAnchorPem, language: 'en', stores: [`nss:${db}`] }));
+  writeFileSync(policyFile, JSON.stringify({ bankName: 'Record Bank', endpoint: bank.url, trustAnchorPem: bank.trustAnchorPem, language: 'en', stores: [`nss:${db}`], ...policy }));
   const home = join(dir, 'home');
   mkdirSync(home, { recursive: true });
   const core = startNodeCore({ policyFile, env: { ...process.env, HOME: home, CERTDESK_DATA_DIR: join(dir, 'data') }, host });
@@ -95,5 +97,36 @@ describe('the window\'s record (status file, OS log)', { timeout: 180_000 }, () 
     const checked = readRecord(local.CERTDESK_STATUS_FILE);
     expect(checked).toMatchObject({ command: 'check', state: 'renewalOpen', exitCode: EXIT.renewalOpen });
     expect(calls).toEqual([['C:\\Windows\\System32\\eventcreate.exe', eventCreateArgs(checked)]]);
+  });
+
+  it('after a renewal, the new certificate as the core judges it: renewable inside a 400-day window, the overview\'s days left', async () => {
+    // The bank's certificates live about 365 days: with this policy the new one is renewable at once.
+    const w = await world('record-window-400', {}, { renewWindowDays: 400 });
+    const env = { HOME: w.home };
+    const rec = createWindowRecord({ version: '9.9.9', env, platform: 'linux', exec: async () => undefined, warn: () => undefined });
+    const r = await rec.wrap(w.core.client.service).renew(w.seeded.fingerprint);
+    expect(r.ok, JSON.stringify(r)).toBe(true);
+    const renewed = readRecord(statusFilePath(env, 'linux')!);
+    const overview = await w.core.client.service.getOverview();
+    if (!overview.ok) throw new Error(JSON.stringify(overview.error));
+    const listed = overview.value.certificates.find((c) => c.fingerprint === renewed.certificate!.fingerprint);
+    expect(listed).toBeDefined();
+    expect(renewed.certificate).toEqual({ fingerprint: listed!.fingerprint, notAfter: listed!.notAfter, expiryDate: listed!.expiryDate, daysLeft: listed!.daysLeft, phase: listed!.phase });
+    expect(renewed.certificate!.phase).toBe('renewable');
+  });
+});
+
+describe('the window\'s record of a failed renewal: the state the command line\'s record gives', () => {
+  // What the window leaves no record for (nothing was done).
+  const NOTHING_DONE = new Set(['CANCELLED', 'BUSY', 'INVALID_INPUT']);
+  it.each(ERROR_CODES.filter((c) => !NOTHING_DONE.has(c)))('%s', async (code) => {
+    const dir = join(root, `record-error-${code}`);
+    mkdirSync(dir, { recursive: true });
+    const env = { CERTDESK_STATUS_FILE: join(dir, 'status.json') };
+    const rec = createWindowRecord({ version: '9.9.9', env, platform: 'linux', exec: async () => undefined, warn: () => undefined });
+    // Only the failure's code matters here: the core answers it as its Result does.
+    const failing = { renew: async () => ({ ok: false as const, error: { code, message: `failed with ${code}` } }) } as unknown as CoreCalls;
+    await rec.wrap(failing).renew('ab'.repeat(32));
+    expect(readRecord(env.CERTDESK_STATUS_FILE)).toMatchObject({ command: 'renew', state: stateOfError({ code }), lastError: code });
   });
 });

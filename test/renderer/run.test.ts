@@ -68,7 +68,7 @@ describe('the runner over the contract', () => {
     let issue: Result<never> | null = fail('SERVER_ERROR', '503');
     const w = window({
       runPreflight: () => ok({ passed: true, checks: [] }),
-      renew: () => issue ?? ok({ certificate: {} as never, removedOld: true }),
+      renew: () => issue ?? ok({ certificate: {} as never, standing: {} as never, removedOld: true }),
       getOverview: () => ok(overview),
     });
     expect((await w.send({ type: 'renew', cert })).screen).toEqual({ name: 'start', cert });
@@ -83,7 +83,7 @@ describe('the runner over the contract', () => {
   });
 
   it('done stays done when the overview behind it cannot be read', async () => {
-    const w = window({ acquire: () => ok({ certificate: {} as never, removedOld: false }), getOverview: () => fail('STORE_UNAVAILABLE', 'locked') });
+    const w = window({ acquire: () => ok({ certificate: {} as never, standing: {} as never, removedOld: false }), getOverview: () => fail('STORE_UNAVAILABLE', 'locked') });
     const s = await w.send({ type: 'submitAcquire', request: { loginId: 'user01', password: 'pw' } });
     expect(s.screen.name).toBe('done');
     expect(s.overview).toBeNull();

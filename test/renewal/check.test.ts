@@ -23,7 +23,7 @@ const cert = (fp: string, phase: CertificateSummary['phase'], o: Partial<Certifi
   fingerprint: fp, holder: 'ヤマダ', notAfter: '2027-01-01T00:00:00.000Z', expiryDate: '2027-01-01', phase, daysLeft: 20,
   renewalOpensOn: '2026-12-02', graceEndsOn: '2027-04-01', remindersDue: [30], noticeDue: phase === 'renewable', hasPrivateKey: true, ...o,
 });
-const outcome = (fp: string): RenewalOutcome => ({ certificate: { sha256: fp.toUpperCase(), notAfter: '2028-01-01T00:00:00.000Z' } as RenewalOutcome['certificate'], replaced: 'a', removedOld: true });
+const outcome = (fp: string): RenewalOutcome => ({ certificate: { sha256: fp.toUpperCase(), notAfter: '2028-01-01T00:00:00.000Z' } as RenewalOutcome['certificate'], standing: { expiryDate: '2028-01-01', daysLeft: 400, phase: 'valid' }, replaced: 'a', removedOld: true });
 const failed = (error: ApiError): Result<never> => ({ ok: false, error });
 
 function scripted(certs: CertificateSummary[], answers: Array<Result<RenewalOutcome>>) {

@@ -3,11 +3,10 @@
 // the OS log entry (Windows' event log, syslog elsewhere) — written by the CLI's own writer
 // (cli/record.ts), so Intune/SCCM detection reads one format whoever renewed. A cancelled or
 // refused call (nothing was done) leaves none; a record that cannot be written is a log line.
-import type { ApiError, CertificateDetails, Overview, Result } from '../../shared/contract';
+import type { ApiError, Overview, RenewalOutcome, Result } from '../../shared/contract';
 import { EXIT, exitCodeOf } from '../../shared/error-policy';
-import { jstDate, jstDayNumber } from '../../shared/phase';
 import { recordRun, type Exec, type RunRecord } from '../cli/record';
-import { certificateState, statusVerdict } from '../cli/verdict';
+import { certificateState, stateOfError, statusVerdict } from '../cli/verdict';
 import type { CoreCalls } from './core-client';
 
 export interface WindowRecordDeps {
@@ -29,26 +28,22 @@ export interface WindowRecord {
 /** Nothing was done: no record (the user cancelled, another renewal runs, a refused argument). */
 const NOTHING_DONE = new Set<ApiError['code']>(['CANCELLED', 'BUSY', 'INVALID_INPUT']);
 
-/** What an error means as the record's state (as the command line's record says it). */
-function stateOfError(e: ApiError): RunRecord['state'] {
-  if (e.code === 'ACQUIRE_REQUIRED') return 'acquireRequired';
-  if (e.code === 'REISSUE_REQUIRED') return 'reissueRequired';
-  if (e.code === 'RENEWAL_NOT_OPEN') return 'ok';
-  return 'broken';
-}
-
 export function createWindowRecord(deps: WindowRecordDeps): WindowRecord {
   const now = deps.now ?? (() => new Date());
   const write = async (r: Omit<RunRecord, 'version' | 'time'>) => {
     const problems = await recordRun({ version: deps.version, time: now().toISOString(), ...r }, deps.env, deps.platform, deps.exec);
     for (const p of problems) deps.warn(`record: ${p}`);
   };
-  const certificateOf = (d: CertificateDetails): RunRecord['certificate'] => {
-    const notAfter = new Date(d.notAfter);
-    return { fingerprint: d.sha256.replace(/:/g, '').toLowerCase(), notAfter: d.notAfter, expiryDate: jstDate(notAfter), daysLeft: jstDayNumber(notAfter) - jstDayNumber(now()), phase: 'valid' };
-  };
+  // The new certificate as the core judged it (its policy, its clock): the record says what
+  // status says, as the command line's record does; never a phase assumed here.
+  const certificateOf = (o: RenewalOutcome): RunRecord['certificate'] => ({
+    fingerprint: o.certificate.sha256.replace(/:/g, '').toLowerCase(),
+    notAfter: o.certificate.notAfter,
+    ...o.standing,
+  });
   const after = async (command: 'renew' | 'acquire', r: Awaited<ReturnType<CoreCalls['renew']>>) => {
-    if (r.ok) await write({ command, exitCode: EXIT.done, state: command === 'renew' ? 'renewed' : 'acquired', certificate: certificateOf(r.value.certificate) });
+    if (r.ok) await write({ command, exitCode: EXIT.done, state: command === 'renew' ? 'renewed' : 'acquired', certificate: certificateOf(r.value) });
+    // The state by the error table's row, as the command line's record says it (cli/verdict.ts).
     else if (!NOTHING_DONE.has(r.error.code)) await write({ command, exitCode: exitCodeOf(r.error), state: stateOfError(r.error), lastError: r.error.code });
   };
   return {

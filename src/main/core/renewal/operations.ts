@@ -1,6 +1,7 @@
 // Renew and 取得: each finishes an interrupted renewal first, then runs as the one
 // operation in progress, with the transports it needs closed at the end.
 import type { AcquireRequest, RenewalOutcome } from '../../../shared/contract';
+import { computePhase } from '../../../shared/phase';
 import { CoreError } from '../errors';
 import { subjectDerOf, subjectFromTemplate } from '../pki';
 import { detailsOf } from './details';
@@ -10,17 +11,30 @@ import type { Recovery } from './recovery';
 import type { Session } from './session';
 import { readRequestShape } from './request-shape';
 import { newClient } from './engine';
-import { start } from './steps';
+import { start, type Issued } from './steps';
 import type { RecoveryOutcome, RenewalDeps } from './types';
 
 /** An empty Name: without acquireSubject, a first 取得 lets the bank fill in the account's subject (RFC 7030 allows it). */
 const EMPTY_NAME = new Uint8Array([0x30, 0x00]);
+
+/**
+ * The new certificate judged as the overview judges every certificate (the loaded policy, the
+ * core's clock), so that the window's record and the command line's say what status says.
+ */
+function judged(session: Session, o: Issued): RenewalOutcome {
+  const { expiryDate, daysLeft, phase } = computePhase(new Date(o.certificate.notAfter), session.now(), session.deps.policy);
+  return { ...o, standing: { expiryDate, daysLeft, phase } };
+}
 
 function throwIfPending(r: RecoveryOutcome | null): void {
   if (r?.outcome === 'pending') throw new CoreError(r.error?.code ?? 'BUSY', r.error?.message ?? 'An interrupted renewal could not be finished yet.', r.error?.detail);
 }
 
 export async function renew(session: Session, recovery: Recovery, fingerprint: string): Promise<RenewalOutcome> {
+  return judged(session, await renewIssued(session, recovery, fingerprint));
+}
+
+async function renewIssued(session: Session, recovery: Recovery, fingerprint: string): Promise<Issued> {
   const { deps } = session;
   const r = await recovery.recover();
   throwIfPending(r);
@@ -66,6 +80,10 @@ export async function renew(session: Session, recovery: Recovery, fingerprint: s
 }
 
 export async function acquire(session: Session, recovery: Recovery, request: AcquireRequest): Promise<RenewalOutcome> {
+  return judged(session, await acquireIssued(session, recovery, request));
+}
+
+async function acquireIssued(session: Session, recovery: Recovery, request: AcquireRequest): Promise<Issued> {
   const { deps } = session;
   const credentials = { loginId: request.loginId, password: request.password };
   const r = await recovery.recover({ credentials });

@@ -41,8 +41,11 @@ export interface StartOptions {
   shape?: Promise<RequestShape>;
 }
 
+/** What the steps hand back: the outcome before operations.ts adds the core's judgement of the new certificate. */
+export type Issued = Omit<RenewalOutcome, 'standing'>;
+
 /** A new renewal: key, request, seal, then `advance`. */
-export async function start(e: Engine, o: StartOptions): Promise<RenewalOutcome> {
+export async function start(e: Engine, o: StartOptions): Promise<Issued> {
   const rec: JournalRecord = {
     version: 1,
     id: randomUUID(),
@@ -144,7 +147,7 @@ async function keyOf(e: Engine, rec: JournalRecord, live: Live): Promise<Uint8Ar
 }
 
 /** Runs from the journalled step to the end. */
-export async function advance(e: Engine, rec: JournalRecord, live: Live): Promise<RenewalOutcome> {
+export async function advance(e: Engine, rec: JournalRecord, live: Live): Promise<Issued> {
   const op = rec.operation;
   const { policy } = e.deps;
   const stores = e.stores;
