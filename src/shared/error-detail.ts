@@ -5,7 +5,7 @@
 // happened in the window's words, the reason in words (its code beside it), and the facts
 // (field, file, host, HTTP status …) labelled — so no English sentence reaches a Japanese reader.
 import type { ApiError, Language } from './contract';
-import { ERROR_TEXTS, REASON_TEXTS } from './error-texts';
+import { ERROR_TEXTS, REASON_TEXTS, reasonKey } from './error-texts';
 import { formatDay } from './format';
 import { fill } from './words';
 import { reasonWords } from './i18n/reason-words';
@@ -35,9 +35,11 @@ export function errorDetailText(e: Pick<ApiError, 'code' | 'message' | 'detail'>
   const d = e.detail ?? {};
   const reason = typeof d.reason === 'string' ? d.reason : undefined;
   const vars: Record<string, string> = { field: '', date: typeof d.opensOn === 'string' ? formatDay(d.opensOn, 'ja') : '' };
-  const texts = (reason && REASON_TEXTS.ja[reason]) || ERROR_TEXTS.ja[e.code];
+  const own = reasonKey(e);
+  const texts = (own && REASON_TEXTS.ja[own]) || ERROR_TEXTS.ja[e.code];
   const facts: string[] = [];
-  const words = reason ? reasonWords(reason, 'ja') : undefined;
+  // A refused keyStorage (reasonKey) is named as what it is, not as a store this run cannot reach.
+  const words = reason ? ((own && reasonWords(own, 'ja')) || reasonWords(reason, 'ja')) : undefined;
   if (reason) facts.push(`理由: ${words ? `${words}（${reason}）` : reason}`);
   for (const [key, label] of FACT_LABELS_JA) {
     const v = d[key];

@@ -15,15 +15,35 @@ export interface ErrorTexts {
 export type ErrorCatalog = Record<ErrorCode, ErrorTexts>;
 
 /**
- * Reasons (the error's detail.reason) whose words differ from their code's: retrying cannot help
+ * The key under which an error's own words are found: its detail.reason, except where one fact
+ * beside the reason changes who must act — a key store refused for the policy's keyStorage
+ * (the custody decision: tpm on macOS, pkcs11 on Windows, a token whose PIN cannot be asked) is
+ * the company's IT's to change, not "restart the PC" as a store that will not open.
+ */
+export function reasonKey(error: { detail?: object }): ReasonTextKey | undefined {
+  const d = error.detail as { reason?: unknown; field?: unknown } | undefined;
+  if (d?.reason === 'CUSTODIAN_UNAVAILABLE' && d.field === 'keyStorage') return 'KEY_STORAGE_NOT_HERE';
+  return typeof d?.reason === 'string' ? (d.reason as ErrorReason) : undefined;
+}
+
+/** What REASON_TEXTS is keyed by: the reasons, and the keys reasonKey makes of a reason with a second fact (never sent as a reason). */
+export type ReasonTextKey = ErrorReason | 'KEY_STORAGE_NOT_HERE';
+
+/**
+ * Reasons (reasonKey above) whose words differ from their code's: retrying cannot help
  * an account the bank has stopped, so the bank must be asked.
  */
-export const REASON_TEXTS: { readonly [L in Language]: Readonly<Partial<Record<ErrorReason, ErrorTexts>>> } = {
+export const REASON_TEXTS: { readonly [L in Language]: Readonly<Partial<Record<ReasonTextKey, ErrorTexts>>> } = {
   ja: {
     ACCOUNT_INACTIVE: {
       title: 'このログインIDは現在ご利用いただけません',
       happened: '銀行によると、このログインIDは現在ご利用いただけない状態です。銀行は証明書の発行を受け付けませんでした。',
       todo: 'もう一度試しても結果は変わりません。お取引店または銀行のヘルプデスクへお問い合わせください。',
+    },
+    KEY_STORAGE_NOT_HERE: {
+      title: '会社の設定で指定された秘密鍵の保存場所を、このパソコンでは使えません',
+      happened: '会社のIT部門が用意した CertDesk の設定（keyStorage：秘密鍵を作って保管する場所）が、このパソコンでは使えない場所を指定しているため、証明書を更新できません。何も変更していません。',
+      todo: 'パソコンの再起動やもう一度の操作では直りません。会社のIT部門に、この設定（keyStorage）を変更するよう依頼してください。',
     },
     // Not "restart the PC": Firefox holds its profile's db while it runs.
     FIREFOX_RUNNING: {
@@ -43,6 +63,11 @@ export const REASON_TEXTS: { readonly [L in Language]: Readonly<Partial<Record<E
       happened: 'The bank says this login ID cannot be used at present, and did not issue a certificate.',
       todo: "Trying again changes nothing. Contact your branch or the bank's helpdesk.",
     },
+    KEY_STORAGE_NOT_HERE: {
+      title: "Your company's settings ask for a key store this PC cannot use",
+      happened: "The CertDesk settings your company's IT prepared (keyStorage: where the private key is made and kept) name a place this PC cannot use, so the certificate cannot be renewed. Nothing was changed.",
+      todo: "Restarting the PC or trying again will not help. Ask your company's IT to change this setting (keyStorage).",
+    },
     FIREFOX_RUNNING: {
       title: 'Close Firefox',
       happened: "Firefox is running, so its certificate store could not be written. Nothing was changed.",
@@ -57,7 +82,7 @@ export const REASON_TEXTS: { readonly [L in Language]: Readonly<Partial<Record<E
 };
 
 /** Reasons after which trying the same again cannot help, whatever their code's row says (the bank must act first). */
-export const REASONS_WITHOUT_RETRY: readonly ErrorReason[] = ['ACCOUNT_INACTIVE'];
+export const REASONS_WITHOUT_RETRY: readonly ReasonTextKey[] = ['ACCOUNT_INACTIVE', 'KEY_STORAGE_NOT_HERE'];
 
 export const ERROR_TEXTS: { readonly [L in Language]: ErrorCatalog } = {
   ja: {

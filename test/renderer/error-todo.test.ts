@@ -2,6 +2,7 @@
 // job: the promise, never the code's own advice (KEY_MISSING's would send the user to another PC).
 import { describe, expect, it } from 'vitest';
 import { textKey, todoKey } from '../../src/renderer/src/components/ErrorPanel';
+import { REASONS_WITHOUT_RETRY } from '../../src/shared/error-texts';
 import { en } from '../../src/renderer/src/i18n/en';
 import { ja } from '../../src/renderer/src/i18n/ja';
 
@@ -28,6 +29,18 @@ describe('todoKey', () => {
       for (const cat of [ja, en]) expect(Object.values(cat.errorReasons[r]).every((v) => v.length > 0)).toBe(true);
     }
     expect(ja.errorReasons.PIN_REQUIRED.happened).toContain('何も変更していません');
+  });
+  it('a keyStorage the custody decision refused has its own words (the company\'s IT changes the policy), and no retry', () => {
+    const refused = { code: 'STORE_UNAVAILABLE' as const, detail: { reason: 'CUSTODIAN_UNAVAILABLE' as const, field: 'keyStorage' } };
+    expect(textKey(refused)).toBe('errorReasons.KEY_STORAGE_NOT_HERE');
+    expect(todoKey(refused)).toBe('errorReasons.KEY_STORAGE_NOT_HERE.todo');
+    expect(REASONS_WITHOUT_RETRY).toContain('KEY_STORAGE_NOT_HERE');
+    // The window's catalogs take the shared table's words (REASON_TEXTS).
+    const words = (cat: typeof ja | typeof en) => (cat.errorReasons as Record<string, { title: string; happened: string; todo: string }>).KEY_STORAGE_NOT_HERE!;
+    expect(words(ja).todo).toContain('会社のIT部門');
+    expect(words(en).todo).toContain("company's IT");
+    // A key store this run cannot reach for another cause keeps the store's words.
+    expect(textKey({ code: 'STORE_UNAVAILABLE', detail: { reason: 'CUSTODIAN_UNAVAILABLE' } })).toBe('errors.STORE_UNAVAILABLE');
   });
   it('the core\'s process stopping has its own words: not resent, the journal decides, what to press (ja, en)', () => {
     const stopped = { code: 'INTERNAL' as const, detail: { reason: 'CORE_STOPPED' as const, operation: 'renew' } };

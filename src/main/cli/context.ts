@@ -28,6 +28,8 @@ export interface ContextIntent {
   pin?: () => Promise<string | null>;
   /** `check`: the due reminders are taken (recorded as shown) and handed here. */
   remind?: ComposeOptions['remind'];
+  /** Tests: the stores already opened (CliOptions.openedStores). */
+  openedStores?: ComposeOptions['openedStores'];
 }
 
 /**
@@ -58,6 +60,7 @@ export async function buildContext(o: GlobalOptions, env: Record<string, string 
     recoverOnRead: intent.recoverOnRead ?? true,
     ...(intent.pin ? { pin: intent.pin } : {}),
     ...(intent.remind ? { remind: intent.remind } : {}),
+    ...(intent.openedStores ? { openedStores: intent.openedStores } : {}),
     ...(o.verbose && emit.log ? { log: verboseLog(emit.log) } : {}),
   });
 }

@@ -4,7 +4,7 @@
 // both languages: a code without them does not compile.
 import type { ApiError, CheckId, ErrorCode, Language, Phase, StepId, SupportView } from '../../shared/contract';
 import { formatDay } from '../../shared/format';
-import { REASON_TEXTS } from '../../shared/error-texts';
+import { REASON_TEXTS, reasonKey } from '../../shared/error-texts';
 import { translator } from '../../shared/i18n';
 import { pinTriesOf, type PinTries } from '../../shared/pin-tries';
 import { ja as jaWords } from '../../shared/i18n/ja';
@@ -239,8 +239,9 @@ export function errorHeadline(c: Catalog, e: Pick<ApiError, 'code' | 'detail'>, 
   if (pin === 'PIN_INCORRECT') return `${c.pin.PIN_INCORRECT}${c.lang === 'ja' ? '' : ' '}${c.pinTries[pinTriesOf(e.detail) ?? 'unknown']}`;
   if (pin === 'PIN_REQUIRED' || pin === 'PIN_LOCKED') return c.pin[pin];
   if (e.detail?.reason === 'STATE_FOLDER_NOT_OWNED') return c.stateFolderNotOwned;
-  if (e.detail?.reason === 'FIREFOX_RUNNING' || e.detail?.reason === 'FIREFOX_NO_PROFILE') {
-    const t = REASON_TEXTS[c.lang][e.detail.reason]!;
+  const own = reasonKey(e);
+  if (own === 'FIREFOX_RUNNING' || own === 'FIREFOX_NO_PROFILE' || own === 'KEY_STORAGE_NOT_HERE') {
+    const t = REASON_TEXTS[c.lang][own]!;
     return `${t.happened} ${t.todo}`;
   }
   if (e.code === 'RENEWAL_NOT_OPEN' && typeof e.detail?.opensOn === 'string') return c.opensOn_(formatDay(e.detail.opensOn, c.lang));

@@ -1,6 +1,6 @@
 // What runCli takes besides argv and the terminal: the headless app's Chromium stack, and the
 // tests' stand-ins for what cannot run here (another OS's record, the notifier, the scheduler).
-import type { ChromiumTransport } from '../core/compose';
+import type { ChromiumTransport, ComposeOptions } from '../core/compose';
 import type { Spawner } from './notify';
 import type { ScheduleTestEnv } from './schedule/cli';
 
@@ -21,6 +21,8 @@ export interface CliOptions {
   exec?: (file: string, args: string[]) => Promise<void>;
   /** For tests: `check`'s notifier and lock waits. */
   checkHooks?: CheckHooks;
+  /** For tests: the stores, opened by the test (another OS's adapter over a recording runner). */
+  openedStores?: ComposeOptions['openedStores'];
   /** For tests: `schedule`'s tool runner, file root, program and launchd offset. */
   scheduleEnv?: ScheduleTestEnv;
 }

@@ -70,7 +70,7 @@ export class CliSession implements Terminal {
     if (!this.core) {
       const { buildContext } = await import('./context');
       // Each line escaped as a value from outside: a bank's answer may be quoted in it.
-      this.core = await buildContext(o, this.io.env, { progress: progressPrinter(this), log: (line) => this.err(safe(line)) }, this.opts.chromium, intent);
+      this.core = await buildContext(o, this.io.env, { progress: progressPrinter(this), log: (line) => this.err(safe(line)) }, this.opts.chromium, { ...intent, ...(this.opts.openedStores ? { openedStores: this.opts.openedStores } : {}) });
     }
     const loaded = this.core.loaded;
     // The policy's language when it sets one (any layer), unless --lang said otherwise.

@@ -125,6 +125,7 @@ export const REASON_WORDS_EN: Record<ReasonCode, string> = {
   TPM_UNAVAILABLE: "This PC's TPM (security chip) cannot be used",
   TPM_LOCKOUT: "This PC's TPM (security chip) is locked",
   PROVIDER_MISSING: "Windows' key storage provider was not found",
+  KEY_STORAGE_NOT_HERE: "The key store the company's settings name cannot be used on this PC",
   CUSTODIAN_UNAVAILABLE: 'The key store cannot be reached from this run',
   TOOL_MISSING: 'The tool for the certificate store was not found',
   TOOL_FAILED: 'The tool for the certificate store reported an error',

@@ -129,6 +129,7 @@ export const REASON_WORDS_JA = {
   TPM_UNAVAILABLE: 'このパソコンの TPM（セキュリティチップ）を使えません',
   TPM_LOCKOUT: 'このパソコンの TPM（セキュリティチップ）がロックされています',
   PROVIDER_MISSING: '鍵を作る Windows の機能（キー記憶域プロバイダー）が見つかりません',
+  KEY_STORAGE_NOT_HERE: '会社の設定で指定された秘密鍵の保存場所を、このパソコンでは使えません',
   CUSTODIAN_UNAVAILABLE: '鍵の保存場所をこの実行では使えません',
   // Certificate stores.
   TOOL_MISSING: '証明書の保存場所を扱うツールが見つかりません',

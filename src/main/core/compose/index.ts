@@ -12,6 +12,7 @@ import { fail, type ApiError, type Result } from '../../../shared/contract';
 import type { LoadedPolicy, Settings } from '../config';
 import { CoreError, toApiError } from '../errors';
 import type { CheckDeps, CheckReport, CoreService, Emitter, RenewalDeps, TransportIdentity } from '../renewal';
+import type { CertificateStore } from '../store';
 import type { PrefetchedListing } from '../store/prefetch';
 import type { Vault } from '../vault';
 import type { ChromiumTransport } from './transport';
@@ -21,6 +22,7 @@ export type { ChromiumTransport } from './transport';
 export type { PinAsk, PinQuestion, PinReply } from './token';
 export type { CoreService, DueReminder, Emitter, RecoveryOutcome } from '../renewal';
 export type { LoadedPolicy } from '../config';
+export type { CertificateStore } from '../store';
 export { msUntilNextCheck } from '../renewal/reminders';
 export type { AutoRenewal, CheckItem, CheckNotice, CheckReport, CheckState } from '../renewal';
 export { CoreError, toApiError } from '../errors';
@@ -46,6 +48,11 @@ export interface ComposeOptions {
    * exported early: a renewal over Node's TLS borrows the key from the db's token (nss/lend).
    */
   prefetch?: boolean;
+  /**
+   * For tests: the stores, already opened, in place of the policy's (Windows' and macOS' adapters
+   * over a recording runner, which cannot be opened by name here). The custody is decided on them.
+   */
+  openedStores?: { stores: CertificateStore[]; readyToWrite(): void };
   /** False: reading never finishes an interrupted renewal (status, inspect). Default true. */
   recoverOnRead?: boolean;
   /** Where the core's log lines go (what the bank's /csrattrs asked and what was done with it); none is secret. */
@@ -124,7 +131,8 @@ export async function composeCore(opts: ComposeOptions): Promise<ComposedCore> {
   const storeSpec = storeSpecs.then((specs) => specs[0]!);
   // Awaited only once the policy has loaded: a policy that fails is reported from policyLoad.
   storeSpec.catch(() => undefined);
-  const opened = named ? openStores([named.spec], named.prefetched) : storeSpecs.then((specs) => openStores(specs, prefetch(specs[0]!)));
+  const opened = opts.openedStores ? Promise.resolve(opts.openedStores)
+    : named ? openStores([named.spec], named.prefetched) : storeSpecs.then((specs) => openStores(specs, prefetch(specs[0]!)));
   opened.catch(() => undefined);
   const [{ openSettings, userDataDir }, { chooseTransport }, { createRenewalService }, { decideCustody }] = await Promise.all([config, import('./transport'), import('../renewal'), import('../store')]);
   const dataDir = env.CERTDESK_DATA_DIR ?? userDataDir();

@@ -65,6 +65,7 @@ export async function preflight(e: Engine, fingerprint: string, now: Date): Prom
     if (e.anchorsDer.length === 0) throw new CoreError('POLICY_INVALID', 'The policy has no trust anchor.', { field: 'trustAnchorPem' });
   });
   let listed: StoredIdentity[] = [];
+  let custodyRefused = false;
   // Every store the renewal writes must open now, not halfway through the install.
   const storeOk = await run('store', async () => {
     const [primary] = await Promise.all([
@@ -78,9 +79,17 @@ export async function preflight(e: Engine, fingerprint: string, now: Date): Prom
     ]);
     listed = primary;
     await e.deps.readyToWrite?.();
+    // The key must have somewhere to be made: a policy whose keyStorage these stores cannot
+    // honour (tpm on macOS, pkcs11 on Windows) fails here, with the decision's own error,
+    // rather than at key generation once the renewal has begun. The certificate is still read.
+    const refusal = e.custody.decision.error;
+    if (refusal) {
+      custodyRefused = true;
+      throw new CoreError(refusal.code, refusal.message, refusal.detail);
+    }
   });
   let keysWithoutCertificate: PreflightReport['keysWithoutCertificate'];
-  if (storeOk) {
+  if (storeOk || custodyRefused) {
     keysWithoutCertificate = await strayKeys(e);
     await run('identity', async () => {
       const s = listed.find((x) => x.fingerprint === fingerprint);

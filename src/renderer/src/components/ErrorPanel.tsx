@@ -1,8 +1,8 @@
 import { useTranslation } from 'react-i18next';
-import type { ApiError, ErrorReason, Language } from '../../../shared/contract';
+import type { ApiError, Language } from '../../../shared/contract';
 import { offersAcquire, retryMakesSense } from '../../../shared/error-policy';
 import { errorDetailText } from '../../../shared/error-detail';
-import { REASON_TEXTS, REASONS_WITHOUT_RETRY } from '../../../shared/error-texts';
+import { REASON_TEXTS, REASONS_WITHOUT_RETRY, reasonKey, type ReasonTextKey } from '../../../shared/error-texts';
 import { reasonWords } from '../../../shared/i18n/reason-words';
 import { pinTriesOf } from '../../../shared/pin-tries';
 import { formatDay } from '../format';
@@ -31,12 +31,12 @@ export function todoKey(error: Pick<ApiError, 'code' | 'detail'>): string {
  * Reasons whose words differ from their code's: a token's PIN is not "the store cannot be
  * opened"; the core's process stopping (main's CORE_STOPPED) is not "an unexpected error".
  */
-const REASONS_WITH_OWN_WORDS: readonly ErrorReason[] = ['PIN_REQUIRED', 'PIN_INCORRECT', 'PIN_LOCKED', 'CORE_STOPPED'];
+const REASONS_WITH_OWN_WORDS: readonly ReasonTextKey[] = ['PIN_REQUIRED', 'PIN_INCORRECT', 'PIN_LOCKED', 'CORE_STOPPED'];
 
 /** The catalog entry (title, happened, todo): the reason's own where it has one, else the code's. */
 export function textKey(error: Pick<ApiError, 'code' | 'detail'>): string {
-  const reason = error.detail?.reason;
-  const own = typeof reason === 'string' && (REASONS_WITH_OWN_WORDS.includes(reason) || reason in REASON_TEXTS.ja);
+  const reason = reasonKey(error);
+  const own = reason !== undefined && (REASONS_WITH_OWN_WORDS.includes(reason) || reason in REASON_TEXTS.ja);
   return own ? `errorReasons.${reason}` : `errors.${error.code}`;
 }
 
@@ -98,7 +98,7 @@ export function ErrorPanel({ error, lang, onRetry, onHome, onAcquire, onNewPc, t
         </p>
       </div>
       <div className="actions">
-        {onRetry && retryMakesSense(error) && !(error.detail?.reason && REASONS_WITHOUT_RETRY.includes(error.detail.reason)) && (
+        {onRetry && retryMakesSense(error) && !REASONS_WITHOUT_RETRY.includes(reasonKey(error) as ReasonTextKey) && (
           <button type="button" className="btn btn-primary" onClick={onRetry}>
             {t('app.retry')}
           </button>
