@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openNssStore } from '../../src/main/core/store';
 import { readListing } from '../../src/main/core/store/nss/listing';
+import { withNssToken } from '../../src/main/core/store/pkcs11/softoken';
 import { makeTestPki, type TestPki } from '../support/pki-fixture';
 
 const KILL_IN_TRANSACTION = `
@@ -54,10 +55,12 @@ function killInsideTransaction(file: string, table: string): void {
 }
 
 describe('an NSS db left with a hot SQLite journal', () => {
-  it('after a listing that kept the softoken on the db read-only (issue 29), a journal left meanwhile: the next listing opens it read-write and rolls it back', async () => {
-    const { db, sha256 } = dbWithIdentity('kept-read-only');
+  it('with the softoken kept on the db read-write (issue 29), a journal another writer left meanwhile is rolled back by the next listing', async () => {
+    const { db, sha256 } = dbWithIdentity('kept-read-write');
     const store = await openNssStore({ dbDir: db });
     expect((await store.list([pki.root.der])).map((i) => i.fingerprint)).toEqual([sha256]);
+    // A write of this process: the read-write initialisation is kept.
+    await withNssToken(db, 'write', () => undefined);
     killInsideTransaction(join(db, 'key4.db'), 'nssPrivate');
     // The token layer's own listing, not the store's cached one: the db's files changed.
     const listing = await readListing(db);

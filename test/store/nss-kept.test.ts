@@ -1,6 +1,6 @@
-// Issue 29: the softoken stays initialised on a db between operations (store/pkcs11/session.ts,
-// `keep`) instead of being initialised and finalised for each of the ten and more a renewal
-// makes. What must still hold: every read sees the db's files as they are now, whoever wrote
+// Issue 29: after a first write the softoken stays initialised on the db read-write between
+// operations (store/pkcs11/session.ts, `keep`) instead of being initialised and finalised for each
+// of the ten and more a renewal makes; read-only ones are finalised as before. What must still hold: every read sees the db's files as they are now, whoever wrote
 // them (certutil between two reads of this process); a write after read-only listings opens
 // the db read-write; a removal's read-back opens the db anew. C_Initialize is counted on the
 // loaded library itself; the db is read back with NSS's own certutil.
@@ -12,7 +12,7 @@ import { openNssStore } from '../../src/main/core/store';
 import { readListing } from '../../src/main/core/store/nss/listing';
 import { loadLibrary } from '../../src/main/core/store/pkcs11/loader';
 import { releaseKept } from '../../src/main/core/store/pkcs11/session';
-import { softoknPath } from '../../src/main/core/store/pkcs11/softoken';
+import { softoknPath, withNssToken } from '../../src/main/core/store/pkcs11/softoken';
 import { ALICE_SUBJECT, certutil, fp, keyIds, newDbIn, nssWork, removeNssWork } from './nss-fixture';
 import type { TestCert, TestPki } from '../support/pki-fixture';
 
@@ -45,19 +45,22 @@ async function listed(db: string): Promise<string[]> {
 }
 
 describe('the softoken kept initialised between operations', () => {
-  it('reads share one initialisation; a write opens the db read-write once, and the reads after it use that', async () => {
+  it('a read-only initialisation is finalised as before (one per read); the first write opens the db read-write once, and the reads and writes after it use that', async () => {
     const db = newDbIn(work, 'count');
     const store = await openNssStore({ dbDir: db, tempRoot });
     await releaseKept();
     const before = inits;
     await readListing(db);
     await readListing(db);
-    await store.keysWithoutCertificate?.();
-    expect(inits - before).toBe(1);
+    expect(inits - before).toBe(2);
+    // The identity goes in through pk12util (another process); this process's own first write:
     await store.install({ privateKeyPkcs8: alice.pkcs8, certificateDer: alice.der, chainDer: [pki.issuing.der], friendlyName: 'Alice' });
+    await withNssToken(db, 'write', () => undefined);
     const afterWrite = inits;
     expect(await listed(db)).toEqual([fp(alice), fp({ pem: pki.issuing.pem } as TestCert)].sort());
     await readListing(db);
+    await store.keysWithoutCertificate?.();
+    await withNssToken(db, 'write', () => undefined);
     expect(inits).toBe(afterWrite);
   });
 
@@ -66,6 +69,7 @@ describe('the softoken kept initialised between operations', () => {
     const store = await openNssStore({ dbDir: db, tempRoot });
     await store.install({ privateKeyPkcs8: alice.pkcs8, certificateDer: alice.der, chainDer: [pki.issuing.der], friendlyName: 'Alice' });
     const issuing = fp({ pem: pki.issuing.pem } as TestCert);
+    await withNssToken(db, 'write', () => undefined);
     expect(await listed(db)).toEqual([fp(alice), issuing].sort());
     const kept = inits;
     // certutil -L: the CA is the line whose trust is not the identity's u,u,u.
@@ -91,6 +95,7 @@ describe('the softoken kept initialised between operations', () => {
     const db = newDbIn(work, 'replaced');
     const store = await openNssStore({ dbDir: db, tempRoot });
     await store.install({ privateKeyPkcs8: alice.pkcs8, certificateDer: alice.der, chainDer: [pki.issuing.der], friendlyName: 'Alice' });
+    await withNssToken(db, 'write', () => undefined);
     expect(await listed(db)).toHaveLength(2);
     // A profile reset: the folder moved aside, a new db made in its place.
     renameSync(db, `${db}-old`);

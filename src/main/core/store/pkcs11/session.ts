@@ -9,9 +9,10 @@
 // softoken inside Electron), it is never finalised under its owner: the target opens its token
 // beside the owner's slots (`owner: false`).
 //
-// The exception is a target that asks to be kept (the softoken, `keep`): its C_Initialize opens
-// and checks the db's files (2–3 ms of CPU each, ten and more per renewal, issue 29), so it stays
-// initialised while operations follow one another, and is finalised once none has come for
+// The exception is a target that asks to be kept (the softoken's read-write initialisation,
+// `keep`): its C_Initialize opens and checks the db's files (2–3 ms of CPU each, ten and more per
+// renewal, issue 29), so after a renewal's first write it stays initialised while operations
+// follow one another (reads included), and is finalised once none has come for
 // KEEP_IDLE_MS, before an operation that needs another initialisation (another db, read-write
 // after read-only), after a failure, and for an operation that asks for a `fresh` one (a
 // removal's read-back, which must see the files, not what this process's library holds).
@@ -49,9 +50,10 @@ export interface TokenDriver {
   failed(err: unknown): CoreError;
   /**
    * Kept initialised after the operation: `key` names this initialisation (the db and its mode);
-   * `serves(key)` says whether one kept under another key will do for this operation.
+   * `serves(key)` says whether one kept under another key will do for this operation; `retain`:
+   * whether an initialisation made for this operation is kept (else it only reuses a kept one).
    */
-  keep?: { key: string; serves(kept: string): boolean };
+  keep?: { key: string; serves(kept: string): boolean; retain: boolean };
 }
 
 export interface RunOptions {
@@ -160,7 +162,7 @@ async function onToken<T>(p11: Pkcs11, d: TokenDriver, access: TokenAccess, fn: 
   } finally {
     if (!owner) {
       // Another user's library: never finalised here, never kept.
-    } else if (ok && d.keep) {
+    } else if (ok && d.keep && (reuse || d.keep.retain)) {
       kept.set(p11, { key: held && reuse ? held.key : d.keep.key, last: op });
       closeWhenIdle(p11, op);
     } else if (kept.has(p11) || !reuse) {
