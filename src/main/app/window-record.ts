@@ -3,9 +3,9 @@
 // the OS log entry (Windows' event log, syslog elsewhere) — written by the CLI's own writer
 // (cli/record.ts), so Intune/SCCM detection reads one format whoever renewed. A cancelled or
 // refused call (nothing was done) leaves none; a record that cannot be written is a log line.
-import type { ApiError, Overview, RenewalOutcome, Result } from '../../shared/contract';
+import type { ApiError, Overview, Result } from '../../shared/contract';
 import { EXIT, exitCodeOf } from '../../shared/error-policy';
-import { recordRun, type Exec, type RunRecord } from '../cli/record';
+import { outcomeCertificate, recordRun, type Exec, type RunRecord } from '../cli/record';
 import { certificateState, stateOfError, statusVerdict } from '../cli/verdict';
 import type { CoreCalls } from './core-client';
 
@@ -34,15 +34,8 @@ export function createWindowRecord(deps: WindowRecordDeps): WindowRecord {
     const problems = await recordRun({ version: deps.version, time: now().toISOString(), ...r }, deps.env, deps.platform, deps.exec);
     for (const p of problems) deps.warn(`record: ${p}`);
   };
-  // The new certificate as the core judged it (its policy, its clock): the record says what
-  // status says, as the command line's record does; never a phase assumed here.
-  const certificateOf = (o: RenewalOutcome): RunRecord['certificate'] => ({
-    fingerprint: o.certificate.sha256.replace(/:/g, '').toLowerCase(),
-    notAfter: o.certificate.notAfter,
-    ...o.standing,
-  });
   const after = async (command: 'renew' | 'acquire', r: Awaited<ReturnType<CoreCalls['renew']>>) => {
-    if (r.ok) await write({ command, exitCode: EXIT.done, state: command === 'renew' ? 'renewed' : 'acquired', certificate: certificateOf(r.value) });
+    if (r.ok) await write({ command, exitCode: EXIT.done, state: command === 'renew' ? 'renewed' : 'acquired', certificate: outcomeCertificate(r.value) });
     // The state by the error table's row, as the command line's record says it (cli/verdict.ts).
     else if (!NOTHING_DONE.has(r.error.code)) await write({ command, exitCode: exitCodeOf(r.error), state: stateOfError(r.error), lastError: r.error.code });
   };

@@ -5,7 +5,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { lstat, mkdir, realpath } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { ErrorCode } from '../../shared/contract';
+import type { ErrorCode, RenewalOutcome } from '../../shared/contract';
 import { system32Tool } from '../../shared/windows-tools';
 import { writeFileAtomic } from '../core/atomic-file';
 import type { HealthState } from './verdict';
@@ -21,6 +21,15 @@ export interface RunRecord {
   certificate?: { fingerprint: string; notAfter: string; expiryDate: string; daysLeft: number; phase: string };
   certificateCount?: number;
   lastError?: ErrorCode;
+}
+
+/**
+ * The record's view of the certificate a renewal or 取得 installed: as the core judged it
+ * (`standing`: its policy, its clock — what status then lists), never a phase assumed here.
+ * The command line's record and the window's take it from here.
+ */
+export function outcomeCertificate(o: Pick<RenewalOutcome, 'certificate' | 'standing'>): NonNullable<RunRecord['certificate']> {
+  return { fingerprint: o.certificate.sha256.replace(/:/g, '').toLowerCase(), notAfter: o.certificate.notAfter, ...o.standing };
 }
 
 /** Where the status file is, per user: %LOCALAPPDATA%\CertDesk, ~/Library/Application Support/CertDesk, $XDG_STATE_HOME/certdesk. */

@@ -7,7 +7,8 @@ import { askPassword, confirm } from '../prompt';
 import { safe } from '../safe-text';
 import { unwrap } from '../session';
 import { Usage } from '../usage';
-import { installedCertificate, sha256Hex, type CommandKit } from './kit';
+import { outcomeCertificate } from '../record';
+import type { CommandKit } from './kit';
 
 export function registerAcquire(program: Command, { session: s, action }: CommandKit): void {
   program
@@ -39,7 +40,7 @@ export function registerAcquire(program: Command, { session: s, action }: Comman
           return EXIT.failed;
         }
         const outcome = unwrap(await c.service.acquire({ loginId, password: password ?? '' }));
-        s.note('acquire', 'acquired', { certificate: installedCertificate(sha256Hex(outcome.certificate), outcome.certificate.notAfter, c.loaded.policy) });
+        s.note('acquire', 'acquired', { certificate: outcomeCertificate(outcome) });
         return succeed(s, outcome, () => printOutcome(s, outcome));
       }),
     );

@@ -14,7 +14,7 @@ import { itemLine, ledgerProblemText, noticeText } from '../check-words';
 import { notifyAll } from '../notify';
 import type { CheckHooks } from '../options';
 import { report as reportVerdict } from '../output';
-import { installedCertificate, type CommandKit } from './kit';
+import type { CommandKit } from './kit';
 
 export function registerCheck(program: Command, { session: s, action }: CommandKit): void {
   program
@@ -44,8 +44,8 @@ async function checkCommand(s: CliSession, o: GlobalOptions & { notify?: boolean
   const error: ApiError | undefined = report.state === 'broken' ? (worst?.error ?? { code: 'INTERNAL', message: 'The check found a problem.' }) : undefined;
   const shown = renewed && report.state === 'ok' ? renewed : worst;
   s.note('check', renewed && report.state === 'ok' ? 'renewed' : report.state, {
-    // The renewed item's own fields are the old certificate's: the new one is judged as renew's is.
-    ...(shown ? { certificate: renewed && shown === renewed ? installedCertificate(renewed.renewed!.fingerprint, renewed.renewed!.notAfter, c.loaded.policy) : { fingerprint: shown.fingerprint, notAfter: shown.notAfter, expiryDate: shown.expiryDate, daysLeft: shown.daysLeft, phase: shown.phase } } : {}),
+    // The renewed item's own fields are the old certificate's: the new one is as the renewal judged it.
+    ...(shown ? { certificate: renewed && shown === renewed ? renewed.renewed! : { fingerprint: shown.fingerprint, notAfter: shown.notAfter, expiryDate: shown.expiryDate, daysLeft: shown.daysLeft, phase: shown.phase } } : {}),
     certificateCount: report.items.length,
     ...(worst?.error ? { lastError: worst.error.code } : {}),
   });

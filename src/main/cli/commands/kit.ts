@@ -2,9 +2,8 @@
 // a command's body into commander's action (state folder check, errors, record, settle), and the
 // options several commands share.
 import { Option, type Command } from 'commander';
-import type { CertificateDetails, CertificateSummary } from '../../../shared/contract';
+import type { CertificateSummary } from '../../../shared/contract';
 import type { ExitCode } from '../../../shared/error-policy';
-import { computePhase, type PhasePolicy } from '../../../shared/phase';
 import type { GlobalOptions } from '../context';
 import type { RunRecord } from '../record';
 import type { CliSession, CommandName } from '../session';
@@ -30,19 +29,3 @@ export const recoverOption = (): Option => new Option('--recover', '中断した
 /** The record's view of a certificate: the core's overview's own fields. */
 export const summaryOf = (s: CertificateSummary): RunRecord['certificate'] => ({ fingerprint: s.fingerprint, notAfter: s.notAfter, expiryDate: s.expiryDate, daysLeft: s.daysLeft, phase: s.phase });
 
-/**
- * The record's view of the certificate a renewal or 取得 (or the scheduled check's renewal)
- * installed, by the rule the core's overview applies to every certificate (shared/phase
- * computePhase with the loaded policy, at the core's clock, which the CLI shares): a new
- * certificate already inside the policy's window is 'renewable' there, as `certdesk status` then
- * says, not 'valid' by assumption, and its days left are its own. Not a second getOverview: that
- * lists the store again and, where the policy says removeSuperseded, would remove the
- * certificate a renewal with removeOld false kept.
- */
-export function installedCertificate(fingerprint: string, notAfter: string, policy: PhasePolicy): RunRecord['certificate'] {
-  const p = computePhase(new Date(notAfter), new Date(), policy);
-  return { fingerprint, notAfter, expiryDate: p.expiryDate, daysLeft: p.daysLeft, phase: p.phase };
-}
-
-/** A certificate's SHA-256 as the overview writes it (lowercase hex, no colons). */
-export const sha256Hex = (d: CertificateDetails): string => d.sha256.replace(/:/g, '').toLowerCase();

@@ -9,7 +9,8 @@ import { safe } from '../safe-text';
 import { unwrap } from '../session';
 import { Usage } from '../usage';
 import { certificateState } from '../verdict';
-import { installedCertificate, sha256Hex, fingerprintHelp, summaryOf, type CommandKit } from './kit';
+import { outcomeCertificate } from '../record';
+import { fingerprintHelp, summaryOf, type CommandKit } from './kit';
 
 export function registerRenew(program: Command, { session: s, action }: CommandKit): void {
   program
@@ -32,7 +33,7 @@ export function registerRenew(program: Command, { session: s, action }: CommandK
           }
         }
         const outcome = unwrap(await c.service.renew(target));
-        s.note('renew', 'renewed', { certificate: installedCertificate(sha256Hex(outcome.certificate), outcome.certificate.notAfter, c.loaded.policy) });
+        s.note('renew', 'renewed', { certificate: outcomeCertificate(outcome) });
         return succeed(s, outcome, () => printOutcome(s, outcome));
       }),
     );

@@ -8,7 +8,6 @@
 // person comes back as notices; the entry (the CLI) words and shows them.
 import type { ApiError, CertificateSummary, Overview, RenewalOutcome, Result } from '../../../shared/contract';
 import { EXIT, type ExitCode } from '../../../shared/error-policy';
-import { jstDate } from '../../../shared/phase';
 import type { Policy } from '../../../shared/policy';
 import { readCheckLedger, writeCheckLedger, type CheckLedgerData } from './check-ledger';
 import type { DueReminder } from './reminders';
@@ -29,8 +28,8 @@ export interface CheckItem {
   phase: CertificateSummary['phase'];
   state: CheckState;
   reason: CheckReason;
-  /** The new certificate, when renewed. */
-  renewed?: { fingerprint: string; notAfter: string; expiryDate: string };
+  /** The new certificate, when renewed, as the renewal judged it (its standing: what status lists). */
+  renewed?: { fingerprint: string; notAfter: string } & RenewalOutcome['standing'];
   error?: ApiError;
 }
 
@@ -176,8 +175,8 @@ export async function runCheck(deps: CheckDeps): Promise<CheckReport> {
     if (r.ok) {
       const c = r.value.certificate;
       const fingerprint = c.sha256.replace(/:/g, '').toLowerCase();
-      const expiryDate = jstDate(new Date(c.notAfter));
-      items.push({ ...base(s), state: 'ok', reason: 'RENEWED', renewed: { fingerprint, notAfter: c.notAfter, expiryDate } });
+      const { expiryDate } = r.value.standing;
+      items.push({ ...base(s), state: 'ok', reason: 'RENEWED', renewed: { fingerprint, notAfter: c.notAfter, ...r.value.standing } });
       notices.push({ kind: 'renewed', fingerprint, holder: s.holder, expiryDate, notAfter: c.notAfter });
       delete ledger.failures[s.fingerprint];
       ledger.lastRenewal = { at: now().toISOString(), replaced: s.fingerprint, fingerprint, notAfter: c.notAfter, expiryDate };
