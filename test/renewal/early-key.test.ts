@@ -5,7 +5,6 @@
 // keeps it puts it into the ledger of keys to remove, and the next recovery removes it.
 // Real bank, real NSS db and softoken; the custodian is the db's own, seen through a wrapper
 // that records its calls (one test makes its removal fail as a full disk does: KEY_NOT_REMOVED).
-import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +14,7 @@ import { CoreError } from '../../src/main/core/errors';
 import { pemToDer } from '../../src/main/core/pki';
 import { openNssStore, type KeyCustodian } from '../../src/main/core/store';
 import { custodianFor } from '../support/custodian';
+import { certutilKeyIds as keyIds } from '../support/nss-tools';
 import type { Bank } from '../bank';
 import { bankInTemp, endBankInTemp, memoryVault, nssDbHolding } from '../support/bank-world';
 import { nodeService } from '../support/node-service';
@@ -25,17 +25,6 @@ let n = 0;
 
 beforeAll(async () => void ({ root, bank } = await bankInTemp('certdesk-early-key-', { csrAttrs: 'rich' })));
 afterAll(() => endBankInTemp(root, bank));
-
-/** certutil -K: the CKA_IDs (hex) of the db's private keys, as NSS lists them. */
-function keyIds(db: string): string[] {
-  let out: string;
-  try {
-    out = execFileSync('certutil', ['-K', '-d', `sql:${db}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (err) {
-    out = String((err as { stdout?: string }).stdout ?? '');
-  }
-  return [...out.matchAll(/^<\s*\d+>\s+\w+\s+([0-9a-f]+)/gim)].map((m) => m[1]!.toLowerCase());
-}
 
 interface Calls { generated: Array<{ keyType: string; keyId: string }>; signedWith: Array<string | undefined>; removed: string[] }
 

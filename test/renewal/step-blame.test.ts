@@ -5,7 +5,6 @@
 // the key made meanwhile is gone from the db (certutil -K) and no journal or ledger is left.
 // Real bank and hostile server, real NSS db and softoken; the refusing token is the db's own
 // custodian whose key generation fails as a token's does.
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +16,7 @@ import type { Bank } from '../bank';
 import { startHostile, type Hostile } from '../faults/hostile-server';
 import { bankInTemp, endBankInTemp, memoryVault, nssDbHolding } from '../support/bank-world';
 import { custodianFor } from '../support/custodian';
+import { certutilKeyIds as keyIds } from '../support/nss-tools';
 import { nodeService } from '../support/node-service';
 
 let root: string;
@@ -32,17 +32,6 @@ afterAll(async () => {
   await hostile?.stop();
   await endBankInTemp(root, bank);
 });
-
-/** certutil -K: the CKA_IDs (hex) of the db's private keys, as NSS lists them. */
-function keyIds(db: string): string[] {
-  let out: string;
-  try {
-    out = execFileSync('certutil', ['-K', '-d', `sql:${db}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (err) {
-    out = String((err as { stdout?: string }).stdout ?? '');
-  }
-  return [...out.matchAll(/^<\s*\d+>\s+\w+\s+([0-9a-f]+)/gim)].map((m) => m[1]!.toLowerCase());
-}
 
 /** The db's own custodian; the keys it made recorded; `refuse`: its token refuses to make a key (as pkcs11/keys.ts words it). */
 function watched(real: KeyCustodian, made: string[], refuse = false): KeyCustodian {

@@ -17,6 +17,7 @@ import { parsePolicy } from '../../src/main/core/config';
 import { memoryVault } from '../support/bank-world';
 import { nodeService } from '../support/node-service';
 import { startBank, type Bank } from '../bank';
+import { certutilKeyIds as keyIds } from '../support/nss-tools';
 import { mulberry32 } from '../support/seed';
 
 const SEED = 23_006;
@@ -35,19 +36,6 @@ afterAll(async () => {
   await bank?.stop();
   rmSync(root, { recursive: true, force: true });
 });
-
-/** The db's private key IDs, as certutil -K lists them. */
-function keyIds(db: string): string[] {
-  let out = '';
-  try {
-    out = execFileSync('certutil', ['-K', '-d', `sql:${db}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (err) {
-    // "certutil: no keys found" exits 255; anything else is a failure of the test's reading.
-    const e = err as { stdout?: string; stderr?: string };
-    if (!/no keys found/.test(`${e.stdout}${e.stderr}`)) throw err;
-  }
-  return out.split('\n').map((l) => /^<\s*\d+>\s+\w+\s+([0-9a-f]+)/i.exec(l)?.[1]?.toLowerCase()).filter((x): x is string => Boolean(x));
-}
 
 /**
  * The other writer: a process of its own (a shell loop), so that it runs whatever this process

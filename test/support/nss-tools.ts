@@ -66,6 +66,19 @@ export function certutilList(dbDir: string): string {
   return execFileSync('certutil', ['-L', '-d', `sql:${dbDir}`], { encoding: 'utf8' });
 }
 
+/** certutil -K: the CKA_IDs (lower-case hex) of the db's private keys, as NSS lists them; none → []. */
+export function certutilKeyIds(dbDir: string): string[] {
+  let out = '';
+  try {
+    out = execFileSync('certutil', ['-K', '-d', `sql:${dbDir}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (err) {
+    // "certutil: no keys found" exits 255; anything else is a failure of the test's reading.
+    const e = err as { stdout?: string; stderr?: string };
+    if (!/no keys found/.test(`${e.stdout}${e.stderr}`)) throw err;
+  }
+  return [...out.matchAll(/^<\s*\d+>\s+\w+\s+([0-9a-f]+)/gim)].map((m) => m[1]!.toLowerCase());
+}
+
 export function certutilKeys(dbDir: string): string {
   try {
     return execFileSync('certutil', ['-K', '-d', `sql:${dbDir}`], { encoding: 'utf8', stdio: 'pipe' });
