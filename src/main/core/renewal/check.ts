@@ -7,7 +7,7 @@
 // earlier today leaves the renewal to the person or to the next check. What to tell the
 // person comes back as notices; the entry (the CLI) words and shows them.
 import type { ApiError, CertificateSummary, Overview, RenewalOutcome, Result } from '../../../shared/contract';
-import { EXIT, type ExitCode } from '../../../shared/error-policy';
+import { errorState, EXIT, type ExitCode } from '../../../shared/error-policy';
 import type { Policy } from '../../../shared/policy';
 import { readCheckLedger, writeCheckLedger, type CheckLedgerData } from './check-ledger';
 import type { DueReminder } from './reminders';
@@ -77,11 +77,10 @@ const URGENCY: CheckState[] = ['ok', 'renewalOpen', 'newPc', 'acquireRequired', 
 
 const isPinMissing = (e: ApiError) => e.code === 'STORE_UNAVAILABLE' && e.detail?.reason === 'PIN_REQUIRED';
 
-/** The state a failed renewal leaves: the bank's dates where it said so, else broken. */
+/** The state a failed renewal leaves: the error table's 取得 or reissue where the bank said so, else broken. */
 function stateOfFailure(e: ApiError): CheckState {
-  if (e.code === 'ACQUIRE_REQUIRED') return 'acquireRequired';
-  if (e.code === 'REISSUE_REQUIRED') return 'reissueRequired';
-  return 'broken';
+  const s = errorState(e);
+  return s === 'acquireRequired' || s === 'reissueRequired' ? s : 'broken';
 }
 
 /** A certificate with a newer one of the same holder beside it (kept when removeSuperseded is off) needs nothing. */
